@@ -1,0 +1,232 @@
+//! Money without floating point: exact decimals for line values, whole rupiah for header totals.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, Mul, Sub};
+use std::str::FromStr;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// An exact decimal amount (line values: harga satuan, DPP, PPN per item, which may carry decimals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(Decimal);
+
+/// Whole rupiah (header totals: JUMLAH_DPP, JUMLAH_PPN, JUMLAH_PPNBM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Rupiah(i64);
+
+/// A number that is not written the way DJP's import reads numbers (ETAX-20004).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' bukan angka yang sah (gunakan titik sebagai pemisah desimal, tanpa pemisah ribuan)")]
+pub struct AmountError(pub String);
+
+impl Amount {
+    pub const ZERO: Amount = Amount(Decimal::ZERO);
+
+    /// Parses the import form: digits with an optional `.` decimal part and optional leading `-`.
+    /// Thousands separators and `,` decimals are refused, as DJP's import refuses them.
+    pub fn parse(input: &str) -> Result<Amount, AmountError> {
+        let t = input.trim();
+        let body = t.strip_prefix('-').unwrap_or(t);
+        let mut parts = body.splitn(2, '.');
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
+            return Err(AmountError(input.to_string()));
+        }
+        Decimal::from_str(t)
+            .map(Amount)
+            .map_err(|_| AmountError(input.to_string()))
+    }
+
+    pub fn from_rupiah(r: Rupiah) -> Amount {
+        Amount(Decimal::from(r.0))
+    }
+
+    pub fn from_decimal(d: Decimal) -> Amount {
+        Amount(d.normalize())
+    }
+
+    pub fn decimal(self) -> Decimal {
+        self.0
+    }
+
+    /// DJP rounds rupiah totals down (SE-22/PJ.24/1990).
+    pub fn floor(self) -> Rupiah {
+        Rupiah(self.0.floor().to_i64().unwrap_or(i64::MAX))
+    }
+
+    /// Half-up to whole rupiah (Coretax, PER-11/PJ/2025 Ps.129(3)).
+    pub fn round_half_up(self) -> Rupiah {
+        Rupiah(
+            self.0
+                .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+                .to_i64()
+                .unwrap_or(i64::MAX),
+        )
+    }
+
+    /// Rounded to `dp` decimal places, half-up (for XML outputs that keep two decimals).
+    pub fn round_dp(self, dp: u32) -> Amount {
+        Amount(self.0.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// Multiplies by a percentage (`11` for 11 %).
+    pub fn percent(self, pct: Decimal) -> Amount {
+        Amount(self.0 * pct / Decimal::ONE_HUNDRED)
+    }
+
+    /// Multiplies by `num/den` exactly as far as 28 digits allow (DPP Nilai Lain 11/12).
+    pub fn ratio(self, num: i64, den: i64) -> Amount {
+        Amount(self.0 * Decimal::from(num) / Decimal::from(den))
+    }
+}
+
+impl fmt::Display for Amount {
+    /// The import/export form: `.` decimals, no thousands separator, no trailing zeros.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+impl Add for Amount {
+    type Output = Amount;
+    fn add(self, o: Amount) -> Amount {
+        Amount(self.0 + o.0)
+    }
+}
+impl Sub for Amount {
+    type Output = Amount;
+    fn sub(self, o: Amount) -> Amount {
+        Amount(self.0 - o.0)
+    }
+}
+impl Mul for Amount {
+    type Output = Amount;
+    fn mul(self, o: Amount) -> Amount {
+        Amount(self.0 * o.0)
+    }
+}
+impl Sum for Amount {
+    fn sum<I: Iterator<Item = Amount>>(iter: I) -> Amount {
+        iter.fold(Amount::ZERO, Add::add)
+    }
+}
+
+impl Rupiah {
+    pub const ZERO: Rupiah = Rupiah(0);
+
+    pub fn new(value: i64) -> Rupiah {
+        Rupiah(value)
+    }
+
+    pub fn value(self) -> i64 {
+        self.0
+    }
+
+    /// Header totals in import files are integers, but real exports sometimes write `823.0`.
+    /// A fractional part other than zero is refused.
+    pub fn parse(input: &str) -> Result<Rupiah, AmountError> {
+        let a = Amount::parse(input)?;
+        if a.0.fract().is_zero() {
+            Ok(a.floor())
+        } else {
+            Err(AmountError(input.to_string()))
+        }
+    }
+
+    /// Indonesian display: `1.650.000`.
+    pub fn display_id(self) -> String {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if self.0 < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push('.');
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Rupiah {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Add for Rupiah {
+    type Output = Rupiah;
+    fn add(self, o: Rupiah) -> Rupiah {
+        Rupiah(self.0 + o.0)
+    }
+}
+impl Sum for Rupiah {
+    fn sum<I: Iterator<Item = Rupiah>>(iter: I) -> Rupiah {
+        iter.fold(Rupiah::ZERO, Add::add)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_import_numbers_exactly() {
+        let cases = [
+            ("5864.0", "5864"),
+            ("3518.4", "3518.4"),
+            ("1893.1", "1893.1"),
+            ("0", "0"),
+            ("-12.50", "-12.5"),
+            (" 823.0 ", "823"),
+        ];
+        for (input, shown) in cases {
+            assert_eq!(Amount::parse(input).unwrap().to_string(), shown, "{input}");
+        }
+        for bad in ["", "1,5", "1.000.000", "12a", ".5", "5.", "1e3", "Rp5"] {
+            assert!(Amount::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sums_are_exact_where_floats_are_not() {
+        let tenth = Amount::parse("0.1").unwrap();
+        let total: Amount = std::iter::repeat_n(tenth, 10).sum();
+        assert_eq!(total, Amount::parse("1").unwrap());
+    }
+
+    #[test]
+    fn floor_and_half_up() {
+        let a = Amount::parse("579445.6").unwrap();
+        assert_eq!(a.floor(), Rupiah::new(579_445));
+        assert_eq!(a.round_half_up(), Rupiah::new(579_446));
+        assert_eq!(Amount::parse("10.5").unwrap().round_half_up(), Rupiah::new(11));
+        assert_eq!(Amount::parse("10.49").unwrap().round_half_up(), Rupiah::new(10));
+    }
+
+    #[test]
+    fn rupiah_parse_and_display() {
+        assert_eq!(Rupiah::parse("823.0"), Ok(Rupiah::new(823)));
+        assert!(Rupiah::parse("823.5").is_err());
+        assert_eq!(Rupiah::new(1_650_000).display_id(), "1.650.000");
+        assert_eq!(Rupiah::new(-1_000).display_id(), "-1.000");
+        assert_eq!(Rupiah::new(999).display_id(), "999");
+    }
+
+    #[test]
+    fn eleven_twelfths() {
+        let dpp = Amount::parse("1200000").unwrap().ratio(11, 12);
+        assert_eq!(dpp.to_string(), "1100000");
+        assert_eq!(dpp.percent(Decimal::from(12)).floor(), Rupiah::new(132_000));
+    }
+}

@@ -1,0 +1,286 @@
+//! NPWP (15 digits), NPWP 16 / NIK, and NITKU (22 digits).
+
+use std::fmt;
+
+/// Which identifier an [`Npwp`] holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NpwpKind {
+    /// The classic 15-digit NPWP, `AA.BBB.BBB.C-DDD.EEE`.
+    Npwp15,
+    /// The 16-digit NPWP of non-individuals: `0` followed by the old 15 digits.
+    Npwp16,
+    /// An individual's NIK (16 digits), which is their NPWP since PMK-112/2022.
+    Nik,
+    /// NITKU: a 16-digit NPWP plus a 6-digit place-of-business number.
+    Nitku,
+}
+
+/// A valid taxpayer identifier; keeps digits only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Npwp {
+    digits: String,
+}
+
+/// What is wrong with an NPWP, in words an accountant can act on (ETAX-20005 spirit).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NpwpError {
+    #[error("NPWP kosong")]
+    Empty,
+    #[error("NPWP mengandung karakter tidak sah '{0}' (hanya angka, titik dan tanda minus)")]
+    BadCharacter(char),
+    #[error("NPWP harus 15 atau 16 digit (NITKU 22 digit), bukan {0} digit")]
+    Length(usize),
+    #[error("NPWP tidak sesuai dengan cek digit: digit ke-{position} seharusnya {expected}")]
+    CheckDigit { position: usize, expected: u8 },
+    #[error("NIK tidak valid: {0}")]
+    Nik(&'static str),
+}
+
+/// The "no NPWP" value used for buyers without one.
+const NO_NPWP: &str = "000000000000000";
+
+impl Npwp {
+    /// Parses an NPWP written with or without DJP punctuation (`01.346.347.6-415.001`).
+    pub fn parse(input: &str) -> Result<Npwp, NpwpError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(NpwpError::Empty);
+        }
+        let mut digits = String::with_capacity(22);
+        for c in input.chars() {
+            match c {
+                '0'..='9' => digits.push(c),
+                '.' | '-' | ' ' => {}
+                other => return Err(NpwpError::BadCharacter(other)),
+            }
+        }
+        match digits.len() {
+            15 if digits == NO_NPWP => {}
+            15 => check_luhn(&digits[..9], 0)?,
+            16 if digits.starts_with('0') => check_luhn(&digits[1..10], 1)?,
+            16 => check_nik(&digits)?,
+            22 => {
+                Npwp::parse(&digits[..16])?;
+            }
+            n => return Err(NpwpError::Length(n)),
+        }
+        Ok(Npwp { digits })
+    }
+
+    /// The value DJP uses for a buyer without NPWP.
+    pub fn none() -> Npwp {
+        Npwp {
+            digits: NO_NPWP.to_string(),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.digits == NO_NPWP
+    }
+
+    pub fn kind(&self) -> NpwpKind {
+        match self.digits.len() {
+            15 => NpwpKind::Npwp15,
+            16 if self.digits.starts_with('0') => NpwpKind::Npwp16,
+            16 => NpwpKind::Nik,
+            _ => NpwpKind::Nitku,
+        }
+    }
+
+    /// The bare digits.
+    pub fn digits(&self) -> &str {
+        &self.digits
+    }
+
+    /// The 15-digit form where one exists (15, or a `0`-prefixed 16), as CSV files and
+    /// e-Nofa usernames use it.
+    pub fn npwp15(&self) -> Option<&str> {
+        match self.kind() {
+            NpwpKind::Npwp15 => Some(&self.digits),
+            NpwpKind::Npwp16 => Some(&self.digits[1..]),
+            NpwpKind::Nitku if self.digits.starts_with('0') => Some(&self.digits[1..16]),
+            _ => None,
+        }
+    }
+
+    /// The 16-digit form (NPWP 16 or NIK); a 15-digit NPWP gains its leading `0`.
+    pub fn npwp16(&self) -> String {
+        match self.kind() {
+            NpwpKind::Npwp15 => format!("0{}", self.digits),
+            NpwpKind::Nitku => self.digits[..16].to_string(),
+            _ => self.digits.clone(),
+        }
+    }
+
+    /// The NITKU of the head office (`000000` suffix) unless this already is a NITKU.
+    pub fn nitku(&self) -> String {
+        match self.kind() {
+            NpwpKind::Nitku => self.digits.clone(),
+            _ => format!("{}000000", self.npwp16()),
+        }
+    }
+}
+
+impl fmt::Display for Npwp {
+    /// DJP style: `01.346.347.6-415.001` for 15 digits; longer forms as bare digits, as DJP prints them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = &self.digits;
+        if d.len() == 15 {
+            write!(
+                f,
+                "{}.{}.{}.{}-{}.{}",
+                &d[0..2],
+                &d[2..5],
+                &d[5..8],
+                &d[8..9],
+                &d[9..12],
+                &d[12..15]
+            )
+        } else {
+            f.write_str(d)
+        }
+    }
+}
+
+/// Luhn mod 10 over `payload` (its last digit is the check digit). `offset` is how many digits
+/// precede it in the full number, for the error message.
+fn check_luhn(payload: &str, offset: usize) -> Result<(), NpwpError> {
+    let body = &payload[..payload.len() - 1];
+    let expected = luhn_check_digit(body);
+    let actual = payload.as_bytes()[payload.len() - 1] - b'0';
+    if expected == actual {
+        Ok(())
+    } else {
+        Err(NpwpError::CheckDigit {
+            position: offset + payload.len(),
+            expected,
+        })
+    }
+}
+
+/// The Luhn check digit that completes `body` (digits only).
+pub(crate) fn luhn_check_digit(body: &str) -> u8 {
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// NIK structure `PPRRSS DDMMYY XXXX` (python-stdnum `id.nik`): a province code and a birth date
+/// (women add 40 to the day).
+fn check_nik(digits: &str) -> Result<(), NpwpError> {
+    let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
+    if num(0..2) < 11 {
+        return Err(NpwpError::Nik("kode provinsi (2 digit pertama) tidak dikenal"));
+    }
+    let day = match num(6..8) {
+        d @ 1..=31 => d,
+        d @ 41..=71 => d - 40,
+        _ => return Err(NpwpError::Nik("tanggal lahir (digit 7-8) tidak valid")),
+    };
+    let month = num(8..10);
+    if !(1..=12).contains(&month) || day > 31 {
+        return Err(NpwpError::Nik("bulan lahir (digit 9-10) tidak valid"));
+    }
+    if num(12..16) == 0 {
+        return Err(NpwpError::Nik("nomor urut (4 digit terakhir) tidak boleh 0000"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Valid examples published by python-stdnum (`stdnum/id/npwp.py` docs and tests) and DJP.
+    const VALID_15: &[(&str, &str)] = &[
+        ("013000666091000", "01.300.066.6-091.000"),
+        ("01.312.166.0-091.000", "01.312.166.0-091.000"),
+        ("016090524017000", "01.609.052.4-017.000"),
+        ("01.346.347.6-415.001", "01.346.347.6-415.001"),
+        ("02.271.824.1-413.000", "02.271.824.1-413.000"),
+    ];
+
+    #[test]
+    fn accepts_published_valid_npwp15() {
+        for (input, shown) in VALID_15 {
+            let npwp = Npwp::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(npwp.kind(), NpwpKind::Npwp15);
+            assert_eq!(npwp.to_string(), *shown);
+            assert_eq!(npwp.digits().len(), 15);
+        }
+    }
+
+    #[test]
+    fn rejects_wrong_check_digit_and_says_which() {
+        // python-stdnum's invalid example: one digit changed.
+        let err = Npwp::parse("013000667091000").unwrap_err();
+        assert!(matches!(err, NpwpError::CheckDigit { position: 9, .. }), "{err}");
+        assert!(err.to_string().contains("cek digit"));
+    }
+
+    #[test]
+    fn table_of_bad_inputs() {
+        let cases: &[(&str, NpwpError)] = &[
+            ("", NpwpError::Empty),
+            ("   ", NpwpError::Empty),
+            ("01.312.166.0-091", NpwpError::Length(12)),
+            ("01A312166009100", NpwpError::BadCharacter('A')),
+            ("0131216600910000000000000", NpwpError::Length(25)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(Npwp::parse(input).as_ref().err(), Some(expected), "{input}");
+        }
+    }
+
+    #[test]
+    fn npwp16_is_zero_plus_old_and_checks_first_ten() {
+        let n = Npwp::parse("0013000666091000").unwrap();
+        assert_eq!(n.kind(), NpwpKind::Npwp16);
+        assert_eq!(n.npwp15(), Some("013000666091000"));
+        assert!(Npwp::parse("0013000667091000").is_err());
+        assert_eq!(Npwp::parse("013000666091000").unwrap().npwp16(), n.digits());
+    }
+
+    #[test]
+    fn nik_and_nitku() {
+        // NIK of python-stdnum's docs: province 32, born 28-10-89? (day 41+ = woman).
+        let nik = Npwp::parse("3171234567890123").unwrap_err();
+        assert!(matches!(nik, NpwpError::Nik(_)), "{nik}");
+        let nik = Npwp::parse("3578104709870002").unwrap();
+        assert_eq!(nik.kind(), NpwpKind::Nik);
+        assert_eq!(nik.npwp15(), None);
+        let nitku = Npwp::parse("0013000666091000000001").unwrap();
+        assert_eq!(nitku.kind(), NpwpKind::Nitku);
+        assert_eq!(nitku.npwp16(), "0013000666091000");
+        assert_eq!(
+            Npwp::parse("013000666091000").unwrap().nitku(),
+            "0013000666091000000000"
+        );
+        assert!(Npwp::parse("0013000667091000000001").is_err());
+    }
+
+    #[test]
+    fn no_npwp_value_is_accepted_and_recognised() {
+        let n = Npwp::parse("00.000.000.0-000.000").unwrap();
+        assert!(n.is_none());
+        assert_eq!(n, Npwp::none());
+    }
+
+    #[test]
+    fn check_digit_function_completes_known_numbers() {
+        assert_eq!(luhn_check_digit("01300066"), 6);
+        assert_eq!(luhn_check_digit("01312166"), 0);
+    }
+}

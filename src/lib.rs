@@ -1,0 +1,3 @@
+//! e-Faktur Desktop core: everything but the user interface. This crate never names iced.
+
+pub mod domain;
