@@ -1,0 +1,452 @@
+//! Faktur keluaran and masukan with their items.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, StoreError, audit, is_unique_violation, now};
+use crate::domain::faktur::{Jenis, UangMuka};
+use crate::domain::tax::Totals;
+use crate::domain::{
+    Amount, ApprovalStatus, DjpCode, Faktur, FakturItem, FakturStatus, KodeStatus, KodeTransaksi,
+    Npwp, Nsfp, Rupiah,
+};
+
+/// A faktur as stored, with its statuses and DJP's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFaktur {
+    pub id: i64,
+    pub faktur: Faktur,
+    pub status: FakturStatus,
+    pub approval: ApprovalStatus,
+    pub approval_time: Option<String>,
+    pub qr_url: Option<String>,
+    pub reject_code: Option<String>,
+    pub reject_message: Option<String>,
+}
+
+/// Which faktur to list or export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// `Some(false)` keluaran, `Some(true)` masukan.
+    pub masukan: Option<bool>,
+    pub masa: Option<u8>,
+    pub tahun: Option<u16>,
+    pub approval: Option<ApprovalStatus>,
+}
+
+fn jenis_key(j: Jenis) -> &'static str {
+    match j {
+        Jenis::Keluaran => "keluaran",
+        Jenis::Masukan { .. } => "masukan",
+    }
+}
+
+fn uang_muka_flag(u: UangMuka) -> u8 {
+    match u {
+        UangMuka::Tidak => 0,
+        UangMuka::UangMuka => 1,
+        UangMuka::Pelunasan => 2,
+    }
+}
+
+/// Whether a faktur with this number is already in force (ETAX-20002).
+pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM faktur WHERE jenis = ?1 AND nsfp = ?2
+               AND (jenis = 'keluaran' OR lawan_npwp = ?3)
+               AND status_faktur IN ('normal', 'normal_pengganti')",
+            params![jenis_key(f.jenis), f.nsfp.digits(), f.lawan_npwp.digits()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Inserts a validated faktur with its items; returns its id. A number already in force is
+/// refused with ETAX-20002. Call inside a transaction when more rows belong to the same change.
+pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &str) -> Result<i64> {
+    let status = match f.status {
+        KodeStatus::Normal => FakturStatus::Normal,
+        KodeStatus::Pengganti => FakturStatus::NormalPengganti,
+    };
+    let dikreditkan = match f.jenis {
+        Jenis::Keluaran => None,
+        Jenis::Masukan { dikreditkan } => Some(dikreditkan),
+    };
+    let stamp = now();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
+            lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
+            id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn, uang_muka_ppnbm,
+            referensi, kode_dokumen_pendukung, dikreditkan, status_faktur, status_approval,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)",
+    )?;
+    stmt.execute(params![
+        jenis_key(f.jenis),
+        f.kode.value(),
+        f.status.flag(),
+        f.nsfp.digits(),
+        f.masa,
+        f.tahun,
+        f.tanggal.to_string(),
+        f.lawan_npwp.digits(),
+        f.lawan_nik,
+        f.lawan_nama,
+        f.lawan_alamat,
+        f.totals.dpp.value(),
+        f.totals.ppn.value(),
+        f.totals.ppnbm.value(),
+        f.keterangan_tambahan,
+        uang_muka_flag(f.uang_muka),
+        f.uang_muka_totals.dpp.value(),
+        f.uang_muka_totals.ppn.value(),
+        f.uang_muka_totals.ppnbm.value(),
+        f.referensi,
+        f.kode_dokumen_pendukung,
+        dikreditkan,
+        status.key(),
+        approval.key(),
+        stamp,
+    ])
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::rule(
+                DjpCode::Etax20002,
+                format!("nomor faktur {} sudah terdaftar", f.nomor()),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let id = conn.last_insert_rowid();
+    let mut item_stmt = conn.prepare_cached(
+        "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan, jumlah_barang,
+            harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (i, it) in f.items.iter().enumerate() {
+        item_stmt.execute(params![
+            id,
+            i as i64 + 1,
+            it.kode_objek,
+            it.nama,
+            it.harga_satuan.to_string(),
+            it.jumlah_barang.to_string(),
+            it.harga_total.to_string(),
+            it.diskon.to_string(),
+            it.dpp.to_string(),
+            it.ppn.to_string(),
+            it.tarif_ppnbm.to_string(),
+            it.ppnbm.to_string(),
+        ])?;
+    }
+    audit::record(conn, actor, "faktur.rekam", &f.nomor().to_string(), jenis_key(f.jenis))?;
+    Ok(id)
+}
+
+const HEADER_COLUMNS: &str = "id, jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
+    lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
+    id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn, uang_muka_ppnbm, referensi,
+    kode_dokumen_pendukung, dikreditkan, status_faktur, status_approval, approval_time, qr_url,
+    reject_code, reject_message";
+
+fn corrupt(what: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnType(0, what.to_string(), rusqlite::types::Type::Text)
+}
+
+fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
+    let rupiah = |i: usize| -> rusqlite::Result<Rupiah> { Ok(Rupiah::new(r.get(i)?)) };
+    let jenis = match (r.get::<_, String>(1)?.as_str(), r.get::<_, Option<bool>>(22)?) {
+        ("masukan", Some(d)) => Jenis::Masukan { dikreditkan: d },
+        _ => Jenis::Keluaran,
+    };
+    let faktur = Faktur {
+        jenis,
+        kode: KodeTransaksi::new(r.get(2)?).ok_or_else(|| corrupt("kode_transaksi"))?,
+        status: if r.get::<_, u8>(3)? == 1 {
+            KodeStatus::Pengganti
+        } else {
+            KodeStatus::Normal
+        },
+        nsfp: Nsfp::parse(&r.get::<_, String>(4)?).map_err(|_| corrupt("nsfp"))?,
+        masa: r.get(5)?,
+        tahun: r.get(6)?,
+        tanggal: r
+            .get::<_, String>(7)?
+            .parse::<NaiveDate>()
+            .map_err(|_| corrupt("tanggal"))?,
+        lawan_npwp: Npwp::parse(&r.get::<_, String>(8)?).map_err(|_| corrupt("lawan_npwp"))?,
+        lawan_nik: r.get(9)?,
+        lawan_nama: r.get(10)?,
+        lawan_alamat: r.get(11)?,
+        totals: Totals {
+            dpp: rupiah(12)?,
+            ppn: rupiah(13)?,
+            ppnbm: rupiah(14)?,
+        },
+        keterangan_tambahan: r.get(15)?,
+        uang_muka: match r.get::<_, u8>(16)? {
+            1 => UangMuka::UangMuka,
+            2 => UangMuka::Pelunasan,
+            _ => UangMuka::Tidak,
+        },
+        uang_muka_totals: Totals {
+            dpp: rupiah(17)?,
+            ppn: rupiah(18)?,
+            ppnbm: rupiah(19)?,
+        },
+        referensi: r.get(20)?,
+        kode_dokumen_pendukung: r.get(21)?,
+        items: Vec::new(),
+    };
+    Ok(StoredFaktur {
+        id: r.get(0)?,
+        faktur,
+        status: FakturStatus::from_key(&r.get::<_, String>(23)?).ok_or_else(|| corrupt("status"))?,
+        approval: ApprovalStatus::from_key(&r.get::<_, String>(24)?)
+            .ok_or_else(|| corrupt("status_approval"))?,
+        approval_time: r.get(25)?,
+        qr_url: r.get(26)?,
+        reject_code: r.get(27)?,
+        reject_message: r.get(28)?,
+    })
+}
+
+fn items_of(conn: &Connection, faktur_id: i64) -> Result<Vec<FakturItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kode_objek, nama, harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn,
+            tarif_ppnbm, ppnbm FROM faktur_item WHERE faktur_id = ?1 ORDER BY line_no",
+    )?;
+    let rows = stmt.query_map([faktur_id], |r| {
+        let a = |i: usize| -> rusqlite::Result<Amount> {
+            Amount::parse(&r.get::<_, String>(i)?).map_err(|_| corrupt("amount"))
+        };
+        Ok(FakturItem {
+            kode_objek: r.get(0)?,
+            nama: r.get(1)?,
+            harga_satuan: a(2)?,
+            jumlah_barang: a(3)?,
+            harga_total: a(4)?,
+            diskon: a(5)?,
+            dpp: a(6)?,
+            ppn: a(7)?,
+            tarif_ppnbm: a(8)?,
+            ppnbm: a(9)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One faktur with its items.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<StoredFaktur>> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {HEADER_COLUMNS} FROM faktur WHERE id = ?1"),
+            [id],
+            header_from_row,
+        )
+        .optional()?;
+    let Some(mut f) = found else { return Ok(None) };
+    f.faktur.items = items_of(conn, id)?;
+    Ok(Some(f))
+}
+
+/// Calls `each` for every faktur matching `filter`, items included, ordered by date and number,
+/// without holding them all in memory.
+pub fn for_each(
+    conn: &Connection,
+    filter: Filter,
+    mut each: impl FnMut(StoredFaktur) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {HEADER_COLUMNS} FROM faktur
+         WHERE (?1 IS NULL OR jenis = CASE WHEN ?1 THEN 'masukan' ELSE 'keluaran' END)
+           AND (?2 IS NULL OR masa = ?2) AND (?3 IS NULL OR tahun = ?3)
+           AND (?4 IS NULL OR status_approval = ?4)
+         ORDER BY tanggal, nsfp, id"
+    ))?;
+    let mut rows = stmt.query(params![
+        filter.masukan,
+        filter.masa,
+        filter.tahun,
+        filter.approval.map(ApprovalStatus::key)
+    ])?;
+    while let Some(row) = rows.next()? {
+        let mut f = header_from_row(row)?;
+        f.faktur.items = items_of(conn, f.id)?;
+        each(f)?;
+    }
+    Ok(())
+}
+
+/// All matching faktur (for lists of moderate size; use [`for_each`] for exports).
+pub fn list(conn: &Connection, filter: Filter) -> Result<Vec<StoredFaktur>> {
+    let mut out = Vec::new();
+    for_each(conn, filter, |f| {
+        out.push(f);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Moves the approval status, refusing steps the status machine forbids.
+pub fn set_approval(conn: &Connection, id: i64, to: ApprovalStatus, actor: &str) -> Result<()> {
+    let current: Option<String> = conn
+        .query_row("SELECT status_approval FROM faktur WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    let current = current
+        .and_then(|k| ApprovalStatus::from_key(&k))
+        .ok_or_else(|| StoreError::rule(DjpCode::Etax20008, format!("faktur {id} tidak ditemukan")))?;
+    current
+        .transition(to)
+        .map_err(|e| StoreError::rule(DjpCode::Etax20008, e.to_string()))?;
+    conn.execute(
+        "UPDATE faktur SET status_approval = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, to.key(), now()],
+    )?;
+    audit::record(conn, actor, "faktur.status", &id.to_string(), to.key())?;
+    Ok(())
+}
+
+/// Records DJP's approval.
+pub fn record_approval(conn: &Connection, id: i64, approval_time: &str, qr_url: &str) -> Result<()> {
+    set_approval(conn, id, ApprovalStatus::ApprovalSukses, "uploader")?;
+    conn.execute(
+        "UPDATE faktur SET approval_time = ?2, qr_url = ?3, reject_code = NULL, reject_message = NULL
+         WHERE id = ?1",
+        params![id, approval_time, qr_url],
+    )?;
+    Ok(())
+}
+
+/// Records DJP's rejection with its code and message.
+pub fn record_reject(conn: &Connection, id: i64, code: &str, message: &str) -> Result<()> {
+    set_approval(conn, id, ApprovalStatus::Reject, "uploader")?;
+    conn.execute(
+        "UPDATE faktur SET reject_code = ?2, reject_message = ?3 WHERE id = ?1",
+        params![id, code, message],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::{FakturDraft, FakturItemDraft};
+    use crate::store::Store;
+
+    pub(crate) fn draft(nsfp: &str) -> FakturDraft {
+        FakturDraft {
+            kd_jenis_transaksi: "01".into(),
+            fg_pengganti: "0".into(),
+            nomor_faktur: nsfp.into(),
+            masa_pajak: "3".into(),
+            tahun_pajak: "2024".into(),
+            tanggal_faktur: "05/03/2024".into(),
+            npwp: "013000666091000".into(),
+            nama: "PT PEMBELI".into(),
+            alamat: "Jl. Sudirman 1".into(),
+            jumlah_dpp: "1000000".into(),
+            jumlah_ppn: "110000".into(),
+            jumlah_ppnbm: "0".into(),
+            referensi: "INV/001".into(),
+            items: vec![FakturItemDraft {
+                kode_objek: "A1".into(),
+                nama: "Jasa konsultasi".into(),
+                harga_satuan: "500000.5".into(),
+                jumlah_barang: "2".into(),
+                harga_total: "1000001".into(),
+                diskon: "1".into(),
+                dpp: "1000000".into(),
+                ppn: "110000".into(),
+                tarif_ppnbm: "0".into(),
+                ppnbm: "0".into(),
+            }],
+            ..FakturDraft::default()
+        }
+    }
+
+    #[test]
+    fn insert_get_round_trip_is_exact() {
+        let store = Store::open_in_memory().unwrap();
+        let f = draft("0002400000001").validate().unwrap();
+        let id = insert(store.conn(), &f, ApprovalStatus::Draft, "test").unwrap();
+        let back = get(store.conn(), id).unwrap().unwrap();
+        assert_eq!(back.faktur, f);
+        assert_eq!(back.status, FakturStatus::Normal);
+        assert_eq!(back.approval, ApprovalStatus::Draft);
+    }
+
+    #[test]
+    fn duplicate_number_is_etax_20002_until_the_first_is_replaced() {
+        let store = Store::open_in_memory().unwrap();
+        let f = draft("0002400000001").validate().unwrap();
+        let id = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
+        assert!(exists(store.conn(), &f).unwrap());
+        let err = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap_err();
+        assert_eq!(err.code(), DjpCode::Etax20002);
+        store
+            .conn()
+            .execute("UPDATE faktur SET status_faktur = 'diganti' WHERE id = ?1", [id])
+            .unwrap();
+        insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
+    }
+
+    #[test]
+    fn a_failed_multi_row_change_leaves_nothing() {
+        let mut store = Store::open_in_memory().unwrap();
+        let a = draft("0002400000001").validate().unwrap();
+        let result: Result<()> = store.transaction(|tx| {
+            insert(tx, &a, ApprovalStatus::Draft, "t")?;
+            insert(tx, &a, ApprovalStatus::Draft, "t")?; // duplicate: fails
+            Ok(())
+        });
+        assert!(result.is_err());
+        assert!(list(store.conn(), Filter::default()).unwrap().is_empty());
+        let items: i64 = store.conn().query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0)).unwrap();
+        assert_eq!(items, 0);
+    }
+
+    #[test]
+    fn approval_follows_the_status_machine() {
+        let store = Store::open_in_memory().unwrap();
+        let f = draft("0002400000001").validate().unwrap();
+        let id = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
+        assert!(set_approval(store.conn(), id, ApprovalStatus::ApprovalSukses, "t").is_err());
+        set_approval(store.conn(), id, ApprovalStatus::SiapUpload, "t").unwrap();
+        set_approval(store.conn(), id, ApprovalStatus::DalamProses, "t").unwrap();
+        record_approval(store.conn(), id, "2024-03-06T10:00:00Z", "https://x/validasi").unwrap();
+        let back = get(store.conn(), id).unwrap().unwrap();
+        assert_eq!(back.approval, ApprovalStatus::ApprovalSukses);
+        assert_eq!(back.qr_url.as_deref(), Some("https://x/validasi"));
+        let filter = Filter {
+            approval: Some(ApprovalStatus::ApprovalSukses),
+            masa: Some(3),
+            tahun: Some(2024),
+            masukan: Some(false),
+        };
+        assert_eq!(list(store.conn(), filter).unwrap().len(), 1);
+        assert!(list(store.conn(), Filter { masa: Some(4), ..filter }).unwrap().is_empty());
+    }
+
+    #[test]
+    fn constraints_guard_the_table() {
+        let store = Store::open_in_memory().unwrap();
+        let bad = store.conn().execute(
+            "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
+               lawan_npwp, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm, created_at, updated_at)
+             VALUES ('keluaran', 11, 0, '0002400000001', 3, 2024, '2024-03-05', 'x', 'n', '', 0, 0, 0, '', '')",
+            [],
+        );
+        assert!(bad.is_err(), "kode transaksi 11 must be refused");
+        let orphan = store.conn().execute(
+            "INSERT INTO faktur_item (faktur_id, line_no, nama, harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+             VALUES (999, 1, 'x', '1', '1', '1', '0', '1', '0', '0', '0')",
+            [],
+        );
+        assert!(orphan.is_err(), "foreign keys must be on");
+    }
+}

@@ -1,0 +1,246 @@
+//! The Local Database: one SQLite file per registered NPWP (bundled SQLite, WAL, foreign keys on).
+//!
+//! This module is the only owner of SQL rows. Each aggregate has its own file whose functions take
+//! a `&Connection`, so a caller can run several of them inside one transaction
+//! ([`Store::transaction`]); a `rusqlite::Transaction` derefs to a `Connection`.
+
+pub mod audit;
+pub mod certificate;
+pub mod faktur;
+pub mod item;
+mod migrate;
+pub mod nsfp;
+pub mod outbox;
+pub mod party;
+pub mod profile;
+pub mod user;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::domain::DjpCode;
+
+pub use migrate::SCHEMA_VERSION;
+
+/// A failure of the Local Database, in words a user can act on.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "Database {path} dibuat oleh versi aplikasi yang lebih baru (skema {found}, aplikasi ini mengenal sampai {supported}). \
+         Perbarui aplikasi; database tidak diubah."
+    )]
+    SchemaTooNew {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{path} bukan Local Database e-Faktur atau rusak ({reason}). Pulihkan dari cadangan.")]
+    NotADatabase { path: String, reason: String },
+    #[error("{}: {message}", code.as_str())]
+    Rule { code: DjpCode, message: String },
+    #[error("Error Database (ETAX-10001): {0}")]
+    Sqlite(Arc<rusqlite::Error>),
+}
+
+impl StoreError {
+    pub fn rule(code: DjpCode, message: impl Into<String>) -> StoreError {
+        StoreError::Rule {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The DJP code that best describes the failure.
+    pub fn code(&self) -> DjpCode {
+        match self {
+            StoreError::Rule { code, .. } => *code,
+            _ => DjpCode::Etax10001,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(Arc::new(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A connection to one Local Database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    /// A file written by a newer schema is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Store> {
+        let shown = path.display().to_string();
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Self::setup(conn, Some(path.to_path_buf())).map_err(|e| match e {
+            StoreError::Sqlite(inner)
+                if matches!(
+                    inner.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::NotADatabase)
+                ) =>
+            {
+                StoreError::NotADatabase {
+                    path: shown.clone(),
+                    reason: inner.to_string(),
+                }
+            }
+            StoreError::SchemaTooNew { found, supported, .. } => StoreError::SchemaTooNew {
+                path: shown.clone(),
+                found,
+                supported,
+            },
+            other => other,
+        })
+    }
+
+    /// A private database in memory, for tests and dry runs (`efaktur validate`).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // Check the version before anything writes: a newer file must stay as it is.
+        migrate::check_version(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrate::run(&mut conn)?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The connection, for reads and single statements.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one write transaction (taken at once, so concurrent writers queue instead of
+    /// failing half-way). Any error rolls everything back.
+    pub fn transaction<T, E>(&mut self, f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    /// `PRAGMA integrity_check`: `Ok` when SQLite finds nothing wrong.
+    pub fn integrity_check(&self) -> Result<()> {
+        let report: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if report == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::NotADatabase {
+                path: self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                reason: report,
+            })
+        }
+    }
+}
+
+/// The current time as stored (RFC 3339, UTC).
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Whether an error is a UNIQUE/PRIMARY KEY violation.
+pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opens_empty_file_and_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite");
+        let store = Store::open(&path).unwrap();
+        let v: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        let mode: String = store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        store.integrity_check().unwrap();
+        drop(store);
+        // Opening again is a no-op migration.
+        Store::open(&path).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_newer_schema_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).unwrap_err();
+        match &err {
+            StoreError::SchemaTooNew { found, supported, path: p } => {
+                assert_eq!(*found, 99);
+                assert_eq!(*supported, SCHEMA_VERSION);
+                assert!(p.ends_with("new.sqlite"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(err.to_string().contains("Perbarui aplikasi"));
+        assert_eq!(std::fs::read(&path).unwrap(), before, "file must not change");
+    }
+
+    #[test]
+    fn a_file_that_is_not_sqlite_gets_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.sqlite");
+        std::fs::write(&path, b"this is not a database, just text that is long enough ...........................................................").unwrap();
+        let err = Store::open(&path).unwrap_err();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+    }
+}

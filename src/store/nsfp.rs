@@ -1,0 +1,236 @@
+//! Referensi Nomor Faktur: recorded NSFP ranges and the numbers handed out from them.
+//!
+//! Handing out a number is one `UPDATE ... RETURNING` plus an insert into `nsfp_use` (whose primary
+//! key is the number) inside an immediate transaction, so two allocations — in two threads or
+//! two processes — can never get the same number.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Result, Store, StoreError, is_unique_violation, now};
+use crate::domain::{DjpCode, Nsfp, NsfpRange};
+
+/// A recorded range with how far it has been used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRange {
+    pub id: i64,
+    pub range: NsfpRange,
+    pub allocated_on: NaiveDate,
+    /// Numbers not yet handed out.
+    pub remaining: u32,
+}
+
+fn row_range(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, u16, u8, u32, u32, u32, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+}
+
+fn to_recorded((id, prefix, year, start, end, next, on): (i64, u16, u8, u32, u32, u32, String)) -> Option<RecordedRange> {
+    let range = NsfpRange::new(Nsfp::new(prefix, year, start)?, Nsfp::new(prefix, year, end)?).ok()?;
+    Some(RecordedRange {
+        id,
+        range,
+        allocated_on: on.parse().ok()?,
+        remaining: end + 1 - next,
+    })
+}
+
+/// Records a range DJP allotted (Rekam Range Faktur Pajak). Overlaps are refused (ETAX-20016).
+pub fn add_range(conn: &Connection, range: NsfpRange, allocated_on: NaiveDate) -> Result<i64> {
+    if let Some(existing) = ranges(conn)?.into_iter().find(|r| r.range.overlaps(range)) {
+        return Err(StoreError::rule(
+            DjpCode::Etax20016,
+            format!("range {range} beririsan dengan range yang sudah terdaftar {}", existing.range),
+        ));
+    }
+    let (s, e) = (range.start(), range.end());
+    conn.execute(
+        "INSERT INTO nsfp_range (prefix, year, start_serial, end_serial, next_serial, allocated_on, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)",
+        params![s.prefix(), s.year(), s.serial(), e.serial(), allocated_on.to_string(), now()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn ranges(conn: &Connection) -> Result<Vec<RecordedRange>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, prefix, year, start_serial, end_serial, next_serial, allocated_on
+         FROM nsfp_range ORDER BY year, prefix, start_serial",
+    )?;
+    let rows = stmt.query_map([], row_range)?;
+    let mut out = Vec::new();
+    for r in rows {
+        if let Some(rr) = to_recorded(r?) {
+            out.push(rr);
+        }
+    }
+    Ok(out)
+}
+
+/// The recorded range holding `n`, if any (ETAX-20017 when none).
+pub fn range_of(conn: &Connection, n: Nsfp) -> Result<Option<RecordedRange>> {
+    let row = conn
+        .query_row(
+            "SELECT id, prefix, year, start_serial, end_serial, next_serial, allocated_on
+             FROM nsfp_range WHERE prefix = ?1 AND year = ?2 AND ?3 BETWEEN start_serial AND end_serial",
+            params![n.prefix(), n.year(), n.serial()],
+            row_range,
+        )
+        .optional()?;
+    Ok(row.and_then(to_recorded))
+}
+
+/// Hands out the next free number of `year` (two digits) from the oldest range that has one.
+/// Call inside a transaction together with the faktur that uses it.
+pub fn allocate_next(conn: &Connection, year: u8) -> Result<Nsfp> {
+    loop {
+        let row: Option<(i64, u16, u32)> = conn
+            .query_row(
+                "UPDATE nsfp_range SET next_serial = next_serial + 1
+                 WHERE id = (SELECT id FROM nsfp_range WHERE year = ?1 AND next_serial <= end_serial
+                             ORDER BY allocated_on, id LIMIT 1)
+                 RETURNING id, prefix, next_serial - 1",
+                [year],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((range_id, prefix, serial)) = row else {
+            return Err(StoreError::rule(
+                DjpCode::Etax20018,
+                format!("tidak ada nomor tersisa untuk tahun 20{year:02}; rekam range NSFP baru"),
+            ));
+        };
+        let n = Nsfp::new(prefix, year, serial).expect("range bounds are valid");
+        // A number typed in by hand may already be used; skip it and take the next.
+        match mark_used(conn, range_id, n) {
+            Ok(()) => return Ok(n),
+            Err(StoreError::Rule { code: DjpCode::Etax20002, .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Records that `n` is taken (a number chosen by hand or imported). Refused when it is outside
+/// every recorded range (ETAX-20017) or already used (ETAX-20002).
+pub fn claim(conn: &Connection, n: Nsfp) -> Result<i64> {
+    let range = range_of(conn, n)?.ok_or_else(|| {
+        StoreError::rule(
+            DjpCode::Etax20017,
+            format!("nomor {n} tidak termasuk range Referensi Nomor Faktur yang terdaftar"),
+        )
+    })?;
+    mark_used(conn, range.id, n)?;
+    Ok(range.id)
+}
+
+fn mark_used(conn: &Connection, range_id: i64, n: Nsfp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO nsfp_use (nsfp, range_id, used_at) VALUES (?1, ?2, ?3)",
+        params![n.digits(), range_id, now()],
+    )
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::rule(DjpCode::Etax20002, format!("nomor {n} sudah dipakai"))
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+/// Links a used number to the faktur that carries it.
+pub fn link_faktur(conn: &Connection, n: Nsfp, faktur_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE nsfp_use SET faktur_id = ?2 WHERE nsfp = ?1",
+        params![n.digits(), faktur_id],
+    )?;
+    Ok(())
+}
+
+pub fn is_used(conn: &Connection, n: Nsfp) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM nsfp_use WHERE nsfp = ?1", [n.digits()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+impl Store {
+    /// Allocates one number in its own transaction (for callers without a transaction of their own).
+    pub fn allocate_nsfp(&mut self, year: u8) -> Result<Nsfp> {
+        self.transaction(|tx| allocate_next(tx, year))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Nsfp {
+        Nsfp::parse(s).unwrap()
+    }
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 2).unwrap()
+    }
+
+    #[test]
+    fn allocates_in_order_then_reports_exhaustion() {
+        let mut store = Store::open_in_memory().unwrap();
+        let r = NsfpRange::new(n("0002500000001"), n("0002500000003")).unwrap();
+        add_range(store.conn(), r, day()).unwrap();
+        claim(store.conn(), n("0002500000002")).unwrap();
+        assert_eq!(store.allocate_nsfp(25).unwrap(), n("0002500000001"));
+        assert_eq!(store.allocate_nsfp(25).unwrap(), n("0002500000003"), "skips the claimed one");
+        let err = store.allocate_nsfp(25).unwrap_err();
+        assert_eq!(err.code(), DjpCode::Etax20018);
+        assert_eq!(ranges(store.conn()).unwrap()[0].remaining, 0);
+    }
+
+    #[test]
+    fn overlapping_range_is_refused() {
+        let store = Store::open_in_memory().unwrap();
+        add_range(store.conn(), NsfpRange::new(n("0002500000001"), n("0002500000010")).unwrap(), day()).unwrap();
+        let err = add_range(
+            store.conn(),
+            NsfpRange::new(n("0002500000010"), n("0002500000020")).unwrap(),
+            day(),
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), DjpCode::Etax20016);
+        add_range(store.conn(), NsfpRange::new(n("0002500000011"), n("0002500000020")).unwrap(), day()).unwrap();
+    }
+
+    #[test]
+    fn claims_outside_ranges_or_twice_are_refused() {
+        let store = Store::open_in_memory().unwrap();
+        add_range(store.conn(), NsfpRange::new(n("0002500000001"), n("0002500000010")).unwrap(), day()).unwrap();
+        assert_eq!(claim(store.conn(), n("0002500000011")).unwrap_err().code(), DjpCode::Etax20017);
+        claim(store.conn(), n("0002500000005")).unwrap();
+        assert_eq!(claim(store.conn(), n("0002500000005")).unwrap_err().code(), DjpCode::Etax20002);
+        assert!(is_used(store.conn(), n("0002500000005")).unwrap());
+    }
+
+    #[test]
+    fn concurrent_allocations_never_share_a_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite");
+        let store = Store::open(&path).unwrap();
+        add_range(store.conn(), NsfpRange::new(n("0002500000001"), n("0002500000200")).unwrap(), day()).unwrap();
+        drop(store);
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let mut s = Store::open(&path).unwrap();
+                    (0..50).map(|_| s.allocate_nsfp(25).unwrap()).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all: Vec<Nsfp> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+        all.sort();
+        let before = all.len();
+        all.dedup();
+        assert_eq!(all.len(), before, "a number was handed out twice");
+        assert_eq!(all.len(), 200);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.conn().query_row("SELECT count(*) FROM nsfp_use", [], |r| r.get::<_, i64>(0)).unwrap(), 200);
+    }
+}
