@@ -1,5 +1,8 @@
 //! e-Faktur Desktop core: everything but the user interface. This crate never names iced.
 
+pub mod cert;
 pub mod domain;
+pub mod enofa;
+pub mod exchange;
 pub mod paths;
 pub mod store;

@@ -1,9 +1,13 @@
 //! `efaktur`: the desktop app and its headless subcommands.
 
+mod cli;
+mod ui;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use efaktur::paths::AppDirs;
 
 /// e-Faktur Desktop (open): faktur pajak, NSFP, e-Nofa registration and upload.
 #[derive(Debug, Parser)]
@@ -12,23 +16,22 @@ struct Cli {
     /// Folder for Local Databases and settings (default: the user's data folder).
     #[arg(long, global = true, value_name = "FOLDER")]
     data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<cli::Command>,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match efaktur::paths::AppDirs::new(cli.data_dir.as_deref()) {
-        Ok(dirs) => {
-            let dbs = dirs.databases();
-            println!("Folder data: {}", dirs.data_dir().display());
-            println!("Local Database: {}", dbs.len());
-            for npwp in dbs {
-                println!("  {npwp}");
-            }
-            ExitCode::SUCCESS
-        }
+    let args = Cli::parse();
+    let dirs = match AppDirs::new(args.data_dir.as_deref()) {
+        Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
+    };
+    match args.command {
+        Some(command) => cli::run(command, &dirs),
+        None => ui::run(&dirs),
     }
 }

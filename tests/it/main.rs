@@ -1,3 +1,3 @@
-//! The one integration-test binary (one link step instead of many).
+//! The one integration-test binary (one link step instead of many). Each area has its module.
 
 mod tidy;

@@ -1,0 +1,1 @@
+//! The e-Nofa protocol (`wire`), its mutual-TLS client and the `enofa-server` service.

@@ -1,0 +1,1 @@
+//! e-Faktur CSV import/export and Coretax XML.
