@@ -13,7 +13,9 @@ pub struct AppDirs {
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PathsError {
-    #[error("Folder data pengguna tidak dapat ditentukan di sistem ini; jalankan dengan --data-dir FOLDER")]
+    #[error(
+        "Folder data pengguna tidak dapat ditentukan di sistem ini; jalankan dengan --data-dir FOLDER"
+    )]
     NoHome,
     #[error("Folder {path} tidak dapat dibuat: {reason}")]
     Create { path: String, reason: String },
@@ -100,7 +102,7 @@ mod tests {
         Store::open(&dirs.db_path(&b)).unwrap();
         Store::open(&dirs.db_path(&a)).unwrap();
         std::fs::write(dirs.db_dir().join("notes.txt"), "x").unwrap();
-        assert_eq!(dirs.databases(), vec![a, b]);
         assert!(dirs.db_path(&b).starts_with(tmp.path()));
+        assert_eq!(dirs.databases(), vec![a, b]);
     }
 }

@@ -175,7 +175,11 @@ impl Checker {
     fn amount(&mut self, field: &'static str, raw: &str) -> Option<Amount> {
         match Amount::parse(raw) {
             Ok(a) if a.is_negative() => {
-                self.push(field, DjpCode::Etax20004, format!("{field} tidak boleh negatif"));
+                self.push(
+                    field,
+                    DjpCode::Etax20004,
+                    format!("{field} tidak boleh negatif"),
+                );
                 None
             }
             Ok(a) => Some(a),
@@ -290,7 +294,12 @@ impl FakturDraft {
                 ),
             );
         }
-        let masa = self.masa_pajak.trim().parse::<u8>().ok().filter(|m| (1..=12).contains(m));
+        let masa = self
+            .masa_pajak
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|m| (1..=12).contains(m));
         if masa.is_none() {
             c.push(
                 "MASA_PAJAK",
@@ -351,7 +360,9 @@ impl FakturDraft {
         let header = Totals {
             dpp: c.rupiah("JUMLAH_DPP", &self.jumlah_dpp).unwrap_or_default(),
             ppn: c.rupiah("JUMLAH_PPN", &self.jumlah_ppn).unwrap_or_default(),
-            ppnbm: c.rupiah("JUMLAH_PPNBM", &self.jumlah_ppnbm).unwrap_or_default(),
+            ppnbm: c
+                .rupiah("JUMLAH_PPNBM", &self.jumlah_ppnbm)
+                .unwrap_or_default(),
         };
 
         let keterangan_tambahan = match self.id_keterangan_tambahan.trim() {
@@ -387,18 +398,30 @@ impl FakturDraft {
                 c.push(
                     "FG_UANG_MUKA",
                     DjpCode::Etax20008,
-                    format!("FG_UANG_MUKA harus 0, 1 (uang muka) atau 2 (pelunasan), bukan '{other}'"),
+                    format!(
+                        "FG_UANG_MUKA harus 0, 1 (uang muka) atau 2 (pelunasan), bukan '{other}'"
+                    ),
                 );
                 UangMuka::Tidak
             }
         };
         let uang_muka_totals = Totals {
-            dpp: c.rupiah("UANG_MUKA_DPP", &self.uang_muka_dpp).unwrap_or_default(),
-            ppn: c.rupiah("UANG_MUKA_PPN", &self.uang_muka_ppn).unwrap_or_default(),
-            ppnbm: c.rupiah("UANG_MUKA_PPNBM", &self.uang_muka_ppnbm).unwrap_or_default(),
+            dpp: c
+                .rupiah("UANG_MUKA_DPP", &self.uang_muka_dpp)
+                .unwrap_or_default(),
+            ppn: c
+                .rupiah("UANG_MUKA_PPN", &self.uang_muka_ppn)
+                .unwrap_or_default(),
+            ppnbm: c
+                .rupiah("UANG_MUKA_PPNBM", &self.uang_muka_ppnbm)
+                .unwrap_or_default(),
         };
         let referensi = c.text("REFERENSI", &self.referensi, false);
-        let kode_dokumen_pendukung = c.text("KODE_DOKUMEN_PENDUKUNG", &self.kode_dokumen_pendukung, false);
+        let kode_dokumen_pendukung = c.text(
+            "KODE_DOKUMEN_PENDUKUNG",
+            &self.kode_dokumen_pendukung,
+            false,
+        );
 
         let mut items = Vec::with_capacity(self.items.len());
         for (i, d) in self.items.iter().enumerate() {
@@ -483,7 +506,9 @@ impl FakturDraft {
         let mut nik = None;
         if let Some((id, rest)) = nama.split_once("#NIK#NAMA#") {
             match Npwp::parse(id) {
-                Ok(n) if n.kind() == super::npwp::NpwpKind::Nik => nik = Some(n.digits().to_string()),
+                Ok(n) if n.kind() == super::npwp::NpwpKind::Nik => {
+                    nik = Some(n.digits().to_string())
+                }
                 _ => c.push(
                     "NAMA",
                     DjpCode::Etax20005,
@@ -589,7 +614,10 @@ impl FakturItemDraft {
             c.push(
                 "DISKON",
                 DjpCode::Etax20004,
-                format!("DISKON {} lebih besar dari HARGA_TOTAL {}", item.diskon, item.harga_total),
+                format!(
+                    "DISKON {} lebih besar dari HARGA_TOTAL {}",
+                    item.diskon, item.harga_total
+                ),
             );
         }
         Some(item)
@@ -681,7 +709,10 @@ mod tests {
             ("PPN", DjpCode::Etax20004),
             ("NAMA", DjpCode::EtaxService20021),
         ] {
-            assert!(codes.contains(&expected), "{expected:?} missing in {codes:?}");
+            assert!(
+                codes.contains(&expected),
+                "{expected:?} missing in {codes:?}"
+            );
         }
         let ppn = errors.iter().find(|e| e.field == "PPN").unwrap();
         assert_eq!(ppn.item, Some(0));
@@ -702,7 +733,10 @@ mod tests {
         d.jumlah_ppn = "579446".into(); // rounded up instead of down
         let errors = d.validate().unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!((errors[0].field, errors[0].code), ("JUMLAH_PPN", DjpCode::Etax20028));
+        assert_eq!(
+            (errors[0].field, errors[0].code),
+            ("JUMLAH_PPN", DjpCode::Etax20028)
+        );
     }
 
     #[test]
@@ -735,8 +769,14 @@ mod tests {
 
     #[test]
     fn dates_padded_or_not() {
-        assert_eq!(parse_tanggal("3/7/2015"), NaiveDate::from_ymd_opt(2015, 7, 3));
-        assert_eq!(parse_tanggal("03/07/2015"), NaiveDate::from_ymd_opt(2015, 7, 3));
+        assert_eq!(
+            parse_tanggal("3/7/2015"),
+            NaiveDate::from_ymd_opt(2015, 7, 3)
+        );
+        assert_eq!(
+            parse_tanggal("03/07/2015"),
+            NaiveDate::from_ymd_opt(2015, 7, 3)
+        );
         for bad in ["2015-07-03", "03/07/15", "32/01/2015", "03/07/2015/1", ""] {
             assert_eq!(parse_tanggal(bad), None, "{bad}");
         }
@@ -747,6 +787,9 @@ mod tests {
         let mut d = sample();
         d.alamat = "A".repeat(256);
         let e = d.validate().unwrap_err();
-        assert_eq!((e[0].field, e[0].code), ("ALAMAT_LENGKAP", DjpCode::Etax10003));
+        assert_eq!(
+            (e[0].field, e[0].code),
+            ("ALAMAT_LENGKAP", DjpCode::Etax10003)
+        );
     }
 }

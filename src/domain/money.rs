@@ -70,7 +70,10 @@ impl Amount {
 
     /// Rounded to `dp` decimal places, half-up (for XML outputs that keep two decimals).
     pub fn round_dp(self, dp: u32) -> Amount {
-        Amount(self.0.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
+        Amount(
+            self.0
+                .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero),
+        )
     }
 
     pub fn is_negative(self) -> bool {
@@ -210,8 +213,14 @@ mod tests {
         let a = Amount::parse("579445.6").unwrap();
         assert_eq!(a.floor(), Rupiah::new(579_445));
         assert_eq!(a.round_half_up(), Rupiah::new(579_446));
-        assert_eq!(Amount::parse("10.5").unwrap().round_half_up(), Rupiah::new(11));
-        assert_eq!(Amount::parse("10.49").unwrap().round_half_up(), Rupiah::new(10));
+        assert_eq!(
+            Amount::parse("10.5").unwrap().round_half_up(),
+            Rupiah::new(11)
+        );
+        assert_eq!(
+            Amount::parse("10.49").unwrap().round_half_up(),
+            Rupiah::new(10)
+        );
     }
 
     #[test]

@@ -182,7 +182,9 @@ pub(crate) fn luhn_check_digit(body: &str) -> u8 {
 fn check_nik(digits: &str) -> Result<(), NpwpError> {
     let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
     if num(0..2) < 11 {
-        return Err(NpwpError::Nik("kode provinsi (2 digit pertama) tidak dikenal"));
+        return Err(NpwpError::Nik(
+            "kode provinsi (2 digit pertama) tidak dikenal",
+        ));
     }
     let day = match num(6..8) {
         d @ 1..=31 => d,
@@ -194,7 +196,9 @@ fn check_nik(digits: &str) -> Result<(), NpwpError> {
         return Err(NpwpError::Nik("bulan lahir (digit 9-10) tidak valid"));
     }
     if num(12..16) == 0 {
-        return Err(NpwpError::Nik("nomor urut (4 digit terakhir) tidak boleh 0000"));
+        return Err(NpwpError::Nik(
+            "nomor urut (4 digit terakhir) tidak boleh 0000",
+        ));
     }
     Ok(())
 }
@@ -226,7 +230,10 @@ mod tests {
     fn rejects_wrong_check_digit_and_says_which() {
         // python-stdnum's invalid example: one digit changed.
         let err = Npwp::parse("013000667091000").unwrap_err();
-        assert!(matches!(err, NpwpError::CheckDigit { position: 9, .. }), "{err}");
+        assert!(
+            matches!(err, NpwpError::CheckDigit { position: 9, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("cek digit"));
     }
 

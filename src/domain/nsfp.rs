@@ -18,7 +18,9 @@ pub enum NsfpError {
     BadCharacter(char),
     #[error("Nomor seri faktur harus 13 digit, bukan {0} digit")]
     Length(usize),
-    #[error("Nomor faktur harus 16 digit (kode transaksi, status, 13 digit nomor seri), bukan {0} digit")]
+    #[error(
+        "Nomor faktur harus 16 digit (kode transaksi, status, 13 digit nomor seri), bukan {0} digit"
+    )]
     FullLength(usize),
     #[error("Kode transaksi {0} tidak dikenal (01-10)")]
     KodeTransaksi(String),
@@ -67,8 +69,11 @@ impl Nsfp {
     }
 
     pub fn new(prefix: u16, year: u8, serial: u32) -> Option<Nsfp> {
-        (prefix < 1000 && year < 100 && (1..100_000_000).contains(&serial))
-            .then_some(Nsfp { prefix, year, serial })
+        (prefix < 1000 && year < 100 && (1..100_000_000).contains(&serial)).then_some(Nsfp {
+            prefix,
+            year,
+            serial,
+        })
     }
 
     pub fn prefix(self) -> u16 {
@@ -143,8 +148,8 @@ impl NomorFaktur {
         if d.len() != 16 {
             return Err(NsfpError::FullLength(d.len()));
         }
-        let kode =
-            KodeTransaksi::parse(&d[0..2]).ok_or_else(|| NsfpError::KodeTransaksi(d[0..2].into()))?;
+        let kode = KodeTransaksi::parse(&d[0..2])
+            .ok_or_else(|| NsfpError::KodeTransaksi(d[0..2].into()))?;
         let status_char = d.as_bytes()[2] as char;
         let status = KodeStatus::from_flag(&d[2..3]).ok_or(NsfpError::Status(status_char))?;
         Ok(NomorFaktur {
@@ -211,7 +216,10 @@ impl NsfpRange {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Nsfp> {
-        (self.start.serial..=self.end.serial).map(move |serial| Nsfp { serial, ..self.start })
+        (self.start.serial..=self.end.serial).map(move |serial| Nsfp {
+            serial,
+            ..self.start
+        })
     }
 }
 
@@ -228,11 +236,36 @@ mod tests {
     #[test]
     fn real_faktur_numbers_parse_and_print() {
         let cases = [
-            ("010.000-14.00000001", 1, KodeStatus::Normal, "0001400000001"),
-            ("011.007-22.25610008", 1, KodeStatus::Pengganti, "0072225610008"),
-            ("0110072225610008", 1, KodeStatus::Pengganti, "0072225610008"),
-            ("040.002-25.12345678", 4, KodeStatus::Normal, "0022512345678"),
-            ("070.000-16.87654321", 7, KodeStatus::Normal, "0001687654321"),
+            (
+                "010.000-14.00000001",
+                1,
+                KodeStatus::Normal,
+                "0001400000001",
+            ),
+            (
+                "011.007-22.25610008",
+                1,
+                KodeStatus::Pengganti,
+                "0072225610008",
+            ),
+            (
+                "0110072225610008",
+                1,
+                KodeStatus::Pengganti,
+                "0072225610008",
+            ),
+            (
+                "040.002-25.12345678",
+                4,
+                KodeStatus::Normal,
+                "0022512345678",
+            ),
+            (
+                "070.000-16.87654321",
+                7,
+                KodeStatus::Normal,
+                "0001687654321",
+            ),
         ];
         for (input, kode, status, digits) in cases {
             let n = NomorFaktur::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -247,14 +280,26 @@ mod tests {
 
     #[test]
     fn nomor_faktur_errors_name_the_part() {
-        assert_eq!(NomorFaktur::parse("010.000-14.0000001"), Err(NsfpError::FullLength(15)));
+        assert_eq!(
+            NomorFaktur::parse("010.000-14.0000001"),
+            Err(NsfpError::FullLength(15))
+        );
         assert_eq!(
             NomorFaktur::parse("110.000-14.00000001"),
             Err(NsfpError::KodeTransaksi("11".into()))
         );
-        assert_eq!(NomorFaktur::parse("012.000-14.00000001"), Err(NsfpError::Status('2')));
-        assert_eq!(NomorFaktur::parse("010.000-14.0000000x"), Err(NsfpError::BadCharacter('x')));
-        assert_eq!(NomorFaktur::parse("010.000-14.00000000"), Err(NsfpError::ZeroSerial));
+        assert_eq!(
+            NomorFaktur::parse("012.000-14.00000001"),
+            Err(NsfpError::Status('2'))
+        );
+        assert_eq!(
+            NomorFaktur::parse("010.000-14.0000000x"),
+            Err(NsfpError::BadCharacter('x'))
+        );
+        assert_eq!(
+            NomorFaktur::parse("010.000-14.00000000"),
+            Err(NsfpError::ZeroSerial)
+        );
     }
 
     #[test]
@@ -293,6 +338,9 @@ mod tests {
             NsfpRange::new(n("0002500000001"), n("0002600000002")),
             Err(NsfpError::RangeMismatch(..))
         ));
-        assert_eq!(inside.iter().map(Nsfp::serial).collect::<Vec<_>>(), vec![10, 11]);
+        assert_eq!(
+            inside.iter().map(Nsfp::serial).collect::<Vec<_>>(),
+            vec![10, 11]
+        );
     }
 }

@@ -135,7 +135,8 @@ impl FakturStatus {
     ) -> Result<FakturStatus, StatusError> {
         use FakturStatus::*;
         let in_force = matches!(self, Normal | NormalPengganti);
-        let allowed = in_force && approval == ApprovalStatus::ApprovalSukses && matches!(to, Diganti | Batal);
+        let allowed =
+            in_force && approval == ApprovalStatus::ApprovalSukses && matches!(to, Diganti | Batal);
         if allowed {
             Ok(to)
         } else {

@@ -4,7 +4,13 @@ use rusqlite::{Connection, params};
 
 use super::{Result, now};
 
-pub fn record(conn: &Connection, actor: &str, action: &str, subject: &str, detail: &str) -> Result<()> {
+pub fn record(
+    conn: &Connection,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![now(), actor, action, subject, detail],

@@ -84,7 +84,10 @@ mod tests {
         c.serial = "02".into();
         save(store.conn(), &c).unwrap();
         assert_eq!(get(store.conn()).unwrap(), Some(c));
-        let n: i64 = store.conn().query_row("SELECT count(*) FROM certificate", [], |r| r.get(0)).unwrap();
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM certificate", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 1);
     }
 }

@@ -143,7 +143,13 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
             it.ppnbm.to_string(),
         ])?;
     }
-    audit::record(conn, actor, "faktur.rekam", &f.nomor().to_string(), jenis_key(f.jenis))?;
+    audit::record(
+        conn,
+        actor,
+        "faktur.rekam",
+        &f.nomor().to_string(),
+        jenis_key(f.jenis),
+    )?;
     Ok(id)
 }
 
@@ -159,7 +165,10 @@ fn corrupt(what: &str) -> rusqlite::Error {
 
 fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
     let rupiah = |i: usize| -> rusqlite::Result<Rupiah> { Ok(Rupiah::new(r.get(i)?)) };
-    let jenis = match (r.get::<_, String>(1)?.as_str(), r.get::<_, Option<bool>>(22)?) {
+    let jenis = match (
+        r.get::<_, String>(1)?.as_str(),
+        r.get::<_, Option<bool>>(22)?,
+    ) {
         ("masukan", Some(d)) => Jenis::Masukan { dikreditkan: d },
         _ => Jenis::Keluaran,
     };
@@ -205,7 +214,8 @@ fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
     Ok(StoredFaktur {
         id: r.get(0)?,
         faktur,
-        status: FakturStatus::from_key(&r.get::<_, String>(23)?).ok_or_else(|| corrupt("status"))?,
+        status: FakturStatus::from_key(&r.get::<_, String>(23)?)
+            .ok_or_else(|| corrupt("status"))?,
         approval: ApprovalStatus::from_key(&r.get::<_, String>(24)?)
             .ok_or_else(|| corrupt("status_approval"))?,
         approval_time: r.get(25)?,
@@ -295,11 +305,17 @@ pub fn list(conn: &Connection, filter: Filter) -> Result<Vec<StoredFaktur>> {
 /// Moves the approval status, refusing steps the status machine forbids.
 pub fn set_approval(conn: &Connection, id: i64, to: ApprovalStatus, actor: &str) -> Result<()> {
     let current: Option<String> = conn
-        .query_row("SELECT status_approval FROM faktur WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT status_approval FROM faktur WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .optional()?;
     let current = current
         .and_then(|k| ApprovalStatus::from_key(&k))
-        .ok_or_else(|| StoreError::rule(DjpCode::Etax20008, format!("faktur {id} tidak ditemukan")))?;
+        .ok_or_else(|| {
+            StoreError::rule(DjpCode::Etax20008, format!("faktur {id} tidak ditemukan"))
+        })?;
     current
         .transition(to)
         .map_err(|e| StoreError::rule(DjpCode::Etax20008, e.to_string()))?;
@@ -312,7 +328,12 @@ pub fn set_approval(conn: &Connection, id: i64, to: ApprovalStatus, actor: &str)
 }
 
 /// Records DJP's approval.
-pub fn record_approval(conn: &Connection, id: i64, approval_time: &str, qr_url: &str) -> Result<()> {
+pub fn record_approval(
+    conn: &Connection,
+    id: i64,
+    approval_time: &str,
+    qr_url: &str,
+) -> Result<()> {
     set_approval(conn, id, ApprovalStatus::ApprovalSukses, "uploader")?;
     conn.execute(
         "UPDATE faktur SET approval_time = ?2, qr_url = ?3, reject_code = NULL, reject_message = NULL
@@ -390,7 +411,10 @@ pub(crate) mod tests {
         assert_eq!(err.code(), DjpCode::Etax20002);
         store
             .conn()
-            .execute("UPDATE faktur SET status_faktur = 'diganti' WHERE id = ?1", [id])
+            .execute(
+                "UPDATE faktur SET status_faktur = 'diganti' WHERE id = ?1",
+                [id],
+            )
             .unwrap();
         insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
     }
@@ -406,7 +430,10 @@ pub(crate) mod tests {
         });
         assert!(result.is_err());
         assert!(list(store.conn(), Filter::default()).unwrap().is_empty());
-        let items: i64 = store.conn().query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0)).unwrap();
+        let items: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(items, 0);
     }
 
@@ -418,7 +445,13 @@ pub(crate) mod tests {
         assert!(set_approval(store.conn(), id, ApprovalStatus::ApprovalSukses, "t").is_err());
         set_approval(store.conn(), id, ApprovalStatus::SiapUpload, "t").unwrap();
         set_approval(store.conn(), id, ApprovalStatus::DalamProses, "t").unwrap();
-        record_approval(store.conn(), id, "2024-03-06T10:00:00Z", "https://x/validasi").unwrap();
+        record_approval(
+            store.conn(),
+            id,
+            "2024-03-06T10:00:00Z",
+            "https://x/validasi",
+        )
+        .unwrap();
         let back = get(store.conn(), id).unwrap().unwrap();
         assert_eq!(back.approval, ApprovalStatus::ApprovalSukses);
         assert_eq!(back.qr_url.as_deref(), Some("https://x/validasi"));
@@ -429,7 +462,17 @@ pub(crate) mod tests {
             masukan: Some(false),
         };
         assert_eq!(list(store.conn(), filter).unwrap().len(), 1);
-        assert!(list(store.conn(), Filter { masa: Some(4), ..filter }).unwrap().is_empty());
+        assert!(
+            list(
+                store.conn(),
+                Filter {
+                    masa: Some(4),
+                    ..filter
+                }
+            )
+            .unwrap()
+            .is_empty()
+        );
     }
 
     #[test]

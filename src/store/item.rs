@@ -34,9 +34,14 @@ pub fn upsert(conn: &Connection, b: &BarangJasa) -> Result<()> {
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<BarangJasa>> {
-    let mut stmt = conn.prepare("SELECT kode, nama, harga_satuan FROM barang_jasa ORDER BY nama")?;
+    let mut stmt =
+        conn.prepare("SELECT kode, nama, harga_satuan FROM barang_jasa ORDER BY nama")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {

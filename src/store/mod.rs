@@ -105,7 +105,9 @@ impl Store {
                     reason: inner.to_string(),
                 }
             }
-            StoreError::SchemaTooNew { found, supported, .. } => StoreError::SchemaTooNew {
+            StoreError::SchemaTooNew {
+                found, supported, ..
+            } => StoreError::SchemaTooNew {
                 path: shown.clone(),
                 found,
                 supported,
@@ -141,7 +143,10 @@ impl Store {
 
     /// Runs `f` in one write transaction (taken at once, so concurrent writers queue instead of
     /// failing half-way). Any error rolls everything back.
-    pub fn transaction<T, E>(&mut self, f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>) -> std::result::Result<T, E>
+    pub fn transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
     where
         E: From<StoreError>,
     {
@@ -163,7 +168,11 @@ impl Store {
             Ok(())
         } else {
             Err(StoreError::NotADatabase {
-                path: self.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+                path: self
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
                 reason: report,
             })
         }
@@ -204,7 +213,10 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = store
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
         store.integrity_check().unwrap();
         drop(store);
@@ -224,7 +236,11 @@ mod tests {
         let before = std::fs::read(&path).unwrap();
         let err = Store::open(&path).unwrap_err();
         match &err {
-            StoreError::SchemaTooNew { found, supported, path: p } => {
+            StoreError::SchemaTooNew {
+                found,
+                supported,
+                path: p,
+            } => {
                 assert_eq!(*found, 99);
                 assert_eq!(*supported, SCHEMA_VERSION);
                 assert!(p.ends_with("new.sqlite"));
@@ -232,7 +248,11 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(err.to_string().contains("Perbarui aplikasi"));
-        assert_eq!(std::fs::read(&path).unwrap(), before, "file must not change");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "file must not change"
+        );
     }
 
     #[test]

@@ -21,11 +21,25 @@ pub struct RecordedRange {
 }
 
 fn row_range(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, u16, u8, u32, u32, u32, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
 }
 
-fn to_recorded((id, prefix, year, start, end, next, on): (i64, u16, u8, u32, u32, u32, String)) -> Option<RecordedRange> {
-    let range = NsfpRange::new(Nsfp::new(prefix, year, start)?, Nsfp::new(prefix, year, end)?).ok()?;
+fn to_recorded(
+    (id, prefix, year, start, end, next, on): (i64, u16, u8, u32, u32, u32, String),
+) -> Option<RecordedRange> {
+    let range = NsfpRange::new(
+        Nsfp::new(prefix, year, start)?,
+        Nsfp::new(prefix, year, end)?,
+    )
+    .ok()?;
     Some(RecordedRange {
         id,
         range,
@@ -39,7 +53,10 @@ pub fn add_range(conn: &Connection, range: NsfpRange, allocated_on: NaiveDate) -
     if let Some(existing) = ranges(conn)?.into_iter().find(|r| r.range.overlaps(range)) {
         return Err(StoreError::rule(
             DjpCode::Etax20016,
-            format!("range {range} beririsan dengan range yang sudah terdaftar {}", existing.range),
+            format!(
+                "range {range} beririsan dengan range yang sudah terdaftar {}",
+                existing.range
+            ),
         ));
     }
     let (s, e) = (range.start(), range.end());
@@ -103,7 +120,10 @@ pub fn allocate_next(conn: &Connection, year: u8) -> Result<Nsfp> {
         // A number typed in by hand may already be used; skip it and take the next.
         match mark_used(conn, range_id, n) {
             Ok(()) => return Ok(n),
-            Err(StoreError::Rule { code: DjpCode::Etax20002, .. }) => continue,
+            Err(StoreError::Rule {
+                code: DjpCode::Etax20002,
+                ..
+            }) => continue,
             Err(e) => return Err(e),
         }
     }
@@ -148,7 +168,11 @@ pub fn link_faktur(conn: &Connection, n: Nsfp, faktur_id: i64) -> Result<()> {
 
 pub fn is_used(conn: &Connection, n: Nsfp) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM nsfp_use WHERE nsfp = ?1", [n.digits()], |_| Ok(()))
+        .query_row(
+            "SELECT 1 FROM nsfp_use WHERE nsfp = ?1",
+            [n.digits()],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some())
 }
@@ -178,7 +202,11 @@ mod tests {
         add_range(store.conn(), r, day()).unwrap();
         claim(store.conn(), n("0002500000002")).unwrap();
         assert_eq!(store.allocate_nsfp(25).unwrap(), n("0002500000001"));
-        assert_eq!(store.allocate_nsfp(25).unwrap(), n("0002500000003"), "skips the claimed one");
+        assert_eq!(
+            store.allocate_nsfp(25).unwrap(),
+            n("0002500000003"),
+            "skips the claimed one"
+        );
         let err = store.allocate_nsfp(25).unwrap_err();
         assert_eq!(err.code(), DjpCode::Etax20018);
         assert_eq!(ranges(store.conn()).unwrap()[0].remaining, 0);
@@ -187,7 +215,12 @@ mod tests {
     #[test]
     fn overlapping_range_is_refused() {
         let store = Store::open_in_memory().unwrap();
-        add_range(store.conn(), NsfpRange::new(n("0002500000001"), n("0002500000010")).unwrap(), day()).unwrap();
+        add_range(
+            store.conn(),
+            NsfpRange::new(n("0002500000001"), n("0002500000010")).unwrap(),
+            day(),
+        )
+        .unwrap();
         let err = add_range(
             store.conn(),
             NsfpRange::new(n("0002500000010"), n("0002500000020")).unwrap(),
@@ -195,16 +228,32 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.code(), DjpCode::Etax20016);
-        add_range(store.conn(), NsfpRange::new(n("0002500000011"), n("0002500000020")).unwrap(), day()).unwrap();
+        add_range(
+            store.conn(),
+            NsfpRange::new(n("0002500000011"), n("0002500000020")).unwrap(),
+            day(),
+        )
+        .unwrap();
     }
 
     #[test]
     fn claims_outside_ranges_or_twice_are_refused() {
         let store = Store::open_in_memory().unwrap();
-        add_range(store.conn(), NsfpRange::new(n("0002500000001"), n("0002500000010")).unwrap(), day()).unwrap();
-        assert_eq!(claim(store.conn(), n("0002500000011")).unwrap_err().code(), DjpCode::Etax20017);
+        add_range(
+            store.conn(),
+            NsfpRange::new(n("0002500000001"), n("0002500000010")).unwrap(),
+            day(),
+        )
+        .unwrap();
+        assert_eq!(
+            claim(store.conn(), n("0002500000011")).unwrap_err().code(),
+            DjpCode::Etax20017
+        );
         claim(store.conn(), n("0002500000005")).unwrap();
-        assert_eq!(claim(store.conn(), n("0002500000005")).unwrap_err().code(), DjpCode::Etax20002);
+        assert_eq!(
+            claim(store.conn(), n("0002500000005")).unwrap_err().code(),
+            DjpCode::Etax20002
+        );
         assert!(is_used(store.conn(), n("0002500000005")).unwrap());
     }
 
@@ -213,24 +262,39 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.sqlite");
         let store = Store::open(&path).unwrap();
-        add_range(store.conn(), NsfpRange::new(n("0002500000001"), n("0002500000200")).unwrap(), day()).unwrap();
+        add_range(
+            store.conn(),
+            NsfpRange::new(n("0002500000001"), n("0002500000200")).unwrap(),
+            day(),
+        )
+        .unwrap();
         drop(store);
         let threads: Vec<_> = (0..4)
             .map(|_| {
                 let path = path.clone();
                 std::thread::spawn(move || {
                     let mut s = Store::open(&path).unwrap();
-                    (0..50).map(|_| s.allocate_nsfp(25).unwrap()).collect::<Vec<_>>()
+                    (0..50)
+                        .map(|_| s.allocate_nsfp(25).unwrap())
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
-        let mut all: Vec<Nsfp> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+        let mut all: Vec<Nsfp> = threads
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
         all.sort();
         let before = all.len();
         all.dedup();
         assert_eq!(all.len(), before, "a number was handed out twice");
         assert_eq!(all.len(), 200);
         let s = Store::open(&path).unwrap();
-        assert_eq!(s.conn().query_row("SELECT count(*) FROM nsfp_use", [], |r| r.get::<_, i64>(0)).unwrap(), 200);
+        assert_eq!(
+            s.conn()
+                .query_row("SELECT count(*) FROM nsfp_use", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            200
+        );
     }
 }

@@ -63,24 +63,38 @@ pub fn due(conn: &Connection, at: DateTime<Utc>, limit: u32) -> Result<Vec<Entry
         "SELECT id, faktur_id, kind, idempotency_key, attempts FROM outbox
          WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), limit], |r| {
-        Ok(Entry {
-            id: r.get(0)?,
-            faktur_id: r.get(1)?,
-            kind: if r.get::<_, String>(2)? == "batal" { Kind::Batal } else { Kind::Upload },
-            idempotency_key: r.get(3)?,
-            attempts: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        params![at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), limit],
+        |r| {
+            Ok(Entry {
+                id: r.get(0)?,
+                faktur_id: r.get(1)?,
+                kind: if r.get::<_, String>(2)? == "batal" {
+                    Kind::Batal
+                } else {
+                    Kind::Upload
+                },
+                idempotency_key: r.get(3)?,
+                attempts: r.get(4)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn pending_count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM outbox WHERE state = 'pending'", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT count(*) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn mark_done(conn: &Connection, id: i64) -> Result<()> {
-    conn.execute("UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?1", [id])?;
+    conn.execute(
+        "UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?1",
+        [id],
+    )?;
     Ok(())
 }
 
@@ -118,7 +132,11 @@ mod tests {
             let f = faktur::tests::draft("0002400000001").validate().unwrap();
             let id = faktur::insert(store.conn(), &f, ApprovalStatus::SiapUpload, "t").unwrap();
             key = enqueue(store.conn(), id, Kind::Upload).unwrap();
-            assert_eq!(enqueue(store.conn(), id, Kind::Upload).unwrap(), key, "no duplicate work");
+            assert_eq!(
+                enqueue(store.conn(), id, Kind::Upload).unwrap(),
+                key,
+                "no duplicate work"
+            );
         } // "crash": the connection goes away
         let store = Store::open(&path).unwrap();
         let due_now = due(store.conn(), Utc::now(), 10).unwrap();

@@ -106,7 +106,13 @@ mod tests {
         let id = upsert(store.conn(), &p).unwrap();
         p.nama = "PT A BARU".into();
         assert_eq!(upsert(store.conn(), &p).unwrap(), id);
-        assert_eq!(by_npwp(store.conn(), "013000666091000").unwrap().unwrap().nama, "PT A BARU");
+        assert_eq!(
+            by_npwp(store.conn(), "013000666091000")
+                .unwrap()
+                .unwrap()
+                .nama,
+            "PT A BARU"
+        );
 
         let nik = |n: &str| LawanTransaksi {
             npwp: "000000000000000".into(),

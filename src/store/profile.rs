@@ -87,21 +87,27 @@ pub fn get(conn: &Connection) -> Result<Option<Profile>> {
             },
         )
         .optional()?;
-    Ok(row.map(|(npwp, nama, alamat, telepon, email, reg, client_id, server_url)| Profile {
-        npwp: Npwp::parse(&npwp).unwrap_or_else(|_| Npwp::none()),
-        nama,
-        alamat,
-        telepon,
-        email,
-        registration: Registration::from_key(&reg),
-        client_id,
-        server_url,
-    }))
+    Ok(row.map(
+        |(npwp, nama, alamat, telepon, email, reg, client_id, server_url)| Profile {
+            npwp: Npwp::parse(&npwp).unwrap_or_else(|_| Npwp::none()),
+            nama,
+            alamat,
+            telepon,
+            email,
+            registration: Registration::from_key(&reg),
+            client_id,
+            server_url,
+        },
+    ))
 }
 
 /// Creates or replaces the profile.
 pub fn save(conn: &Connection, p: &Profile) -> Result<()> {
-    let npwp = p.npwp.npwp15().map(str::to_string).unwrap_or_else(|| p.npwp.npwp16());
+    let npwp = p
+        .npwp
+        .npwp15()
+        .map(str::to_string)
+        .unwrap_or_else(|| p.npwp.npwp16());
     conn.execute(
         "INSERT INTO profile (id, npwp, nama, alamat, telepon, email, registration, client_id, server_url, updated_at)
          VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)

@@ -1,7 +1,7 @@
 //! Local application users: argon2 hashes, and a lock after repeated wrong passwords.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -34,7 +34,9 @@ pub enum LoginError {
 }
 
 fn hash(password: &str) -> Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| StoreError::rule(DjpCode::Etax10003, format!("salt gagal: {e}")))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -45,7 +47,10 @@ fn hash(password: &str) -> Result<String> {
 pub fn create(conn: &Connection, username: &str, password: &str) -> Result<User> {
     let username = username.trim();
     if username.is_empty() {
-        return Err(StoreError::rule(DjpCode::Etax20014, "Nama user wajib diisi"));
+        return Err(StoreError::rule(
+            DjpCode::Etax20014,
+            "Nama user wajib diisi",
+        ));
     }
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(StoreError::rule(
@@ -78,7 +83,12 @@ pub fn count(conn: &Connection) -> Result<i64> {
 
 /// Checks a login at time `at`. Five wrong passwords in a row lock the user for a minute;
 /// a success resets the count. Unknown user names fail the same way as wrong passwords.
-pub fn login(conn: &Connection, username: &str, password: &str, at: DateTime<Utc>) -> std::result::Result<User, LoginError> {
+pub fn login(
+    conn: &Connection,
+    username: &str,
+    password: &str,
+    at: DateTime<Utc>,
+) -> std::result::Result<User, LoginError> {
     let store_err = |e: StoreError| LoginError::Store(e.to_string());
     let row = conn
         .query_row(
@@ -113,7 +123,11 @@ pub fn login(conn: &Connection, username: &str, password: &str, at: DateTime<Utc
         });
     }
     let ok = PasswordHash::new(&stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false);
     if ok {
         conn.execute(
@@ -168,7 +182,10 @@ mod tests {
         assert!(!h.contains("rahasia123"));
         let second = create(store.conn(), "staf", "rahasia456").unwrap();
         assert!(!second.is_admin);
-        assert!(create(store.conn(), "ADMIN", "rahasia789").is_err(), "names are case-insensitive");
+        assert!(
+            create(store.conn(), "ADMIN", "rahasia789").is_err(),
+            "names are case-insensitive"
+        );
         assert!(create(store.conn(), "pendek", "123").is_err());
     }
 
@@ -183,13 +200,27 @@ mod tests {
                 Err(LoginError::Wrong { remaining })
             );
         }
-        assert!(matches!(login(store.conn(), "admin", "salah", t0), Err(LoginError::Locked { .. })));
+        assert!(matches!(
+            login(store.conn(), "admin", "salah", t0),
+            Err(LoginError::Locked { .. })
+        ));
         // Even the right password is refused while locked.
         assert!(matches!(
-            login(store.conn(), "admin", "rahasia123", t0 + Duration::seconds(30)),
+            login(
+                store.conn(),
+                "admin",
+                "rahasia123",
+                t0 + Duration::seconds(30)
+            ),
             Err(LoginError::Locked { seconds: 30 })
         ));
-        let u = login(store.conn(), "admin", "rahasia123", t0 + Duration::seconds(61)).unwrap();
+        let u = login(
+            store.conn(),
+            "admin",
+            "rahasia123",
+            t0 + Duration::seconds(61),
+        )
+        .unwrap();
         assert_eq!(u.username, "admin");
     }
 

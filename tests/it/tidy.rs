@@ -52,7 +52,11 @@ fn only_the_ui_names_iced() {
             }
         }
     }
-    assert!(offenders.is_empty(), "iced named outside src/ui and src/main.rs:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "iced named outside src/ui and src/main.rs:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
@@ -61,7 +65,16 @@ fn domain_is_pure() {
     let mut files = Vec::new();
     rust_files(&root, &mut files);
     assert!(!files.is_empty());
-    let forbidden = ["std::fs", "std::net", "std::process", "rusqlite", "tokio", "serde", "reqwest", "async "];
+    let forbidden = [
+        "std::fs",
+        "std::net",
+        "std::process",
+        "rusqlite",
+        "tokio",
+        "serde",
+        "reqwest",
+        "async ",
+    ];
     let mut offenders = Vec::new();
     for f in &files {
         for (n, line) in code_lines(f) {
@@ -72,7 +85,11 @@ fn domain_is_pure() {
             }
         }
     }
-    assert!(offenders.is_empty(), "I/O or serde in domain:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "I/O or serde in domain:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
