@@ -177,27 +177,26 @@ pub(crate) fn luhn_check_digit(body: &str) -> u8 {
     ((10 - sum % 10) % 10) as u8
 }
 
-/// NIK structure `PPRRSS DDMMYY XXXX` (python-stdnum `id.nik`): a province code and a birth date
-/// (women add 40 to the day).
+/// Province codes (the first two NIK digits) in use by Dukcapil.
+const PROVINCES: &[u32] = &[
+    11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53, 61, 62, 63, 64, 65,
+    71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96,
+];
+
+/// NIK structure `PPRRSS DDMMYY XXXX` (as python-stdnum `id.nik` checks it): a known province and
+/// a real birth date (women add 40 to the day; the century is 19xx or 20xx).
 fn check_nik(digits: &str) -> Result<(), NpwpError> {
     let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
-    if num(0..2) < 11 {
+    if !PROVINCES.contains(&num(0..2)) {
         return Err(NpwpError::Nik(
             "kode provinsi (2 digit pertama) tidak dikenal",
         ));
     }
-    let day = match num(6..8) {
-        d @ 1..=31 => d,
-        d @ 41..=71 => d - 40,
-        _ => return Err(NpwpError::Nik("tanggal lahir (digit 7-8) tidak valid")),
-    };
-    let month = num(8..10);
-    if !(1..=12).contains(&month) || day > 31 {
-        return Err(NpwpError::Nik("bulan lahir (digit 9-10) tidak valid"));
-    }
-    if num(12..16) == 0 {
+    let (day, month, year) = (num(6..8) % 40, num(8..10), num(10..12) as i32);
+    let real = |century: i32| chrono::NaiveDate::from_ymd_opt(century + year, month, day).is_some();
+    if !real(1900) && !real(2000) {
         return Err(NpwpError::Nik(
-            "nomor urut (4 digit terakhir) tidak boleh 0000",
+            "tanggal lahir (digit 7-12, DDMMYY) tidak valid",
         ));
     }
     Ok(())
@@ -212,8 +211,10 @@ mod tests {
         ("013000666091000", "01.300.066.6-091.000"),
         ("01.312.166.0-091.000", "01.312.166.0-091.000"),
         ("016090524017000", "01.609.052.4-017.000"),
+        // The e-Nofa manual's screenshot.
         ("01.346.347.6-415.001", "01.346.347.6-415.001"),
-        ("02.271.824.1-413.000", "02.271.824.1-413.000"),
+        // perl Business::ID::NPWP synopsis.
+        ("02.183.241.5-000.000", "02.183.241.5-000.000"),
     ];
 
     #[test]
@@ -262,9 +263,15 @@ mod tests {
 
     #[test]
     fn nik_and_nitku() {
-        // NIK of python-stdnum's docs: province 32, born 28-10-89? (day 41+ = woman).
-        let nik = Npwp::parse("3171234567890123").unwrap_err();
-        assert!(matches!(nik, NpwpError::Nik(_)), "{nik}");
+        // python-stdnum's NIK examples: valid, unknown province, no such birth date.
+        assert_eq!(
+            Npwp::parse("3171011708450001").unwrap().kind(),
+            NpwpKind::Nik
+        );
+        for bad in ["9971011708450001", "3171013002001234", "3171234567890123"] {
+            let err = Npwp::parse(bad).unwrap_err();
+            assert!(matches!(err, NpwpError::Nik(_)), "{bad}: {err}");
+        }
         let nik = Npwp::parse("3578104709870002").unwrap();
         assert_eq!(nik.kind(), NpwpKind::Nik);
         assert_eq!(nik.npwp15(), None);
