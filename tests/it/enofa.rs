@@ -479,29 +479,18 @@ async fn a_stopped_server_is_etax_40001() {
     // Outside demo mode the captcha answer is never available.
     let cap = c.captcha().await.unwrap();
     assert_eq!(running.demo_captcha_answer(&cap.id), None);
+    let (url, ca) = (running.api_url.clone(), running.ca_pem.clone());
     running.shutdown().await;
-    let e = EnofaClient::new(
-        &c_url(&c),
-        &std::fs::read(dir.path().join("ca.pem")).unwrap(),
-        &identity,
-    )
-    .unwrap()
-    .ping()
-    .await
-    .unwrap_err();
+    let e = EnofaClient::new(&url, &ca, &identity)
+        .unwrap()
+        .ping()
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), DjpCode::Etax40001, "{e}");
     assert!(
         e.to_string()
             .starts_with("ETAX-40001 : Tidak dapat menghubungi E-TaxInvoice Server.")
     );
-}
-
-fn c_url(_c: &EnofaClient) -> String {
-    // The stopped server's address is no longer served; any loopback port that refuses will do.
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("https://127.0.0.1:{}", l.local_addr().unwrap().port());
-    drop(l);
-    url
 }
 
 #[tokio::test]
