@@ -495,14 +495,9 @@ async fn a_stopped_server_is_etax_40001() {
 
 #[tokio::test]
 async fn demo_credentials_register() {
-    let dir = &shared().dir;
-    let creds = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || server::demo::prepare(&dir)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    // What `efaktur --simulasi` does: prepare the demo PKP and start in-process.
+    let dir = tempfile::tempdir().unwrap();
+    let (creds, running) = server::start_demo(dir.path()).await.unwrap();
     assert!(!format!("{creds:?}").contains(creds.password.expose()));
     let printed = creds.to_string();
     assert!(
@@ -516,19 +511,27 @@ async fn demo_credentials_register() {
     .unwrap();
     identity.check_for(&creds.npwp, Utc::now()).unwrap();
     let ca = std::fs::read(&creds.ca_pem_path).unwrap();
-    let c = EnofaClient::new(&shared().server.api_url, &ca, &identity).unwrap();
-    let (id, answer) = captcha(&c).await;
+    assert_eq!(ca, running.ca_pem);
+    let c = EnofaClient::new(&running.api_url, &ca, &identity).unwrap();
+    let cap = c.captcha().await.unwrap();
+    let answer = running.demo_captcha_answer(&cap.id).unwrap();
     let reg = c
         .register(
             &creds.npwp,
             &creds.kode_aktivasi,
-            &id,
+            &cap.id,
             &answer,
             &creds.password,
         )
         .await
         .unwrap();
     assert_eq!(reg.profile.nama, creds.nama);
+    assert_eq!(c.client_id(), Some(reg.client_id));
+    running.shutdown().await;
+
+    // Preparing again renews the credentials so a new trainee can register.
+    let again = server::demo::prepare(dir.path()).unwrap();
+    assert_ne!(again.kode_aktivasi, creds.kode_aktivasi);
 }
 
 #[tokio::test]

@@ -8,10 +8,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), efaktur::enofa::server::ServerError> {
-//! use efaktur::enofa::server::{self, ServerConfig};
-//! let dir = std::path::Path::new("/tmp/enofa-state");
-//! let creds = server::demo::prepare(dir)?;
-//! let running = server::start(ServerConfig::demo(dir)).await?;
+//! use efaktur::enofa::server;
+//! let (creds, running) = server::start_demo("/tmp/enofa-state").await?;
 //! println!("{} {}", running.api_url, creds.npwp);
 //! running.shutdown().await;
 //! # Ok(()) }
@@ -175,6 +173,22 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     })
 }
 
+/// For `efaktur --simulasi`: prepares the demo PKP in `state_dir` (see [`demo::prepare`]) and
+/// starts the service in demo mode on free loopback ports.
+pub async fn start_demo(
+    state_dir: impl Into<PathBuf>,
+) -> Result<(demo::DemoCredentials, RunningServer), ServerError> {
+    let dir: PathBuf = state_dir.into();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
+    let prepare_dir = dir.clone();
+    let creds = tokio::task::spawn_blocking(move || demo::prepare(&prepare_dir))
+        .await
+        .map_err(|e| ServerError::Io(e.to_string()))??;
+    let running = start(ServerConfig::demo(dir)).await?;
+    Ok((creds, running))
+}
+
 async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
     tokio::net::TcpListener::bind(addr)
         .await
@@ -199,7 +213,7 @@ fn url_of(listener: &tokio::net::TcpListener, hosts: &[String]) -> Result<String
     Ok(format!("https://{host}:{}", addr.port()))
 }
 
-/// The CA certificate (PEM) of a state directory, creating the state if needed.
+/// Where a state directory keeps the CA certificate (PEM) clients must trust.
 pub fn ca_pem_path(state_dir: &Path) -> PathBuf {
     state_dir.join("ca.pem")
 }

@@ -11,7 +11,6 @@ use axum::routing::get;
 use quick_xml::escape::escape;
 use rusqlite::{OptionalExtension, params};
 
-use super::db;
 use super::state::AppState;
 use crate::enofa::wire::FakturPayload;
 
@@ -66,9 +65,9 @@ async fn validate(
                 "{HEADER}<resValidateFakturPm><statusApproval>Faktur tidak ditemukan</statusApproval></resValidateFakturPm>"
             ),
         ),
-        Err(_) => xml(
+        Err(e) => xml(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("{HEADER}<error>{}</error>", db::now()),
+            format!("{HEADER}<error>{}</error>", escape(e.reason)),
         ),
     }
 }
