@@ -291,6 +291,17 @@ impl EnofaClient {
 
 fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody {
+            certificate: Some(problem),
+            reason,
+            ..
+        }) => ClientError::Tls {
+            problem: match problem.as_str() {
+                "revoked" => TlsProblem::ClientCertRevoked,
+                _ => TlsProblem::ClientCertRefused,
+            },
+            detail: reason,
+        },
         Ok(e) => ClientError::Refused {
             code: DjpCode::from_code(&e.code).unwrap_or(DjpCode::Etax40002),
             code_text: e.code,

@@ -57,6 +57,10 @@ pub struct ErrorBody {
     pub code: String,
     pub message: String,
     pub reason: String,
+    /// Set when the client certificate itself was refused after the handshake:
+    /// `revoked`, `pending` (not approved yet), `unknown` or `missing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -434,6 +434,16 @@ async fn certificate_refusals() {
     operator::cert_revoke(dir, &p.identity.info().serial).unwrap();
     let e = c.ping().await.unwrap_err();
     assert_eq!(e.code(), DjpCode::Etax40002);
+    assert!(
+        matches!(
+            e,
+            ClientError::Tls {
+                problem: TlsProblem::ClientCertRevoked,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("dicabut"), "{e}");
 }
 
@@ -614,6 +624,16 @@ fn wire_format_matches_golden_files() {
             code: "ETAX-40005".into(),
             message: "Error di service registrasi".into(),
             reason: "password e-Nofa salah".into(),
+            certificate: None,
+        },
+    );
+    golden(
+        "error_certificate",
+        &ErrorBody {
+            code: "ETAX-40002".into(),
+            message: "Error di service".into(),
+            reason: "sertifikat klien dicabut (serial 398b5c7bd42eaf48aca06214f87a704e)".into(),
+            certificate: Some("revoked".into()),
         },
     );
     golden(

@@ -27,13 +27,14 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
-        let cert = parts.extensions.get::<PeerCert>().cloned().ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                DjpCode::Etax40002,
-                "sertifikat klien tidak dikirim",
-            )
-        })?;
+        let cert = parts
+            .extensions
+            .get::<PeerCert>()
+            .cloned()
+            .ok_or_else(|| ApiError {
+                status: StatusCode::UNAUTHORIZED,
+                ..ApiError::certificate("missing", "sertifikat klien tidak dikirim")
+            })?;
         let info = CertInfo::from_der(&cert.0)
             .map_err(|e| ApiError::forbidden(DjpCode::Etax40002, e.to_string()))?;
         let npwp = info.npwp.ok_or_else(|| {
@@ -46,20 +47,20 @@ impl FromRequestParts<Arc<AppState>> for Caller {
                 match db::certificate_status(conn, &serial)?.as_deref() {
                     Some("active") => {}
                     Some("revoked") => {
-                        return Err(ApiError::forbidden(
-                            DjpCode::Etax40002,
+                        return Err(ApiError::certificate(
+                            "revoked",
                             format!("sertifikat klien dicabut (serial {serial})"),
                         ));
                     }
                     Some(_) => {
-                        return Err(ApiError::forbidden(
-                            DjpCode::Etax40002,
-                            "sertifikat klien belum disetujui",
+                        return Err(ApiError::certificate(
+                            "pending",
+                            "sertifikat klien belum disetujui KPP",
                         ));
                     }
                     None => {
-                        return Err(ApiError::forbidden(
-                            DjpCode::Etax40002,
+                        return Err(ApiError::certificate(
+                            "unknown",
                             format!("sertifikat klien tidak dikenal (serial {serial})"),
                         ));
                     }

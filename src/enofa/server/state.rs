@@ -76,6 +76,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: DjpCode,
     pub reason: String,
+    /// See [`ErrorBody::certificate`].
+    pub certificate: Option<&'static str>,
 }
 
 impl ApiError {
@@ -84,6 +86,15 @@ impl ApiError {
             status,
             code,
             reason: reason.into(),
+            certificate: None,
+        }
+    }
+
+    /// The client certificate is not acceptable (`revoked`, `pending`, `unknown`, `missing`).
+    pub fn certificate(problem: &'static str, reason: impl Into<String>) -> ApiError {
+        ApiError {
+            certificate: Some(problem),
+            ..ApiError::new(StatusCode::FORBIDDEN, DjpCode::Etax40002, reason)
         }
     }
 
@@ -125,6 +136,7 @@ impl IntoResponse for ApiError {
             code: self.code.as_str().into(),
             message: self.code.message().into(),
             reason: self.reason,
+            certificate: self.certificate.map(str::to_owned),
         };
         (self.status, Json(body)).into_response()
     }
