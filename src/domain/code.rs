@@ -38,6 +38,8 @@ pub enum DjpCode {
     Etax40003,
     Etax40004,
     Etax40005,
+    EtaxService20001,
+    EtaxService20006,
     EtaxService20008,
     EtaxService20017,
     EtaxService20019,
@@ -112,6 +114,11 @@ impl DjpCode {
             Etax40003 => ("ETAX-40003", "Error di service session"),
             Etax40004 => ("ETAX-40004", "User tidak dapat mengakses service"),
             Etax40005 => ("ETAX-40005", "Error di service registrasi"),
+            EtaxService20001 => ("ETAXSERVICE-20001", "Nomor Faktur tidak ditemukan"),
+            EtaxService20006 => (
+                "ETAXSERVICE-20006",
+                "Nomor Faktur yang akan diganti tidak ditemukan",
+            ),
             EtaxService20008 => ("ETAXSERVICE-20008", "Nomor Faktur sudah digunakan"),
             EtaxService20017 => ("ETAXSERVICE-20017", "Client tidak terdaftar"),
             EtaxService20019 => ("ETAXSERVICE-20019", "Client sudah diaktifasi"),
@@ -129,7 +136,7 @@ impl DjpCode {
     }
 
     /// Every code, for look-ups by text.
-    pub const ALL: [DjpCode; 37] = {
+    pub const ALL: [DjpCode; 39] = {
         use DjpCode::*;
         [
             Etax10001,
@@ -162,6 +169,8 @@ impl DjpCode {
             Etax40003,
             Etax40004,
             Etax40005,
+            EtaxService20001,
+            EtaxService20006,
             EtaxService20008,
             EtaxService20017,
             EtaxService20019,

@@ -1,0 +1,185 @@
+//! Client-side failures, each with the DJP code users know and a plain Indonesian hint.
+
+use std::fmt;
+
+use crate::cert::CertError;
+use crate::domain::DjpCode;
+
+/// Which TLS problem stopped the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// The server's certificate is not from the configured e-Nofa CA.
+    UnknownServerCa,
+    /// The server refused our client certificate (other CA, missing, or unacceptable).
+    ClientCertRefused,
+    ClientCertExpired,
+    ClientCertRevoked,
+    Other,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClientError {
+    /// No connection at all (down, wrong address, firewall, timeout).
+    Unreachable { url: String, detail: String },
+    /// The TLS handshake failed.
+    Tls { problem: TlsProblem, detail: String },
+    /// The server answered with a refusal.
+    Refused {
+        code: DjpCode,
+        code_text: String,
+        reason: String,
+    },
+    /// Our own certificate cannot be used.
+    Certificate(CertError),
+    /// The answer was not what the protocol says (version mismatch?).
+    Protocol(String),
+}
+
+impl ClientError {
+    /// The DJP code to show.
+    pub fn code(&self) -> DjpCode {
+        match self {
+            ClientError::Unreachable { .. } => DjpCode::Etax40001,
+            ClientError::Tls { .. } | ClientError::Protocol(_) => DjpCode::Etax40002,
+            ClientError::Refused { code, .. } => *code,
+            ClientError::Certificate(e) => e.code(),
+        }
+    }
+
+    /// What went wrong and what to do, without the code.
+    fn explanation(&self) -> String {
+        match self {
+            ClientError::Unreachable { url, detail } => format!(
+                "Server {url} tidak dapat dihubungi ({detail}). Periksa koneksi internet, proxy/firewall \
+                 dan alamat server di Setting, lalu coba lagi secara berkala."
+            ),
+            ClientError::Tls { problem, detail } => {
+                let what = match problem {
+                    TlsProblem::UnknownServerCa => {
+                        "Sertifikat server tidak diterbitkan oleh CA e-Nofa yang dikonfigurasi; koneksi dihentikan. \
+                         Periksa alamat server dan file CA; jangan lanjutkan bila tidak yakin"
+                    }
+                    TlsProblem::ClientCertRefused => {
+                        "Server menolak sertifikat elektronik Anda (bukan dari CA e-Nofa atau tidak dikirim). \
+                         Muat file .p12 yang benar di Administrasi Certificate"
+                    }
+                    TlsProblem::ClientCertExpired => {
+                        "Server menolak sertifikat elektronik Anda karena sudah kedaluwarsa. \
+                         Minta sertifikat baru di e-Nofa; periksa juga tanggal dan jam komputer"
+                    }
+                    TlsProblem::ClientCertRevoked => {
+                        "Sertifikat elektronik Anda sudah dicabut. Minta sertifikat baru ke KPP"
+                    }
+                    TlsProblem::Other => {
+                        "Koneksi aman (TLS) gagal. Periksa tanggal/jam komputer, proxy dan antivirus"
+                    }
+                };
+                format!("{what} ({detail}).")
+            }
+            ClientError::Refused {
+                code_text, reason, ..
+            } => {
+                let hint = match self.code() {
+                    DjpCode::Etax40005 => {
+                        "Periksa NPWP, Kode Aktivasi, captcha dan password e-Nofa, lalu ulangi dengan captcha baru."
+                    }
+                    DjpCode::EtaxService20019 => {
+                        "Gunakan aplikasi yang sudah terdaftar, atau lakukan Reset Aplikasi Client di e-Nofa."
+                    }
+                    DjpCode::EtaxService20017 => {
+                        "Daftarkan ulang aplikasi dengan Kode Aktivasi eFaktur Desktop terbaru."
+                    }
+                    DjpCode::Etax40004 => {
+                        "Periksa password/captcha; bila terkunci, tunggu lalu coba lagi."
+                    }
+                    DjpCode::Etax40002 => {
+                        "Periksa sertifikat di Administrasi Certificate; minta sertifikat baru bila dicabut."
+                    }
+                    _ => "Perbaiki data sesuai keterangan lalu ulangi.",
+                };
+                let shown = if code_text == self.code().as_str() {
+                    String::new()
+                } else {
+                    format!(" [{code_text}]")
+                };
+                format!("{reason}{shown}. {hint}")
+            }
+            ClientError::Certificate(e) => e.to_string(),
+            ClientError::Protocol(detail) => format!(
+                "Jawaban server tidak sesuai protokol ({detail}). Pastikan versi aplikasi dan server cocok."
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} : {}. {}",
+            self.code().as_str(),
+            self.code().message(),
+            self.explanation()
+        )
+    }
+}
+
+impl From<CertError> for ClientError {
+    fn from(e: CertError) -> ClientError {
+        ClientError::Certificate(e)
+    }
+}
+
+/// Classifies a transport failure by looking for the rustls error inside it.
+pub(crate) fn from_transport(url: &str, e: &reqwest::Error) -> ClientError {
+    use rustls::{AlertDescription as A, CertificateError as C, Error as R};
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        let tls = err.downcast_ref::<R>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<R>())
+        });
+        if let Some(tls) = tls {
+            let problem = match tls {
+                R::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+                    TlsProblem::UnknownServerCa
+                }
+                R::InvalidCertificate(_) => TlsProblem::UnknownServerCa,
+                R::AlertReceived(A::CertificateExpired) => TlsProblem::ClientCertExpired,
+                R::AlertReceived(A::CertificateRevoked) => TlsProblem::ClientCertRevoked,
+                R::AlertReceived(
+                    A::UnknownCA
+                    | A::BadCertificate
+                    | A::CertificateUnknown
+                    | A::CertificateRequired
+                    | A::AccessDenied
+                    | A::DecryptError,
+                ) => TlsProblem::ClientCertRefused,
+                _ => TlsProblem::Other,
+            };
+            return ClientError::Tls {
+                problem,
+                detail: tls.to_string(),
+            };
+        }
+        source = err.source();
+    }
+    if e.is_decode() {
+        return ClientError::Protocol(e.to_string());
+    }
+    ClientError::Unreachable {
+        url: url.to_owned(),
+        detail: root_cause(e),
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        last = s.to_string();
+        source = s.source();
+    }
+    last
+}

@@ -1,0 +1,592 @@
+//! The `/api/v1` router: registration, profile, NSFP, branches. Upload lives in `upload.rs`.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use chrono::{Datelike, Utc};
+use rusqlite::{Connection, params};
+
+use super::auth::{Caller, Registered};
+use super::db::{self, Account};
+use super::state::{ApiError, AppState, random_hex};
+use super::{operator, upload};
+use crate::domain::{DjpCode, KodeAktivasi, Npwp};
+use crate::enofa::wire::*;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/api/v1/ping", get(ping))
+        .route("/api/v1/captcha", post(captcha))
+        .route("/api/v1/register", post(register))
+        .route("/api/v1/reset", post(reset))
+        .route("/api/v1/profile", get(profile))
+        .route("/api/v1/nsfp", post(request_nsfp).get(nsfp_history))
+        .route("/api/v1/nsfp/{nsfp}", get(check_nsfp))
+        .route("/api/v1/faktur", post(upload::upload))
+        .route("/api/v1/faktur/{nsfp}", get(upload::status))
+        .route("/api/v1/faktur/{nsfp}/batal", post(upload::batal))
+        .route("/api/v1/cabang", get(cabang_list).post(cabang_add))
+        .route("/api/v1/cabang/{npwp}/kode-aktivasi", post(cabang_kode))
+        .route(
+            "/api/v1/cabang/{npwp}/sertifikat",
+            post(cabang_cert_request).get(cabang_cert_download),
+        )
+        .with_state(state)
+}
+
+async fn ping(caller: Caller) -> Json<Pong> {
+    Json(Pong {
+        npwp: caller.account.npwp,
+        server_time: db::now(),
+        api_version: 1,
+    })
+}
+
+async fn captcha(State(state): State<Arc<AppState>>, caller: Caller) -> Json<CaptchaResponse> {
+    let (id, answer, png) = state.captchas.issue();
+    if state.demo {
+        // Demo mode only: a trainer reads the answer from the log.
+        tracing::info!(npwp = %caller.account.npwp, captcha_id = %id, jawaban = %answer, "captcha (mode demo)");
+    }
+    let expires =
+        Utc::now() + chrono::Duration::from_std(super::captcha::LIFETIME).unwrap_or_default();
+    Json(CaptchaResponse {
+        captcha_id: id,
+        image_png: B64.encode(png),
+        expires_at: expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
+fn refuse_registration(reason: impl Into<String>) -> ApiError {
+    ApiError::bad(DjpCode::Etax40005, reason)
+}
+
+/// Refuses while the account has too many recent wrong passwords/captchas.
+fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
+    if db::recent_failures(conn, npwp)? >= db::MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            DjpCode::Etax40004,
+            format!(
+                "terlalu banyak password/captcha salah; coba lagi setelah {} menit",
+                db::THROTTLE_WINDOW_MINUTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_password(
+    conn: &Connection,
+    account: &Account,
+    password: &str,
+    code: DjpCode,
+) -> Result<(), ApiError> {
+    if db::verify_secret(password, &account.password_hash) {
+        return Ok(());
+    }
+    db::record_failure(conn, &account.npwp, "password")?;
+    Err(ApiError::bad(code, "password e-Nofa salah"))
+}
+
+pub fn profile_of(a: &Account) -> Profile {
+    Profile {
+        npwp: a.npwp.clone(),
+        nama: a.nama.clone(),
+        alamat: a.alamat.clone(),
+        email: a.email.clone(),
+        npwp_pusat: a.npwp_pusat.clone(),
+        status_aplikasi: if a.client_status == "aktif" {
+            "Aktif"
+        } else {
+            "Belum Registrasi"
+        }
+        .into(),
+    }
+}
+
+async fn register(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Json(req): Json<RegisterRequest>,
+) -> Result<Json<RegisterResponse>, ApiError> {
+    let npwp = Npwp::parse(&req.npwp).map_err(|e| refuse_registration(format!("NPWP: {e}")))?;
+    if npwp.digits() != caller.account.npwp {
+        return Err(refuse_registration(format!(
+            "sertifikat milik NPWP {}, bukan NPWP {}",
+            caller.account.npwp, npwp
+        )));
+    }
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            let a = db::account(&tx, &caller.account.npwp)?.ok_or_else(|| refuse_registration("NPWP tidak terdaftar"))?;
+            check_throttle(&tx, &a.npwp)?;
+            if !st.captchas.take(&req.captcha_id, &req.captcha_answer) {
+                db::record_failure(&tx, &a.npwp, "captcha")?;
+                tx.commit()?;
+                return Err(refuse_registration("captcha salah, sudah dipakai, atau kedaluwarsa; minta captcha baru"));
+            }
+            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
+                tx.commit()?;
+                return Err(e);
+            }
+            if a.client_status == "aktif" {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    DjpCode::EtaxService20019,
+                    "aplikasi lain sudah terdaftar untuk NPWP ini; lakukan Reset Aplikasi Client di e-Nofa dulu",
+                ));
+            }
+            let code_ok = KodeAktivasi::parse(&req.kode_aktivasi)
+                .ok()
+                .zip(a.kode_hash.as_deref())
+                .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
+            if !code_ok || a.kode_used {
+                return Err(refuse_registration(
+                    "Kode Aktivasi salah atau sudah dipakai; lihat Kode Aktivasi eFaktur Desktop di Profile User e-Nofa",
+                ));
+            }
+            let client_id = random_hex(16);
+            tx.execute(
+                "UPDATE account SET kode_used = 1, client_status = 'aktif', client_id = ?2 WHERE npwp = ?1",
+                params![a.npwp, client_id],
+            )?;
+            db::audit(&tx, Some(&a.npwp), "register", "client desktop diaktifkan")?;
+            let a = db::account(&tx, &a.npwp)?.ok_or_else(|| ApiError::internal("account vanished"))?;
+            tx.commit()?;
+            Ok(Json(RegisterResponse {
+                client_id,
+                profile: profile_of(&a),
+            }))
+        })
+        .await
+}
+
+async fn reset(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Json(req): Json<ResetRequest>,
+) -> Result<Json<ResetResponse>, ApiError> {
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            let a = caller.account;
+            check_throttle(&tx, &a.npwp)?;
+            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
+                tx.commit()?;
+                return Err(e);
+            }
+            let code_ok = KodeAktivasi::parse(&req.kode_aktivasi)
+                .ok()
+                .zip(a.kode_hash.as_deref())
+                .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
+            if !code_ok {
+                return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
+            }
+            let code = operator::new_kode_aktivasi();
+            let status = if a.client_status == "aktif" { "reset" } else { a.client_status.as_str() };
+            tx.execute(
+                "UPDATE account SET kode_hash = ?2, kode_used = 0, client_status = ?3, client_id = NULL WHERE npwp = ?1",
+                params![a.npwp, db::hash_secret(&code)?, status],
+            )?;
+            db::audit(&tx, Some(&a.npwp), "reset", "client desktop di-reset, kode aktivasi baru")?;
+            tx.commit()?;
+            Ok(Json(KodeAktivasiResponse { kode_aktivasi: code }))
+        })
+        .await
+}
+
+async fn profile(Registered(caller): Registered) -> Json<Profile> {
+    Json(profile_of(&caller.account))
+}
+
+/// Maximum unused NSFP a PKP may hold (PER-03/PJ/2022 Ps.15(7)): 75, or 120 % of the faktur
+/// approved in the last three masa when that is more than 75.
+fn quota(approved_last_3_masa: i64) -> i64 {
+    if approved_last_3_masa <= 75 {
+        75
+    } else {
+        (approved_last_3_masa * 6 + 4) / 5
+    }
+}
+
+fn allocation_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<NsfpAllocation> {
+    let (prefix, tahun, awal, akhir): (u16, i32, u32, u32) =
+        (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+    let fmt = |serial: u32| format!("{prefix:03}{:02}{serial:08}", tahun % 100);
+    Ok(NsfpAllocation {
+        id: r.get(0)?,
+        awal: fmt(awal),
+        akhir: fmt(akhir),
+        jumlah: akhir - awal + 1,
+        tahun,
+        allocated_at: r.get(5)?,
+        nama_pemohon: r.get(6)?,
+        jabatan_pemohon: r.get(7)?,
+    })
+}
+
+const ALLOCATION_COLUMNS: &str =
+    "id, prefix, tahun, awal_serial, akhir_serial, allocated_at, nama_pemohon, jabatan_pemohon";
+
+async fn request_nsfp(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Json(req): Json<NsfpRequest>,
+) -> Result<Json<NsfpAllocation>, ApiError> {
+    let this_year = Utc::now().year();
+    if req.tahun != this_year {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            format!("NSFP hanya dapat diminta untuk tahun berjalan ({this_year})"),
+        ));
+    }
+    if req.jumlah == 0
+        || req.nama_pemohon.trim().is_empty()
+        || req.jabatan_pemohon.trim().is_empty()
+    {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "jumlah NSFP, nama pemohon dan jabatan pemohon wajib diisi",
+        ));
+    }
+    state
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let a = caller.account;
+            check_throttle(&tx, &a.npwp)?;
+            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40004) {
+                tx.commit()?;
+                return Err(e);
+            }
+            let now = Utc::now();
+            let month_index = now.year() * 12 + now.month0() as i32;
+            let approved: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1
+                 AND tahun * 12 + masa - 1 BETWEEN ?2 AND ?3",
+                params![a.npwp, month_index - 3, month_index - 1],
+                |r| r.get(0),
+            )?;
+            let yy = format!("{:02}", req.tahun % 100);
+            let allotted: i64 = tx.query_row(
+                "SELECT COALESCE(SUM(akhir_serial - awal_serial + 1), 0) FROM nsfp_allocation WHERE npwp = ?1 AND tahun = ?2",
+                params![a.npwp, req.tahun],
+                |r| r.get(0),
+            )?;
+            let used: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND substr(nsfp, 4, 2) = ?2",
+                params![a.npwp, yy],
+                |r| r.get(0),
+            )?;
+            let (limit, unused) = (quota(approved), allotted - used);
+            if unused + i64::from(req.jumlah) > limit {
+                return Err(ApiError::bad(
+                    DjpCode::Etax20008,
+                    format!(
+                        "permintaan {} NSFP melebihi kuota: paling banyak {limit} NSFP belum terpakai \
+                         ({approved} faktur disetujui dalam 3 masa terakhir), masih ada {unused} belum terpakai",
+                        req.jumlah
+                    ),
+                ));
+            }
+            // Numbers are unique across the service: continue after the year's last range.
+            let last: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(akhir_serial), 0) FROM nsfp_allocation WHERE tahun = ?1",
+                [req.tahun],
+                |r| r.get(0),
+            )?;
+            let (awal, akhir) = (last + 1, last + i64::from(req.jumlah));
+            if akhir > 99_999_999 {
+                return Err(ApiError::internal("NSFP tahun ini habis"));
+            }
+            tx.execute(
+                "INSERT INTO nsfp_allocation (npwp, tahun, prefix, awal_serial, akhir_serial, nama_pemohon, jabatan_pemohon, allocated_at)
+                 VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
+                params![a.npwp, req.tahun, awal, akhir, req.nama_pemohon.trim(), req.jabatan_pemohon.trim(), db::now()],
+            )?;
+            let id = tx.last_insert_rowid();
+            db::audit(&tx, Some(&a.npwp), "nsfp", &format!("{} NSFP tahun {} (serial {awal}-{akhir})", req.jumlah, req.tahun))?;
+            let allocation = tx.query_row(
+                &format!("SELECT {ALLOCATION_COLUMNS} FROM nsfp_allocation WHERE id = ?1"),
+                [id],
+                allocation_of,
+            )?;
+            tx.commit()?;
+            Ok(Json(allocation))
+        })
+        .await
+}
+
+async fn nsfp_history(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+) -> Result<Json<Vec<NsfpAllocation>>, ApiError> {
+    state
+        .db(move |conn| {
+            let mut stmt = conn.prepare(&format!(
+                "SELECT {ALLOCATION_COLUMNS} FROM nsfp_allocation WHERE npwp = ?1 ORDER BY id"
+            ))?;
+            let rows = stmt.query_map([&caller.account.npwp], allocation_of)?;
+            Ok(Json(rows.collect::<Result<Vec<_>, _>>()?))
+        })
+        .await
+}
+
+/// The allocation of `nsfp` held by `npwp`, if any: (allocated_at).
+pub fn allocation_for(
+    conn: &Connection,
+    npwp: &str,
+    nsfp: crate::domain::Nsfp,
+) -> Result<Option<String>, ApiError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT allocated_at FROM nsfp_allocation WHERE npwp = ?1 AND prefix = ?2 AND tahun % 100 = ?3
+             AND ?4 BETWEEN awal_serial AND akhir_serial",
+            params![npwp, nsfp.prefix(), nsfp.year(), nsfp.serial()],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+async fn check_nsfp(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Path(nsfp): Path<String>,
+) -> Result<Json<NsfpCheck>, ApiError> {
+    let parsed = crate::domain::Nsfp::parse(&nsfp)
+        .map_err(|e| ApiError::bad(DjpCode::Etax20007, e.to_string()))?;
+    state
+        .db(move |conn| {
+            let allotted = allocation_for(conn, &caller.account.npwp, parsed)?.is_some();
+            let used: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM faktur WHERE nsfp = ?1",
+                [parsed.digits()],
+                |r| r.get(0),
+            )?;
+            Ok(Json(NsfpCheck {
+                nsfp: parsed.digits(),
+                allotted,
+                used: used > 0,
+            }))
+        })
+        .await
+}
+
+fn require_pusat(caller: &Caller) -> Result<(), ApiError> {
+    if caller.account.npwp_pusat.is_some() {
+        return Err(ApiError::forbidden(
+            DjpCode::Etax40004,
+            "hanya kantor pusat yang dapat mengelola cabang",
+        ));
+    }
+    Ok(())
+}
+
+fn cabang_of(conn: &Connection, a: &Account) -> Result<Cabang, ApiError> {
+    use rusqlite::OptionalExtension;
+    let cert: Option<String> = conn
+        .query_row(
+            "SELECT status FROM certificate WHERE npwp = ?1 AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
+            [&a.npwp],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(Cabang {
+        npwp: a.npwp.clone(),
+        nomor_sk: a.nomor_sk.clone().unwrap_or_default(),
+        tanggal_sk: a.tanggal_sk.clone().unwrap_or_default(),
+        email: a.email.clone(),
+        status_aktivasi: match (&a.kode_hash, a.client_status.as_str()) {
+            (_, "aktif") => "Aktif",
+            (None, _) => "Tidak Terdaftar",
+            (Some(_), _) => "Belum Aktif",
+        }
+        .into(),
+        status_sertifikat: match cert.as_deref() {
+            None => "Belum Diminta",
+            Some("pending") => "Dalam Proses",
+            Some("active") => "Siap Diunduh",
+            Some(_) => "Dicabut",
+        }
+        .into(),
+    })
+}
+
+/// The branch `npwp` of the calling head office.
+fn branch(conn: &Connection, pusat: &str, npwp: &str) -> Result<Account, ApiError> {
+    db::account(conn, npwp)?
+        .filter(|a| a.npwp_pusat.as_deref() == Some(pusat))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                DjpCode::Etax20008,
+                format!("{npwp} bukan cabang NPWP ini"),
+            )
+        })
+}
+
+async fn cabang_list(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+) -> Result<Json<Vec<Cabang>>, ApiError> {
+    state
+        .db(move |conn| {
+            let npwps: Vec<String> = conn
+                .prepare("SELECT npwp FROM account WHERE npwp_pusat = ?1 ORDER BY npwp")?
+                .query_map([&caller.account.npwp], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            let mut out = Vec::new();
+            for n in npwps {
+                out.push(cabang_of(conn, &branch(conn, &caller.account.npwp, &n)?)?);
+            }
+            Ok(Json(out))
+        })
+        .await
+}
+
+async fn cabang_add(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Json(req): Json<CabangAdd>,
+) -> Result<Json<Cabang>, ApiError> {
+    require_pusat(&caller)?;
+    let npwp = Npwp::parse(&req.npwp)
+        .map_err(|e| ApiError::bad(DjpCode::Etax20005, format!("NPWP cabang: {e}")))?;
+    if crate::domain::faktur::parse_tanggal(&req.tanggal_sk).is_none()
+        || req.nomor_sk.trim().is_empty()
+    {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "nomor SK pemusatan wajib diisi dan tanggal SK harus dd/mm/yyyy",
+        ));
+    }
+    if req.password.chars().count() < 8 {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "password cabang minimal 8 karakter",
+        ));
+    }
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            if db::account(&tx, npwp.digits())?.is_some() {
+                return Err(ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, format!("NPWP {npwp} sudah terdaftar")));
+            }
+            let p = &caller.account;
+            tx.execute(
+                "INSERT INTO account (npwp, nama, alamat, email, password_hash, npwp_pusat, nomor_sk, tanggal_sk, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![npwp.digits(), p.nama, p.alamat, req.email.trim(), db::hash_secret(&req.password)?, p.npwp, req.nomor_sk.trim(), req.tanggal_sk.trim(), db::now()],
+            )?;
+            db::audit(&tx, Some(&p.npwp), "cabang-tambah", npwp.digits())?;
+            let c = cabang_of(&tx, &branch(&tx, &p.npwp, npwp.digits())?)?;
+            tx.commit()?;
+            Ok(Json(c))
+        })
+        .await
+}
+
+async fn cabang_kode(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Path(npwp): Path<String>,
+) -> Result<Json<KodeAktivasiResponse>, ApiError> {
+    require_pusat(&caller)?;
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            let b = branch(&tx, &caller.account.npwp, &npwp)?;
+            if b.client_status == "aktif" {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    DjpCode::EtaxService20019,
+                    "cabang sudah aktif",
+                ));
+            }
+            let code = operator::new_kode_aktivasi();
+            tx.execute(
+                "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
+                params![b.npwp, db::hash_secret(&code)?],
+            )?;
+            db::audit(&tx, Some(&caller.account.npwp), "cabang-kode", &b.npwp)?;
+            tx.commit()?;
+            Ok(Json(KodeAktivasiResponse {
+                kode_aktivasi: code,
+            }))
+        })
+        .await
+}
+
+async fn cabang_cert_request(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Path(npwp): Path<String>,
+    Json(req): Json<CabangCertRequest>,
+) -> Result<Json<Cabang>, ApiError> {
+    require_pusat(&caller)?;
+    if req.passphrase.chars().count() < 8 {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "passphrase minimal 8 karakter",
+        ));
+    }
+    let ca = state.ca.clone();
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            let b = branch(&tx, &caller.account.npwp, &npwp)?;
+            // Issued now, usable only once the operator approves (status 'pending' until then).
+            operator::issue_into(
+                &tx,
+                &ca,
+                &b,
+                &req.passphrase,
+                crate::cert::P12Encryption::default(),
+                "pending",
+            )?;
+            db::audit(
+                &tx,
+                Some(&caller.account.npwp),
+                "cabang-sertifikat-minta",
+                &b.npwp,
+            )?;
+            let c = cabang_of(&tx, &b)?;
+            tx.commit()?;
+            Ok(Json(c))
+        })
+        .await
+}
+
+async fn cabang_cert_download(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Path(npwp): Path<String>,
+) -> Result<Json<CabangCertDownload>, ApiError> {
+    require_pusat(&caller)?;
+    state
+        .db(move |conn| {
+            use rusqlite::OptionalExtension;
+            let b = branch(conn, &caller.account.npwp, &npwp)?;
+            let p12: Option<Vec<u8>> = conn
+                .query_row(
+                    "SELECT p12 FROM certificate WHERE npwp = ?1 AND status = 'active' AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
+                    [&b.npwp],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let p12 = p12.ok_or_else(|| ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, "sertifikat cabang masih Dalam Proses (belum disetujui KPP)"))?;
+            Ok(Json(CabangCertDownload {
+                file_name: format!("{}.p12", b.npwp),
+                p12: B64.encode(p12),
+            }))
+        })
+        .await
+}

@@ -1,0 +1,108 @@
+//! Captchas: five digits drawn into a noisy PNG. Single use, expire after five minutes; the
+//! answer stays in this process.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use image::{GrayImage, Luma};
+
+pub const LIFETIME: Duration = Duration::from_secs(300);
+const DIGITS: usize = 5;
+const SCALE: u32 = 6;
+
+/// 3x5 bitmaps of 0-9, one row per `u8` (3 low bits).
+const FONT: [[u8; 5]; 10] = [
+    [7, 5, 5, 5, 7],
+    [2, 6, 2, 2, 7],
+    [7, 1, 7, 4, 7],
+    [7, 1, 7, 1, 7],
+    [5, 5, 7, 1, 1],
+    [7, 4, 7, 1, 7],
+    [7, 4, 7, 5, 7],
+    [7, 1, 1, 1, 1],
+    [7, 5, 7, 5, 7],
+    [7, 5, 7, 1, 7],
+];
+
+#[derive(Default)]
+pub struct CaptchaStore {
+    pending: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+impl CaptchaStore {
+    /// A new captcha: (id, answer, PNG bytes).
+    pub fn issue(&self) -> (String, String, Vec<u8>) {
+        let answer: String = (0..DIGITS)
+            .map(|_| char::from(b'0' + rand::random_range(0..10u8)))
+            .collect();
+        let id = super::state::random_hex(16);
+        let png = draw(&answer);
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        pending.retain(|_, (_, expires)| *expires > now);
+        pending.insert(id.clone(), (answer.clone(), now + LIFETIME));
+        (id, answer, png)
+    }
+
+    /// Checks and consumes a captcha: a second use of the same id always fails.
+    pub fn take(&self, id: &str, answer: &str) -> bool {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        match pending.remove(id) {
+            Some((expected, expires)) => expires > Instant::now() && expected == answer.trim(),
+            None => false,
+        }
+    }
+
+    /// Peeks at an answer without consuming it (demo mode only; see `RunningServer`).
+    pub fn answer(&self, id: &str) -> Option<String> {
+        let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.get(id).map(|(a, _)| a.clone())
+    }
+}
+
+fn draw(answer: &str) -> Vec<u8> {
+    let (w, h) = (DIGITS as u32 * 4 * SCALE + 2 * SCALE, 7 * SCALE + 8);
+    let mut img = GrayImage::from_fn(w, h, |_, _| Luma([rand::random_range(200..=255u8)]));
+    for (i, c) in answer.bytes().enumerate() {
+        let glyph = FONT[(c - b'0') as usize];
+        let x0 = SCALE + i as u32 * 4 * SCALE;
+        let y0 = SCALE + rand::random_range(0..8u32);
+        for (row, bits) in glyph.iter().enumerate() {
+            for col in 0..3u32 {
+                if bits & (4 >> col) != 0 {
+                    for dy in 0..SCALE {
+                        for dx in 0..SCALE {
+                            let (x, y) = (x0 + col * SCALE + dx, y0 + row as u32 * SCALE + dy);
+                            if x < w && y < h {
+                                img.put_pixel(x, y, Luma([rand::random_range(0..90u8)]));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Cursor::new(Vec::new());
+    // Encoding an in-memory grayscale image cannot fail short of allocation failure.
+    let _ = img.write_to(&mut out, image::ImageFormat::Png);
+    out.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captcha_is_single_use_and_a_png() {
+        let store = CaptchaStore::default();
+        let (id, answer, png) = store.issue();
+        assert!(png.starts_with(b"\x89PNG"));
+        assert!(!store.take(&id, "wrong"));
+        let (id2, answer2, _) = store.issue();
+        assert!(store.take(&id2, &answer2));
+        assert!(!store.take(&id2, &answer2));
+        assert!(!store.take(&id, &answer));
+    }
+}

@@ -1,0 +1,181 @@
+//! The service's own SQLite state: schema from `resources/migrations/server/`, and the small
+//! helpers every handler shares (audit, throttling, password hashes).
+
+use std::path::Path;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::ServerError;
+
+const MIGRATIONS: &[&str] = &[include_str!(
+    "../../../resources/migrations/server/0001_init.sql"
+)];
+
+/// Wrong passwords/captchas allowed per account inside [`THROTTLE_WINDOW_MINUTES`].
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> ServerError {
+        ServerError::Database(e.to_string())
+    }
+}
+
+/// Opens (creating and migrating) `enofa.sqlite` in the state directory.
+pub fn open(dir: &Path) -> Result<Connection, ServerError> {
+    let mut conn = Connection::open(dir.join("enofa.sqlite"))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let from: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if from > MIGRATIONS.len() as i64 {
+        return Err(ServerError::Database(format!(
+            "state database schema {from} is newer than this enofa-server ({}); upgrade enofa-server",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(conn)
+}
+
+pub fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn parse_time(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// Records a state change.
+pub fn audit(
+    conn: &Connection,
+    npwp: Option<&str>,
+    action: &str,
+    detail: &str,
+) -> Result<(), ServerError> {
+    conn.execute(
+        "INSERT INTO audit (at, npwp, action, detail) VALUES (?1, ?2, ?3, ?4)",
+        params![now(), npwp, action, detail],
+    )?;
+    Ok(())
+}
+
+pub fn hash_secret(secret: &str) -> Result<String, ServerError> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| ServerError::Database(e.to_string()))?;
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServerError::Database(e.to_string()))
+}
+
+pub fn verify_secret(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+pub fn record_failure(conn: &Connection, npwp: &str, kind: &str) -> Result<(), ServerError> {
+    conn.execute(
+        "INSERT INTO failed_attempt (npwp, kind, at) VALUES (?1, ?2, ?3)",
+        params![npwp, kind, now()],
+    )?;
+    audit(conn, Some(npwp), "gagal", kind)
+}
+
+/// Failures inside the throttle window.
+pub fn recent_failures(conn: &Connection, npwp: &str) -> Result<i64, ServerError> {
+    let since = (Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM failed_attempt WHERE npwp = ?1 AND at >= ?2",
+        params![npwp, since],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>, ServerError> {
+    Ok(conn
+        .query_row("SELECT value FROM setting WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<(), ServerError> {
+    conn.execute(
+        "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// One account row, as the handlers need it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub npwp: String,
+    pub nama: String,
+    pub alamat: String,
+    pub email: String,
+    pub password_hash: String,
+    pub kode_hash: Option<String>,
+    pub kode_used: bool,
+    pub client_status: String,
+    pub client_id: Option<String>,
+    pub npwp_pusat: Option<String>,
+    pub nomor_sk: Option<String>,
+    pub tanggal_sk: Option<String>,
+}
+
+pub fn account(conn: &Connection, npwp: &str) -> Result<Option<Account>, ServerError> {
+    Ok(conn
+        .query_row(
+            "SELECT npwp, nama, alamat, email, password_hash, kode_hash, kode_used, client_status,
+                    client_id, npwp_pusat, nomor_sk, tanggal_sk
+             FROM account WHERE npwp = ?1",
+            [npwp],
+            |r| {
+                Ok(Account {
+                    npwp: r.get(0)?,
+                    nama: r.get(1)?,
+                    alamat: r.get(2)?,
+                    email: r.get(3)?,
+                    password_hash: r.get(4)?,
+                    kode_hash: r.get(5)?,
+                    kode_used: r.get(6)?,
+                    client_status: r.get(7)?,
+                    client_id: r.get(8)?,
+                    npwp_pusat: r.get(9)?,
+                    nomor_sk: r.get(10)?,
+                    tanggal_sk: r.get(11)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Certificate status by serial: `pending`, `active`, `revoked`, or `None` if unknown.
+pub fn certificate_status(conn: &Connection, serial: &str) -> Result<Option<String>, ServerError> {
+    Ok(conn
+        .query_row(
+            "SELECT status FROM certificate WHERE serial = ?1",
+            [serial],
+            |r| r.get(0),
+        )
+        .optional()?)
+}

@@ -1,0 +1,205 @@
+//! The e-Nofa service (`enofa-server`): PKP accounts, its own CA, activation codes, captcha,
+//! client registration, branches, NSFP allocation, faktur upload and approval, QR validation.
+//!
+//! Two HTTPS listeners: the API (client certificate required, see [`crate::enofa::wire`]) and
+//! the public QR validation (`GET /validasi/faktur/...`, no client certificate).
+//!
+//! In-process use (`efaktur --simulasi`, tests):
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), efaktur::enofa::server::ServerError> {
+//! use efaktur::enofa::server::{self, ServerConfig};
+//! let dir = std::path::Path::new("/tmp/enofa-state");
+//! let creds = server::demo::prepare(dir)?;
+//! let running = server::start(ServerConfig::demo(dir)).await?;
+//! println!("{} {}", running.api_url, creds.npwp);
+//! running.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod auth;
+mod ca;
+mod captcha;
+mod db;
+pub mod demo;
+mod listener;
+pub mod operator;
+mod public;
+mod state;
+mod upload;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use ca::Ca;
+pub use operator::{CabangCertApproval, NewPkp};
+
+/// What can stop the service, with where and what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServerError {
+    #[error("State directory problem: {0}. Check the --state path and its permissions.")]
+    Io(String),
+    #[error("State database error: {0}")]
+    Database(String),
+    #[error("Certificate error: {0}")]
+    Certificate(String),
+    #[error("Cannot listen on {addr}: {reason}. Choose another address or free the port.")]
+    Listen { addr: String, reason: String },
+    #[error("{0}")]
+    Operator(String),
+}
+
+/// How to run the service.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub state_dir: PathBuf,
+    /// API listener (mutual TLS). Port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Public QR validation listener (TLS, no client certificate).
+    pub public_listen: SocketAddr,
+    /// Names and IPs in the server certificate (used on first start only).
+    pub hosts: Vec<String>,
+    /// Demo mode: the captcha answer is logged and readable via
+    /// [`RunningServer::demo_captcha_answer`]. Never for real use.
+    pub demo: bool,
+}
+
+impl ServerConfig {
+    /// Loopback, free ports, default host names, demo mode off.
+    pub fn new(state_dir: impl Into<PathBuf>) -> ServerConfig {
+        ServerConfig {
+            state_dir: state_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            hosts: vec!["localhost".into(), "127.0.0.1".into()],
+            demo: false,
+        }
+    }
+
+    /// [`ServerConfig::new`] with demo mode on (for `efaktur --simulasi` and training).
+    pub fn demo(state_dir: impl Into<PathBuf>) -> ServerConfig {
+        ServerConfig {
+            demo: true,
+            ..ServerConfig::new(state_dir)
+        }
+    }
+}
+
+/// A started service. Dropping it does not stop it; call [`RunningServer::shutdown`].
+pub struct RunningServer {
+    /// e.g. `https://127.0.0.1:40123` (no trailing slash).
+    pub api_url: String,
+    pub public_url: String,
+    /// The CA certificate (PEM) clients must trust.
+    pub ca_pem: Vec<u8>,
+    state: Arc<state::AppState>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl RunningServer {
+    /// Stops both listeners and closes open connections.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// In demo mode only: the answer of a pending captcha, so a trainer (or a test) can read it.
+    /// Always `None` outside demo mode.
+    pub fn demo_captcha_answer(&self, captcha_id: &str) -> Option<String> {
+        if !self.state.demo {
+            return None;
+        }
+        self.state.captchas.answer(captcha_id)
+    }
+}
+
+/// Creates the state (CA, server certificate, database) if needed and starts both listeners.
+pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
+    let dir = config.state_dir.clone();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
+    let hosts = config.hosts.clone();
+    let dir2 = dir.clone();
+    let (ca, conn) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
+        let ca = Ca::load_or_create(&dir2, &hosts)?;
+        let conn = db::open(&dir2)?;
+        Ok((ca, conn))
+    })
+    .await
+    .map_err(|e| ServerError::Io(e.to_string()))??;
+
+    let api_tcp = bind(config.listen).await?;
+    let public_tcp = bind(config.public_listen).await?;
+    let api_url = url_of(&api_tcp, &config.hosts)?;
+    let public_url = url_of(&public_tcp, &config.hosts)?;
+
+    let (api_tls, public_tls) = listener::tls_configs(&dir, &ca.cert_der)?;
+    let ca_pem = ca.cert_pem.clone().into_bytes();
+    let state = Arc::new(state::AppState::new(
+        conn,
+        ca,
+        config.demo,
+        public_url.clone(),
+    )?);
+    let (stop, stop_rx) = watch::channel(false);
+    let tasks = vec![
+        tokio::spawn(listener::serve(
+            api_tcp,
+            api_tls,
+            api::router(state.clone()),
+            stop_rx.clone(),
+        )),
+        tokio::spawn(listener::serve(
+            public_tcp,
+            public_tls,
+            public::router(state.clone()),
+            stop_rx,
+        )),
+    ];
+    tracing::info!(%api_url, %public_url, demo = config.demo, "enofa-server listening");
+    Ok(RunningServer {
+        api_url,
+        public_url,
+        ca_pem,
+        state,
+        stop,
+        tasks,
+    })
+}
+
+async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener, ServerError> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServerError::Listen {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        })
+}
+
+/// The URL clients use: the bound IP, or the first host name when bound to all interfaces.
+fn url_of(listener: &tokio::net::TcpListener, hosts: &[String]) -> Result<String, ServerError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServerError::Io(e.to_string()))?;
+    let host = if addr.ip().is_unspecified() {
+        hosts.first().cloned().unwrap_or_else(|| "localhost".into())
+    } else if addr.is_ipv6() {
+        format!("[{}]", addr.ip())
+    } else {
+        addr.ip().to_string()
+    };
+    Ok(format!("https://{host}:{}", addr.port()))
+}
+
+/// The CA certificate (PEM) of a state directory, creating the state if needed.
+pub fn ca_pem_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("ca.pem")
+}

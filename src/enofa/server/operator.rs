@@ -1,0 +1,294 @@
+//! Operator commands (`enofa-server pkp add`, `cert issue`, `cert revoke`, `cabang approve-cert`),
+//! as library functions over a state directory. They work while the server runs: the server
+//! reads certificate status from the database on every request.
+
+use std::fmt;
+use std::path::Path;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, params};
+
+use super::db::{self, Account};
+use super::{Ca, ServerError};
+use crate::cert::{P12Encryption, Secret};
+use crate::domain::Npwp;
+
+/// A PKP account just created: the secrets are shown to the operator once and never again.
+pub struct NewPkp {
+    pub npwp: Npwp,
+    pub password: Secret,
+    /// Formatted `XXXX-XXXX-XXXX-XXXX`.
+    pub kode_aktivasi: Secret,
+}
+
+impl fmt::Debug for NewPkp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewPkp")
+            .field("npwp", &self.npwp)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A branch certificate the operator approved.
+#[derive(Debug, Clone)]
+pub struct CabangCertApproval {
+    pub npwp: String,
+    pub serial: String,
+}
+
+const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+fn random_text(len: usize, alphabet: &[u8]) -> String {
+    (0..len)
+        .map(|_| char::from(alphabet[rand::random_range(0..alphabet.len())]))
+        .collect()
+}
+
+/// A new Kode Aktivasi, `XXXX-XXXX-XXXX-XXXX` (no 0/O/1/I to avoid misreading).
+pub fn new_kode_aktivasi() -> String {
+    let raw = random_text(16, ALNUM);
+    format!(
+        "{}-{}-{}-{}",
+        &raw[0..4],
+        &raw[4..8],
+        &raw[8..12],
+        &raw[12..16]
+    )
+}
+
+fn new_password() -> String {
+    random_text(
+        12,
+        b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789",
+    )
+}
+
+fn open(dir: &Path) -> Result<Connection, ServerError> {
+    std::fs::create_dir_all(dir).map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
+    db::open(dir)
+}
+
+fn parse_npwp(npwp: &str) -> Result<Npwp, ServerError> {
+    Npwp::parse(npwp).map_err(|e| ServerError::Operator(format!("NPWP {npwp}: {e}")))
+}
+
+fn account(conn: &Connection, npwp: &Npwp) -> Result<Account, ServerError> {
+    db::account(conn, npwp.digits())?.ok_or_else(|| {
+        ServerError::Operator(format!(
+            "NPWP {npwp} has no account; run `enofa-server pkp add` first"
+        ))
+    })
+}
+
+/// Creates a PKP account with a fresh e-Nofa password and Kode Aktivasi.
+pub fn pkp_add(
+    dir: &Path,
+    npwp: &str,
+    nama: &str,
+    alamat: &str,
+    email: &str,
+) -> Result<NewPkp, ServerError> {
+    let npwp = parse_npwp(npwp)?;
+    if nama.trim().is_empty() {
+        return Err(ServerError::Operator("--nama must not be empty".into()));
+    }
+    let mut conn = open(dir)?;
+    let tx = conn.transaction()?;
+    if db::account(&tx, npwp.digits())?.is_some() {
+        return Err(ServerError::Operator(format!(
+            "NPWP {npwp} already has an account"
+        )));
+    }
+    let (password, kode) = (new_password(), new_kode_aktivasi());
+    tx.execute(
+        "INSERT INTO account (npwp, nama, alamat, email, password_hash, kode_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            npwp.digits(),
+            nama.trim(),
+            alamat.trim(),
+            email.trim(),
+            db::hash_secret(&password)?,
+            db::hash_secret(&kode)?,
+            db::now()
+        ],
+    )?;
+    db::audit(&tx, Some(npwp.digits()), "pkp-tambah", nama.trim())?;
+    tx.commit()?;
+    Ok(NewPkp {
+        npwp,
+        password: Secret::new(password),
+        kode_aktivasi: Secret::new(kode),
+    })
+}
+
+/// Gives an existing account a new password and Kode Aktivasi and forgets its client (demo use).
+pub(crate) fn pkp_renew(dir: &Path, npwp: &Npwp) -> Result<NewPkp, ServerError> {
+    let conn = open(dir)?;
+    account(&conn, npwp)?;
+    let (password, kode) = (new_password(), new_kode_aktivasi());
+    conn.execute(
+        "UPDATE account SET password_hash = ?2, kode_hash = ?3, kode_used = 0, client_status = 'belum', client_id = NULL WHERE npwp = ?1",
+        params![npwp.digits(), db::hash_secret(&password)?, db::hash_secret(&kode)?],
+    )?;
+    conn.execute(
+        "DELETE FROM failed_attempt WHERE npwp = ?1",
+        [npwp.digits()],
+    )?;
+    db::audit(
+        &conn,
+        Some(npwp.digits()),
+        "pkp-perbarui",
+        "password dan kode aktivasi baru (demo)",
+    )?;
+    Ok(NewPkp {
+        npwp: npwp.clone(),
+        password: Secret::new(password),
+        kode_aktivasi: Secret::new(kode),
+    })
+}
+
+/// Issues a certificate into the `certificate` table with `status`; returns (serial, .p12).
+pub(crate) fn issue_into(
+    conn: &Connection,
+    ca: &Ca,
+    account: &Account,
+    passphrase: &str,
+    encryption: P12Encryption,
+    status: &str,
+) -> Result<(String, Vec<u8>), ServerError> {
+    let now = Utc::now();
+    issue_with_validity(
+        conn,
+        ca,
+        account,
+        passphrase,
+        encryption,
+        status,
+        now - Duration::minutes(5),
+        now + Duration::days(730),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn issue_with_validity(
+    conn: &Connection,
+    ca: &Ca,
+    account: &Account,
+    passphrase: &str,
+    encryption: P12Encryption,
+    status: &str,
+    not_before: DateTime<Utc>,
+    not_after: DateTime<Utc>,
+) -> Result<(String, Vec<u8>), ServerError> {
+    let npwp = parse_npwp(&account.npwp)?;
+    let issued = ca.issue(
+        &npwp,
+        &account.nama,
+        not_before,
+        not_after,
+        passphrase,
+        encryption,
+    )?;
+    // Branch certificates keep their .p12 for download after approval; PKP ones go to the operator.
+    let keep = (status == "pending").then_some(issued.p12.clone());
+    conn.execute(
+        "INSERT INTO certificate (serial, npwp, status, not_after, issued_at, p12) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![issued.serial, account.npwp, status, issued.not_after.to_rfc3339(), db::now(), keep],
+    )?;
+    db::audit(
+        conn,
+        Some(&account.npwp),
+        "sertifikat-terbit",
+        &format!("serial {} ({status})", issued.serial),
+    )?;
+    Ok((issued.serial, issued.p12))
+}
+
+/// `enofa-server cert issue`: a 2-year `.p12` for the PKP; returns (serial, file bytes).
+pub fn cert_issue(
+    dir: &Path,
+    npwp: &str,
+    passphrase: &str,
+    encryption: P12Encryption,
+) -> Result<(String, Vec<u8>), ServerError> {
+    let now = Utc::now();
+    cert_issue_valid(
+        dir,
+        npwp,
+        passphrase,
+        encryption,
+        now - Duration::minutes(5),
+        now + Duration::days(730),
+    )
+}
+
+/// [`cert_issue`] with explicit validity (tests use it for expired certificates).
+pub fn cert_issue_valid(
+    dir: &Path,
+    npwp: &str,
+    passphrase: &str,
+    encryption: P12Encryption,
+    not_before: DateTime<Utc>,
+    not_after: DateTime<Utc>,
+) -> Result<(String, Vec<u8>), ServerError> {
+    if passphrase.is_empty() {
+        return Err(ServerError::Operator(
+            "the passphrase must not be empty".into(),
+        ));
+    }
+    let npwp = parse_npwp(npwp)?;
+    let ca = Ca::load_or_create(dir, &default_hosts())?;
+    let conn = open(dir)?;
+    let a = account(&conn, &npwp)?;
+    issue_with_validity(
+        &conn, &ca, &a, passphrase, encryption, "active", not_before, not_after,
+    )
+}
+
+fn default_hosts() -> Vec<String> {
+    vec!["localhost".into(), "127.0.0.1".into()]
+}
+
+/// `enofa-server cert revoke`: the certificate is refused from the next request on.
+pub fn cert_revoke(dir: &Path, serial: &str) -> Result<(), ServerError> {
+    let serial = serial.trim().to_ascii_lowercase().replace(':', "");
+    let conn = open(dir)?;
+    let n = conn.execute(
+        "UPDATE certificate SET status = 'revoked' WHERE serial = ?1",
+        [&serial],
+    )?;
+    if n == 0 {
+        return Err(ServerError::Operator(format!(
+            "no certificate with serial {serial}"
+        )));
+    }
+    db::audit(&conn, None, "sertifikat-cabut", &serial)
+}
+
+/// `enofa-server cabang approve-cert`: approves the branch's pending certificate request.
+pub fn cabang_approve_cert(dir: &Path, npwp: &str) -> Result<CabangCertApproval, ServerError> {
+    let npwp = parse_npwp(npwp)?;
+    let conn = open(dir)?;
+    let serial: String = conn
+        .query_row(
+            "SELECT serial FROM certificate WHERE npwp = ?1 AND status = 'pending' ORDER BY issued_at DESC LIMIT 1",
+            [npwp.digits()],
+            |r| r.get(0),
+        )
+        .map_err(|_| ServerError::Operator(format!("no pending certificate request for {npwp}")))?;
+    conn.execute(
+        "UPDATE certificate SET status = 'active' WHERE serial = ?1",
+        [&serial],
+    )?;
+    db::audit(
+        &conn,
+        Some(npwp.digits()),
+        "sertifikat-cabang-setuju",
+        &serial,
+    )?;
+    Ok(CabangCertApproval {
+        npwp: npwp.digits().to_owned(),
+        serial,
+    })
+}

@@ -1,0 +1,131 @@
+//! Shared state of a running service, and the refusal type every handler returns.
+
+use std::sync::{Arc, Mutex};
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rusqlite::Connection;
+
+use super::ServerError;
+use super::captcha::CaptchaStore;
+use super::db;
+use crate::domain::DjpCode;
+use crate::enofa::wire::ErrorBody;
+
+pub struct AppState {
+    db: Arc<Mutex<Connection>>,
+    pub captchas: CaptchaStore,
+    pub demo: bool,
+    pub public_url: String,
+    /// Mixed into approval codes so nobody can compute a valid QR URL.
+    pub qr_secret: String,
+    pub ca: Arc<super::Ca>,
+}
+
+impl AppState {
+    pub fn new(
+        conn: Connection,
+        ca: super::Ca,
+        demo: bool,
+        public_url: String,
+    ) -> Result<AppState, ServerError> {
+        let qr_secret = match db::setting(&conn, "qr_secret")? {
+            Some(s) => s,
+            None => {
+                let s = random_hex(32);
+                db::set_setting(&conn, "qr_secret", &s)?;
+                s
+            }
+        };
+        Ok(AppState {
+            db: Arc::new(Mutex::new(conn)),
+            captchas: CaptchaStore::default(),
+            demo,
+            public_url,
+            qr_secret,
+            ca: Arc::new(ca),
+        })
+    }
+
+    /// Runs `f` on the database off the async threads. One connection, one caller at a time:
+    /// that serialises competing registrations and NSFP allocations.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+    }
+}
+
+pub fn random_hex(bytes: usize) -> String {
+    (0..bytes)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect()
+}
+
+/// A refusal: HTTP status, DJP code, and what exactly was wrong.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: DjpCode,
+    pub reason: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: DjpCode, reason: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn bad(code: DjpCode, reason: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, reason)
+    }
+
+    pub fn forbidden(code: DjpCode, reason: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, code, reason)
+    }
+
+    pub fn internal(reason: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            DjpCode::Etax10001,
+            reason,
+        )
+    }
+}
+
+impl From<ServerError> for ApiError {
+    fn from(e: ServerError) -> ApiError {
+        ApiError::internal(e.to_string())
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> ApiError {
+        ApiError::internal(e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(code = self.code.as_str(), reason = %self.reason, "request failed");
+        }
+        let body = ErrorBody {
+            code: self.code.as_str().into(),
+            message: self.code.message().into(),
+            reason: self.reason,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,314 @@
+//! Faktur upload, status and batal: signature, NSFP and date checks, domain validation,
+//! approval with a QR code, and idempotent retries.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+
+use super::api::allocation_for;
+use super::auth::Registered;
+use super::db;
+use super::state::{ApiError, AppState};
+use crate::domain::faktur::parse_tanggal;
+use crate::domain::{DjpCode, FakturDraft, FakturItemDraft, Nsfp};
+use crate::enofa::wire::{FakturPayload, UploadRequest, UploadResult};
+
+fn draft_of(p: &FakturPayload) -> FakturDraft {
+    FakturDraft {
+        kd_jenis_transaksi: p.kd_jenis_transaksi.clone(),
+        fg_pengganti: p.fg_pengganti.clone(),
+        nomor_faktur: p.nomor_faktur.clone(),
+        masa_pajak: p.masa_pajak.clone(),
+        tahun_pajak: p.tahun_pajak.clone(),
+        tanggal_faktur: p.tanggal_faktur.clone(),
+        npwp: p.npwp.clone(),
+        nama: p.nama.clone(),
+        alamat: p.alamat.clone(),
+        jumlah_dpp: p.jumlah_dpp.clone(),
+        jumlah_ppn: p.jumlah_ppn.clone(),
+        jumlah_ppnbm: p.jumlah_ppnbm.clone(),
+        id_keterangan_tambahan: p.id_keterangan_tambahan.clone(),
+        fg_uang_muka: p.fg_uang_muka.clone(),
+        uang_muka_dpp: p.uang_muka_dpp.clone(),
+        uang_muka_ppn: p.uang_muka_ppn.clone(),
+        uang_muka_ppnbm: p.uang_muka_ppnbm.clone(),
+        referensi: p.referensi.clone(),
+        kode_dokumen_pendukung: p.kode_dokumen_pendukung.clone(),
+        is_creditable: None,
+        items: p
+            .items
+            .iter()
+            .map(|i| FakturItemDraft {
+                kode_objek: i.kode_objek.clone(),
+                nama: i.nama.clone(),
+                harga_satuan: i.harga_satuan.clone(),
+                jumlah_barang: i.jumlah_barang.clone(),
+                harga_total: i.harga_total.clone(),
+                diskon: i.diskon.clone(),
+                dpp: i.dpp.clone(),
+                ppn: i.ppn.clone(),
+                tarif_ppnbm: i.tarif_ppnbm.clone(),
+                ppnbm: i.ppnbm.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn reject(nomor: &str, code: DjpCode, reason: impl Into<String>) -> UploadResult {
+    UploadResult {
+        nomor_faktur: nomor.into(),
+        status: "reject".into(),
+        approval_time: None,
+        approval_code: None,
+        qr_url: None,
+        reject_code: Some(code.as_str().into()),
+        reject_message: Some(format!("{} : {}", code.message(), reason.into())),
+    }
+}
+
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Json(req): Json<UploadRequest>,
+) -> Result<Json<UploadResult>, ApiError> {
+    if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "idempotency_key wajib diisi (paling panjang 128 karakter)",
+        ));
+    }
+    let signature = B64
+        .decode(&req.signature)
+        .map_err(|_| ApiError::bad(DjpCode::EtaxService20021, "tanda tangan bukan base64"))?;
+    crate::cert::verify_signature(
+        &caller.cert.0,
+        &req.signature_scheme,
+        req.payload.as_bytes(),
+        &signature,
+    )
+    .map_err(|e| ApiError::bad(DjpCode::EtaxService20021, e.to_string()))?;
+    let payload: FakturPayload = serde_json::from_str(&req.payload).map_err(|e| {
+        ApiError::bad(
+            DjpCode::EtaxService20021,
+            format!("isi faktur tidak terbaca: {e}"),
+        )
+    })?;
+    let (public_url, secret) = (state.public_url.clone(), state.qr_secret.clone());
+    state
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let npwp = caller.account.npwp.clone();
+            let earlier: Option<String> = tx
+                .query_row(
+                    "SELECT result FROM upload WHERE npwp = ?1 AND idempotency_key = ?2",
+                    params![npwp, req.idempotency_key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(json) = earlier {
+                return serde_json::from_str(&json).map(Json).map_err(|e| ApiError::internal(e.to_string()));
+            }
+            let result = decide(&tx, &npwp, &payload, &req.payload, &public_url, &secret)?;
+            let json = serde_json::to_string(&result).map_err(|e| ApiError::internal(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO upload (idempotency_key, npwp, result, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![req.idempotency_key, npwp, json, db::now()],
+            )?;
+            db::audit(&tx, Some(&npwp), "upload", &format!("{} {}", result.nomor_faktur, result.status))?;
+            tx.commit()?;
+            Ok(Json(result))
+        })
+        .await
+}
+
+/// Approves or rejects one faktur; writes the approval inside `tx`.
+fn decide(
+    tx: &Transaction<'_>,
+    npwp: &str,
+    payload: &FakturPayload,
+    raw: &str,
+    public_url: &str,
+    secret: &str,
+) -> Result<UploadResult, ApiError> {
+    let nomor = payload.nomor_faktur.trim();
+    let faktur = match draft_of(payload).validate() {
+        Ok(f) => f,
+        Err(errors) => {
+            let code = errors.first().map(|e| e.code).unwrap_or(DjpCode::Etax20008);
+            let text: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect();
+            return Ok(reject(nomor, code, text.join("; ")));
+        }
+    };
+    let nsfp = faktur.nsfp.digits();
+    let Some(allocated_at) = allocation_for(tx, npwp, faktur.nsfp)? else {
+        return Ok(reject(
+            &nsfp,
+            DjpCode::EtaxService20020,
+            format!("{nsfp} tidak dialokasikan untuk NPWP {npwp}"),
+        ));
+    };
+    let existing: Option<(String, String)> = tx
+        .query_row(
+            "SELECT npwp, status FROM faktur WHERE nsfp = ?1",
+            [&nsfp],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let pengganti = payload.fg_pengganti.trim() == "1";
+    match (&existing, pengganti) {
+        (Some(_), false) => {
+            return Ok(reject(
+                &nsfp,
+                DjpCode::EtaxService20008,
+                format!("{nsfp} sudah dipakai faktur yang disetujui"),
+            ));
+        }
+        (None, true) => {
+            return Ok(reject(
+                &nsfp,
+                DjpCode::EtaxService20006,
+                format!("tidak ada faktur {nsfp} yang disetujui"),
+            ));
+        }
+        (Some((_, status)), true) if status != "approved" => {
+            return Ok(reject(
+                &nsfp,
+                DjpCode::EtaxService20006,
+                format!("faktur {nsfp} berstatus {status}, tidak dapat diganti"),
+            ));
+        }
+        _ => {}
+    }
+    let allocated = db::parse_time(&allocated_at).date_naive();
+    if parse_tanggal(&payload.tanggal_faktur).is_some_and(|d| d < allocated) {
+        return Ok(reject(
+            &nsfp,
+            DjpCode::EtaxService20025,
+            format!(
+                "tanggal faktur sebelum tanggal alokasi NSFP {}",
+                allocated.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    let approval_time = db::now();
+    let code = hex(&Sha256::digest(
+        format!("{secret}|{npwp}|{nsfp}|{approval_time}|{raw}").as_bytes(),
+    ));
+    if pengganti {
+        db::audit(tx, Some(npwp), "diganti", &nsfp)?;
+    }
+    tx.execute(
+        "INSERT INTO faktur (nsfp, npwp, status, fg_pengganti, masa, tahun, payload, approval_time, approval_code)
+         VALUES (?1, ?2, 'approved', ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(nsfp) DO UPDATE SET status = 'approved', fg_pengganti = ?3, masa = ?4, tahun = ?5,
+             payload = ?6, approval_time = ?7, approval_code = ?8",
+        params![nsfp, npwp, payload.fg_pengganti.trim(), faktur.masa, faktur.tahun, raw, approval_time, code],
+    )?;
+    Ok(approved(
+        public_url,
+        npwp,
+        &nsfp,
+        &approval_time,
+        &code,
+        "approved",
+    ))
+}
+
+fn approved(
+    public_url: &str,
+    npwp: &str,
+    nsfp: &str,
+    time: &str,
+    code: &str,
+    status: &str,
+) -> UploadResult {
+    UploadResult {
+        nomor_faktur: nsfp.into(),
+        status: status.into(),
+        approval_time: Some(time.into()),
+        approval_code: Some(code.into()),
+        qr_url: Some(format!("{public_url}/validasi/faktur/{npwp}/{nsfp}/{code}")),
+        reject_code: None,
+        reject_message: None,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn stored(
+    conn: &Connection,
+    public_url: &str,
+    npwp: &str,
+    nsfp: &str,
+) -> Result<UploadResult, ApiError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT status, approval_time, approval_code FROM faktur WHERE nsfp = ?1 AND npwp = ?2",
+            params![nsfp, npwp],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let (status, time, code) = row.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            DjpCode::EtaxService20001,
+            format!("faktur {nsfp} tidak ditemukan untuk NPWP {npwp}"),
+        )
+    })?;
+    Ok(approved(public_url, npwp, nsfp, &time, &code, &status))
+}
+
+fn parse_nsfp(s: &str) -> Result<String, ApiError> {
+    Nsfp::parse(s)
+        .map(|n| n.digits())
+        .map_err(|e| ApiError::bad(DjpCode::Etax20007, e.to_string()))
+}
+
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Path(nsfp): Path<String>,
+) -> Result<Json<UploadResult>, ApiError> {
+    let nsfp = parse_nsfp(&nsfp)?;
+    let url = state.public_url.clone();
+    state
+        .db(move |conn| stored(conn, &url, &caller.account.npwp, &nsfp).map(Json))
+        .await
+}
+
+pub async fn batal(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    Path(nsfp): Path<String>,
+) -> Result<Json<UploadResult>, ApiError> {
+    let nsfp = parse_nsfp(&nsfp)?;
+    let url = state.public_url.clone();
+    state
+        .db(move |conn| {
+            let tx = conn.transaction()?;
+            let npwp = &caller.account.npwp;
+            let current = stored(&tx, &url, npwp, &nsfp)?;
+            if current.status == "approved" {
+                tx.execute(
+                    "UPDATE faktur SET status = 'batal' WHERE nsfp = ?1",
+                    [&nsfp],
+                )?;
+                db::audit(&tx, Some(npwp), "batal", &nsfp)?;
+            }
+            let result = stored(&tx, &url, npwp, &nsfp)?;
+            tx.commit()?;
+            Ok(Json(result))
+        })
+        .await
+}

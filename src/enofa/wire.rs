@@ -1,0 +1,304 @@
+//! The e-Nofa protocol, version 1: JSON over HTTPS with mutual TLS. This module is the only owner
+//! of its JSON; golden files in `tests/fixtures/enofa/` pin every shape.
+//!
+//! # Transport
+//!
+//! Every `/api/v1/...` call goes to the API listener and needs the PKP's (or branch's) `.p12`
+//! certificate in the TLS handshake: issued by the service's CA, within its validity, not
+//! revoked. The caller's NPWP is the one in the certificate (subject `serialNumber`), so no
+//! call can act for another NPWP. Registration therefore works before the desktop client is
+//! registered: the operator issues the `.p12` first.
+//!
+//! Calls made after registration send the client id in the header [`CLIENT_ID_HEADER`]; a
+//! client that was reset or never registered gets `ETAXSERVICE-20017`.
+//!
+//! Every refusal is an HTTP 4xx/5xx with an [`ErrorBody`]: `code` is the DJP code
+//! (`ETAX-40005`, `ETAXSERVICE-20020`, …), `message` DJP's text, `reason` what exactly was
+//! wrong. Business rejects of an upload are *not* errors: they come back as
+//! [`UploadResult`] with `status = "reject"`.
+//!
+//! # Calls
+//!
+//! | call | path | request → response | refusals |
+//! |---|---|---|---|
+//! | ping | `GET /api/v1/ping` | → [`Pong`] | certificate only |
+//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires) | |
+//! | register | `POST /api/v1/register` | [`RegisterRequest`] → [`RegisterResponse`] | `ETAX-40005` (code/captcha/password/NPWP), `ETAXSERVICE-20019` already active, `ETAX-40004` throttled |
+//! | reset | `POST /api/v1/reset` | [`ResetRequest`] → [`ResetResponse`] | `ETAX-40005` |
+//! | profile | `GET /api/v1/profile` | → [`Profile`] | `ETAXSERVICE-20017` |
+//! | NSFP request | `POST /api/v1/nsfp` | [`NsfpRequest`] → [`NsfpAllocation`] | `ETAX-40004` password, `ETAX-20008` quota |
+//! | NSFP history | `GET /api/v1/nsfp` | → `Vec<`[`NsfpAllocation`]`>` | |
+//! | NSFP check | `GET /api/v1/nsfp/{nsfp13}` | → [`NsfpCheck`] | |
+//! | upload | `POST /api/v1/faktur` | [`UploadRequest`] → [`UploadResult`] | `ETAXSERVICE-20021` bad signature |
+//! | status | `GET /api/v1/faktur/{nsfp13}` | → [`UploadResult`] | `ETAXSERVICE-20001` |
+//! | batal | `POST /api/v1/faktur/{nsfp13}/batal` | → [`UploadResult`] | `ETAXSERVICE-20001` |
+//! | cabang list/add | `GET`/`POST /api/v1/cabang` | [`CabangAdd`] → [`Cabang`] | `ETAX-20008` |
+//! | branch code | `POST /api/v1/cabang/{npwp}/kode-aktivasi` | → [`KodeAktivasiResponse`] | |
+//! | branch cert request | `POST /api/v1/cabang/{npwp}/sertifikat` | [`CabangCertRequest`] → [`Cabang`] | |
+//! | branch cert download | `GET /api/v1/cabang/{npwp}/sertifikat` | → [`CabangCertDownload`] | `ETAX-20008` not approved yet |
+//!
+//! A *pengganti* is an upload whose `fg_pengganti` is `"1"` with the NSFP of the approved faktur
+//! it replaces; the old one becomes "Diganti".
+//!
+//! Upload is idempotent: the same `idempotency_key` returns the first result again instead of a
+//! second approval, so a retry after a lost response is safe.
+//!
+//! The QR URL of an approval points to the *public* listener (no client certificate):
+//! `GET /validasi/faktur/{npwp15}/{nsfp13}/{code}` returns DJP's `resValidateFakturPm` XML.
+
+use serde::{Deserialize, Serialize};
+
+/// Header carrying the registered client id on calls after registration.
+pub const CLIENT_ID_HEADER: &str = "x-enofa-client-id";
+
+/// Any refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pong {
+    pub npwp: String,
+    /// RFC 3339.
+    pub server_time: String,
+    pub api_version: u32,
+}
+
+/// A fresh captcha. The answer never leaves the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptchaResponse {
+    pub captcha_id: String,
+    /// Base64 of a PNG image.
+    pub image_png: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    /// 15 digits, must equal the certificate's NPWP.
+    pub npwp: String,
+    /// "Kode Aktivasi eFaktur Desktop", 16 characters, single use.
+    pub kode_aktivasi: String,
+    pub captcha_id: String,
+    pub captcha_answer: String,
+    /// e-Nofa password (a branch uses its branch password).
+    pub password: String,
+}
+
+impl std::fmt::Debug for RegisterRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterRequest")
+            .field("npwp", &self.npwp)
+            .field("captcha_id", &self.captcha_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterResponse {
+    pub client_id: String,
+    pub profile: Profile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub npwp: String,
+    pub nama: String,
+    pub alamat: String,
+    pub email: String,
+    /// NPWP of the head office when this account is a branch (cabang).
+    pub npwp_pusat: Option<String>,
+    /// "Aktif" or "Belum Registrasi".
+    pub status_aplikasi: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetRequest {
+    pub kode_aktivasi: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for ResetRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResetRequest { .. }")
+    }
+}
+
+/// The new "Kode Aktivasi eFaktur Desktop" after a reset (also used for branch codes).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KodeAktivasiResponse {
+    pub kode_aktivasi: String,
+}
+
+impl std::fmt::Debug for KodeAktivasiResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KodeAktivasiResponse { .. }")
+    }
+}
+
+pub type ResetResponse = KodeAktivasiResponse;
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NsfpRequest {
+    pub tahun: i32,
+    pub jumlah: u32,
+    pub nama_pemohon: String,
+    pub jabatan_pemohon: String,
+    /// e-Nofa password, confirming the request.
+    pub password: String,
+}
+
+impl std::fmt::Debug for NsfpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NsfpRequest")
+            .field("tahun", &self.tahun)
+            .field("jumlah", &self.jumlah)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One granted contiguous range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NsfpAllocation {
+    pub id: i64,
+    /// First and last NSFP, 13 digits each.
+    pub awal: String,
+    pub akhir: String,
+    pub jumlah: u32,
+    pub tahun: i32,
+    /// RFC 3339.
+    pub allocated_at: String,
+    pub nama_pemohon: String,
+    pub jabatan_pemohon: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NsfpCheck {
+    pub nsfp: String,
+    /// Allotted to the caller's NPWP.
+    pub allotted: bool,
+    /// Already used by an approved faktur.
+    pub used: bool,
+}
+
+/// The faktur as uploaded: the e-Faktur CSV fields, as strings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FakturPayload {
+    pub kd_jenis_transaksi: String,
+    pub fg_pengganti: String,
+    /// 13-digit NSFP.
+    pub nomor_faktur: String,
+    pub masa_pajak: String,
+    pub tahun_pajak: String,
+    /// dd/mm/yyyy.
+    pub tanggal_faktur: String,
+    pub npwp: String,
+    pub nama: String,
+    pub alamat: String,
+    pub jumlah_dpp: String,
+    pub jumlah_ppn: String,
+    pub jumlah_ppnbm: String,
+    pub id_keterangan_tambahan: String,
+    pub fg_uang_muka: String,
+    pub uang_muka_dpp: String,
+    pub uang_muka_ppn: String,
+    pub uang_muka_ppnbm: String,
+    pub referensi: String,
+    pub kode_dokumen_pendukung: String,
+    pub items: Vec<FakturItemPayload>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FakturItemPayload {
+    pub kode_objek: String,
+    pub nama: String,
+    pub harga_satuan: String,
+    pub jumlah_barang: String,
+    pub harga_total: String,
+    pub diskon: String,
+    pub dpp: String,
+    pub ppn: String,
+    pub tarif_ppnbm: String,
+    pub ppnbm: String,
+}
+
+/// A signed upload. `payload` is the [`FakturPayload`] JSON exactly as signed; the server
+/// verifies `signature` (base64) with the public key of the TLS client certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRequest {
+    /// Chosen by the client once per faktur version; a retry reuses it.
+    pub idempotency_key: String,
+    pub payload: String,
+    /// e.g. `ECDSA_NISTP256_SHA256`, `RSA_PKCS1_SHA256`.
+    pub signature_scheme: String,
+    pub signature: String,
+}
+
+/// Outcome of an upload, status query or batal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadResult {
+    pub nomor_faktur: String,
+    /// `approved`, `reject`, `diganti` or `batal`.
+    pub status: String,
+    /// RFC 3339, when approved.
+    pub approval_time: Option<String>,
+    /// 64 lower-case hex; part of the QR URL.
+    pub approval_code: Option<String>,
+    pub qr_url: Option<String>,
+    pub reject_code: Option<String>,
+    pub reject_message: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CabangAdd {
+    pub npwp: String,
+    pub nomor_sk: String,
+    /// dd/mm/yyyy.
+    pub tanggal_sk: String,
+    pub email: String,
+    /// The branch's password for its own uploader.
+    pub password: String,
+}
+
+impl std::fmt::Debug for CabangAdd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CabangAdd")
+            .field("npwp", &self.npwp)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cabang {
+    pub npwp: String,
+    pub nomor_sk: String,
+    pub tanggal_sk: String,
+    pub email: String,
+    /// `Tidak Terdaftar`, `Belum Aktif` or `Aktif`.
+    pub status_aktivasi: String,
+    /// `Belum Diminta`, `Dalam Proses` or `Siap Diunduh`.
+    pub status_sertifikat: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CabangCertRequest {
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for CabangCertRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CabangCertRequest { .. }")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CabangCertDownload {
+    /// `<npwp15>.p12`.
+    pub file_name: String,
+    /// Base64 of the `.p12`.
+    pub p12: String,
+}
