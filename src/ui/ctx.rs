@@ -7,16 +7,16 @@ use efaktur::paths::AppDirs;
 use efaktur::store::profile::Profile;
 
 use super::i18n::{self, Key, Lang};
-use super::service::{Server, Services};
+use super::service::{Secret, Server, Services};
 
 /// The demo PKP of `--simulasi`, shown on the Connect screen so a trainee can register.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SimulasiInfo {
     pub npwp: String,
     pub p12_path: PathBuf,
-    pub passphrase: String,
-    pub kode_aktivasi: String,
-    pub password: String,
+    pub passphrase: Secret,
+    pub kode_aktivasi: Secret,
+    pub password: Secret,
     pub server: Server,
     pub ca_path: PathBuf,
 }

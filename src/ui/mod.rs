@@ -36,18 +36,37 @@ pub fn run(dirs: &AppDirs, options: Options) -> ExitCode {
             Settings::default()
         }
     };
-    if options.simulasi {
-        problem.get_or_insert_with(|| {
-            "Simulasi membutuhkan server e-Nofa yang belum tersedia di build ini.".to_string()
-        });
+    // The simulasi server runs on its own small runtime so it lives exactly as long as the window.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("simulasi")
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Runtime tidak dapat dibuat: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut simulasi = None;
+    if options.simulasi && problem.is_none() {
+        match runtime.block_on(wire::start_simulasi(dirs)) {
+            Ok((info, server)) => {
+                eprintln!("Simulasi: server e-Nofa latihan di {}", server.api_url);
+                simulasi = Some((info, server));
+            }
+            Err(e) => problem = Some(e),
+        }
     }
+    let running = simulasi.as_ref().map(|(_, s)| s.clone());
     let dirs = dirs.clone();
     let boot = move || {
         let ctx = Ctx {
             dirs: dirs.clone(),
             settings: settings.clone(),
-            services: wire::services(),
-            simulasi: None,
+            services: wire::services(simulasi.as_ref().map(|(_, s)| s.clone())),
+            simulasi: simulasi.as_ref().map(|(i, _)| i.clone()),
             server: None,
             session: None,
         };
@@ -58,6 +77,9 @@ pub fn run(dirs: &AppDirs, options: Options) -> ExitCode {
         .subscription(App::subscription)
         .window_size((960.0, 720.0))
         .run();
+    if let Some(server) = running.and_then(|s| std::sync::Arc::try_unwrap(s).ok()) {
+        runtime.block_on(server.shutdown());
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

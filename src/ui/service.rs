@@ -6,10 +6,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use efaktur::cert::{CertError, Identity, SecretError};
+pub use efaktur::cert::{CertInfo as CertSummary, Secret, SecretStore};
 use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
+use efaktur::enofa::error::ClientError;
 use iced::futures::future::BoxFuture;
-use zeroize::Zeroizing;
 
 /// A failed operation as a person reads it: DJP code, what happened, what to do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,52 +43,46 @@ impl fmt::Display for Failure {
     }
 }
 
-/// A passphrase or password held in memory only; zeroed on drop, redacted in `Debug`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(Arc<Zeroizing<String>>);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(Arc::new(Zeroizing::new(value.into())))
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
+/// DJP certificates carry the PKP name in the subject's `CN=`.
+pub fn common_name(info: &CertSummary) -> Option<&str> {
+    info.subject
+        .split(',')
+        .map(str::trim)
+        .find_map(|part| part.strip_prefix("CN="))
 }
 
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
+impl From<CertError> for Failure {
+    fn from(e: CertError) -> Failure {
+        Failure::new(Some(e.code()), e.to_string(), "")
     }
 }
 
-/// What the app shows about a certificate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CertSummary {
-    pub subject: String,
-    pub npwp: Option<Npwp>,
-    pub issuer: String,
-    pub serial: String,
-    pub not_before: DateTime<Utc>,
-    pub not_after: DateTime<Utc>,
-}
-
-impl CertSummary {
-    /// The `CN=` of the subject: DJP certificates carry the PKP name there.
-    pub fn common_name(&self) -> Option<&str> {
-        self.subject
-            .split(',')
-            .map(str::trim)
-            .find_map(|part| part.strip_prefix("CN="))
+impl From<ClientError> for Failure {
+    fn from(e: ClientError) -> Failure {
+        // The client's text already starts with the code; keep the code once.
+        let code = e.code();
+        let text = e.to_string();
+        let message = text
+            .strip_prefix(&format!("{} : ", code.as_str()))
+            .unwrap_or(&text)
+            .to_string();
+        Failure::new(Some(code), message, "")
     }
 }
 
-/// An opened `.p12`: its bytes and passphrase stay in memory for the TLS client.
+impl From<SecretError> for Failure {
+    fn from(e: SecretError) -> Failure {
+        Failure::new(None, e.to_string(), "")
+    }
+}
+
+/// An opened `.p12`: the identity stays in memory for the TLS client; the passphrase is dropped.
 #[derive(Debug, Clone)]
 pub struct OpenedCert {
     pub path: PathBuf,
+    /// The file as read, for its SHA-256 in the Local Database.
     pub bytes: Arc<Vec<u8>>,
-    pub passphrase: Secret,
+    pub identity: Arc<Identity>,
     pub summary: CertSummary,
 }
 
@@ -144,13 +139,6 @@ pub trait Enofa: Send + Sync {
     fn ping(&self, server: Server, cert: OpenedCert) -> BoxFuture<'static, Result<(), Failure>>;
 }
 
-/// The OS keyring (blocking; call it in `spawn_blocking`).
-pub trait Secrets: Send + Sync {
-    fn get(&self, key: &str) -> Result<Option<Secret>, Failure>;
-    fn set(&self, key: &str, value: &Secret) -> Result<(), Failure>;
-    fn delete(&self, key: &str) -> Result<(), Failure>;
-}
-
 /// A native "open file" dialog. `None` when the user cancels or no dialog is available; every
 /// path field can also be typed.
 pub trait FilePicker: Send + Sync {
@@ -166,13 +154,14 @@ pub trait FilePicker: Send + Sync {
 pub struct Services {
     pub certs: Arc<dyn CertLoader>,
     pub enofa: Arc<dyn Enofa>,
-    pub secrets: Arc<dyn Secrets>,
+    /// The OS keyring (blocking; call it in `spawn_blocking`).
+    pub secrets: Arc<dyn SecretStore>,
     pub picker: Arc<dyn FilePicker>,
 }
 
 /// The keyring entry of a certificate passphrase.
 pub fn passphrase_key(npwp: &Npwp) -> String {
-    format!("passphrase:{}", npwp.digits())
+    format!("passphrase/{}", npwp.digits())
 }
 
 /// Runs blocking work off the UI thread; a panic in it becomes a message, not a crash.

@@ -9,7 +9,9 @@ use efaktur::store::{Store, profile};
 
 use super::ctx::{Ctx, Session};
 use super::service::{Failure, FilePicker, Services};
-use super::wire::{MemorySecrets, NotAvailable};
+use super::wire::{LiveEnofa, P12Loader};
+use efaktur::cert::MemoryStore;
+use efaktur::enofa::server::RunningServer;
 
 pub const NPWP: &str = "01.346.347.6-415.001";
 
@@ -25,11 +27,12 @@ impl FilePicker for NoPicker {
     }
 }
 
-pub fn services() -> Services {
+/// The real certificate loader and e-Nofa client; secrets in memory; no file dialog.
+pub fn services(simulasi: Option<Arc<RunningServer>>) -> Services {
     Services {
-        certs: Arc::new(NotAvailable),
-        enofa: Arc::new(NotAvailable),
-        secrets: Arc::new(MemorySecrets::default()),
+        certs: Arc::new(P12Loader),
+        enofa: Arc::new(LiveEnofa { simulasi }),
+        secrets: Arc::new(MemoryStore::new()),
         picker: Arc::new(NoPicker),
     }
 }
@@ -41,7 +44,7 @@ pub fn ctx() -> (Ctx, tempfile::TempDir) {
     let ctx = Ctx {
         dirs,
         settings: Settings::default(),
-        services: services(),
+        services: services(None),
         simulasi: None,
         server: None,
         session: None,

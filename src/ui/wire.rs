@@ -1,15 +1,20 @@
-//! Connects the screens' traits (`service.rs`) to the real world: the native file dialog, and —
-//! once `efaktur::cert` and `efaktur::enofa` exist — the certificate loader, keyring and e-Nofa client.
+//! Connects the screens' traits (`service.rs`) to the real world: `efaktur::cert` for `.p12`
+//! files and the keyring, `efaktur::enofa` for the server, rfd for the file dialog, and the
+//! in-process e-Nofa server of `--simulasi`.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use efaktur::domain::DjpCode;
+use efaktur::cert::{Identity, KeyringStore, Secret};
+use efaktur::enofa::client::EnofaClient;
+use efaktur::enofa::server::{self, RunningServer, ServerConfig, demo};
+use efaktur::paths::AppDirs;
 use iced::futures::future::BoxFuture;
 
+use super::ctx::SimulasiInfo;
 use super::service::{
     Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, RegisterRequest, Registered,
-    Secret, Secrets, Server, Services,
+    Server, Services,
 };
 
 /// The native "open file" dialog (xdg-desktop-portal on Linux). Without a portal it returns
@@ -33,75 +38,125 @@ impl FilePicker for NativePicker {
     }
 }
 
-/// Until the certificate and e-Nofa modules land, these say so instead of pretending.
-pub struct NotAvailable;
+/// Opens `.p12` files with `efaktur::cert`.
+pub struct P12Loader;
 
-fn not_available() -> Failure {
-    Failure::new(
-        Some(DjpCode::Etax40001),
-        "Modul sertifikat/e-Nofa belum tersedia di build ini.",
-        "Gunakan build yang menyertakan klien e-Nofa.",
-    )
-}
-
-impl CertLoader for NotAvailable {
-    fn open(&self, _path: &Path, _passphrase: &Secret) -> Result<OpenedCert, Failure> {
-        Err(not_available())
+impl CertLoader for P12Loader {
+    fn open(&self, path: &Path, passphrase: &Secret) -> Result<OpenedCert, Failure> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Failure::new(
+                Some(efaktur::domain::DjpCode::Etax30022),
+                format!("{}: {e}", path.display()),
+                "Periksa lokasi file .p12.",
+            )
+        })?;
+        let identity = Identity::from_p12(&bytes, passphrase.expose())?;
+        Ok(OpenedCert {
+            path: path.to_path_buf(),
+            summary: identity.info(),
+            bytes: Arc::new(bytes),
+            identity: Arc::new(identity),
+        })
     }
 }
 
-impl Enofa for NotAvailable {
-    fn captcha(&self, _: Server, _: OpenedCert) -> BoxFuture<'static, Result<Captcha, Failure>> {
-        Box::pin(async { Err(not_available()) })
+/// The e-Nofa client over mutual TLS. Knows the simulasi server, if any, to show its captcha
+/// answers on screen.
+pub struct LiveEnofa {
+    pub simulasi: Option<Arc<RunningServer>>,
+}
+
+fn client(server: &Server, cert: &OpenedCert) -> Result<EnofaClient, Failure> {
+    Ok(EnofaClient::new(
+        &server.url,
+        &server.ca_pem,
+        &cert.identity,
+    )?)
+}
+
+impl Enofa for LiveEnofa {
+    fn captcha(
+        &self,
+        server: Server,
+        cert: OpenedCert,
+    ) -> BoxFuture<'static, Result<Captcha, Failure>> {
+        let simulasi = self.simulasi.clone().filter(|s| s.api_url == server.url);
+        Box::pin(async move {
+            let c = client(&server, &cert)?.captcha().await?;
+            Ok(Captcha {
+                simulasi_answer: simulasi.and_then(|s| s.demo_captcha_answer(&c.id)),
+                id: c.id,
+                png: Arc::new(c.png),
+            })
+        })
     }
+
     fn register(
         &self,
-        _: Server,
-        _: OpenedCert,
-        _: RegisterRequest,
+        server: Server,
+        cert: OpenedCert,
+        request: RegisterRequest,
     ) -> BoxFuture<'static, Result<Registered, Failure>> {
-        Box::pin(async { Err(not_available()) })
+        Box::pin(async move {
+            let kode = Secret::new(request.kode_aktivasi.as_str());
+            let r = client(&server, &cert)?
+                .register(
+                    &request.npwp,
+                    &kode,
+                    &request.captcha_id,
+                    &request.captcha,
+                    &request.password,
+                )
+                .await?;
+            Ok(Registered {
+                client_id: r.client_id,
+                nama: r.profile.nama,
+                alamat: r.profile.alamat,
+            })
+        })
     }
-    fn ping(&self, _: Server, _: OpenedCert) -> BoxFuture<'static, Result<(), Failure>> {
-        Box::pin(async { Err(not_available()) })
-    }
-}
 
-/// Secrets kept for this run only (tests, and machines without a keyring).
-#[derive(Default)]
-pub struct MemorySecrets(Mutex<std::collections::HashMap<String, Secret>>);
-
-impl Secrets for MemorySecrets {
-    fn get(&self, key: &str) -> Result<Option<Secret>, Failure> {
-        Ok(self.0.lock().map_err(|_| poisoned())?.get(key).cloned())
+    fn ping(&self, server: Server, cert: OpenedCert) -> BoxFuture<'static, Result<(), Failure>> {
+        Box::pin(async move {
+            client(&server, &cert)?.ping().await?;
+            Ok(())
+        })
     }
-    fn set(&self, key: &str, value: &Secret) -> Result<(), Failure> {
-        self.0
-            .lock()
-            .map_err(|_| poisoned())?
-            .insert(key.to_string(), value.clone());
-        Ok(())
-    }
-    fn delete(&self, key: &str) -> Result<(), Failure> {
-        self.0.lock().map_err(|_| poisoned())?.remove(key);
-        Ok(())
-    }
-}
-
-fn poisoned() -> Failure {
-    Failure::new(
-        None,
-        "Penyimpanan rahasia tidak dapat dipakai.",
-        "Tutup dan buka kembali aplikasi.",
-    )
 }
 
 /// The services of the real app.
-pub fn services() -> Services {
+pub fn services(simulasi: Option<Arc<RunningServer>>) -> Services {
     Services {
-        certs: Arc::new(NotAvailable),
-        enofa: Arc::new(NotAvailable),
-        secrets: Arc::new(MemorySecrets::default()),
+        certs: Arc::new(P12Loader),
+        enofa: Arc::new(LiveEnofa { simulasi }),
+        secrets: Arc::new(KeyringStore::new("efaktur")),
         picker: Arc::new(NativePicker),
     }
+}
+
+/// Starts the simulasi e-Nofa server (state in `<data>/simulasi`) with a fresh demo PKP.
+/// Call inside a Tokio runtime that outlives the window.
+pub async fn start_simulasi(dirs: &AppDirs) -> Result<(SimulasiInfo, Arc<RunningServer>), String> {
+    let dir = dirs.data_dir().join("simulasi");
+    let prep_dir = dir.clone();
+    let creds = tokio::task::spawn_blocking(move || demo::prepare(&prep_dir))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("Server simulasi tidak dapat disiapkan: {e}"))?;
+    let running = server::start(ServerConfig::demo(dir))
+        .await
+        .map_err(|e| format!("Server simulasi tidak dapat dijalankan: {e}"))?;
+    let info = SimulasiInfo {
+        npwp: creds.npwp.to_string(),
+        p12_path: creds.p12_path.clone(),
+        passphrase: creds.passphrase.clone(),
+        kode_aktivasi: creds.kode_aktivasi.clone(),
+        password: creds.password.clone(),
+        server: Server {
+            url: running.api_url.clone(),
+            ca_pem: Arc::new(running.ca_pem.clone()),
+        },
+        ca_path: creds.ca_pem_path.clone(),
+    };
+    Ok((info, Arc::new(running)))
 }

@@ -196,7 +196,6 @@ impl Certificate {
             path: PathBuf::from(self.path.trim()),
             passphrase: Secret::new(self.passphrase.clone()),
             remember: self.remember,
-            other_npwp: ctx.t(Key::OtherNpwp),
         };
         Task::perform(blocking(move || job.run()), Message::Installed)
     }
@@ -219,7 +218,7 @@ impl Certificate {
         let secrets = ctx.services.secrets.clone();
         let key = passphrase_key(&session.profile.npwp);
         Task::perform(
-            blocking(move || secrets.get(&key)),
+            blocking(move || secrets.get(&key).map_err(Failure::from)),
             Message::StoredPassphrase,
         )
     }
@@ -379,15 +378,12 @@ struct Install {
     path: PathBuf,
     passphrase: Secret,
     remember: bool,
-    other_npwp: &'static str,
 }
 
 impl Install {
     fn run(self) -> Result<CertificateMeta, Failure> {
         let cert = self.services.certs.open(&self.path, &self.passphrase)?;
-        if !same_npwp(cert.summary.npwp.as_ref(), &self.npwp) {
-            return Err(Failure::new(Some(DjpCode::Etax30023), self.other_npwp, ""));
-        }
+        cert.summary.check_for(&self.npwp, Utc::now())?;
         let meta = certificate_meta(&cert);
         let db = Store::open(&self.db_path).map_err(store_failure)?;
         store::certificate::save(db.conn(), &meta).map_err(store_failure)?;

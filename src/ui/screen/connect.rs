@@ -307,9 +307,9 @@ fn simulasi_view(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
         widget::notice::<Message>(Tone::Info, i18n::t(lang, Key::SimulasiInfo)),
         line("NPWP", sim.npwp.clone()),
         line(p12, sim.p12_path.display().to_string()),
-        line(pass, sim.passphrase.clone()),
-        line("Kode Aktivasi", sim.kode_aktivasi.clone()),
-        line(pw, sim.password.clone()),
+        line(pass, sim.passphrase.expose().to_string()),
+        line("Kode Aktivasi", sim.kode_aktivasi.expose().to_string()),
+        line(pw, sim.password.expose().to_string()),
         line("Server", sim.server.url.clone()),
     ]
     .spacing(4)

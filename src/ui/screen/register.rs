@@ -15,6 +15,7 @@ use crate::ui::ctx::{Ctx, Session};
 use crate::ui::i18n::Key;
 use crate::ui::service::{
     Failure, OpenedCert, RegisterRequest, Registered, Secret, Server, Services, blocking,
+    common_name,
 };
 use crate::ui::widget::{self, Tone};
 
@@ -201,11 +202,14 @@ impl Register {
             .err()
             .map(|e| format!("{}: {e}", DjpCode::Etax20005.as_str()));
         self.kode_error = KodeAktivasi::parse(&self.kode).err().map(|e| e.to_string());
+        // The certificate must be valid today and belong to the NPWP being registered.
         self.cert_error = match (&self.cert, &npwp) {
             (None, _) => Some(ctx.t(Key::NoCertificate).to_string()),
-            (Some(c), Ok(n)) if !same_npwp(c.summary.npwp.as_ref(), n) => {
-                Some(ctx.t(Key::OtherNpwp).to_string())
-            }
+            (Some(c), Ok(n)) => c
+                .summary
+                .check_for(n, chrono::Utc::now())
+                .err()
+                .map(|e| e.to_string()),
             _ => None,
         };
         if self.npwp_error.is_some() || self.kode_error.is_some() || self.cert_error.is_some() {
@@ -442,7 +446,7 @@ fn save_registration(
     let db_path = dirs.db_path(npwp);
     let mut db = Store::open(&db_path).map_err(db_failure)?;
     let nama = if registered.nama.trim().is_empty() {
-        cert.summary.common_name().unwrap_or("PKP").to_string()
+        common_name(&cert.summary).unwrap_or("PKP").to_string()
     } else {
         registered.nama.clone()
     };
