@@ -258,7 +258,14 @@ impl App {
 
     fn to_register(&mut self, npwp: Option<&efaktur::domain::Npwp>) -> Task<Message> {
         self.banner = None;
-        let (s, t) = register::Register::new(npwp);
+        // In simulasi the demo certificate is already on disk: offer its path.
+        let demo_p12 = self
+            .ctx
+            .simulasi
+            .as_ref()
+            .filter(|sim| self.ctx.server.as_ref() == Some(&sim.server))
+            .map(|sim| sim.p12_path.clone());
+        let (s, t) = register::Register::new(npwp, demo_p12.as_deref());
         self.screen = Screen::Register(s);
         t.map(Message::Register)
     }

@@ -2,6 +2,8 @@
 
 mod app;
 mod ctx;
+#[cfg(test)]
+mod flow_tests;
 mod i18n;
 mod screen;
 mod service;

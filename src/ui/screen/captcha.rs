@@ -9,6 +9,7 @@ use crate::ui::service::{Captcha, Failure, OpenedCert, Secret, Server, Services}
 use crate::ui::widget::{self, Tone};
 
 pub const CAPTCHA_INPUT: &str = "captcha-answer";
+pub const PASSWORD_INPUT: &str = "captcha-password";
 
 /// A captcha ready to show: the PNG decoded off the UI thread.
 #[derive(Debug, Clone)]
@@ -69,6 +70,7 @@ impl Dialog {
             .on_input(on.answer)
             .on_submit(on.submit.clone());
         let password = text_input("", &self.password)
+            .id(PASSWORD_INPUT)
             .secure(true)
             .on_input(on.password)
             .on_submit(on.submit.clone());

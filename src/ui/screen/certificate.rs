@@ -16,7 +16,7 @@ use crate::ui::service::{Failure, Secret, Services, blocking, passphrase_key};
 use crate::ui::widget::{self, Tone};
 
 const PATH_INPUT: &str = "cert-path";
-const PROMPT_INPUT: &str = "cert-prompt";
+pub const PROMPT_INPUT: &str = "cert-prompt";
 /// Below this many days the certificate is shown as a warning.
 pub const WARN_DAYS: i64 = 30;
 

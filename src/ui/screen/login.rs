@@ -12,7 +12,8 @@ use crate::ui::i18n::Key;
 use crate::ui::service::Secret;
 use crate::ui::widget::{self, Tone};
 
-const USER_INPUT: &str = "login-user";
+pub const USER_INPUT: &str = "login-user";
+pub const PASSWORD_INPUT: &str = "login-password";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -87,6 +88,7 @@ impl Login {
             .on_input(Message::UserChanged)
             .on_submit(Message::Submit);
         let password = text_input("", &self.password)
+            .id(PASSWORD_INPUT)
             .secure(true)
             .on_input(Message::PasswordChanged)
             .on_submit(Message::Submit);

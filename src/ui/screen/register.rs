@@ -19,8 +19,10 @@ use crate::ui::service::{
 };
 use crate::ui::widget::{self, Tone};
 
-const NPWP_INPUT: &str = "register-npwp";
-const PASSPHRASE_INPUT: &str = "register-passphrase";
+pub const NPWP_INPUT: &str = "register-npwp";
+pub const CERT_INPUT: &str = "register-cert";
+pub const KODE_INPUT: &str = "register-kode";
+pub const PASSPHRASE_INPUT: &str = "register-passphrase";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -69,12 +71,32 @@ pub struct Register {
 }
 
 impl Register {
-    pub fn new(npwp: Option<&Npwp>) -> (Self, Task<Message>) {
+    /// `cert_path` pre-fills the certificate (the demo `.p12` in simulasi).
+    pub fn new(npwp: Option<&Npwp>, cert_path: Option<&std::path::Path>) -> (Self, Task<Message>) {
         let screen = Register {
             npwp: npwp.map(Npwp::to_string).unwrap_or_default(),
+            cert_path: cert_path.map(|p| p.display().to_string()).unwrap_or_default(),
             ..Register::default()
         };
         (screen, operation::focus(NPWP_INPUT))
+    }
+
+    /// The captcha answer the simulasi server revealed, as shown on screen.
+    #[cfg(test)]
+    pub fn simulasi_answer(&self) -> Option<String> {
+        self.captcha
+            .as_ref()?
+            .shown
+            .as_ref()?
+            .captcha
+            .simulasi_answer
+            .clone()
+    }
+
+    /// The banner of the last failed operation.
+    #[cfg(test)]
+    pub fn banner(&self) -> Option<&Failure> {
+        self.banner.as_ref()
     }
 
     pub fn on_escape(&self) -> Option<Message> {
@@ -346,9 +368,11 @@ impl Register {
             .on_input(Message::NpwpChanged)
             .on_submit(Message::Register);
         let cert = text_input("/path/<npwp>.p12", &self.cert_path)
+            .id(CERT_INPUT)
             .on_input(Message::CertPathChanged)
             .on_submit(Message::OpenCert);
         let kode = text_input("XXXX-XXXX-XXXX-XXXX", &self.kode)
+            .id(KODE_INPUT)
             .on_input(Message::KodeChanged)
             .on_submit(Message::Register);
         let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);

@@ -11,7 +11,9 @@ use crate::ui::i18n::Key;
 use crate::ui::service::{Failure, Secret, blocking};
 use crate::ui::widget;
 
-const NAME_INPUT: &str = "register-user-name";
+pub const NAME_INPUT: &str = "register-user-name";
+pub const PASSWORD_INPUT: &str = "register-user-password";
+pub const REPEAT_INPUT: &str = "register-user-repeat";
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -117,10 +119,12 @@ impl RegisterUser {
             .on_input(Message::NameChanged)
             .on_submit(Message::Submit);
         let password = text_input("", &self.password)
+            .id(PASSWORD_INPUT)
             .secure(true)
             .on_input(Message::PasswordChanged)
             .on_submit(Message::Submit);
         let repeat = text_input("", &self.repeat)
+            .id(REPEAT_INPUT)
             .secure(true)
             .on_input(Message::RepeatChanged)
             .on_submit(Message::Submit);
