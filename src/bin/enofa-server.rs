@@ -1,1 +1,231 @@
-fn main() {}
+//! `enofa-server`: the e-Nofa service and its operator commands (thin wrapper over
+//! `efaktur::enofa::server`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use efaktur::cert::P12Encryption;
+use efaktur::enofa::server::{self, ServerConfig, ServerError, operator};
+
+#[derive(Parser)]
+#[command(
+    name = "enofa-server",
+    about = "e-Nofa service: PKP accounts, certificates, NSFP, faktur approval"
+)]
+struct Args {
+    /// Directory holding the service state (CA, keys, database).
+    #[arg(long, global = true, default_value = "enofa-state")]
+    state: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve {
+        /// API listener (client certificate required).
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        /// Public QR validation listener.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        public_listen: SocketAddr,
+        /// Host names/IPs for the server certificate (first start only).
+        #[arg(long = "host", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
+        hosts: Vec<String>,
+    },
+    /// Create a demo PKP with working credentials, print them, then serve in demo mode.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        public_listen: SocketAddr,
+    },
+    /// PKP accounts.
+    Pkp {
+        #[command(subcommand)]
+        command: PkpCommand,
+    },
+    /// Certificates.
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
+    /// Branches (cabang).
+    Cabang {
+        #[command(subcommand)]
+        command: CabangCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PkpCommand {
+    /// Create a PKP account; prints its e-Nofa password and Kode Aktivasi once.
+    Add {
+        #[arg(long)]
+        npwp: String,
+        #[arg(long)]
+        nama: String,
+        #[arg(long)]
+        alamat: String,
+        #[arg(long, default_value = "")]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertCommand {
+    /// Issue a PKP's .p12 (2 years, passphrase-protected).
+    Issue {
+        #[arg(long)]
+        npwp: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// File whose first line is the passphrase (kept out of the shell history).
+        #[arg(long)]
+        passphrase_file: PathBuf,
+        /// pbeWithSHA1And3-KeyTripleDES-CBC like DJP's files, instead of AES-256.
+        #[arg(long)]
+        legacy: bool,
+    },
+    /// Revoke a certificate by serial (hex).
+    Revoke {
+        #[arg(long)]
+        serial: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CabangCommand {
+    /// Approve a branch's pending certificate request (KPP approval).
+    ApproveCert {
+        #[arg(long)]
+        npwp: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("enofa-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), ServerError> {
+    let state = args.state;
+    match args.command {
+        Command::Serve {
+            listen,
+            public_listen,
+            hosts,
+        } => {
+            let config = ServerConfig {
+                listen,
+                public_listen,
+                hosts,
+                ..ServerConfig::new(&state)
+            };
+            serve_until_ctrl_c(config).await
+        }
+        Command::Demo {
+            listen,
+            public_listen,
+        } => {
+            let dir = state.clone();
+            let creds = tokio::task::spawn_blocking(move || server::demo::prepare(&dir))
+                .await
+                .map_err(|e| ServerError::Io(e.to_string()))??;
+            println!("Mode demo e-Nofa. Kredensial latihan:\n{creds}");
+            let config = ServerConfig {
+                listen,
+                public_listen,
+                ..ServerConfig::demo(&state)
+            };
+            serve_until_ctrl_c(config).await
+        }
+        Command::Pkp {
+            command:
+                PkpCommand::Add {
+                    npwp,
+                    nama,
+                    alamat,
+                    email,
+                },
+        } => {
+            let created = operator::pkp_add(&state, &npwp, &nama, &alamat, &email)?;
+            println!(
+                "PKP {} dibuat. Sampaikan sekali ini saja kepada PKP:",
+                created.npwp
+            );
+            println!("Password e-Nofa : {}", created.password.expose());
+            println!("Kode Aktivasi   : {}", created.kode_aktivasi.expose());
+            Ok(())
+        }
+        Command::Cert {
+            command:
+                CertCommand::Issue {
+                    npwp,
+                    out,
+                    passphrase_file,
+                    legacy,
+                },
+        } => {
+            let text = std::fs::read_to_string(&passphrase_file)
+                .map_err(|e| ServerError::Io(format!("{}: {e}", passphrase_file.display())))?;
+            let passphrase =
+                zeroize::Zeroizing::new(text.lines().next().unwrap_or_default().to_owned());
+            let encryption = if legacy {
+                P12Encryption::Legacy3Des
+            } else {
+                P12Encryption::Aes256
+            };
+            let (serial, p12) = operator::cert_issue(&state, &npwp, &passphrase, encryption)?;
+            std::fs::write(&out, p12)
+                .map_err(|e| ServerError::Io(format!("{}: {e}", out.display())))?;
+            println!(
+                "Sertifikat {} ditulis ke {} (serial {serial}).",
+                npwp,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Cert {
+            command: CertCommand::Revoke { serial },
+        } => {
+            operator::cert_revoke(&state, &serial)?;
+            println!("Sertifikat {serial} dicabut.");
+            Ok(())
+        }
+        Command::Cabang {
+            command: CabangCommand::ApproveCert { npwp },
+        } => {
+            let a = operator::cabang_approve_cert(&state, &npwp)?;
+            println!(
+                "Sertifikat cabang {} disetujui (serial {}); siap diunduh.",
+                a.npwp, a.serial
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve_until_ctrl_c(config: ServerConfig) -> Result<(), ServerError> {
+    let running = server::start(config).await?;
+    println!("API     : {}", running.api_url);
+    println!("Publik  : {}", running.public_url);
+    println!("Tekan Ctrl+C untuk berhenti.");
+    let _ = tokio::signal::ctrl_c().await;
+    running.shutdown().await;
+    Ok(())
+}

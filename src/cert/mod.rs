@@ -8,6 +8,8 @@ mod identity;
 mod info;
 mod p12;
 mod secret;
+#[cfg(test)]
+mod tests;
 
 pub use error::CertError;
 pub use identity::{Identity, verify_signature};

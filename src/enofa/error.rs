@@ -165,12 +165,44 @@ pub(crate) fn from_transport(url: &str, e: &reqwest::Error) -> ClientError {
         }
         source = err.source();
     }
+    // Some layers re-wrap the rustls error as text only; classify by its standard wording.
+    let text = root_cause(e);
+    let by_text = [
+        ("invalid peer certificate", TlsProblem::UnknownServerCa),
+        (
+            "received fatal alert: CertificateExpired",
+            TlsProblem::ClientCertExpired,
+        ),
+        (
+            "received fatal alert: CertificateRevoked",
+            TlsProblem::ClientCertRevoked,
+        ),
+        (
+            "received fatal alert: UnknownCA",
+            TlsProblem::ClientCertRefused,
+        ),
+        (
+            "received fatal alert: BadCertificate",
+            TlsProblem::ClientCertRefused,
+        ),
+        (
+            "received fatal alert: CertificateRequired",
+            TlsProblem::ClientCertRefused,
+        ),
+        ("received fatal alert", TlsProblem::Other),
+    ];
+    if let Some((_, problem)) = by_text.iter().find(|(needle, _)| text.contains(needle)) {
+        return ClientError::Tls {
+            problem: *problem,
+            detail: text,
+        };
+    }
     if e.is_decode() {
         return ClientError::Protocol(e.to_string());
     }
     ClientError::Unreachable {
         url: url.to_owned(),
-        detail: root_cause(e),
+        detail: text,
     }
 }
 

@@ -125,7 +125,7 @@ async fn register(
     let st = state.clone();
     state
         .db(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = db::account(&tx, &caller.account.npwp)?.ok_or_else(|| refuse_registration("NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
             if !st.captchas.take(&req.captcha_id, &req.captcha_answer) {
@@ -176,7 +176,7 @@ async fn reset(
 ) -> Result<Json<ResetResponse>, ApiError> {
     state
         .db(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = caller.account;
             check_throttle(&tx, &a.npwp)?;
             if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
@@ -194,7 +194,7 @@ async fn reset(
             let status = if a.client_status == "aktif" { "reset" } else { a.client_status.as_str() };
             tx.execute(
                 "UPDATE account SET kode_hash = ?2, kode_used = 0, client_status = ?3, client_id = NULL WHERE npwp = ?1",
-                params![a.npwp, db::hash_secret(&code)?, status],
+                params![a.npwp, db::hash_kode(&code)?, status],
             )?;
             db::audit(&tx, Some(&a.npwp), "reset", "client desktop di-reset, kode aktivasi baru")?;
             tx.commit()?;
@@ -476,7 +476,7 @@ async fn cabang_add(
     }
     state
         .db(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             if db::account(&tx, npwp.digits())?.is_some() {
                 return Err(ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, format!("NPWP {npwp} sudah terdaftar")));
             }
@@ -502,7 +502,7 @@ async fn cabang_kode(
     require_pusat(&caller)?;
     state
         .db(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let b = branch(&tx, &caller.account.npwp, &npwp)?;
             if b.client_status == "aktif" {
                 return Err(ApiError::new(
@@ -514,7 +514,7 @@ async fn cabang_kode(
             let code = operator::new_kode_aktivasi();
             tx.execute(
                 "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
-                params![b.npwp, db::hash_secret(&code)?],
+                params![b.npwp, db::hash_kode(&code)?],
             )?;
             db::audit(&tx, Some(&caller.account.npwp), "cabang-kode", &b.npwp)?;
             tx.commit()?;
@@ -541,7 +541,7 @@ async fn cabang_cert_request(
     let ca = state.ca.clone();
     state
         .db(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let b = branch(&tx, &caller.account.npwp, &npwp)?;
             // Issued now, usable only once the operator approves (status 'pending' until then).
             operator::issue_into(

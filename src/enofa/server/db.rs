@@ -38,7 +38,7 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
         )));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
@@ -178,4 +178,10 @@ pub fn certificate_status(conn: &Connection, serial: &str) -> Result<Option<Stri
             |r| r.get(0),
         )
         .optional()?)
+}
+
+/// Hashes a Kode Aktivasi in the form [`crate::domain::KodeAktivasi::as_str`] gives (no dashes),
+/// which is how registration compares it.
+pub fn hash_kode(formatted: &str) -> Result<String, ServerError> {
+    hash_secret(&formatted.replace('-', ""))
 }

@@ -93,7 +93,7 @@ pub fn pkp_add(
         return Err(ServerError::Operator("--nama must not be empty".into()));
     }
     let mut conn = open(dir)?;
-    let tx = conn.transaction()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     if db::account(&tx, npwp.digits())?.is_some() {
         return Err(ServerError::Operator(format!(
             "NPWP {npwp} already has an account"
@@ -109,7 +109,7 @@ pub fn pkp_add(
             alamat.trim(),
             email.trim(),
             db::hash_secret(&password)?,
-            db::hash_secret(&kode)?,
+            db::hash_kode(&kode)?,
             db::now()
         ],
     )?;
@@ -129,7 +129,7 @@ pub(crate) fn pkp_renew(dir: &Path, npwp: &Npwp) -> Result<NewPkp, ServerError> 
     let (password, kode) = (new_password(), new_kode_aktivasi());
     conn.execute(
         "UPDATE account SET password_hash = ?2, kode_hash = ?3, kode_used = 0, client_status = 'belum', client_id = NULL WHERE npwp = ?1",
-        params![npwp.digits(), db::hash_secret(&password)?, db::hash_secret(&kode)?],
+        params![npwp.digits(), db::hash_secret(&password)?, db::hash_kode(&kode)?],
     )?;
     conn.execute(
         "DELETE FROM failed_attempt WHERE npwp = ?1",

@@ -296,7 +296,7 @@ pub async fn batal(
     let url = state.public_url.clone();
     state
         .db(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let npwp = &caller.account.npwp;
             let current = stored(&tx, &url, npwp, &nsfp)?;
             if current.status == "approved" {
