@@ -49,10 +49,10 @@ pub enum OpenFailure {
 
 pub enum Screen {
     Connect(connect::Connect),
-    Register(register::Register),
+    Register(Box<register::Register>),
     RegisterUser(register_user::RegisterUser),
     Login(login::Login),
-    Main(main_window::MainWindow),
+    Main(Box<main_window::MainWindow>),
     Fatal(fatal::Fatal),
 }
 
@@ -96,7 +96,7 @@ impl App {
             Message::RegisterUser(m) => self.register_user(m),
             Message::Login(m) => self.login(m),
             Message::Main(m) => self.main(m),
-            Message::Fatal(fatal::Message::Back) => self.to_connect(),
+            Message::Fatal(fatal::Message::Back) => self.show_connect(),
             Message::Fatal(fatal::Message::Quit) | Message::Quit => iced::exit(),
             Message::Opened(r) => self.opened(r),
             Message::SettingsSaved(Ok(())) => Task::none(),
@@ -144,7 +144,7 @@ impl App {
                 self.ctx.server = Some(server);
                 let save = self.save_settings();
                 let next = match choice {
-                    connect::Choice::New => self.to_register(None),
+                    connect::Choice::New => self.show_register(None),
                     connect::Choice::Existing(npwp) => {
                         let db_path = self.ctx.dirs.db_path(&npwp);
                         Task::perform(open_database(db_path, npwp), Message::Opened)
@@ -176,12 +176,12 @@ impl App {
                         user: None,
                     });
                     if o.users == 0 {
-                        self.to_register_user()
+                        self.show_register_user()
                     } else {
-                        self.to_login()
+                        self.show_login()
                     }
                 }
-                _ => self.to_register(Some(&o.npwp)),
+                _ => self.show_register(Some(&o.npwp)),
             },
         }
     }
@@ -193,10 +193,10 @@ impl App {
         match s.update(m, &self.ctx) {
             register::Action::None => Task::none(),
             register::Action::Run(t) => t.map(Message::Register),
-            register::Action::Back => self.to_connect(),
+            register::Action::Back => self.show_connect(),
             register::Action::Registered(session) => {
                 self.ctx.session = Some(session);
-                self.to_register_user()
+                self.show_register_user()
             }
         }
     }
@@ -208,7 +208,7 @@ impl App {
         match s.update(m, &self.ctx) {
             register_user::Action::None => Task::none(),
             register_user::Action::Run(t) => t.map(Message::RegisterUser),
-            register_user::Action::Created => self.to_login(),
+            register_user::Action::Created => self.show_login(),
         }
     }
 
@@ -219,13 +219,13 @@ impl App {
         match s.update(m, &self.ctx) {
             login::Action::None => Task::none(),
             login::Action::Run(t) => t.map(Message::Login),
-            login::Action::Back => self.to_connect(),
+            login::Action::Back => self.show_connect(),
             login::Action::LoggedIn(name) => {
                 if let Some(session) = &mut self.ctx.session {
                     session.user = Some(name);
                 }
                 let (s, t) = main_window::MainWindow::new();
-                self.screen = Screen::Main(s);
+                self.screen = Screen::Main(Box::new(s));
                 t.map(Message::Main)
             }
         }
@@ -243,12 +243,12 @@ impl App {
                 if let Some(session) = &mut self.ctx.session {
                     session.user = None;
                 }
-                self.to_login()
+                self.show_login()
             }
         }
     }
 
-    fn to_connect(&mut self) -> Task<Message> {
+    fn show_connect(&mut self) -> Task<Message> {
         self.ctx.session = None;
         self.banner = None;
         let (s, t) = connect::Connect::new(&self.ctx);
@@ -256,7 +256,7 @@ impl App {
         t.map(Message::Connect)
     }
 
-    fn to_register(&mut self, npwp: Option<&efaktur::domain::Npwp>) -> Task<Message> {
+    fn show_register(&mut self, npwp: Option<&efaktur::domain::Npwp>) -> Task<Message> {
         self.banner = None;
         // In simulasi the demo certificate is already on disk: offer its path.
         let demo_p12 = self
@@ -266,17 +266,17 @@ impl App {
             .filter(|sim| self.ctx.server.as_ref() == Some(&sim.server))
             .map(|sim| sim.p12_path.clone());
         let (s, t) = register::Register::new(npwp, demo_p12.as_deref());
-        self.screen = Screen::Register(s);
+        self.screen = Screen::Register(Box::new(s));
         t.map(Message::Register)
     }
 
-    fn to_register_user(&mut self) -> Task<Message> {
+    fn show_register_user(&mut self) -> Task<Message> {
         let (s, t) = register_user::RegisterUser::new();
         self.screen = Screen::RegisterUser(s);
         t.map(Message::RegisterUser)
     }
 
-    fn to_login(&mut self) -> Task<Message> {
+    fn show_login(&mut self) -> Task<Message> {
         let (s, t) = login::Login::new();
         self.screen = Screen::Login(s);
         t.map(Message::Login)

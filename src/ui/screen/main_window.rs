@@ -28,7 +28,7 @@ pub enum Action {
 
 enum Page {
     Home,
-    Certificate(Certificate),
+    Certificate(Box<Certificate>),
 }
 
 pub struct MainWindow {
@@ -60,7 +60,7 @@ impl MainWindow {
             Message::OpenCertificate => {
                 self.referensi_open = false;
                 let (page, task) = Certificate::new(ctx);
-                self.page = Page::Certificate(page);
+                self.page = Page::Certificate(Box::new(page));
                 return Action::Run(task.map(Message::Certificate));
             }
             Message::Language(lang) => return Action::SetLanguage(lang),

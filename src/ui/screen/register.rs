@@ -75,7 +75,9 @@ impl Register {
     pub fn new(npwp: Option<&Npwp>, cert_path: Option<&std::path::Path>) -> (Self, Task<Message>) {
         let screen = Register {
             npwp: npwp.map(Npwp::to_string).unwrap_or_default(),
-            cert_path: cert_path.map(|p| p.display().to_string()).unwrap_or_default(),
+            cert_path: cert_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             ..Register::default()
         };
         (screen, operation::focus(NPWP_INPUT))
