@@ -390,3 +390,85 @@ async fn open_database(
     .await;
     result.unwrap_or_else(|f| Err(OpenFailure::Other(f)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::test_support::{NPWP, ctx};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn an_unreadable_database_is_a_full_page() {
+        let (ctx, _tmp) = ctx();
+        let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
+        let path = ctx.dirs.db_path(&npwp);
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let result = open_database(path, npwp).await;
+        let (mut app, _) = App::new(ctx, None);
+        let _ = app.update(Message::Opened(result));
+        match &app.screen {
+            Screen::Fatal(f) => {
+                assert!(f.message.contains("bukan Local Database"), "{}", f.message)
+            }
+            _ => panic!("expected the fatal page"),
+        }
+        // Back returns to Connect instead of leaving the user stuck.
+        let _ = app.update(Message::Fatal(fatal::Message::Back));
+        assert!(matches!(app.screen, Screen::Connect(_)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn an_unregistered_database_continues_registration_with_its_npwp() {
+        let (ctx, _tmp) = ctx();
+        let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
+        let path = ctx.dirs.db_path(&npwp);
+        Store::open(&path).unwrap();
+        let result = open_database(path, npwp).await;
+        let (mut app, _) = App::new(ctx, None);
+        let _ = app.update(Message::Opened(result));
+        assert!(matches!(app.screen, Screen::Register(_)));
+    }
+
+    #[test]
+    fn language_choice_is_saved_and_keys_map_to_focus_and_escape() {
+        let (ctx, _tmp) = ctx();
+        let (mut app, _) = App::new(ctx, None);
+        let _ = app.update(Message::Connect(connect::Message::LanguageSelected(
+            connect::LangOption(Lang::En),
+        )));
+        assert_eq!(app.ctx.lang(), Lang::En);
+        assert_eq!(app.title(), "e-Faktur Desktop (open)");
+        let press = |key, shift: bool| {
+            let modifiers = if shift {
+                keyboard::Modifiers::SHIFT
+            } else {
+                keyboard::Modifiers::empty()
+            };
+            Event::Keyboard(keyboard::Event::KeyPressed {
+                key: keyboard::Key::Named(key),
+                modified_key: keyboard::Key::Named(key),
+                physical_key: keyboard::key::Physical::Unidentified(
+                    keyboard::key::NativeCode::Unidentified,
+                ),
+                location: keyboard::Location::Standard,
+                modifiers,
+                text: None,
+                repeat: false,
+            })
+        };
+        let w = iced::window::Id::unique();
+        let st = event::Status::Captured;
+        assert!(matches!(
+            keyboard_shortcut(press(Named::Tab, false), st, w),
+            Some(Message::FocusNext)
+        ));
+        assert!(matches!(
+            keyboard_shortcut(press(Named::Tab, true), st, w),
+            Some(Message::FocusPrevious)
+        ));
+        assert!(matches!(
+            keyboard_shortcut(press(Named::Escape, false), st, w),
+            Some(Message::Escape)
+        ));
+        assert!(keyboard_shortcut(press(Named::Enter, false), st, w).is_none());
+    }
+}

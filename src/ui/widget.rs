@@ -91,7 +91,11 @@ pub fn dialog<'a, M: 'a>(
         .width(Length::Fill)
         .height(Length::Fill)
         .style(|_| container::background(iced::Color::from_rgba(0.0, 0.0, 0.0, 0.45)));
-    stack![base, opaque(veil)].into()
+    stack![
+        container(base).width(Length::Fill).height(Length::Fill),
+        opaque(veil)
+    ]
+    .into()
 }
 
 /// A filler that pushes what follows to the right.

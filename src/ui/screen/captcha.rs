@@ -1,7 +1,7 @@
 //! The captcha dialog of the registration ("Session Captcha"): image, Refresh Captcha, Captcha,
 //! Password e-Nofa, Submit. Owned by the REGISTER ETAX INVOICE screen.
 
-use iced::widget::{column, image, operation, row, text, text_input};
+use iced::widget::{column, image, row, text, text_input};
 use iced::{Element, Task};
 
 use crate::ui::i18n::{self, Key, Lang};
@@ -152,7 +152,6 @@ pub fn fetch(
         },
         |r| r,
     )
-    .chain(operation::focus(CAPTCHA_INPUT))
 }
 
 /// iced is built without image codecs; the `image` crate decodes the PNG to RGBA.

@@ -29,7 +29,8 @@ pub enum Message {
     PassphraseChanged(String),
     Remember(bool),
     Install,
-    Installed(Result<CertificateMeta, Failure>),
+    /// The installed certificate, and a keyring problem if the passphrase could not be remembered.
+    Installed(Result<(CertificateMeta, Option<Failure>), Failure>),
     TestConnection,
     StoredPassphrase(Result<Option<Secret>, Failure>),
     PromptChanged(String),
@@ -51,6 +52,8 @@ pub struct Certificate {
     prompt: Option<String>,
     busy: Option<Key>,
     banner: Option<Failure>,
+    /// A problem that did not stop the operation (e.g. no OS keyring).
+    warning: Option<Failure>,
     success: Option<Key>,
 }
 
@@ -141,22 +144,25 @@ impl Certificate {
                 self.busy = None;
                 self.passphrase.clear();
                 match r {
-                    Ok(meta) => {
+                    Ok((meta, keyring_problem)) => {
                         self.now = Utc::now();
                         self.meta = Some(meta);
                         self.success = Some(Key::CertificateInstalled);
+                        self.warning = keyring_problem;
                     }
                     Err(f) => self.banner = Some(f),
                 }
             }
             Message::TestConnection => return self.test_connection(ctx),
             Message::StoredPassphrase(Ok(Some(pass))) => return self.ping(ctx, pass),
-            Message::StoredPassphrase(Ok(None)) => {
+            Message::StoredPassphrase(found) => {
+                // Nothing remembered, or no keyring on this computer: ask, as DJP's app does.
+                self.warning = found.err();
                 self.busy = None;
                 self.prompt = Some(String::new());
                 return operation::focus(PROMPT_INPUT);
             }
-            Message::StoredPassphrase(Err(f)) | Message::Tested(Err(f)) => {
+            Message::Tested(Err(f)) => {
                 self.busy = None;
                 self.banner = Some(f);
             }
@@ -188,6 +194,7 @@ impl Certificate {
         }
         self.busy = Some(Key::OpeningCertificate);
         self.banner = None;
+        self.warning = None;
         self.success = None;
         let job = Install {
             services: ctx.services.clone(),
@@ -253,6 +260,9 @@ impl Certificate {
         }
         if let Some(k) = self.success {
             col = col.push(widget::notice(Tone::Success, ctx.t(k)));
+        }
+        if let Some(w) = &self.warning {
+            col = col.push(widget::notice(Tone::Warning, w.to_string()));
         }
         if let Some(k) = self.busy {
             col = col.push(widget::notice(Tone::Info, ctx.t(k)));
@@ -381,19 +391,78 @@ struct Install {
 }
 
 impl Install {
-    fn run(self) -> Result<CertificateMeta, Failure> {
+    fn run(self) -> Result<(CertificateMeta, Option<Failure>), Failure> {
         let cert = self.services.certs.open(&self.path, &self.passphrase)?;
         cert.summary.check_for(&self.npwp, Utc::now())?;
         let meta = certificate_meta(&cert);
         let db = Store::open(&self.db_path).map_err(store_failure)?;
         store::certificate::save(db.conn(), &meta).map_err(store_failure)?;
         let key = passphrase_key(&self.npwp);
-        if self.remember {
-            self.services.secrets.set(&key, &self.passphrase)?;
+        // The certificate is installed either way; a keyring problem only means the passphrase
+        // will be asked when needed.
+        let keyring = if self.remember {
+            self.services.secrets.set(&key, &self.passphrase)
         } else {
             // Not remembering also forgets an older passphrase.
-            self.services.secrets.delete(&key)?;
+            self.services.secrets.delete(&key)
+        };
+        Ok((meta, keyring.err().map(Failure::from)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(npwp: &str, not_after: &str) -> CertificateMeta {
+        CertificateMeta {
+            path: "/tmp/x.p12".into(),
+            subject: "CN=PT MAJU".into(),
+            npwp: Some(npwp.into()),
+            issuer: "CN=e-Nofa CA".into(),
+            serial: "01".into(),
+            not_before: "2026-01-01T00:00:00Z".into(),
+            not_after: not_after.into(),
+            sha256: String::new(),
         }
-        Ok(meta)
+    }
+
+    #[test]
+    fn warning_under_thirty_days_error_when_expired_or_other_npwp() {
+        let npwp = Npwp::parse("013000666091000").unwrap();
+        let now = DateTime::parse_from_rfc3339("2027-01-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let s = |n: &str, t: &str| standing(&meta(n, t), &npwp, now);
+        assert_eq!(
+            s("013000666091000", "2028-01-01T00:00:00Z").0,
+            Standing::Valid
+        );
+        assert_eq!(
+            s("013000666091000", "2027-01-20T00:00:00Z"),
+            (Standing::ExpiresSoon, 19)
+        );
+        assert_eq!(
+            s("013000666091000", "2026-12-31T00:00:00Z").0,
+            Standing::Expired
+        );
+        assert_eq!(
+            s("013463476415001", "2028-01-01T00:00:00Z").0,
+            Standing::OtherNpwp
+        );
+    }
+
+    #[test]
+    fn without_a_keyring_the_passphrase_is_asked_with_a_warning() {
+        let (ctx, _tmp) = crate::ui::test_support::ctx_with_session();
+        let (mut page, _) = Certificate::new(&ctx);
+        let no_keyring = Failure::new(None, "keyring tidak tersedia", "");
+        let _ = page.update(Message::StoredPassphrase(Err(no_keyring.clone())), &ctx);
+        assert_eq!(page.prompt.as_deref(), Some(""), "the passphrase is asked");
+        assert_eq!(page.warning, Some(no_keyring));
+        assert!(page.banner.is_none(), "not an error: the test can go on");
+        assert!(page.on_escape().is_some());
+        let _ = page.update(Message::CloseDialog, &ctx);
+        assert!(page.prompt.is_none());
     }
 }

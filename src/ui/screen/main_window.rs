@@ -16,7 +16,11 @@ pub enum Message {
     OpenCertificate,
     Language(Lang),
     Logout,
-    Certificate(certificate::Message),
+    Certificate(Box<certificate::Message>),
+}
+
+fn boxed(m: certificate::Message) -> Message {
+    Message::Certificate(Box::new(m))
 }
 
 pub enum Action {
@@ -49,7 +53,7 @@ impl MainWindow {
 
     pub fn on_escape(&self) -> Option<Message> {
         match &self.page {
-            Page::Certificate(c) => c.on_escape().map(Message::Certificate),
+            Page::Certificate(c) => c.on_escape().map(boxed),
             Page::Home => None,
         }
     }
@@ -61,13 +65,13 @@ impl MainWindow {
                 self.referensi_open = false;
                 let (page, task) = Certificate::new(ctx);
                 self.page = Page::Certificate(Box::new(page));
-                return Action::Run(task.map(Message::Certificate));
+                return Action::Run(task.map(boxed));
             }
             Message::Language(lang) => return Action::SetLanguage(lang),
             Message::Logout => return Action::Logout,
             Message::Certificate(m) => {
                 if let Page::Certificate(page) = &mut self.page {
-                    return Action::Run(page.update(m, ctx).map(Message::Certificate));
+                    return Action::Run(page.update(*m, ctx).map(boxed));
                 }
             }
         }
@@ -77,7 +81,7 @@ impl MainWindow {
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let page: Element<'a, Message> = match &self.page {
             Page::Home => self.home_view(ctx),
-            Page::Certificate(c) => c.view(ctx).map(Message::Certificate),
+            Page::Certificate(c) => c.view(ctx).map(boxed),
         };
         column![
             self.header_view(ctx),

@@ -139,7 +139,7 @@ impl Register {
                 self.kode_error = None;
             }
             Message::Register => return self.register(ctx),
-            Message::CaptchaLoaded(result) => self.captcha_loaded(result),
+            Message::CaptchaLoaded(result) => return self.captcha_loaded(result),
             Message::RefreshCaptcha => return self.refresh_captcha(ctx),
             Message::CaptchaChanged(v) => {
                 if let Some(d) = &mut self.captcha {
@@ -255,11 +255,13 @@ impl Register {
         )
     }
 
-    fn captcha_loaded(&mut self, result: Result<Shown, Failure>) {
+    fn captcha_loaded(&mut self, result: Result<Shown, Failure>) -> Action {
         match (result, &mut self.captcha) {
             (Ok(shown), Some(d)) => {
                 d.loading = false;
                 d.shown = Some(shown);
+                // Focus once the dialog's field exists in the view.
+                return Action::Run(operation::focus(captcha::CAPTCHA_INPUT));
             }
             (Err(f), _) => {
                 // Without a captcha the dialog is useless: back to the form with the reason.
@@ -268,6 +270,7 @@ impl Register {
             }
             (Ok(_), None) => {}
         }
+        Action::None
     }
 
     fn submit(&mut self, ctx: &Ctx) -> Action {
@@ -511,5 +514,40 @@ pub fn certificate_meta(cert: &OpenedCert) -> store::certificate::CertificateMet
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::test_support::ctx;
+
+    #[test]
+    fn validation_is_inline_and_escape_closes_the_passphrase_dialog() {
+        let (ctx, _tmp) = ctx();
+        let (mut s, _) = Register::new(None, None);
+        s.update(Message::NpwpChanged("12.345".into()), &ctx);
+        s.update(Message::KodeChanged("ABCD-EFGH".into()), &ctx);
+        assert!(matches!(s.update(Message::Register, &ctx), Action::None));
+        assert!(s.npwp_error.as_deref().unwrap().starts_with("ETAX-20005"));
+        assert!(s.kode_error.as_deref().unwrap().contains("16"));
+        assert!(s.cert_error.as_deref().unwrap().starts_with("ETAX-30022"));
+        assert!(s.captcha.is_none(), "no captcha before the form is valid");
+
+        // Dashes in the Kode Aktivasi are fine.
+        s.update(Message::KodeChanged("J23D-5LDT-SE1A-W64J".into()), &ctx);
+        s.update(Message::Register, &ctx);
+        assert!(s.kode_error.is_none());
+
+        s.update(Message::CertPathChanged("/tmp/a.p12".into()), &ctx);
+        assert!(matches!(s.update(Message::OpenCert, &ctx), Action::Run(_)));
+        assert!(s.passphrase.is_some());
+        assert_eq!(
+            s.on_escape().map(|m| format!("{m:?}")),
+            Some("CloseDialog".into())
+        );
+        s.update(Message::CloseDialog, &ctx);
+        assert!(s.passphrase.is_none());
+        assert!(s.on_escape().is_none());
     }
 }
