@@ -133,7 +133,7 @@ impl Register {
             Message::OpenCert => return self.ask_passphrase(),
             Message::PassphraseChanged(v) => self.passphrase = Some(v),
             Message::PassphraseOk => return self.open_cert(ctx),
-            Message::CertOpened(result) => self.cert_opened(result),
+            Message::CertOpened(result) => return self.cert_opened(result),
             Message::KodeChanged(v) => {
                 self.kode = v;
                 self.kode_error = None;
@@ -195,7 +195,7 @@ impl Register {
         ))
     }
 
-    fn cert_opened(&mut self, result: Result<OpenedCert, Failure>) {
+    fn cert_opened(&mut self, result: Result<OpenedCert, Failure>) -> Action {
         self.busy = None;
         match result {
             Ok(cert) => {
@@ -206,10 +206,13 @@ impl Register {
                     self.npwp = n.to_string();
                 }
                 self.cert = Some(cert);
+                // The next thing to type is the Kode Aktivasi.
+                Action::Run(operation::focus(KODE_INPUT))
             }
             Err(f) => {
                 self.cert = None;
                 self.banner = Some(f);
+                Action::None
             }
         }
     }
