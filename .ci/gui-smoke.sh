@@ -3,7 +3,7 @@
 # window, take a screenshot, check that something was really drawn, then close it with SIGTERM
 # and expect exit code 0.
 #
-# Needs (Debian): xvfb x11-utils xdotool imagemagick   (plus the build's own packages)
+# Needs (Debian): xvfb xdotool imagemagick   (plus the build's own packages)
 # Usage: .ci/gui-smoke.sh [path/to/efaktur]   (default: target/release/efaktur, built if missing)
 # Env:   SMOKE_OUT  folder for the screenshot and log (default: target/gui-smoke)
 #        SMOKE_ARGS extra arguments for the app (default: --simulasi)
