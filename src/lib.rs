@@ -1,6 +1,7 @@
 //! e-Faktur Desktop core: everything but the user interface. This crate never names iced.
 
 pub mod cert;
+pub mod config;
 pub mod domain;
 pub mod enofa;
 pub mod exchange;

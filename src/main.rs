@@ -17,6 +17,10 @@ struct Cli {
     #[arg(long, global = true, value_name = "FOLDER")]
     data_dir: Option<PathBuf>,
 
+    /// Training mode: start an e-Nofa server on this computer with a demo PKP and use it.
+    #[arg(long)]
+    simulasi: bool,
+
     #[command(subcommand)]
     command: Option<cli::Command>,
 }
@@ -32,6 +36,11 @@ fn main() -> ExitCode {
     };
     match args.command {
         Some(command) => cli::run(command, &dirs),
-        None => ui::run(&dirs),
+        None => ui::run(
+            &dirs,
+            ui::Options {
+                simulasi: args.simulasi,
+            },
+        ),
     }
 }

@@ -1,13 +1,92 @@
-//! The desktop user interface (iced).
+//! The desktop user interface (iced). Only this module and `main.rs` name iced.
+
+mod app;
+mod ctx;
+#[cfg(test)]
+mod flow_tests;
+mod i18n;
+mod screen;
+mod service;
+#[cfg(test)]
+mod test_support;
+mod widget;
+mod wire;
 
 use std::process::ExitCode;
 
+use efaktur::config::Settings;
 use efaktur::paths::AppDirs;
 
-/// Opens the main window. The window arrives with the desktop issue; until then this says so.
-pub fn run(_dirs: &AppDirs) -> ExitCode {
-    eprintln!(
-        "Tampilan desktop belum tersedia di versi ini; lihat `efaktur --help` untuk perintah yang ada."
-    );
-    ExitCode::from(2)
+use app::App;
+use ctx::Ctx;
+
+/// How the window is started.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Start the e-Nofa server in-process with a demo PKP (`--simulasi`).
+    pub simulasi: bool,
+}
+
+/// Opens the main window and runs until it is closed.
+pub fn run(dirs: &AppDirs, options: Options) -> ExitCode {
+    // Problems found before the window exists are shown in it, as a full page.
+    let mut problem = dirs.ensure().err().map(|e| e.to_string());
+    let settings = match Settings::load(&Settings::path_in(dirs.config_dir())) {
+        Ok(s) => s,
+        Err(e) => {
+            problem.get_or_insert(e.to_string());
+            Settings::default()
+        }
+    };
+    // The simulasi server runs on its own small runtime so it lives exactly as long as the window.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("simulasi")
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Runtime tidak dapat dibuat: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut simulasi = None;
+    if options.simulasi && problem.is_none() {
+        match runtime.block_on(wire::start_simulasi(dirs)) {
+            Ok((info, server)) => {
+                eprintln!("Simulasi: server e-Nofa latihan di {}", server.api_url);
+                simulasi = Some((info, server));
+            }
+            Err(e) => problem = Some(e),
+        }
+    }
+    let running = simulasi.as_ref().map(|(_, s)| s.clone());
+    let dirs = dirs.clone();
+    let boot = move || {
+        let ctx = Ctx {
+            dirs: dirs.clone(),
+            settings: settings.clone(),
+            services: wire::services(simulasi.as_ref().map(|(_, s)| s.clone())),
+            simulasi: simulasi.as_ref().map(|(i, _)| i.clone()),
+            server: None,
+            session: None,
+        };
+        App::new(ctx, problem.clone())
+    };
+    let result = iced::application(boot, App::update, App::view)
+        .title(App::title)
+        .subscription(App::subscription)
+        .window_size((960.0, 720.0))
+        .run();
+    if let Some(server) = running.and_then(|s| std::sync::Arc::try_unwrap(s).ok()) {
+        runtime.block_on(server.shutdown());
+    }
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Jendela aplikasi tidak dapat dibuka: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -2,3 +2,4 @@
 
 mod enofa;
 mod tidy;
+mod ui;

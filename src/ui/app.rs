@@ -1,0 +1,474 @@
+//! The application: routes messages to the current screen and turns their `Action`s into screen
+//! changes. Keyboard conventions (Tab, Shift+Tab, Esc) live here once for every screen.
+
+use std::path::PathBuf;
+
+use efaktur::config::Settings;
+use efaktur::store::{self, Store, StoreError};
+use iced::keyboard::{self, key::Named};
+use iced::widget::operation;
+use iced::{Element, Event, Subscription, Task, event};
+
+use super::ctx::{Ctx, Session};
+use super::i18n::{Key, Lang};
+use super::screen::{connect, fatal, login, main_window, register, register_user};
+use super::service::{Failure, blocking};
+use super::widget;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Connect(connect::Message),
+    Register(register::Message),
+    RegisterUser(register_user::Message),
+    Login(login::Message),
+    Main(main_window::Message),
+    Fatal(fatal::Message),
+    Opened(Result<Opened, OpenFailure>),
+    SettingsSaved(Result<(), String>),
+    FocusNext,
+    FocusPrevious,
+    Escape,
+    Quit,
+}
+
+/// An existing Local Database, read at Connect.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    db_path: PathBuf,
+    npwp: efaktur::domain::Npwp,
+    profile: Option<store::profile::Profile>,
+    users: i64,
+}
+
+/// Why a database could not be opened: fatal when the file itself is unusable.
+#[derive(Debug, Clone)]
+pub enum OpenFailure {
+    Fatal(String),
+    Other(Failure),
+}
+
+pub enum Screen {
+    Connect(connect::Connect),
+    Register(Box<register::Register>),
+    RegisterUser(register_user::RegisterUser),
+    Login(login::Login),
+    Main(Box<main_window::MainWindow>),
+    Fatal(fatal::Fatal),
+}
+
+pub struct App {
+    pub ctx: Ctx,
+    pub screen: Screen,
+    banner: Option<Failure>,
+}
+
+impl App {
+    pub fn new(ctx: Ctx, startup_problem: Option<String>) -> (App, Task<Message>) {
+        let (screen, task) = match startup_problem {
+            Some(message) => (Screen::Fatal(fatal::Fatal { message }), Task::none()),
+            None => {
+                let (s, t) = connect::Connect::new(&ctx);
+                (Screen::Connect(s), t.map(Message::Connect))
+            }
+        };
+        (
+            App {
+                ctx,
+                screen,
+                banner: None,
+            },
+            task,
+        )
+    }
+
+    pub fn title(&self) -> String {
+        let base = self.ctx.t(Key::AppTitle);
+        match &self.ctx.session {
+            Some(s) => format!("{base} — {}", s.profile.npwp),
+            None => base.to_string(),
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Connect(m) => self.connect(m),
+            Message::Register(m) => self.register(m),
+            Message::RegisterUser(m) => self.register_user(m),
+            Message::Login(m) => self.login(m),
+            Message::Main(m) => self.main(m),
+            Message::Fatal(fatal::Message::Back) => self.show_connect(),
+            Message::Fatal(fatal::Message::Quit) | Message::Quit => iced::exit(),
+            Message::Opened(r) => self.opened(r),
+            Message::SettingsSaved(Ok(())) => Task::none(),
+            Message::SettingsSaved(Err(e)) => {
+                self.banner = Some(Failure::new(None, e, ""));
+                Task::none()
+            }
+            Message::FocusNext => operation::focus_next(),
+            Message::FocusPrevious => operation::focus_previous(),
+            Message::Escape => self.escape(),
+        }
+    }
+
+    fn escape(&mut self) -> Task<Message> {
+        let routed = match &self.screen {
+            Screen::Register(s) => s.on_escape().map(Message::Register),
+            Screen::Main(s) => s.on_escape().map(Message::Main),
+            _ => None,
+        };
+        routed.map(|m| self.update(m)).unwrap_or_else(Task::none)
+    }
+
+    fn connect(&mut self, m: connect::Message) -> Task<Message> {
+        let Screen::Connect(s) = &mut self.screen else {
+            return Task::none();
+        };
+        match s.update(m, &self.ctx) {
+            connect::Action::None => Task::none(),
+            connect::Action::Run(t) => t.map(Message::Connect),
+            connect::Action::SetLanguage(lang) => self.set_language(lang),
+            connect::Action::Connected {
+                choice,
+                server,
+                ca_path,
+            } => {
+                let simulasi = self
+                    .ctx
+                    .simulasi
+                    .as_ref()
+                    .is_some_and(|sim| sim.server == server);
+                if !simulasi {
+                    self.ctx.settings.server_url = Some(server.url.clone());
+                    self.ctx.settings.server_ca_path = Some(ca_path);
+                }
+                self.ctx.server = Some(server);
+                let save = self.save_settings();
+                let next = match choice {
+                    connect::Choice::New => self.show_register(None),
+                    connect::Choice::Existing(npwp) => {
+                        let db_path = self.ctx.dirs.db_path(&npwp);
+                        Task::perform(open_database(db_path, npwp), Message::Opened)
+                    }
+                };
+                Task::batch([save, next])
+            }
+        }
+    }
+
+    fn opened(&mut self, result: Result<Opened, OpenFailure>) -> Task<Message> {
+        match result {
+            Err(OpenFailure::Fatal(message)) => {
+                self.screen = Screen::Fatal(fatal::Fatal { message });
+                Task::none()
+            }
+            Err(OpenFailure::Other(f)) => {
+                self.banner = Some(f);
+                Task::none()
+            }
+            Ok(o) => match o.profile {
+                // A database without a registered profile continues the registration.
+                Some(profile)
+                    if profile.registration == store::profile::Registration::Terdaftar =>
+                {
+                    self.ctx.session = Some(Session {
+                        db_path: o.db_path,
+                        profile,
+                        user: None,
+                    });
+                    if o.users == 0 {
+                        self.show_register_user()
+                    } else {
+                        self.show_login()
+                    }
+                }
+                _ => self.show_register(Some(&o.npwp)),
+            },
+        }
+    }
+
+    fn register(&mut self, m: register::Message) -> Task<Message> {
+        let Screen::Register(s) = &mut self.screen else {
+            return Task::none();
+        };
+        match s.update(m, &self.ctx) {
+            register::Action::None => Task::none(),
+            register::Action::Run(t) => t.map(Message::Register),
+            register::Action::Back => self.show_connect(),
+            register::Action::Registered(session) => {
+                self.ctx.session = Some(session);
+                self.show_register_user()
+            }
+        }
+    }
+
+    fn register_user(&mut self, m: register_user::Message) -> Task<Message> {
+        let Screen::RegisterUser(s) = &mut self.screen else {
+            return Task::none();
+        };
+        match s.update(m, &self.ctx) {
+            register_user::Action::None => Task::none(),
+            register_user::Action::Run(t) => t.map(Message::RegisterUser),
+            register_user::Action::Created => self.show_login(),
+        }
+    }
+
+    fn login(&mut self, m: login::Message) -> Task<Message> {
+        let Screen::Login(s) = &mut self.screen else {
+            return Task::none();
+        };
+        match s.update(m, &self.ctx) {
+            login::Action::None => Task::none(),
+            login::Action::Run(t) => t.map(Message::Login),
+            login::Action::Back => self.show_connect(),
+            login::Action::LoggedIn(name) => {
+                if let Some(session) = &mut self.ctx.session {
+                    session.user = Some(name);
+                }
+                let (s, t) = main_window::MainWindow::new();
+                self.screen = Screen::Main(Box::new(s));
+                t.map(Message::Main)
+            }
+        }
+    }
+
+    fn main(&mut self, m: main_window::Message) -> Task<Message> {
+        let Screen::Main(s) = &mut self.screen else {
+            return Task::none();
+        };
+        match s.update(m, &self.ctx) {
+            main_window::Action::None => Task::none(),
+            main_window::Action::Run(t) => t.map(Message::Main),
+            main_window::Action::SetLanguage(lang) => self.set_language(lang),
+            main_window::Action::Logout => {
+                if let Some(session) = &mut self.ctx.session {
+                    session.user = None;
+                }
+                self.show_login()
+            }
+        }
+    }
+
+    fn show_connect(&mut self) -> Task<Message> {
+        self.ctx.session = None;
+        self.banner = None;
+        let (s, t) = connect::Connect::new(&self.ctx);
+        self.screen = Screen::Connect(s);
+        t.map(Message::Connect)
+    }
+
+    fn show_register(&mut self, npwp: Option<&efaktur::domain::Npwp>) -> Task<Message> {
+        self.banner = None;
+        // In simulasi the demo certificate is already on disk: offer its path.
+        let demo_p12 = self
+            .ctx
+            .simulasi
+            .as_ref()
+            .filter(|sim| self.ctx.server.as_ref() == Some(&sim.server))
+            .map(|sim| sim.p12_path.clone());
+        let (s, t) = register::Register::new(npwp, demo_p12.as_deref());
+        self.screen = Screen::Register(Box::new(s));
+        t.map(Message::Register)
+    }
+
+    fn show_register_user(&mut self) -> Task<Message> {
+        let (s, t) = register_user::RegisterUser::new();
+        self.screen = Screen::RegisterUser(s);
+        t.map(Message::RegisterUser)
+    }
+
+    fn show_login(&mut self) -> Task<Message> {
+        let (s, t) = login::Login::new();
+        self.screen = Screen::Login(s);
+        t.map(Message::Login)
+    }
+
+    fn set_language(&mut self, lang: Lang) -> Task<Message> {
+        self.ctx.settings.language = lang;
+        self.save_settings()
+    }
+
+    fn save_settings(&self) -> Task<Message> {
+        let settings = self.ctx.settings.clone();
+        let path = Settings::path_in(self.ctx.dirs.config_dir());
+        Task::perform(
+            async move {
+                tokio::task::spawn_blocking(move || settings.save(&path).map_err(|e| e.to_string()))
+                    .await
+                    .unwrap_or_else(|e| Err(e.to_string()))
+            },
+            Message::SettingsSaved,
+        )
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let ctx = &self.ctx;
+        let screen = match &self.screen {
+            Screen::Connect(s) => s.view(ctx).map(Message::Connect),
+            Screen::Register(s) => s.view(ctx).map(Message::Register),
+            Screen::RegisterUser(s) => s.view(ctx).map(Message::RegisterUser),
+            Screen::Login(s) => s.view(ctx).map(Message::Login),
+            Screen::Main(s) => s.view(ctx).map(Message::Main),
+            Screen::Fatal(s) => s.view(ctx).map(Message::Fatal),
+        };
+        match &self.banner {
+            Some(b) => iced::widget::column![widget::failure(b), screen].into(),
+            None => screen,
+        }
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        Subscription::batch([event::listen_with(keyboard_shortcut), terminate()])
+    }
+}
+
+/// Tab / Shift+Tab move focus, Esc closes a dialog: as accountants expect from DJP's app.
+fn keyboard_shortcut(
+    event: Event,
+    _status: event::Status,
+    _window: iced::window::Id,
+) -> Option<Message> {
+    let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) = event else {
+        return None;
+    };
+    match key.as_ref() {
+        keyboard::Key::Named(Named::Tab) if modifiers.shift() => Some(Message::FocusPrevious),
+        keyboard::Key::Named(Named::Tab) => Some(Message::FocusNext),
+        keyboard::Key::Named(Named::Escape) => Some(Message::Escape),
+        _ => None,
+    }
+}
+
+/// SIGTERM (a session logout, `kill`, the CI smoke test) closes the window cleanly, exit code 0.
+fn terminate() -> Subscription<Message> {
+    Subscription::run(|| {
+        iced::stream::channel(
+            1,
+            async |mut out: iced::futures::channel::mpsc::Sender<Message>| {
+                #[cfg(unix)]
+                {
+                    use iced::futures::SinkExt;
+                    if let Ok(mut term) =
+                        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    {
+                        term.recv().await;
+                        let _ = out.send(Message::Quit).await;
+                    }
+                }
+                #[cfg(not(unix))]
+                {
+                    let _ = &mut out;
+                    std::future::pending::<()>().await;
+                }
+            },
+        )
+    })
+}
+
+/// Opens an existing Local Database and reads what decides the next screen.
+async fn open_database(
+    db_path: PathBuf,
+    npwp: efaktur::domain::Npwp,
+) -> Result<Opened, OpenFailure> {
+    let result = blocking(move || {
+        let db = match Store::open(&db_path) {
+            Ok(db) => db,
+            Err(e @ (StoreError::NotADatabase { .. } | StoreError::SchemaTooNew { .. })) => {
+                return Ok(Err(OpenFailure::Fatal(e.to_string())));
+            }
+            Err(e) => return Err(Failure::new(Some(e.code()), e.to_string(), "")),
+        };
+        let fail = |e: StoreError| Failure::new(Some(e.code()), e.to_string(), "");
+        let profile = store::profile::get(db.conn()).map_err(fail)?;
+        let users = store::user::count(db.conn()).map_err(fail)?;
+        Ok(Ok(Opened {
+            db_path,
+            npwp,
+            profile,
+            users,
+        }))
+    })
+    .await;
+    result.unwrap_or_else(|f| Err(OpenFailure::Other(f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::test_support::{NPWP, ctx};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn an_unreadable_database_is_a_full_page() {
+        let (ctx, _tmp) = ctx();
+        let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
+        let path = ctx.dirs.db_path(&npwp);
+        std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+        let result = open_database(path, npwp).await;
+        let (mut app, _) = App::new(ctx, None);
+        let _ = app.update(Message::Opened(result));
+        match &app.screen {
+            Screen::Fatal(f) => {
+                assert!(f.message.contains("bukan Local Database"), "{}", f.message)
+            }
+            _ => panic!("expected the fatal page"),
+        }
+        // Back returns to Connect instead of leaving the user stuck.
+        let _ = app.update(Message::Fatal(fatal::Message::Back));
+        assert!(matches!(app.screen, Screen::Connect(_)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn an_unregistered_database_continues_registration_with_its_npwp() {
+        let (ctx, _tmp) = ctx();
+        let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
+        let path = ctx.dirs.db_path(&npwp);
+        Store::open(&path).unwrap();
+        let result = open_database(path, npwp).await;
+        let (mut app, _) = App::new(ctx, None);
+        let _ = app.update(Message::Opened(result));
+        assert!(matches!(app.screen, Screen::Register(_)));
+    }
+
+    #[test]
+    fn language_choice_is_saved_and_keys_map_to_focus_and_escape() {
+        let (ctx, _tmp) = ctx();
+        let (mut app, _) = App::new(ctx, None);
+        let _ = app.update(Message::Connect(connect::Message::LanguageSelected(
+            connect::LangOption(Lang::En),
+        )));
+        assert_eq!(app.ctx.lang(), Lang::En);
+        assert_eq!(app.title(), "e-Faktur Desktop (open)");
+        let press = |key, shift: bool| {
+            let modifiers = if shift {
+                keyboard::Modifiers::SHIFT
+            } else {
+                keyboard::Modifiers::empty()
+            };
+            Event::Keyboard(keyboard::Event::KeyPressed {
+                key: keyboard::Key::Named(key),
+                modified_key: keyboard::Key::Named(key),
+                physical_key: keyboard::key::Physical::Unidentified(
+                    keyboard::key::NativeCode::Unidentified,
+                ),
+                location: keyboard::Location::Standard,
+                modifiers,
+                text: None,
+                repeat: false,
+            })
+        };
+        let w = iced::window::Id::unique();
+        let st = event::Status::Captured;
+        assert!(matches!(
+            keyboard_shortcut(press(Named::Tab, false), st, w),
+            Some(Message::FocusNext)
+        ));
+        assert!(matches!(
+            keyboard_shortcut(press(Named::Tab, true), st, w),
+            Some(Message::FocusPrevious)
+        ));
+        assert!(matches!(
+            keyboard_shortcut(press(Named::Escape, false), st, w),
+            Some(Message::Escape)
+        ));
+        assert!(keyboard_shortcut(press(Named::Enter, false), st, w).is_none());
+    }
+}

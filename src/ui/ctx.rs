@@ -1,0 +1,50 @@
+//! What the screens share, handed to `update` and `view` instead of long parameter lists.
+
+use std::path::PathBuf;
+
+use efaktur::config::Settings;
+use efaktur::paths::AppDirs;
+use efaktur::store::profile::Profile;
+
+use super::i18n::{self, Key, Lang};
+use super::service::{Secret, Server, Services};
+
+/// The demo PKP of `--simulasi`, shown on the Connect screen so a trainee can register.
+#[derive(Debug, Clone)]
+pub struct SimulasiInfo {
+    pub npwp: String,
+    pub p12_path: PathBuf,
+    pub passphrase: Secret,
+    pub kode_aktivasi: Secret,
+    pub password: Secret,
+    pub server: Server,
+    pub ca_path: PathBuf,
+}
+
+/// The opened Local Database and its PKP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub db_path: PathBuf,
+    pub profile: Profile,
+    pub user: Option<String>,
+}
+
+pub struct Ctx {
+    pub dirs: AppDirs,
+    pub settings: Settings,
+    pub services: Services,
+    pub simulasi: Option<SimulasiInfo>,
+    /// The e-Nofa server chosen on the Connect screen.
+    pub server: Option<Server>,
+    pub session: Option<Session>,
+}
+
+impl Ctx {
+    pub fn lang(&self) -> Lang {
+        self.settings.language
+    }
+
+    pub fn t(&self, key: Key) -> &'static str {
+        i18n::t(self.lang(), key)
+    }
+}

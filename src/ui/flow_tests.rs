@@ -1,0 +1,323 @@
+//! The first-run flow against a real `enofa-server` on loopback (started in-process in demo
+//! mode), driven through the screens' views with `iced_test`'s simulator. Tasks returned by
+//! `update` really run (their outputs are fed back), so this is the app minus the window.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use efaktur::config::Settings;
+use efaktur::enofa::server::RunningServer;
+use efaktur::paths::AppDirs;
+use efaktur::store::{Store, user};
+use iced::futures::StreamExt;
+use iced::widget::Id;
+use iced::{Element, Task};
+use iced_test::runtime::Action as RuntimeAction;
+use iced_test::simulator;
+
+use super::ctx::{Ctx, Session, SimulasiInfo};
+use super::screen::{login, main_window, register, register_user};
+use super::test_support::services;
+use super::wire;
+
+/// Runs a task to completion and returns the messages it produced (widget operations such as
+/// focus have no window here and are dropped).
+async fn outputs<T: Send + 'static>(task: Task<T>) -> Vec<T> {
+    let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    stream
+        .filter_map(|a| async move {
+            match a {
+                RuntimeAction::Output(t) => Some(t),
+                _ => None,
+            }
+        })
+        .collect()
+        .await
+}
+
+/// Feeds messages to a screen, running every task it asks for, until nothing is left; returns
+/// the actions meant for the parent.
+macro_rules! pump {
+    ($screen:expr, $ctx:expr, $msgs:expr, $module:ident) => {{
+        let mut queue: VecDeque<$module::Message> = $msgs.into_iter().collect();
+        let mut handed_up = Vec::new();
+        while let Some(m) = queue.pop_front() {
+            match $screen.update(m, $ctx) {
+                $module::Action::Run(t) => queue.extend(outputs(t).await),
+                $module::Action::None => {}
+                other => handed_up.push(other),
+            }
+        }
+        handed_up
+    }};
+}
+
+/// Interacts with a view in the simulator and returns the messages it produced.
+fn interact<'a, M: Clone + 'a>(
+    view: Element<'a, M>,
+    steps: impl FnOnce(&mut iced_test::Simulator<'a, M>),
+) -> Vec<M> {
+    let mut ui = simulator(view);
+    steps(&mut ui);
+    ui.into_messages().collect()
+}
+
+fn type_into<M>(ui: &mut iced_test::Simulator<'_, M>, id: &'static str, text: &str) {
+    ui.click(Id::new(id))
+        .unwrap_or_else(|e| panic!("no field {id}: {e}"));
+    ui.typewrite(text);
+}
+
+/// The first text on screen that contains `needle`.
+fn text_containing<M>(ui: &mut iced_test::Simulator<'_, M>, needle: &str) -> Option<String> {
+    let needle = needle.to_string();
+    ui.find(move |c: iced_test::selector::Candidate<'_>| match c {
+        iced_test::selector::Candidate::Text { content, .. } if content.contains(&needle) => {
+            Some(content.to_string())
+        }
+        _ => None,
+    })
+    .ok()
+}
+
+struct World {
+    ctx: Ctx,
+    sim: SimulasiInfo,
+    /// Keeps the server alive for the test's length.
+    _server: Arc<RunningServer>,
+    _tmp: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = AppDirs::new(Some(tmp.path())).unwrap();
+    dirs.ensure().unwrap();
+    let (sim, server) = wire::start_simulasi(&dirs).await.unwrap();
+    let ctx = Ctx {
+        dirs,
+        settings: Settings::default(),
+        services: services(Some(server.clone())),
+        simulasi: Some(sim.clone()),
+        server: Some(sim.server.clone()),
+        session: None,
+    };
+    World {
+        ctx,
+        sim,
+        _server: server,
+        _tmp: tmp,
+    }
+}
+
+/// Fills REGISTER ETAX INVOICE and opens the certificate with `passphrase`.
+async fn fill_register_form(w: &World, screen: &mut register::Register, passphrase: &str) {
+    let ctx = &w.ctx;
+    let p12 = w.sim.p12_path.display().to_string();
+    let msgs = interact(screen.view(ctx), |ui| {
+        type_into(ui, register::NPWP_INPUT, &w.sim.npwp);
+        type_into(ui, register::CERT_INPUT, &p12);
+        // Dashes as printed on the KPP letter are accepted.
+        type_into(ui, register::KODE_INPUT, w.sim.kode_aktivasi.expose());
+        ui.click("Buka").unwrap();
+    });
+    pump!(screen, ctx, msgs, register);
+    let msgs = interact(screen.view(ctx), |ui| {
+        type_into(ui, register::PASSPHRASE_INPUT, passphrase);
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    pump!(screen, ctx, msgs, register);
+}
+
+/// Presses Register, then fills the captcha dialog and submits.
+async fn submit_captcha(
+    w: &World,
+    screen: &mut register::Register,
+    answer: Option<&str>,
+) -> Vec<register::Action> {
+    let ctx = &w.ctx;
+    let msgs = interact(screen.view(ctx), |ui| {
+        ui.click("Register").unwrap();
+    });
+    pump!(screen, ctx, msgs, register);
+    let shown = screen
+        .simulasi_answer()
+        .expect("simulasi shows the captcha answer");
+    let answer = answer.unwrap_or(&shown).to_string();
+    let password = w.sim.password.expose().to_string();
+    let msgs = interact(screen.view(ctx), |ui| {
+        ui.find("Refresh Captcha").expect("captcha dialog is open");
+        type_into(ui, super::screen::captcha::CAPTCHA_INPUT, &answer);
+        type_into(ui, super::screen::captcha::PASSWORD_INPUT, &password);
+        ui.click("Submit").unwrap();
+    });
+    pump!(screen, ctx, msgs, register)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_registers_creates_a_user_logs_in_and_shows_the_certificate() {
+    let mut w = world().await;
+    let (mut reg, _) = register::Register::new(None, None);
+    fill_register_form(&w, &mut reg, w.sim.passphrase.expose()).await;
+    assert!(reg.banner().is_none(), "{:?}", reg.banner());
+    let done = submit_captcha(&w, &mut reg, None).await;
+    let session: Session = match done.into_iter().next() {
+        Some(register::Action::Registered(s)) => s,
+        _ => panic!("not registered: {:?}", reg.banner()),
+    };
+    assert_eq!(session.profile.nama, "PT SIMULASI FAKTUR");
+    assert!(session.db_path.exists());
+    w.ctx.session = Some(session);
+    let ctx = &w.ctx;
+
+    // REGISTER USER → Daftarkan User
+    let (mut ru, _) = register_user::RegisterUser::new();
+    let msgs = interact(ru.view(ctx), |ui| {
+        type_into(ui, register_user::NAME_INPUT, "admin");
+        type_into(ui, register_user::PASSWORD_INPUT, "rahasia-123");
+        type_into(ui, register_user::REPEAT_INPUT, "rahasia-123");
+        ui.click("Daftarkan User").unwrap();
+    });
+    let done = pump!(ru, ctx, msgs, register_user);
+    assert!(matches!(done.as_slice(), [register_user::Action::Created]));
+
+    // Login
+    let (mut lg, _) = login::Login::new();
+    let msgs = interact(lg.view(ctx), |ui| {
+        type_into(ui, login::USER_INPUT, "admin");
+        type_into(ui, login::PASSWORD_INPUT, "rahasia-123");
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    let done = pump!(lg, ctx, msgs, login);
+    assert!(matches!(done.as_slice(), [login::Action::LoggedIn(n)] if n == "admin"));
+
+    // Referensi > Administrasi Certificate shows the registered certificate.
+    let (mut main, _) = main_window::MainWindow::new();
+    let msgs = interact(main.view(ctx), |ui| {
+        ui.find("PT SIMULASI FAKTUR").expect("header shows the PKP");
+        ui.find("Terdaftar").expect("header shows the registration");
+        ui.click("Referensi").unwrap();
+    });
+    pump!(main, ctx, msgs, main_window);
+    let msgs = interact(main.view(ctx), |ui| {
+        ui.click("Administrasi Certificate").unwrap();
+    });
+    pump!(main, ctx, msgs, main_window);
+    let msgs = interact(main.view(ctx), |ui| {
+        ui.find("01.300.066.6-091.000").expect("certificate NPWP");
+        ui.click("Tes koneksi").unwrap();
+    });
+    pump!(main, ctx, msgs, main_window);
+    // No remembered passphrase: it is asked for.
+    let passphrase = w.sim.passphrase.expose().to_string();
+    let msgs = interact(main.view(ctx), |ui| {
+        type_into(ui, super::screen::certificate::PROMPT_INPUT, &passphrase);
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    pump!(main, ctx, msgs, main_window);
+    let mut ui = simulator(main.view(ctx));
+    ui.find("Koneksi ke server e-Nofa berhasil (mutual TLS).")
+        .expect("Tes koneksi succeeds over mutual TLS");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passphrase_is_a_banner_and_nothing_is_registered() {
+    let w = world().await;
+    let (mut reg, _) = register::Register::new(None, None);
+    fill_register_form(&w, &mut reg, "bukan-passphrase").await;
+    let f = reg.banner().expect("banner");
+    assert_eq!(f.code, Some(efaktur::domain::DjpCode::Etax30023));
+    assert!(f.message.contains("Passphrase salah"), "{f}");
+    let mut ui = simulator(reg.view(&w.ctx));
+    assert!(ui.find(f.to_string()).is_ok(), "the banner is on screen");
+    drop(ui);
+    // Register without a usable certificate stays on the form with an inline error.
+    let msgs = interact(reg.view(&w.ctx), |ui| {
+        ui.click("Register").unwrap();
+    });
+    assert!(pump!(reg, &w.ctx, msgs, register).is_empty());
+    assert!(w.ctx.dirs.databases().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_captcha_is_etax_40005_and_a_retry_succeeds() {
+    let w = world().await;
+    let (mut reg, _) = register::Register::new(None, None);
+    fill_register_form(&w, &mut reg, w.sim.passphrase.expose()).await;
+    let done = submit_captcha(&w, &mut reg, Some("SALAH")).await;
+    assert!(done.is_empty());
+    let f = reg.banner().expect("banner");
+    assert_eq!(f.code, Some(efaktur::domain::DjpCode::Etax40005), "{f}");
+    assert!(
+        w.ctx.dirs.databases().is_empty(),
+        "nothing saved on failure"
+    );
+    // A fresh captcha and the right answer register.
+    let done = submit_captcha(&w, &mut reg, None).await;
+    assert!(
+        matches!(done.as_slice(), [register::Action::Registered(_)]),
+        "{:?}",
+        reg.banner()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_server_is_etax_40001() {
+    let mut w = world().await;
+    // A loopback port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    w.ctx.server = Some(super::service::Server {
+        url: format!("https://127.0.0.1:{port}"),
+        ca_pem: w.sim.server.ca_pem.clone(),
+    });
+    let (mut reg, _) = register::Register::new(None, None);
+    fill_register_form(&w, &mut reg, w.sim.passphrase.expose()).await;
+    let msgs = interact(reg.view(&w.ctx), |ui| {
+        ui.click("Register").unwrap();
+    });
+    pump!(reg, &w.ctx, msgs, register);
+    let f = reg.banner().expect("banner");
+    assert_eq!(f.code, Some(efaktur::domain::DjpCode::Etax40001), "{f}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_locks_after_five_wrong_passwords() {
+    let (mut ctx, _tmp) = super::test_support::ctx_with_session();
+    ctx.session.as_mut().unwrap().user = None;
+    {
+        let db = Store::open(&ctx.session.as_ref().unwrap().db_path).unwrap();
+        user::create(db.conn(), "admin", "benar-123").unwrap();
+    }
+    let (mut lg, _) = login::Login::new();
+    for attempt in 1..=user::MAX_FAILED_LOGINS + 1 {
+        let password = if attempt > user::MAX_FAILED_LOGINS {
+            "benar-123"
+        } else {
+            "salah"
+        };
+        // The simulator types after the current value: start each round from empty fields.
+        lg.update(login::Message::UserChanged(String::new()), &ctx);
+        let msgs = interact(lg.view(&ctx), |ui| {
+            type_into(ui, login::USER_INPUT, "admin");
+            type_into(ui, login::PASSWORD_INPUT, password);
+            // Enter submits, as in DJP's app ("Login" is also the title, so no click by text).
+            ui.tap_key(iced::keyboard::key::Named::Enter);
+        });
+        assert!(
+            pump!(lg, &ctx, msgs, login).is_empty(),
+            "attempt {attempt} must fail"
+        );
+    }
+    let mut ui = simulator(lg.view(&ctx));
+    let shown = text_containing(&mut ui, "User dikunci");
+    assert!(
+        shown.is_some(),
+        "the lock is shown; screen says {:?}",
+        text_containing(&mut ui, "salah")
+    );
+}

@@ -1,0 +1,219 @@
+//! User-facing text: Bahasa Indonesia by default, English selectable. DJP's own words
+//! ("REGISTER ETAX INVOICE", "Kode Aktivasi", "Daftarkan User") stay as users know them.
+
+pub use efaktur::config::Language as Lang;
+
+/// A piece of user-facing text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    AppTitle,
+    PilihDatabase,
+    LocalDatabase,
+    NewDatabase,
+    NoDatabases,
+    Server,
+    ServerUrl,
+    CaCertificate,
+    Pilih,
+    Simulasi,
+    SimulasiInfo,
+    SimulasiCaptchaHint,
+    Connect,
+    Language,
+    Loading,
+    RegisterTitle,
+    Npwp,
+    SertifikatUser,
+    Buka,
+    KodeAktivasi,
+    Register,
+    Close,
+    PassphraseTitle,
+    Passphrase,
+    Ok,
+    Cancel,
+    CaptchaTitle,
+    CaptchaHint,
+    RefreshCaptcha,
+    Captcha,
+    PasswordEnofa,
+    Submit,
+    ContactingServer,
+    OpeningCertificate,
+    RegisterUserTitle,
+    NamaUser,
+    Password,
+    UlangiPassword,
+    DaftarkanUser,
+    PasswordMismatch,
+    Required,
+    LoginTitle,
+    Login,
+    Logout,
+    Referensi,
+    AdministrasiCertificate,
+    Subject,
+    Issuer,
+    Serial,
+    BerlakuDari,
+    BerlakuSampai,
+    SisaHari,
+    NoCertificate,
+    InstallCertificate,
+    IngatPassphrase,
+    Pasang,
+    TesKoneksi,
+    KoneksiOk,
+    CertificateInstalled,
+    ExpiresSoon,
+    Expired,
+    OtherNpwp,
+    FatalTitle,
+    Quit,
+    Back,
+    Working,
+}
+
+/// The text of `key` in `lang`.
+pub fn t(lang: Lang, key: Key) -> &'static str {
+    let (id, en) = pair(key);
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
+/// The language's own name, for the language picker.
+pub fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Id => "Bahasa Indonesia",
+        Lang::En => "English",
+    }
+}
+
+fn pair(key: Key) -> (&'static str, &'static str) {
+    use Key::*;
+    match key {
+        AppTitle => ("e-Faktur Desktop (open)", "e-Faktur Desktop (open)"),
+        PilihDatabase => ("Pilih Database", "Choose Database"),
+        LocalDatabase => ("Lokal Database", "Local Database"),
+        NewDatabase => ("Database baru (registrasi)", "New database (register)"),
+        NoDatabases => (
+            "Belum ada Local Database di komputer ini.",
+            "No Local Database on this computer yet.",
+        ),
+        Server => ("Server e-Nofa", "e-Nofa server"),
+        ServerUrl => ("Alamat server (https://…)", "Server address (https://…)"),
+        CaCertificate => (
+            "Sertifikat CA server (.pem)",
+            "Server CA certificate (.pem)",
+        ),
+        Pilih => ("Pilih…", "Browse…"),
+        Simulasi => (
+            "Simulasi (server latihan di komputer ini)",
+            "Simulasi (training server on this computer)",
+        ),
+        SimulasiInfo => (
+            "Data PKP latihan untuk registrasi (hanya simulasi):",
+            "Training PKP data for registration (simulasi only):",
+        ),
+        SimulasiCaptchaHint => (
+            "Jawaban captcha (hanya simulasi):",
+            "Captcha answer (simulasi only):",
+        ),
+        Connect => ("Connect", "Connect"),
+        Language => ("Bahasa", "Language"),
+        Loading => ("Memuat…", "Loading…"),
+        RegisterTitle => ("REGISTER ETAX INVOICE", "REGISTER ETAX INVOICE"),
+        Npwp => ("NPWP", "NPWP"),
+        SertifikatUser => ("Sertifikat User (.p12)", "User Certificate (.p12)"),
+        Buka => ("Buka", "Open"),
+        KodeAktivasi => ("Kode Aktivasi", "Activation Code (Kode Aktivasi)"),
+        Register => ("Register", "Register"),
+        Close => ("Close", "Close"),
+        PassphraseTitle => ("Passphrase Certificate", "Certificate passphrase"),
+        Passphrase => ("Passphrase", "Passphrase"),
+        Ok => ("OK", "OK"),
+        Cancel => ("Batal", "Cancel"),
+        CaptchaTitle => ("Session Captcha", "Session Captcha"),
+        CaptchaHint => (
+            "Masukan Captcha dan Password User E-Nofa anda untuk mengakses Web Service",
+            "Enter the captcha and your e-Nofa user password to access the web service",
+        ),
+        RefreshCaptcha => ("Refresh Captcha", "Refresh Captcha"),
+        Captcha => ("Captcha", "Captcha"),
+        PasswordEnofa => ("Password e-Nofa", "e-Nofa password"),
+        Submit => ("Submit", "Submit"),
+        ContactingServer => ("Menghubungi server…", "Contacting the server…"),
+        OpeningCertificate => ("Membuka sertifikat…", "Opening the certificate…"),
+        RegisterUserTitle => ("REGISTER USER", "REGISTER USER"),
+        NamaUser => ("Nama user", "User name"),
+        Password => ("Password", "Password"),
+        UlangiPassword => ("Ulangi password", "Repeat password"),
+        DaftarkanUser => ("Daftarkan User", "Register User"),
+        PasswordMismatch => ("Password tidak sama", "Passwords do not match"),
+        Required => ("Wajib diisi", "Required"),
+        LoginTitle => ("Login", "Login"),
+        Login => ("Login", "Log in"),
+        Logout => ("Logout", "Log out"),
+        Referensi => ("Referensi", "References"),
+        AdministrasiCertificate => ("Administrasi Certificate", "Certificate administration"),
+        Subject => ("Subjek", "Subject"),
+        Issuer => ("Penerbit", "Issuer"),
+        Serial => ("Nomor seri", "Serial number"),
+        BerlakuDari => ("Berlaku dari", "Valid from"),
+        BerlakuSampai => ("Berlaku sampai", "Valid until"),
+        SisaHari => ("Sisa hari", "Days left"),
+        NoCertificate => (
+            "ETAX-30022 : File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Administrasi",
+            "ETAX-30022 : No certificate installed yet. Choose a certificate file below.",
+        ),
+        InstallCertificate => (
+            "Pasang / ganti sertifikat (.p12)",
+            "Install / replace certificate (.p12)",
+        ),
+        IngatPassphrase => (
+            "Ingat passphrase (disimpan di keyring sistem)",
+            "Remember passphrase (in the system keyring)",
+        ),
+        Pasang => ("Pasang", "Install"),
+        TesKoneksi => ("Tes koneksi", "Test connection"),
+        KoneksiOk => (
+            "Koneksi ke server e-Nofa berhasil (mutual TLS).",
+            "Connected to the e-Nofa server (mutual TLS).",
+        ),
+        CertificateInstalled => ("Sertifikat terpasang.", "Certificate installed."),
+        ExpiresSoon => (
+            "Sertifikat akan habis masa berlakunya; ajukan sertifikat baru ke KPP.",
+            "The certificate expires soon; request a new one from your KPP.",
+        ),
+        Expired => (
+            "Sertifikat sudah tidak berlaku; ajukan sertifikat baru ke KPP.",
+            "The certificate has expired; request a new one from your KPP.",
+        ),
+        OtherNpwp => (
+            "Sertifikat ini bukan milik NPWP database ini; pilih sertifikat yang benar.",
+            "This certificate belongs to another NPWP; choose the right certificate.",
+        ),
+        FatalTitle => (
+            "Aplikasi tidak dapat dimulai",
+            "The application cannot start",
+        ),
+        Quit => ("Keluar", "Quit"),
+        Back => ("Kembali", "Back"),
+        Working => ("Sedang diproses…", "Working…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indonesian_is_default_and_english_differs() {
+        assert_eq!(Lang::default(), Lang::Id);
+        assert_eq!(t(Lang::Id, Key::Cancel), "Batal");
+        assert_eq!(t(Lang::En, Key::Cancel), "Cancel");
+        assert_eq!(t(Lang::En, Key::RegisterTitle), "REGISTER ETAX INVOICE");
+    }
+}

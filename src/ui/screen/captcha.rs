@@ -1,0 +1,173 @@
+//! The captcha dialog of the registration ("Session Captcha"): image, Refresh Captcha, Captcha,
+//! Password e-Nofa, Submit. Owned by the REGISTER ETAX INVOICE screen.
+
+use iced::widget::{column, image, row, text, text_input};
+use iced::{Element, Task};
+
+use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::service::{Captcha, Failure, OpenedCert, Secret, Server, Services};
+use crate::ui::widget::{self, Tone};
+
+pub const CAPTCHA_INPUT: &str = "captcha-answer";
+pub const PASSWORD_INPUT: &str = "captcha-password";
+
+/// A captcha ready to show: the PNG decoded off the UI thread.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub captcha: Captcha,
+    pub image: image::Handle,
+}
+
+pub struct Dialog {
+    pub shown: Option<Shown>,
+    pub answer: String,
+    pub password: String,
+    pub answer_error: Option<&'static str>,
+    pub password_error: Option<&'static str>,
+    pub loading: bool,
+}
+
+impl Dialog {
+    pub fn new() -> Self {
+        Dialog {
+            shown: None,
+            answer: String::new(),
+            password: String::new(),
+            answer_error: None,
+            password_error: None,
+            loading: true,
+        }
+    }
+
+    /// Checks the two fields; `Some((captcha id, answer, password))` when they are filled.
+    pub fn validate(&mut self) -> Option<(String, String, Secret)> {
+        self.answer_error = self.answer.trim().is_empty().then_some("Captcha");
+        self.password_error = self.password.is_empty().then_some("Password");
+        let shown = self.shown.as_ref()?;
+        if self.answer_error.is_some() || self.password_error.is_some() {
+            return None;
+        }
+        Some((
+            shown.captcha.id.clone(),
+            self.answer.trim().to_string(),
+            Secret::new(self.password.clone()),
+        ))
+    }
+
+    pub fn view<'a, M: Clone + 'a>(
+        &'a self,
+        lang: Lang,
+        busy: bool,
+        on: Handlers<M>,
+    ) -> Element<'a, M> {
+        let t = |k| i18n::t(lang, k);
+        let picture: Element<'a, M> = match &self.shown {
+            Some(s) => image(s.image.clone()).width(200).into(),
+            None => text(t(Key::Loading)).into(),
+        };
+        let answer = text_input("", &self.answer)
+            .id(CAPTCHA_INPUT)
+            .on_input(on.answer)
+            .on_submit(on.submit.clone());
+        let password = text_input("", &self.password)
+            .id(PASSWORD_INPUT)
+            .secure(true)
+            .on_input(on.password)
+            .on_submit(on.submit.clone());
+        let required = t(Key::Required);
+        let mut col = column![
+            text(t(Key::CaptchaHint)).size(14),
+            row![
+                picture,
+                widget::action(t(Key::RefreshCaptcha), on.refresh, !busy && !self.loading)
+            ]
+            .spacing(12)
+            .align_y(iced::Alignment::Center),
+        ]
+        .spacing(10);
+        if let Some(answer) = self
+            .shown
+            .as_ref()
+            .and_then(|s| s.captcha.simulasi_answer.as_ref())
+        {
+            col = col.push(widget::notice(
+                Tone::Info,
+                format!("{} {answer}", t(Key::SimulasiCaptchaHint)),
+            ));
+        }
+        col = col
+            .push(widget::field(
+                t(Key::Captcha),
+                answer,
+                self.answer_error.map(|_| required),
+            ))
+            .push(widget::field(
+                t(Key::PasswordEnofa),
+                password,
+                self.password_error.map(|_| required),
+            ));
+        let submit_label = if busy {
+            t(Key::ContactingServer)
+        } else {
+            t(Key::Submit)
+        };
+        col.push(
+            row![
+                widget::action(submit_label, on.submit, !busy && self.shown.is_some()),
+                widget::action(t(Key::Cancel), on.cancel, !busy),
+            ]
+            .spacing(8),
+        )
+        .into()
+    }
+}
+
+/// The messages the parent screen wants for each interaction.
+pub struct Handlers<M> {
+    pub answer: fn(String) -> M,
+    pub password: fn(String) -> M,
+    pub refresh: M,
+    pub submit: M,
+    pub cancel: M,
+}
+
+/// Fetches a captcha and decodes its image.
+pub fn fetch(
+    services: &Services,
+    server: Server,
+    cert: OpenedCert,
+) -> Task<Result<Shown, Failure>> {
+    let enofa = services.enofa.clone();
+    Task::perform(
+        async move {
+            let captcha = enofa.captcha(server, cert).await?;
+            let png = captcha.png.clone();
+            let decoded = tokio::task::spawn_blocking(move || decode_png(&png))
+                .await
+                .map_err(|e| Failure::new(None, e.to_string(), ""))??;
+            Ok(Shown {
+                captcha,
+                image: decoded,
+            })
+        },
+        |r| r,
+    )
+}
+
+/// iced is built without image codecs; the `image` crate decodes the PNG to RGBA.
+pub fn decode_png(png: &[u8]) -> Result<image::Handle, Failure> {
+    let img = ::image::load_from_memory_with_format(png, ::image::ImageFormat::Png)
+        .map_err(|e| {
+            Failure::new(
+                Some(efaktur::domain::DjpCode::Etax40005),
+                format!("Gambar captcha tidak dapat dibaca ({e})."),
+                "Tekan Refresh Captcha.",
+            )
+        })?
+        .to_rgba8();
+    Ok(image::Handle::from_rgba(
+        img.width(),
+        img.height(),
+        img.into_raw(),
+    ))
+}

@@ -1,0 +1,160 @@
+//! Login with a local application user. Five wrong passwords lock the user for a minute
+//! (`store::user::login` keeps the count); the screen says so.
+
+use std::path::PathBuf;
+
+use efaktur::store::{Store, user};
+use iced::widget::{column, container, operation, row, text, text_input};
+use iced::{Element, Length, Task};
+
+use crate::ui::ctx::Ctx;
+use crate::ui::i18n::Key;
+use crate::ui::service::Secret;
+use crate::ui::widget::{self, Tone};
+
+pub const USER_INPUT: &str = "login-user";
+pub const PASSWORD_INPUT: &str = "login-password";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    UserChanged(String),
+    PasswordChanged(String),
+    Submit,
+    Checked(Result<String, user::LoginError>),
+    Back,
+}
+
+pub enum Action {
+    None,
+    Run(Task<Message>),
+    LoggedIn(String),
+    Back,
+}
+
+#[derive(Default)]
+pub struct Login {
+    user: String,
+    password: String,
+    error: Option<String>,
+    busy: bool,
+}
+
+impl Login {
+    pub fn new() -> (Self, Task<Message>) {
+        (Login::default(), operation::focus(USER_INPUT))
+    }
+
+    pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action {
+        match message {
+            Message::UserChanged(v) => self.user = v,
+            Message::PasswordChanged(v) => self.password = v,
+            Message::Submit => {
+                let Some(db_path) = ctx.session.as_ref().map(|s| s.db_path.clone()) else {
+                    return Action::None;
+                };
+                if self.busy {
+                    return Action::None;
+                }
+                self.busy = true;
+                self.error = None;
+                let (name, password) = (self.user.clone(), Secret::new(self.password.clone()));
+                return Action::Run(Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || check(db_path, &name, &password))
+                            .await
+                            .unwrap_or_else(|e| Err(user::LoginError::Store(e.to_string())))
+                    },
+                    Message::Checked,
+                ));
+            }
+            Message::Checked(Ok(name)) => {
+                self.busy = false;
+                self.password.clear();
+                return Action::LoggedIn(name);
+            }
+            Message::Checked(Err(e)) => {
+                self.busy = false;
+                self.password.clear();
+                self.error = Some(e.to_string());
+            }
+            Message::Back => return Action::Back,
+        }
+        Action::None
+    }
+
+    pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let user = text_input("", &self.user)
+            .id(USER_INPUT)
+            .on_input(Message::UserChanged)
+            .on_submit(Message::Submit);
+        let password = text_input("", &self.password)
+            .id(PASSWORD_INPUT)
+            .secure(true)
+            .on_input(Message::PasswordChanged)
+            .on_submit(Message::Submit);
+        let mut col = column![text(ctx.t(Key::LoginTitle)).size(24)].spacing(14);
+        if let Some(s) = &ctx.session {
+            col = col.push(text(format!("{} — {}", s.profile.nama, s.profile.npwp)));
+        }
+        if let Some(e) = &self.error {
+            col = col.push(widget::notice(Tone::Error, e.as_str()));
+        }
+        let label = if self.busy {
+            ctx.t(Key::Working)
+        } else {
+            ctx.t(Key::Login)
+        };
+        col = col
+            .push(widget::field(ctx.t(Key::NamaUser), user, None))
+            .push(widget::field(ctx.t(Key::Password), password, None))
+            .push(
+                row![
+                    widget::action(label, Message::Submit, !self.busy),
+                    widget::action(ctx.t(Key::Back), Message::Back, !self.busy),
+                ]
+                .spacing(8),
+            );
+        container(col.padding(24).max_width(480))
+            .center_x(Length::Fill)
+            .into()
+    }
+}
+
+fn check(db_path: PathBuf, name: &str, password: &Secret) -> Result<String, user::LoginError> {
+    let db = Store::open(&db_path).map_err(|e| user::LoginError::Store(e.to_string()))?;
+    user::login(db.conn(), name, password.expose(), chrono::Utc::now()).map(|u| u.username)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::test_support::ctx_with_session;
+
+    #[test]
+    fn five_wrong_passwords_lock_the_user_and_the_screen_says_so() {
+        let (ctx, _tmp) = ctx_with_session();
+        let db_path = ctx.session.as_ref().unwrap().db_path.clone();
+        {
+            let db = Store::open(&db_path).unwrap();
+            user::create(db.conn(), "admin", "benar123").unwrap();
+        }
+        let (mut s, _) = Login::new();
+        for _ in 0..user::MAX_FAILED_LOGINS {
+            s.update(Message::UserChanged("admin".into()), &ctx);
+            s.update(Message::PasswordChanged("salah".into()), &ctx);
+            assert!(matches!(s.update(Message::Submit, &ctx), Action::Run(_)));
+            let r = check(db_path.clone(), "admin", &Secret::new("salah"));
+            s.update(Message::Checked(r), &ctx);
+            assert!(s.password.is_empty(), "a wrong password is cleared");
+        }
+        // Even the right password is refused while locked.
+        let r = check(db_path.clone(), "admin", &Secret::new("benar123"));
+        assert!(matches!(r, Err(user::LoginError::Locked { .. })));
+        s.update(Message::Checked(r), &ctx);
+        assert!(
+            s.error.as_deref().unwrap().contains("dikunci"),
+            "{:?}",
+            s.error
+        );
+    }
+}

@@ -1,0 +1,556 @@
+//! REGISTER ETAX INVOICE: NPWP, Sertifikat User (with its passphrase), Kode Aktivasi → Register →
+//! captcha dialog → the Local Database is created and marked registered.
+
+use std::path::PathBuf;
+
+use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
+use efaktur::paths::AppDirs;
+use efaktur::store::{self, Store};
+use iced::widget::{column, container, operation, row, scrollable, text, text_input};
+use iced::{Element, Length, Task};
+use sha2::{Digest, Sha256};
+
+use super::captcha::{self, Dialog, Shown};
+use crate::ui::ctx::{Ctx, Session};
+use crate::ui::i18n::Key;
+use crate::ui::service::{
+    Failure, OpenedCert, RegisterRequest, Registered, Secret, Server, Services, blocking,
+    common_name,
+};
+use crate::ui::widget::{self, Tone};
+
+pub const NPWP_INPUT: &str = "register-npwp";
+pub const CERT_INPUT: &str = "register-cert";
+pub const KODE_INPUT: &str = "register-kode";
+pub const PASSPHRASE_INPUT: &str = "register-passphrase";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    NpwpChanged(String),
+    CertPathChanged(String),
+    PickCert,
+    CertPicked(Option<PathBuf>),
+    OpenCert,
+    PassphraseChanged(String),
+    PassphraseOk,
+    CertOpened(Result<OpenedCert, Failure>),
+    KodeChanged(String),
+    Register,
+    CaptchaLoaded(Result<Shown, Failure>),
+    RefreshCaptcha,
+    CaptchaChanged(String),
+    PasswordChanged(String),
+    Submit,
+    Saved(Result<Session, Failure>),
+    /// Esc / Batal: closes the open dialog.
+    CloseDialog,
+    Close,
+}
+
+pub enum Action {
+    None,
+    Run(Task<Message>),
+    Back,
+    Registered(Session),
+}
+
+#[derive(Default)]
+pub struct Register {
+    npwp: String,
+    cert_path: String,
+    kode: String,
+    npwp_error: Option<String>,
+    cert_error: Option<String>,
+    kode_error: Option<String>,
+    cert: Option<OpenedCert>,
+    /// The passphrase prompt, open while `Some`.
+    passphrase: Option<String>,
+    captcha: Option<Dialog>,
+    busy: Option<Key>,
+    banner: Option<Failure>,
+}
+
+impl Register {
+    /// `cert_path` pre-fills the certificate (the demo `.p12` in simulasi).
+    pub fn new(npwp: Option<&Npwp>, cert_path: Option<&std::path::Path>) -> (Self, Task<Message>) {
+        let screen = Register {
+            npwp: npwp.map(Npwp::to_string).unwrap_or_default(),
+            cert_path: cert_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            ..Register::default()
+        };
+        (screen, operation::focus(NPWP_INPUT))
+    }
+
+    /// The captcha answer the simulasi server revealed, as shown on screen.
+    #[cfg(test)]
+    pub fn simulasi_answer(&self) -> Option<String> {
+        self.captcha
+            .as_ref()?
+            .shown
+            .as_ref()?
+            .captcha
+            .simulasi_answer
+            .clone()
+    }
+
+    /// The banner of the last failed operation.
+    #[cfg(test)]
+    pub fn banner(&self) -> Option<&Failure> {
+        self.banner.as_ref()
+    }
+
+    pub fn on_escape(&self) -> Option<Message> {
+        (self.passphrase.is_some() || self.captcha.is_some()).then_some(Message::CloseDialog)
+    }
+
+    pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action {
+        match message {
+            Message::NpwpChanged(v) => {
+                self.npwp = v;
+                self.npwp_error = None;
+            }
+            Message::CertPathChanged(v) => {
+                self.cert_path = v;
+                self.cert_error = None;
+                self.cert = None;
+            }
+            Message::PickCert => {
+                let picker = ctx.services.picker.clone();
+                let title = ctx.t(Key::SertifikatUser).to_string();
+                return Action::Run(Task::perform(
+                    async move { picker.pick(title, &["p12", "pfx"]).await },
+                    Message::CertPicked,
+                ));
+            }
+            Message::CertPicked(None) => {}
+            Message::CertPicked(Some(path)) => {
+                self.cert_path = path.display().to_string();
+                self.cert = None;
+                return self.ask_passphrase();
+            }
+            Message::OpenCert => return self.ask_passphrase(),
+            Message::PassphraseChanged(v) => self.passphrase = Some(v),
+            Message::PassphraseOk => return self.open_cert(ctx),
+            Message::CertOpened(result) => return self.cert_opened(result),
+            Message::KodeChanged(v) => {
+                self.kode = v;
+                self.kode_error = None;
+            }
+            Message::Register => return self.register(ctx),
+            Message::CaptchaLoaded(result) => return self.captcha_loaded(result),
+            Message::RefreshCaptcha => return self.refresh_captcha(ctx),
+            Message::CaptchaChanged(v) => {
+                if let Some(d) = &mut self.captcha {
+                    d.answer = v;
+                    d.answer_error = None;
+                }
+            }
+            Message::PasswordChanged(v) => {
+                if let Some(d) = &mut self.captcha {
+                    d.password = v;
+                    d.password_error = None;
+                }
+            }
+            Message::Submit => return self.submit(ctx),
+            Message::Saved(Ok(session)) => {
+                self.busy = None;
+                self.captcha = None;
+                return Action::Registered(session);
+            }
+            Message::Saved(Err(f)) => self.registration_failed(f),
+            Message::CloseDialog => {
+                if self.busy.is_none() {
+                    self.passphrase = None;
+                    self.captcha = None;
+                }
+            }
+            Message::Close => return Action::Back,
+        }
+        Action::None
+    }
+
+    fn ask_passphrase(&mut self) -> Action {
+        if self.cert_path.trim().is_empty() {
+            self.cert_error = Some("Pilih file .p12".into());
+            return Action::None;
+        }
+        self.passphrase = Some(String::new());
+        Action::Run(operation::focus(PASSPHRASE_INPUT))
+    }
+
+    fn open_cert(&mut self, ctx: &Ctx) -> Action {
+        let Some(pass) = self.passphrase.take() else {
+            return Action::None;
+        };
+        self.busy = Some(Key::OpeningCertificate);
+        self.banner = None;
+        let loader = ctx.services.certs.clone();
+        let path = PathBuf::from(self.cert_path.trim());
+        let pass = Secret::new(pass);
+        Action::Run(Task::perform(
+            blocking(move || loader.open(&path, &pass)),
+            Message::CertOpened,
+        ))
+    }
+
+    fn cert_opened(&mut self, result: Result<OpenedCert, Failure>) -> Action {
+        self.busy = None;
+        match result {
+            Ok(cert) => {
+                // Fill the NPWP from the certificate when the user has not typed one.
+                if self.npwp.trim().is_empty()
+                    && let Some(n) = &cert.summary.npwp
+                {
+                    self.npwp = n.to_string();
+                }
+                self.cert = Some(cert);
+                // The next thing to type is the Kode Aktivasi.
+                Action::Run(operation::focus(KODE_INPUT))
+            }
+            Err(f) => {
+                self.cert = None;
+                self.banner = Some(f);
+                Action::None
+            }
+        }
+    }
+
+    /// Validates the form; on success asks the server for a captcha.
+    fn register(&mut self, ctx: &Ctx) -> Action {
+        if self.busy.is_some() {
+            return Action::None;
+        }
+        self.banner = None;
+        let npwp = Npwp::parse(&self.npwp);
+        self.npwp_error = npwp
+            .as_ref()
+            .err()
+            .map(|e| format!("{}: {e}", DjpCode::Etax20005.as_str()));
+        self.kode_error = KodeAktivasi::parse(&self.kode).err().map(|e| e.to_string());
+        // The certificate must be valid today and belong to the NPWP being registered.
+        self.cert_error = match (&self.cert, &npwp) {
+            (None, _) => Some(ctx.t(Key::NoCertificate).to_string()),
+            (Some(c), Ok(n)) => c
+                .summary
+                .check_for(n, chrono::Utc::now())
+                .err()
+                .map(|e| e.to_string()),
+            _ => None,
+        };
+        if self.npwp_error.is_some() || self.kode_error.is_some() || self.cert_error.is_some() {
+            return Action::None;
+        }
+        self.captcha = Some(Dialog::new());
+        self.refresh_captcha(ctx)
+    }
+
+    fn refresh_captcha(&mut self, ctx: &Ctx) -> Action {
+        let (Some(server), Some(cert), Some(dialog)) = (&ctx.server, &self.cert, &mut self.captcha)
+        else {
+            return Action::None;
+        };
+        dialog.loading = true;
+        dialog.answer.clear();
+        Action::Run(
+            captcha::fetch(&ctx.services, server.clone(), cert.clone()).map(Message::CaptchaLoaded),
+        )
+    }
+
+    fn captcha_loaded(&mut self, result: Result<Shown, Failure>) -> Action {
+        match (result, &mut self.captcha) {
+            (Ok(shown), Some(d)) => {
+                d.loading = false;
+                d.shown = Some(shown);
+                // Focus once the dialog's field exists in the view.
+                return Action::Run(operation::focus(captcha::CAPTCHA_INPUT));
+            }
+            (Err(f), _) => {
+                // Without a captcha the dialog is useless: back to the form with the reason.
+                self.captcha = None;
+                self.banner = Some(f);
+            }
+            (Ok(_), None) => {}
+        }
+        Action::None
+    }
+
+    fn submit(&mut self, ctx: &Ctx) -> Action {
+        if self.busy.is_some() {
+            return Action::None;
+        }
+        let (Some(server), Some(cert), Some(dialog)) = (&ctx.server, &self.cert, &mut self.captcha)
+        else {
+            return Action::None;
+        };
+        let Some((captcha_id, answer, password)) = dialog.validate() else {
+            return Action::None;
+        };
+        let (Ok(npwp), Ok(kode)) = (Npwp::parse(&self.npwp), KodeAktivasi::parse(&self.kode))
+        else {
+            return Action::None;
+        };
+        self.busy = Some(Key::ContactingServer);
+        self.banner = None;
+        let request = RegisterRequest {
+            npwp: npwp.clone(),
+            kode_aktivasi: kode,
+            captcha_id,
+            captcha: answer,
+            password,
+        };
+        Action::Run(Task::perform(
+            register_and_save(
+                ctx.services.clone(),
+                ctx.dirs.clone(),
+                server.clone(),
+                cert.clone(),
+                request,
+            ),
+            Message::Saved,
+        ))
+    }
+
+    fn registration_failed(&mut self, f: Failure) {
+        self.busy = None;
+        self.banner = Some(f);
+        // A captcha is single use: show a fresh one after a failure.
+        if let Some(d) = &mut self.captcha {
+            d.shown = None;
+            d.answer.clear();
+        }
+        self.captcha = None;
+    }
+
+    pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let base = self.form_view(ctx);
+        if let Some(pass) = &self.passphrase {
+            return widget::dialog(
+                base,
+                ctx.t(Key::PassphraseTitle),
+                self.passphrase_view(pass, ctx),
+            );
+        }
+        if let Some(d) = &self.captcha {
+            let handlers = captcha::Handlers {
+                answer: Message::CaptchaChanged,
+                password: Message::PasswordChanged,
+                refresh: Message::RefreshCaptcha,
+                submit: Message::Submit,
+                cancel: Message::CloseDialog,
+            };
+            let mut body = column![].spacing(8);
+            if let Some(b) = &self.banner {
+                body = body.push(widget::failure(b));
+            }
+            body = body.push(d.view(ctx.lang(), self.busy.is_some(), handlers));
+            return widget::dialog(base, ctx.t(Key::CaptchaTitle), body.into());
+        }
+        base
+    }
+
+    fn passphrase_view<'a>(&'a self, pass: &'a str, ctx: &'a Ctx) -> Element<'a, Message> {
+        let input = text_input("", pass)
+            .id(PASSPHRASE_INPUT)
+            .secure(true)
+            .on_input(Message::PassphraseChanged)
+            .on_submit(Message::PassphraseOk);
+        column![
+            text(self.cert_path.as_str()).size(13),
+            widget::field(ctx.t(Key::Passphrase), input, None),
+            row![
+                widget::action(ctx.t(Key::Ok), Message::PassphraseOk, true),
+                widget::action(ctx.t(Key::Cancel), Message::CloseDialog, true),
+            ]
+            .spacing(8),
+        ]
+        .spacing(10)
+        .into()
+    }
+
+    fn form_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let idle = self.busy.is_none();
+        let npwp = text_input("01.346.347.6-415.001", &self.npwp)
+            .id(NPWP_INPUT)
+            .on_input(Message::NpwpChanged)
+            .on_submit(Message::Register);
+        let cert = text_input("/path/<npwp>.p12", &self.cert_path)
+            .id(CERT_INPUT)
+            .on_input(Message::CertPathChanged)
+            .on_submit(Message::OpenCert);
+        let kode = text_input("XXXX-XXXX-XXXX-XXXX", &self.kode)
+            .id(KODE_INPUT)
+            .on_input(Message::KodeChanged)
+            .on_submit(Message::Register);
+        let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);
+        if let (Some(b), None) = (&self.banner, &self.captcha) {
+            col = col.push(widget::failure(b));
+        }
+        if let Some(k) = self.busy {
+            col = col.push(widget::notice(Tone::Info, ctx.t(k)));
+        }
+        col = col
+            .push(widget::field(
+                ctx.t(Key::Npwp),
+                npwp,
+                self.npwp_error.as_deref(),
+            ))
+            .push(widget::path_field(
+                ctx.t(Key::SertifikatUser),
+                cert,
+                ctx.t(Key::Pilih),
+                idle.then_some(Message::PickCert),
+                self.cert_error.as_deref(),
+            ));
+        col = col.push(row![widget::action(
+            ctx.t(Key::Buka),
+            Message::OpenCert,
+            idle
+        )]);
+        if let Some(c) = &self.cert {
+            let who = format!(
+                "{} — NPWP {}",
+                c.summary.subject,
+                c.summary
+                    .npwp
+                    .as_ref()
+                    .map(Npwp::to_string)
+                    .unwrap_or_else(|| "?".into())
+            );
+            col = col.push(widget::notice(Tone::Success, who));
+        }
+        col = col
+            .push(widget::field(
+                ctx.t(Key::KodeAktivasi),
+                kode,
+                self.kode_error.as_deref(),
+            ))
+            .push(
+                row![
+                    widget::action(ctx.t(Key::Register), Message::Register, idle),
+                    widget::action(ctx.t(Key::Close), Message::Close, idle),
+                ]
+                .spacing(8),
+            );
+        scrollable(container(col.padding(24).max_width(640)).center_x(Length::Fill)).into()
+    }
+}
+
+/// Whether a certificate's NPWP is the one being registered (15 and 16-digit forms agree).
+pub fn same_npwp(cert: Option<&Npwp>, npwp: &Npwp) -> bool {
+    cert.is_some_and(|c| c.npwp16() == npwp.npwp16())
+}
+
+/// Registers with e-Nofa, then creates the Local Database of the NPWP and records the profile,
+/// the registration and the certificate (never its passphrase).
+async fn register_and_save(
+    services: Services,
+    dirs: AppDirs,
+    server: Server,
+    cert: OpenedCert,
+    request: RegisterRequest,
+) -> Result<Session, Failure> {
+    let npwp = request.npwp.clone();
+    let registered = services
+        .enofa
+        .register(server.clone(), cert.clone(), request)
+        .await?;
+    blocking(move || save_registration(&dirs, &npwp, &server.url, &cert, &registered)).await
+}
+
+fn save_registration(
+    dirs: &AppDirs,
+    npwp: &Npwp,
+    server_url: &str,
+    cert: &OpenedCert,
+    registered: &Registered,
+) -> Result<Session, Failure> {
+    let db_failure = |e: store::StoreError| {
+        Failure::new(
+            Some(e.code()),
+            e.to_string(),
+            "Periksa folder data aplikasi, lalu ulangi registrasi.",
+        )
+    };
+    dirs.ensure()
+        .map_err(|e| Failure::new(None, e.to_string(), "Periksa izin folder data."))?;
+    let db_path = dirs.db_path(npwp);
+    let mut db = Store::open(&db_path).map_err(db_failure)?;
+    let nama = if registered.nama.trim().is_empty() {
+        common_name(&cert.summary).unwrap_or("PKP").to_string()
+    } else {
+        registered.nama.clone()
+    };
+    let mut profile = store::profile::Profile::new(npwp.clone(), nama, registered.alamat.clone());
+    let meta = certificate_meta(cert);
+    db.transaction(|tx| {
+        store::profile::save(tx, &profile)?;
+        store::profile::mark_registered(tx, &registered.client_id, server_url)?;
+        store::certificate::save(tx, &meta)
+    })
+    .map_err(db_failure)?;
+    profile.registration = store::profile::Registration::Terdaftar;
+    profile.client_id = Some(registered.client_id.clone());
+    profile.server_url = Some(server_url.to_string());
+    Ok(Session {
+        db_path,
+        profile,
+        user: None,
+    })
+}
+
+/// What the Local Database keeps about a certificate.
+pub fn certificate_meta(cert: &OpenedCert) -> store::certificate::CertificateMeta {
+    let s = &cert.summary;
+    let rfc =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    store::certificate::CertificateMeta {
+        path: cert.path.display().to_string(),
+        subject: s.subject.clone(),
+        npwp: s.npwp.as_ref().map(|n| n.digits().to_string()),
+        issuer: s.issuer.clone(),
+        serial: s.serial.clone(),
+        not_before: rfc(s.not_before),
+        not_after: rfc(s.not_after),
+        sha256: Sha256::digest(cert.bytes.as_slice())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::test_support::ctx;
+
+    #[test]
+    fn validation_is_inline_and_escape_closes_the_passphrase_dialog() {
+        let (ctx, _tmp) = ctx();
+        let (mut s, _) = Register::new(None, None);
+        s.update(Message::NpwpChanged("12.345".into()), &ctx);
+        s.update(Message::KodeChanged("ABCD-EFGH".into()), &ctx);
+        assert!(matches!(s.update(Message::Register, &ctx), Action::None));
+        assert!(s.npwp_error.as_deref().unwrap().starts_with("ETAX-20005"));
+        assert!(s.kode_error.as_deref().unwrap().contains("16"));
+        assert!(s.cert_error.as_deref().unwrap().starts_with("ETAX-30022"));
+        assert!(s.captcha.is_none(), "no captcha before the form is valid");
+
+        // Dashes in the Kode Aktivasi are fine.
+        s.update(Message::KodeChanged("J23D-5LDT-SE1A-W64J".into()), &ctx);
+        s.update(Message::Register, &ctx);
+        assert!(s.kode_error.is_none());
+
+        s.update(Message::CertPathChanged("/tmp/a.p12".into()), &ctx);
+        assert!(matches!(s.update(Message::OpenCert, &ctx), Action::Run(_)));
+        assert!(s.passphrase.is_some());
+        assert_eq!(
+            s.on_escape().map(|m| format!("{m:?}")),
+            Some("CloseDialog".into())
+        );
+        s.update(Message::CloseDialog, &ctx);
+        assert!(s.passphrase.is_none());
+        assert!(s.on_escape().is_none());
+    }
+}

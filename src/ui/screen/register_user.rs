@@ -1,0 +1,194 @@
+//! REGISTER USER: the first (administrator) user of a freshly registered Local Database.
+
+use std::path::PathBuf;
+
+use efaktur::store::{Store, user};
+use iced::widget::{column, container, operation, text, text_input};
+use iced::{Element, Length, Task};
+
+use crate::ui::ctx::Ctx;
+use crate::ui::i18n::Key;
+use crate::ui::service::{Failure, Secret, blocking};
+use crate::ui::widget;
+
+pub const NAME_INPUT: &str = "register-user-name";
+pub const PASSWORD_INPUT: &str = "register-user-password";
+pub const REPEAT_INPUT: &str = "register-user-repeat";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    NameChanged(String),
+    PasswordChanged(String),
+    RepeatChanged(String),
+    Submit,
+    Created(Result<String, Failure>),
+}
+
+pub enum Action {
+    None,
+    Run(Task<Message>),
+    Created,
+}
+
+#[derive(Default)]
+pub struct RegisterUser {
+    name: String,
+    password: String,
+    repeat: String,
+    name_error: Option<String>,
+    password_error: Option<String>,
+    repeat_error: Option<String>,
+    banner: Option<Failure>,
+    busy: bool,
+}
+
+impl RegisterUser {
+    pub fn new() -> (Self, Task<Message>) {
+        (RegisterUser::default(), operation::focus(NAME_INPUT))
+    }
+
+    pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action {
+        match message {
+            Message::NameChanged(v) => {
+                self.name = v;
+                self.name_error = None;
+            }
+            Message::PasswordChanged(v) => {
+                self.password = v;
+                self.password_error = None;
+            }
+            Message::RepeatChanged(v) => {
+                self.repeat = v;
+                self.repeat_error = None;
+            }
+            Message::Submit => return self.submit(ctx),
+            Message::Created(Ok(_)) => {
+                self.busy = false;
+                return Action::Created;
+            }
+            Message::Created(Err(f)) => {
+                self.busy = false;
+                self.banner = Some(f);
+            }
+        }
+        Action::None
+    }
+
+    fn submit(&mut self, ctx: &Ctx) -> Action {
+        let Some(db_path) = ctx.session.as_ref().map(|s| s.db_path.clone()) else {
+            return Action::None;
+        };
+        if self.busy {
+            return Action::None;
+        }
+        let required = ctx.t(Key::Required).to_string();
+        self.name_error = self.name.trim().is_empty().then(|| required.clone());
+        self.password_error = if self.password.is_empty() {
+            Some(required)
+        } else if self.password.chars().count() < user::MIN_PASSWORD_LEN {
+            Some(match ctx.lang() {
+                crate::ui::i18n::Lang::Id => {
+                    format!("Password minimal {} karakter", user::MIN_PASSWORD_LEN)
+                }
+                crate::ui::i18n::Lang::En => {
+                    format!("At least {} characters", user::MIN_PASSWORD_LEN)
+                }
+            })
+        } else {
+            None
+        };
+        self.repeat_error =
+            (self.password != self.repeat).then(|| ctx.t(Key::PasswordMismatch).to_string());
+        if self.name_error.is_some() || self.password_error.is_some() || self.repeat_error.is_some()
+        {
+            return Action::None;
+        }
+        self.busy = true;
+        self.banner = None;
+        let name = self.name.trim().to_string();
+        let password = Secret::new(self.password.clone());
+        Action::Run(Task::perform(
+            blocking(move || create_user(db_path, name, password)),
+            Message::Created,
+        ))
+    }
+
+    pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let name = text_input("", &self.name)
+            .id(NAME_INPUT)
+            .on_input(Message::NameChanged)
+            .on_submit(Message::Submit);
+        let password = text_input("", &self.password)
+            .id(PASSWORD_INPUT)
+            .secure(true)
+            .on_input(Message::PasswordChanged)
+            .on_submit(Message::Submit);
+        let repeat = text_input("", &self.repeat)
+            .id(REPEAT_INPUT)
+            .secure(true)
+            .on_input(Message::RepeatChanged)
+            .on_submit(Message::Submit);
+        let mut col = column![text(ctx.t(Key::RegisterUserTitle)).size(24)].spacing(14);
+        if let Some(b) = &self.banner {
+            col = col.push(widget::failure(b));
+        }
+        let label = if self.busy {
+            ctx.t(Key::Working)
+        } else {
+            ctx.t(Key::DaftarkanUser)
+        };
+        col = col
+            .push(widget::field(
+                ctx.t(Key::NamaUser),
+                name,
+                self.name_error.as_deref(),
+            ))
+            .push(widget::field(
+                ctx.t(Key::Password),
+                password,
+                self.password_error.as_deref(),
+            ))
+            .push(widget::field(
+                ctx.t(Key::UlangiPassword),
+                repeat,
+                self.repeat_error.as_deref(),
+            ))
+            .push(widget::action(label, Message::Submit, !self.busy));
+        container(col.padding(24).max_width(480))
+            .center_x(Length::Fill)
+            .into()
+    }
+}
+
+fn create_user(db_path: PathBuf, name: String, password: Secret) -> Result<String, Failure> {
+    let db = Store::open(&db_path).map_err(|e| Failure::new(Some(e.code()), e.to_string(), ""))?;
+    user::create(db.conn(), &name, password.expose())
+        .map(|u| u.username)
+        .map_err(|e| Failure::new(Some(e.code()), e.to_string(), "Periksa isian lalu ulangi."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::test_support::{ctx_with_session, run_blocking};
+
+    #[test]
+    fn mismatch_is_inline_and_a_valid_form_creates_the_user() {
+        let (ctx, _tmp) = ctx_with_session();
+        let (mut s, _) = RegisterUser::new();
+        s.update(Message::NameChanged("admin".into()), &ctx);
+        s.update(Message::PasswordChanged("rahasia1".into()), &ctx);
+        s.update(Message::RepeatChanged("rahasia2".into()), &ctx);
+        assert!(matches!(s.update(Message::Submit, &ctx), Action::None));
+        assert_eq!(s.repeat_error.as_deref(), Some("Password tidak sama"));
+        s.update(Message::RepeatChanged("rahasia1".into()), &ctx);
+        assert!(matches!(s.update(Message::Submit, &ctx), Action::Run(_)));
+        let db = ctx.session.as_ref().unwrap().db_path.clone();
+        let result = run_blocking(move || create_user(db, "admin".into(), Secret::new("rahasia1")));
+        assert_eq!(result, Ok("admin".to_string()));
+        assert!(matches!(
+            s.update(Message::Created(result), &ctx),
+            Action::Created
+        ));
+    }
+}

@@ -1,0 +1,162 @@
+//! Connects the screens' traits (`service.rs`) to the real world: `efaktur::cert` for `.p12`
+//! files and the keyring, `efaktur::enofa` for the server, rfd for the file dialog, and the
+//! in-process e-Nofa server of `--simulasi`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use efaktur::cert::{Identity, KeyringStore, Secret};
+use efaktur::enofa::client::EnofaClient;
+use efaktur::enofa::server::{self, RunningServer, ServerConfig, demo};
+use efaktur::paths::AppDirs;
+use iced::futures::future::BoxFuture;
+
+use super::ctx::SimulasiInfo;
+use super::service::{
+    Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, RegisterRequest, Registered,
+    Server, Services,
+};
+
+/// The native "open file" dialog (xdg-desktop-portal on Linux). Without a portal it returns
+/// `None` and the user types the path.
+pub struct NativePicker;
+
+impl FilePicker for NativePicker {
+    fn pick(
+        &self,
+        title: String,
+        extensions: &'static [&'static str],
+    ) -> BoxFuture<'static, Option<PathBuf>> {
+        Box::pin(async move {
+            rfd::AsyncFileDialog::new()
+                .set_title(title)
+                .add_filter("", extensions)
+                .pick_file()
+                .await
+                .map(|f| f.path().to_path_buf())
+        })
+    }
+}
+
+/// Opens `.p12` files with `efaktur::cert`.
+pub struct P12Loader;
+
+impl CertLoader for P12Loader {
+    fn open(&self, path: &Path, passphrase: &Secret) -> Result<OpenedCert, Failure> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Failure::new(
+                Some(efaktur::domain::DjpCode::Etax30022),
+                format!("{}: {e}", path.display()),
+                "Periksa lokasi file .p12.",
+            )
+        })?;
+        let identity = Identity::from_p12(&bytes, passphrase.expose())?;
+        Ok(OpenedCert {
+            path: path.to_path_buf(),
+            summary: identity.info(),
+            bytes: Arc::new(bytes),
+            identity: Arc::new(identity),
+        })
+    }
+}
+
+/// The e-Nofa client over mutual TLS. Knows the simulasi server, if any, to show its captcha
+/// answers on screen.
+pub struct LiveEnofa {
+    pub simulasi: Option<Arc<RunningServer>>,
+}
+
+fn client(server: &Server, cert: &OpenedCert) -> Result<EnofaClient, Failure> {
+    Ok(EnofaClient::new(
+        &server.url,
+        &server.ca_pem,
+        &cert.identity,
+    )?)
+}
+
+impl Enofa for LiveEnofa {
+    fn captcha(
+        &self,
+        server: Server,
+        cert: OpenedCert,
+    ) -> BoxFuture<'static, Result<Captcha, Failure>> {
+        let simulasi = self.simulasi.clone().filter(|s| s.api_url == server.url);
+        Box::pin(async move {
+            let c = client(&server, &cert)?.captcha().await?;
+            Ok(Captcha {
+                simulasi_answer: simulasi.and_then(|s| s.demo_captcha_answer(&c.id)),
+                id: c.id,
+                png: Arc::new(c.png),
+            })
+        })
+    }
+
+    fn register(
+        &self,
+        server: Server,
+        cert: OpenedCert,
+        request: RegisterRequest,
+    ) -> BoxFuture<'static, Result<Registered, Failure>> {
+        Box::pin(async move {
+            let kode = Secret::new(request.kode_aktivasi.as_str());
+            let r = client(&server, &cert)?
+                .register(
+                    &request.npwp,
+                    &kode,
+                    &request.captcha_id,
+                    &request.captcha,
+                    &request.password,
+                )
+                .await?;
+            Ok(Registered {
+                client_id: r.client_id,
+                nama: r.profile.nama,
+                alamat: r.profile.alamat,
+            })
+        })
+    }
+
+    fn ping(&self, server: Server, cert: OpenedCert) -> BoxFuture<'static, Result<(), Failure>> {
+        Box::pin(async move {
+            client(&server, &cert)?.ping().await?;
+            Ok(())
+        })
+    }
+}
+
+/// The services of the real app.
+pub fn services(simulasi: Option<Arc<RunningServer>>) -> Services {
+    Services {
+        certs: Arc::new(P12Loader),
+        enofa: Arc::new(LiveEnofa { simulasi }),
+        secrets: Arc::new(KeyringStore::new("efaktur")),
+        picker: Arc::new(NativePicker),
+    }
+}
+
+/// Starts the simulasi e-Nofa server (state in `<data>/simulasi`) with a fresh demo PKP.
+/// Call inside a Tokio runtime that outlives the window.
+pub async fn start_simulasi(dirs: &AppDirs) -> Result<(SimulasiInfo, Arc<RunningServer>), String> {
+    let dir = dirs.data_dir().join("simulasi");
+    let prep_dir = dir.clone();
+    let creds = tokio::task::spawn_blocking(move || demo::prepare(&prep_dir))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("Server simulasi tidak dapat disiapkan: {e}"))?;
+    let running = server::start(ServerConfig::demo(dir))
+        .await
+        .map_err(|e| format!("Server simulasi tidak dapat dijalankan: {e}"))?;
+    let info = SimulasiInfo {
+        npwp: creds.npwp.to_string(),
+        p12_path: creds.p12_path.clone(),
+        passphrase: creds.passphrase.clone(),
+        kode_aktivasi: creds.kode_aktivasi.clone(),
+        password: creds.password.clone(),
+        server: Server {
+            url: running.api_url.clone(),
+            ca_pem: Arc::new(running.ca_pem.clone()),
+        },
+        ca_path: creds.ca_pem_path.clone(),
+    };
+    Ok((info, Arc::new(running)))
+}
