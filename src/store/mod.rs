@@ -116,6 +116,21 @@ impl Store {
         })
     }
 
+    /// Opens an existing database for reading only (checks against it, e.g. `efaktur validate
+    /// --npwp`): nothing is migrated or written.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        migrate::check_version(&conn)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
     /// A private database in memory, for tests and dry runs (`efaktur validate`).
     pub fn open_in_memory() -> Result<Store> {
         Self::setup(Connection::open_in_memory()?, None)
@@ -177,6 +192,15 @@ impl Store {
             })
         }
     }
+}
+
+/// Settings for one large import on this connection: a bigger page cache (so the transaction
+/// spills to the WAL less often) and temporary b-trees in memory. Durability is unchanged
+/// (`synchronous` stays NORMAL under WAL).
+pub fn tune_for_bulk_load(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -32_768)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
 }
 
 /// The current time as stored (RFC 3339, UTC).

@@ -1,0 +1,263 @@
+//! Import of e-Faktur CSV into the Local Database: every check DJP makes, every problem reported
+//! with its line, and one transaction for the whole file.
+//!
+//! By default nothing is written when anything is wrong. With `skip_invalid` the valid faktur are
+//! written and the others reported. Imported faktur keluaran get the status of a recorded faktur
+//! ("Belum Approve"). A number inside a recorded NSFP range is claimed, so the allocator never
+//! hands it out again; a number outside every range is still imported (files migrated from another
+//! installation rarely come with their ranges) and reported as an ETAX-20017 warning, since the
+//! range must be recorded before the faktur can be uploaded.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use rusqlite::Connection;
+
+use crate::domain::faktur::Jenis;
+use crate::domain::{ApprovalStatus, DjpCode};
+use crate::store::{self, Store, StoreError};
+
+use super::csv_read::{CsvOptions, CsvReader, Entry, ParsedFaktur, ParsedLawan};
+use super::report::{FileKind, Problem, Report};
+
+/// Choices of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub csv: CsvOptions,
+    /// Write the valid faktur and report the rest, instead of writing nothing.
+    pub skip_invalid: bool,
+    /// Who is importing (audit log).
+    pub actor: String,
+    /// Fails the import after this many faktur were written, as a crash would: for tests of the
+    /// all-or-nothing guarantee.
+    pub fail_after: Option<u64>,
+}
+
+/// At most this many warnings are kept one by one; the rest are counted.
+const MAX_WARNINGS: usize = 1000;
+
+/// Why a transaction ends without commit.
+enum Abort {
+    Store(StoreError),
+    Rejected(Report),
+}
+
+impl From<StoreError> for Abort {
+    fn from(e: StoreError) -> Abort {
+        Abort::Store(e)
+    }
+}
+
+/// Checks a file without writing anything. Duplicates are looked up in `conn` (an empty
+/// in-memory database, or the profile's database).
+pub fn validate_csv<R: Read>(
+    input: R,
+    conn: &Connection,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, StoreError> {
+    let mut run = Run::new(options, false);
+    match run.read(input, conn, progress) {
+        Ok(()) => Ok(run.finish()),
+        Err(Abort::Store(e)) => Err(e),
+        Err(Abort::Rejected(r)) => Ok(r),
+    }
+}
+
+/// Imports a file in one transaction. Returns the report; `imported` is 0 when the file had
+/// errors and `skip_invalid` was off (nothing was written).
+pub fn import_csv<R: Read>(
+    input: R,
+    store: &mut Store,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, StoreError> {
+    store::tune_for_bulk_load(store.conn())?;
+    let result = store.transaction(|tx| {
+        let mut run = Run::new(options, true);
+        run.read(input, tx, progress)?;
+        let report = run.finish();
+        if report.is_clean() || options.skip_invalid {
+            Ok(report)
+        } else {
+            Err(Abort::Rejected(report))
+        }
+    });
+    match result {
+        Ok(r) => Ok(r),
+        Err(Abort::Rejected(mut r)) => {
+            r.imported = 0;
+            r.lawan_transaksi = 0;
+            Ok(r)
+        }
+        Err(Abort::Store(e)) => Err(e),
+    }
+}
+
+struct Run<'o> {
+    options: &'o ImportOptions,
+    write: bool,
+    report: Report,
+    /// Numbers seen in this file → their line (ETAX-20002 within the file).
+    seen: HashMap<String, u64>,
+    warnings_dropped: u64,
+}
+
+impl<'o> Run<'o> {
+    fn new(options: &'o ImportOptions, write: bool) -> Run<'o> {
+        Run {
+            options,
+            write,
+            report: Report::new(FileKind::PajakKeluaran),
+            seen: HashMap::new(),
+            warnings_dropped: 0,
+        }
+    }
+
+    fn read<R: Read>(&mut self, input: R, conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<(), Abort> {
+        let mut reader = CsvReader::new(input, self.options.csv);
+        let mut n = 0u64;
+        while let Some(entry) = reader.next_entry() {
+            match entry {
+                Entry::Faktur(f) => self.faktur(conn, *f)?,
+                Entry::Lawan(lt) => self.lawan(conn, lt)?,
+            }
+            n += 1;
+            if n % 512 == 0 {
+                progress(reader.position());
+            }
+        }
+        progress(reader.position());
+        self.report.kind = reader.kind().unwrap_or(FileKind::PajakKeluaran);
+        self.report.errors.extend(reader.take_problems());
+        if reader.kind().is_none() && self.report.errors.is_empty() {
+            self.report.errors.push(Problem::new(
+                1,
+                "",
+                DjpCode::Etax20023,
+                "file tidak berisi baris FK atau FM; periksa bahwa ini file CSV e-Faktur",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether rows should still be written: not in a check, and not after an error when the
+    /// whole import will be rolled back anyway.
+    fn writing(&self) -> bool {
+        self.write && (self.options.skip_invalid || self.report.errors.is_empty())
+    }
+
+    fn warn(&mut self, p: Problem) {
+        if self.report.warnings.len() < MAX_WARNINGS {
+            self.report.warnings.push(p);
+        } else {
+            self.warnings_dropped += 1;
+        }
+    }
+
+    fn lawan(&mut self, conn: &Connection, lt: ParsedLawan) -> Result<(), Abort> {
+        if !lt.problems.is_empty() {
+            self.report.errors.extend(lt.problems);
+            return Ok(());
+        }
+        if self.writing() {
+            store::party::upsert(conn, &lt.party)?;
+            self.report.lawan_transaksi += 1;
+        }
+        Ok(())
+    }
+
+    fn faktur(&mut self, conn: &Connection, p: ParsedFaktur) -> Result<(), Abort> {
+        self.report.faktur += 1;
+        self.report.items += p.item_lines.len() as u64;
+        let mut problems = p.problems;
+        let lawan = match p.lawan {
+            Some(lt) => {
+                problems.extend(lt.problems.iter().cloned());
+                Some(lt)
+            }
+            None => None,
+        };
+        let faktur = match p.draft.validate() {
+            Ok(f) => Some(f),
+            Err(errors) => {
+                problems.extend(errors.into_iter().map(|e| Problem::from_field(e, p.line, &p.item_lines)));
+                None
+            }
+        };
+        if let Some(f) = &faktur {
+            let key = match f.jenis {
+                Jenis::Keluaran => f.nsfp.digits(),
+                Jenis::Masukan { .. } => format!("{}/{}", f.nsfp.digits(), f.lawan_npwp.digits()),
+            };
+            if let Some(first) = self.seen.insert(key, p.line) {
+                problems.push(Problem::new(
+                    p.line,
+                    "NOMOR_FAKTUR",
+                    DjpCode::Etax20002,
+                    format!("nomor faktur {} sudah ada di baris {first} file ini; hapus salah satunya", f.nomor()),
+                ));
+            } else if store::faktur::exists(conn, f)? {
+                problems.push(Problem::new(
+                    p.line,
+                    "NOMOR_FAKTUR",
+                    DjpCode::Etax20002,
+                    format!(
+                        "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
+                        f.nomor()
+                    ),
+                ));
+            }
+        }
+        if !problems.is_empty() {
+            self.report.errors.extend(problems);
+            return Ok(());
+        }
+        let Some(f) = faktur else { return Ok(()) };
+        let in_range = f.jenis == Jenis::Keluaran && store::nsfp::range_of(conn, f.nsfp)?.is_some();
+        if f.jenis == Jenis::Keluaran && !in_range {
+            self.warn(Problem::new(
+                p.line,
+                "NOMOR_FAKTUR",
+                DjpCode::Etax20017,
+                format!(
+                    "nomor {} di luar range Referensi Nomor Faktur; faktur tetap diimpor, rekam range NSFP-nya (efaktur nsfp add) sebelum upload",
+                    f.nsfp
+                ),
+            ));
+        }
+        if !self.writing() {
+            return Ok(());
+        }
+        if self.options.fail_after == Some(self.report.imported) {
+            return Err(StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into());
+        }
+        if let Some(lt) = &lawan {
+            store::party::upsert(conn, &lt.party)?;
+            self.report.lawan_transaksi += 1;
+        }
+        let actor = if self.options.actor.is_empty() { "impor" } else { &self.options.actor };
+        let id = store::faktur::insert(conn, &f, ApprovalStatus::Draft, actor)?;
+        if in_range {
+            if !store::nsfp::is_used(conn, f.nsfp)? {
+                store::nsfp::claim(conn, f.nsfp)?;
+            }
+            store::nsfp::link_faktur(conn, f.nsfp, id)?;
+        }
+        self.report.imported += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Report {
+        if self.warnings_dropped > 0 {
+            self.report.warnings.push(Problem::new(
+                0,
+                "",
+                DjpCode::Etax20017,
+                format!("dan {} peringatan lain yang serupa", self.warnings_dropped),
+            ));
+        }
+        self.report.sort();
+        self.report
+    }
+}
