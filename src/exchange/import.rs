@@ -14,7 +14,7 @@ use std::io::Read;
 use rusqlite::Connection;
 
 use crate::domain::faktur::Jenis;
-use crate::domain::{ApprovalStatus, DjpCode};
+use crate::domain::{ApprovalStatus, DjpCode, Nsfp};
 use crate::store::{self, Store, StoreError};
 
 use super::csv_read::{CsvOptions, CsvReader, Entry, ParsedFaktur, ParsedLawan};
@@ -185,19 +185,22 @@ impl<'o> Run<'o> {
                 None
             }
         };
-        if let Some(f) = &faktur {
-            let key = match f.jenis {
-                Jenis::Keluaran => f.nsfp.digits(),
-                Jenis::Masukan { .. } => format!("{}/{}", f.nsfp.digits(), f.lawan_npwp.digits()),
+        // Duplicates within the file are looked for even when the faktur has other problems.
+        if let Ok(n) = Nsfp::parse(&p.draft.nomor_faktur) {
+            let key = match &p.draft.is_creditable {
+                None => n.digits(),
+                Some(_) => format!("{}/{}", n.digits(), p.draft.npwp.trim()),
             };
             if let Some(first) = self.seen.insert(key, p.line) {
                 problems.push(Problem::new(
                     p.line,
                     "NOMOR_FAKTUR",
                     DjpCode::Etax20002,
-                    format!("nomor faktur {} sudah ada di baris {first} file ini; hapus salah satunya", f.nomor()),
+                    format!("nomor faktur {n} sudah ada di baris {first} file ini; hapus salah satunya"),
                 ));
-            } else if store::faktur::exists(conn, f)? {
+            } else if let Some(f) = &faktur
+                && store::faktur::exists(conn, f)?
+            {
                 problems.push(Problem::new(
                     p.line,
                     "NOMOR_FAKTUR",
