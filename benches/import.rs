@@ -31,7 +31,10 @@ fn generate(path: &Path) -> std::io::Result<u64> {
         )?;
         for (n, p) in prices.iter().enumerate() {
             let line_ppn = *p as f64 * 0.11;
-            writeln!(w, "OF,K{n},Barang {n},{p},1,{p},0,{p},{line_ppn:.2},0,0{pad}")?;
+            writeln!(
+                w,
+                "OF,K{n},Barang {n},{p},1,{p},0,{p},{line_ppn:.2},0,0{pad}"
+            )?;
         }
     }
     w.flush()?;
@@ -48,18 +51,32 @@ fn vm_hwm_kb() -> Option<u64> {
 fn child(csv: &Path, db: &Path) {
     let mut store = Store::open(db).expect("open database");
     let npwp = Npwp::parse("013463476415001").expect("npwp");
-    profile::save(store.conn(), &profile::Profile::new(npwp, "PT BENCH", "Jakarta")).expect("profile");
+    profile::save(
+        store.conn(),
+        &profile::Profile::new(npwp, "PT BENCH", "Jakarta"),
+    )
+    .expect("profile");
     let range = NsfpRange::new(
         Nsfp::parse("0002400000001").expect("nsfp"),
         Nsfp::parse(&format!("00024{FAKTUR:08}")).expect("nsfp"),
     )
     .expect("range");
-    nsfp::add_range(store.conn(), range, chrono::NaiveDate::from_ymd_opt(2024, 1, 2).expect("date")).expect("range");
+    nsfp::add_range(
+        store.conn(),
+        range,
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 2).expect("date"),
+    )
+    .expect("range");
     let file = std::fs::File::open(csv).expect("csv");
     let start = Instant::now();
-    let report = import_csv(file, &mut store, &ImportOptions::default(), &mut |_| {}).expect("import");
+    let report =
+        import_csv(file, &mut store, &ImportOptions::default(), &mut |_| {}).expect("import");
     let secs = start.elapsed().as_secs_f64();
-    assert!(report.is_clean(), "benchmark file has errors: {:?}", &report.errors[..report.errors.len().min(5)]);
+    assert!(
+        report.is_clean(),
+        "benchmark file has errors: {:?}",
+        &report.errors[..report.errors.len().min(5)]
+    );
     assert_eq!(report.imported, u64::from(FAKTUR));
     println!("{secs} {}", vm_hwm_kb().unwrap_or(0));
 }
@@ -73,10 +90,15 @@ fn sqlite3_import(csv: &Path, db: &Path) -> Result<f64, String> {
         .arg(".mode csv")
         .arg(format!(".import {} t", csv.display()))
         .output()
-        .map_err(|e| format!("sqlite3 tidak dapat dijalankan ({e}); pasang paket Debian `sqlite3`"))?;
+        .map_err(|e| {
+            format!("sqlite3 tidak dapat dijalankan ({e}); pasang paket Debian `sqlite3`")
+        })?;
     let secs = start.elapsed().as_secs_f64();
     if !out.status.success() {
-        return Err(format!("sqlite3 gagal: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "sqlite3 gagal: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(secs)
 }
@@ -87,11 +109,20 @@ fn main() {
         child(Path::new(&args[i + 1]), Path::new(&args[i + 2]));
         return;
     }
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this binary without it,
+    // and a test run must not spend a minute importing 100,000 faktur.
+    if !args.iter().any(|a| a == "--bench") {
+        println!("import benchmark: run it with `cargo bench --bench import`");
+        return;
+    }
     let dir = tempfile::tempdir().expect("tempdir");
     let csv = dir.path().join("bench.csv");
     let rows = generate(&csv).expect("generate csv");
     let size = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
-    println!("file: {FAKTUR} faktur x {ITEMS} items = {rows} rows, {:.1} MB", size as f64 / 1e6);
+    println!(
+        "file: {FAKTUR} faktur x {ITEMS} items = {rows} rows, {:.1} MB",
+        size as f64 / 1e6
+    );
 
     let exe = std::env::current_exe().expect("current exe");
     let out = Command::new(exe)
@@ -106,18 +137,37 @@ fn main() {
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut parts = text.split_whitespace();
-    let secs: f64 = parts.next().and_then(|s| s.parse().ok()).expect("child seconds");
-    let hwm_kb: u64 = parts.next().and_then(|s| s.parse().ok()).expect("child VmHWM");
+    let secs: f64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("child seconds");
+    let hwm_kb: u64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("child VmHWM");
     let ours = rows as f64 / secs;
-    println!("efaktur import : {ours:>10.0} rows/s ({secs:.2} s), peak RSS {:.1} MB", hwm_kb as f64 / 1024.0);
+    println!(
+        "efaktur import : {ours:>10.0} rows/s ({secs:.2} s), peak RSS {:.1} MB",
+        hwm_kb as f64 / 1024.0
+    );
 
     match sqlite3_import(&csv, &dir.path().join("sqlite3.sqlite")) {
         Ok(s) => {
             let theirs = rows as f64 / s;
             println!("sqlite3 .import: {theirs:>10.0} rows/s ({s:.2} s)");
-            println!("ratio          : {:.0} % of sqlite3 .import (target >= 70 %)", ours / theirs * 100.0);
+            println!(
+                "ratio          : {:.0} % of sqlite3 .import (target >= 70 %)",
+                ours / theirs * 100.0
+            );
         }
         Err(e) => println!("sqlite3 .import: not measured: {e}"),
     }
-    println!("peak RSS target: <= 100 MB: {}", if hwm_kb <= 100 * 1024 { "met" } else { "NOT met" });
+    println!(
+        "peak RSS target: <= 100 MB: {}",
+        if hwm_kb <= 100 * 1024 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
 }

@@ -106,11 +106,17 @@ pub struct ExportArgs {
 }
 
 fn is_xml(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
 }
 
 fn open_input(path: &Path) -> Result<(File, u64), String> {
-    let file = File::open(path).map_err(|e| format!("ETAX-30006 : file {} tidak dapat dibuka: {e}", path.display()))?;
+    let file = File::open(path).map_err(|e| {
+        format!(
+            "ETAX-30006 : file {} tidak dapat dibuka: {e}",
+            path.display()
+        )
+    })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((file, len))
 }
@@ -158,19 +164,29 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
         );
         match imported {
             Some(n) if n == 0 && !report.is_clean() => {
-                eprintln!("{summary}; tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk mengimpor faktur yang benar saja.")
+                eprintln!(
+                    "{summary}; tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk mengimpor faktur yang benar saja."
+                )
             }
             Some(n) => eprintln!("{summary}; {n} faktur diimpor"),
             None => eprintln!("{summary}"),
         }
     }
-    if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
     if is_xml(&args.file) {
-        let text = std::fs::read_to_string(&args.file)
-            .map_err(|e| format!("ETAX-30007 : file {} tidak dapat dibaca: {e}", args.file.display()))?;
+        let text = std::fs::read_to_string(&args.file).map_err(|e| {
+            format!(
+                "ETAX-30007 : file {} tidak dapat dibaca: {e}",
+                args.file.display()
+            )
+        })?;
         let report = coretax::check(&text);
         return Ok(finish(&report, &args.file, args.json, None));
     }
@@ -190,7 +206,10 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
         ..ImportOptions::default()
     };
     let pb = bar(len, true, args.json, "Memeriksa");
-    let report = validate_csv(file, store.conn(), &options, &mut |pos| pb.set_position(pos)).map_err(|e| e.to_string())?;
+    let report = validate_csv(file, store.conn(), &options, &mut |pos| {
+        pb.set_position(pos)
+    })
+    .map_err(|e| e.to_string())?;
     pb.finish_and_clear();
     Ok(finish(&report, &args.file, args.json, None))
 }
@@ -215,9 +234,15 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
         fail_after: None,
     };
     let pb = bar(len, true, args.json, "Mengimpor");
-    let report = import_csv(file, &mut store, &options, &mut |pos| pb.set_position(pos)).map_err(|e| e.to_string())?;
+    let report = import_csv(file, &mut store, &options, &mut |pos| pb.set_position(pos))
+        .map_err(|e| e.to_string())?;
     pb.finish_and_clear();
-    Ok(finish(&report, &args.file, args.json, Some(report.imported)))
+    Ok(finish(
+        &report,
+        &args.file,
+        args.json,
+        Some(report.imported),
+    ))
 }
 
 pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
@@ -225,7 +250,9 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
     let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
     let seller = profile::get(store.conn())
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add"))?;
+        .ok_or_else(|| {
+            format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
+        })?;
     let approval = match args.status.as_deref() {
         None => None,
         Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| {
@@ -248,7 +275,9 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
             };
             let out = BufWriter::new(out);
             let summary = match args.jenis {
-                JenisArg::Keluaran => csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick),
+                JenisArg::Keluaran => {
+                    csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick)
+                }
                 JenisArg::Masukan => csv_write::write_masukan(out, store.conn(), filter, &mut tick),
             }
             .map_err(|e| e.to_string())?;
@@ -269,14 +298,20 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 return Err("Coretax XML hanya untuk faktur keluaran; pakai --format efaktur-csv untuk masukan".into());
             }
             let out = args.out.clone().unwrap_or_else(|| {
-                PathBuf::from(format!("faktur-{}-{}{:02}.xml", npwp.digits(), args.tahun, args.masa))
+                PathBuf::from(format!(
+                    "faktur-{}-{}{:02}.xml",
+                    npwp.digits(),
+                    args.tahun,
+                    args.masa
+                ))
             });
             let options = CoretaxOptions {
                 opt: args.barang_jasa.clone(),
                 unit: args.satuan.clone(),
             };
-            let files = coretax::write_files(store.conn(), filter, &seller, &options, &out, &mut tick)
-                .map_err(|e| e.to_string())?;
+            let files =
+                coretax::write_files(store.conn(), filter, &seller, &options, &out, &mut tick)
+                    .map_err(|e| e.to_string())?;
             pb.finish_and_clear();
             for f in files {
                 eprintln!("ditulis: {}", f.display());

@@ -63,7 +63,10 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
 pub(crate) type CliResult = Result<ExitCode, String>;
 
 /// The Local Database to work on: the one named by `--npwp`, or the only one there is.
-pub(crate) fn choose_database(dirs: &AppDirs, npwp: Option<&str>) -> Result<(Npwp, PathBuf), String> {
+pub(crate) fn choose_database(
+    dirs: &AppDirs,
+    npwp: Option<&str>,
+) -> Result<(Npwp, PathBuf), String> {
     if let Some(raw) = npwp {
         let n = Npwp::parse(raw).map_err(|e| format!("--npwp {raw}: {e}"))?;
         let path = dirs.db_path(&n);
@@ -86,7 +89,10 @@ pub(crate) fn choose_database(dirs: &AppDirs, npwp: Option<&str>) -> Result<(Npw
         many => Err(format!(
             "ada {} Local Database; pilih salah satu dengan --npwp: {}",
             many.len(),
-            many.iter().map(|n| n.digits().to_string()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|n| n.digits().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }

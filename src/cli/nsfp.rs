@@ -29,13 +29,24 @@ pub enum NsfpCommand {
 
 pub fn run(command: NsfpCommand, dirs: &AppDirs) -> CliResult {
     match command {
-        NsfpCommand::Add { npwp, dari, sampai, tanggal } => {
+        NsfpCommand::Add {
+            npwp,
+            dari,
+            sampai,
+            tanggal,
+        } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let start = Nsfp::parse(&dari).map_err(|e| format!("--dari {dari}: ETAX-20007 : {e}"))?;
-            let end = Nsfp::parse(&sampai).map_err(|e| format!("--sampai {sampai}: ETAX-20007 : {e}"))?;
-            let range = NsfpRange::new(start, end).map_err(|e| format!("range {dari}-{sampai}: {e}"))?;
-            let day = parse_tanggal(&tanggal)
-                .ok_or_else(|| format!("--tanggal {tanggal}: ETAX-20006 : tulis tanggal/bulan/tahun, mis. 02/01/2025"))?;
+            let start =
+                Nsfp::parse(&dari).map_err(|e| format!("--dari {dari}: ETAX-20007 : {e}"))?;
+            let end =
+                Nsfp::parse(&sampai).map_err(|e| format!("--sampai {sampai}: ETAX-20007 : {e}"))?;
+            let range =
+                NsfpRange::new(start, end).map_err(|e| format!("range {dari}-{sampai}: {e}"))?;
+            let day = parse_tanggal(&tanggal).ok_or_else(|| {
+                format!(
+                    "--tanggal {tanggal}: ETAX-20006 : tulis tanggal/bulan/tahun, mis. 02/01/2025"
+                )
+            })?;
             let store = Store::open(&path).map_err(|e| e.to_string())?;
             nsfp::add_range(store.conn(), range, day).map_err(|e| e.to_string())?;
             println!("Range {range} ({} nomor) direkam", range.len());

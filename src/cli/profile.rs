@@ -47,14 +47,20 @@ pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
             }
             let p = profile::Profile::new(n.clone(), nama.trim(), alamat.trim());
             profile::save(store.conn(), &p).map_err(|e| e.to_string())?;
-            println!("Local Database untuk {n} ({}) dibuat: {}", p.nama, path.display());
+            println!(
+                "Local Database untuk {n} ({}) dibuat: {}",
+                p.nama,
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         ProfileCommand::List => {
             for n in dirs.databases() {
                 let path = dirs.db_path(&n);
                 let line = match Store::open_read_only(&path).map(|s| profile::get(s.conn())) {
-                    Ok(Ok(Some(p))) => format!("{}\t{}\t{}", n.digits(), p.nama, p.registration.label()),
+                    Ok(Ok(Some(p))) => {
+                        format!("{}\t{}\t{}", n.digits(), p.nama, p.registration.label())
+                    }
                     Ok(Ok(None)) => format!("{}\t(profil belum diisi)", n.digits()),
                     Ok(Err(e)) | Err(e) => format!("{}\t(tidak dapat dibaca: {e})", n.digits()),
                 };

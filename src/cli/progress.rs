@@ -9,7 +9,11 @@ pub fn bar(total: u64, bytes: bool, quiet: bool, message: &'static str) -> Progr
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let pb = if total > 0 { ProgressBar::new(total) } else { ProgressBar::no_length() };
+    let pb = if total > 0 {
+        ProgressBar::new(total)
+    } else {
+        ProgressBar::no_length()
+    };
     pb.set_draw_target(ProgressDrawTarget::stderr());
     let template = match (total > 0, bytes) {
         (true, true) => "{msg} [{bar:40}] {bytes}/{total_bytes} ({eta})",

@@ -34,7 +34,11 @@ fn xsd() -> String {
 pub struct TaxInvoiceBulk {
     #[serde(rename = "@xmlns:xsi", default = "xsi", skip_deserializing)]
     pub xmlns_xsi: String,
-    #[serde(rename = "@xsi:noNamespaceSchemaLocation", default = "xsd", skip_deserializing)]
+    #[serde(
+        rename = "@xsi:noNamespaceSchemaLocation",
+        default = "xsd",
+        skip_deserializing
+    )]
     pub schema: String,
     #[serde(rename = "TIN")]
     pub tin: String,
@@ -136,13 +140,33 @@ fn money(a: Amount) -> String {
 /// One faktur as a Coretax `TaxInvoice`.
 pub fn to_tax_invoice(f: &Faktur, seller: &Npwp, options: &CoretaxOptions) -> TaxInvoice {
     let (buyer_tin, document, number, idtku) = if let Some(nik) = &f.lawan_nik {
-        ("0000000000000000".to_string(), "National ID", nik.clone(), "000000".to_string())
+        (
+            "0000000000000000".to_string(),
+            "National ID",
+            nik.clone(),
+            "000000".to_string(),
+        )
     } else if f.lawan_npwp.is_none() {
-        ("0000000000000000".to_string(), "Other ID", "-".to_string(), "000000".to_string())
+        (
+            "0000000000000000".to_string(),
+            "Other ID",
+            "-".to_string(),
+            "000000".to_string(),
+        )
     } else if f.lawan_npwp.kind() == NpwpKind::Nik {
-        ("0000000000000000".to_string(), "National ID", f.lawan_npwp.digits().to_string(), "000000".to_string())
+        (
+            "0000000000000000".to_string(),
+            "National ID",
+            f.lawan_npwp.digits().to_string(),
+            "000000".to_string(),
+        )
     } else {
-        (f.lawan_npwp.npwp16(), "TIN", "-".to_string(), f.lawan_npwp.nitku())
+        (
+            f.lawan_npwp.npwp16(),
+            "TIN",
+            "-".to_string(),
+            f.lawan_npwp.nitku(),
+        )
     };
     let (add_info, stamp) = match (f.kode.needs_keterangan_tambahan(), f.keterangan_tambahan) {
         (true, Some(n)) => (format!("TD.005{n:02}"), format!("TD.011{n:02}")),
@@ -210,7 +234,9 @@ pub fn to_xml(bulk: &TaxInvoiceBulk) -> Result<String, ExportError> {
     ser.indent(' ', 2);
     bulk.serialize(ser)
         .map_err(|e| ExportError::Invalid(format!("XML tidak dapat dibentuk: {e}")))?;
-    Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}\n"))
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}\n"
+    ))
 }
 
 /// Reads a bulk file. A file that is not a `TaxInvoiceBulk` gives one ETAX-20023 problem.
@@ -258,7 +284,12 @@ pub fn check(text: &str) -> Report {
     let good_lines = tag_lines(text, "GoodService");
     let errs = &mut report.errors;
     if !matches!(Npwp::parse(&bulk.tin), Ok(n) if n.digits().len() == 16) {
-        errs.push(Problem::new(1, "TIN", DjpCode::Etax20005, format!("TIN penjual '{}' harus NPWP 16 digit", bulk.tin)));
+        errs.push(Problem::new(
+            1,
+            "TIN",
+            DjpCode::Etax20005,
+            format!("TIN penjual '{}' harus NPWP 16 digit", bulk.tin),
+        ));
     }
     let invoices = &bulk.list.invoices;
     if invoices.len() > MAX_PER_FILE {
@@ -275,36 +306,89 @@ pub fn check(text: &str) -> Report {
         let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
         let date = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok();
         if date.is_none() {
-            push("TaxInvoiceDate", DjpCode::Etax20006, format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date));
+            push(
+                "TaxInvoiceDate",
+                DjpCode::Etax20006,
+                format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
+            );
         }
-        let kode = inv.trx_code.parse::<u8>().ok().and_then(KodeTransaksi::new).filter(|_| inv.trx_code.len() == 2);
+        let kode = inv
+            .trx_code
+            .parse::<u8>()
+            .ok()
+            .and_then(KodeTransaksi::new)
+            .filter(|_| inv.trx_code.len() == 2);
         if kode.is_none() {
-            push("TrxCode", DjpCode::Etax20008, format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code));
+            push(
+                "TrxCode",
+                DjpCode::Etax20008,
+                format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
+            );
         }
         if kode.is_some_and(KodeTransaksi::needs_keterangan_tambahan)
             && (!inv.add_info.starts_with("TD.005") || !inv.facility_stamp.starts_with("TD.011"))
         {
-            push("AddInfo", DjpCode::Etax20040, "kode 07/08 wajib mengisi AddInfo (TD.005nn) dan FacilityStamp (TD.011nn)".into());
+            push(
+                "AddInfo",
+                DjpCode::Etax20040,
+                "kode 07/08 wajib mengisi AddInfo (TD.005nn) dan FacilityStamp (TD.011nn)".into(),
+            );
         }
         let tin_buyer = inv.buyer_document == "TIN";
-        if !matches!(inv.buyer_document.as_str(), "TIN" | "National ID" | "Passport" | "Other ID") {
-            push("BuyerDocument", DjpCode::Etax20008, format!("BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID", inv.buyer_document));
+        if !matches!(
+            inv.buyer_document.as_str(),
+            "TIN" | "National ID" | "Passport" | "Other ID"
+        ) {
+            push(
+                "BuyerDocument",
+                DjpCode::Etax20008,
+                format!(
+                    "BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID",
+                    inv.buyer_document
+                ),
+            );
         }
-        if inv.buyer_tin.len() != 16 || !inv.buyer_tin.bytes().all(|b| b.is_ascii_digit()) || (tin_buyer && Npwp::parse(&inv.buyer_tin).is_err()) {
-            push("BuyerTin", DjpCode::Etax20005, format!("BuyerTin '{}' harus NPWP 16 digit (0000000000000000 bila bukan TIN)", inv.buyer_tin));
+        if inv.buyer_tin.len() != 16
+            || !inv.buyer_tin.bytes().all(|b| b.is_ascii_digit())
+            || (tin_buyer && Npwp::parse(&inv.buyer_tin).is_err())
+        {
+            push(
+                "BuyerTin",
+                DjpCode::Etax20005,
+                format!(
+                    "BuyerTin '{}' harus NPWP 16 digit (0000000000000000 bila bukan TIN)",
+                    inv.buyer_tin
+                ),
+            );
         }
         if tin_buyer && inv.buyer_idtku.len() != 22 {
-            push("BuyerIDTKU", DjpCode::Etax20005, format!("BuyerIDTKU '{}' harus NITKU 22 digit", inv.buyer_idtku));
+            push(
+                "BuyerIDTKU",
+                DjpCode::Etax20005,
+                format!("BuyerIDTKU '{}' harus NITKU 22 digit", inv.buyer_idtku),
+            );
         }
         if inv.seller_idtku.len() != 22 {
-            push("SellerIDTKU", DjpCode::Etax20005, format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku));
+            push(
+                "SellerIDTKU",
+                DjpCode::Etax20005,
+                format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
+            );
         }
         if inv.buyer_name.trim().is_empty() {
-            push("BuyerName", DjpCode::Etax20008, "BuyerName wajib diisi".into());
+            push(
+                "BuyerName",
+                DjpCode::Etax20008,
+                "BuyerName wajib diisi".into(),
+            );
         }
         let goods = &inv.list_of_good_service.goods;
         if goods.is_empty() {
-            push("ListOfGoodService", DjpCode::Etax20022, "faktur harus punya paling sedikit satu GoodService".into());
+            push(
+                "ListOfGoodService",
+                DjpCode::Etax20022,
+                "faktur harus punya paling sedikit satu GoodService".into(),
+            );
         }
         for g in goods {
             let gline = good_lines.get(good_index).copied().unwrap_or(line);
@@ -318,17 +402,40 @@ pub fn check(text: &str) -> Report {
     report
 }
 
-fn check_good(g: &GoodService, line: u64, kode: Option<KodeTransaksi>, date: Option<NaiveDate>, errs: &mut Vec<Problem>) {
+fn check_good(
+    g: &GoodService,
+    line: u64,
+    kode: Option<KodeTransaksi>,
+    date: Option<NaiveDate>,
+    errs: &mut Vec<Problem>,
+) {
     let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
     if !matches!(g.opt.as_str(), "A" | "B") {
-        push("Opt", DjpCode::Etax20008, format!("Opt '{}' harus A (barang) atau B (jasa)", g.opt));
+        push(
+            "Opt",
+            DjpCode::Etax20008,
+            format!("Opt '{}' harus A (barang) atau B (jasa)", g.opt),
+        );
     }
-    let unit_ok = g.unit.strip_prefix("UM.").and_then(|n| n.parse::<u8>().ok()).is_some_and(|n| (1..=39).contains(&n)) && g.unit.len() == 7;
+    let unit_ok = g
+        .unit
+        .strip_prefix("UM.")
+        .and_then(|n| n.parse::<u8>().ok())
+        .is_some_and(|n| (1..=39).contains(&n))
+        && g.unit.len() == 7;
     if !unit_ok {
-        push("Unit", DjpCode::Etax20008, format!("Unit '{}' harus kode satuan UM.0001 sampai UM.0039", g.unit));
+        push(
+            "Unit",
+            DjpCode::Etax20008,
+            format!("Unit '{}' harus kode satuan UM.0001 sampai UM.0039", g.unit),
+        );
     }
     if g.name.trim().is_empty() {
-        push("Name", DjpCode::Etax20008, "Name barang/jasa wajib diisi".into());
+        push(
+            "Name",
+            DjpCode::Etax20008,
+            "Name barang/jasa wajib diisi".into(),
+        );
     }
     let fields = [
         ("Price", &g.price),
@@ -348,7 +455,13 @@ fn check_good(g: &GoodService, line: u64, kode: Option<KodeTransaksi>, date: Opt
             Some(d) => v[i] = d,
             None => {
                 ok = false;
-                push(col, DjpCode::Etax20004, format!("{col} '{raw}' harus angka dengan paling banyak 2 desimal (titik sebagai pemisah)"));
+                push(
+                    col,
+                    DjpCode::Etax20004,
+                    format!(
+                        "{col} '{raw}' harus angka dengan paling banyak 2 desimal (titik sebagai pemisah)"
+                    ),
+                );
             }
         }
     }
@@ -356,18 +469,39 @@ fn check_good(g: &GoodService, line: u64, kode: Option<KodeTransaksi>, date: Opt
         return;
     }
     let [price, qty, discount, base, other, rate, vat, ..] = v;
-    let round2 = |d: Decimal| d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let round2 = |d: Decimal| {
+        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    };
     if (price * qty - discount - base).abs() > Decimal::new(1, 0) {
-        push("TaxBase", DjpCode::Etax20028, format!("TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {}", price * qty - discount));
+        push(
+            "TaxBase",
+            DjpCode::Etax20028,
+            format!(
+                "TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {}",
+                price * qty - discount
+            ),
+        );
     }
-    let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN) && date.is_some_and(|d| d >= tax::start_12_percent());
+    let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN)
+        && date.is_some_and(|d| d >= tax::start_12_percent());
     if nilai_lain && other != round2(base * Decimal::from(11) / Decimal::from(12)) {
-        push("OtherTaxBase", DjpCode::Etax20028, format!("OtherTaxBase {other} harus 11/12 x TaxBase = {}", round2(base * Decimal::from(11) / Decimal::from(12))));
+        push(
+            "OtherTaxBase",
+            DjpCode::Etax20028,
+            format!(
+                "OtherTaxBase {other} harus 11/12 x TaxBase = {}",
+                round2(base * Decimal::from(11) / Decimal::from(12))
+            ),
+        );
     }
     let checked = kode.is_some_and(|k| matches!(k.value(), 1 | 4 | 9));
     let expected = round2(other * rate / Decimal::ONE_HUNDRED);
     if checked && vat != expected {
-        push("VAT", DjpCode::Etax20028, format!("VAT {vat} harus VATRate x OtherTaxBase = {expected}"));
+        push(
+            "VAT",
+            DjpCode::Etax20028,
+            format!("VAT {vat} harus VATRate x OtherTaxBase = {expected}"),
+        );
     }
 }
 
@@ -383,45 +517,61 @@ pub fn write_files(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<PathBuf>, ExportError> {
     let numbered = |n: usize| {
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "coretax".into());
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "coretax".into());
         path.with_file_name(format!("{stem}-{n}.xml"))
     };
     let mut written: Vec<PathBuf> = Vec::new();
     let mut chunk: Vec<TaxInvoice> = Vec::with_capacity(MAX_PER_FILE);
     let mut failure: Option<ExportError> = None;
     let mut count = 0u64;
-    let flush = |chunk: &mut Vec<TaxInvoice>, written: &mut Vec<PathBuf>| -> Result<(), ExportError> {
-        let bulk = TaxInvoiceBulk {
-            xmlns_xsi: xsi(),
-            schema: xsd(),
-            tin: seller.npwp.npwp16(),
-            list: ListOfTaxInvoice { invoices: std::mem::take(chunk) },
+    let flush =
+        |chunk: &mut Vec<TaxInvoice>, written: &mut Vec<PathBuf>| -> Result<(), ExportError> {
+            let bulk = TaxInvoiceBulk {
+                xmlns_xsi: xsi(),
+                schema: xsd(),
+                tin: seller.npwp.npwp16(),
+                list: ListOfTaxInvoice {
+                    invoices: std::mem::take(chunk),
+                },
+            };
+            let xml = to_xml(&bulk)?;
+            let report = check(&xml);
+            if let Some(p) = report.errors.first() {
+                return Err(ExportError::Invalid(format!(
+                    "{} faktur akan ditolak Coretax, mis. faktur ke-{} kolom {}: {} : {}",
+                    report.errors.len(),
+                    written.len() * MAX_PER_FILE + 1,
+                    p.column,
+                    p.code.as_str(),
+                    p.message
+                )));
+            }
+            let target = if written.is_empty() {
+                path.to_path_buf()
+            } else {
+                numbered(written.len() + 1)
+            };
+            if written.len() == 1 {
+                let first = numbered(1);
+                std::fs::rename(&written[0], &first)?;
+                written[0] = first;
+            }
+            std::fs::write(&target, xml)?;
+            written.push(target);
+            Ok(())
         };
-        let xml = to_xml(&bulk)?;
-        let report = check(&xml);
-        if let Some(p) = report.errors.first() {
-            return Err(ExportError::Invalid(format!(
-                "{} faktur akan ditolak Coretax, mis. faktur ke-{} kolom {}: {} : {}",
-                report.errors.len(),
-                written.len() * MAX_PER_FILE + 1,
-                p.column,
-                p.code.as_str(),
-                p.message
-            )));
-        }
-        let target = if written.is_empty() { path.to_path_buf() } else { numbered(written.len() + 1) };
-        if written.len() == 1 {
-            let first = numbered(1);
-            std::fs::rename(&written[0], &first)?;
-            written[0] = first;
-        }
-        std::fs::write(&target, xml)?;
-        written.push(target);
-        Ok(())
+    let filter = Filter {
+        masukan: Some(false),
+        ..filter
     };
-    let filter = Filter { masukan: Some(false), ..filter };
     store::faktur::for_each(conn, filter, |s| {
-        if !matches!(s.status, FakturStatus::Normal | FakturStatus::NormalPengganti) {
+        if !matches!(
+            s.status,
+            FakturStatus::Normal | FakturStatus::NormalPengganti
+        ) {
             return Ok(());
         }
         chunk.push(to_tax_invoice(&s.faktur, &seller.npwp, options));

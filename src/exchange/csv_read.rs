@@ -15,22 +15,70 @@ use super::report::{FileKind, Problem};
 
 /// Column names of each row kind, as in DJP's header rows.
 pub const FK_COLUMNS: [&str; 20] = [
-    "FK", "KD_JENIS_TRANSAKSI", "FG_PENGGANTI", "NOMOR_FAKTUR", "MASA_PAJAK", "TAHUN_PAJAK",
-    "TANGGAL_FAKTUR", "NPWP", "NAMA", "ALAMAT_LENGKAP", "JUMLAH_DPP", "JUMLAH_PPN", "JUMLAH_PPNBM",
-    "ID_KETERANGAN_TAMBAHAN", "FG_UANG_MUKA", "UANG_MUKA_DPP", "UANG_MUKA_PPN", "UANG_MUKA_PPNBM",
-    "REFERENSI", "KODE_DOKUMEN_PENDUKUNG",
+    "FK",
+    "KD_JENIS_TRANSAKSI",
+    "FG_PENGGANTI",
+    "NOMOR_FAKTUR",
+    "MASA_PAJAK",
+    "TAHUN_PAJAK",
+    "TANGGAL_FAKTUR",
+    "NPWP",
+    "NAMA",
+    "ALAMAT_LENGKAP",
+    "JUMLAH_DPP",
+    "JUMLAH_PPN",
+    "JUMLAH_PPNBM",
+    "ID_KETERANGAN_TAMBAHAN",
+    "FG_UANG_MUKA",
+    "UANG_MUKA_DPP",
+    "UANG_MUKA_PPN",
+    "UANG_MUKA_PPNBM",
+    "REFERENSI",
+    "KODE_DOKUMEN_PENDUKUNG",
 ];
 pub const LT_COLUMNS: [&str; 14] = [
-    "LT", "NPWP", "NAMA", "JALAN", "BLOK", "NOMOR", "RT", "RW", "KECAMATAN", "KELURAHAN",
-    "KABUPATEN", "PROPINSI", "KODE_POS", "NOMOR_TELEPON",
+    "LT",
+    "NPWP",
+    "NAMA",
+    "JALAN",
+    "BLOK",
+    "NOMOR",
+    "RT",
+    "RW",
+    "KECAMATAN",
+    "KELURAHAN",
+    "KABUPATEN",
+    "PROPINSI",
+    "KODE_POS",
+    "NOMOR_TELEPON",
 ];
 pub const OF_COLUMNS: [&str; 11] = [
-    "OF", "KODE_OBJEK", "NAMA", "HARGA_SATUAN", "JUMLAH_BARANG", "HARGA_TOTAL", "DISKON", "DPP",
-    "PPN", "TARIF_PPNBM", "PPNBM",
+    "OF",
+    "KODE_OBJEK",
+    "NAMA",
+    "HARGA_SATUAN",
+    "JUMLAH_BARANG",
+    "HARGA_TOTAL",
+    "DISKON",
+    "DPP",
+    "PPN",
+    "TARIF_PPNBM",
+    "PPNBM",
 ];
 pub const FM_COLUMNS: [&str; 14] = [
-    "FM", "KD_JENIS_TRANSAKSI", "FG_PENGGANTI", "NOMOR_FAKTUR", "MASA_PAJAK", "TAHUN_PAJAK",
-    "TANGGAL_FAKTUR", "NPWP", "NAMA", "ALAMAT_LENGKAP", "JUMLAH_DPP", "JUMLAH_PPN", "JUMLAH_PPNBM",
+    "FM",
+    "KD_JENIS_TRANSAKSI",
+    "FG_PENGGANTI",
+    "NOMOR_FAKTUR",
+    "MASA_PAJAK",
+    "TAHUN_PAJAK",
+    "TANGGAL_FAKTUR",
+    "NPWP",
+    "NAMA",
+    "ALAMAT_LENGKAP",
+    "JUMLAH_DPP",
+    "JUMLAH_PPN",
+    "JUMLAH_PPNBM",
     "IS_CREDITABLE",
 ];
 /// FAPR rows: DJP's export writes 7 fields; older Odoo wrote them in the 14-field LT shape.
@@ -63,7 +111,7 @@ pub struct ParsedLawan {
 pub enum Entry {
     Faktur(Box<ParsedFaktur>),
     /// An LT row not attached to a faktur (a Lawan Transaksi reference file).
-    Lawan(ParsedLawan),
+    Lawan(Box<ParsedLawan>),
 }
 
 /// Reading choices.
@@ -216,7 +264,10 @@ impl<R: Read> CsvReader<R> {
     }
 
     fn field(&self, i: usize) -> String {
-        self.fields.get(i).map(|s| s.trim().to_string()).unwrap_or_default()
+        self.fields
+            .get(i)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
     }
 
     /// Checks the number of fields; trailing empty fields beyond the last column are padding.
@@ -280,7 +331,11 @@ impl<R: Read> CsvReader<R> {
             raw_flag
         };
         let flag = String::from_utf8_lossy(raw_flag).trim().to_string();
-        if self.record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        if self
+            .record
+            .iter()
+            .all(|f| f.iter().all(u8::is_ascii_whitespace))
+        {
             return None;
         }
         if !is_flag(&flag) {
@@ -291,11 +346,16 @@ impl<R: Read> CsvReader<R> {
             let message = if junk {
                 "ada byte tak dikenal sebelum baris pertama; simpan ulang file sebagai CSV UTF-8 yang dimulai dengan FK atau FM".to_string()
             } else if matches!(flag.as_str(), "RK" | "RM" | "DK" | "DM" | "DK_DM") {
-                format!("baris {flag} (retur/dokumen lain) belum didukung impor ini; impor terpisah")
+                format!(
+                    "baris {flag} (retur/dokumen lain) belum didukung impor ini; impor terpisah"
+                )
             } else {
-                format!("jenis baris '{flag}' tidak dikenal; kolom pertama harus FK, LT, FAPR, OF atau FM")
+                format!(
+                    "jenis baris '{flag}' tidak dikenal; kolom pertama harus FK, LT, FAPR, OF atau FM"
+                )
             };
-            self.problems.push(Problem::new(line, "", DjpCode::Etax20023, message));
+            self.problems
+                .push(Problem::new(line, "", DjpCode::Etax20023, message));
             return None;
         }
         let second = self
@@ -342,7 +402,7 @@ impl<R: Read> CsvReader<R> {
                         f.lawan = Some(lt);
                         None
                     }
-                    _ => Some(Entry::Lawan(lt)),
+                    _ => Some(Entry::Lawan(Box::new(lt))),
                 }
             }
             _ => {
@@ -491,7 +551,11 @@ fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<Problem>) {
         Err(e) => problems.push(Problem::new(
             line,
             "NPWP",
-            if p.npwp.is_empty() { DjpCode::Etax20001 } else { DjpCode::Etax20005 },
+            if p.npwp.is_empty() {
+                DjpCode::Etax20001
+            } else {
+                DjpCode::Etax20005
+            },
             format!("{e}; perbaiki NPWP lawan transaksi"),
         )),
     }
@@ -528,7 +592,10 @@ fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<Problem>) {
                 line,
                 column,
                 DjpCode::Etax10003,
-                format!("{column} lebih dari {} karakter; persingkat teksnya", crate::domain::faktur::MAX_TEXT),
+                format!(
+                    "{column} lebih dari {} karakter; persingkat teksnya",
+                    crate::domain::faktur::MAX_TEXT
+                ),
             ));
         }
         if let Some(c) = crate::domain::faktur::bad_text_char(text) {
@@ -541,7 +608,16 @@ fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<Problem>) {
         }
     }
     // The full address as DJP composes it, so a faktur rekam can copy it.
-    let parts = [&p.jalan, &p.blok, &p.nomor, &p.kelurahan, &p.kecamatan, &p.kabupaten, &p.propinsi, &p.kode_pos];
+    let parts = [
+        &p.jalan,
+        &p.blok,
+        &p.nomor,
+        &p.kelurahan,
+        &p.kecamatan,
+        &p.kabupaten,
+        &p.propinsi,
+        &p.kode_pos,
+    ];
     p.alamat = parts
         .iter()
         .filter(|s| !s.is_empty() && s.as_str() != "-")
@@ -549,12 +625,19 @@ fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<Problem>) {
         .collect::<Vec<_>>()
         .join(" ");
     if p.alamat.chars().count() > crate::domain::faktur::MAX_TEXT {
-        p.alamat = p.alamat.chars().take(crate::domain::faktur::MAX_TEXT).collect();
+        p.alamat = p
+            .alamat
+            .chars()
+            .take(crate::domain::faktur::MAX_TEXT)
+            .collect();
     }
 }
 
 /// Reads a whole file into entries and problems (tests and small files).
-pub fn read_all<R: Read>(input: R, options: CsvOptions) -> (Option<FileKind>, Vec<Entry>, Vec<Problem>) {
+pub fn read_all<R: Read>(
+    input: R,
+    options: CsvOptions,
+) -> (Option<FileKind>, Vec<Entry>, Vec<Problem>) {
     let mut r = CsvReader::new(input, options);
     let mut out = Vec::new();
     while let Some(e) = r.next_entry() {
@@ -594,7 +677,11 @@ mod tests {
 
     #[test]
     fn semicolons_bom_crlf_and_quotes() {
-        let text = format!("\u{FEFF}\"{}\"\r\n\"{}\"\r\n", FK.replace(',', "\";\""), OF.replace(',', "\";\""));
+        let text = format!(
+            "\u{FEFF}\"{}\"\r\n\"{}\"\r\n",
+            FK.replace(',', "\";\""),
+            OF.replace(',', "\";\"")
+        );
         let (f, problems) = fakturs(&text);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(f[0].draft.nama, "PT A");

@@ -73,7 +73,10 @@ fn lawan_fields(f: &Faktur) -> (String, String) {
 }
 
 fn in_force(s: &StoredFaktur) -> bool {
-    matches!(s.status, FakturStatus::Normal | FakturStatus::NormalPengganti)
+    matches!(
+        s.status,
+        FakturStatus::Normal | FakturStatus::NormalPengganti
+    )
 }
 
 /// Writes the faktur keluaran matching `filter` (its `masukan` is forced to keluaran).
@@ -113,7 +116,11 @@ pub fn write_keluaran<W: Write>(
     Ok(summary)
 }
 
-fn write_fk<W: Write>(w: &mut csv::Writer<W>, f: &Faktur, seller: &Profile) -> Result<(), ExportError> {
+fn write_fk<W: Write>(
+    w: &mut csv::Writer<W>,
+    f: &Faktur,
+    seller: &Profile,
+) -> Result<(), ExportError> {
     let (npwp, nama) = lawan_fields(f);
     let [dpp, ppn, ppnbm] = amount_fields(f);
     let uang_muka = match f.uang_muka {
@@ -135,7 +142,9 @@ fn write_fk<W: Write>(w: &mut csv::Writer<W>, f: &Faktur, seller: &Profile) -> R
         &dpp,
         &ppn,
         &ppnbm,
-        &f.keterangan_tambahan.map(|k| k.to_string()).unwrap_or_default(),
+        &f.keterangan_tambahan
+            .map(|k| k.to_string())
+            .unwrap_or_default(),
         uang_muka,
         &f.uang_muka_totals.dpp.value().to_string(),
         &f.uang_muka_totals.ppn.value().to_string(),

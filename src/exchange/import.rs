@@ -114,13 +114,18 @@ impl<'o> Run<'o> {
         }
     }
 
-    fn read<R: Read>(&mut self, input: R, conn: &Connection, progress: &mut dyn FnMut(u64)) -> Result<(), Abort> {
+    fn read<R: Read>(
+        &mut self,
+        input: R,
+        conn: &Connection,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Abort> {
         let mut reader = CsvReader::new(input, self.options.csv);
         let mut n = 0u64;
         while let Some(entry) = reader.next_entry() {
             match entry {
                 Entry::Faktur(f) => self.faktur(conn, *f)?,
-                Entry::Lawan(lt) => self.lawan(conn, lt)?,
+                Entry::Lawan(lt) => self.lawan(conn, *lt)?,
             }
             n += 1;
             if n % 512 == 0 {
@@ -181,7 +186,11 @@ impl<'o> Run<'o> {
         let faktur = match p.draft.validate() {
             Ok(f) => Some(f),
             Err(errors) => {
-                problems.extend(errors.into_iter().map(|e| Problem::from_field(e, p.line, &p.item_lines)));
+                problems.extend(
+                    errors
+                        .into_iter()
+                        .map(|e| Problem::from_field(e, p.line, &p.item_lines)),
+                );
                 None
             }
         };
@@ -196,7 +205,9 @@ impl<'o> Run<'o> {
                     p.line,
                     "NOMOR_FAKTUR",
                     DjpCode::Etax20002,
-                    format!("nomor faktur {n} sudah ada di baris {first} file ini; hapus salah satunya"),
+                    format!(
+                        "nomor faktur {n} sudah ada di baris {first} file ini; hapus salah satunya"
+                    ),
                 ));
             } else if let Some(f) = &faktur
                 && store::faktur::exists(conn, f)?
@@ -233,13 +244,19 @@ impl<'o> Run<'o> {
             return Ok(());
         }
         if self.options.fail_after == Some(self.report.imported) {
-            return Err(StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into());
+            return Err(
+                StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
+            );
         }
         if let Some(lt) = &lawan {
             store::party::upsert(conn, &lt.party)?;
             self.report.lawan_transaksi += 1;
         }
-        let actor = if self.options.actor.is_empty() { "impor" } else { &self.options.actor };
+        let actor = if self.options.actor.is_empty() {
+            "impor"
+        } else {
+            &self.options.actor
+        };
         let id = store::faktur::insert(conn, &f, ApprovalStatus::Draft, actor)?;
         if in_range {
             if !store::nsfp::is_used(conn, f.nsfp)? {

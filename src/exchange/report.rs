@@ -35,7 +35,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(line: u64, column: impl Into<String>, code: DjpCode, message: impl Into<String>) -> Problem {
+    pub fn new(
+        line: u64,
+        column: impl Into<String>,
+        code: DjpCode,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem {
             line,
             column: column.into(),

@@ -12,11 +12,17 @@ use efaktur::store::faktur::{self, Filter};
 use efaktur::store::{Store, nsfp, party, profile};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/csv")
+        .join(name)
 }
 
 fn seller() -> profile::Profile {
-    profile::Profile::new(Npwp::parse("013463476415001").unwrap(), "PT PENJUAL MAKMUR", "JL. INDUSTRI NO. 5 JAKARTA")
+    profile::Profile::new(
+        Npwp::parse("013463476415001").unwrap(),
+        "PT PENJUAL MAKMUR",
+        "JL. INDUSTRI NO. 5 JAKARTA",
+    )
 }
 
 fn store_with_profile() -> Store {
@@ -59,7 +65,12 @@ fn every_check_reports_its_line_column_and_code() {
         ("err_duplicate.csv", 3, "NOMOR_FAKTUR", DjpCode::Etax20002),
         ("err_totals.csv", 1, "JUMLAH_PPN", DjpCode::Etax20028),
         ("err_masa.csv", 1, "MASA_PAJAK", DjpCode::Etax20024),
-        ("err_keterangan.csv", 1, "ID_KETERANGAN_TAMBAHAN", DjpCode::Etax20040),
+        (
+            "err_keterangan.csv",
+            1,
+            "ID_KETERANGAN_TAMBAHAN",
+            DjpCode::Etax20040,
+        ),
         ("err_long.csv", 1, "ALAMAT_LENGKAP", DjpCode::Etax10003),
         ("err_control.csv", 1, "NAMA", DjpCode::EtaxService20021),
         ("err_not_utf8.csv", 1, "NAMA", DjpCode::EtaxService20021),
@@ -86,11 +97,18 @@ fn a_file_with_several_errors_reports_all_of_them() {
         (7, "OF", DjpCode::Etax30005),
         (8, "ID_KETERANGAN_TAMBAHAN", DjpCode::Etax20040),
     ] {
-        assert!(has(&report, line, column, code), "missing {line} {column} {code:?} in {:#?}", report.errors);
+        assert!(
+            has(&report, line, column, code),
+            "missing {line} {column} {code:?} in {:#?}",
+            report.errors
+        );
     }
     assert_eq!(report.faktur, 4);
     let lines: Vec<u64> = report.errors.iter().map(|p| p.line).collect();
-    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "sorted by line: {lines:?}");
+    assert!(
+        lines.windows(2).all(|w| w[0] <= w[1]),
+        "sorted by line: {lines:?}"
+    );
 }
 
 #[test]
@@ -108,12 +126,20 @@ fn djp_export_odoo_and_generator_files_import_cleanly() {
     let all = faktur::list(store.conn(), Filter::default()).unwrap();
     assert_eq!(all.len(), 6);
     assert!(all.iter().all(|f| f.approval == ApprovalStatus::Draft));
-    let odoo = all.iter().find(|f| f.faktur.referensi == "INV/2024/0001").unwrap();
+    let odoo = all
+        .iter()
+        .find(|f| f.faktur.referensi == "INV/2024/0001")
+        .unwrap();
     assert_eq!(odoo.faktur.lawan_nama, "PT \"MAJU\" BERSAMA");
-    let nik = all.iter().find(|f| f.faktur.referensi == "INV/2024/0002").unwrap();
+    let nik = all
+        .iter()
+        .find(|f| f.faktur.referensi == "INV/2024/0002")
+        .unwrap();
     assert_eq!(nik.faktur.lawan_nik.as_deref(), Some("3578104709870002"));
     assert_eq!(nik.faktur.lawan_nama, "Siti Aminah");
-    let lt = party::by_npwp(store.conn(), "013000666091000").unwrap().unwrap();
+    let lt = party::by_npwp(store.conn(), "013000666091000")
+        .unwrap()
+        .unwrap();
     assert_eq!(lt.kelurahan, "Gondangdia");
 
     let r = import(&mut store, "masukan.csv", false);
@@ -126,10 +152,17 @@ fn a_number_already_in_the_database_is_etax_20002() {
     let mut store = store_with_profile();
     assert!(import(&mut store, "djp_export_2015.csv", false).is_clean());
     let again = import(&mut store, "djp_export_2015.csv", false);
-    assert!(has(&again, 4, "NOMOR_FAKTUR", DjpCode::Etax20002), "{:#?}", again.errors);
+    assert!(
+        has(&again, 4, "NOMOR_FAKTUR", DjpCode::Etax20002),
+        "{:#?}",
+        again.errors
+    );
     assert!(has(&again, 9, "NOMOR_FAKTUR", DjpCode::Etax20002));
     assert_eq!(again.imported, 0);
-    assert_eq!(faktur::list(store.conn(), Filter::default()).unwrap().len(), 2);
+    assert_eq!(
+        faktur::list(store.conn(), Filter::default()).unwrap().len(),
+        2
+    );
 }
 
 #[test]
@@ -138,7 +171,11 @@ fn nothing_is_imported_when_anything_is_wrong_unless_skip_invalid() {
     let r = import(&mut store, "err_many.csv", false);
     assert!(!r.is_clean());
     assert_eq!(r.imported, 0);
-    assert!(faktur::list(store.conn(), Filter::default()).unwrap().is_empty());
+    assert!(
+        faktur::list(store.conn(), Filter::default())
+            .unwrap()
+            .is_empty()
+    );
 
     let r = import(&mut store, "err_many.csv", true);
     assert!(!r.is_clean(), "the rest is still reported");
@@ -151,15 +188,31 @@ fn nothing_is_imported_when_anything_is_wrong_unless_skip_invalid() {
 #[test]
 fn numbers_inside_recorded_ranges_are_claimed_others_warned() {
     let mut store = store_with_profile();
-    let range = NsfpRange::new(Nsfp::parse("0002400000001").unwrap(), Nsfp::parse("0002400000001").unwrap()).unwrap();
-    nsfp::add_range(store.conn(), range, chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap()).unwrap();
+    let range = NsfpRange::new(
+        Nsfp::parse("0002400000001").unwrap(),
+        Nsfp::parse("0002400000001").unwrap(),
+    )
+    .unwrap();
+    nsfp::add_range(
+        store.conn(),
+        range,
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+    )
+    .unwrap();
     let r = import(&mut store, "odoo_export.csv", false);
     assert!(r.is_clean());
     assert_eq!(r.imported, 2);
     assert!(nsfp::is_used(store.conn(), Nsfp::parse("0002400000001").unwrap()).unwrap());
     assert_eq!(r.warnings.len(), 1, "{:#?}", r.warnings);
-    assert_eq!((r.warnings[0].line, r.warnings[0].code), (6, DjpCode::Etax20017));
-    assert_eq!(store.allocate_nsfp(24).unwrap_err().code(), DjpCode::Etax20018, "the claimed number is not handed out again");
+    assert_eq!(
+        (r.warnings[0].line, r.warnings[0].code),
+        (6, DjpCode::Etax20017)
+    );
+    assert_eq!(
+        store.allocate_nsfp(24).unwrap_err().code(),
+        DjpCode::Etax20018,
+        "the claimed number is not handed out again"
+    );
 }
 
 fn export_csv(store: &Store, masukan: bool) -> Vec<u8> {
@@ -176,7 +229,12 @@ fn export_csv(store: &Store, masukan: bool) -> Vec<u8> {
 #[test]
 fn export_then_import_gives_back_identical_faktur() {
     let mut a = store_with_profile();
-    for name in ["djp_export_2015.csv", "odoo_export.csv", "generator_quirks.csv", "masukan.csv"] {
+    for name in [
+        "djp_export_2015.csv",
+        "odoo_export.csv",
+        "generator_quirks.csv",
+        "masukan.csv",
+    ] {
         assert!(import(&mut a, name, false).is_clean(), "{name}");
     }
     let keluaran = export_csv(&a, false);
@@ -188,7 +246,13 @@ fn export_then_import_gives_back_identical_faktur() {
 
     let mut b = store_with_profile();
     for data in [keluaran, masukan] {
-        let r = import_csv(data.as_slice(), &mut b, &ImportOptions::default(), &mut |_| {}).unwrap();
+        let r = import_csv(
+            data.as_slice(),
+            &mut b,
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(r.is_clean(), "{:#?}", r.errors);
     }
     let strip = |s: &Store| {
@@ -219,8 +283,15 @@ fn a_failure_mid_import_leaves_the_database_as_it_was() {
     }
     let store = Store::open(&path).unwrap();
     store.integrity_check().unwrap();
-    assert!(faktur::list(store.conn(), Filter::default()).unwrap().is_empty());
-    let items: i64 = store.conn().query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0)).unwrap();
+    assert!(
+        faktur::list(store.conn(), Filter::default())
+            .unwrap()
+            .is_empty()
+    );
+    let items: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(items, 0);
 }
 
@@ -230,7 +301,15 @@ fn coretax_export_reads_back_identical_and_splits_at_1000() {
     assert!(import(&mut store, "odoo_export.csv", false).is_clean());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("ct.xml");
-    let files = coretax::write_files(store.conn(), Filter::default(), &seller(), &CoretaxOptions::default(), &out, &mut |_| {}).unwrap();
+    let files = coretax::write_files(
+        store.conn(),
+        Filter::default(),
+        &seller(),
+        &CoretaxOptions::default(),
+        &out,
+        &mut |_| {},
+    )
+    .unwrap();
     assert_eq!(files, vec![out.clone()]);
     let text = std::fs::read_to_string(&out).unwrap();
     let report = coretax::check(&text);
@@ -245,7 +324,13 @@ fn coretax_export_reads_back_identical_and_splits_at_1000() {
         .collect();
     assert_eq!(bulk.list.invoices, expected);
     let nik = &bulk.list.invoices[1];
-    assert_eq!((nik.buyer_document.as_str(), nik.buyer_document_number.as_str()), ("National ID", "3578104709870002"));
+    assert_eq!(
+        (
+            nik.buyer_document.as_str(),
+            nik.buyer_document_number.as_str()
+        ),
+        ("National ID", "3578104709870002")
+    );
 
     // 1001 faktur: two files, the first renamed.
     let mut big = store_with_profile();
@@ -255,10 +340,33 @@ fn coretax_export_reads_back_identical_and_splits_at_1000() {
             "FK,01,0,00024{i:08},3,2024,05/03/2024,013000666091000,PT B,Jl. C,100,11,0,,0,0,0,0,R{i},\nOF,K,Barang,100,1,100,0,100,11,0,0\n"
         ));
     }
-    assert!(import_csv(csv.as_bytes(), &mut big, &ImportOptions::default(), &mut |_| {}).unwrap().is_clean());
-    let files = coretax::write_files(big.conn(), Filter::default(), &seller(), &CoretaxOptions::default(), &out, &mut |_| {}).unwrap();
-    assert_eq!(files, vec![dir.path().join("ct-1.xml"), dir.path().join("ct-2.xml")]);
-    let counts: Vec<u64> = files.iter().map(|f| coretax::check(&std::fs::read_to_string(f).unwrap()).faktur).collect();
+    assert!(
+        import_csv(
+            csv.as_bytes(),
+            &mut big,
+            &ImportOptions::default(),
+            &mut |_| {}
+        )
+        .unwrap()
+        .is_clean()
+    );
+    let files = coretax::write_files(
+        big.conn(),
+        Filter::default(),
+        &seller(),
+        &CoretaxOptions::default(),
+        &out,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(
+        files,
+        vec![dir.path().join("ct-1.xml"), dir.path().join("ct-2.xml")]
+    );
+    let counts: Vec<u64> = files
+        .iter()
+        .map(|f| coretax::check(&std::fs::read_to_string(f).unwrap()).faktur)
+        .collect();
     assert_eq!(counts, vec![1000, 1]);
 }
 
@@ -269,10 +377,23 @@ fn coretax_check_finds_wrong_vat_and_units_with_lines() {
     assert!(report.is_clean(), "{:#?}", report.errors);
     let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xml/kode04_2025_bad.xml");
     let report = coretax::check(&std::fs::read_to_string(&bad).unwrap());
-    let found: Vec<_> = report.errors.iter().map(|p| (p.line, p.column.as_str(), p.code)).collect();
-    assert!(found.contains(&(24, "Unit", DjpCode::Etax20008)), "{found:?}");
-    assert!(found.contains(&(24, "OtherTaxBase", DjpCode::Etax20028)), "{found:?}");
-    assert!(found.contains(&(24, "VAT", DjpCode::Etax20028)), "{found:?}");
+    let found: Vec<_> = report
+        .errors
+        .iter()
+        .map(|p| (p.line, p.column.as_str(), p.code))
+        .collect();
+    assert!(
+        found.contains(&(24, "Unit", DjpCode::Etax20008)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(24, "OtherTaxBase", DjpCode::Etax20028)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(24, "VAT", DjpCode::Etax20028)),
+        "{found:?}"
+    );
 }
 
 // ---- the real binary ----
@@ -292,7 +413,19 @@ fn efaktur(data: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 fn add_profile(data: &Path, npwp: &str) {
-    let (code, _, err) = efaktur(data, &["profile", "add", "--npwp", npwp, "--nama", "PT PENJUAL MAKMUR", "--alamat", "Jakarta"]);
+    let (code, _, err) = efaktur(
+        data,
+        &[
+            "profile",
+            "add",
+            "--npwp",
+            npwp,
+            "--nama",
+            "PT PENJUAL MAKMUR",
+            "--alamat",
+            "Jakarta",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
 }
 
@@ -306,11 +439,19 @@ fn cli_validate_reports_json_and_exit_codes() {
     assert_eq!(v["kind"], "pajak-keluaran");
     assert_eq!(v["faktur"], 4);
     let errors = v["errors"].as_array().unwrap();
-    assert!(errors.iter().any(|e| e["line"] == 3 && e["column"] == "NPWP" && e["code"] == "ETAX-20005"), "{out}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["line"] == 3 && e["column"] == "NPWP" && e["code"] == "ETAX-20005"),
+        "{out}"
+    );
 
     let (code, out, _) = efaktur(data.path(), &["validate", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(out.contains(&format!("{}:3: NPWP: ETAX-20005 : ", bad.display())), "{out}");
+    assert!(
+        out.contains(&format!("{}:3: NPWP: ETAX-20005 : ", bad.display())),
+        "{out}"
+    );
 
     let good = fixture("djp_export_2015.csv");
     let (code, out, _) = efaktur(data.path(), &["validate", good.to_str().unwrap(), "--json"]);
@@ -325,7 +466,10 @@ fn cli_validate_reports_json_and_exit_codes() {
 #[test]
 fn cli_profile_import_nsfp_and_export() {
     let data = tempfile::tempdir().unwrap();
-    let (code, _, err) = efaktur(data.path(), &["import", fixture("odoo_export.csv").to_str().unwrap()]);
+    let (code, _, err) = efaktur(
+        data.path(),
+        &["import", fixture("odoo_export.csv").to_str().unwrap()],
+    );
     assert_eq!(code, 2, "no database yet: {err}");
     add_profile(data.path(), "01.346.347.6-415.001");
     let (code, out, _) = efaktur(data.path(), &["profile", "list"]);
@@ -333,24 +477,57 @@ fn cli_profile_import_nsfp_and_export() {
     assert!(out.contains("013463476415001\tPT PENJUAL MAKMUR"), "{out}");
     let (code, _, err) = efaktur(
         data.path(),
-        &["nsfp", "add", "--dari", "0002400000001", "--sampai", "0002400000100", "--tanggal", "02/01/2024"],
+        &[
+            "nsfp",
+            "add",
+            "--dari",
+            "0002400000001",
+            "--sampai",
+            "0002400000100",
+            "--tanggal",
+            "02/01/2024",
+        ],
     );
     assert_eq!(code, 0, "{err}");
 
-    let (code, out, err) = efaktur(data.path(), &["import", fixture("odoo_export.csv").to_str().unwrap(), "--json"]);
+    let (code, out, err) = efaktur(
+        data.path(),
+        &[
+            "import",
+            fixture("odoo_export.csv").to_str().unwrap(),
+            "--json",
+        ],
+    );
     assert_eq!(code, 0, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["imported"], 2);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
 
-    let (code, out, _) = efaktur(data.path(), &["import", fixture("err_many.csv").to_str().unwrap(), "--json"]);
+    let (code, out, _) = efaktur(
+        data.path(),
+        &[
+            "import",
+            fixture("err_many.csv").to_str().unwrap(),
+            "--json",
+        ],
+    );
     assert_eq!(code, 1);
     assert!(out.contains("\"imported\":0"), "{out}");
 
     let csv_out = data.path().join("out.csv");
     let (code, _, err) = efaktur(
         data.path(),
-        &["export", "--masa", "3", "--tahun", "2024", "--format", "efaktur-csv", "--out", csv_out.to_str().unwrap()],
+        &[
+            "export",
+            "--masa",
+            "3",
+            "--tahun",
+            "2024",
+            "--format",
+            "efaktur-csv",
+            "--out",
+            csv_out.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&csv_out).unwrap();
@@ -358,15 +535,31 @@ fn cli_profile_import_nsfp_and_export() {
     let xml_out = data.path().join("out.xml");
     let (code, _, err) = efaktur(
         data.path(),
-        &["export", "--masa", "3", "--tahun", "2024", "--format", "coretax-xml", "--out", xml_out.to_str().unwrap()],
+        &[
+            "export",
+            "--masa",
+            "3",
+            "--tahun",
+            "2024",
+            "--format",
+            "coretax-xml",
+            "--out",
+            xml_out.to_str().unwrap(),
+        ],
     );
     assert_eq!(code, 0, "{err}");
-    let (code, out, _) = efaktur(data.path(), &["validate", xml_out.to_str().unwrap(), "--json"]);
+    let (code, out, _) = efaktur(
+        data.path(),
+        &["validate", xml_out.to_str().unwrap(), "--json"],
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("\"kind\":\"coretax-xml\""));
 
     add_profile(data.path(), "013000666091000");
-    let (code, _, err) = efaktur(data.path(), &["import", fixture("masukan.csv").to_str().unwrap()]);
+    let (code, _, err) = efaktur(
+        data.path(),
+        &["import", fixture("masukan.csv").to_str().unwrap()],
+    );
     assert_eq!(code, 2);
     assert!(err.contains("--npwp"), "{err}");
 }
@@ -398,6 +591,9 @@ fn a_killed_import_leaves_all_or_nothing() {
     store.integrity_check().unwrap();
     let n = faktur::list(store.conn(), Filter::default()).unwrap().len();
     assert!(n == 0 || n == 3000, "partial import: {n} faktur");
-    let items: i64 = store.conn().query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0)).unwrap();
+    let items: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(items as usize, n * 3);
 }

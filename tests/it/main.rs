@@ -1,4 +1,4 @@
 //! The one integration-test binary (one link step instead of many). Each area has its module.
 
-mod tidy;
 mod exchange;
+mod tidy;
