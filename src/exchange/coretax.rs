@@ -591,3 +591,79 @@ pub fn write_files(
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FakturDraft, FakturItemDraft};
+
+    fn kode04_2025() -> Faktur {
+        FakturDraft {
+            kd_jenis_transaksi: "04".into(),
+            fg_pengganti: "0".into(),
+            nomor_faktur: "0002500000001".into(),
+            masa_pajak: "1".into(),
+            tahun_pajak: "2025".into(),
+            tanggal_faktur: "15/01/2025".into(),
+            npwp: "013000666091000".into(),
+            nama: "PT PEMBELI JAYA".into(),
+            alamat: "Jl. Merdeka 1".into(),
+            jumlah_dpp: "91666".into(),
+            jumlah_ppn: "11000".into(),
+            jumlah_ppnbm: "0".into(),
+            items: vec![FakturItemDraft {
+                kode_objek: "S1".into(),
+                nama: "Semen 50kg".into(),
+                harga_satuan: "50000".into(),
+                jumlah_barang: "2".into(),
+                harga_total: "100000".into(),
+                diskon: "0".into(),
+                dpp: "91666.67".into(),
+                ppn: "11000".into(),
+                tarif_ppnbm: "0".into(),
+                ppnbm: "0".into(),
+            }],
+            ..FakturDraft::default()
+        }
+        .validate()
+        .expect("valid kode 04 faktur")
+    }
+
+    #[test]
+    fn kode_04_from_2025_uses_eleven_twelfths_and_12_percent() {
+        let seller = Npwp::parse("013463476415001").unwrap();
+        let inv = to_tax_invoice(&kode04_2025(), &seller, &CoretaxOptions::default());
+        let g = &inv.list_of_good_service.goods[0];
+        assert_eq!(
+            (
+                g.tax_base.as_str(),
+                g.other_tax_base.as_str(),
+                g.vat_rate.as_str(),
+                g.vat.as_str()
+            ),
+            ("100000.00", "91666.67", "12", "11000.00")
+        );
+        assert_eq!(inv.buyer_tin, "0013000666091000");
+        assert_eq!(inv.buyer_idtku, "0013000666091000000000");
+        assert_eq!(inv.seller_idtku, "0013463476415001000000");
+        assert_eq!(inv.tax_invoice_date, "2025-01-15");
+        let bulk = TaxInvoiceBulk {
+            xmlns_xsi: xsi(),
+            schema: xsd(),
+            tin: seller.npwp16(),
+            list: ListOfTaxInvoice {
+                invoices: vec![inv],
+            },
+        };
+        let xml = to_xml(&bulk).unwrap();
+        assert!(check(&xml).is_clean(), "{:?}", check(&xml).errors);
+        assert_eq!(from_xml(&xml).unwrap(), bulk);
+    }
+
+    #[test]
+    fn not_xml_is_one_clear_problem() {
+        let r = check("FK,01,0");
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].code, DjpCode::Etax20023);
+    }
+}
