@@ -15,7 +15,8 @@ use rusqlite::Connection;
 
 use crate::domain::faktur::Jenis;
 use crate::domain::{ApprovalStatus, DjpCode, Nsfp};
-use crate::store::{self, Store, StoreError};
+use crate::store::nsfp::RecordedRange;
+use crate::store::{self, Store, StoreError, audit};
 
 use super::csv_read::{CsvOptions, CsvReader, Entry, ParsedFaktur, ParsedLawan};
 use super::report::{FileKind, Problem, Report};
@@ -78,6 +79,16 @@ pub fn import_csv<R: Read>(
         run.read(input, tx, progress)?;
         let report = run.finish();
         if report.is_clean() || options.skip_invalid {
+            let actor = if options.actor.is_empty() {
+                "impor"
+            } else {
+                &options.actor
+            };
+            let detail = format!(
+                "{} faktur, {} lawan transaksi",
+                report.imported, report.lawan_transaksi
+            );
+            audit::record(tx, actor, "faktur.impor", report.kind.key(), &detail)?;
             Ok(report)
         } else {
             Err(Abort::Rejected(report))
@@ -101,6 +112,8 @@ struct Run<'o> {
     /// Numbers seen in this file → their line (ETAX-20002 within the file).
     seen: HashMap<String, u64>,
     warnings_dropped: u64,
+    /// The recorded NSFP ranges (few; read once instead of once per faktur).
+    ranges: Vec<RecordedRange>,
 }
 
 impl<'o> Run<'o> {
@@ -111,6 +124,7 @@ impl<'o> Run<'o> {
             report: Report::new(FileKind::PajakKeluaran),
             seen: HashMap::new(),
             warnings_dropped: 0,
+            ranges: Vec::new(),
         }
     }
 
@@ -120,6 +134,7 @@ impl<'o> Run<'o> {
         conn: &Connection,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
+        self.ranges = store::nsfp::ranges(conn)?;
         let mut reader = CsvReader::new(input, self.options.csv);
         let mut n = 0u64;
         while let Some(entry) = reader.next_entry() {
@@ -210,8 +225,10 @@ impl<'o> Run<'o> {
                     ),
                 ));
             } else if let Some(f) = &faktur
+                && !self.writing()
                 && store::faktur::exists(conn, f)?
             {
+                // While writing, the insert itself refuses a number already in force (below).
                 problems.push(Problem::new(
                     p.line,
                     "NOMOR_FAKTUR",
@@ -228,8 +245,15 @@ impl<'o> Run<'o> {
             return Ok(());
         }
         let Some(f) = faktur else { return Ok(()) };
-        let in_range = f.jenis == Jenis::Keluaran && store::nsfp::range_of(conn, f.nsfp)?.is_some();
-        if f.jenis == Jenis::Keluaran && !in_range {
+        let range = match f.jenis {
+            Jenis::Keluaran => self
+                .ranges
+                .iter()
+                .find(|r| r.range.contains(f.nsfp))
+                .map(|r| r.id),
+            Jenis::Masukan { .. } => None,
+        };
+        if f.jenis == Jenis::Keluaran && range.is_none() {
             self.warn(Problem::new(
                 p.line,
                 "NOMOR_FAKTUR",
@@ -248,21 +272,31 @@ impl<'o> Run<'o> {
                 StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
             );
         }
+        let id = match store::faktur::insert_bulk(conn, &f, ApprovalStatus::Draft) {
+            Ok(id) => id,
+            Err(StoreError::Rule {
+                code: DjpCode::Etax20002,
+                ..
+            }) => {
+                self.report.errors.push(Problem::new(
+                    p.line,
+                    "NOMOR_FAKTUR",
+                    DjpCode::Etax20002,
+                    format!(
+                        "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
+                        f.nomor()
+                    ),
+                ));
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(range_id) = range {
+            store::nsfp::claim_for(conn, range_id, f.nsfp, id)?;
+        }
         if let Some(lt) = &lawan {
             store::party::upsert(conn, &lt.party)?;
             self.report.lawan_transaksi += 1;
-        }
-        let actor = if self.options.actor.is_empty() {
-            "impor"
-        } else {
-            &self.options.actor
-        };
-        let id = store::faktur::insert(conn, &f, ApprovalStatus::Draft, actor)?;
-        if in_range {
-            if !store::nsfp::is_used(conn, f.nsfp)? {
-                store::nsfp::claim(conn, f.nsfp)?;
-            }
-            store::nsfp::link_faktur(conn, f.nsfp, id)?;
         }
         self.report.imported += 1;
         Ok(())

@@ -66,6 +66,21 @@ pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
 /// Inserts a validated faktur with its items; returns its id. A number already in force is
 /// refused with ETAX-20002. Call inside a transaction when more rows belong to the same change.
 pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &str) -> Result<i64> {
+    let id = insert_bulk(conn, f, approval)?;
+    audit::record(
+        conn,
+        actor,
+        "faktur.rekam",
+        &f.nomor().to_string(),
+        jenis_key(f.jenis),
+    )?;
+    Ok(id)
+}
+
+/// [`insert`] without an audit row per faktur, for imports of whole files: the import records one
+/// audit entry for the file instead. The header row is written first, so an ETAX-20002 refusal
+/// leaves nothing of the faktur behind.
+pub fn insert_bulk(conn: &Connection, f: &Faktur, approval: ApprovalStatus) -> Result<i64> {
     let status = match f.status {
         KodeStatus::Normal => FakturStatus::Normal,
         KodeStatus::Pengganti => FakturStatus::NormalPengganti,
@@ -143,13 +158,6 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
             it.ppnbm.to_string(),
         ])?;
     }
-    audit::record(
-        conn,
-        actor,
-        "faktur.rekam",
-        &f.nomor().to_string(),
-        jenis_key(f.jenis),
-    )?;
     Ok(id)
 }
 
@@ -435,6 +443,27 @@ pub(crate) mod tests {
             .query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0))
             .unwrap();
         assert_eq!(items, 0);
+    }
+
+    #[test]
+    fn bulk_insert_writes_no_audit_row_and_refuses_duplicates_cleanly() {
+        let store = Store::open_in_memory().unwrap();
+        let f = draft("0002400000001").validate().unwrap();
+        insert_bulk(store.conn(), &f, ApprovalStatus::Draft).unwrap();
+        let err = insert_bulk(store.conn(), &f, ApprovalStatus::Draft).unwrap_err();
+        assert_eq!(err.code(), DjpCode::Etax20002);
+        let count = |sql: &str| {
+            store
+                .conn()
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        assert_eq!(count("SELECT count(*) FROM audit_log"), 0);
+        assert_eq!(
+            count("SELECT count(*) FROM faktur_item"),
+            1,
+            "the refused copy left no items"
+        );
     }
 
     #[test]
