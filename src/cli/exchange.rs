@@ -153,8 +153,16 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
         for p in &report.errors {
             println!("{}", p.display_in(&shown));
         }
-        for p in &report.warnings {
+        // Warnings go to stderr, a screenful at most; --json carries them all.
+        const SHOWN_WARNINGS: usize = 20;
+        for p in report.warnings.iter().take(SHOWN_WARNINGS) {
             eprintln!("peringatan: {}", p.display_in(&shown));
+        }
+        if report.warnings.len() > SHOWN_WARNINGS {
+            eprintln!(
+                "peringatan: ... dan {} lainnya (semuanya tampil dengan --json)",
+                report.warnings.len() - SHOWN_WARNINGS
+            );
         }
         let summary = format!(
             "{shown}: {} faktur, {} baris OF, {} kesalahan",

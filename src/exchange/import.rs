@@ -2,18 +2,22 @@
 //! with its line, and one transaction for the whole file.
 //!
 //! By default nothing is written when anything is wrong. With `skip_invalid` the valid faktur are
-//! written and the others reported. Imported faktur keluaran get the status of a recorded faktur
+//! written and the others reported. Imported faktur get the status of a recorded faktur
 //! ("Belum Approve"). A number inside a recorded NSFP range is claimed, so the allocator never
 //! hands it out again; a number outside every range is still imported (files migrated from another
 //! installation rarely come with their ranges) and reported as an ETAX-20017 warning, since the
 //! range must be recorded before the faktur can be uploaded.
+//!
+//! Reading and validating run on a second thread while this one writes to SQLite; a bounded
+//! channel between them keeps memory flat however long the file is.
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rusqlite::Connection;
 
-use crate::domain::faktur::Jenis;
+use crate::domain::faktur::{Faktur, Jenis};
 use crate::domain::{ApprovalStatus, DjpCode, Nsfp};
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
@@ -36,6 +40,8 @@ pub struct ImportOptions {
 
 /// At most this many warnings are kept one by one; the rest are counted.
 const MAX_WARNINGS: usize = 1000;
+/// Faktur in flight between the reading thread and the writing one.
+const IN_FLIGHT: usize = 512;
 
 /// Why a transaction ends without commit.
 enum Abort {
@@ -51,7 +57,7 @@ impl From<StoreError> for Abort {
 
 /// Checks a file without writing anything. Duplicates are looked up in `conn` (an empty
 /// in-memory database, or the profile's database).
-pub fn validate_csv<R: Read>(
+pub fn validate_csv<R: Read + Send>(
     input: R,
     conn: &Connection,
     options: &ImportOptions,
@@ -67,7 +73,7 @@ pub fn validate_csv<R: Read>(
 
 /// Imports a file in one transaction. Returns the report; `imported` is 0 when the file had
 /// errors and `skip_invalid` was off (nothing was written).
-pub fn import_csv<R: Read>(
+pub fn import_csv<R: Read + Send>(
     input: R,
     store: &mut Store,
     options: &ImportOptions,
@@ -105,12 +111,122 @@ pub fn import_csv<R: Read>(
     }
 }
 
+/// A faktur read and validated (everything that needs no database), with its problems so far.
+struct Checked {
+    line: u64,
+    items: u64,
+    faktur: Option<Faktur>,
+    lawan: Option<ParsedLawan>,
+    problems: Vec<Problem>,
+}
+
+/// What the reading thread sends.
+enum Msg {
+    Faktur(Box<Checked>),
+    Lawan(Box<ParsedLawan>),
+    /// Problems not tied to a faktur (unknown rows, OF without FK...).
+    Problems(Vec<Problem>),
+    Progress(u64),
+    End(Option<FileKind>),
+}
+
+/// The key of a number within one file: NSFP digits, plus the seller for pajak masukan (whose
+/// numbers are the sellers' own).
+fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
+    let n = Nsfp::parse(&draft.nomor_faktur).ok()?;
+    let nsfp = n.digits().parse().ok()?;
+    let seller = match &draft.is_creditable {
+        None => 0,
+        Some(_) => crate::domain::Npwp::parse(&draft.npwp)
+            .ok()
+            .and_then(|p| p.digits().parse().ok())
+            .unwrap_or(0),
+    };
+    Some((nsfp, seller))
+}
+
+/// The reading thread: CSV rows → validated faktur, in file order.
+fn read_and_validate<R: Read>(input: R, options: CsvOptions, out: SyncSender<Msg>) {
+    let mut reader = CsvReader::new(input, options);
+    let mut seen: HashMap<(u64, u128), u64> = HashMap::new();
+    let mut n = 0u64;
+    while let Some(entry) = reader.next_entry() {
+        let msg = match entry {
+            Entry::Faktur(p) => Msg::Faktur(Box::new(check(*p, &mut seen))),
+            Entry::Lawan(lt) => Msg::Lawan(lt),
+        };
+        let pending = reader.take_problems();
+        if (!pending.is_empty() && out.send(Msg::Problems(pending)).is_err())
+            || out.send(msg).is_err()
+        {
+            return; // the writer stopped
+        }
+        n += 1;
+        if n % 512 == 0 && out.send(Msg::Progress(reader.position())).is_err() {
+            return;
+        }
+    }
+    let _ = out.send(Msg::Problems(reader.take_problems()));
+    let _ = out.send(Msg::Progress(reader.position()));
+    let _ = out.send(Msg::End(reader.kind()));
+}
+
+fn check(p: ParsedFaktur, seen: &mut HashMap<(u64, u128), u64>) -> Checked {
+    let mut problems = p.problems;
+    if let Some(lt) = &p.lawan {
+        problems.extend(lt.problems.iter().cloned());
+    }
+    let faktur = match p.draft.validate() {
+        Ok(f) => Some(f),
+        Err(errors) => {
+            problems.extend(
+                errors
+                    .into_iter()
+                    .map(|e| Problem::from_field(e, p.line, &p.item_lines)),
+            );
+            None
+        }
+    };
+    // Duplicates within the file are looked for even when the faktur has other problems.
+    if let Some(key) = duplicate_key(&p.draft)
+        && let Some(first) = seen.insert(key, p.line)
+    {
+        problems.push(Problem::new(
+            p.line,
+            "NOMOR_FAKTUR",
+            DjpCode::Etax20002,
+            format!(
+                "nomor faktur {} sudah ada di baris {first} file ini; hapus salah satunya",
+                p.draft.nomor_faktur
+            ),
+        ));
+    }
+    Checked {
+        line: p.line,
+        items: p.item_lines.len() as u64,
+        faktur,
+        lawan: p.lawan,
+        problems,
+    }
+}
+
+fn already_registered(line: u64, f: &Faktur) -> Problem {
+    Problem::new(
+        line,
+        "NOMOR_FAKTUR",
+        DjpCode::Etax20002,
+        format!(
+            "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
+            f.nomor()
+        ),
+    )
+}
+
+/// The writing side: database checks, inserts, and the report.
 struct Run<'o> {
     options: &'o ImportOptions,
     write: bool,
     report: Report,
-    /// Numbers seen in this file → their line (ETAX-20002 within the file).
-    seen: HashMap<String, u64>,
     warnings_dropped: u64,
     /// The recorded NSFP ranges (few; read once instead of once per faktur).
     ranges: Vec<RecordedRange>,
@@ -122,35 +238,51 @@ impl<'o> Run<'o> {
             options,
             write,
             report: Report::new(FileKind::PajakKeluaran),
-            seen: HashMap::new(),
             warnings_dropped: 0,
             ranges: Vec::new(),
         }
     }
 
-    fn read<R: Read>(
+    fn read<R: Read + Send>(
         &mut self,
         input: R,
         conn: &Connection,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         self.ranges = store::nsfp::ranges(conn)?;
-        let mut reader = CsvReader::new(input, self.options.csv);
-        let mut n = 0u64;
-        while let Some(entry) = reader.next_entry() {
-            match entry {
-                Entry::Faktur(f) => self.faktur(conn, *f)?,
-                Entry::Lawan(lt) => self.lawan(conn, *lt)?,
-            }
-            n += 1;
-            if n % 512 == 0 {
-                progress(reader.position());
+        let csv = self.options.csv;
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel(IN_FLIGHT);
+            scope.spawn(move || read_and_validate(input, csv, tx));
+            // Returning early drops `rx`, which stops the reading thread at its next send.
+            self.consume(rx, conn, progress)
+        })
+    }
+
+    fn consume(
+        &mut self,
+        rx: Receiver<Msg>,
+        conn: &Connection,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Abort> {
+        let mut kind = None;
+        for msg in rx {
+            match msg {
+                Msg::Faktur(c) => self.faktur(conn, *c)?,
+                Msg::Lawan(lt) => self.lawan(conn, *lt)?,
+                Msg::Problems(p) => self.report.errors.extend(p),
+                Msg::Progress(pos) => progress(pos),
+                Msg::End(k) => kind = Some(k),
             }
         }
-        progress(reader.position());
-        self.report.kind = reader.kind().unwrap_or(FileKind::PajakKeluaran);
-        self.report.errors.extend(reader.take_problems());
-        if reader.kind().is_none() && self.report.errors.is_empty() {
+        let Some(kind) = kind else {
+            // The reading thread ended without its last message: it panicked.
+            return Err(
+                StoreError::rule(DjpCode::Etax20023, "pembacaan file berhenti tiba-tiba").into(),
+            );
+        };
+        self.report.kind = kind.unwrap_or(FileKind::PajakKeluaran);
+        if kind.is_none() && self.report.errors.is_empty() {
             self.report.errors.push(Problem::new(
                 1,
                 "",
@@ -187,64 +319,23 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    fn faktur(&mut self, conn: &Connection, p: ParsedFaktur) -> Result<(), Abort> {
+    fn faktur(&mut self, conn: &Connection, c: Checked) -> Result<(), Abort> {
         self.report.faktur += 1;
-        self.report.items += p.item_lines.len() as u64;
-        let mut problems = p.problems;
-        let lawan = match p.lawan {
-            Some(lt) => {
-                problems.extend(lt.problems.iter().cloned());
-                Some(lt)
-            }
-            None => None,
-        };
-        let faktur = match p.draft.validate() {
-            Ok(f) => Some(f),
-            Err(errors) => {
-                problems.extend(
-                    errors
-                        .into_iter()
-                        .map(|e| Problem::from_field(e, p.line, &p.item_lines)),
-                );
-                None
-            }
-        };
-        // Duplicates within the file are looked for even when the faktur has other problems.
-        if let Ok(n) = Nsfp::parse(&p.draft.nomor_faktur) {
-            let key = match &p.draft.is_creditable {
-                None => n.digits(),
-                Some(_) => format!("{}/{}", n.digits(), p.draft.npwp.trim()),
-            };
-            if let Some(first) = self.seen.insert(key, p.line) {
-                problems.push(Problem::new(
-                    p.line,
-                    "NOMOR_FAKTUR",
-                    DjpCode::Etax20002,
-                    format!(
-                        "nomor faktur {n} sudah ada di baris {first} file ini; hapus salah satunya"
-                    ),
-                ));
-            } else if let Some(f) = &faktur
-                && !self.writing()
-                && store::faktur::exists(conn, f)?
-            {
-                // While writing, the insert itself refuses a number already in force (below).
-                problems.push(Problem::new(
-                    p.line,
-                    "NOMOR_FAKTUR",
-                    DjpCode::Etax20002,
-                    format!(
-                        "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
-                        f.nomor()
-                    ),
-                ));
-            }
+        self.report.items += c.items;
+        let mut problems = c.problems;
+        // While writing, the insert itself refuses a number already in force (below).
+        if let Some(f) = &c.faktur
+            && problems.is_empty()
+            && !self.writing()
+            && store::faktur::exists(conn, f)?
+        {
+            problems.push(already_registered(c.line, f));
         }
         if !problems.is_empty() {
             self.report.errors.extend(problems);
             return Ok(());
         }
-        let Some(f) = faktur else { return Ok(()) };
+        let Some(f) = c.faktur else { return Ok(()) };
         let range = match f.jenis {
             Jenis::Keluaran => self
                 .ranges
@@ -253,9 +344,11 @@ impl<'o> Run<'o> {
                 .map(|r| r.id),
             Jenis::Masukan { .. } => None,
         };
-        if f.jenis == Jenis::Keluaran && range.is_none() {
+        // A check against an empty in-memory database knows no ranges: nothing to warn about.
+        if f.jenis == Jenis::Keluaran && range.is_none() && (self.write || !self.ranges.is_empty())
+        {
             self.warn(Problem::new(
-                p.line,
+                c.line,
                 "NOMOR_FAKTUR",
                 DjpCode::Etax20017,
                 format!(
@@ -278,15 +371,7 @@ impl<'o> Run<'o> {
                 code: DjpCode::Etax20002,
                 ..
             }) => {
-                self.report.errors.push(Problem::new(
-                    p.line,
-                    "NOMOR_FAKTUR",
-                    DjpCode::Etax20002,
-                    format!(
-                        "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
-                        f.nomor()
-                    ),
-                ));
+                self.report.errors.push(already_registered(c.line, &f));
                 return Ok(());
             }
             Err(e) => return Err(e.into()),
@@ -294,7 +379,7 @@ impl<'o> Run<'o> {
         if let Some(range_id) = range {
             store::nsfp::claim_for(conn, range_id, f.nsfp, id)?;
         }
-        if let Some(lt) = &lawan {
+        if let Some(lt) = &c.lawan {
             store::party::upsert(conn, &lt.party)?;
             self.report.lawan_transaksi += 1;
         }
@@ -303,6 +388,7 @@ impl<'o> Run<'o> {
     }
 
     fn finish(mut self) -> Report {
+        self.report.sort();
         if self.warnings_dropped > 0 {
             self.report.warnings.push(Problem::new(
                 0,
@@ -311,7 +397,6 @@ impl<'o> Run<'o> {
                 format!("dan {} peringatan lain yang serupa", self.warnings_dropped),
             ));
         }
-        self.report.sort();
         self.report
     }
 }

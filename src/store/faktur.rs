@@ -51,11 +51,14 @@ fn uang_muka_flag(u: UangMuka) -> u8 {
 
 /// Whether a faktur with this number is already in force (ETAX-20002).
 pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
-    Ok(conn
+    // Cached: file checks ask this once per faktur.
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM faktur WHERE jenis = ?1 AND nsfp = ?2
+           AND (jenis = 'keluaran' OR lawan_npwp = ?3)
+           AND status_faktur IN ('normal', 'normal_pengganti')",
+    )?;
+    Ok(stmt
         .query_row(
-            "SELECT 1 FROM faktur WHERE jenis = ?1 AND nsfp = ?2
-               AND (jenis = 'keluaran' OR lawan_npwp = ?3)
-               AND status_faktur IN ('normal', 'normal_pengganti')",
             params![jenis_key(f.jenis), f.nsfp.digits(), f.lawan_npwp.digits()],
             |_| Ok(()),
         )
