@@ -131,8 +131,9 @@ pub struct CsvReader<R: Read> {
     problems: Vec<Problem>,
     first_row: bool,
     done: bool,
-    /// Fields of the current row, decoded (reused between rows).
+    /// Fields of the current row, decoded (reused between rows); the first `used` are this row's.
     fields: Vec<String>,
+    used: usize,
 }
 
 /// Counts `,` and `;` outside quotes in the first line and picks the more frequent.
@@ -197,6 +198,7 @@ impl<R: Read> CsvReader<R> {
             first_row: true,
             done,
             fields: Vec::new(),
+            used: 0,
         }
     }
 
@@ -244,10 +246,15 @@ impl<R: Read> CsvReader<R> {
     /// (DJP's upload rejects them with ETAXSERVICE-20021) and replaced.
     fn decode(&mut self, line: u64, columns: &[&str]) -> Vec<Problem> {
         let mut problems = Vec::new();
-        self.fields.clear();
+        let n = self.record.len();
+        // The strings are reused from row to row: no allocation once they are long enough.
+        self.fields
+            .resize_with(n.max(self.fields.len()), String::new);
         for (i, raw) in self.record.iter().enumerate() {
-            let text = match std::str::from_utf8(raw) {
-                Ok(s) => s.to_string(),
+            let slot = &mut self.fields[i];
+            slot.clear();
+            match std::str::from_utf8(raw) {
+                Ok(s) => slot.push_str(s),
                 Err(_) => {
                     problems.push(Problem::new(
                         line,
@@ -255,16 +262,16 @@ impl<R: Read> CsvReader<R> {
                         DjpCode::EtaxService20021,
                         "teks bukan UTF-8 (mis. disalin dari dokumen lain); simpan file sebagai UTF-8 atau ketik ulang teksnya",
                     ));
-                    String::from_utf8_lossy(raw).into_owned()
+                    slot.push_str(&String::from_utf8_lossy(raw));
                 }
-            };
-            self.fields.push(text);
+            }
         }
+        self.used = n;
         problems
     }
 
     fn field(&self, i: usize) -> String {
-        self.fields
+        self.fields[..self.used]
             .get(i)
             .map(|s| s.trim().to_string())
             .unwrap_or_default()

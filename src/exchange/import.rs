@@ -40,8 +40,9 @@ pub struct ImportOptions {
 
 /// At most this many warnings are kept one by one; the rest are counted.
 const MAX_WARNINGS: usize = 1000;
-/// Faktur in flight between the reading thread and the writing one.
-const IN_FLIGHT: usize = 512;
+/// Faktur per batch handed from the reading thread to the writing one, and batches in flight.
+const BATCH: usize = 256;
+const IN_FLIGHT: usize = 4;
 
 /// Why a transaction ends without commit.
 enum Abort {
@@ -145,30 +146,33 @@ fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
     Some((nsfp, seller))
 }
 
-/// The reading thread: CSV rows → validated faktur, in file order.
-fn read_and_validate<R: Read>(input: R, options: CsvOptions, out: SyncSender<Msg>) {
+/// The reading thread: CSV rows → validated faktur, in file order. Messages go in batches: one
+/// hand-over per faktur would cost more in thread wake-ups than the work itself.
+fn read_and_validate<R: Read>(input: R, options: CsvOptions, out: SyncSender<Vec<Msg>>) {
     let mut reader = CsvReader::new(input, options);
     let mut seen: HashMap<(u64, u128), u64> = HashMap::new();
-    let mut n = 0u64;
+    let mut batch = Vec::with_capacity(BATCH + 2);
     while let Some(entry) = reader.next_entry() {
-        let msg = match entry {
+        let pending = reader.take_problems();
+        if !pending.is_empty() {
+            batch.push(Msg::Problems(pending));
+        }
+        batch.push(match entry {
             Entry::Faktur(p) => Msg::Faktur(Box::new(check(*p, &mut seen))),
             Entry::Lawan(lt) => Msg::Lawan(lt),
-        };
-        let pending = reader.take_problems();
-        if (!pending.is_empty() && out.send(Msg::Problems(pending)).is_err())
-            || out.send(msg).is_err()
-        {
-            return; // the writer stopped
-        }
-        n += 1;
-        if n % 512 == 0 && out.send(Msg::Progress(reader.position())).is_err() {
-            return;
+        });
+        if batch.len() >= BATCH {
+            batch.push(Msg::Progress(reader.position()));
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH + 2));
+            if out.send(full).is_err() {
+                return; // the writer stopped
+            }
         }
     }
-    let _ = out.send(Msg::Problems(reader.take_problems()));
-    let _ = out.send(Msg::Progress(reader.position()));
-    let _ = out.send(Msg::End(reader.kind()));
+    batch.push(Msg::Problems(reader.take_problems()));
+    batch.push(Msg::Progress(reader.position()));
+    batch.push(Msg::End(reader.kind()));
+    let _ = out.send(batch);
 }
 
 fn check(p: ParsedFaktur, seen: &mut HashMap<(u64, u128), u64>) -> Checked {
@@ -261,12 +265,12 @@ impl<'o> Run<'o> {
 
     fn consume(
         &mut self,
-        rx: Receiver<Msg>,
+        rx: Receiver<Vec<Msg>>,
         conn: &Connection,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         let mut kind = None;
-        for msg in rx {
+        for msg in rx.into_iter().flatten() {
             match msg {
                 Msg::Faktur(c) => self.faktur(conn, *c)?,
                 Msg::Lawan(lt) => self.lawan(conn, *lt)?,
