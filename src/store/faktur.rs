@@ -1,7 +1,10 @@
 //! Faktur keluaran and masukan with their items.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use std::sync::OnceLock;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::{Result, StoreError, audit, is_unique_violation, now};
 use crate::domain::faktur::{Jenis, UangMuka};
@@ -140,28 +143,61 @@ pub fn insert_bulk(conn: &Connection, f: &Faktur, approval: ApprovalStatus) -> R
         }
     })?;
     let id = conn.last_insert_rowid();
-    let mut item_stmt = conn.prepare_cached(
-        "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan, jumlah_barang,
-            harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    for (i, it) in f.items.iter().enumerate() {
-        item_stmt.execute(params![
-            id,
-            i as i64 + 1,
-            it.kode_objek,
-            it.nama,
-            it.harga_satuan.to_string(),
-            it.jumlah_barang.to_string(),
-            it.harga_total.to_string(),
-            it.diskon.to_string(),
-            it.dpp.to_string(),
-            it.ppn.to_string(),
-            it.tarif_ppnbm.to_string(),
-            it.ppnbm.to_string(),
-        ])?;
+    // Several items per statement: each statement execution has a fixed cost that dominates
+    // bulk imports of faktur with a few lines each.
+    for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
+        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 12);
+        for (i, it) in chunk.iter().enumerate() {
+            let line_no = (chunk_no * ITEMS_PER_STATEMENT + i + 1) as i64;
+            values.push(Value::Integer(id));
+            values.push(Value::Integer(line_no));
+            values.push(Value::Text(it.kode_objek.clone()));
+            values.push(Value::Text(it.nama.clone()));
+            for a in [
+                it.harga_satuan,
+                it.jumlah_barang,
+                it.harga_total,
+                it.diskon,
+                it.dpp,
+                it.ppn,
+                it.tarif_ppnbm,
+                it.ppnbm,
+            ] {
+                values.push(Value::Text(a.to_string()));
+            }
+        }
+        stmt.execute(params_from_iter(values))?;
     }
     Ok(id)
+}
+
+/// Items written by one INSERT statement.
+const ITEMS_PER_STATEMENT: usize = 8;
+
+/// `INSERT INTO faktur_item ... VALUES (...), (...)` for `n` items (1..=ITEMS_PER_STATEMENT),
+/// built once so the statement cache finds it by the same text.
+fn item_insert_sql(n: usize) -> &'static str {
+    static SQL: OnceLock<Vec<String>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        (1..=ITEMS_PER_STATEMENT)
+            .map(|n| {
+                let rows: Vec<String> = (0..n)
+                    .map(|r| {
+                        let p: Vec<String> = (1..=12).map(|c| format!("?{}", r * 12 + c)).collect();
+                        format!("({})", p.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+                     VALUES {}",
+                    rows.join(", ")
+                )
+            })
+            .collect()
+    });
+    &all[n - 1]
 }
 
 const HEADER_COLUMNS: &str = "id, jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
@@ -446,6 +482,24 @@ pub(crate) mod tests {
             .query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0))
             .unwrap();
         assert_eq!(items, 0);
+    }
+
+    #[test]
+    fn items_beyond_one_statement_keep_their_order() {
+        let store = Store::open_in_memory().unwrap();
+        let mut d = draft("0002400000001");
+        let one = d.items[0].clone();
+        d.items = (0..19)
+            .map(|i| FakturItemDraft {
+                nama: format!("Barang {i}"),
+                ..one.clone()
+            })
+            .collect();
+        d.jumlah_dpp = "19000000".into();
+        d.jumlah_ppn = "2090000".into();
+        let f = d.validate().unwrap();
+        let id = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
+        assert_eq!(get(store.conn(), id).unwrap().unwrap().faktur, f);
     }
 
     #[test]

@@ -200,6 +200,7 @@ impl Store {
 pub fn tune_for_bulk_load(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "cache_size", -32_768)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.set_prepared_statement_cache_capacity(32);
     Ok(())
 }
 
