@@ -64,7 +64,11 @@ impl Problem {
         format!(
             "{file}:{}: {}: {} : {}",
             self.line,
-            self.column,
+            if self.column.is_empty() {
+                "-"
+            } else {
+                &self.column
+            },
             self.code.as_str(),
             self.message
         )
