@@ -234,6 +234,8 @@ struct Run<'o> {
     warnings_dropped: u64,
     /// The recorded NSFP ranges (few; read once instead of once per faktur).
     ranges: Vec<RecordedRange>,
+    /// One time for every row of the import.
+    stamp: String,
 }
 
 impl<'o> Run<'o> {
@@ -244,6 +246,7 @@ impl<'o> Run<'o> {
             report: Report::new(FileKind::PajakKeluaran),
             warnings_dropped: 0,
             ranges: Vec::new(),
+            stamp: store::now(),
         }
     }
 
@@ -369,7 +372,7 @@ impl<'o> Run<'o> {
                 StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
             );
         }
-        let id = match store::faktur::insert_bulk(conn, &f, ApprovalStatus::Draft) {
+        let id = match store::faktur::insert_bulk(conn, &f, ApprovalStatus::Draft, &self.stamp) {
             Ok(id) => id,
             Err(StoreError::Rule {
                 code: DjpCode::Etax20002,
@@ -381,7 +384,7 @@ impl<'o> Run<'o> {
             Err(e) => return Err(e.into()),
         };
         if let Some(range_id) = range {
-            store::nsfp::claim_for(conn, range_id, f.nsfp, id)?;
+            store::nsfp::claim_for(conn, range_id, f.nsfp, id, &self.stamp)?;
         }
         if let Some(lt) = &c.lawan {
             store::party::upsert(conn, &lt.party)?;

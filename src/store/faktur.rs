@@ -3,8 +3,7 @@
 use chrono::NaiveDate;
 use std::sync::OnceLock;
 
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::{Result, StoreError, audit, is_unique_violation, now};
 use crate::domain::faktur::{Jenis, UangMuka};
@@ -72,7 +71,7 @@ pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
 /// Inserts a validated faktur with its items; returns its id. A number already in force is
 /// refused with ETAX-20002. Call inside a transaction when more rows belong to the same change.
 pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &str) -> Result<i64> {
-    let id = insert_bulk(conn, f, approval)?;
+    let id = insert_bulk(conn, f, approval, &now())?;
     audit::record(
         conn,
         actor,
@@ -84,9 +83,14 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
 }
 
 /// [`insert`] without an audit row per faktur, for imports of whole files: the import records one
-/// audit entry for the file instead. The header row is written first, so an ETAX-20002 refusal
-/// leaves nothing of the faktur behind.
-pub fn insert_bulk(conn: &Connection, f: &Faktur, approval: ApprovalStatus) -> Result<i64> {
+/// audit entry for the file instead, and gives all its rows one time `stamp` ([`super::now`]).
+/// The header row is written first, so an ETAX-20002 refusal leaves nothing of the faktur behind.
+pub fn insert_bulk(
+    conn: &Connection,
+    f: &Faktur,
+    approval: ApprovalStatus,
+    stamp: &str,
+) -> Result<i64> {
     let status = match f.status {
         KodeStatus::Normal => FakturStatus::Normal,
         KodeStatus::Pengganti => FakturStatus::NormalPengganti,
@@ -95,7 +99,6 @@ pub fn insert_bulk(conn: &Connection, f: &Faktur, approval: ApprovalStatus) -> R
         Jenis::Keluaran => None,
         Jenis::Masukan { dikreditkan } => Some(dikreditkan),
     };
-    let stamp = now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
             lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
@@ -147,27 +150,30 @@ pub fn insert_bulk(conn: &Connection, f: &Faktur, approval: ApprovalStatus) -> R
     // bulk imports of faktur with a few lines each.
     for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
         let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 12);
-        for (i, it) in chunk.iter().enumerate() {
-            let line_no = (chunk_no * ITEMS_PER_STATEMENT + i + 1) as i64;
-            values.push(Value::Integer(id));
-            values.push(Value::Integer(line_no));
-            values.push(Value::Text(it.kode_objek.clone()));
-            values.push(Value::Text(it.nama.clone()));
-            for a in [
-                it.harga_satuan,
-                it.jumlah_barang,
-                it.harga_total,
-                it.diskon,
-                it.dpp,
-                it.ppn,
-                it.tarif_ppnbm,
-                it.ppnbm,
-            ] {
-                values.push(Value::Text(a.to_string()));
-            }
+        let first = (chunk_no * ITEMS_PER_STATEMENT) as i64 + 1;
+        let line_nos: Vec<i64> = (first..first + chunk.len() as i64).collect();
+        let amounts: Vec<[String; 8]> = chunk
+            .iter()
+            .map(|it| {
+                [
+                    it.harga_satuan,
+                    it.jumlah_barang,
+                    it.harga_total,
+                    it.diskon,
+                    it.dpp,
+                    it.ppn,
+                    it.tarif_ppnbm,
+                    it.ppnbm,
+                ]
+                .map(|a| a.to_string())
+            })
+            .collect();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 12);
+        for ((it, line_no), amounts) in chunk.iter().zip(&line_nos).zip(&amounts) {
+            values.extend([&id as &dyn ToSql, line_no, &it.kode_objek, &it.nama]);
+            values.extend(amounts.iter().map(|a| a as &dyn ToSql));
         }
-        stmt.execute(params_from_iter(values))?;
+        stmt.execute(values.as_slice())?;
     }
     Ok(id)
 }
@@ -506,8 +512,20 @@ pub(crate) mod tests {
     fn bulk_insert_writes_no_audit_row_and_refuses_duplicates_cleanly() {
         let store = Store::open_in_memory().unwrap();
         let f = draft("0002400000001").validate().unwrap();
-        insert_bulk(store.conn(), &f, ApprovalStatus::Draft).unwrap();
-        let err = insert_bulk(store.conn(), &f, ApprovalStatus::Draft).unwrap_err();
+        insert_bulk(
+            store.conn(),
+            &f,
+            ApprovalStatus::Draft,
+            "2024-03-05T00:00:00Z",
+        )
+        .unwrap();
+        let err = insert_bulk(
+            store.conn(),
+            &f,
+            ApprovalStatus::Draft,
+            "2024-03-05T00:00:00Z",
+        )
+        .unwrap_err();
         assert_eq!(err.code(), DjpCode::Etax20002);
         let count = |sql: &str| {
             store

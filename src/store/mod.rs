@@ -205,7 +205,7 @@ pub fn tune_for_bulk_load(conn: &Connection) -> Result<()> {
 }
 
 /// The current time as stored (RFC 3339, UTC).
-pub(crate) fn now() -> String {
+pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

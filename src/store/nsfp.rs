@@ -161,12 +161,18 @@ fn mark_used(conn: &Connection, range_id: i64, n: Nsfp) -> Result<()> {
 /// Records `n`, which lies in the recorded range `range_id`, as used by faktur `faktur_id` in one
 /// statement (imports: the caller knows the ranges). A number handed out earlier but not yet
 /// linked is linked now.
-pub fn claim_for(conn: &Connection, range_id: i64, n: Nsfp, faktur_id: i64) -> Result<()> {
+pub fn claim_for(
+    conn: &Connection,
+    range_id: i64,
+    n: Nsfp,
+    faktur_id: i64,
+    stamp: &str,
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO nsfp_use (nsfp, range_id, faktur_id, used_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (nsfp) DO UPDATE SET faktur_id = excluded.faktur_id",
     )?;
-    stmt.execute(params![n.digits(), range_id, faktur_id, now()])?;
+    stmt.execute(params![n.digits(), range_id, faktur_id, stamp])?;
     Ok(())
 }
 
@@ -240,9 +246,17 @@ mod tests {
             store.conn(),
             &f,
             crate::domain::ApprovalStatus::Draft,
+            "2025-03-05T00:00:00Z",
         )
         .unwrap();
-        claim_for(store.conn(), id, n("0002500000002"), fid).unwrap();
+        claim_for(
+            store.conn(),
+            id,
+            n("0002500000002"),
+            fid,
+            "2025-03-05T00:00:00Z",
+        )
+        .unwrap();
         assert!(is_used(store.conn(), n("0002500000002")).unwrap());
         let linked: Option<i64> = store
             .conn()
