@@ -295,7 +295,7 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 summary.faktur,
                 summary.items,
                 if summary.skipped > 0 {
-                    format!("; {} faktur Diganti/Batal tidak diekspor", summary.skipped)
+                    format!("; {} faktur Batal tidak diekspor", summary.skipped)
                 } else {
                     String::new()
                 }

@@ -20,8 +20,9 @@ use super::csv_read::{FK_COLUMNS, FM_COLUMNS, LT_COLUMNS, OF_COLUMNS};
 pub struct ExportSummary {
     pub faktur: u64,
     pub items: u64,
-    /// Faktur left out because they are no longer in force (Diganti, Batal): their number now
-    /// belongs to a pengganti or to nobody, and DJP's import would refuse them as duplicates.
+    /// Faktur left out because they are cancelled (Batal): the CSV format has no column for it, and
+    /// importing them would bring them back as normal faktur. Replaced faktur (Diganti) are
+    /// written, before their pengganti, so an import marks them Diganti again.
     pub skipped: u64,
 }
 
@@ -72,11 +73,8 @@ fn lawan_fields(f: &Faktur) -> (String, String) {
     }
 }
 
-fn in_force(s: &StoredFaktur) -> bool {
-    matches!(
-        s.status,
-        FakturStatus::Normal | FakturStatus::NormalPengganti
-    )
+fn exported(s: &StoredFaktur) -> bool {
+    s.status != FakturStatus::Batal
 }
 
 /// Writes the faktur keluaran matching `filter` (its `masukan` is forced to keluaran).
@@ -98,7 +96,7 @@ pub fn write_keluaran<W: Write>(
         ..filter
     };
     store::faktur::for_each(conn, filter, |s| {
-        if !in_force(&s) {
+        if !exported(&s) {
             summary.skipped += 1;
             return Ok(());
         }
@@ -187,7 +185,7 @@ pub fn write_masukan<W: Write>(
         ..filter
     };
     store::faktur::for_each(conn, filter, |s| {
-        if !in_force(&s) {
+        if !exported(&s) {
             summary.skipped += 1;
             return Ok(());
         }

@@ -18,7 +18,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use rusqlite::Connection;
 
 use crate::domain::faktur::{Faktur, Jenis};
-use crate::domain::{ApprovalStatus, DjpCode, Nsfp};
+use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
@@ -131,11 +131,13 @@ enum Msg {
     End(Option<FileKind>),
 }
 
-/// The key of a number within one file: NSFP digits, plus the seller for pajak masukan (whose
-/// numbers are the sellers' own).
+/// The key of a number within one file: NSFP digits and the pengganti flag, plus the seller for
+/// pajak masukan (whose numbers are the sellers' own).
 fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
     let n = Nsfp::parse(&draft.nomor_faktur).ok()?;
-    let nsfp = n.digits().parse().ok()?;
+    // A normal faktur and its pengganti share the number; the flag keeps them apart.
+    let flag = u64::from(draft.fg_pengganti.trim() == "1");
+    let nsfp = n.digits().parse::<u64>().ok()? * 2 + flag;
     let seller = match &draft.is_creditable {
         None => 0,
         Some(_) => crate::domain::Npwp::parse(&draft.npwp)
@@ -331,8 +333,10 @@ impl<'o> Run<'o> {
         self.report.items += c.items;
         let mut problems = c.problems;
         // While writing, the insert itself refuses a number already in force (below).
+        // A pengganti replaces the faktur in force with its number, so that one is no duplicate.
         if let Some(f) = &c.faktur
             && problems.is_empty()
+            && f.status == KodeStatus::Normal
             && !self.writing()
             && store::faktur::exists(conn, f)?
         {
@@ -372,7 +376,16 @@ impl<'o> Run<'o> {
                 StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
             );
         }
-        let id = match store::faktur::insert_bulk(conn, &f, ApprovalStatus::Draft, &self.stamp) {
+        let inserted = match f.status {
+            KodeStatus::Normal => {
+                store::faktur::insert_bulk(conn, &f, ApprovalStatus::Draft, &self.stamp)
+            }
+            KodeStatus::Pengganti => {
+                store::faktur::insert_pengganti(conn, &f, ApprovalStatus::Draft, &self.stamp)
+                    .map(|(id, _)| id)
+            }
+        };
+        let id = match inserted {
             Ok(id) => id,
             Err(StoreError::Rule {
                 code: DjpCode::Etax20002,

@@ -178,6 +178,41 @@ pub fn insert_bulk(
     Ok(id)
 }
 
+/// Inserts a faktur pengganti (kode status 1) as [`insert_bulk`] does, after marking the faktur
+/// it replaces (the one in force with the same number) `Diganti` and linking the two. Without a
+/// faktur in force to replace, the pengganti is stored alone (its original may live in another
+/// installation). Returns the new id and the replaced one.
+pub fn insert_pengganti(
+    conn: &Connection,
+    f: &Faktur,
+    approval: ApprovalStatus,
+    stamp: &str,
+) -> Result<(i64, Option<i64>)> {
+    let replaced: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE faktur SET status_faktur = 'diganti', updated_at = ?4
+             WHERE jenis = ?1 AND nsfp = ?2 AND (jenis = 'keluaran' OR lawan_npwp = ?3)
+               AND status_faktur IN ('normal', 'normal_pengganti')
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                jenis_key(f.jenis),
+                f.nsfp.digits(),
+                f.lawan_npwp.digits(),
+                stamp
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = insert_bulk(conn, f, approval, stamp)?;
+    if let Some(old) = replaced {
+        conn.prepare_cached("UPDATE faktur SET replaces_id = ?2 WHERE id = ?1")?
+            .execute(params![id, old])?;
+    }
+    Ok((id, replaced))
+}
+
 /// Items written by one INSERT statement.
 const ITEMS_PER_STATEMENT: usize = 8;
 
@@ -506,6 +541,40 @@ pub(crate) mod tests {
         let f = d.validate().unwrap();
         let id = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
         assert_eq!(get(store.conn(), id).unwrap().unwrap().faktur, f);
+    }
+
+    #[test]
+    fn a_pengganti_retires_the_faktur_it_replaces() {
+        let store = Store::open_in_memory().unwrap();
+        let original = draft("0002400000001").validate().unwrap();
+        let old = insert(store.conn(), &original, ApprovalStatus::Draft, "t").unwrap();
+        let mut d = draft("0002400000001");
+        d.fg_pengganti = "1".into();
+        let pengganti = d.validate().unwrap();
+        let (new, replaced) = insert_pengganti(
+            store.conn(),
+            &pengganti,
+            ApprovalStatus::Draft,
+            "2024-03-06T00:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(replaced, Some(old));
+        assert_eq!(
+            get(store.conn(), old).unwrap().unwrap().status,
+            FakturStatus::Diganti
+        );
+        assert_eq!(
+            get(store.conn(), new).unwrap().unwrap().status,
+            FakturStatus::NormalPengganti
+        );
+        let (_, none) = insert_pengganti(
+            store.conn(),
+            &draft("0002400000002").validate().unwrap(),
+            ApprovalStatus::Draft,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(none, None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use efaktur::domain::{ApprovalStatus, DjpCode, Npwp, Nsfp, NsfpRange};
+use efaktur::domain::{ApprovalStatus, DjpCode, FakturStatus, Npwp, Nsfp, NsfpRange};
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_write;
 use efaktur::exchange::{ImportOptions, Report, import_csv, validate_csv};
@@ -234,6 +234,7 @@ fn export_then_import_gives_back_identical_faktur() {
         "odoo_export.csv",
         "generator_quirks.csv",
         "masukan.csv",
+        "pengganti.csv",
     ] {
         assert!(import(&mut a, name, false).is_clean(), "{name}");
     }
@@ -263,8 +264,37 @@ fn export_then_import_gives_back_identical_faktur() {
             .collect::<Vec<_>>()
     };
     let (before, after) = (strip(&a), strip(&b));
-    assert_eq!(before.len(), 8);
+    assert_eq!(before.len(), 10);
     assert_eq!(before, after);
+}
+
+#[test]
+fn a_pengganti_in_the_file_replaces_its_original() {
+    let mut store = store_with_profile();
+    let r = import(&mut store, "pengganti.csv", false);
+    assert!(r.is_clean(), "{:#?}", r.errors);
+    let all = faktur::list(store.conn(), Filter::default()).unwrap();
+    let statuses: Vec<_> = all
+        .iter()
+        .map(|f| (f.faktur.referensi.as_str(), f.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("INV/021", FakturStatus::Diganti),
+            ("INV/021-R", FakturStatus::NormalPengganti)
+        ]
+    );
+    // Checked against the database, a pengganti is no duplicate of the faktur it replaces.
+    let again = "FK,01,1,0002400000021,3,2024,13/03/2024,013000666091000,PT PEMBELI,Jl. Sudirman 1,800000,88000,0,,0,0,0,0,INV/021-R2,\nOF,A1,Jasa,400000,2,800000,0,800000,88000,0,0\n";
+    let report = validate_csv(
+        again.as_bytes(),
+        store.conn(),
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(report.is_clean(), "{:#?}", report.errors);
 }
 
 #[test]
