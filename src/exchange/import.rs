@@ -150,7 +150,12 @@ fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
 
 /// The reading thread: CSV rows → validated faktur, in file order. Messages go in batches: one
 /// hand-over per faktur would cost more in thread wake-ups than the work itself.
-fn read_and_validate<R: Read>(input: R, options: CsvOptions, out: SyncSender<Vec<Msg>>) {
+fn read_and_validate<R: Read>(
+    input: R,
+    options: CsvOptions,
+    out: SyncSender<Vec<Msg>>,
+    recycled: Receiver<Vec<Msg>>,
+) {
     let mut reader = CsvReader::new(input, options);
     let mut seen: HashMap<(u64, u128), u64> = HashMap::new();
     let mut batch = Vec::with_capacity(BATCH + 2);
@@ -165,7 +170,16 @@ fn read_and_validate<R: Read>(input: R, options: CsvOptions, out: SyncSender<Vec
         });
         if batch.len() >= BATCH {
             batch.push(Msg::Progress(reader.position()));
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH + 2));
+            // The writer hands finished batches back: freeing them here, where they were
+            // allocated, avoids the allocator's cross-thread locking on the writer's side.
+            let next = match recycled.try_recv() {
+                Ok(mut old) => {
+                    old.clear();
+                    old
+                }
+                Err(_) => Vec::with_capacity(BATCH + 2),
+            };
+            let full = std::mem::replace(&mut batch, next);
             if out.send(full).is_err() {
                 return; // the writer stopped
             }
@@ -262,27 +276,33 @@ impl<'o> Run<'o> {
         let csv = self.options.csv;
         std::thread::scope(|scope| {
             let (tx, rx) = sync_channel(IN_FLIGHT);
-            scope.spawn(move || read_and_validate(input, csv, tx));
+            let (back_tx, back_rx) = sync_channel(IN_FLIGHT);
+            scope.spawn(move || read_and_validate(input, csv, tx, back_rx));
             // Returning early drops `rx`, which stops the reading thread at its next send.
-            self.consume(rx, conn, progress)
+            self.consume(rx, back_tx, conn, progress)
         })
     }
 
     fn consume(
         &mut self,
         rx: Receiver<Vec<Msg>>,
+        back: SyncSender<Vec<Msg>>,
         conn: &Connection,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         let mut kind = None;
-        for msg in rx.into_iter().flatten() {
-            match msg {
-                Msg::Faktur(c) => self.faktur(conn, *c)?,
-                Msg::Lawan(lt) => self.lawan(conn, *lt)?,
-                Msg::Problems(p) => self.report.errors.extend(p),
-                Msg::Progress(pos) => progress(pos),
-                Msg::End(k) => kind = Some(k),
+        for batch in rx {
+            for msg in &batch {
+                match msg {
+                    Msg::Faktur(c) => self.faktur(conn, c)?,
+                    Msg::Lawan(lt) => self.lawan(conn, lt)?,
+                    Msg::Problems(p) => self.report.errors.extend(p.iter().cloned()),
+                    Msg::Progress(pos) => progress(*pos),
+                    Msg::End(k) => kind = Some(*k),
+                }
             }
+            // Full (or the reader is done): freeing here is fine.
+            let _ = back.try_send(batch);
         }
         let Some(kind) = kind else {
             // The reading thread ended without its last message: it panicked.
@@ -316,9 +336,9 @@ impl<'o> Run<'o> {
         }
     }
 
-    fn lawan(&mut self, conn: &Connection, lt: ParsedLawan) -> Result<(), Abort> {
+    fn lawan(&mut self, conn: &Connection, lt: &ParsedLawan) -> Result<(), Abort> {
         if !lt.problems.is_empty() {
-            self.report.errors.extend(lt.problems);
+            self.report.errors.extend(lt.problems.iter().cloned());
             return Ok(());
         }
         if self.writing() {
@@ -328,10 +348,10 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    fn faktur(&mut self, conn: &Connection, c: Checked) -> Result<(), Abort> {
+    fn faktur(&mut self, conn: &Connection, c: &Checked) -> Result<(), Abort> {
         self.report.faktur += 1;
         self.report.items += c.items;
-        let mut problems = c.problems;
+        let mut problems = c.problems.clone();
         // While writing, the insert itself refuses a number already in force (below).
         // A pengganti replaces the faktur in force with its number, so that one is no duplicate.
         if let Some(f) = &c.faktur
@@ -346,7 +366,7 @@ impl<'o> Run<'o> {
             self.report.errors.extend(problems);
             return Ok(());
         }
-        let Some(f) = c.faktur else { return Ok(()) };
+        let Some(f) = &c.faktur else { return Ok(()) };
         let range = match f.jenis {
             Jenis::Keluaran => self
                 .ranges
