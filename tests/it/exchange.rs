@@ -533,6 +533,19 @@ fn cli_profile_import_nsfp_and_export() {
     assert_eq!(v["imported"], 2);
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
 
+    // Checked against the profile's database (read only): the numbers are taken now.
+    let odoo = fixture("odoo_export.csv");
+    let args = [
+        "validate",
+        odoo.to_str().unwrap(),
+        "--npwp",
+        "013463476415001",
+        "--json",
+    ];
+    let (code, out, _) = efaktur(data.path(), &args);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("\"code\":\"ETAX-20002\""), "{out}");
+
     let (code, out, _) = efaktur(
         data.path(),
         &[
