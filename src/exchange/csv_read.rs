@@ -717,4 +717,35 @@ mod tests {
         let (f, _) = fakturs(&format!("{}\n{OF}\n", FK.rsplit_once(",INV1,").unwrap().0));
         assert_eq!(f[0].problems[0].code, DjpCode::Etax30005);
     }
+
+    #[test]
+    fn utf16_files_and_unknown_rows_are_reported() {
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(FK.bytes().flat_map(|b| [b, 0]))
+            .collect();
+        let (_, entries, problems) = read_all(utf16.as_slice(), CsvOptions::default());
+        assert!(entries.is_empty());
+        assert_eq!(
+            (problems[0].line, problems[0].code),
+            (1, DjpCode::Etax20023)
+        );
+
+        let (_, problems) = fakturs(&format!("{FK}\n{OF}\nRK,1,2\nXX,1\n"));
+        let found: Vec<_> = problems.iter().map(|p| (p.line, p.code)).collect();
+        assert_eq!(
+            found,
+            vec![(3, DjpCode::Etax20023), (4, DjpCode::Etax20023)]
+        );
+    }
+
+    #[test]
+    fn of_rows_before_any_fk_are_reported() {
+        let (f, problems) = fakturs(&format!("{OF}\n{FK}\n{OF}\n"));
+        assert_eq!(
+            (problems[0].line, problems[0].code),
+            (1, DjpCode::Etax20022)
+        );
+        assert_eq!(f[0].item_lines, vec![3]);
+    }
 }
