@@ -398,10 +398,10 @@ impl<'o> Run<'o> {
         }
         let inserted = match f.status {
             KodeStatus::Normal => {
-                store::faktur::insert_bulk(conn, &f, ApprovalStatus::Draft, &self.stamp)
+                store::faktur::insert_bulk(conn, f, ApprovalStatus::Draft, &self.stamp)
             }
             KodeStatus::Pengganti => {
-                store::faktur::insert_pengganti(conn, &f, ApprovalStatus::Draft, &self.stamp)
+                store::faktur::insert_pengganti(conn, f, ApprovalStatus::Draft, &self.stamp)
                     .map(|(id, _)| id)
             }
         };
@@ -411,7 +411,7 @@ impl<'o> Run<'o> {
                 code: DjpCode::Etax20002,
                 ..
             }) => {
-                self.report.errors.push(already_registered(c.line, &f));
+                self.report.errors.push(already_registered(c.line, f));
                 return Ok(());
             }
             Err(e) => return Err(e.into()),
