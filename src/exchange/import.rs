@@ -80,8 +80,7 @@ pub fn import_csv<R: Read + Send>(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, StoreError> {
-    store::tune_for_bulk_load(store.conn())?;
-    let result = store.transaction(|tx| {
+    let result = store.bulk_transaction(|tx| {
         let mut run = Run::new(options, true);
         run.read(input, tx, progress)?;
         let report = run.finish();
