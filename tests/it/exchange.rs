@@ -137,6 +137,19 @@ fn djp_export_odoo_and_generator_files_import_cleanly() {
         .unwrap();
     assert_eq!(nik.faktur.lawan_nik.as_deref(), Some("3578104709870002"));
     assert_eq!(nik.faktur.lawan_nama, "Siti Aminah");
+    // Foreign-key checks are skipped while loading; what was written must still satisfy them.
+    let violations: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(violations, 0);
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1, "foreign keys are back on after the import");
     let lt = party::by_npwp(store.conn(), "013000666091000")
         .unwrap()
         .unwrap();
