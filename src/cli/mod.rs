@@ -1,23 +1,98 @@
 //! Headless subcommands: the same core as the app, for ERPs, scripts and branch uploaders.
+//!
+//! Exit codes: 0 success, 1 the file has errors (reported line by line), 2 usage or I/O problems.
 
+mod exchange;
+mod nsfp;
+mod profile;
+mod progress;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
+
+pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
+pub use nsfp::NsfpCommand;
+pub use profile::ProfileCommand;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// List the Local Databases in the data folder.
     Databases,
+    /// Create or list PKP profiles (one Local Database per NPWP).
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Check an e-Faktur CSV or Coretax XML file without writing anything.
+    Validate(ValidateArgs),
+    /// Import an e-Faktur CSV file (FK/LT/FAPR/OF or FM) into a Local Database.
+    Import(ImportArgs),
+    /// Export faktur of one masa as e-Faktur CSV or Coretax XML.
+    Export(ExportArgs),
+    /// Referensi Nomor Faktur: record NSFP ranges.
+    #[command(subcommand)]
+    Nsfp(NsfpCommand),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
-    match command {
+    let result = match command {
         Command::Databases => {
             println!("Folder data: {}", dirs.data_dir().display());
             for npwp in dirs.databases() {
                 println!("{npwp}");
             }
-            ExitCode::SUCCESS
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Profile(c) => profile::run(c, dirs),
+        Command::Validate(a) => exchange::validate(a, dirs),
+        Command::Import(a) => exchange::import(a, dirs),
+        Command::Export(a) => exchange::export(a, dirs),
+        Command::Nsfp(c) => nsfp::run(c, dirs),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("efaktur: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A usage or I/O problem, already worded for the user (exit code 2).
+pub(crate) type CliResult = Result<ExitCode, String>;
+
+/// The Local Database to work on: the one named by `--npwp`, or the only one there is.
+pub(crate) fn choose_database(
+    dirs: &AppDirs,
+    npwp: Option<&str>,
+) -> Result<(Npwp, PathBuf), String> {
+    if let Some(raw) = npwp {
+        let n = Npwp::parse(raw).map_err(|e| format!("--npwp {raw}: {e}"))?;
+        let path = dirs.db_path(&n);
+        if !path.exists() {
+            return Err(format!(
+                "Local Database untuk NPWP {n} belum ada di {}; buat dulu dengan: efaktur profile add --npwp {} --nama ... --alamat ...",
+                dirs.db_dir().display(),
+                n.digits()
+            ));
+        }
+        return Ok((n, path));
+    }
+    let all = dirs.databases();
+    match all.as_slice() {
+        [one] => Ok((one.clone(), dirs.db_path(one))),
+        [] => Err(format!(
+            "belum ada Local Database di {}; buat dengan: efaktur profile add --npwp N --nama ... --alamat ...",
+            dirs.db_dir().display()
+        )),
+        many => Err(format!(
+            "ada {} Local Database; pilih salah satu dengan --npwp: {}",
+            many.len(),
+            many.iter()
+                .map(|n| n.digits().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }

@@ -1,7 +1,9 @@
 //! Faktur keluaran and masukan with their items.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use std::sync::OnceLock;
+
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 
 use super::{Result, StoreError, audit, is_unique_violation, now};
 use crate::domain::faktur::{Jenis, UangMuka};
@@ -51,11 +53,14 @@ fn uang_muka_flag(u: UangMuka) -> u8 {
 
 /// Whether a faktur with this number is already in force (ETAX-20002).
 pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
-    Ok(conn
+    // Cached: file checks ask this once per faktur.
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM faktur WHERE jenis = ?1 AND nsfp = ?2
+           AND (jenis = 'keluaran' OR lawan_npwp = ?3)
+           AND status_faktur IN ('normal', 'normal_pengganti')",
+    )?;
+    Ok(stmt
         .query_row(
-            "SELECT 1 FROM faktur WHERE jenis = ?1 AND nsfp = ?2
-               AND (jenis = 'keluaran' OR lawan_npwp = ?3)
-               AND status_faktur IN ('normal', 'normal_pengganti')",
             params![jenis_key(f.jenis), f.nsfp.digits(), f.lawan_npwp.digits()],
             |_| Ok(()),
         )
@@ -66,6 +71,26 @@ pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
 /// Inserts a validated faktur with its items; returns its id. A number already in force is
 /// refused with ETAX-20002. Call inside a transaction when more rows belong to the same change.
 pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &str) -> Result<i64> {
+    let id = insert_bulk(conn, f, approval, &now())?;
+    audit::record(
+        conn,
+        actor,
+        "faktur.rekam",
+        &f.nomor().to_string(),
+        jenis_key(f.jenis),
+    )?;
+    Ok(id)
+}
+
+/// [`insert`] without an audit row per faktur, for imports of whole files: the import records one
+/// audit entry for the file instead, and gives all its rows one time `stamp` ([`super::now`]).
+/// The header row is written first, so an ETAX-20002 refusal leaves nothing of the faktur behind.
+pub fn insert_bulk(
+    conn: &Connection,
+    f: &Faktur,
+    approval: ApprovalStatus,
+    stamp: &str,
+) -> Result<i64> {
     let status = match f.status {
         KodeStatus::Normal => FakturStatus::Normal,
         KodeStatus::Pengganti => FakturStatus::NormalPengganti,
@@ -74,7 +99,6 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
         Jenis::Keluaran => None,
         Jenis::Masukan { dikreditkan } => Some(dikreditkan),
     };
-    let stamp = now();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
             lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
@@ -122,35 +146,99 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
         }
     })?;
     let id = conn.last_insert_rowid();
-    let mut item_stmt = conn.prepare_cached(
-        "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan, jumlah_barang,
-            harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    for (i, it) in f.items.iter().enumerate() {
-        item_stmt.execute(params![
-            id,
-            i as i64 + 1,
-            it.kode_objek,
-            it.nama,
-            it.harga_satuan.to_string(),
-            it.jumlah_barang.to_string(),
-            it.harga_total.to_string(),
-            it.diskon.to_string(),
-            it.dpp.to_string(),
-            it.ppn.to_string(),
-            it.tarif_ppnbm.to_string(),
-            it.ppnbm.to_string(),
-        ])?;
+    // Several items per statement: each statement execution has a fixed cost that dominates
+    // bulk imports of faktur with a few lines each.
+    for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
+        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
+        let first = (chunk_no * ITEMS_PER_STATEMENT) as i64 + 1;
+        let line_nos: Vec<i64> = (first..first + chunk.len() as i64).collect();
+        let amounts: Vec<[String; 8]> = chunk
+            .iter()
+            .map(|it| {
+                [
+                    it.harga_satuan,
+                    it.jumlah_barang,
+                    it.harga_total,
+                    it.diskon,
+                    it.dpp,
+                    it.ppn,
+                    it.tarif_ppnbm,
+                    it.ppnbm,
+                ]
+                .map(|a| a.to_string())
+            })
+            .collect();
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 12);
+        for ((it, line_no), amounts) in chunk.iter().zip(&line_nos).zip(&amounts) {
+            values.extend([&id as &dyn ToSql, line_no, &it.kode_objek, &it.nama]);
+            values.extend(amounts.iter().map(|a| a as &dyn ToSql));
+        }
+        stmt.execute(values.as_slice())?;
     }
-    audit::record(
-        conn,
-        actor,
-        "faktur.rekam",
-        &f.nomor().to_string(),
-        jenis_key(f.jenis),
-    )?;
     Ok(id)
+}
+
+/// Inserts a faktur pengganti (kode status 1) as [`insert_bulk`] does, after marking the faktur
+/// it replaces (the one in force with the same number) `Diganti` and linking the two. Without a
+/// faktur in force to replace, the pengganti is stored alone (its original may live in another
+/// installation). Returns the new id and the replaced one.
+pub fn insert_pengganti(
+    conn: &Connection,
+    f: &Faktur,
+    approval: ApprovalStatus,
+    stamp: &str,
+) -> Result<(i64, Option<i64>)> {
+    let replaced: Option<i64> = conn
+        .prepare_cached(
+            "UPDATE faktur SET status_faktur = 'diganti', updated_at = ?4
+             WHERE jenis = ?1 AND nsfp = ?2 AND (jenis = 'keluaran' OR lawan_npwp = ?3)
+               AND status_faktur IN ('normal', 'normal_pengganti')
+             RETURNING id",
+        )?
+        .query_row(
+            params![
+                jenis_key(f.jenis),
+                f.nsfp.digits(),
+                f.lawan_npwp.digits(),
+                stamp
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let id = insert_bulk(conn, f, approval, stamp)?;
+    if let Some(old) = replaced {
+        conn.prepare_cached("UPDATE faktur SET replaces_id = ?2 WHERE id = ?1")?
+            .execute(params![id, old])?;
+    }
+    Ok((id, replaced))
+}
+
+/// Items written by one INSERT statement.
+const ITEMS_PER_STATEMENT: usize = 8;
+
+/// `INSERT INTO faktur_item ... VALUES (...), (...)` for `n` items (1..=ITEMS_PER_STATEMENT),
+/// built once so the statement cache finds it by the same text.
+fn item_insert_sql(n: usize) -> &'static str {
+    static SQL: OnceLock<Vec<String>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        (1..=ITEMS_PER_STATEMENT)
+            .map(|n| {
+                let rows: Vec<String> = (0..n)
+                    .map(|r| {
+                        let p: Vec<String> = (1..=12).map(|c| format!("?{}", r * 12 + c)).collect();
+                        format!("({})", p.join(", "))
+                    })
+                    .collect();
+                format!(
+                    "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+                     VALUES {}",
+                    rows.join(", ")
+                )
+            })
+            .collect()
+    });
+    &all[n - 1]
 }
 
 const HEADER_COLUMNS: &str = "id, jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
@@ -435,6 +523,91 @@ pub(crate) mod tests {
             .query_row("SELECT count(*) FROM faktur_item", [], |r| r.get(0))
             .unwrap();
         assert_eq!(items, 0);
+    }
+
+    #[test]
+    fn items_beyond_one_statement_keep_their_order() {
+        let store = Store::open_in_memory().unwrap();
+        let mut d = draft("0002400000001");
+        let one = d.items[0].clone();
+        d.items = (0..19)
+            .map(|i| FakturItemDraft {
+                nama: format!("Barang {i}"),
+                ..one.clone()
+            })
+            .collect();
+        d.jumlah_dpp = "19000000".into();
+        d.jumlah_ppn = "2090000".into();
+        let f = d.validate().unwrap();
+        let id = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
+        assert_eq!(get(store.conn(), id).unwrap().unwrap().faktur, f);
+    }
+
+    #[test]
+    fn a_pengganti_retires_the_faktur_it_replaces() {
+        let store = Store::open_in_memory().unwrap();
+        let original = draft("0002400000001").validate().unwrap();
+        let old = insert(store.conn(), &original, ApprovalStatus::Draft, "t").unwrap();
+        let mut d = draft("0002400000001");
+        d.fg_pengganti = "1".into();
+        let pengganti = d.validate().unwrap();
+        let (new, replaced) = insert_pengganti(
+            store.conn(),
+            &pengganti,
+            ApprovalStatus::Draft,
+            "2024-03-06T00:00:00Z",
+        )
+        .unwrap();
+        assert_eq!(replaced, Some(old));
+        assert_eq!(
+            get(store.conn(), old).unwrap().unwrap().status,
+            FakturStatus::Diganti
+        );
+        assert_eq!(
+            get(store.conn(), new).unwrap().unwrap().status,
+            FakturStatus::NormalPengganti
+        );
+        let (_, none) = insert_pengganti(
+            store.conn(),
+            &draft("0002400000002").validate().unwrap(),
+            ApprovalStatus::Draft,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn bulk_insert_writes_no_audit_row_and_refuses_duplicates_cleanly() {
+        let store = Store::open_in_memory().unwrap();
+        let f = draft("0002400000001").validate().unwrap();
+        insert_bulk(
+            store.conn(),
+            &f,
+            ApprovalStatus::Draft,
+            "2024-03-05T00:00:00Z",
+        )
+        .unwrap();
+        let err = insert_bulk(
+            store.conn(),
+            &f,
+            ApprovalStatus::Draft,
+            "2024-03-05T00:00:00Z",
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), DjpCode::Etax20002);
+        let count = |sql: &str| {
+            store
+                .conn()
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        assert_eq!(count("SELECT count(*) FROM audit_log"), 0);
+        assert_eq!(
+            count("SELECT count(*) FROM faktur_item"),
+            1,
+            "the refused copy left no items"
+        );
     }
 
     #[test]

@@ -116,6 +116,21 @@ impl Store {
         })
     }
 
+    /// Opens an existing database for reading only (checks against it, e.g. `efaktur validate
+    /// --npwp`): nothing is migrated or written.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        migrate::check_version(&conn)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
     /// A private database in memory, for tests and dry runs (`efaktur validate`).
     pub fn open_in_memory() -> Result<Store> {
         Self::setup(Connection::open_in_memory()?, None)
@@ -159,6 +174,39 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::transaction`] for loading many rows at once (imports):
+    /// - a bigger page cache, so the transaction spills to the WAL less often, and temporary
+    ///   b-trees in memory;
+    /// - foreign-key checks off for the duration: the caller writes children right after their
+    ///   parents in the same transaction (an item after its faktur), so the checks cannot fail,
+    ///   and skipping them saves a lookup per row. They are back on afterwards, also on error.
+    ///
+    /// Durability is unchanged: `synchronous` stays NORMAL under WAL, and a failure rolls
+    /// everything back.
+    pub fn bulk_transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.conn
+            .pragma_update(None, "cache_size", -32_768)
+            .map_err(StoreError::from)?;
+        self.conn
+            .pragma_update(None, "temp_store", "MEMORY")
+            .map_err(StoreError::from)?;
+        self.conn.set_prepared_statement_cache_capacity(32);
+        self.conn
+            .pragma_update(None, "foreign_keys", false)
+            .map_err(StoreError::from)?;
+        let out = self.transaction(f);
+        let restored = self.conn.pragma_update(None, "foreign_keys", true);
+        let out = out?;
+        restored.map_err(StoreError::from)?;
+        Ok(out)
+    }
+
     /// `PRAGMA integrity_check`: `Ok` when SQLite finds nothing wrong.
     pub fn integrity_check(&self) -> Result<()> {
         let report: String = self
@@ -180,7 +228,7 @@ impl Store {
 }
 
 /// The current time as stored (RFC 3339, UTC).
-pub(crate) fn now() -> String {
+pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -222,6 +270,24 @@ mod tests {
         drop(store);
         // Opening again is a no-op migration.
         Store::open(&path).unwrap();
+    }
+
+    #[test]
+    fn bulk_transactions_turn_foreign_keys_back_on_even_after_failure() {
+        let mut store = Store::open_in_memory().unwrap();
+        let fk = |s: &Store| {
+            s.conn()
+                .query_row("PRAGMA foreign_keys", [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        };
+        let failed: Result<()> = store.bulk_transaction(|tx| {
+            tx.execute_batch("CREATE TABLE t (x)")?;
+            Err(StoreError::rule(DjpCode::Etax10001, "gagal"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fk(&store), 1);
+        store.bulk_transaction(|_| Ok::<_, StoreError>(())).unwrap();
+        assert_eq!(fk(&store), 1);
     }
 
     #[test]

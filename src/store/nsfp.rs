@@ -158,6 +158,24 @@ fn mark_used(conn: &Connection, range_id: i64, n: Nsfp) -> Result<()> {
 }
 
 /// Links a used number to the faktur that carries it.
+/// Records `n`, which lies in the recorded range `range_id`, as used by faktur `faktur_id` in one
+/// statement (imports: the caller knows the ranges). A number handed out earlier but not yet
+/// linked is linked now.
+pub fn claim_for(
+    conn: &Connection,
+    range_id: i64,
+    n: Nsfp,
+    faktur_id: i64,
+    stamp: &str,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO nsfp_use (nsfp, range_id, faktur_id, used_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (nsfp) DO UPDATE SET faktur_id = excluded.faktur_id",
+    )?;
+    stmt.execute(params![n.digits(), range_id, faktur_id, stamp])?;
+    Ok(())
+}
+
 pub fn link_faktur(conn: &Connection, n: Nsfp, faktur_id: i64) -> Result<()> {
     conn.execute(
         "UPDATE nsfp_use SET faktur_id = ?2 WHERE nsfp = ?1",
@@ -210,6 +228,45 @@ mod tests {
         let err = store.allocate_nsfp(25).unwrap_err();
         assert_eq!(err.code(), DjpCode::Etax20018);
         assert_eq!(ranges(store.conn()).unwrap()[0].remaining, 0);
+    }
+
+    #[test]
+    fn claim_for_records_and_links_in_one_step() {
+        let store = Store::open_in_memory().unwrap();
+        let r = NsfpRange::new(n("0002500000001"), n("0002500000003")).unwrap();
+        let id = add_range(store.conn(), r, day()).unwrap();
+        let f = crate::store::faktur::tests::draft("0002500000002");
+        let mut f = f;
+        f.tanggal_faktur = "05/03/2025".into();
+        f.tahun_pajak = "2025".into();
+        f.jumlah_ppn = "120000".into();
+        f.items[0].ppn = "120000".into();
+        let f = f.validate().unwrap();
+        let fid = crate::store::faktur::insert_bulk(
+            store.conn(),
+            &f,
+            crate::domain::ApprovalStatus::Draft,
+            "2025-03-05T00:00:00Z",
+        )
+        .unwrap();
+        claim_for(
+            store.conn(),
+            id,
+            n("0002500000002"),
+            fid,
+            "2025-03-05T00:00:00Z",
+        )
+        .unwrap();
+        assert!(is_used(store.conn(), n("0002500000002")).unwrap());
+        let linked: Option<i64> = store
+            .conn()
+            .query_row(
+                "SELECT faktur_id FROM nsfp_use WHERE nsfp = '0002500000002'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(linked, Some(fid));
     }
 
     #[test]

@@ -1,0 +1,173 @@
+//! Import benchmark: 100,000 faktur × 3 items generated as an e-Faktur CSV, imported into a fresh
+//! Local Database in a child process (so its peak memory is the import's own), next to the
+//! `sqlite3` shell's `.import` of the same file. Run with `cargo bench --bench import`.
+//!
+//! The OF rows are padded with empty fields to the FK's 20 columns (which the importer accepts)
+//! so that `sqlite3 .import` reads every row into one 20-column table without warnings.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use efaktur::domain::{Npwp, Nsfp, NsfpRange};
+use efaktur::exchange::{ImportOptions, import_csv};
+use efaktur::store::{Store, nsfp, profile};
+
+const FAKTUR: u32 = 100_000;
+const ITEMS: u32 = 3;
+
+fn generate(path: &Path) -> std::io::Result<u64> {
+    let mut w = BufWriter::new(std::fs::File::create(path)?);
+    let pad = ",,,,,,,,,";
+    for i in 1..=FAKTUR {
+        let prices = [(i % 97 + 1) * 1000, (i % 13 + 1) * 2500, 17_500];
+        let dpp: u32 = prices.iter().sum();
+        // 11 % of whole rupiah: the header PPN is the floor of the exact sum.
+        let ppn = dpp as u64 * 11 / 100;
+        writeln!(
+            w,
+            "FK,01,0,00024{i:08},1,2024,15/01/2024,013000666091000,PT PEMBELI {i},Jl. Sudirman {i} Jakarta,{dpp},{ppn},0,,0,0,0,0,INV/{i},"
+        )?;
+        for (n, p) in prices.iter().enumerate() {
+            let line_ppn = *p as f64 * 0.11;
+            writeln!(
+                w,
+                "OF,K{n},Barang {n},{p},1,{p},0,{p},{line_ppn:.2},0,0{pad}"
+            )?;
+        }
+    }
+    w.flush()?;
+    Ok(u64::from(FAKTUR * (1 + ITEMS)))
+}
+
+fn vm_hwm_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The child: imports `csv` into a fresh database at `db`, prints seconds and peak RSS.
+fn child(csv: &Path, db: &Path) {
+    let mut store = Store::open(db).expect("open database");
+    let npwp = Npwp::parse("013463476415001").expect("npwp");
+    profile::save(
+        store.conn(),
+        &profile::Profile::new(npwp, "PT BENCH", "Jakarta"),
+    )
+    .expect("profile");
+    let range = NsfpRange::new(
+        Nsfp::parse("0002400000001").expect("nsfp"),
+        Nsfp::parse(&format!("00024{FAKTUR:08}")).expect("nsfp"),
+    )
+    .expect("range");
+    nsfp::add_range(
+        store.conn(),
+        range,
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 2).expect("date"),
+    )
+    .expect("range");
+    let file = std::fs::File::open(csv).expect("csv");
+    let start = Instant::now();
+    let report =
+        import_csv(file, &mut store, &ImportOptions::default(), &mut |_| {}).expect("import");
+    let secs = start.elapsed().as_secs_f64();
+    assert!(
+        report.is_clean(),
+        "benchmark file has errors: {:?}",
+        &report.errors[..report.errors.len().min(5)]
+    );
+    assert_eq!(report.imported, u64::from(FAKTUR));
+    println!("{secs} {}", vm_hwm_kb().unwrap_or(0));
+}
+
+fn sqlite3_import(csv: &Path, db: &Path) -> Result<f64, String> {
+    let columns: Vec<String> = (1..=20).map(|i| format!("c{i} TEXT")).collect();
+    let start = Instant::now();
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg(format!("CREATE TABLE t ({});", columns.join(", ")))
+        .arg(".mode csv")
+        .arg(format!(".import {} t", csv.display()))
+        .output()
+        .map_err(|e| {
+            format!("sqlite3 tidak dapat dijalankan ({e}); pasang paket Debian `sqlite3`")
+        })?;
+    let secs = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return Err(format!(
+            "sqlite3 gagal: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(secs)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        child(Path::new(&args[i + 1]), Path::new(&args[i + 2]));
+        return;
+    }
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this binary without it,
+    // and a test run must not spend a minute importing 100,000 faktur.
+    if !args.iter().any(|a| a == "--bench") {
+        println!("import benchmark: run it with `cargo bench --bench import`");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("bench.csv");
+    let rows = generate(&csv).expect("generate csv");
+    let size = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "file: {FAKTUR} faktur x {ITEMS} items = {rows} rows, {:.1} MB",
+        size as f64 / 1e6
+    );
+
+    let exe = std::env::current_exe().expect("current exe");
+    let out = Command::new(exe)
+        .arg("--child")
+        .arg(&csv)
+        .arg(dir.path().join("ours.sqlite"))
+        .output()
+        .expect("run child");
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        std::process::exit(1);
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let secs: f64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("child seconds");
+    let hwm_kb: u64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("child VmHWM");
+    let ours = rows as f64 / secs;
+    println!(
+        "efaktur import : {ours:>10.0} rows/s ({secs:.2} s), peak RSS {:.1} MB",
+        hwm_kb as f64 / 1024.0
+    );
+
+    match sqlite3_import(&csv, &dir.path().join("sqlite3.sqlite")) {
+        Ok(s) => {
+            let theirs = rows as f64 / s;
+            println!("sqlite3 .import: {theirs:>10.0} rows/s ({s:.2} s)");
+            println!(
+                "ratio          : {:.0} % of sqlite3 .import (target >= 70 %)",
+                ours / theirs * 100.0
+            );
+        }
+        Err(e) => println!("sqlite3 .import: not measured: {e}"),
+    }
+    println!(
+        "peak RSS target: <= 100 MB: {}",
+        if hwm_kb <= 100 * 1024 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+}

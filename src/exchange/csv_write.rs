@@ -1,0 +1,223 @@
+//! Export in the e-Faktur CSV format as DJP's own export writes it: every field quoted, `,`,
+//! the header rows, an FAPR row (the seller) after each FK, and CRLF line ends (DJP's desktop is a
+//! Windows-first Java application and its export files end lines with CRLF; its import reads
+//! either).
+
+use std::io::Write;
+
+use rusqlite::Connection;
+
+use crate::domain::faktur::{Faktur, Jenis, UangMuka, format_tanggal};
+use crate::domain::{DjpCode, FakturStatus};
+use crate::store::faktur::{Filter, StoredFaktur};
+use crate::store::profile::Profile;
+use crate::store::{self, StoreError};
+
+use super::csv_read::{FK_COLUMNS, FM_COLUMNS, LT_COLUMNS, OF_COLUMNS};
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub faktur: u64,
+    pub items: u64,
+    /// Faktur left out because they are cancelled (Batal): the CSV format has no column for it, and
+    /// importing them would bring them back as normal faktur. Replaced faktur (Diganti) are
+    /// written, before their pengganti, so an import marks them Diganti again.
+    pub skipped: u64,
+}
+
+/// Errors of an export: the database or the output file.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("file ekspor tidak dapat ditulis: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(e: csv::Error) -> ExportError {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => ExportError::Io(io),
+            other => ExportError::Io(std::io::Error::other(format!("{other:?}"))),
+        }
+    }
+}
+
+fn writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(out)
+}
+
+fn amount_fields(f: &Faktur) -> [String; 3] {
+    [
+        f.totals.dpp.value().to_string(),
+        f.totals.ppn.value().to_string(),
+        f.totals.ppnbm.value().to_string(),
+    ]
+}
+
+/// NPWP and NAMA columns: a buyer without NPWP is written with DJP's NIK convention.
+fn lawan_fields(f: &Faktur) -> (String, String) {
+    match &f.lawan_nik {
+        Some(nik) if f.lawan_npwp.is_none() => (
+            f.lawan_npwp.digits().to_string(),
+            format!("{nik}#NIK#NAMA#{}", f.lawan_nama),
+        ),
+        _ => (f.lawan_npwp.digits().to_string(), f.lawan_nama.clone()),
+    }
+}
+
+fn exported(s: &StoredFaktur) -> bool {
+    s.status != FakturStatus::Batal
+}
+
+/// Writes the faktur keluaran matching `filter` (its `masukan` is forced to keluaran).
+pub fn write_keluaran<W: Write>(
+    out: W,
+    conn: &Connection,
+    filter: Filter,
+    seller: &Profile,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ExportSummary, ExportError> {
+    let mut w = writer(out);
+    w.write_record(FK_COLUMNS)?;
+    w.write_record(LT_COLUMNS)?;
+    w.write_record(OF_COLUMNS)?;
+    let mut summary = ExportSummary::default();
+    let mut failure: Option<ExportError> = None;
+    let filter = Filter {
+        masukan: Some(false),
+        ..filter
+    };
+    store::faktur::for_each(conn, filter, |s| {
+        if !exported(&s) {
+            summary.skipped += 1;
+            return Ok(());
+        }
+        if let Err(e) = write_fk(&mut w, &s.faktur, seller) {
+            failure = Some(e);
+            return Err(StoreError::rule(DjpCode::Etax10001, "ekspor dihentikan"));
+        }
+        summary.faktur += 1;
+        summary.items += s.faktur.items.len() as u64;
+        progress(summary.faktur);
+        Ok(())
+    })
+    .map_err(|e| failure.take().map_or(ExportError::Store(e), |f| f))?;
+    w.flush()?;
+    Ok(summary)
+}
+
+fn write_fk<W: Write>(
+    w: &mut csv::Writer<W>,
+    f: &Faktur,
+    seller: &Profile,
+) -> Result<(), ExportError> {
+    let (npwp, nama) = lawan_fields(f);
+    let [dpp, ppn, ppnbm] = amount_fields(f);
+    let uang_muka = match f.uang_muka {
+        UangMuka::Tidak => "0",
+        UangMuka::UangMuka => "1",
+        UangMuka::Pelunasan => "2",
+    };
+    w.write_record([
+        "FK",
+        &format!("{:02}", f.kode.value()),
+        &f.status.flag().to_string(),
+        &f.nsfp.digits(),
+        &f.masa.to_string(),
+        &f.tahun.to_string(),
+        &format_tanggal(f.tanggal),
+        &npwp,
+        &nama,
+        &f.lawan_alamat,
+        &dpp,
+        &ppn,
+        &ppnbm,
+        &f.keterangan_tambahan
+            .map(|k| k.to_string())
+            .unwrap_or_default(),
+        uang_muka,
+        &f.uang_muka_totals.dpp.value().to_string(),
+        &f.uang_muka_totals.ppn.value().to_string(),
+        &f.uang_muka_totals.ppnbm.value().to_string(),
+        &f.referensi,
+        &f.kode_dokumen_pendukung,
+    ])?;
+    w.write_record(["FAPR", &seller.nama, &seller.alamat, "", "", "", ""])?;
+    for it in &f.items {
+        w.write_record([
+            "OF",
+            &it.kode_objek,
+            &it.nama,
+            &it.harga_satuan.to_string(),
+            &it.jumlah_barang.to_string(),
+            &it.harga_total.to_string(),
+            &it.diskon.to_string(),
+            &it.dpp.to_string(),
+            &it.ppn.to_string(),
+            &it.tarif_ppnbm.to_string(),
+            &it.ppnbm.to_string(),
+        ])?;
+    }
+    Ok(())
+}
+
+/// Writes the faktur masukan matching `filter` as FM rows.
+pub fn write_masukan<W: Write>(
+    out: W,
+    conn: &Connection,
+    filter: Filter,
+    progress: &mut dyn FnMut(u64),
+) -> Result<ExportSummary, ExportError> {
+    let mut w = writer(out);
+    w.write_record(FM_COLUMNS)?;
+    let mut summary = ExportSummary::default();
+    let mut failure: Option<ExportError> = None;
+    let filter = Filter {
+        masukan: Some(true),
+        ..filter
+    };
+    store::faktur::for_each(conn, filter, |s| {
+        if !exported(&s) {
+            summary.skipped += 1;
+            return Ok(());
+        }
+        let f = &s.faktur;
+        let (npwp, nama) = lawan_fields(f);
+        let [dpp, ppn, ppnbm] = amount_fields(f);
+        let creditable = matches!(f.jenis, Jenis::Masukan { dikreditkan: true });
+        let row = [
+            "FM",
+            &format!("{:02}", f.kode.value()),
+            &f.status.flag().to_string(),
+            &f.nsfp.digits(),
+            &f.masa.to_string(),
+            &f.tahun.to_string(),
+            &format_tanggal(f.tanggal),
+            &npwp,
+            &nama,
+            &f.lawan_alamat,
+            &dpp,
+            &ppn,
+            &ppnbm,
+            if creditable { "1" } else { "0" },
+        ];
+        if let Err(e) = w.write_record(row) {
+            failure = Some(e.into());
+            return Err(StoreError::rule(DjpCode::Etax10001, "ekspor dihentikan"));
+        }
+        summary.faktur += 1;
+        progress(summary.faktur);
+        Ok(())
+    })
+    .map_err(|e| failure.take().map_or(ExportError::Store(e), |f| f))?;
+    w.flush()?;
+    Ok(summary)
+}

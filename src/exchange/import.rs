@@ -1,0 +1,441 @@
+//! Import of e-Faktur CSV into the Local Database: every check DJP makes, every problem reported
+//! with its line, and one transaction for the whole file.
+//!
+//! By default nothing is written when anything is wrong. With `skip_invalid` the valid faktur are
+//! written and the others reported. Imported faktur get the status of a recorded faktur
+//! ("Belum Approve"). A number inside a recorded NSFP range is claimed, so the allocator never
+//! hands it out again; a number outside every range is still imported (files migrated from another
+//! installation rarely come with their ranges) and reported as an ETAX-20017 warning, since the
+//! range must be recorded before the faktur can be uploaded.
+//!
+//! Reading and validating run on a second thread while this one writes to SQLite; a bounded
+//! channel between them keeps memory flat however long the file is.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use rusqlite::Connection;
+
+use crate::domain::faktur::{Faktur, Jenis};
+use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
+use crate::store::nsfp::RecordedRange;
+use crate::store::{self, Store, StoreError, audit};
+
+use super::csv_read::{CsvOptions, CsvReader, Entry, ParsedFaktur, ParsedLawan};
+use super::report::{FileKind, Problem, Report};
+
+/// Choices of one import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub csv: CsvOptions,
+    /// Write the valid faktur and report the rest, instead of writing nothing.
+    pub skip_invalid: bool,
+    /// Who is importing (audit log).
+    pub actor: String,
+    /// Fails the import after this many faktur were written, as a crash would: for tests of the
+    /// all-or-nothing guarantee.
+    pub fail_after: Option<u64>,
+}
+
+/// At most this many warnings are kept one by one; the rest are counted.
+const MAX_WARNINGS: usize = 1000;
+/// Faktur per batch handed from the reading thread to the writing one, and batches in flight.
+const BATCH: usize = 256;
+const IN_FLIGHT: usize = 4;
+
+/// Why a transaction ends without commit.
+enum Abort {
+    Store(StoreError),
+    Rejected(Report),
+}
+
+impl From<StoreError> for Abort {
+    fn from(e: StoreError) -> Abort {
+        Abort::Store(e)
+    }
+}
+
+/// Checks a file without writing anything. Duplicates are looked up in `conn` (an empty
+/// in-memory database, or the profile's database).
+pub fn validate_csv<R: Read + Send>(
+    input: R,
+    conn: &Connection,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, StoreError> {
+    let mut run = Run::new(options, false);
+    match run.read(input, conn, progress) {
+        Ok(()) => Ok(run.finish()),
+        Err(Abort::Store(e)) => Err(e),
+        Err(Abort::Rejected(r)) => Ok(r),
+    }
+}
+
+/// Imports a file in one transaction. Returns the report; `imported` is 0 when the file had
+/// errors and `skip_invalid` was off (nothing was written).
+pub fn import_csv<R: Read + Send>(
+    input: R,
+    store: &mut Store,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, StoreError> {
+    let result = store.bulk_transaction(|tx| {
+        let mut run = Run::new(options, true);
+        run.read(input, tx, progress)?;
+        let report = run.finish();
+        if report.is_clean() || options.skip_invalid {
+            let actor = if options.actor.is_empty() {
+                "impor"
+            } else {
+                &options.actor
+            };
+            let detail = format!(
+                "{} faktur, {} lawan transaksi",
+                report.imported, report.lawan_transaksi
+            );
+            audit::record(tx, actor, "faktur.impor", report.kind.key(), &detail)?;
+            Ok(report)
+        } else {
+            Err(Abort::Rejected(report))
+        }
+    });
+    match result {
+        Ok(r) => Ok(r),
+        Err(Abort::Rejected(mut r)) => {
+            r.imported = 0;
+            r.lawan_transaksi = 0;
+            Ok(r)
+        }
+        Err(Abort::Store(e)) => Err(e),
+    }
+}
+
+/// A faktur read and validated (everything that needs no database), with its problems so far.
+struct Checked {
+    line: u64,
+    items: u64,
+    faktur: Option<Faktur>,
+    lawan: Option<ParsedLawan>,
+    problems: Vec<Problem>,
+}
+
+/// What the reading thread sends.
+enum Msg {
+    Faktur(Box<Checked>),
+    Lawan(Box<ParsedLawan>),
+    /// Problems not tied to a faktur (unknown rows, OF without FK...).
+    Problems(Vec<Problem>),
+    Progress(u64),
+    End(Option<FileKind>),
+}
+
+/// The key of a number within one file: NSFP digits and the pengganti flag, plus the seller for
+/// pajak masukan (whose numbers are the sellers' own).
+fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
+    let n = Nsfp::parse(&draft.nomor_faktur).ok()?;
+    // A normal faktur and its pengganti share the number; the flag keeps them apart.
+    let flag = u64::from(draft.fg_pengganti.trim() == "1");
+    let nsfp = n.digits().parse::<u64>().ok()? * 2 + flag;
+    let seller = match &draft.is_creditable {
+        None => 0,
+        Some(_) => crate::domain::Npwp::parse(&draft.npwp)
+            .ok()
+            .and_then(|p| p.digits().parse().ok())
+            .unwrap_or(0),
+    };
+    Some((nsfp, seller))
+}
+
+/// The reading thread: CSV rows → validated faktur, in file order. Messages go in batches: one
+/// hand-over per faktur would cost more in thread wake-ups than the work itself.
+fn read_and_validate<R: Read>(
+    input: R,
+    options: CsvOptions,
+    out: SyncSender<Vec<Msg>>,
+    recycled: Receiver<Vec<Msg>>,
+) {
+    let mut reader = CsvReader::new(input, options);
+    let mut seen: HashMap<(u64, u128), u64> = HashMap::new();
+    let mut batch = Vec::with_capacity(BATCH + 2);
+    while let Some(entry) = reader.next_entry() {
+        let pending = reader.take_problems();
+        if !pending.is_empty() {
+            batch.push(Msg::Problems(pending));
+        }
+        batch.push(match entry {
+            Entry::Faktur(p) => Msg::Faktur(Box::new(check(*p, &mut seen))),
+            Entry::Lawan(lt) => Msg::Lawan(lt),
+        });
+        if batch.len() >= BATCH {
+            batch.push(Msg::Progress(reader.position()));
+            // The writer hands finished batches back: freeing them here, where they were
+            // allocated, avoids the allocator's cross-thread locking on the writer's side.
+            let next = match recycled.try_recv() {
+                Ok(mut old) => {
+                    old.clear();
+                    old
+                }
+                Err(_) => Vec::with_capacity(BATCH + 2),
+            };
+            let full = std::mem::replace(&mut batch, next);
+            if out.send(full).is_err() {
+                return; // the writer stopped
+            }
+        }
+    }
+    batch.push(Msg::Problems(reader.take_problems()));
+    batch.push(Msg::Progress(reader.position()));
+    batch.push(Msg::End(reader.kind()));
+    let _ = out.send(batch);
+}
+
+fn check(p: ParsedFaktur, seen: &mut HashMap<(u64, u128), u64>) -> Checked {
+    let mut problems = p.problems;
+    if let Some(lt) = &p.lawan {
+        problems.extend(lt.problems.iter().cloned());
+    }
+    let faktur = match p.draft.validate() {
+        Ok(f) => Some(f),
+        Err(errors) => {
+            problems.extend(
+                errors
+                    .into_iter()
+                    .map(|e| Problem::from_field(e, p.line, &p.item_lines)),
+            );
+            None
+        }
+    };
+    // Duplicates within the file are looked for even when the faktur has other problems.
+    if let Some(key) = duplicate_key(&p.draft)
+        && let Some(first) = seen.insert(key, p.line)
+    {
+        problems.push(Problem::new(
+            p.line,
+            "NOMOR_FAKTUR",
+            DjpCode::Etax20002,
+            format!(
+                "nomor faktur {} sudah ada di baris {first} file ini; hapus salah satunya",
+                p.draft.nomor_faktur
+            ),
+        ));
+    }
+    Checked {
+        line: p.line,
+        items: p.item_lines.len() as u64,
+        faktur,
+        lawan: p.lawan,
+        problems,
+    }
+}
+
+fn already_registered(line: u64, f: &Faktur) -> Problem {
+    Problem::new(
+        line,
+        "NOMOR_FAKTUR",
+        DjpCode::Etax20002,
+        format!(
+            "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
+            f.nomor()
+        ),
+    )
+}
+
+/// The writing side: database checks, inserts, and the report.
+struct Run<'o> {
+    options: &'o ImportOptions,
+    write: bool,
+    report: Report,
+    warnings_dropped: u64,
+    /// The recorded NSFP ranges (few; read once instead of once per faktur).
+    ranges: Vec<RecordedRange>,
+    /// One time for every row of the import.
+    stamp: String,
+}
+
+impl<'o> Run<'o> {
+    fn new(options: &'o ImportOptions, write: bool) -> Run<'o> {
+        Run {
+            options,
+            write,
+            report: Report::new(FileKind::PajakKeluaran),
+            warnings_dropped: 0,
+            ranges: Vec::new(),
+            stamp: store::now(),
+        }
+    }
+
+    fn read<R: Read + Send>(
+        &mut self,
+        input: R,
+        conn: &Connection,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Abort> {
+        self.ranges = store::nsfp::ranges(conn)?;
+        let csv = self.options.csv;
+        std::thread::scope(|scope| {
+            let (tx, rx) = sync_channel(IN_FLIGHT);
+            let (back_tx, back_rx) = sync_channel(IN_FLIGHT);
+            scope.spawn(move || read_and_validate(input, csv, tx, back_rx));
+            // Returning early drops `rx`, which stops the reading thread at its next send.
+            self.consume(rx, back_tx, conn, progress)
+        })
+    }
+
+    fn consume(
+        &mut self,
+        rx: Receiver<Vec<Msg>>,
+        back: SyncSender<Vec<Msg>>,
+        conn: &Connection,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Abort> {
+        let mut kind = None;
+        for batch in rx {
+            for msg in &batch {
+                match msg {
+                    Msg::Faktur(c) => self.faktur(conn, c)?,
+                    Msg::Lawan(lt) => self.lawan(conn, lt)?,
+                    Msg::Problems(p) => self.report.errors.extend(p.iter().cloned()),
+                    Msg::Progress(pos) => progress(*pos),
+                    Msg::End(k) => kind = Some(*k),
+                }
+            }
+            // Full (or the reader is done): freeing here is fine.
+            let _ = back.try_send(batch);
+        }
+        let Some(kind) = kind else {
+            // The reading thread ended without its last message: it panicked.
+            return Err(
+                StoreError::rule(DjpCode::Etax20023, "pembacaan file berhenti tiba-tiba").into(),
+            );
+        };
+        self.report.kind = kind.unwrap_or(FileKind::PajakKeluaran);
+        if kind.is_none() && self.report.errors.is_empty() {
+            self.report.errors.push(Problem::new(
+                1,
+                "",
+                DjpCode::Etax20023,
+                "file tidak berisi baris FK atau FM; periksa bahwa ini file CSV e-Faktur",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether rows should still be written: not in a check, and not after an error when the
+    /// whole import will be rolled back anyway.
+    fn writing(&self) -> bool {
+        self.write && (self.options.skip_invalid || self.report.errors.is_empty())
+    }
+
+    fn warn(&mut self, p: Problem) {
+        if self.report.warnings.len() < MAX_WARNINGS {
+            self.report.warnings.push(p);
+        } else {
+            self.warnings_dropped += 1;
+        }
+    }
+
+    fn lawan(&mut self, conn: &Connection, lt: &ParsedLawan) -> Result<(), Abort> {
+        if !lt.problems.is_empty() {
+            self.report.errors.extend(lt.problems.iter().cloned());
+            return Ok(());
+        }
+        if self.writing() {
+            store::party::upsert(conn, &lt.party)?;
+            self.report.lawan_transaksi += 1;
+        }
+        Ok(())
+    }
+
+    fn faktur(&mut self, conn: &Connection, c: &Checked) -> Result<(), Abort> {
+        self.report.faktur += 1;
+        self.report.items += c.items;
+        let mut problems = c.problems.clone();
+        // While writing, the insert itself refuses a number already in force (below).
+        // A pengganti replaces the faktur in force with its number, so that one is no duplicate.
+        if let Some(f) = &c.faktur
+            && problems.is_empty()
+            && f.status == KodeStatus::Normal
+            && !self.writing()
+            && store::faktur::exists(conn, f)?
+        {
+            problems.push(already_registered(c.line, f));
+        }
+        if !problems.is_empty() {
+            self.report.errors.extend(problems);
+            return Ok(());
+        }
+        let Some(f) = &c.faktur else { return Ok(()) };
+        let range = match f.jenis {
+            Jenis::Keluaran => self
+                .ranges
+                .iter()
+                .find(|r| r.range.contains(f.nsfp))
+                .map(|r| r.id),
+            Jenis::Masukan { .. } => None,
+        };
+        // A check against an empty in-memory database knows no ranges: nothing to warn about.
+        if f.jenis == Jenis::Keluaran && range.is_none() && (self.write || !self.ranges.is_empty())
+        {
+            self.warn(Problem::new(
+                c.line,
+                "NOMOR_FAKTUR",
+                DjpCode::Etax20017,
+                format!(
+                    "nomor {} di luar range Referensi Nomor Faktur; faktur tetap diimpor, rekam range NSFP-nya (efaktur nsfp add) sebelum upload",
+                    f.nsfp
+                ),
+            ));
+        }
+        if !self.writing() {
+            return Ok(());
+        }
+        if self.options.fail_after == Some(self.report.imported) {
+            return Err(
+                StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
+            );
+        }
+        let inserted = match f.status {
+            KodeStatus::Normal => {
+                store::faktur::insert_bulk(conn, f, ApprovalStatus::Draft, &self.stamp)
+            }
+            KodeStatus::Pengganti => {
+                store::faktur::insert_pengganti(conn, f, ApprovalStatus::Draft, &self.stamp)
+                    .map(|(id, _)| id)
+            }
+        };
+        let id = match inserted {
+            Ok(id) => id,
+            Err(StoreError::Rule {
+                code: DjpCode::Etax20002,
+                ..
+            }) => {
+                self.report.errors.push(already_registered(c.line, f));
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(range_id) = range {
+            store::nsfp::claim_for(conn, range_id, f.nsfp, id, &self.stamp)?;
+        }
+        if let Some(lt) = &c.lawan {
+            store::party::upsert(conn, &lt.party)?;
+            self.report.lawan_transaksi += 1;
+        }
+        self.report.imported += 1;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Report {
+        self.report.sort();
+        if self.warnings_dropped > 0 {
+            self.report.warnings.push(Problem::new(
+                0,
+                "",
+                DjpCode::Etax20017,
+                format!("dan {} peringatan lain yang serupa", self.warnings_dropped),
+            ));
+        }
+        self.report
+    }
+}
