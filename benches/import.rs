@@ -103,6 +103,10 @@ fn sqlite3_import(csv: &Path, db: &Path) -> Result<f64, String> {
     Ok(secs)
 }
 
+/// Same allocator as the `efaktur` binary, so the figures are the app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--child") {

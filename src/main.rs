@@ -25,6 +25,10 @@ struct Cli {
     command: Option<cli::Command>,
 }
 
+/// mimalloc: imports hand many small allocations between threads, where glibc's malloc is slow.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     let dirs = match AppDirs::new(args.data_dir.as_deref()) {

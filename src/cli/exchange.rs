@@ -143,6 +143,7 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
             "items": report.items,
             "errors": problems(&report.errors),
             "warnings": problems(&report.warnings),
+            "warnings_omitted": report.warnings_omitted,
         });
         if let Some(n) = imported {
             out["imported"] = n.into();
@@ -158,11 +159,10 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
         for p in report.warnings.iter().take(SHOWN_WARNINGS) {
             eprintln!("peringatan: {}", p.display_in(&shown));
         }
-        if report.warnings.len() > SHOWN_WARNINGS {
-            eprintln!(
-                "peringatan: ... dan {} lainnya (semuanya tampil dengan --json)",
-                report.warnings.len() - SHOWN_WARNINGS
-            );
+        let hidden =
+            report.warnings.len().saturating_sub(SHOWN_WARNINGS) as u64 + report.warnings_omitted;
+        if hidden > 0 {
+            eprintln!("peringatan: ... dan {hidden} peringatan lainnya");
         }
         let summary = format!(
             "{shown}: {} faktur, {} baris OF, {} kesalahan",

@@ -428,14 +428,7 @@ impl<'o> Run<'o> {
 
     fn finish(mut self) -> Report {
         self.report.sort();
-        if self.warnings_dropped > 0 {
-            self.report.warnings.push(Problem::new(
-                0,
-                "",
-                DjpCode::Etax20017,
-                format!("dan {} peringatan lain yang serupa", self.warnings_dropped),
-            ));
-        }
+        self.report.warnings_omitted = self.warnings_dropped;
         self.report
     }
 }

@@ -90,6 +90,8 @@ pub struct Report {
     pub errors: Vec<Problem>,
     /// Things worth knowing that do not stop the import (e.g. a number outside recorded ranges).
     pub warnings: Vec<Problem>,
+    /// Warnings counted but not kept one by one (a file can carry one per faktur).
+    pub warnings_omitted: u64,
 }
 
 impl Report {
@@ -100,6 +102,7 @@ impl Report {
             items: 0,
             imported: 0,
             lawan_transaksi: 0,
+            warnings_omitted: 0,
             errors: Vec::new(),
             warnings: Vec::new(),
         }

@@ -658,3 +658,25 @@ fn a_killed_import_leaves_all_or_nothing() {
         .unwrap();
     assert_eq!(items as usize, n * 3);
 }
+
+#[test]
+fn warnings_beyond_the_kept_ones_are_counted_not_lost() {
+    // 1,200 faktur outside every recorded range: one warning each, more than the report keeps.
+    let mut csv = String::new();
+    for i in 1..=1200u32 {
+        csv.push_str(&format!(
+            "FK,01,0,00024{i:08},1,2024,15/01/2024,013000666091000,PT B {i},Jl. A,1000,110,0,,0,0,0,0,INV/{i},\n\
+             OF,K1,Barang,1000,1,1000,0,1000,110,0,0\n"
+        ));
+    }
+    let mut store = store_with_profile();
+    let options = ImportOptions {
+        actor: "test".into(),
+        ..ImportOptions::default()
+    };
+    let r = import_csv(csv.as_bytes(), &mut store, &options, &mut |_| {}).unwrap();
+    assert_eq!(r.imported, 1200);
+    assert!(r.warnings.iter().all(|w| w.code == DjpCode::Etax20017));
+    assert_eq!(r.warnings.len() as u64 + r.warnings_omitted, 1200);
+    assert!(r.warnings_omitted > 0);
+}

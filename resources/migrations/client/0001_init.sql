@@ -134,8 +134,8 @@ CREATE UNIQUE INDEX faktur_in_force ON faktur (
 ) WHERE status_faktur IN ('normal', 'normal_pengganti');
 CREATE INDEX faktur_masa ON faktur (jenis, tahun, masa);
 
+-- Keyed by (faktur, line) without a rowid: one b-tree per insert instead of table + index.
 CREATE TABLE faktur_item (
-    id           INTEGER PRIMARY KEY,
     faktur_id    INTEGER NOT NULL REFERENCES faktur (id) ON DELETE CASCADE,
     line_no      INTEGER NOT NULL,
     kode_objek   TEXT NOT NULL DEFAULT '',
@@ -148,8 +148,8 @@ CREATE TABLE faktur_item (
     ppn          TEXT NOT NULL,
     tarif_ppnbm  TEXT NOT NULL,
     ppnbm        TEXT NOT NULL,
-    UNIQUE (faktur_id, line_no)
-);
+    PRIMARY KEY (faktur_id, line_no)
+) WITHOUT ROWID;
 
 -- Each NSFP of a recorded range that has been given to a faktur keluaran. The primary key makes
 -- a second hand-out of one number impossible.
@@ -158,7 +158,7 @@ CREATE TABLE nsfp_use (
     range_id  INTEGER NOT NULL REFERENCES nsfp_range (id),
     faktur_id INTEGER REFERENCES faktur (id) ON DELETE SET NULL,
     used_at   TEXT NOT NULL
-);
+) WITHOUT ROWID;
 
 -- Work for the uploader; rows survive crashes and restarts until done.
 CREATE TABLE outbox (
