@@ -119,7 +119,11 @@ async fn fill_register_form(w: &World, screen: &mut register::Register, passphra
         type_into(ui, register::NPWP_INPUT, &w.sim.npwp);
         type_into(ui, register::CERT_INPUT, &p12);
         // Dashes as printed on the KPP letter are accepted.
-        type_into(ui, register::KODE_INPUT, w.sim.kode_aktivasi.expose());
+        type_into(
+            ui,
+            register::KODE_INPUT,
+            w.sim.kode_aktivasi.as_ref().expect("unused code").expose(),
+        );
         ui.click("Buka").unwrap();
     });
     pump!(screen, ctx, msgs, register);
@@ -320,4 +324,108 @@ async fn login_locks_after_five_wrong_passwords() {
         "the lock is shown; screen says {:?}",
         text_containing(&mut ui, "salah")
     );
+}
+
+/// Runs app messages, and every task they start, until nothing is left.
+async fn pump_app(app: &mut super::app::App, msgs: impl IntoIterator<Item = super::app::Message>) {
+    let mut queue: VecDeque<super::app::Message> = msgs.into_iter().collect();
+    while let Some(m) = queue.pop_front() {
+        let task = app.update(m);
+        queue.extend(outputs(task).await);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
+    use super::app::{App, Screen};
+    let mut w = world().await;
+    // Day one: register and create a user.
+    let (mut reg, _) = register::Register::new(None, None);
+    fill_register_form(&w, &mut reg, w.sim.passphrase.expose()).await;
+    let done = submit_captcha(&w, &mut reg, None).await;
+    let Some(register::Action::Registered(session)) = done.into_iter().next() else {
+        panic!("not registered: {:?}", reg.banner());
+    };
+    {
+        let db = Store::open(&session.db_path).unwrap();
+        user::create(db.conn(), "admin", "rahasia-123").unwrap();
+    }
+    w.ctx.session = Some(session);
+
+    // Close the app: the server stops once nothing holds it any more.
+    let World {
+        ctx,
+        sim,
+        _server: server,
+        _tmp: tmp,
+    } = w;
+    let dirs = ctx.dirs.clone();
+    drop(ctx);
+    let Ok(server) = Arc::try_unwrap(server) else {
+        panic!("the server is still in use");
+    };
+    server.shutdown().await;
+
+    // Day two: `efaktur --simulasi` on the same data folder.
+    let (sim2, server2) = wire::start_simulasi(&dirs).await.unwrap();
+    assert_eq!(sim2.passphrase, sim.passphrase);
+    assert_eq!(sim2.password, sim.password);
+    assert_eq!(sim2.p12_path, sim.p12_path);
+    assert!(sim2.kode_aktivasi.is_none(), "the code was used yesterday");
+    assert_ne!(
+        sim2.server.url, sim.server.url,
+        "a new port, same server state"
+    );
+    let ctx = Ctx {
+        dirs,
+        settings: Settings::default(),
+        services: services(Some(server2.clone())),
+        simulasi: Some(sim2.clone()),
+        server: None,
+        session: None,
+    };
+    let (mut app, boot) = App::new(ctx, None);
+    pump_app(&mut app, outputs(boot).await).await;
+    let msgs = interact(app.view(), |ui| {
+        ui.find("sudah dipakai — registrasi sudah selesai, silakan login")
+            .expect("Connect says the code is used");
+        ui.find("01.300.066.6-091.000")
+            .expect("the Local Database is listed");
+        ui.click("Connect").unwrap();
+    });
+    pump_app(&mut app, msgs).await;
+    assert!(
+        matches!(app.screen, Screen::Login(_)),
+        "a registered database goes to Login"
+    );
+    let msgs = interact(app.view(), |ui| {
+        type_into(ui, login::USER_INPUT, "admin");
+        type_into(ui, login::PASSWORD_INPUT, "rahasia-123");
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    pump_app(&mut app, msgs).await;
+    assert!(matches!(app.screen, Screen::Main(_)), "logged in");
+    for label in ["Referensi", "Administrasi Certificate"] {
+        let msgs = interact(app.view(), |ui| {
+            ui.click(label).unwrap();
+        });
+        pump_app(&mut app, msgs).await;
+    }
+    let msgs = interact(app.view(), |ui| {
+        ui.find("01.300.066.6-091.000").expect("certificate NPWP");
+        ui.click("Tes koneksi").unwrap();
+    });
+    pump_app(&mut app, msgs).await;
+    let passphrase = sim2.passphrase.expose().to_string();
+    let msgs = interact(app.view(), |ui| {
+        type_into(ui, super::screen::certificate::PROMPT_INPUT, &passphrase);
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    pump_app(&mut app, msgs).await;
+    let mut ui = simulator(app.view());
+    ui.find("Koneksi ke server e-Nofa berhasil (mutual TLS).")
+        .expect("the kept certificate still works with the restarted server");
+    drop(ui);
+    drop(app);
+    drop(tmp);
 }

@@ -134,7 +134,8 @@ pub fn services(simulasi: Option<Arc<RunningServer>>) -> Services {
     }
 }
 
-/// Starts the simulasi e-Nofa server (state in `<data>/simulasi`) with a fresh demo PKP.
+/// Starts the simulasi e-Nofa server (state in `<data>/simulasi`, kept across restarts) with
+/// the demo PKP ready (see [`demo::prepare`]).
 /// Call inside a Tokio runtime that outlives the window.
 pub async fn start_simulasi(dirs: &AppDirs) -> Result<(SimulasiInfo, Arc<RunningServer>), String> {
     let dir = dirs.data_dir().join("simulasi");
