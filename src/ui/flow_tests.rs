@@ -429,3 +429,132 @@ async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
     drop(app);
     drop(tmp);
 }
+
+/// What a person types into a secret field reaches `update` as a `Secret`, and neither the
+/// messages (as the app routes them) nor the screens' state print it with `{:?}`.
+#[test]
+fn typed_secrets_never_show_in_debug_output() {
+    use super::app::Message as App;
+    use super::screen::{captcha, certificate};
+    use super::service::Secret;
+    const TYPED: &str = "RahasiaSekali42";
+    fn hidden(what: &str, debug: String) {
+        assert!(!debug.contains(TYPED), "{what} shows the secret: {debug}");
+    }
+    /// The last message carries the whole typed text, inside a `Secret`.
+    fn arrived<M>(msgs: &[M], secret: impl Fn(&M) -> Option<&Secret>) {
+        let last = msgs
+            .iter()
+            .rev()
+            .find_map(secret)
+            .expect("a secret message");
+        assert_eq!(last.expose(), TYPED);
+    }
+    let (ctx, _tmp) = super::test_support::ctx_with_session();
+
+    let (mut lg, _) = login::Login::new();
+    let msgs = interact(lg.view(&ctx), |ui| {
+        type_into(ui, login::PASSWORD_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        login::Message::PasswordChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden("Login message", format!("{:?}", App::Login(m.clone())));
+        lg.update(m, &ctx);
+    }
+    hidden("Login", format!("{lg:?}"));
+
+    let (mut ru, _) = register_user::RegisterUser::new();
+    let msgs = interact(ru.view(&ctx), |ui| {
+        type_into(ui, register_user::PASSWORD_INPUT, TYPED);
+        type_into(ui, register_user::REPEAT_INPUT, TYPED);
+    });
+    arrived(&msgs, |m| match m {
+        register_user::Message::RepeatChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden(
+            "REGISTER USER message",
+            format!("{:?}", App::RegisterUser(m.clone())),
+        );
+        ru.update(m, &ctx);
+    }
+    hidden("REGISTER USER", format!("{ru:?}"));
+
+    // REGISTER ETAX INVOICE: Kode Aktivasi, then the passphrase prompt.
+    let (mut reg, _) = register::Register::new(None, Some(std::path::Path::new("/tmp/a.p12")));
+    let msgs = interact(reg.view(&ctx), |ui| {
+        type_into(ui, register::KODE_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        register::Message::KodeChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs.into_iter().chain([register::Message::OpenCert]) {
+        hidden(
+            "REGISTER message",
+            format!("{:?}", App::Register(m.clone())),
+        );
+        reg.update(m, &ctx);
+    }
+    let msgs = interact(reg.view(&ctx), |ui| {
+        type_into(ui, register::PASSPHRASE_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        register::Message::PassphraseChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden(
+            "REGISTER message",
+            format!("{:?}", App::Register(m.clone())),
+        );
+        reg.update(m, &ctx);
+    }
+    hidden("REGISTER", format!("{reg:?}"));
+
+    // The captcha dialog's e-Nofa password.
+    let mut dialog = captcha::Dialog::new();
+    let handlers = captcha::Handlers {
+        answer: register::Message::CaptchaChanged,
+        password: register::Message::PasswordChanged,
+        refresh: register::Message::RefreshCaptcha,
+        submit: register::Message::Submit,
+        cancel: register::Message::CloseDialog,
+    };
+    let msgs = interact(dialog.view(super::i18n::Lang::Id, false, handlers), |ui| {
+        type_into(ui, captcha::PASSWORD_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        register::Message::PasswordChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden("captcha message", format!("{:?}", App::Register(m.clone())));
+        if let register::Message::PasswordChanged(s) = m {
+            dialog.password = s;
+        }
+    }
+    hidden("captcha dialog", format!("{dialog:?}"));
+
+    // Administrasi Certificate: install passphrase and the Tes koneksi prompt.
+    let (mut cert, _) = certificate::Certificate::new(&ctx);
+    let _ = cert.update(certificate::Message::StoredPassphrase(Ok(None)), &ctx);
+    let msgs = interact(cert.view(&ctx), |ui| {
+        type_into(ui, certificate::PROMPT_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        certificate::Message::PromptChanged(s) => Some(s),
+        _ => None,
+    });
+    let install = certificate::Message::PassphraseChanged(Secret::new(TYPED));
+    for m in msgs.into_iter().chain([install]) {
+        let routed = App::Main(main_window::Message::Certificate(Box::new(m.clone())));
+        hidden("certificate message", format!("{routed:?}"));
+        let _ = cert.update(m, &ctx);
+    }
+    hidden("Administrasi Certificate", format!("{cert:?}"));
+}
