@@ -9,33 +9,14 @@ use efaktur::config::Settings;
 use efaktur::enofa::server::RunningServer;
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, user};
-use iced::futures::StreamExt;
+use iced::Element;
 use iced::widget::Id;
-use iced::{Element, Task};
-use iced_test::runtime::Action as RuntimeAction;
 use iced_test::simulator;
 
 use super::ctx::{Ctx, Session, SimulasiInfo};
 use super::screen::{login, main_window, register, register_user};
-use super::test_support::services;
+use super::test_support::{outputs, pump_app, services};
 use super::wire;
-
-/// Runs a task to completion and returns the messages it produced (widget operations such as
-/// focus have no window here and are dropped).
-async fn outputs<T: Send + 'static>(task: Task<T>) -> Vec<T> {
-    let Some(stream) = iced_test::runtime::task::into_stream(task) else {
-        return Vec::new();
-    };
-    stream
-        .filter_map(|a| async move {
-            match a {
-                RuntimeAction::Output(t) => Some(t),
-                _ => None,
-            }
-        })
-        .collect()
-        .await
-}
 
 /// Feeds messages to a screen, running every task it asks for, until nothing is left; returns
 /// the actions meant for the parent.
@@ -324,15 +305,6 @@ async fn login_locks_after_five_wrong_passwords() {
         "the lock is shown; screen says {:?}",
         text_containing(&mut ui, "salah")
     );
-}
-
-/// Runs app messages, and every task they start, until nothing is left.
-async fn pump_app(app: &mut super::app::App, msgs: impl IntoIterator<Item = super::app::Message>) {
-    let mut queue: VecDeque<super::app::Message> = msgs.into_iter().collect();
-    while let Some(m) = queue.pop_front() {
-        let task = app.update(m);
-        queue.extend(outputs(task).await);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
