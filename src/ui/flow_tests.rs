@@ -398,7 +398,17 @@ async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
     ui.find("Koneksi ke server e-Nofa berhasil (mutual TLS).")
         .expect("the kept certificate still works with the restarted server");
     drop(ui);
+
+    // Day three, the Local Database deleted: the demo client is reset so it can register again.
+    let dirs = app.ctx.dirs.clone();
     drop(app);
+    let Ok(server2) = Arc::try_unwrap(server2) else {
+        panic!("the server is still in use");
+    };
+    server2.shutdown().await;
+    std::fs::remove_file(dirs.db_path(&efaktur::domain::Npwp::parse(&sim.npwp).unwrap())).unwrap();
+    let (sim3, _server3) = wire::start_simulasi(&dirs).await.unwrap();
+    assert!(sim3.kode_aktivasi.is_some(), "a usable Kode Aktivasi again");
     drop(tmp);
 }
 

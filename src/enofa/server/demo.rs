@@ -153,6 +153,27 @@ fn ensure_account(state_dir: &Path, npwp: &Npwp) -> Result<Option<Secret>, Serve
     Ok(kode)
 }
 
+/// What DJP's "Reset Aplikasi Client" does, for a trainee whose Local Database is gone while
+/// the server still knows the client (no e-Nofa web page to reset it in simulasi): forgets the
+/// client and gives a new Kode Aktivasi, kept in `creds`. NSFP and faktur stay.
+pub fn reset_client(state_dir: &Path, creds: &mut DemoCredentials) -> Result<(), ServerError> {
+    let conn = db::open(state_dir)?;
+    let kode = operator::new_kode_aktivasi();
+    conn.execute(
+        "UPDATE account SET client_status = 'reset', client_id = NULL, kode_hash = ?2, kode_used = 0
+         WHERE npwp = ?1",
+        params![creds.npwp.digits(), db::hash_kode(&kode)?],
+    )?;
+    db::audit(
+        &conn,
+        Some(creds.npwp.digits()),
+        "reset-klien-demo",
+        "Local Database simulasi tidak ada lagi",
+    )?;
+    creds.kode_aktivasi = Some(Secret::new(kode));
+    Ok(())
+}
+
 /// `demo/<npwp>.p12`, reissued only when missing or no longer usable.
 fn ensure_p12(state_dir: &Path, npwp: &Npwp) -> Result<PathBuf, ServerError> {
     let demo_dir = state_dir.join("demo");
@@ -222,6 +243,35 @@ mod tests {
         // Not registered yet: a usable code each time, never "sudah dipakai".
         assert!(first.kode_aktivasi.is_some() && again.kode_aktivasi.is_some());
         assert!(!format!("{again:?}").contains(DEMO_PASSWORD));
+    }
+
+    #[test]
+    fn a_registered_client_keeps_its_state_until_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path()).unwrap();
+        let conn = db::open(dir.path()).unwrap();
+        conn.execute(
+            "UPDATE account SET kode_used = 1, client_status = 'aktif', client_id = 'c1'",
+            [],
+        )
+        .unwrap();
+        let mut creds = prepare(dir.path()).unwrap();
+        assert!(creds.registered());
+        assert!(creds.to_string().contains(KODE_SUDAH_DIPAKAI));
+        let a = db::account(&conn, DEMO_NPWP).unwrap().unwrap();
+        assert_eq!(
+            a.client_id.as_deref(),
+            Some("c1"),
+            "prepare keeps the client"
+        );
+        reset_client(dir.path(), &mut creds).unwrap();
+        let kode = creds.kode_aktivasi.clone().expect("a new code");
+        let a = db::account(&conn, DEMO_NPWP).unwrap().unwrap();
+        assert_eq!((a.client_status.as_str(), a.client_id), ("reset", None));
+        assert!(db::verify_secret(
+            &kode.expose().replace('-', ""),
+            a.kode_hash.as_deref().unwrap()
+        ));
     }
 
     #[test]
