@@ -15,14 +15,29 @@ pub enum Language {
     En,
 }
 
+/// Which e-Nofa server the Connect screen used last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServerChoice {
+    /// The in-process training server of `efaktur --simulasi`.
+    Simulasi,
+    /// [`Settings::server_url`] verified against [`Settings::server_ca_path`].
+    Url,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub language: Language,
-    /// The e-Nofa server used last (`https://...`).
+    /// The e-Nofa server used last (`https://...`). Kept when simulasi is chosen, so switching
+    /// back does not mean typing it again.
     pub server_url: Option<String>,
     /// The CA certificate (PEM) that server is verified against.
     pub server_ca_path: Option<PathBuf>,
+    /// Simulasi or URL, as chosen last; `None` before the first Connect.
+    pub last_server: Option<ServerChoice>,
+    /// The Local Database opened last, as its 15-digit NPWP.
+    pub last_database: Option<String>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -81,6 +96,8 @@ mod tests {
             language: Language::En,
             server_url: Some("https://127.0.0.1:8443".into()),
             server_ca_path: Some(dir.path().join("ca.pem")),
+            last_server: Some(ServerChoice::Simulasi),
+            last_database: Some("013463476415001".into()),
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -89,6 +106,8 @@ mod tests {
                 .unwrap()
                 .contains("language = \"en\"")
         );
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("last_server = \"simulasi\""), "{text}");
     }
 
     #[test]

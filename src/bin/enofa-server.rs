@@ -36,7 +36,8 @@ enum Command {
         #[arg(long = "host", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
         hosts: Vec<String>,
     },
-    /// Create a demo PKP with working credentials, print them, then serve in demo mode.
+    /// Create (or, on the same --state, keep) the demo PKP, print its training credentials,
+    /// then serve in demo mode.
     Demo {
         #[arg(long, default_value = "127.0.0.1:8443")]
         listen: SocketAddr,

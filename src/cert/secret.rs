@@ -6,8 +6,9 @@ use std::sync::Mutex;
 
 use zeroize::Zeroizing;
 
-/// A secret string: wiped from memory on drop, never shown by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
+/// A secret string: wiped from memory on drop, never shown by `Debug`. The default is empty
+/// (an input field nobody has typed into yet).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
@@ -18,6 +19,10 @@ impl Secret {
     /// The clear text, for the one place that needs it (opening a `.p12`, a request body).
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 

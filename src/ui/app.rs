@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use efaktur::config::Settings;
+use efaktur::config::{ServerChoice, Settings};
 use efaktur::store::{self, Store, StoreError};
 use iced::keyboard::{self, key::Named};
 use iced::widget::operation;
@@ -137,9 +137,16 @@ impl App {
                     .simulasi
                     .as_ref()
                     .is_some_and(|sim| sim.server == server);
-                if !simulasi {
-                    self.ctx.settings.server_url = Some(server.url.clone());
-                    self.ctx.settings.server_ca_path = Some(ca_path);
+                let settings = &mut self.ctx.settings;
+                if simulasi {
+                    settings.last_server = Some(ServerChoice::Simulasi);
+                } else {
+                    settings.last_server = Some(ServerChoice::Url);
+                    settings.server_url = Some(server.url.clone());
+                    settings.server_ca_path = Some(ca_path);
+                }
+                if let connect::Choice::Existing(npwp) = &choice {
+                    settings.last_database = Some(npwp.digits().to_string());
                 }
                 self.ctx.server = Some(server);
                 let save = self.save_settings();
@@ -195,8 +202,10 @@ impl App {
             register::Action::Run(t) => t.map(Message::Register),
             register::Action::Back => self.show_connect(),
             register::Action::Registered(session) => {
+                // The new database is the one to offer next time.
+                self.ctx.settings.last_database = Some(session.profile.npwp.digits().to_string());
                 self.ctx.session = Some(session);
-                self.show_register_user()
+                Task::batch([self.save_settings(), self.show_register_user()])
             }
         }
     }
@@ -426,6 +435,72 @@ mod tests {
         let (mut app, _) = App::new(ctx, None);
         let _ = app.update(Message::Opened(result));
         assert!(matches!(app.screen, Screen::Register(_)));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn connect_remembers_database_and_server_for_the_next_start() {
+        use crate::ui::test_support::{fake_simulasi, outputs, pump_app};
+        use connect::{Choice, Message as C};
+        let (ctx, tmp) = ctx();
+        let dirs = ctx.dirs.clone();
+        let a = efaktur::domain::Npwp::parse("013000666091000").unwrap();
+        let b = efaktur::domain::Npwp::parse(NPWP).unwrap();
+        for n in [&a, &b] {
+            Store::open(&dirs.db_path(n)).unwrap();
+        }
+        let ca = tmp.path().join("ca.pem");
+        std::fs::write(
+            &ca,
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let settings_path = Settings::path_in(dirs.config_dir());
+
+        let (mut app, boot) = App::new(ctx, None);
+        pump_app(&mut app, outputs(boot).await).await;
+        let steps = [
+            C::Choose(Choice::Existing(b.clone())),
+            C::UrlChanged("https://enofa.example:8443".into()),
+            C::CaChanged(ca.display().to_string()),
+            C::Connect,
+        ];
+        pump_app(&mut app, steps.map(Message::Connect)).await;
+        assert!(matches!(app.screen, Screen::Register(_)), "opened {b}");
+        let saved = Settings::load(&settings_path).unwrap();
+        assert_eq!(saved.last_database.as_deref(), Some(b.digits()));
+        assert_eq!(saved.last_server, Some(ServerChoice::Url));
+        assert_eq!(saved.server_ca_path.as_deref(), Some(ca.as_path()));
+
+        // Next start, now with --simulasi: the real server and database b are preselected.
+        let next = Ctx {
+            dirs: dirs.clone(),
+            settings: saved,
+            services: crate::ui::test_support::services(None),
+            simulasi: Some(fake_simulasi(&dirs)),
+            server: None,
+            session: None,
+        };
+        let (mut app, boot) = App::new(next, None);
+        pump_app(&mut app, outputs(boot).await).await;
+        let Screen::Connect(c) = &app.screen else {
+            panic!("Connect first");
+        };
+        assert_eq!(c.choice(), &Choice::Existing(b.clone()));
+        assert!(!c.uses_simulasi());
+        // Choosing simulasi and database a is remembered; the real server's address is kept.
+        let steps = [
+            C::UseSimulasi(true),
+            C::Choose(Choice::Existing(a.clone())),
+            C::Connect,
+        ];
+        pump_app(&mut app, steps.map(Message::Connect)).await;
+        let saved = Settings::load(&settings_path).unwrap();
+        assert_eq!(saved.last_server, Some(ServerChoice::Simulasi));
+        assert_eq!(saved.last_database.as_deref(), Some(a.digits()));
+        assert_eq!(
+            saved.server_url.as_deref(),
+            Some("https://enofa.example:8443")
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@ pub struct SimulasiInfo {
     pub npwp: String,
     pub p12_path: PathBuf,
     pub passphrase: Secret,
-    pub kode_aktivasi: Secret,
+    /// `None` once the demo client is registered: the trainee logs in instead.
+    pub kode_aktivasi: Option<Secret>,
     pub password: Secret,
     pub server: Server,
     pub ca_path: PathBuf,

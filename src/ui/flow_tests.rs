@@ -9,33 +9,14 @@ use efaktur::config::Settings;
 use efaktur::enofa::server::RunningServer;
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, user};
-use iced::futures::StreamExt;
+use iced::Element;
 use iced::widget::Id;
-use iced::{Element, Task};
-use iced_test::runtime::Action as RuntimeAction;
 use iced_test::simulator;
 
 use super::ctx::{Ctx, Session, SimulasiInfo};
 use super::screen::{login, main_window, register, register_user};
-use super::test_support::services;
+use super::test_support::{outputs, pump_app, services};
 use super::wire;
-
-/// Runs a task to completion and returns the messages it produced (widget operations such as
-/// focus have no window here and are dropped).
-async fn outputs<T: Send + 'static>(task: Task<T>) -> Vec<T> {
-    let Some(stream) = iced_test::runtime::task::into_stream(task) else {
-        return Vec::new();
-    };
-    stream
-        .filter_map(|a| async move {
-            match a {
-                RuntimeAction::Output(t) => Some(t),
-                _ => None,
-            }
-        })
-        .collect()
-        .await
-}
 
 /// Feeds messages to a screen, running every task it asks for, until nothing is left; returns
 /// the actions meant for the parent.
@@ -119,7 +100,11 @@ async fn fill_register_form(w: &World, screen: &mut register::Register, passphra
         type_into(ui, register::NPWP_INPUT, &w.sim.npwp);
         type_into(ui, register::CERT_INPUT, &p12);
         // Dashes as printed on the KPP letter are accepted.
-        type_into(ui, register::KODE_INPUT, w.sim.kode_aktivasi.expose());
+        type_into(
+            ui,
+            register::KODE_INPUT,
+            w.sim.kode_aktivasi.as_ref().expect("unused code").expose(),
+        );
         ui.click("Buka").unwrap();
     });
     pump!(screen, ctx, msgs, register);
@@ -320,4 +305,238 @@ async fn login_locks_after_five_wrong_passwords() {
         "the lock is shown; screen says {:?}",
         text_containing(&mut ui, "salah")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
+    use super::app::{App, Screen};
+    let mut w = world().await;
+    // Day one: register and create a user.
+    let (mut reg, _) = register::Register::new(None, None);
+    fill_register_form(&w, &mut reg, w.sim.passphrase.expose()).await;
+    let done = submit_captcha(&w, &mut reg, None).await;
+    let Some(register::Action::Registered(session)) = done.into_iter().next() else {
+        panic!("not registered: {:?}", reg.banner());
+    };
+    {
+        let db = Store::open(&session.db_path).unwrap();
+        user::create(db.conn(), "admin", "rahasia-123").unwrap();
+    }
+    w.ctx.session = Some(session);
+
+    // Close the app: the server stops once nothing holds it any more.
+    let World {
+        ctx,
+        sim,
+        _server: server,
+        _tmp: tmp,
+    } = w;
+    let dirs = ctx.dirs.clone();
+    drop(ctx);
+    let Ok(server) = Arc::try_unwrap(server) else {
+        panic!("the server is still in use");
+    };
+    server.shutdown().await;
+
+    // Day two: `efaktur --simulasi` on the same data folder.
+    let (sim2, server2) = wire::start_simulasi(&dirs).await.unwrap();
+    assert_eq!(sim2.passphrase, sim.passphrase);
+    assert_eq!(sim2.password, sim.password);
+    assert_eq!(sim2.p12_path, sim.p12_path);
+    assert!(sim2.kode_aktivasi.is_none(), "the code was used yesterday");
+    assert_ne!(
+        sim2.server.url, sim.server.url,
+        "a new port, same server state"
+    );
+    let ctx = Ctx {
+        dirs,
+        settings: Settings::default(),
+        services: services(Some(server2.clone())),
+        simulasi: Some(sim2.clone()),
+        server: None,
+        session: None,
+    };
+    let (mut app, boot) = App::new(ctx, None);
+    pump_app(&mut app, outputs(boot).await).await;
+    let msgs = interact(app.view(), |ui| {
+        ui.find("sudah dipakai — registrasi sudah selesai, silakan login")
+            .expect("Connect says the code is used");
+        ui.find("01.300.066.6-091.000")
+            .expect("the Local Database is listed");
+        ui.click("Connect").unwrap();
+    });
+    pump_app(&mut app, msgs).await;
+    assert!(
+        matches!(app.screen, Screen::Login(_)),
+        "a registered database goes to Login"
+    );
+    let msgs = interact(app.view(), |ui| {
+        type_into(ui, login::USER_INPUT, "admin");
+        type_into(ui, login::PASSWORD_INPUT, "rahasia-123");
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    pump_app(&mut app, msgs).await;
+    assert!(matches!(app.screen, Screen::Main(_)), "logged in");
+    for label in ["Referensi", "Administrasi Certificate"] {
+        let msgs = interact(app.view(), |ui| {
+            ui.click(label).unwrap();
+        });
+        pump_app(&mut app, msgs).await;
+    }
+    let msgs = interact(app.view(), |ui| {
+        ui.find("01.300.066.6-091.000").expect("certificate NPWP");
+        ui.click("Tes koneksi").unwrap();
+    });
+    pump_app(&mut app, msgs).await;
+    let passphrase = sim2.passphrase.expose().to_string();
+    let msgs = interact(app.view(), |ui| {
+        type_into(ui, super::screen::certificate::PROMPT_INPUT, &passphrase);
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    });
+    pump_app(&mut app, msgs).await;
+    let mut ui = simulator(app.view());
+    ui.find("Koneksi ke server e-Nofa berhasil (mutual TLS).")
+        .expect("the kept certificate still works with the restarted server");
+    drop(ui);
+
+    // Day three, the Local Database deleted: the demo client is reset so it can register again.
+    let dirs = app.ctx.dirs.clone();
+    drop(app);
+    let Ok(server2) = Arc::try_unwrap(server2) else {
+        panic!("the server is still in use");
+    };
+    server2.shutdown().await;
+    std::fs::remove_file(dirs.db_path(&efaktur::domain::Npwp::parse(&sim.npwp).unwrap())).unwrap();
+    let (sim3, _server3) = wire::start_simulasi(&dirs).await.unwrap();
+    assert!(sim3.kode_aktivasi.is_some(), "a usable Kode Aktivasi again");
+    drop(tmp);
+}
+
+/// What a person types into a secret field reaches `update` as a `Secret`, and neither the
+/// messages (as the app routes them) nor the screens' state print it with `{:?}`.
+#[test]
+fn typed_secrets_never_show_in_debug_output() {
+    use super::app::Message as App;
+    use super::screen::{captcha, certificate};
+    use super::service::Secret;
+    const TYPED: &str = "RahasiaSekali42";
+    fn hidden(what: &str, debug: String) {
+        assert!(!debug.contains(TYPED), "{what} shows the secret: {debug}");
+    }
+    /// The last message carries the whole typed text, inside a `Secret`.
+    fn arrived<M>(msgs: &[M], secret: impl Fn(&M) -> Option<&Secret>) {
+        let last = msgs
+            .iter()
+            .rev()
+            .find_map(secret)
+            .expect("a secret message");
+        assert_eq!(last.expose(), TYPED);
+    }
+    let (ctx, _tmp) = super::test_support::ctx_with_session();
+
+    let (mut lg, _) = login::Login::new();
+    let msgs = interact(lg.view(&ctx), |ui| {
+        type_into(ui, login::PASSWORD_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        login::Message::PasswordChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden("Login message", format!("{:?}", App::Login(m.clone())));
+        lg.update(m, &ctx);
+    }
+    hidden("Login", format!("{lg:?}"));
+
+    let (mut ru, _) = register_user::RegisterUser::new();
+    let msgs = interact(ru.view(&ctx), |ui| {
+        type_into(ui, register_user::PASSWORD_INPUT, TYPED);
+        type_into(ui, register_user::REPEAT_INPUT, TYPED);
+    });
+    arrived(&msgs, |m| match m {
+        register_user::Message::RepeatChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden(
+            "REGISTER USER message",
+            format!("{:?}", App::RegisterUser(m.clone())),
+        );
+        ru.update(m, &ctx);
+    }
+    hidden("REGISTER USER", format!("{ru:?}"));
+
+    // REGISTER ETAX INVOICE: Kode Aktivasi, then the passphrase prompt.
+    let (mut reg, _) = register::Register::new(None, Some(std::path::Path::new("/tmp/a.p12")));
+    let msgs = interact(reg.view(&ctx), |ui| {
+        type_into(ui, register::KODE_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        register::Message::KodeChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs.into_iter().chain([register::Message::OpenCert]) {
+        hidden(
+            "REGISTER message",
+            format!("{:?}", App::Register(m.clone())),
+        );
+        reg.update(m, &ctx);
+    }
+    let msgs = interact(reg.view(&ctx), |ui| {
+        type_into(ui, register::PASSPHRASE_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        register::Message::PassphraseChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden(
+            "REGISTER message",
+            format!("{:?}", App::Register(m.clone())),
+        );
+        reg.update(m, &ctx);
+    }
+    hidden("REGISTER", format!("{reg:?}"));
+
+    // The captcha dialog's e-Nofa password.
+    let mut dialog = captcha::Dialog::new();
+    let handlers = captcha::Handlers {
+        answer: register::Message::CaptchaChanged,
+        password: register::Message::PasswordChanged,
+        refresh: register::Message::RefreshCaptcha,
+        submit: register::Message::Submit,
+        cancel: register::Message::CloseDialog,
+    };
+    let msgs = interact(dialog.view(super::i18n::Lang::Id, false, handlers), |ui| {
+        type_into(ui, captcha::PASSWORD_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        register::Message::PasswordChanged(s) => Some(s),
+        _ => None,
+    });
+    for m in msgs {
+        hidden("captcha message", format!("{:?}", App::Register(m.clone())));
+        if let register::Message::PasswordChanged(s) = m {
+            dialog.password = s;
+        }
+    }
+    hidden("captcha dialog", format!("{dialog:?}"));
+
+    // Administrasi Certificate: install passphrase and the Tes koneksi prompt.
+    let (mut cert, _) = certificate::Certificate::new(&ctx);
+    let _ = cert.update(certificate::Message::StoredPassphrase(Ok(None)), &ctx);
+    let msgs = interact(cert.view(&ctx), |ui| {
+        type_into(ui, certificate::PROMPT_INPUT, TYPED)
+    });
+    arrived(&msgs, |m| match m {
+        certificate::Message::PromptChanged(s) => Some(s),
+        _ => None,
+    });
+    let install = certificate::Message::PassphraseChanged(Secret::new(TYPED));
+    for m in msgs.into_iter().chain([install]) {
+        let routed = App::Main(main_window::Message::Certificate(Box::new(m.clone())));
+        hidden("certificate message", format!("{routed:?}"));
+        let _ = cert.update(m, &ctx);
+    }
+    hidden("Administrasi Certificate", format!("{cert:?}"));
 }

@@ -7,8 +7,9 @@ use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, profile};
 
-use super::ctx::{Ctx, Session};
-use super::service::{Failure, FilePicker, Services};
+use super::app::{App, Message as AppMessage};
+use super::ctx::{Ctx, Session, SimulasiInfo};
+use super::service::{Failure, FilePicker, Secret, Server, Services};
 use super::wire::{LiveEnofa, P12Loader};
 use efaktur::cert::MemoryStore;
 use efaktur::enofa::server::RunningServer;
@@ -68,6 +69,50 @@ pub fn ctx_with_session() -> (Ctx, tempfile::TempDir) {
         user: None,
     });
     (ctx, tmp)
+}
+
+/// Runs a task to completion and returns the messages it produced (widget operations such as
+/// focus have no window here and are dropped).
+pub async fn outputs<T: Send + 'static>(task: iced::Task<T>) -> Vec<T> {
+    use iced::futures::StreamExt;
+    use iced_test::runtime::Action;
+    let Some(stream) = iced_test::runtime::task::into_stream(task) else {
+        return Vec::new();
+    };
+    stream
+        .filter_map(|a| async move {
+            match a {
+                Action::Output(t) => Some(t),
+                _ => None,
+            }
+        })
+        .collect()
+        .await
+}
+
+/// Runs app messages, and every task they start, until nothing is left.
+pub async fn pump_app(app: &mut App, msgs: impl IntoIterator<Item = AppMessage>) {
+    let mut queue: std::collections::VecDeque<AppMessage> = msgs.into_iter().collect();
+    while let Some(m) = queue.pop_front() {
+        let task = app.update(m);
+        queue.extend(outputs(task).await);
+    }
+}
+
+/// A `--simulasi` description whose server nobody listens on: for screens that only show it.
+pub fn fake_simulasi(dirs: &AppDirs) -> SimulasiInfo {
+    SimulasiInfo {
+        npwp: "01.300.066.6-091.000".into(),
+        p12_path: dirs.data_dir().join("simulasi/demo/013000666091000.p12"),
+        passphrase: Secret::new("simulasi-efaktur"),
+        kode_aktivasi: None,
+        password: Secret::new("simulasi-enofa"),
+        server: Server {
+            url: "https://127.0.0.1:1".into(),
+            ca_pem: Arc::new(b"-----BEGIN CERTIFICATE-----".to_vec()),
+        },
+        ca_path: dirs.data_dir().join("simulasi/ca.pem"),
+    }
 }
 
 /// Runs blocking work as the app's tasks would, for `update` tests.

@@ -5,7 +5,18 @@ use iced::widget::{
 };
 use iced::{Element, Length};
 
-use super::service::Failure;
+use super::service::{Failure, Secret};
+
+/// A masked input whose value lives in a [`Secret`]: each keystroke's text goes straight into
+/// one, so no message or screen state holds a password as a plain, printable `String`.
+pub fn secret_input<'a, M: Clone + 'a>(
+    value: &'a Secret,
+    on_input: impl Fn(Secret) -> M + 'a,
+) -> text_input::TextInput<'a, M> {
+    text_input("", value.expose())
+        .secure(true)
+        .on_input(move |typed| on_input(Secret::new(typed)))
+}
 
 /// Severity of a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -134,15 +134,26 @@ pub fn services(simulasi: Option<Arc<RunningServer>>) -> Services {
     }
 }
 
-/// Starts the simulasi e-Nofa server (state in `<data>/simulasi`) with a fresh demo PKP.
+/// Starts the simulasi e-Nofa server (state in `<data>/simulasi`, kept across restarts) with
+/// the demo PKP ready (see [`demo::prepare`]).
 /// Call inside a Tokio runtime that outlives the window.
 pub async fn start_simulasi(dirs: &AppDirs) -> Result<(SimulasiInfo, Arc<RunningServer>), String> {
     let dir = dirs.data_dir().join("simulasi");
     let prep_dir = dir.clone();
-    let creds = tokio::task::spawn_blocking(move || demo::prepare(&prep_dir))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("Server simulasi tidak dapat disiapkan: {e}"))?;
+    let demo_db = efaktur::domain::Npwp::parse(demo::DEMO_NPWP)
+        .map(|n| dirs.db_path(&n))
+        .map_err(|e| e.to_string())?;
+    let creds = tokio::task::spawn_blocking(move || {
+        let mut creds = demo::prepare(&prep_dir)?;
+        // Registered, but the Local Database is gone: nobody could log in or register again.
+        if creds.registered() && !demo_db.exists() {
+            demo::reset_client(&prep_dir, &mut creds)?;
+        }
+        Ok::<_, server::ServerError>(creds)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| format!("Server simulasi tidak dapat disiapkan: {e}"))?;
     let running = server::start(ServerConfig::demo(dir))
         .await
         .map_err(|e| format!("Server simulasi tidak dapat dijalankan: {e}"))?;

@@ -504,21 +504,16 @@ async fn a_stopped_server_is_etax_40001() {
 }
 
 #[tokio::test]
-async fn demo_credentials_register() {
+async fn demo_credentials_register_and_survive_a_restart() {
     // What `efaktur --simulasi` does: prepare the demo PKP and start in-process.
     let dir = tempfile::tempdir().unwrap();
     let (creds, running) = server::start_demo(dir.path()).await.unwrap();
     assert!(!format!("{creds:?}").contains(creds.password.expose()));
+    let kode = creds.kode_aktivasi.clone().expect("not registered yet");
     let printed = creds.to_string();
-    assert!(
-        printed.contains(creds.kode_aktivasi.expose())
-            && printed.contains(creds.passphrase.expose())
-    );
-    let identity = Identity::from_p12(
-        &std::fs::read(&creds.p12_path).unwrap(),
-        creds.passphrase.expose(),
-    )
-    .unwrap();
+    assert!(printed.contains(kode.expose()) && printed.contains(creds.passphrase.expose()));
+    let p12 = std::fs::read(&creds.p12_path).unwrap();
+    let identity = Identity::from_p12(&p12, creds.passphrase.expose()).unwrap();
     identity.check_for(&creds.npwp, Utc::now()).unwrap();
     let ca = std::fs::read(&creds.ca_pem_path).unwrap();
     assert_eq!(ca, running.ca_pem);
@@ -526,22 +521,30 @@ async fn demo_credentials_register() {
     let cap = c.captcha().await.unwrap();
     let answer = running.demo_captcha_answer(&cap.id).unwrap();
     let reg = c
-        .register(
-            &creds.npwp,
-            &creds.kode_aktivasi,
-            &cap.id,
-            &answer,
-            &creds.password,
-        )
+        .register(&creds.npwp, &kode, &cap.id, &answer, &creds.password)
         .await
         .unwrap();
     assert_eq!(reg.profile.nama, creds.nama);
-    assert_eq!(c.client_id(), Some(reg.client_id));
+    assert_eq!(c.client_id(), Some(reg.client_id.clone()));
     running.shutdown().await;
 
-    // Preparing again renews the credentials so a new trainee can register.
-    let again = server::demo::prepare(dir.path()).unwrap();
-    assert_ne!(again.kode_aktivasi, creds.kode_aktivasi);
+    // The next day: same state directory, same account, client and certificate.
+    let (again, running) = server::start_demo(dir.path()).await.unwrap();
+    assert_eq!(again.passphrase, creds.passphrase);
+    assert_eq!(again.password, creds.password);
+    assert_eq!(std::fs::read(&again.p12_path).unwrap(), p12, "not reissued");
+    assert!(again.registered(), "the used code is not replaced");
+    assert!(again.to_string().contains("sudah dipakai"));
+    assert_eq!(std::fs::read(&again.ca_pem_path).unwrap(), running.ca_pem);
+    assert_eq!(running.ca_pem, ca, "same CA");
+    let identity = Identity::from_p12(&p12, again.passphrase.expose()).unwrap();
+    let c = EnofaClient::new(&running.api_url, &running.ca_pem, &identity)
+        .unwrap()
+        .with_client_id(reg.client_id);
+    c.ping().await.unwrap();
+    // `profile` needs the registered client id, so this proves the client was kept.
+    assert_eq!(c.profile().await.unwrap().nama, creds.nama);
+    running.shutdown().await;
 }
 
 #[tokio::test]

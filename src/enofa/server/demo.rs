@@ -1,14 +1,37 @@
 //! `enofa-server demo` and `efaktur --simulasi`: one PKP with everything ready to register.
+//!
+//! Restart-safe: a second start on the same state directory keeps the account, its registered
+//! client, its NSFP and faktur, the CA and the `.p12`. A fresh start means a fresh state
+//! directory (delete `<data>/simulasi`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::{ServerError, operator};
-use crate::cert::{P12Encryption, Secret};
+use chrono::{Duration, Utc};
+use rusqlite::params;
+
+use super::{Ca, ServerError, db, operator};
+use crate::cert::{Identity, P12Encryption, Secret};
 use crate::domain::Npwp;
 
 pub const DEMO_NPWP: &str = "013000666091000";
 pub const DEMO_NAMA: &str = "PT SIMULASI FAKTUR";
+
+/// PUBLIC training value, printed on screen and in handouts: the passphrase of the demo `.p12`.
+/// Fixed so a restart never changes it and nothing secret has to be stored. Never use it for a
+/// real certificate.
+pub const DEMO_PASSPHRASE: &str = "simulasi-efaktur";
+
+/// PUBLIC training value: the e-Nofa password of the demo PKP (same reasoning as
+/// [`DEMO_PASSPHRASE`]).
+pub const DEMO_PASSWORD: &str = "simulasi-enofa";
+
+/// Shown instead of a Kode Aktivasi once the demo client is registered.
+pub const KODE_SUDAH_DIPAKAI: &str = "sudah dipakai — registrasi sudah selesai, silakan login";
+
+/// A demo `.p12` closer than this to its expiry is reissued, so a trainee never sees the
+/// "expires soon" warning.
+const MIN_DAYS_LEFT: i64 = 30;
 
 /// Everything a trainee types into REGISTER ETAX INVOICE.
 #[derive(Clone)]
@@ -17,9 +40,18 @@ pub struct DemoCredentials {
     pub nama: String,
     pub p12_path: PathBuf,
     pub passphrase: Secret,
-    pub kode_aktivasi: Secret,
+    /// An unused Kode Aktivasi, or `None` when the demo client is already registered (the code
+    /// was used: log in instead).
+    pub kode_aktivasi: Option<Secret>,
     pub password: Secret,
     pub ca_pem_path: PathBuf,
+}
+
+impl DemoCredentials {
+    /// Whether the demo client has already registered (see [`DemoCredentials::kode_aktivasi`]).
+    pub fn registered(&self) -> bool {
+        self.kode_aktivasi.is_none()
+    }
 }
 
 impl fmt::Debug for DemoCredentials {
@@ -27,6 +59,7 @@ impl fmt::Debug for DemoCredentials {
         f.debug_struct("DemoCredentials")
             .field("npwp", &self.npwp)
             .field("p12_path", &self.p12_path)
+            .field("registered", &self.registered())
             .finish_non_exhaustive()
     }
 }
@@ -38,47 +71,225 @@ impl fmt::Display for DemoCredentials {
         writeln!(f, "Nama            : {}", self.nama)?;
         writeln!(f, "Sertifikat      : {}", self.p12_path.display())?;
         writeln!(f, "Passphrase      : {}", self.passphrase.expose())?;
-        writeln!(f, "Kode Aktivasi   : {}", self.kode_aktivasi.expose())?;
+        let kode = self
+            .kode_aktivasi
+            .as_ref()
+            .map_or(KODE_SUDAH_DIPAKAI, Secret::expose);
+        writeln!(f, "Kode Aktivasi   : {kode}")?;
         writeln!(f, "Password e-Nofa : {}", self.password.expose())?;
         write!(f, "CA server       : {}", self.ca_pem_path.display())
     }
 }
 
-/// Creates (or renews, when it exists) the demo PKP in `state_dir`: account, `.p12` with a
-/// passphrase, Kode Aktivasi and e-Nofa password. Blocking: call via `spawn_blocking` from async.
+/// Makes sure the demo PKP in `state_dir` is ready, changing only what is missing: creates the
+/// account on first start, issues a `.p12` only when there is no usable one, and makes a new
+/// Kode Aktivasi only while the client is not registered (the old one is stored hashed, so it
+/// cannot be shown again). Blocking: call via `spawn_blocking` from async.
 pub fn prepare(state_dir: &Path) -> Result<DemoCredentials, ServerError> {
     let npwp = Npwp::parse(DEMO_NPWP).map_err(|e| ServerError::Operator(e.to_string()))?;
-    let created = match operator::pkp_add(
-        state_dir,
-        DEMO_NPWP,
-        DEMO_NAMA,
-        "JL. LATIHAN NO. 1, JAKARTA",
-        "demo@example.invalid",
-    ) {
-        Ok(p) => p,
-        Err(ServerError::Operator(_)) => operator::pkp_renew(state_dir, &npwp)?,
-        Err(e) => return Err(e),
-    };
-    let passphrase = Secret::new(format!("demo-{}", super::state::random_hex(4)));
-    let (_, p12) = operator::cert_issue(
-        state_dir,
-        DEMO_NPWP,
-        passphrase.expose(),
-        P12Encryption::default(),
-    )?;
-    let demo_dir = state_dir.join("demo");
-    std::fs::create_dir_all(&demo_dir)
-        .map_err(|e| ServerError::Io(format!("{}: {e}", demo_dir.display())))?;
-    let p12_path = demo_dir.join(format!("{DEMO_NPWP}.p12"));
-    std::fs::write(&p12_path, p12)
-        .map_err(|e| ServerError::Io(format!("{}: {e}", p12_path.display())))?;
+    std::fs::create_dir_all(state_dir)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", state_dir.display())))?;
+    let kode_aktivasi = ensure_account(state_dir, &npwp)?;
+    let p12_path = ensure_p12(state_dir, &npwp)?;
     Ok(DemoCredentials {
         npwp,
         nama: DEMO_NAMA.into(),
         p12_path,
-        passphrase,
-        kode_aktivasi: created.kode_aktivasi,
-        password: created.password,
+        passphrase: Secret::new(DEMO_PASSPHRASE),
+        kode_aktivasi,
+        password: Secret::new(DEMO_PASSWORD),
         ca_pem_path: super::ca_pem_path(state_dir),
     })
+}
+
+/// The account with [`DEMO_PASSWORD`]; returns a fresh Kode Aktivasi unless already registered.
+fn ensure_account(state_dir: &Path, npwp: &Npwp) -> Result<Option<Secret>, ServerError> {
+    let mut conn = db::open(state_dir)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let account = match db::account(&tx, npwp.digits())? {
+        Some(a) => a,
+        None => {
+            tx.execute(
+                "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    npwp.digits(),
+                    DEMO_NAMA,
+                    "JL. LATIHAN NO. 1, JAKARTA",
+                    "demo@example.invalid",
+                    db::hash_secret(DEMO_PASSWORD)?,
+                    db::now()
+                ],
+            )?;
+            db::audit(&tx, Some(npwp.digits()), "pkp-tambah", DEMO_NAMA)?;
+            db::account(&tx, npwp.digits())?
+                .ok_or_else(|| ServerError::Database("akun demo tidak tersimpan".into()))?
+        }
+    };
+    // State from older versions had a random password: switch it to the documented one.
+    if !db::verify_secret(DEMO_PASSWORD, &account.password_hash) {
+        tx.execute(
+            "UPDATE account SET password_hash = ?2 WHERE npwp = ?1",
+            params![npwp.digits(), db::hash_secret(DEMO_PASSWORD)?],
+        )?;
+    }
+    let kode = if account.client_status == "aktif" {
+        None
+    } else {
+        let kode = operator::new_kode_aktivasi();
+        tx.execute(
+            "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
+            params![npwp.digits(), db::hash_kode(&kode)?],
+        )?;
+        db::audit(
+            &tx,
+            Some(npwp.digits()),
+            "kode-aktivasi-demo",
+            "kode aktivasi baru (klien belum terdaftar)",
+        )?;
+        Some(Secret::new(kode))
+    };
+    tx.commit()?;
+    Ok(kode)
+}
+
+/// What DJP's "Reset Aplikasi Client" does, for a trainee whose Local Database is gone while
+/// the server still knows the client (no e-Nofa web page to reset it in simulasi): forgets the
+/// client and gives a new Kode Aktivasi, kept in `creds`. NSFP and faktur stay.
+pub fn reset_client(state_dir: &Path, creds: &mut DemoCredentials) -> Result<(), ServerError> {
+    let conn = db::open(state_dir)?;
+    let kode = operator::new_kode_aktivasi();
+    conn.execute(
+        "UPDATE account SET client_status = 'reset', client_id = NULL, kode_hash = ?2, kode_used = 0
+         WHERE npwp = ?1",
+        params![creds.npwp.digits(), db::hash_kode(&kode)?],
+    )?;
+    db::audit(
+        &conn,
+        Some(creds.npwp.digits()),
+        "reset-klien-demo",
+        "Local Database simulasi tidak ada lagi",
+    )?;
+    creds.kode_aktivasi = Some(Secret::new(kode));
+    Ok(())
+}
+
+/// `demo/<npwp>.p12`, reissued only when missing or no longer usable.
+fn ensure_p12(state_dir: &Path, npwp: &Npwp) -> Result<PathBuf, ServerError> {
+    let demo_dir = state_dir.join("demo");
+    std::fs::create_dir_all(&demo_dir)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", demo_dir.display())))?;
+    let p12_path = demo_dir.join(format!("{DEMO_NPWP}.p12"));
+    if p12_still_usable(state_dir, &p12_path, npwp)? {
+        return Ok(p12_path);
+    }
+    let (_, p12) = operator::cert_issue(
+        state_dir,
+        DEMO_NPWP,
+        DEMO_PASSPHRASE,
+        P12Encryption::default(),
+    )?;
+    // Through a temporary file: a crash never leaves a truncated certificate behind.
+    let tmp = p12_path.with_extension("p12.tmp");
+    std::fs::write(&tmp, p12).map_err(|e| ServerError::Io(format!("{}: {e}", tmp.display())))?;
+    std::fs::rename(&tmp, &p12_path)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", p12_path.display())))?;
+    Ok(p12_path)
+}
+
+/// The file opens with [`DEMO_PASSPHRASE`], belongs to the demo NPWP, is valid for a while yet,
+/// chains to this state's CA and is active (not revoked) in the state database.
+fn p12_still_usable(state_dir: &Path, path: &Path, npwp: &Npwp) -> Result<bool, ServerError> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Ok(false);
+    };
+    let Ok(identity) = Identity::from_p12(&bytes, DEMO_PASSPHRASE) else {
+        return Ok(false);
+    };
+    let info = identity.info();
+    let now = Utc::now();
+    if info
+        .check_for(npwp, now + Duration::days(MIN_DAYS_LEFT))
+        .is_err()
+        || info.not_before > now
+    {
+        return Ok(false);
+    }
+    let ca = Ca::load_or_create(state_dir, &["localhost".into(), "127.0.0.1".into()])?;
+    if !identity
+        .certificate_chain()
+        .iter()
+        .any(|c| c.as_ref() == ca.cert_der.as_slice())
+    {
+        return Ok(false);
+    }
+    let conn = db::open(state_dir)?;
+    Ok(db::certificate_status(&conn, &info.serial)?.as_deref() == Some("active"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepare_twice_keeps_credentials_and_certificate() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = prepare(dir.path()).unwrap();
+        let p12 = std::fs::read(&first.p12_path).unwrap();
+        let again = prepare(dir.path()).unwrap();
+        assert_eq!(again.passphrase.expose(), DEMO_PASSPHRASE);
+        assert_eq!(again.password.expose(), DEMO_PASSWORD);
+        assert_eq!(std::fs::read(&again.p12_path).unwrap(), p12, "not reissued");
+        // Not registered yet: a usable code each time, never "sudah dipakai".
+        assert!(first.kode_aktivasi.is_some() && again.kode_aktivasi.is_some());
+        assert!(!format!("{again:?}").contains(DEMO_PASSWORD));
+    }
+
+    #[test]
+    fn a_registered_client_keeps_its_state_until_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        prepare(dir.path()).unwrap();
+        let conn = db::open(dir.path()).unwrap();
+        conn.execute(
+            "UPDATE account SET kode_used = 1, client_status = 'aktif', client_id = 'c1'",
+            [],
+        )
+        .unwrap();
+        let mut creds = prepare(dir.path()).unwrap();
+        assert!(creds.registered());
+        assert!(creds.to_string().contains(KODE_SUDAH_DIPAKAI));
+        let a = db::account(&conn, DEMO_NPWP).unwrap().unwrap();
+        assert_eq!(
+            a.client_id.as_deref(),
+            Some("c1"),
+            "prepare keeps the client"
+        );
+        reset_client(dir.path(), &mut creds).unwrap();
+        let kode = creds.kode_aktivasi.clone().expect("a new code");
+        let a = db::account(&conn, DEMO_NPWP).unwrap().unwrap();
+        assert_eq!((a.client_status.as_str(), a.client_id), ("reset", None));
+        assert!(db::verify_secret(
+            &kode.expose().replace('-', ""),
+            a.kode_hash.as_deref().unwrap()
+        ));
+    }
+
+    #[test]
+    fn a_revoked_or_foreign_p12_is_reissued() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = prepare(dir.path()).unwrap();
+        let p12 = std::fs::read(&first.p12_path).unwrap();
+        let serial = Identity::from_p12(&p12, DEMO_PASSPHRASE)
+            .unwrap()
+            .info()
+            .serial;
+        operator::cert_revoke(dir.path(), &serial).unwrap();
+        let again = prepare(dir.path()).unwrap();
+        let renewed = std::fs::read(&again.p12_path).unwrap();
+        assert_ne!(renewed, p12, "a revoked certificate is replaced");
+        std::fs::write(&again.p12_path, b"bukan p12").unwrap();
+        prepare(dir.path()).unwrap();
+        let fixed = std::fs::read(&again.p12_path).unwrap();
+        assert!(Identity::from_p12(&fixed, DEMO_PASSPHRASE).is_ok());
+    }
 }

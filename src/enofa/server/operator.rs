@@ -122,32 +122,6 @@ pub fn pkp_add(
     })
 }
 
-/// Gives an existing account a new password and Kode Aktivasi and forgets its client (demo use).
-pub(crate) fn pkp_renew(dir: &Path, npwp: &Npwp) -> Result<NewPkp, ServerError> {
-    let conn = open(dir)?;
-    account(&conn, npwp)?;
-    let (password, kode) = (new_password(), new_kode_aktivasi());
-    conn.execute(
-        "UPDATE account SET password_hash = ?2, kode_hash = ?3, kode_used = 0, client_status = 'belum', client_id = NULL WHERE npwp = ?1",
-        params![npwp.digits(), db::hash_secret(&password)?, db::hash_kode(&kode)?],
-    )?;
-    conn.execute(
-        "DELETE FROM failed_attempt WHERE npwp = ?1",
-        [npwp.digits()],
-    )?;
-    db::audit(
-        &conn,
-        Some(npwp.digits()),
-        "pkp-perbarui",
-        "password dan kode aktivasi baru (demo)",
-    )?;
-    Ok(NewPkp {
-        npwp: npwp.clone(),
-        password: Secret::new(password),
-        kode_aktivasi: Secret::new(kode),
-    })
-}
-
 /// Issues a certificate into the `certificate` table with `status`; returns (serial, .p12).
 pub(crate) fn issue_into(
     conn: &Connection,

@@ -18,10 +18,11 @@ pub struct Shown {
     pub image: image::Handle,
 }
 
+#[derive(Debug)]
 pub struct Dialog {
     pub shown: Option<Shown>,
     pub answer: String,
-    pub password: String,
+    pub password: Secret,
     pub answer_error: Option<&'static str>,
     pub password_error: Option<&'static str>,
     pub loading: bool,
@@ -32,7 +33,7 @@ impl Dialog {
         Dialog {
             shown: None,
             answer: String::new(),
-            password: String::new(),
+            password: Secret::default(),
             answer_error: None,
             password_error: None,
             loading: true,
@@ -50,7 +51,7 @@ impl Dialog {
         Some((
             shown.captcha.id.clone(),
             self.answer.trim().to_string(),
-            Secret::new(self.password.clone()),
+            self.password.clone(),
         ))
     }
 
@@ -69,10 +70,8 @@ impl Dialog {
             .id(CAPTCHA_INPUT)
             .on_input(on.answer)
             .on_submit(on.submit.clone());
-        let password = text_input("", &self.password)
+        let password = widget::secret_input(&self.password, on.password)
             .id(PASSWORD_INPUT)
-            .secure(true)
-            .on_input(on.password)
             .on_submit(on.submit.clone());
         let required = t(Key::Required);
         let mut col = column![
@@ -125,7 +124,7 @@ impl Dialog {
 /// The messages the parent screen wants for each interaction.
 pub struct Handlers<M> {
     pub answer: fn(String) -> M,
-    pub password: fn(String) -> M,
+    pub password: fn(Secret) -> M,
     pub refresh: M,
     pub submit: M,
     pub cancel: M,

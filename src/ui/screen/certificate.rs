@@ -26,30 +26,32 @@ pub enum Message {
     PathChanged(String),
     Pick,
     Picked(Option<PathBuf>),
-    PassphraseChanged(String),
+    PassphraseChanged(Secret),
     Remember(bool),
     Install,
     /// The installed certificate, and a keyring problem if the passphrase could not be remembered.
     Installed(Result<(CertificateMeta, Option<Failure>), Failure>),
     TestConnection,
     StoredPassphrase(Result<Option<Secret>, Failure>),
-    PromptChanged(String),
+    PromptChanged(Secret),
     PromptOk,
     CloseDialog,
     Tested(Result<(), Failure>),
 }
 
-#[derive(Default)]
+/// `Debug` is safe: the passphrase and the prompt are [`Secret`]s.
+#[derive(Debug, Default)]
 pub struct Certificate {
     meta: Option<CertificateMeta>,
     loaded: bool,
     /// When the page was loaded: days left are counted from here so `view` stays pure.
     now: DateTime<Utc>,
     path: String,
-    passphrase: String,
+    passphrase: Secret,
     remember: bool,
     path_error: Option<String>,
-    prompt: Option<String>,
+    /// The passphrase prompt of Tes koneksi, open while `Some`.
+    prompt: Option<Secret>,
     busy: Option<Key>,
     banner: Option<Failure>,
     /// A problem that did not stop the operation (e.g. no OS keyring).
@@ -142,7 +144,7 @@ impl Certificate {
             Message::Install => return self.install(ctx),
             Message::Installed(r) => {
                 self.busy = None;
-                self.passphrase.clear();
+                self.passphrase = Secret::default();
                 match r {
                     Ok((meta, keyring_problem)) => {
                         self.now = Utc::now();
@@ -159,7 +161,7 @@ impl Certificate {
                 // Nothing remembered, or no keyring on this computer: ask, as DJP's app does.
                 self.warning = found.err();
                 self.busy = None;
-                self.prompt = Some(String::new());
+                self.prompt = Some(Secret::default());
                 return operation::focus(PROMPT_INPUT);
             }
             Message::Tested(Err(f)) => {
@@ -169,7 +171,7 @@ impl Certificate {
             Message::PromptChanged(v) => self.prompt = Some(v),
             Message::PromptOk => {
                 if let Some(p) = self.prompt.take() {
-                    return self.ping(ctx, Secret::new(p));
+                    return self.ping(ctx, p);
                 }
             }
             Message::CloseDialog => self.prompt = None,
@@ -201,7 +203,7 @@ impl Certificate {
             db_path: session.db_path.clone(),
             npwp: session.profile.npwp.clone(),
             path: PathBuf::from(self.path.trim()),
-            passphrase: Secret::new(self.passphrase.clone()),
+            passphrase: self.passphrase.clone(),
             remember: self.remember,
         };
         Task::perform(blocking(move || job.run()), Message::Installed)
@@ -272,10 +274,8 @@ impl Certificate {
         let page: Element<'a, Message> = scrollable(col.padding(20)).into();
         match &self.prompt {
             Some(p) => {
-                let input = text_input("", p)
+                let input = widget::secret_input(p, Message::PromptChanged)
                     .id(PROMPT_INPUT)
-                    .secure(true)
-                    .on_input(Message::PromptChanged)
                     .on_submit(Message::PromptOk);
                 let body = column![
                     widget::field(ctx.t(Key::Passphrase), input, None),
@@ -346,9 +346,7 @@ impl Certificate {
             .id(PATH_INPUT)
             .on_input(Message::PathChanged)
             .on_submit(Message::Install);
-        let pass = text_input("", &self.passphrase)
-            .secure(true)
-            .on_input(Message::PassphraseChanged)
+        let pass = widget::secret_input(&self.passphrase, Message::PassphraseChanged)
             .on_submit(Message::Install);
         column![
             text(ctx.t(Key::InstallCertificate)).size(18),
@@ -458,7 +456,11 @@ mod tests {
         let (mut page, _) = Certificate::new(&ctx);
         let no_keyring = Failure::new(None, "keyring tidak tersedia", "");
         let _ = page.update(Message::StoredPassphrase(Err(no_keyring.clone())), &ctx);
-        assert_eq!(page.prompt.as_deref(), Some(""), "the passphrase is asked");
+        assert_eq!(
+            page.prompt,
+            Some(Secret::default()),
+            "the passphrase is asked"
+        );
         assert_eq!(page.warning, Some(no_keyring));
         assert!(page.banner.is_none(), "not an error: the test can go on");
         assert!(page.on_escape().is_some());

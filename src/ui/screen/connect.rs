@@ -4,7 +4,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use efaktur::config::ServerChoice;
 use efaktur::domain::{DjpCode, Npwp};
+use efaktur::enofa::server::demo;
 use efaktur::paths::AppDirs;
 use iced::widget::{
     column, container, operation, pick_list, radio, row, scrollable, text, text_input,
@@ -87,7 +89,9 @@ impl Connect {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
-            use_simulasi: ctx.simulasi.is_some(),
+            // Simulasi when available, unless the user chose a real server last time.
+            use_simulasi: ctx.simulasi.is_some()
+                && ctx.settings.last_server != Some(ServerChoice::Url),
             url_error: None,
             ca_error: None,
             banner: None,
@@ -107,9 +111,14 @@ impl Connect {
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action {
         match message {
             Message::DatabasesLoaded(list) => {
-                // A returning user most likely wants the database they have.
-                if let Some(first) = list.first() {
-                    self.choice = Choice::Existing(first.clone());
+                // A returning user most likely wants the database opened last, else one they have.
+                let last = ctx.settings.last_database.as_deref();
+                let preferred = list
+                    .iter()
+                    .find(|n| Some(n.digits()) == last)
+                    .or(list.first());
+                if let Some(npwp) = preferred {
+                    self.choice = Choice::Existing(npwp.clone());
                 }
                 self.databases = Some(list);
             }
@@ -153,6 +162,16 @@ impl Connect {
             }
         }
         Action::None
+    }
+
+    #[cfg(test)]
+    pub fn choice(&self) -> &Choice {
+        &self.choice
+    }
+
+    #[cfg(test)]
+    pub fn uses_simulasi(&self) -> bool {
+        self.use_simulasi
     }
 
     fn chosen_ca_path(&self, ctx: &Ctx) -> PathBuf {
@@ -303,12 +322,17 @@ fn simulasi_view(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
         Lang::Id => ("Sertifikat (.p12)", "Passphrase", "Password e-Nofa"),
         Lang::En => ("Certificate (.p12)", "Passphrase", "e-Nofa password"),
     };
+    let kode = match (&sim.kode_aktivasi, lang) {
+        (Some(k), _) => k.expose().to_string(),
+        (None, Lang::Id) => demo::KODE_SUDAH_DIPAKAI.to_string(),
+        (None, Lang::En) => "already used — registration is complete, please log in".to_string(),
+    };
     column![
         widget::notice::<Message>(Tone::Info, i18n::t(lang, Key::SimulasiInfo)),
         line("NPWP", sim.npwp.clone()),
         line(p12, sim.p12_path.display().to_string()),
         line(pass, sim.passphrase.expose().to_string()),
-        line("Kode Aktivasi", sim.kode_aktivasi.expose().to_string()),
+        line("Kode Aktivasi", kode),
         line(pw, sim.password.expose().to_string()),
         line("Server", sim.server.url.clone()),
     ]
@@ -364,6 +388,35 @@ mod tests {
                 .unwrap()
                 .contains("/nonexistent/ca.pem")
         );
+    }
+
+    #[test]
+    fn the_database_and_server_chosen_last_are_preselected() {
+        let (mut ctx, _tmp) = ctx();
+        let a = Npwp::parse("013000666091000").unwrap();
+        let b = Npwp::parse(crate::ui::test_support::NPWP).unwrap();
+        // Nothing remembered: the first database, and simulasi when it runs.
+        ctx.simulasi = Some(crate::ui::test_support::fake_simulasi(&ctx.dirs));
+        let (mut s, _) = Connect::new(&ctx);
+        s.update(Message::DatabasesLoaded(vec![a.clone(), b.clone()]), &ctx);
+        assert_eq!(s.choice(), &Choice::Existing(a.clone()));
+        assert!(s.uses_simulasi());
+        // Remembered: the second database and a real server, whose address is filled in.
+        ctx.settings.last_database = Some(b.digits().into());
+        ctx.settings.last_server = Some(ServerChoice::Url);
+        ctx.settings.server_url = Some("https://enofa.example:8443".into());
+        let (mut s, _) = Connect::new(&ctx);
+        s.update(Message::DatabasesLoaded(vec![a.clone(), b.clone()]), &ctx);
+        assert_eq!(s.choice(), &Choice::Existing(b.clone()));
+        assert!(!s.uses_simulasi());
+        assert_eq!(s.url, "https://enofa.example:8443");
+        // A remembered database that was deleted falls back to the first one.
+        s.update(Message::DatabasesLoaded(vec![a.clone()]), &ctx);
+        assert_eq!(s.choice(), &Choice::Existing(a));
+        // Simulasi remembered but not running this time: the URL form.
+        ctx.settings.last_server = Some(ServerChoice::Simulasi);
+        ctx.simulasi = None;
+        assert!(!Connect::new(&ctx).0.uses_simulasi());
     }
 
     #[test]

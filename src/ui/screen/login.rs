@@ -18,7 +18,7 @@ pub const PASSWORD_INPUT: &str = "login-password";
 #[derive(Debug, Clone)]
 pub enum Message {
     UserChanged(String),
-    PasswordChanged(String),
+    PasswordChanged(Secret),
     Submit,
     Checked(Result<String, user::LoginError>),
     Back,
@@ -31,10 +31,11 @@ pub enum Action {
     Back,
 }
 
-#[derive(Default)]
+/// `Debug` is safe: the password is a [`Secret`].
+#[derive(Debug, Default)]
 pub struct Login {
     user: String,
-    password: String,
+    password: Secret,
     error: Option<String>,
     busy: bool,
 }
@@ -57,7 +58,7 @@ impl Login {
                 }
                 self.busy = true;
                 self.error = None;
-                let (name, password) = (self.user.clone(), Secret::new(self.password.clone()));
+                let (name, password) = (self.user.clone(), self.password.clone());
                 return Action::Run(Task::perform(
                     async move {
                         tokio::task::spawn_blocking(move || check(db_path, &name, &password))
@@ -69,12 +70,12 @@ impl Login {
             }
             Message::Checked(Ok(name)) => {
                 self.busy = false;
-                self.password.clear();
+                self.password = Secret::default();
                 return Action::LoggedIn(name);
             }
             Message::Checked(Err(e)) => {
                 self.busy = false;
-                self.password.clear();
+                self.password = Secret::default();
                 self.error = Some(e.to_string());
             }
             Message::Back => return Action::Back,
@@ -87,10 +88,8 @@ impl Login {
             .id(USER_INPUT)
             .on_input(Message::UserChanged)
             .on_submit(Message::Submit);
-        let password = text_input("", &self.password)
+        let password = widget::secret_input(&self.password, Message::PasswordChanged)
             .id(PASSWORD_INPUT)
-            .secure(true)
-            .on_input(Message::PasswordChanged)
             .on_submit(Message::Submit);
         let mut col = column![text(ctx.t(Key::LoginTitle)).size(24)].spacing(14);
         if let Some(s) = &ctx.session {

@@ -31,15 +31,15 @@ pub enum Message {
     PickCert,
     CertPicked(Option<PathBuf>),
     OpenCert,
-    PassphraseChanged(String),
+    PassphraseChanged(Secret),
     PassphraseOk,
     CertOpened(Result<OpenedCert, Failure>),
-    KodeChanged(String),
+    KodeChanged(Secret),
     Register,
     CaptchaLoaded(Result<Shown, Failure>),
     RefreshCaptcha,
     CaptchaChanged(String),
-    PasswordChanged(String),
+    PasswordChanged(Secret),
     Submit,
     Saved(Result<Session, Failure>),
     /// Esc / Batal: closes the open dialog.
@@ -54,17 +54,19 @@ pub enum Action {
     Registered(Session),
 }
 
-#[derive(Default)]
+/// `Debug` is safe: passphrase and Kode Aktivasi are [`Secret`]s.
+#[derive(Debug, Default)]
 pub struct Register {
     npwp: String,
     cert_path: String,
-    kode: String,
+    /// Kode Aktivasi is a secret too (DJP sends it by letter): redacted, wiped on drop.
+    kode: Secret,
     npwp_error: Option<String>,
     cert_error: Option<String>,
     kode_error: Option<String>,
     cert: Option<OpenedCert>,
     /// The passphrase prompt, open while `Some`.
-    passphrase: Option<String>,
+    passphrase: Option<Secret>,
     captcha: Option<Dialog>,
     busy: Option<Key>,
     banner: Option<Failure>,
@@ -176,7 +178,7 @@ impl Register {
             self.cert_error = Some("Pilih file .p12".into());
             return Action::None;
         }
-        self.passphrase = Some(String::new());
+        self.passphrase = Some(Secret::default());
         Action::Run(operation::focus(PASSPHRASE_INPUT))
     }
 
@@ -188,7 +190,6 @@ impl Register {
         self.banner = None;
         let loader = ctx.services.certs.clone();
         let path = PathBuf::from(self.cert_path.trim());
-        let pass = Secret::new(pass);
         Action::Run(Task::perform(
             blocking(move || loader.open(&path, &pass)),
             Message::CertOpened,
@@ -228,7 +229,9 @@ impl Register {
             .as_ref()
             .err()
             .map(|e| format!("{}: {e}", DjpCode::Etax20005.as_str()));
-        self.kode_error = KodeAktivasi::parse(&self.kode).err().map(|e| e.to_string());
+        self.kode_error = KodeAktivasi::parse(self.kode.expose())
+            .err()
+            .map(|e| e.to_string());
         // The certificate must be valid today and belong to the NPWP being registered.
         self.cert_error = match (&self.cert, &npwp) {
             (None, _) => Some(ctx.t(Key::NoCertificate).to_string()),
@@ -287,8 +290,10 @@ impl Register {
         let Some((captcha_id, answer, password)) = dialog.validate() else {
             return Action::None;
         };
-        let (Ok(npwp), Ok(kode)) = (Npwp::parse(&self.npwp), KodeAktivasi::parse(&self.kode))
-        else {
+        let (Ok(npwp), Ok(kode)) = (
+            Npwp::parse(&self.npwp),
+            KodeAktivasi::parse(self.kode.expose()),
+        ) else {
             return Action::None;
         };
         self.busy = Some(Key::ContactingServer);
@@ -350,11 +355,9 @@ impl Register {
         base
     }
 
-    fn passphrase_view<'a>(&'a self, pass: &'a str, ctx: &'a Ctx) -> Element<'a, Message> {
-        let input = text_input("", pass)
+    fn passphrase_view<'a>(&'a self, pass: &'a Secret, ctx: &'a Ctx) -> Element<'a, Message> {
+        let input = widget::secret_input(pass, Message::PassphraseChanged)
             .id(PASSPHRASE_INPUT)
-            .secure(true)
-            .on_input(Message::PassphraseChanged)
             .on_submit(Message::PassphraseOk);
         column![
             text(self.cert_path.as_str()).size(13),
@@ -379,9 +382,10 @@ impl Register {
             .id(CERT_INPUT)
             .on_input(Message::CertPathChanged)
             .on_submit(Message::OpenCert);
-        let kode = text_input("XXXX-XXXX-XXXX-XXXX", &self.kode)
+        // Shown in clear (it is copied from a letter), but kept in a `Secret`.
+        let kode = text_input("XXXX-XXXX-XXXX-XXXX", self.kode.expose())
             .id(KODE_INPUT)
-            .on_input(Message::KodeChanged)
+            .on_input(|typed| Message::KodeChanged(Secret::new(typed)))
             .on_submit(Message::Register);
         let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);
         if let (Some(b), None) = (&self.banner, &self.captcha) {

@@ -18,8 +18,8 @@ pub const REPEAT_INPUT: &str = "register-user-repeat";
 #[derive(Debug, Clone)]
 pub enum Message {
     NameChanged(String),
-    PasswordChanged(String),
-    RepeatChanged(String),
+    PasswordChanged(Secret),
+    RepeatChanged(Secret),
     Submit,
     Created(Result<String, Failure>),
 }
@@ -30,11 +30,12 @@ pub enum Action {
     Created,
 }
 
-#[derive(Default)]
+/// `Debug` is safe: the passwords are [`Secret`]s.
+#[derive(Debug, Default)]
 pub struct RegisterUser {
     name: String,
-    password: String,
-    repeat: String,
+    password: Secret,
+    repeat: Secret,
     name_error: Option<String>,
     password_error: Option<String>,
     repeat_error: Option<String>,
@@ -85,7 +86,7 @@ impl RegisterUser {
         self.name_error = self.name.trim().is_empty().then(|| required.clone());
         self.password_error = if self.password.is_empty() {
             Some(required)
-        } else if self.password.chars().count() < user::MIN_PASSWORD_LEN {
+        } else if self.password.expose().chars().count() < user::MIN_PASSWORD_LEN {
             Some(match ctx.lang() {
                 crate::ui::i18n::Lang::Id => {
                     format!("Password minimal {} karakter", user::MIN_PASSWORD_LEN)
@@ -106,7 +107,7 @@ impl RegisterUser {
         self.busy = true;
         self.banner = None;
         let name = self.name.trim().to_string();
-        let password = Secret::new(self.password.clone());
+        let password = self.password.clone();
         Action::Run(Task::perform(
             blocking(move || create_user(db_path, name, password)),
             Message::Created,
@@ -118,15 +119,11 @@ impl RegisterUser {
             .id(NAME_INPUT)
             .on_input(Message::NameChanged)
             .on_submit(Message::Submit);
-        let password = text_input("", &self.password)
+        let password = widget::secret_input(&self.password, Message::PasswordChanged)
             .id(PASSWORD_INPUT)
-            .secure(true)
-            .on_input(Message::PasswordChanged)
             .on_submit(Message::Submit);
-        let repeat = text_input("", &self.repeat)
+        let repeat = widget::secret_input(&self.repeat, Message::RepeatChanged)
             .id(REPEAT_INPUT)
-            .secure(true)
-            .on_input(Message::RepeatChanged)
             .on_submit(Message::Submit);
         let mut col = column![text(ctx.t(Key::RegisterUserTitle)).size(24)].spacing(14);
         if let Some(b) = &self.banner {
