@@ -9,7 +9,7 @@ use efaktur::domain::ApprovalStatus;
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
-use efaktur::exchange::{ImportOptions, Report, import_csv, validate_csv};
+use efaktur::exchange::{ImportOptions, Report, import_csv, import_xml, validate_csv};
 use efaktur::paths::AppDirs;
 use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
@@ -224,10 +224,20 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
 
 pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     if is_xml(&args.file) {
-        return Err(format!(
-            "{}: XML Coretax tidak membawa nomor seri faktur (Coretax menomori faktur sendiri), jadi tidak dapat diimpor ke Local Database; periksa dengan: efaktur validate {}",
-            args.file.display(),
-            args.file.display()
+        let (_, path) = choose_database(dirs, args.npwp.as_deref())?;
+        let text = std::fs::read_to_string(&args.file).map_err(|e| {
+            format!(
+                "ETAX-30007 : file {} tidak dapat dibaca: {e}",
+                args.file.display()
+            )
+        })?;
+        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+        let report = import_xml(&text, &mut store, "cli").map_err(|e| e.to_string())?;
+        return Ok(finish(
+            &report,
+            &args.file,
+            args.json,
+            Some(report.imported),
         ));
     }
     let (_, path) = choose_database(dirs, args.npwp.as_deref())?;

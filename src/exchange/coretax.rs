@@ -252,7 +252,7 @@ pub fn from_xml(text: &str) -> Result<TaxInvoiceBulk, Problem> {
 }
 
 /// 1-based lines where each occurrence of `<tag>` starts.
-fn tag_lines(text: &str, tag: &str) -> Vec<u64> {
+pub(crate) fn tag_lines(text: &str, tag: &str) -> Vec<u64> {
     let open = format!("<{tag}>");
     let mut out = Vec::new();
     let mut line = 1u64;

@@ -4,14 +4,17 @@
 //!   streaming, with the line of every row;
 //! - [`import`] validates them and writes them to the Local Database in one transaction;
 //! - [`csv_write`] writes the Local Database back in the shape DJP's import reads;
-//! - [`coretax`] writes and reads Coretax XML;
+//! - [`coretax`] writes and reads Coretax XML, [`coretax_import`] brings it into the Local
+//!   Database (numbering each faktur from Referensi Nomor Faktur);
 //! - [`report`] is what every one of them tells the user: problems with line, column and DJP code.
 
 pub mod coretax;
+pub mod coretax_import;
 pub mod csv_read;
 pub mod csv_write;
 pub mod import;
 pub mod report;
 
+pub use coretax_import::import_xml;
 pub use import::{ImportOptions, import_csv, validate_csv};
 pub use report::{FileKind, Problem, Report};

@@ -7,7 +7,7 @@ use std::process::Command;
 use efaktur::domain::{ApprovalStatus, DjpCode, FakturStatus, Npwp, Nsfp, NsfpRange};
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_write;
-use efaktur::exchange::{ImportOptions, Report, import_csv, validate_csv};
+use efaktur::exchange::{ImportOptions, Report, import_csv, import_xml, validate_csv};
 use efaktur::store::faktur::{self, Filter};
 use efaktur::store::{Store, nsfp, party, profile};
 
@@ -679,4 +679,147 @@ fn warnings_beyond_the_kept_ones_are_counted_not_lost() {
     assert!(r.warnings.iter().all(|w| w.code == DjpCode::Etax20017));
     assert_eq!(r.warnings.len() as u64 + r.warnings_omitted, 1200);
     assert!(r.warnings_omitted > 0);
+}
+
+fn with_range(store: &Store, first: &str, last: &str) {
+    let range = NsfpRange::new(Nsfp::parse(first).unwrap(), Nsfp::parse(last).unwrap()).unwrap();
+    nsfp::add_range(
+        store.conn(),
+        range,
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn coretax_xml_imports_with_numbers_from_the_recorded_range() {
+    // Export two faktur as Coretax XML, then import the XML into a fresh Local Database.
+    let mut source = store_with_profile();
+    assert!(import(&mut source, "odoo_export.csv", false).is_clean());
+    let originals = faktur::list(source.conn(), Filter::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ct.xml");
+    coretax::write_files(
+        source.conn(),
+        Filter::default(),
+        &seller(),
+        &CoretaxOptions::default(),
+        &out,
+        &mut |_| {},
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+
+    let mut target = store_with_profile();
+    with_range(&target, "0002400000101", "0002400000200");
+    let report = import_xml(&text, &mut target, "test").unwrap();
+    assert!(report.is_clean(), "{:#?}", report.errors);
+    assert_eq!((report.faktur, report.items, report.imported), (2, 2, 2));
+
+    let imported = faktur::list(target.conn(), Filter::default()).unwrap();
+    let numbers: Vec<String> = imported.iter().map(|f| f.faktur.nsfp.digits()).collect();
+    assert_eq!(numbers, vec!["0002400000101", "0002400000102"]);
+    for (a, b) in originals.iter().zip(&imported) {
+        let (a, b) = (&a.faktur, &b.faktur);
+        assert_eq!((a.tanggal, a.kode, a.totals), (b.tanggal, b.kode, b.totals));
+        // Coretax speaks NPWP 16; the 15-digit NPWP comes back in its 16-digit form.
+        assert_eq!(a.lawan_npwp.npwp16(), b.lawan_npwp.npwp16());
+        assert_eq!((&a.lawan_nik, &a.lawan_nama), (&b.lawan_nik, &b.lawan_nama));
+        assert_eq!(a.referensi, b.referensi);
+        // The same faktur as Coretax sees it.
+        let opts = CoretaxOptions::default();
+        assert_eq!(
+            coretax::to_tax_invoice(a, &seller().npwp, &opts),
+            coretax::to_tax_invoice(b, &seller().npwp, &opts)
+        );
+    }
+    assert!(nsfp::is_used(target.conn(), Nsfp::parse("0002400000101").unwrap()).unwrap());
+}
+
+#[test]
+fn coretax_kode_04_from_2025_imports_with_dpp_nilai_lain() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xml/kode04_2025.xml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut store = store_with_profile();
+    with_range(&store, "0002500000001", "0002500000010");
+    let report = import_xml(&text, &mut store, "test").unwrap();
+    assert!(report.is_clean(), "{:#?}", report.errors);
+    let f = &faktur::list(store.conn(), Filter::default()).unwrap()[0].faktur;
+    assert_eq!(f.kode.value(), 4);
+    // 100,000 × 11/12 = 91,666.67; PPN 12 % of that = 11,000.
+    assert_eq!(f.totals.dpp.value(), 91_666);
+    assert_eq!(f.totals.ppn.value(), 11_000);
+}
+
+#[test]
+fn coretax_import_without_numbers_or_for_another_seller_writes_nothing() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xml/kode04_2025.xml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // No NSFP range for 2025: ETAX-20018 on the faktur's line, nothing written.
+    let mut store = store_with_profile();
+    let report = import_xml(&text, &mut store, "test").unwrap();
+    assert_eq!(report.imported, 0);
+    assert!(
+        has(&report, 5, "TaxInvoiceDate", DjpCode::Etax20018),
+        "{:#?}",
+        report.errors
+    );
+    assert!(
+        faktur::list(store.conn(), Filter::default())
+            .unwrap()
+            .is_empty()
+    );
+
+    // A file of another seller is refused before anything is numbered.
+    let other = Store::open_in_memory().unwrap();
+    profile::save(
+        other.conn(),
+        &profile::Profile::new(
+            Npwp::parse("013000666091000").unwrap(),
+            "PT LAIN",
+            "Bandung",
+        ),
+    )
+    .unwrap();
+    with_range(&other, "0002500000001", "0002500000010");
+    let mut other = other;
+    let report = import_xml(&text, &mut other, "test").unwrap();
+    assert!(
+        has(&report, 1, "TIN", DjpCode::Etax20005),
+        "{:#?}",
+        report.errors
+    );
+    assert!(!nsfp::is_used(other.conn(), Nsfp::parse("0002500000001").unwrap()).unwrap());
+}
+
+#[test]
+fn cli_imports_coretax_xml() {
+    let data = tempfile::tempdir().unwrap();
+    add_profile(data.path(), "01.346.347.6-415.001");
+    let xml = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/xml/kode04_2025.xml");
+    let xml = xml.to_str().unwrap();
+    let (code, out, _) = efaktur(data.path(), &["import", xml, "--json"]);
+    assert_eq!(code, 1, "no NSFP range yet: {out}");
+    assert!(out.contains("ETAX-20018"), "{out}");
+    let (code, _, err) = efaktur(
+        data.path(),
+        &[
+            "nsfp",
+            "add",
+            "--dari",
+            "0002500000001",
+            "--sampai",
+            "0002500000005",
+            "--tanggal",
+            "02/01/2025",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = efaktur(data.path(), &["import", xml, "--json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(
+        (v["kind"].as_str(), v["imported"].as_u64()),
+        (Some("coretax-xml"), Some(1))
+    );
 }
