@@ -599,7 +599,17 @@ impl FakturItemDraft {
             ppnbm: ppnbm?,
         };
         // Generators round the unit price; a difference under one rupiah is not an error.
-        let product = item.harga_satuan * item.jumlah_barang;
+        let Some(product) = item.harga_satuan.checked_mul(item.jumlah_barang) else {
+            c.push(
+                "HARGA_SATUAN",
+                DjpCode::Etax20004,
+                format!(
+                    "HARGA_SATUAN {} x JUMLAH_BARANG {} terlalu besar untuk dihitung",
+                    item.harga_satuan, item.jumlah_barang
+                ),
+            );
+            return None;
+        };
         if (product - item.harga_total).decimal().abs() >= rust_decimal::Decimal::ONE {
             c.push(
                 "HARGA_TOTAL",
@@ -790,6 +800,37 @@ mod tests {
         assert_eq!(
             (e[0].field, e[0].code),
             ("ALAMAT_LENGKAP", DjpCode::Etax10003)
+        );
+    }
+
+    #[test]
+    fn huge_amounts_are_refused_not_a_panic() {
+        let huge = "9".repeat(20);
+        let mut d = sample();
+        d.items[0].harga_satuan = huge.clone();
+        d.items[0].jumlah_barang = huge.clone();
+        d.items[0].harga_total = huge.clone();
+        d.jumlah_dpp = huge;
+        let e = d.validate().unwrap_err();
+        assert!(
+            e.iter()
+                .any(|e| e.field == "JUMLAH_DPP" && e.code == DjpCode::Etax20004),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|e| e.field == "HARGA_SATUAN" && e.code == DjpCode::Etax20004),
+            "{e:?}"
+        );
+        // Each value allowed, but their product beyond what can be computed exactly.
+        let max = "9".repeat(crate::domain::money::MAX_INTEGER_DIGITS);
+        let mut d = sample();
+        d.items[0].harga_satuan = max.clone();
+        d.items[0].jumlah_barang = max;
+        let e = d.validate().unwrap_err();
+        assert_eq!(
+            (e[0].field, e[0].code, e[0].item),
+            ("HARGA_SATUAN", DjpCode::Etax20004, Some(0))
         );
     }
 }

@@ -16,10 +16,20 @@ pub struct Amount(Decimal);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Rupiah(i64);
 
-/// A number that is not written the way DJP's import reads numbers (ETAX-20004).
+/// A number that is not written the way DJP's import reads numbers, or is too large (ETAX-20004).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' bukan angka yang sah (gunakan titik sebagai pemisah desimal, tanpa pemisah ribuan)")]
-pub struct AmountError(pub String);
+pub enum AmountError {
+    #[error(
+        "'{0}' bukan angka yang sah (gunakan titik sebagai pemisah desimal, tanpa pemisah ribuan)"
+    )]
+    Format(String),
+    #[error("'{0}' terlalu besar (paling banyak {MAX_INTEGER_DIGITS} digit sebelum titik desimal)")]
+    TooLarge(String),
+}
+
+/// Integer digits an amount may have. Any real faktur fits, whole rupiah stay inside `i64`, and
+/// products and sums of such amounts stay far from `Decimal`'s limit instead of panicking on it.
+pub const MAX_INTEGER_DIGITS: usize = 18;
 
 impl Amount {
     pub const ZERO: Amount = Amount(Decimal::ZERO);
@@ -34,11 +44,19 @@ impl Amount {
         let frac = parts.next();
         let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
-            return Err(AmountError(input.to_string()));
+            return Err(AmountError::Format(input.to_string()));
+        }
+        if int.trim_start_matches('0').len() > MAX_INTEGER_DIGITS {
+            return Err(AmountError::TooLarge(input.trim().to_string()));
         }
         Decimal::from_str(t)
             .map(Amount)
-            .map_err(|_| AmountError(input.to_string()))
+            .map_err(|_| AmountError::Format(input.to_string()))
+    }
+
+    /// `self × other`, or `None` where the exact product does not fit a `Decimal`.
+    pub fn checked_mul(self, other: Amount) -> Option<Amount> {
+        self.0.checked_mul(other.0).map(Amount)
     }
 
     pub fn from_rupiah(r: Rupiah) -> Amount {
@@ -140,7 +158,7 @@ impl Rupiah {
         if a.0.fract().is_zero() {
             Ok(a.floor())
         } else {
-            Err(AmountError(input.to_string()))
+            Err(AmountError::Format(input.to_string()))
         }
     }
 
@@ -199,6 +217,22 @@ mod tests {
         for bad in ["", "1,5", "1.000.000", "12a", ".5", "5.", "1e3", "Rp5"] {
             assert!(Amount::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn amounts_beyond_eighteen_digits_are_refused() {
+        let max = "9".repeat(MAX_INTEGER_DIGITS);
+        assert_eq!(Rupiah::parse(&max).unwrap().value().to_string(), max);
+        assert!(Amount::parse(&format!("000{max}.5")).is_ok());
+        let over = format!("1{max}");
+        assert_eq!(
+            Amount::parse(&over),
+            Err(AmountError::TooLarge(over.clone()))
+        );
+        assert!(Rupiah::parse(&over).is_err(), "no silent clamp to i64::MAX");
+        let big = Amount::parse(&max).unwrap();
+        assert!(big.checked_mul(big).is_none());
+        assert!(big.checked_mul(Amount::parse("2").unwrap()).is_some());
     }
 
     #[test]

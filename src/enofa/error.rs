@@ -10,6 +10,9 @@ use crate::domain::DjpCode;
 pub enum TlsProblem {
     /// The server's certificate is not from the configured e-Nofa CA.
     UnknownServerCa,
+    /// The server's certificate is from the right CA but expired or not yet valid (often a
+    /// wrong computer clock).
+    ServerCertExpired,
     /// The server refused our client certificate (other CA, missing, or unacceptable).
     ClientCertRefused,
     ClientCertExpired,
@@ -58,6 +61,10 @@ impl ClientError {
                     TlsProblem::UnknownServerCa => {
                         "Sertifikat server tidak diterbitkan oleh CA e-Nofa yang dikonfigurasi; koneksi dihentikan. \
                          Periksa alamat server dan file CA; jangan lanjutkan bila tidak yakin"
+                    }
+                    TlsProblem::ServerCertExpired => {
+                        "Sertifikat server e-Nofa sudah kedaluwarsa atau belum berlaku. Periksa tanggal \
+                         dan jam komputer; bila sudah benar, hubungi pengelola server"
                     }
                     TlsProblem::ClientCertRefused => {
                         "Server menolak sertifikat elektronik Anda (bukan dari CA e-Nofa atau tidak dikirim). \
@@ -132,32 +139,15 @@ impl From<CertError> for ClientError {
 
 /// Classifies a transport failure by looking for the rustls error inside it.
 pub(crate) fn from_transport(url: &str, e: &reqwest::Error) -> ClientError {
-    use rustls::{AlertDescription as A, CertificateError as C, Error as R};
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = source {
-        let tls = err.downcast_ref::<R>().or_else(|| {
+        let tls = err.downcast_ref::<rustls::Error>().or_else(|| {
             err.downcast_ref::<std::io::Error>()
                 .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<R>())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         });
         if let Some(tls) = tls {
-            let problem = match tls {
-                R::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
-                    TlsProblem::UnknownServerCa
-                }
-                R::InvalidCertificate(_) => TlsProblem::UnknownServerCa,
-                R::AlertReceived(A::CertificateExpired) => TlsProblem::ClientCertExpired,
-                R::AlertReceived(A::CertificateRevoked) => TlsProblem::ClientCertRevoked,
-                R::AlertReceived(
-                    A::UnknownCA
-                    | A::BadCertificate
-                    | A::CertificateUnknown
-                    | A::CertificateRequired
-                    | A::AccessDenied
-                    | A::DecryptError,
-                ) => TlsProblem::ClientCertRefused,
-                _ => TlsProblem::Other,
-            };
+            let problem = classify(tls);
             return ClientError::Tls {
                 problem,
                 detail: tls.to_string(),
@@ -168,6 +158,16 @@ pub(crate) fn from_transport(url: &str, e: &reqwest::Error) -> ClientError {
     // Some layers re-wrap the rustls error as text only; classify by its standard wording.
     let text = root_cause(e);
     let by_text = [
+        ("certificate expired", TlsProblem::ServerCertExpired),
+        ("certificate not valid yet", TlsProblem::ServerCertExpired),
+        (
+            "invalid peer certificate: Expired",
+            TlsProblem::ServerCertExpired,
+        ),
+        (
+            "invalid peer certificate: NotValidYet",
+            TlsProblem::ServerCertExpired,
+        ),
         ("invalid peer certificate", TlsProblem::UnknownServerCa),
         (
             "received fatal alert: CertificateExpired",
@@ -206,6 +206,28 @@ pub(crate) fn from_transport(url: &str, e: &reqwest::Error) -> ClientError {
     }
 }
 
+/// Which [`TlsProblem`] a rustls error is.
+fn classify(tls: &rustls::Error) -> TlsProblem {
+    use rustls::{AlertDescription as A, CertificateError as C, Error as R};
+    match tls {
+        R::InvalidCertificate(
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. },
+        ) => TlsProblem::ServerCertExpired,
+        R::InvalidCertificate(_) => TlsProblem::UnknownServerCa,
+        R::AlertReceived(A::CertificateExpired) => TlsProblem::ClientCertExpired,
+        R::AlertReceived(A::CertificateRevoked) => TlsProblem::ClientCertRevoked,
+        R::AlertReceived(
+            A::UnknownCA
+            | A::BadCertificate
+            | A::CertificateUnknown
+            | A::CertificateRequired
+            | A::AccessDenied
+            | A::DecryptError,
+        ) => TlsProblem::ClientCertRefused,
+        _ => TlsProblem::Other,
+    }
+}
+
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut last = e.to_string();
     let mut source = e.source();
@@ -214,4 +236,36 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::{AlertDescription as A, CertificateError as C, Error as R};
+
+    #[test]
+    fn an_expired_server_certificate_is_not_called_a_foreign_ca() {
+        let expired = classify(&R::InvalidCertificate(C::Expired));
+        assert_eq!(expired, TlsProblem::ServerCertExpired);
+        assert_eq!(
+            classify(&R::InvalidCertificate(C::NotValidYet)),
+            TlsProblem::ServerCertExpired
+        );
+        assert_eq!(
+            classify(&R::InvalidCertificate(C::UnknownIssuer)),
+            TlsProblem::UnknownServerCa
+        );
+        assert_eq!(
+            classify(&R::AlertReceived(A::CertificateExpired)),
+            TlsProblem::ClientCertExpired
+        );
+        let shown = ClientError::Tls {
+            problem: expired,
+            detail: String::new(),
+        }
+        .to_string();
+        assert!(shown.starts_with("ETAX-40002"), "{shown}");
+        assert!(shown.contains("jam komputer"), "{shown}");
+        assert!(!shown.contains("bukan"), "{shown}");
+    }
 }

@@ -49,22 +49,28 @@ fn to_recorded(
 }
 
 /// Records a range DJP allotted (Rekam Range Faktur Pajak). Overlaps are refused (ETAX-20016).
+///
+/// The overlap check and the insert are one statement, so two processes recording overlapping
+/// ranges at the same time cannot both succeed.
 pub fn add_range(conn: &Connection, range: NsfpRange, allocated_on: NaiveDate) -> Result<i64> {
-    if let Some(existing) = ranges(conn)?.into_iter().find(|r| r.range.overlaps(range)) {
-        return Err(StoreError::rule(
-            DjpCode::Etax20016,
-            format!(
-                "range {range} beririsan dengan range yang sudah terdaftar {}",
-                existing.range
-            ),
-        ));
-    }
     let (s, e) = (range.start(), range.end());
-    conn.execute(
+    let inserted = conn.execute(
         "INSERT INTO nsfp_range (prefix, year, start_serial, end_serial, next_serial, allocated_on, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)",
+         SELECT ?1, ?2, ?3, ?4, ?3, ?5, ?6
+         WHERE NOT EXISTS (SELECT 1 FROM nsfp_range WHERE prefix = ?1 AND year = ?2
+                           AND start_serial <= ?4 AND end_serial >= ?3)",
         params![s.prefix(), s.year(), s.serial(), e.serial(), allocated_on.to_string(), now()],
     )?;
+    if inserted == 0 {
+        let existing = ranges(conn)?
+            .into_iter()
+            .find(|r| r.range.overlaps(range))
+            .map_or_else(|| "?".to_string(), |r| r.range.to_string());
+        return Err(StoreError::rule(
+            DjpCode::Etax20016,
+            format!("range {range} beririsan dengan range yang sudah terdaftar {existing}"),
+        ));
+    }
     Ok(conn.last_insert_rowid())
 }
 
@@ -291,6 +297,34 @@ mod tests {
             day(),
         )
         .unwrap();
+    }
+
+    #[test]
+    fn overlapping_ranges_recorded_at_once_are_refused_but_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sqlite");
+        drop(Store::open(&path).unwrap());
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let threads: Vec<_> = (0..4u32)
+            .map(|i| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let s = Store::open(&path).unwrap();
+                    let start = Nsfp::new(0, 25, 1 + i).unwrap();
+                    let end = Nsfp::new(0, 25, 100 + i).unwrap();
+                    barrier.wait();
+                    add_range(s.conn(), NsfpRange::new(start, end).unwrap(), day()).is_ok()
+                })
+            })
+            .collect();
+        let ok = threads
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .filter(|&ok| ok)
+            .count();
+        assert_eq!(ok, 1);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(ranges(s.conn()).unwrap().len(), 1);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use rusqlite::Connection;
 
 use super::db::{self, Account};
 use super::listener::PeerCert;
@@ -43,38 +44,42 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         let serial = info.serial;
         let npwp15 = npwp.digits().to_owned();
         let account = state
-            .db(move |conn| {
-                match db::certificate_status(conn, &serial)?.as_deref() {
-                    Some("active") => {}
-                    Some("revoked") => {
-                        return Err(ApiError::certificate(
-                            "revoked",
-                            format!("sertifikat klien dicabut (serial {serial})"),
-                        ));
-                    }
-                    Some(_) => {
-                        return Err(ApiError::certificate(
-                            "pending",
-                            "sertifikat klien belum disetujui KPP",
-                        ));
-                    }
-                    None => {
-                        return Err(ApiError::certificate(
-                            "unknown",
-                            format!("sertifikat klien tidak dikenal (serial {serial})"),
-                        ));
-                    }
-                }
-                db::account(conn, &npwp15)?.ok_or_else(|| {
-                    ApiError::forbidden(
-                        DjpCode::EtaxService40002,
-                        format!("NPWP {npwp15} tidak terdaftar"),
-                    )
-                })
-            })
+            .db(move |conn| active_account(conn, &serial, &npwp15))
             .await?;
         Ok(Caller { account, cert })
     }
+}
+
+/// The account behind a verified client certificate: its serial must be on record as issued to
+/// that very NPWP (a serial of another PKP's certificate does not count) and be active.
+fn active_account(conn: &Connection, serial: &str, npwp15: &str) -> Result<Account, ApiError> {
+    match db::certificate_status(conn, serial, npwp15)?.as_deref() {
+        Some("active") => {}
+        Some("revoked") => {
+            return Err(ApiError::certificate(
+                "revoked",
+                format!("sertifikat klien dicabut (serial {serial})"),
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::certificate(
+                "pending",
+                "sertifikat klien belum disetujui KPP",
+            ));
+        }
+        None => {
+            return Err(ApiError::certificate(
+                "unknown",
+                format!("sertifikat klien tidak dikenal (serial {serial}, NPWP {npwp15})"),
+            ));
+        }
+    }
+    db::account(conn, npwp15)?.ok_or_else(|| {
+        ApiError::forbidden(
+            DjpCode::EtaxService40002,
+            format!("NPWP {npwp15} tidak terdaftar"),
+        )
+    })
 }
 
 /// A [`Caller`] whose desktop client is registered and active, named by the client-id header.
@@ -101,5 +106,41 @@ impl FromRequestParts<Arc<AppState>> for Registered {
             ));
         }
         Ok(Registered(caller))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn add_account(conn: &Connection, npwp: &str) {
+        conn.execute(
+            "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
+             VALUES (?1, 'PT X', '', '', 'x', '2025-01-01T00:00:00Z')",
+            [npwp],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_serial_counts_only_for_the_npwp_it_was_issued_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = db::open(dir.path()).unwrap();
+        let (a, b) = ("013000666091000", "016090524017000");
+        add_account(&conn, a);
+        add_account(&conn, b);
+        conn.execute(
+            "INSERT INTO certificate (serial, npwp, status, not_after, issued_at)
+             VALUES ('0abc', ?1, 'active', '2030-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
+            [a],
+        )
+        .unwrap();
+        assert_eq!(active_account(&conn, "0abc", a).unwrap().npwp, a);
+        let other = active_account(&conn, "0abc", b).err().unwrap();
+        assert_eq!(other.certificate, Some("unknown"));
+        conn.execute("UPDATE certificate SET status = 'revoked'", [])
+            .unwrap();
+        let revoked = active_account(&conn, "0abc", a).err().unwrap();
+        assert_eq!(revoked.certificate, Some("revoked"));
     }
 }

@@ -37,14 +37,24 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> ServerError + '_ {
     move |e| ServerError::Io(format!("{}: {e}", path.display()))
 }
 
+/// Writes a private key readable by the owner only. The file is created with mode 0600, so
+/// the key is never readable by others, not even between writing and a later chmod.
 fn write_private(path: &Path, contents: &str) -> Result<(), ServerError> {
-    fs::write(path, contents).map_err(io(path))?;
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        // A file left from before keeps its mode on open: tighten it before writing.
+        if path.exists() {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+        }
     }
-    Ok(())
+    let mut file = options.open(path).map_err(io(path))?;
+    file.write_all(contents.as_bytes()).map_err(io(path))?;
+    file.sync_all().map_err(io(path))
 }
 
 fn time(t: DateTime<Utc>) -> time::OffsetDateTime {
@@ -185,4 +195,31 @@ impl Ca {
 
 fn oid_arcs(oid: &str) -> Vec<u64> {
     oid.split('.').filter_map(|a| a.parse().ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn private_keys_are_owner_only_even_over_an_older_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("server-key.pem");
+        fs::write(&old, "old").unwrap();
+        fs::set_permissions(&old, fs::Permissions::from_mode(0o644)).unwrap();
+        write_private(&old, "new").unwrap();
+        assert_eq!(fs::read_to_string(&old).unwrap(), "new");
+        let fresh = tempfile::tempdir().unwrap();
+        Ca::load_or_create(fresh.path(), &["localhost".into()]).unwrap();
+        for (path, expected) in [
+            (old, 0o600),
+            (fresh.path().join("ca-key.pem"), 0o600),
+            (fresh.path().join("server-key.pem"), 0o600),
+        ] {
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, expected, "{}", path.display());
+        }
+    }
 }

@@ -26,12 +26,29 @@ const FONT: [[u8; 5]; 10] = [
     [7, 5, 7, 1, 7],
 ];
 
-#[derive(Default)]
+/// Captchas kept at once. Any certificate holder may ask for captchas without answering them;
+/// past this many the oldest is dropped, so memory stays bounded.
+const MAX_PENDING: usize = 10_000;
+
 pub struct CaptchaStore {
     pending: Mutex<HashMap<String, (String, Instant)>>,
+    limit: usize,
+}
+
+impl Default for CaptchaStore {
+    fn default() -> CaptchaStore {
+        CaptchaStore::with_limit(MAX_PENDING)
+    }
 }
 
 impl CaptchaStore {
+    fn with_limit(limit: usize) -> CaptchaStore {
+        CaptchaStore {
+            pending: Mutex::default(),
+            limit: limit.max(1),
+        }
+    }
+
     /// A new captcha: (id, answer, PNG bytes).
     pub fn issue(&self) -> (String, String, Vec<u8>) {
         let answer: String = (0..DIGITS)
@@ -42,6 +59,16 @@ impl CaptchaStore {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         pending.retain(|_, (_, expires)| *expires > now);
+        while pending.len() >= self.limit {
+            let oldest = pending
+                .iter()
+                .min_by_key(|(_, (_, expires))| *expires)
+                .map(|(id, _)| id.clone());
+            match oldest {
+                Some(id) => pending.remove(&id),
+                None => break,
+            };
+        }
         pending.insert(id.clone(), (answer.clone(), now + LIFETIME));
         (id, answer, png)
     }
@@ -104,5 +131,20 @@ mod tests {
         assert!(store.take(&id2, &answer2));
         assert!(!store.take(&id2, &answer2));
         assert!(!store.take(&id, &answer));
+    }
+
+    #[test]
+    fn unanswered_captchas_do_not_pile_up() {
+        let store = CaptchaStore::with_limit(3);
+        let ids: Vec<(String, String)> = (0..5)
+            .map(|_| {
+                let (id, answer, _) = store.issue();
+                (id, answer)
+            })
+            .collect();
+        assert_eq!(store.pending.lock().unwrap().len(), 3);
+        assert!(store.answer(&ids[0].0).is_none(), "the oldest went first");
+        let (id, answer) = &ids[4];
+        assert!(store.take(id, answer), "the newest still works");
     }
 }

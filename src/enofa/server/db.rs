@@ -169,12 +169,17 @@ pub fn account(conn: &Connection, npwp: &str) -> Result<Option<Account>, ServerE
         .optional()?)
 }
 
-/// Certificate status by serial: `pending`, `active`, `revoked`, or `None` if unknown.
-pub fn certificate_status(conn: &Connection, serial: &str) -> Result<Option<String>, ServerError> {
+/// Status of the certificate `serial` issued to `npwp`: `pending`, `active`, `revoked`, or
+/// `None` if no such certificate was issued to that NPWP.
+pub fn certificate_status(
+    conn: &Connection,
+    serial: &str,
+    npwp: &str,
+) -> Result<Option<String>, ServerError> {
     Ok(conn
         .query_row(
-            "SELECT status FROM certificate WHERE serial = ?1",
-            [serial],
+            "SELECT status FROM certificate WHERE serial = ?1 AND npwp = ?2",
+            [serial, npwp],
             |r| r.get(0),
         )
         .optional()?)

@@ -215,7 +215,7 @@ fn p12_still_usable(state_dir: &Path, path: &Path, npwp: &Npwp) -> Result<bool, 
     {
         return Ok(false);
     }
-    let ca = Ca::load_or_create(state_dir, &["localhost".into(), "127.0.0.1".into()])?;
+    let ca = Ca::load_or_create(state_dir, &super::default_hosts())?;
     if !identity
         .certificate_chain()
         .iter()
@@ -224,7 +224,7 @@ fn p12_still_usable(state_dir: &Path, path: &Path, npwp: &Npwp) -> Result<bool, 
         return Ok(false);
     }
     let conn = db::open(state_dir)?;
-    Ok(db::certificate_status(&conn, &info.serial)?.as_deref() == Some("active"))
+    Ok(db::certificate_status(&conn, &info.serial, npwp.digits())?.as_deref() == Some("active"))
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ impl ServerConfig {
             state_dir: state_dir.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            hosts: vec!["localhost".into(), "127.0.0.1".into()],
+            hosts: default_hosts(),
             demo: false,
         }
     }
@@ -211,6 +211,11 @@ fn url_of(listener: &tokio::net::TcpListener, hosts: &[String]) -> Result<String
         addr.ip().to_string()
     };
     Ok(format!("https://{host}:{}", addr.port()))
+}
+
+/// Names in the server certificate unless the operator gives others: loopback only.
+pub(crate) fn default_hosts() -> Vec<String> {
+    vec!["localhost".into(), "127.0.0.1".into()]
 }
 
 /// Where a state directory keeps the CA certificate (PEM) clients must trust.

@@ -131,17 +131,17 @@ pub(crate) fn issue_into(
     encryption: P12Encryption,
     status: &str,
 ) -> Result<(String, Vec<u8>), ServerError> {
-    let now = Utc::now();
+    let (not_before, not_after) = two_years_from_now();
     issue_with_validity(
-        conn,
-        ca,
-        account,
-        passphrase,
-        encryption,
-        status,
-        now - Duration::minutes(5),
-        now + Duration::days(730),
+        conn, ca, account, passphrase, encryption, status, not_before, not_after,
     )
+}
+
+/// Validity of a new PKP or branch certificate: two years, starting a few minutes back so a
+/// client whose clock is slightly behind can use it at once.
+fn two_years_from_now() -> (DateTime<Utc>, DateTime<Utc>) {
+    let now = Utc::now();
+    (now - Duration::minutes(5), now + Duration::days(730))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -186,15 +186,8 @@ pub fn cert_issue(
     passphrase: &str,
     encryption: P12Encryption,
 ) -> Result<(String, Vec<u8>), ServerError> {
-    let now = Utc::now();
-    cert_issue_valid(
-        dir,
-        npwp,
-        passphrase,
-        encryption,
-        now - Duration::minutes(5),
-        now + Duration::days(730),
-    )
+    let (not_before, not_after) = two_years_from_now();
+    cert_issue_valid(dir, npwp, passphrase, encryption, not_before, not_after)
 }
 
 /// [`cert_issue`] with explicit validity (tests use it for expired certificates).
@@ -212,16 +205,12 @@ pub fn cert_issue_valid(
         ));
     }
     let npwp = parse_npwp(npwp)?;
-    let ca = Ca::load_or_create(dir, &default_hosts())?;
+    let ca = Ca::load_or_create(dir, &super::default_hosts())?;
     let conn = open(dir)?;
     let a = account(&conn, &npwp)?;
     issue_with_validity(
         &conn, &ca, &a, passphrase, encryption, "active", not_before, not_after,
     )
-}
-
-fn default_hosts() -> Vec<String> {
-    vec!["localhost".into(), "127.0.0.1".into()]
 }
 
 /// `enofa-server cert revoke`: the certificate is refused from the next request on.
