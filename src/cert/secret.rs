@@ -40,9 +40,11 @@ impl From<&str> for Secret {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
+    /// The cause stays in the value (for logs and bug reports); the message speaks to the user.
     #[error(
-        "Penyimpanan rahasia sistem (keyring) tidak tersedia: {0}. \
-         Masukkan passphrase/password setiap kali diminta, atau aktifkan keyring sistem."
+        "Penyimpanan rahasia sistem (keyring) tidak tersedia di komputer ini, jadi passphrase tidak \
+         dapat diingat. Masukkan passphrase/password setiap kali diminta, atau aktifkan keyring \
+         sistem (mis. GNOME Keyring / KWallet di Linux)."
     )]
     Unavailable(String),
     #[error("Keyring sistem menolak operasi: {0}")]
