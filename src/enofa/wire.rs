@@ -38,7 +38,9 @@
 //! | branch cert download | `GET /api/v1/cabang/{npwp}/sertifikat` | → [`CabangCertDownload`] | `ETAX-20008` not approved yet |
 //!
 //! A *pengganti* is an upload whose `fg_pengganti` is `"1"` with the NSFP of the approved faktur
-//! it replaces; the old one becomes "Diganti".
+//! it replaces; the old one becomes "Diganti" and keeps its approval code, so its QR URL still
+//! answers (`statusFaktur` `Faktur Diganti`) while the pengganti's own QR URL answers
+//! `Faktur Pajak Normal-Pengganti`. Status and batal act on the latest version of the NSFP.
 //!
 //! Upload is idempotent: the same `idempotency_key` returns the first result again instead of a
 //! second approval, so a retry after a lost response is safe.

@@ -164,6 +164,18 @@ fn anonymous_https() -> reqwest::Client {
         .unwrap()
 }
 
+/// The `statusFaktur` of the QR validation XML at `url` (which must answer 200).
+async fn status_faktur(url: &str) -> String {
+    let resp = anonymous_https().get(url).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{url}");
+    let xml = resp.text().await.unwrap();
+    let start = xml.find("<statusFaktur>").expect("statusFaktur") + "<statusFaktur>".len();
+    let end = xml[start..]
+        .find("</statusFaktur>")
+        .expect("</statusFaktur>");
+    xml[start..start + end].to_owned()
+}
+
 #[tokio::test]
 async fn register_request_nsfp_upload_approve_and_validate_qr() {
     let p = new_pkp(&shared().dir);
@@ -226,13 +238,26 @@ async fn register_request_nsfp_upload_approve_and_validate_qr() {
         404
     );
 
-    // Pengganti replaces the approved faktur; batal cancels it.
+    // Pengganti replaces the approved faktur: the original stays, "Diganti", under its own QR
+    // code; the status query answers with the pengganti; batal cancels the pengganti only.
     let mut pengganti = f.clone();
     pengganti.fg_pengganti = "1".into();
     let replaced = c.upload(&pengganti, "key-3").await.unwrap();
     assert_eq!(replaced.status, "approved", "{replaced:?}");
     assert_ne!(replaced.approval_code, first.approval_code);
+    assert_eq!(c.status(&alloc.awal).await.unwrap(), replaced);
+    assert_eq!(status_faktur(&qr).await, "Faktur Diganti");
+    let replaced_qr = replaced.qr_url.clone().unwrap();
+    assert_eq!(
+        status_faktur(&replaced_qr).await,
+        "Faktur Pajak Normal-Pengganti"
+    );
     assert_eq!(c.batal(&alloc.awal).await.unwrap().status, "batal");
+    assert_eq!(status_faktur(&replaced_qr).await, "Faktur Dibatalkan");
+    assert_eq!(status_faktur(&qr).await, "Faktur Diganti");
+    // The cancelled pengganti cannot be replaced, nor the NSFP used again.
+    let r = c.upload(&pengganti, "key-3b").await.unwrap();
+    assert_eq!(r.reject_code.as_deref(), Some("ETAXSERVICE-20006"), "{r:?}");
 
     // NSFP not allotted to this PKP, and a faktur dated before the allocation.
     let other = format!("000{:02}99999999", Utc::now().year() % 100);

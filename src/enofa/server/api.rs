@@ -269,7 +269,7 @@ async fn request_nsfp(
             let now = Utc::now();
             let month_index = now.year() * 12 + now.month0() as i32;
             let approved: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1
+                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti'
                  AND tahun * 12 + masa - 1 BETWEEN ?2 AND ?3",
                 params![a.npwp, month_index - 3, month_index - 1],
                 |r| r.get(0),
@@ -281,7 +281,7 @@ async fn request_nsfp(
                 |r| r.get(0),
             )?;
             let used: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND substr(nsfp, 4, 2) = ?2",
+                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti' AND substr(nsfp, 4, 2) = ?2",
                 params![a.npwp, yy],
                 |r| r.get(0),
             )?;

@@ -158,7 +158,7 @@ fn decide(
     };
     let existing: Option<(String, String)> = tx
         .query_row(
-            "SELECT npwp, status FROM faktur WHERE nsfp = ?1",
+            "SELECT npwp, status FROM faktur WHERE nsfp = ?1 AND status <> 'diganti'",
             [&nsfp],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -204,13 +204,16 @@ fn decide(
         format!("{secret}|{npwp}|{nsfp}|{approval_time}|{raw}").as_bytes(),
     ));
     if pengganti {
+        // The replaced version keeps its row (and its QR code), now "Diganti".
+        tx.execute(
+            "UPDATE faktur SET status = 'diganti' WHERE nsfp = ?1 AND status = 'approved'",
+            [&nsfp],
+        )?;
         db::audit(tx, Some(npwp), "diganti", &nsfp)?;
     }
     tx.execute(
         "INSERT INTO faktur (nsfp, npwp, status, fg_pengganti, masa, tahun, payload, approval_time, approval_code)
-         VALUES (?1, ?2, 'approved', ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT(nsfp) DO UPDATE SET status = 'approved', fg_pengganti = ?3, masa = ?4, tahun = ?5,
-             payload = ?6, approval_time = ?7, approval_code = ?8",
+         VALUES (?1, ?2, 'approved', ?3, ?4, ?5, ?6, ?7, ?8)",
         params![nsfp, npwp, payload.fg_pengganti.trim(), faktur.masa, faktur.tahun, raw, approval_time, code],
     )?;
     Ok(approved(
@@ -254,7 +257,8 @@ fn stored(
 ) -> Result<UploadResult, ApiError> {
     let row: Option<(String, String, String)> = conn
         .query_row(
-            "SELECT status, approval_time, approval_code FROM faktur WHERE nsfp = ?1 AND npwp = ?2",
+            "SELECT status, approval_time, approval_code FROM faktur WHERE nsfp = ?1 AND npwp = ?2
+             ORDER BY id DESC LIMIT 1",
             params![nsfp, npwp],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -301,7 +305,7 @@ pub async fn batal(
             let current = stored(&tx, &url, npwp, &nsfp)?;
             if current.status == "approved" {
                 tx.execute(
-                    "UPDATE faktur SET status = 'batal' WHERE nsfp = ?1",
+                    "UPDATE faktur SET status = 'batal' WHERE nsfp = ?1 AND status = 'approved'",
                     [&nsfp],
                 )?;
                 db::audit(&tx, Some(npwp), "batal", &nsfp)?;
