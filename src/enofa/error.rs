@@ -97,7 +97,7 @@ impl ClientError {
                         "Daftarkan ulang aplikasi dengan Kode Aktivasi eFaktur Desktop terbaru."
                     }
                     DjpCode::Etax40004 => {
-                        "Periksa password/captcha; bila terkunci, tunggu lalu coba lagi."
+                        "Periksa password, captcha dan Kode Aktivasi; bila terkunci, tunggu lalu coba lagi."
                     }
                     DjpCode::Etax40002 => {
                         "Periksa sertifikat di Administrasi Certificate; minta sertifikat baru bila dicabut."

@@ -313,18 +313,6 @@ async fn registration_refusals() {
         .await;
     assert_eq!(refused_code(reused), DjpCode::Etax40005);
 
-    let (id, answer) = captcha(&c).await;
-    let wrong_code = c
-        .register(
-            &p.npwp,
-            &Secret::new("AAAA-BBBB-CCCC-DDDD"),
-            &id,
-            &answer,
-            &p.password,
-        )
-        .await;
-    assert_eq!(refused_code(wrong_code), DjpCode::Etax40005);
-
     // The certificate's NPWP must be the one registering.
     let other = fresh_npwp();
     let (id, answer) = captcha(&c).await;
@@ -335,6 +323,7 @@ async fn registration_refusals() {
     assert_eq!(e.code(), DjpCode::Etax40005);
     assert!(e.to_string().contains("bukan NPWP"), "{e}");
 
+    // Three failures so far (captcha, password, reused captcha): still below the lockout.
     register(&c, &p).await.unwrap();
     let again = register(&client(&p.identity), &p).await;
     assert_eq!(refused_code(again), DjpCode::EtaxService20019);
@@ -364,6 +353,30 @@ async fn wrong_passwords_are_throttled() {
         assert_eq!(refused_code(r), DjpCode::Etax40005);
     }
     assert_eq!(refused_code(register(&c, &p).await), DjpCode::Etax40004);
+}
+
+#[tokio::test]
+async fn wrong_activation_codes_are_throttled() {
+    let p = new_pkp(&shared().dir);
+    let c = client(&p.identity);
+    let wrong = Secret::new("AAAA-BBBB-CCCC-DDDD");
+    for _ in 0..3 {
+        let (id, answer) = captcha(&c).await;
+        let r = c.register(&p.npwp, &wrong, &id, &answer, &p.password).await;
+        assert_eq!(refused_code(r), DjpCode::Etax40005);
+    }
+    for _ in 0..2 {
+        assert_eq!(
+            refused_code(c.reset(&wrong, &p.password).await),
+            DjpCode::Etax40005
+        );
+    }
+    // Five wrong codes (register and reset alike) lock the account, right code or not.
+    assert_eq!(refused_code(register(&c, &p).await), DjpCode::Etax40004);
+    assert_eq!(
+        refused_code(c.reset(&p.kode, &p.password).await),
+        DjpCode::Etax40004
+    );
 }
 
 #[tokio::test]

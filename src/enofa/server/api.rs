@@ -66,14 +66,14 @@ fn refuse_registration(reason: impl Into<String>) -> ApiError {
     ApiError::bad(DjpCode::Etax40005, reason)
 }
 
-/// Refuses while the account has too many recent wrong passwords/captchas.
+/// Refuses while the account has too many recent wrong passwords, captchas or Kode Aktivasi.
 fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
     if db::recent_failures(conn, npwp)? >= db::MAX_FAILURES {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             DjpCode::Etax40004,
             format!(
-                "terlalu banyak password/captcha salah; coba lagi setelah {} menit",
+                "terlalu banyak password/captcha/Kode Aktivasi salah; coba lagi setelah {} menit",
                 db::THROTTLE_WINDOW_MINUTES
             ),
         ));
@@ -149,6 +149,10 @@ async fn register(
                 .zip(a.kode_hash.as_deref())
                 .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
             if !code_ok || a.kode_used {
+                if !code_ok {
+                    db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
+                }
+                tx.commit()?;
                 return Err(refuse_registration(
                     "Kode Aktivasi salah atau sudah dipakai; lihat Kode Aktivasi eFaktur Desktop di Profile User e-Nofa",
                 ));
@@ -188,6 +192,8 @@ async fn reset(
                 .zip(a.kode_hash.as_deref())
                 .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
             if !code_ok {
+                db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
+                tx.commit()?;
                 return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
             }
             let code = operator::new_kode_aktivasi();
