@@ -22,7 +22,7 @@
 //! | call | path | request → response | refusals |
 //! |---|---|---|---|
 //! | ping | `GET /api/v1/ping` | → [`Pong`] | certificate only |
-//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires) | |
+//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires, only for the certificate's NPWP) | |
 //! | register | `POST /api/v1/register` | [`RegisterRequest`] → [`RegisterResponse`] | `ETAX-40005` (code/captcha/password/NPWP), `ETAXSERVICE-20019` already active, `ETAX-40004` throttled |
 //! | reset | `POST /api/v1/reset` | [`ResetRequest`] → [`ResetResponse`] | `ETAX-40005` |
 //! | profile | `GET /api/v1/profile` | → [`Profile`] | `ETAXSERVICE-20017` |

@@ -356,6 +356,23 @@ async fn wrong_passwords_are_throttled() {
 }
 
 #[tokio::test]
+async fn a_captcha_is_only_for_the_npwp_that_asked() {
+    let (p, q) = (new_pkp(&shared().dir), new_pkp(&shared().dir));
+    let (cp, cq) = (client(&p.identity), client(&q.identity));
+    let (id, answer) = captcha(&cq).await;
+    let e = cp
+        .register(&p.npwp, &p.kode, &id, &answer, &p.password)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), DjpCode::Etax40005);
+    assert!(e.to_string().contains("captcha salah"), "{e}");
+    // The refused use did not spend it: its owner still can.
+    cq.register(&q.npwp, &q.kode, &id, &answer, &q.password)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn wrong_activation_codes_are_throttled() {
     let p = new_pkp(&shared().dir);
     let c = client(&p.identity);

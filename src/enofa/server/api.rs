@@ -48,7 +48,7 @@ async fn ping(caller: Caller) -> Json<Pong> {
 }
 
 async fn captcha(State(state): State<Arc<AppState>>, caller: Caller) -> Json<CaptchaResponse> {
-    let (id, answer, png) = state.captchas.issue();
+    let (id, answer, png) = state.captchas.issue(&caller.account.npwp);
     if state.demo {
         // Demo mode only: a trainer reads the answer from the log.
         tracing::info!(npwp = %caller.account.npwp, captcha_id = %id, jawaban = %answer, "captcha (mode demo)");
@@ -128,10 +128,10 @@ async fn register(
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = db::account(&tx, &caller.account.npwp)?.ok_or_else(|| refuse_registration("NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
-            if !st.captchas.take(&req.captcha_id, &req.captcha_answer) {
+            if !st.captchas.take(&req.captcha_id, &req.captcha_answer, &a.npwp) {
                 db::record_failure(&tx, &a.npwp, "captcha")?;
                 tx.commit()?;
-                return Err(refuse_registration("captcha salah, sudah dipakai, atau kedaluwarsa; minta captcha baru"));
+                return Err(refuse_registration("captcha salah, sudah dipakai, kedaluwarsa, atau diminta untuk NPWP lain; minta captcha baru"));
             }
             if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
                 tx.commit()?;
