@@ -17,6 +17,8 @@ pub enum TlsProblem {
     ClientCertRefused,
     ClientCertExpired,
     ClientCertRevoked,
+    /// A branch certificate the KPP has not approved yet.
+    ClientCertPending,
     Other,
 }
 
@@ -76,6 +78,9 @@ impl ClientError {
                     }
                     TlsProblem::ClientCertRevoked => {
                         "Sertifikat elektronik Anda sudah dicabut. Minta sertifikat baru ke KPP"
+                    }
+                    TlsProblem::ClientCertPending => {
+                        "Sertifikat cabang masih Dalam Proses persetujuan KPP; tunggu persetujuan lalu unduh lagi"
                     }
                     TlsProblem::Other => {
                         "Koneksi aman (TLS) gagal. Periksa tanggal/jam komputer, proxy dan antivirus"
