@@ -63,10 +63,9 @@ impl EnofaClient {
             .with_safe_default_protocol_versions()
             .map_err(|e| tls_err(e.to_string()))?
             .with_root_certificates(roots)
-            .with_client_auth_cert(identity.certificate_chain(), identity.private_key())
-            .map_err(|e| {
-                ClientError::Certificate(crate::cert::CertError::BadCertificate(e.to_string()))
-            })?;
+            .with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(
+                identity.certified_key()?,
+            )));
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(config)
             .https_only(true)
