@@ -15,7 +15,7 @@ use super::api::allocation_for;
 use super::auth::Registered;
 use super::db;
 use super::state::{ApiError, AppState};
-use crate::domain::faktur::parse_tanggal;
+use crate::domain::faktur::{Faktur, FieldError};
 use crate::domain::{DjpCode, FakturDraft, FakturItemDraft, Nsfp};
 use crate::enofa::wire::{FakturPayload, UploadRequest, UploadResult};
 
@@ -136,69 +136,15 @@ fn decide(
     public_url: &str,
     secret: &str,
 ) -> Result<UploadResult, ApiError> {
-    let nomor = payload.nomor_faktur.trim();
     let faktur = match draft_of(payload).validate() {
         Ok(f) => f,
-        Err(errors) => {
-            let code = errors.first().map(|e| e.code).unwrap_or(DjpCode::Etax20008);
-            let text: Vec<String> = errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect();
-            return Ok(reject(nomor, code, text.join("; ")));
-        }
+        Err(errors) => return Ok(invalid(payload.nomor_faktur.trim(), &errors)),
     };
-    let nsfp = faktur.nsfp.digits();
-    let Some(allocated_at) = allocation_for(tx, npwp, faktur.nsfp)? else {
-        return Ok(reject(
-            &nsfp,
-            DjpCode::EtaxService20020,
-            format!("{nsfp} tidak dialokasikan untuk NPWP {npwp}"),
-        ));
-    };
-    let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT npwp, status FROM faktur WHERE nsfp = ?1 AND status <> 'diganti'",
-            [&nsfp],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
     let pengganti = payload.fg_pengganti.trim() == "1";
-    match (&existing, pengganti) {
-        (Some(_), false) => {
-            return Ok(reject(
-                &nsfp,
-                DjpCode::EtaxService20008,
-                format!("{nsfp} sudah dipakai faktur yang disetujui"),
-            ));
-        }
-        (None, true) => {
-            return Ok(reject(
-                &nsfp,
-                DjpCode::EtaxService20006,
-                format!("tidak ada faktur {nsfp} yang disetujui"),
-            ));
-        }
-        (Some((_, status)), true) if status != "approved" => {
-            return Ok(reject(
-                &nsfp,
-                DjpCode::EtaxService20006,
-                format!("faktur {nsfp} berstatus {status}, tidak dapat diganti"),
-            ));
-        }
-        _ => {}
+    if let Some(rejected) = check_nsfp_use(tx, npwp, &faktur, pengganti)? {
+        return Ok(rejected);
     }
-    let allocated = db::parse_time(&allocated_at).date_naive();
-    if parse_tanggal(&payload.tanggal_faktur).is_some_and(|d| d < allocated) {
-        return Ok(reject(
-            &nsfp,
-            DjpCode::EtaxService20025,
-            format!(
-                "tanggal faktur sebelum tanggal alokasi NSFP {}",
-                allocated.format("%d/%m/%Y")
-            ),
-        ));
-    }
+    let nsfp = faktur.nsfp.digits();
     let approval_time = db::now();
     let code = hex(&Sha256::digest(
         format!("{secret}|{npwp}|{nsfp}|{approval_time}|{raw}").as_bytes(),
@@ -224,6 +170,73 @@ fn decide(
         &code,
         "approved",
     ))
+}
+
+/// The reject for a faktur the domain validation refused: the first problem's code, every
+/// problem in the message.
+fn invalid(nomor: &str, errors: &[FieldError]) -> UploadResult {
+    let code = errors.first().map(|e| e.code).unwrap_or(DjpCode::Etax20008);
+    let text: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    reject(nomor, code, text.join("; "))
+}
+
+/// Whether `npwp` may use the faktur's NSFP now: allotted to it, not used by another approved
+/// faktur (or, for a pengganti, used by an approved one), and not dated before the allocation.
+/// `Some` is the reject.
+fn check_nsfp_use(
+    tx: &Transaction<'_>,
+    npwp: &str,
+    faktur: &Faktur,
+    pengganti: bool,
+) -> Result<Option<UploadResult>, ApiError> {
+    let nsfp = faktur.nsfp.digits();
+    let Some(allocated_at) = allocation_for(tx, npwp, faktur.nsfp)? else {
+        return Ok(Some(reject(
+            &nsfp,
+            DjpCode::EtaxService20020,
+            format!("{nsfp} tidak dialokasikan untuk NPWP {npwp}"),
+        )));
+    };
+    let current: Option<String> = tx
+        .query_row(
+            "SELECT status FROM faktur WHERE nsfp = ?1 AND status <> 'diganti'",
+            [&nsfp],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let refused = match (current, pengganti) {
+        (Some(_), false) => Some((
+            DjpCode::EtaxService20008,
+            format!("{nsfp} sudah dipakai faktur yang disetujui"),
+        )),
+        (None, true) => Some((
+            DjpCode::EtaxService20006,
+            format!("tidak ada faktur {nsfp} yang disetujui"),
+        )),
+        (Some(status), true) if status != "approved" => Some((
+            DjpCode::EtaxService20006,
+            format!("faktur {nsfp} berstatus {status}, tidak dapat diganti"),
+        )),
+        _ => None,
+    };
+    if let Some((code, reason)) = refused {
+        return Ok(Some(reject(&nsfp, code, reason)));
+    }
+    let allocated = db::parse_time(&allocated_at).date_naive();
+    if faktur.tanggal < allocated {
+        return Ok(Some(reject(
+            &nsfp,
+            DjpCode::EtaxService20025,
+            format!(
+                "tanggal faktur sebelum tanggal alokasi NSFP {}",
+                allocated.format("%d/%m/%Y")
+            ),
+        )));
+    }
+    Ok(None)
 }
 
 fn approved(
