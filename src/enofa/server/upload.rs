@@ -16,49 +16,8 @@ use super::auth::Registered;
 use super::db;
 use super::state::{ApiError, AppState};
 use crate::domain::faktur::{Faktur, FieldError};
-use crate::domain::{DjpCode, FakturDraft, FakturItemDraft, Nsfp};
+use crate::domain::{DjpCode, FakturDraft, Nsfp};
 use crate::enofa::wire::{FakturPayload, UploadRequest, UploadResult};
-
-fn draft_of(p: &FakturPayload) -> FakturDraft {
-    FakturDraft {
-        kd_jenis_transaksi: p.kd_jenis_transaksi.clone(),
-        fg_pengganti: p.fg_pengganti.clone(),
-        nomor_faktur: p.nomor_faktur.clone(),
-        masa_pajak: p.masa_pajak.clone(),
-        tahun_pajak: p.tahun_pajak.clone(),
-        tanggal_faktur: p.tanggal_faktur.clone(),
-        npwp: p.npwp.clone(),
-        nama: p.nama.clone(),
-        alamat: p.alamat.clone(),
-        jumlah_dpp: p.jumlah_dpp.clone(),
-        jumlah_ppn: p.jumlah_ppn.clone(),
-        jumlah_ppnbm: p.jumlah_ppnbm.clone(),
-        id_keterangan_tambahan: p.id_keterangan_tambahan.clone(),
-        fg_uang_muka: p.fg_uang_muka.clone(),
-        uang_muka_dpp: p.uang_muka_dpp.clone(),
-        uang_muka_ppn: p.uang_muka_ppn.clone(),
-        uang_muka_ppnbm: p.uang_muka_ppnbm.clone(),
-        referensi: p.referensi.clone(),
-        kode_dokumen_pendukung: p.kode_dokumen_pendukung.clone(),
-        is_creditable: None,
-        items: p
-            .items
-            .iter()
-            .map(|i| FakturItemDraft {
-                kode_objek: i.kode_objek.clone(),
-                nama: i.nama.clone(),
-                harga_satuan: i.harga_satuan.clone(),
-                jumlah_barang: i.jumlah_barang.clone(),
-                harga_total: i.harga_total.clone(),
-                diskon: i.diskon.clone(),
-                dpp: i.dpp.clone(),
-                ppn: i.ppn.clone(),
-                tarif_ppnbm: i.tarif_ppnbm.clone(),
-                ppnbm: i.ppnbm.clone(),
-            })
-            .collect(),
-    }
-}
 
 fn reject(nomor: &str, code: DjpCode, reason: impl Into<String>) -> UploadResult {
     UploadResult {
@@ -136,7 +95,7 @@ fn decide(
     public_url: &str,
     secret: &str,
 ) -> Result<UploadResult, ApiError> {
-    let faktur = match draft_of(payload).validate() {
+    let faktur = match FakturDraft::from(payload).validate() {
         Ok(f) => f,
         Err(errors) => return Ok(invalid(payload.nomor_faktur.trim(), &errors)),
     };
