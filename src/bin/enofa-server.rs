@@ -2,7 +2,7 @@
 //! `efaktur::enofa::server`).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -142,19 +142,7 @@ async fn run(args: Args) -> Result<(), ServerError> {
         Command::Demo {
             listen,
             public_listen,
-        } => {
-            let dir = state.clone();
-            let creds = tokio::task::spawn_blocking(move || server::demo::prepare(&dir))
-                .await
-                .map_err(|e| ServerError::Io(e.to_string()))??;
-            println!("Mode demo e-Nofa. Kredensial latihan:\n{creds}");
-            let config = ServerConfig {
-                listen,
-                public_listen,
-                ..ServerConfig::demo(&state)
-            };
-            serve_until_ctrl_c(config).await
-        }
+        } => demo(&state, listen, public_listen).await,
         Command::Pkp {
             command:
                 PkpCommand::Add {
@@ -163,16 +151,7 @@ async fn run(args: Args) -> Result<(), ServerError> {
                     alamat,
                     email,
                 },
-        } => {
-            let created = operator::pkp_add(&state, &npwp, &nama, &alamat, &email)?;
-            println!(
-                "PKP {} dibuat. Sampaikan sekali ini saja kepada PKP:",
-                created.npwp
-            );
-            println!("Password e-Nofa : {}", created.password.expose());
-            println!("Kode Aktivasi   : {}", created.kode_aktivasi.expose());
-            Ok(())
-        }
+        } => pkp_add(&state, &npwp, &nama, &alamat, &email),
         Command::Cert {
             command:
                 CertCommand::Issue {
@@ -181,26 +160,7 @@ async fn run(args: Args) -> Result<(), ServerError> {
                     passphrase_file,
                     legacy,
                 },
-        } => {
-            let text = std::fs::read_to_string(&passphrase_file)
-                .map_err(|e| ServerError::Io(format!("{}: {e}", passphrase_file.display())))?;
-            let passphrase =
-                zeroize::Zeroizing::new(text.lines().next().unwrap_or_default().to_owned());
-            let encryption = if legacy {
-                P12Encryption::Legacy3Des
-            } else {
-                P12Encryption::Aes256
-            };
-            let (serial, p12) = operator::cert_issue(&state, &npwp, &passphrase, encryption)?;
-            std::fs::write(&out, p12)
-                .map_err(|e| ServerError::Io(format!("{}: {e}", out.display())))?;
-            println!(
-                "Sertifikat {} ditulis ke {} (serial {serial}).",
-                npwp,
-                out.display()
-            );
-            Ok(())
-        }
+        } => cert_issue(&state, &npwp, &out, &passphrase_file, legacy),
         Command::Cert {
             command: CertCommand::Revoke { serial },
         } => {
@@ -219,6 +179,69 @@ async fn run(args: Args) -> Result<(), ServerError> {
             Ok(())
         }
     }
+}
+
+/// `demo`: prepares the demo PKP, prints its credentials, serves.
+async fn demo(
+    state: &Path,
+    listen: SocketAddr,
+    public_listen: SocketAddr,
+) -> Result<(), ServerError> {
+    let dir = state.to_path_buf();
+    let creds = tokio::task::spawn_blocking(move || server::demo::prepare(&dir))
+        .await
+        .map_err(|e| ServerError::Io(e.to_string()))??;
+    println!("Mode demo e-Nofa. Kredensial latihan:\n{creds}");
+    let config = ServerConfig {
+        listen,
+        public_listen,
+        ..ServerConfig::demo(state)
+    };
+    serve_until_ctrl_c(config).await
+}
+
+/// `pkp add`: creates the account and shows its password and Kode Aktivasi once.
+fn pkp_add(
+    state: &Path,
+    npwp: &str,
+    nama: &str,
+    alamat: &str,
+    email: &str,
+) -> Result<(), ServerError> {
+    let created = operator::pkp_add(state, npwp, nama, alamat, email)?;
+    println!(
+        "PKP {} dibuat. Sampaikan sekali ini saja kepada PKP:",
+        created.npwp
+    );
+    println!("Password e-Nofa : {}", created.password.expose());
+    println!("Kode Aktivasi   : {}", created.kode_aktivasi.expose());
+    Ok(())
+}
+
+/// `cert issue`: writes a `.p12` protected by the first line of `passphrase_file`.
+fn cert_issue(
+    state: &Path,
+    npwp: &str,
+    out: &Path,
+    passphrase_file: &Path,
+    legacy: bool,
+) -> Result<(), ServerError> {
+    let text = std::fs::read_to_string(passphrase_file)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", passphrase_file.display())))?;
+    let passphrase = zeroize::Zeroizing::new(text.lines().next().unwrap_or_default().to_owned());
+    let encryption = if legacy {
+        P12Encryption::Legacy3Des
+    } else {
+        P12Encryption::Aes256
+    };
+    let (serial, p12) = operator::cert_issue(state, npwp, &passphrase, encryption)?;
+    std::fs::write(out, p12).map_err(|e| ServerError::Io(format!("{}: {e}", out.display())))?;
+    println!(
+        "Sertifikat {} ditulis ke {} (serial {serial}).",
+        npwp,
+        out.display()
+    );
+    Ok(())
 }
 
 async fn serve_until_ctrl_c(config: ServerConfig) -> Result<(), ServerError> {

@@ -1,12 +1,15 @@
 //! A PKP's identity: certificate chain and private key, opened from a `.p12`.
 
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use p12_keystore::error::Error as P12Error;
 use p12_keystore::{KeyStore, Pkcs12ImportPolicy};
 use rustls::SignatureScheme;
+use rustls::sign::{CertifiedKey, SigningKey};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use zeroize::Zeroizing;
 
 use super::{CertError, CertInfo};
 
@@ -18,10 +21,11 @@ const SCHEMES: [SignatureScheme; 4] = [
     SignatureScheme::ED25519,
 ];
 
-/// Certificate chain (leaf first) plus private key. `Debug` never shows the key.
+/// Certificate chain (leaf first) plus private key. `Debug` never shows the key; every copy of
+/// the key this type makes is wiped when dropped.
 pub struct Identity {
     chain: Vec<CertificateDer<'static>>,
-    key: PrivatePkcs8KeyDer<'static>,
+    key: Zeroizing<PrivatePkcs8KeyDer<'static>>,
     info: CertInfo,
 }
 
@@ -39,7 +43,7 @@ impl Identity {
                 .iter()
                 .map(|c| CertificateDer::from(c.as_der().to_vec()))
                 .collect(),
-            key: PrivatePkcs8KeyDer::from(chain.key().as_der().to_vec()),
+            key: Zeroizing::new(PrivatePkcs8KeyDer::from(chain.key().as_der().to_vec())),
             info,
         })
     }
@@ -63,15 +67,36 @@ impl Identity {
         self.chain.clone()
     }
 
-    /// The private key for a TLS handshake.
-    pub fn private_key(&self) -> PrivateKeyDer<'static> {
-        PrivateKeyDer::Pkcs8(self.key.clone_key())
+    /// A copy of the private key (DER), wiped when dropped.
+    pub fn private_key(&self) -> Zeroizing<PrivateKeyDer<'static>> {
+        Zeroizing::new(PrivateKeyDer::Pkcs8(self.key.clone_key()))
+    }
+
+    /// The key loaded for signing. Borrows the DER instead of handing rustls an owned copy,
+    /// which it would drop without wiping.
+    fn signing_key(&self) -> Result<Arc<dyn SigningKey>, rustls::Error> {
+        rustls::crypto::aws_lc_rs::sign::any_supported_type(&self.private_key())
+    }
+
+    /// Chain and key for a TLS client (`SingleCertAndKey::from`), the key checked against the
+    /// leaf certificate.
+    pub fn certified_key(&self) -> Result<CertifiedKey, CertError> {
+        let bad = |e: rustls::Error| CertError::BadCertificate(e.to_string());
+        let certified =
+            CertifiedKey::new(self.certificate_chain(), self.signing_key().map_err(bad)?);
+        match certified.keys_match() {
+            Ok(()) | Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => {
+                Ok(certified)
+            }
+            Err(e) => Err(bad(e)),
+        }
     }
 
     /// Signs `message`; returns the scheme name (as [`super::verify_signature`] takes it) and
     /// the signature.
     pub fn sign(&self, message: &[u8]) -> Result<(String, Vec<u8>), CertError> {
-        let key = rustls::crypto::aws_lc_rs::sign::any_supported_type(&self.private_key())
+        let key = self
+            .signing_key()
             .map_err(|e| CertError::Signing(e.to_string()))?;
         let signer = key
             .choose_scheme(&SCHEMES)
@@ -87,7 +112,7 @@ impl Clone for Identity {
     fn clone(&self) -> Identity {
         Identity {
             chain: self.chain.clone(),
-            key: self.key.clone_key(),
+            key: Zeroizing::new(self.key.clone_key()),
             info: self.info.clone(),
         }
     }

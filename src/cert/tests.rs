@@ -153,3 +153,17 @@ fn signatures_verify_only_with_the_signed_bytes() {
     verify_signature(&leaf, &scheme, b"faktur", &sig).unwrap();
     assert!(verify_signature(&leaf, &scheme, b"faktur lain", &sig).is_err());
 }
+
+#[test]
+fn key_copies_are_wiped_on_drop() {
+    let id = Identity::from_p12(&valid(), "benar").unwrap();
+    // The type is the test: a copy handed out is a `Zeroizing`, wiped when dropped.
+    let key: zeroize::Zeroizing<rustls_pki_types::PrivateKeyDer<'static>> = id.private_key();
+    assert!(!key.secret_der().is_empty());
+    let mut copy = key;
+    zeroize::Zeroize::zeroize(&mut *copy);
+    assert!(copy.secret_der().is_empty(), "wiped");
+    // The TLS client key is built from a borrowed copy and matches the leaf certificate.
+    let certified = id.certified_key().unwrap();
+    assert_eq!(certified.cert, id.certificate_chain());
+}

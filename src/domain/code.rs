@@ -29,6 +29,7 @@ pub enum DjpCode {
     Etax20026,
     Etax20028,
     Etax20040,
+    Etax30002,
     Etax30005,
     Etax30022,
     Etax30023,
@@ -102,6 +103,7 @@ impl DjpCode {
                 "Jumlah Dpp, Ppn, PPnBm Objek Faktur tidak sama dengan nilai Faktur",
             ),
             Etax20040 => ("ETAX-20040", "Faktur tidak dapat dibuat"),
+            Etax30002 => ("ETAX-30002", "Tidak dapat melakukan hashing"),
             Etax30005 => ("ETAX-30005", "Error Objek Mapping"),
             Etax30022 => (
                 "ETAX-30022",
@@ -136,7 +138,7 @@ impl DjpCode {
     }
 
     /// Every code, for look-ups by text.
-    pub const ALL: [DjpCode; 39] = {
+    pub const ALL: [DjpCode; 40] = {
         use DjpCode::*;
         [
             Etax10001,
@@ -160,6 +162,7 @@ impl DjpCode {
             Etax20026,
             Etax20028,
             Etax20040,
+            Etax30002,
             Etax30005,
             Etax30022,
             Etax30023,
@@ -214,5 +217,9 @@ mod tests {
         texts.sort();
         texts.dedup();
         assert_eq!(texts.len(), DjpCode::ALL.len());
+        assert_eq!(
+            DjpCode::from_code("ETAX-30002").map(|c| c.to_string()),
+            Some("ETAX-30002 : Tidak dapat melakukan hashing".into())
+        );
     }
 }

@@ -253,7 +253,53 @@ impl FakturDraft {
             errors: Vec::new(),
             item: None,
         };
+        let nomor = self.nomor_fields(&mut c);
+        let period = self.period_fields(&mut c);
+        let jenis = self.jenis(&mut c);
+        check_period(&mut c, jenis, &nomor, &period);
+        let (lawan_npwp, lawan_nama, lawan_nik) = self.lawan(&mut c);
+        let lawan_alamat = c.text("ALAMAT_LENGKAP", &self.alamat, jenis == Jenis::Keluaran);
+        let totals = self.totals(&mut c);
+        let keterangan_tambahan = self.keterangan_tambahan(&mut c, nomor.kode);
+        let (uang_muka, uang_muka_totals) = self.uang_muka(&mut c);
+        let referensi = c.text("REFERENSI", &self.referensi, false);
+        let kode_dokumen_pendukung = c.text(
+            "KODE_DOKUMEN_PENDUKUNG",
+            &self.kode_dokumen_pendukung,
+            false,
+        );
+        let items = self.items(&mut c);
+        if jenis == Jenis::Keluaran {
+            self.check_lines(&mut c, &items, totals, period.tanggal);
+        }
 
+        if !c.errors.is_empty() {
+            return Err(c.errors);
+        }
+        Ok(Faktur {
+            jenis,
+            kode: nomor.kode.expect("checked"),
+            status: nomor.status.expect("checked"),
+            nsfp: nomor.nsfp.expect("checked"),
+            masa: period.masa.expect("checked"),
+            tahun: period.tahun.expect("checked"),
+            tanggal: period.tanggal.expect("checked"),
+            lawan_npwp: lawan_npwp.expect("checked"),
+            lawan_nama,
+            lawan_alamat,
+            lawan_nik,
+            totals,
+            keterangan_tambahan,
+            uang_muka,
+            uang_muka_totals,
+            referensi,
+            kode_dokumen_pendukung,
+            items,
+        })
+    }
+
+    /// KD_JENIS_TRANSAKSI, FG_PENGGANTI and NOMOR_FAKTUR.
+    fn nomor_fields(&self, c: &mut Checker) -> NomorFields {
         let kode = KodeTransaksi::parse(&self.kd_jenis_transaksi);
         if kode.is_none() {
             c.push(
@@ -283,6 +329,11 @@ impl FakturDraft {
                 None
             }
         };
+        NomorFields { kode, status, nsfp }
+    }
+
+    /// TANGGAL_FAKTUR, MASA_PAJAK and TAHUN_PAJAK, each on its own.
+    fn period_fields(&self, c: &mut Checker) -> PeriodFields {
         let tanggal = parse_tanggal(&self.tanggal_faktur);
         if tanggal.is_none() {
             c.push(
@@ -320,8 +371,16 @@ impl FakturDraft {
                 format!("tahun pajak '{}' harus 4 digit", self.tahun_pajak.trim()),
             );
         }
+        PeriodFields {
+            tanggal,
+            masa,
+            tahun,
+        }
+    }
 
-        let jenis = match &self.is_creditable {
+    /// Keluaran, or masukan (dikreditkan or not) from IS_CREDITABLE.
+    fn jenis(&self, c: &mut Checker) -> Jenis {
+        match &self.is_creditable {
             None => Jenis::Keluaran,
             Some(flag) => match flag.trim() {
                 "1" => Jenis::Masukan { dikreditkan: true },
@@ -335,37 +394,23 @@ impl FakturDraft {
                     Jenis::Masukan { dikreditkan: false }
                 }
             },
-        };
-
-        if let (Some(n), Some(t)) = (nsfp, tanggal)
-            && !n.valid_for_year(t.year())
-        {
-            c.push(
-                "NOMOR_FAKTUR",
-                DjpCode::Etax30029,
-                format!(
-                    "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
-                    n.year(),
-                    format_tanggal(t)
-                ),
-            );
         }
-        if let (Some(t), Some(m), Some(y)) = (tanggal, masa, tahun) {
-            check_masa(&mut c, jenis, status, t, m, y);
-        }
+    }
 
-        let (lawan_npwp, lawan_nama, lawan_nik) = self.lawan(&mut c);
-        let lawan_alamat = c.text("ALAMAT_LENGKAP", &self.alamat, jenis == Jenis::Keluaran);
-
-        let header = Totals {
+    /// JUMLAH_DPP, JUMLAH_PPN and JUMLAH_PPNBM.
+    fn totals(&self, c: &mut Checker) -> Totals {
+        Totals {
             dpp: c.rupiah("JUMLAH_DPP", &self.jumlah_dpp).unwrap_or_default(),
             ppn: c.rupiah("JUMLAH_PPN", &self.jumlah_ppn).unwrap_or_default(),
             ppnbm: c
                 .rupiah("JUMLAH_PPNBM", &self.jumlah_ppnbm)
                 .unwrap_or_default(),
-        };
+        }
+    }
 
-        let keterangan_tambahan = match self.id_keterangan_tambahan.trim() {
+    /// ID_KETERANGAN_TAMBAHAN, required by the kode transaksi that need a facility.
+    fn keterangan_tambahan(&self, c: &mut Checker, kode: Option<KodeTransaksi>) -> Option<u16> {
+        let keterangan = match self.id_keterangan_tambahan.trim() {
             "" => None,
             t => match t.parse::<u16>() {
                 Ok(v) if v > 0 => Some(v),
@@ -381,7 +426,7 @@ impl FakturDraft {
         };
         if let Some(k) = kode
             && k.needs_keterangan_tambahan()
-            && keterangan_tambahan.is_none()
+            && keterangan.is_none()
         {
             c.push(
                 "ID_KETERANGAN_TAMBAHAN",
@@ -389,7 +434,11 @@ impl FakturDraft {
                 format!("kode transaksi {k} wajib mengisi ID_KETERANGAN_TAMBAHAN (cap fasilitas)"),
             );
         }
+        keterangan
+    }
 
+    /// FG_UANG_MUKA and the UANG_MUKA_* amounts.
+    fn uang_muka(&self, c: &mut Checker) -> (UangMuka, Totals) {
         let uang_muka = match self.fg_uang_muka.trim() {
             "" | "0" => UangMuka::Tidak,
             "1" => UangMuka::UangMuka,
@@ -405,7 +454,7 @@ impl FakturDraft {
                 UangMuka::Tidak
             }
         };
-        let uang_muka_totals = Totals {
+        let totals = Totals {
             dpp: c
                 .rupiah("UANG_MUKA_DPP", &self.uang_muka_dpp)
                 .unwrap_or_default(),
@@ -416,76 +465,58 @@ impl FakturDraft {
                 .rupiah("UANG_MUKA_PPNBM", &self.uang_muka_ppnbm)
                 .unwrap_or_default(),
         };
-        let referensi = c.text("REFERENSI", &self.referensi, false);
-        let kode_dokumen_pendukung = c.text(
-            "KODE_DOKUMEN_PENDUKUNG",
-            &self.kode_dokumen_pendukung,
-            false,
-        );
+        (uang_muka, totals)
+    }
 
+    /// Every OF line; a line with a problem is left out (and reported).
+    fn items(&self, c: &mut Checker) -> Vec<FakturItem> {
         let mut items = Vec::with_capacity(self.items.len());
         for (i, d) in self.items.iter().enumerate() {
             c.item = Some(i);
-            if let Some(item) = d.validate(&mut c) {
+            if let Some(item) = d.validate(c) {
                 items.push(item);
             }
         }
         c.item = None;
+        items
+    }
 
-        if jenis == Jenis::Keluaran && self.items.is_empty() {
+    /// A faktur keluaran has OF lines, and its header totals are what the lines add up to.
+    fn check_lines(
+        &self,
+        c: &mut Checker,
+        items: &[FakturItem],
+        header: Totals,
+        tanggal: Option<NaiveDate>,
+    ) {
+        if self.items.is_empty() {
             c.push(
                 "OF",
                 DjpCode::Etax20022,
                 "faktur keluaran harus punya paling sedikit satu baris OF (barang/jasa)",
             );
         }
-        if jenis == Jenis::Keluaran
-            && !items.is_empty()
-            && items.len() == self.items.len()
-            && let Some(t) = tanggal
-        {
-            let lines = Totals::of_lines(items.iter().map(FakturItem::line_tax));
-            let tarif = tax::ppn_rule(t, header.ppnbm > Rupiah::ZERO).tarif;
-            for m in tax::check_totals(header, lines, tarif) {
-                let (field, header, lines) = match m {
-                    TotalMismatch::Dpp { header, lines } => ("JUMLAH_DPP", header, lines),
-                    TotalMismatch::Ppn { header, lines } => ("JUMLAH_PPN", header, lines),
-                    TotalMismatch::Ppnbm { header, lines } => ("JUMLAH_PPNBM", header, lines),
-                };
-                c.push(
-                    field,
-                    DjpCode::Etax20028,
-                    format!(
-                        "{field} {} tidak sama dengan jumlah baris OF {} (dibulatkan ke bawah)",
-                        header, lines
-                    ),
-                );
-            }
+        let Some(t) = tanggal else { return };
+        if items.is_empty() || items.len() != self.items.len() {
+            return;
         }
-
-        if !c.errors.is_empty() {
-            return Err(c.errors);
+        let lines = Totals::of_lines(items.iter().map(FakturItem::line_tax));
+        let tarif = tax::ppn_rule(t, header.ppnbm > Rupiah::ZERO).tarif;
+        for m in tax::check_totals(header, lines, tarif) {
+            let (field, header, lines) = match m {
+                TotalMismatch::Dpp { header, lines } => ("JUMLAH_DPP", header, lines),
+                TotalMismatch::Ppn { header, lines } => ("JUMLAH_PPN", header, lines),
+                TotalMismatch::Ppnbm { header, lines } => ("JUMLAH_PPNBM", header, lines),
+            };
+            c.push(
+                field,
+                DjpCode::Etax20028,
+                format!(
+                    "{field} {} tidak sama dengan jumlah baris OF {} (dibulatkan ke bawah)",
+                    header, lines
+                ),
+            );
         }
-        Ok(Faktur {
-            jenis,
-            kode: kode.expect("checked"),
-            status: status.expect("checked"),
-            nsfp: nsfp.expect("checked"),
-            masa: masa.expect("checked"),
-            tahun: tahun.expect("checked"),
-            tanggal: tanggal.expect("checked"),
-            lawan_npwp: lawan_npwp.expect("checked"),
-            lawan_nama,
-            lawan_alamat,
-            lawan_nik,
-            totals: header,
-            keterangan_tambahan,
-            uang_muka,
-            uang_muka_totals,
-            referensi,
-            kode_dokumen_pendukung,
-            items,
-        })
     }
 
     /// NPWP and name of the counterparty, unpacking `NIK#NIK#NAMA#name` for buyers without NPWP.
@@ -519,6 +550,41 @@ impl FakturDraft {
         }
         let nama = c.text("NAMA", nama, true);
         (npwp, nama, nik)
+    }
+}
+
+/// The nomor fields as read; `None` where the field was refused.
+struct NomorFields {
+    kode: Option<KodeTransaksi>,
+    status: Option<KodeStatus>,
+    nsfp: Option<Nsfp>,
+}
+
+/// The date fields as read; `None` where the field was refused.
+struct PeriodFields {
+    tanggal: Option<NaiveDate>,
+    masa: Option<u8>,
+    tahun: Option<u16>,
+}
+
+/// The fields that must agree with each other: the NSFP's year with the date, the masa with the
+/// date. Checked only where each field on its own was fine.
+fn check_period(c: &mut Checker, jenis: Jenis, nomor: &NomorFields, period: &PeriodFields) {
+    if let (Some(n), Some(t)) = (nomor.nsfp, period.tanggal)
+        && !n.valid_for_year(t.year())
+    {
+        c.push(
+            "NOMOR_FAKTUR",
+            DjpCode::Etax30029,
+            format!(
+                "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
+                n.year(),
+                format_tanggal(t)
+            ),
+        );
+    }
+    if let (Some(t), Some(m), Some(y)) = (period.tanggal, period.masa, period.tahun) {
+        check_masa(c, jenis, nomor.status, t, m, y);
     }
 }
 

@@ -63,10 +63,9 @@ impl EnofaClient {
             .with_safe_default_protocol_versions()
             .map_err(|e| tls_err(e.to_string()))?
             .with_root_certificates(roots)
-            .with_client_auth_cert(identity.certificate_chain(), identity.private_key())
-            .map_err(|e| {
-                ClientError::Certificate(crate::cert::CertError::BadCertificate(e.to_string()))
-            })?;
+            .with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(
+                identity.certified_key()?,
+            )));
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(config)
             .https_only(true)
@@ -298,6 +297,7 @@ fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
         }) => ClientError::Tls {
             problem: match problem.as_str() {
                 "revoked" => TlsProblem::ClientCertRevoked,
+                "pending" => TlsProblem::ClientCertPending,
                 _ => TlsProblem::ClientCertRefused,
             },
             detail: reason,
@@ -314,5 +314,51 @@ fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
                 .take(200)
                 .collect::<String>()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused_certificate(certificate: &str) -> ClientError {
+        let body = serde_json::to_vec(&ErrorBody {
+            code: "ETAX-40002".into(),
+            message: String::new(),
+            reason: format!("sertifikat {certificate}"),
+            certificate: Some(certificate.into()),
+        })
+        .unwrap();
+        refusal(StatusCode::FORBIDDEN, &body)
+    }
+
+    #[test]
+    fn a_pending_branch_certificate_is_not_called_a_foreign_one() {
+        let pending = refused_certificate("pending");
+        assert!(
+            matches!(
+                pending,
+                ClientError::Tls {
+                    problem: TlsProblem::ClientCertPending,
+                    ..
+                }
+            ),
+            "{pending:?}"
+        );
+        let shown = pending.to_string();
+        assert!(shown.starts_with("ETAX-40002"), "{shown}");
+        assert!(shown.contains("Dalam Proses persetujuan KPP"), "{shown}");
+        assert!(!shown.contains("bukan dari CA"), "{shown}");
+        for (certificate, problem) in [
+            ("revoked", TlsProblem::ClientCertRevoked),
+            ("unknown", TlsProblem::ClientCertRefused),
+            ("missing", TlsProblem::ClientCertRefused),
+        ] {
+            let e = refused_certificate(certificate);
+            assert!(
+                matches!(&e, ClientError::Tls { problem: p, .. } if *p == problem),
+                "{certificate}: {e:?}"
+            );
+        }
     }
 }

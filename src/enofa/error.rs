@@ -17,6 +17,8 @@ pub enum TlsProblem {
     ClientCertRefused,
     ClientCertExpired,
     ClientCertRevoked,
+    /// A branch certificate the KPP has not approved yet.
+    ClientCertPending,
     Other,
 }
 
@@ -77,6 +79,9 @@ impl ClientError {
                     TlsProblem::ClientCertRevoked => {
                         "Sertifikat elektronik Anda sudah dicabut. Minta sertifikat baru ke KPP"
                     }
+                    TlsProblem::ClientCertPending => {
+                        "Sertifikat cabang masih Dalam Proses persetujuan KPP; tunggu persetujuan lalu unduh lagi"
+                    }
                     TlsProblem::Other => {
                         "Koneksi aman (TLS) gagal. Periksa tanggal/jam komputer, proxy dan antivirus"
                     }
@@ -97,7 +102,7 @@ impl ClientError {
                         "Daftarkan ulang aplikasi dengan Kode Aktivasi eFaktur Desktop terbaru."
                     }
                     DjpCode::Etax40004 => {
-                        "Periksa password/captcha; bila terkunci, tunggu lalu coba lagi."
+                        "Periksa password, captcha dan Kode Aktivasi; bila terkunci, tunggu lalu coba lagi."
                     }
                     DjpCode::Etax40002 => {
                         "Periksa sertifikat di Administrasi Certificate; minta sertifikat baru bila dicabut."

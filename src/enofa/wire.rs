@@ -22,7 +22,7 @@
 //! | call | path | request → response | refusals |
 //! |---|---|---|---|
 //! | ping | `GET /api/v1/ping` | → [`Pong`] | certificate only |
-//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires) | |
+//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires, only for the certificate's NPWP) | |
 //! | register | `POST /api/v1/register` | [`RegisterRequest`] → [`RegisterResponse`] | `ETAX-40005` (code/captcha/password/NPWP), `ETAXSERVICE-20019` already active, `ETAX-40004` throttled |
 //! | reset | `POST /api/v1/reset` | [`ResetRequest`] → [`ResetResponse`] | `ETAX-40005` |
 //! | profile | `GET /api/v1/profile` | → [`Profile`] | `ETAXSERVICE-20017` |
@@ -38,7 +38,9 @@
 //! | branch cert download | `GET /api/v1/cabang/{npwp}/sertifikat` | → [`CabangCertDownload`] | `ETAX-20008` not approved yet |
 //!
 //! A *pengganti* is an upload whose `fg_pengganti` is `"1"` with the NSFP of the approved faktur
-//! it replaces; the old one becomes "Diganti".
+//! it replaces; the old one becomes "Diganti" and keeps its approval code, so its QR URL still
+//! answers (`statusFaktur` `Faktur Diganti`) while the pengganti's own QR URL answers
+//! `Faktur Pajak Normal-Pengganti`. Status and batal act on the latest version of the NSFP.
 //!
 //! Upload is idempotent: the same `idempotency_key` returns the first result again instead of a
 //! second approval, so a retry after a lost response is safe.
@@ -47,6 +49,8 @@
 //! `GET /validasi/faktur/{npwp15}/{nsfp13}/{code}` returns DJP's `resValidateFakturPm` XML.
 
 use serde::{Deserialize, Serialize};
+
+use crate::domain::{FakturDraft, FakturItemDraft};
 
 /// Header carrying the registered client id on calls after registration.
 pub const CLIENT_ID_HEADER: &str = "x-enofa-client-id";
@@ -230,6 +234,53 @@ pub struct FakturItemPayload {
     pub ppnbm: String,
 }
 
+/// The one conversion between the uploaded faktur and the domain's draft; the server validates
+/// the draft like any other input. A payload has no `IS_CREDITABLE`: it is always a keluaran.
+impl From<&FakturPayload> for FakturDraft {
+    fn from(p: &FakturPayload) -> FakturDraft {
+        FakturDraft {
+            kd_jenis_transaksi: p.kd_jenis_transaksi.clone(),
+            fg_pengganti: p.fg_pengganti.clone(),
+            nomor_faktur: p.nomor_faktur.clone(),
+            masa_pajak: p.masa_pajak.clone(),
+            tahun_pajak: p.tahun_pajak.clone(),
+            tanggal_faktur: p.tanggal_faktur.clone(),
+            npwp: p.npwp.clone(),
+            nama: p.nama.clone(),
+            alamat: p.alamat.clone(),
+            jumlah_dpp: p.jumlah_dpp.clone(),
+            jumlah_ppn: p.jumlah_ppn.clone(),
+            jumlah_ppnbm: p.jumlah_ppnbm.clone(),
+            id_keterangan_tambahan: p.id_keterangan_tambahan.clone(),
+            fg_uang_muka: p.fg_uang_muka.clone(),
+            uang_muka_dpp: p.uang_muka_dpp.clone(),
+            uang_muka_ppn: p.uang_muka_ppn.clone(),
+            uang_muka_ppnbm: p.uang_muka_ppnbm.clone(),
+            referensi: p.referensi.clone(),
+            kode_dokumen_pendukung: p.kode_dokumen_pendukung.clone(),
+            is_creditable: None,
+            items: p.items.iter().map(FakturItemDraft::from).collect(),
+        }
+    }
+}
+
+impl From<&FakturItemPayload> for FakturItemDraft {
+    fn from(i: &FakturItemPayload) -> FakturItemDraft {
+        FakturItemDraft {
+            kode_objek: i.kode_objek.clone(),
+            nama: i.nama.clone(),
+            harga_satuan: i.harga_satuan.clone(),
+            jumlah_barang: i.jumlah_barang.clone(),
+            harga_total: i.harga_total.clone(),
+            diskon: i.diskon.clone(),
+            dpp: i.dpp.clone(),
+            ppn: i.ppn.clone(),
+            tarif_ppnbm: i.tarif_ppnbm.clone(),
+            ppnbm: i.ppnbm.clone(),
+        }
+    }
+}
+
 /// A signed upload. `payload` is the [`FakturPayload`] JSON exactly as signed; the server
 /// verifies `signature` (base64) with the public key of the TLS client certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -305,4 +356,91 @@ pub struct CabangCertDownload {
     pub file_name: String,
     /// Base64 of the `.p12`.
     pub p12: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field distinct, so a field copied into the wrong place or left out shows.
+    #[test]
+    fn every_payload_field_reaches_the_draft() {
+        let n = |i: usize| format!("v{i}");
+        let item = FakturItemPayload {
+            kode_objek: n(100),
+            nama: n(101),
+            harga_satuan: n(102),
+            jumlah_barang: n(103),
+            harga_total: n(104),
+            diskon: n(105),
+            dpp: n(106),
+            ppn: n(107),
+            tarif_ppnbm: n(108),
+            ppnbm: n(109),
+        };
+        let p = FakturPayload {
+            kd_jenis_transaksi: n(0),
+            fg_pengganti: n(1),
+            nomor_faktur: n(2),
+            masa_pajak: n(3),
+            tahun_pajak: n(4),
+            tanggal_faktur: n(5),
+            npwp: n(6),
+            nama: n(7),
+            alamat: n(8),
+            jumlah_dpp: n(9),
+            jumlah_ppn: n(10),
+            jumlah_ppnbm: n(11),
+            id_keterangan_tambahan: n(12),
+            fg_uang_muka: n(13),
+            uang_muka_dpp: n(14),
+            uang_muka_ppn: n(15),
+            uang_muka_ppnbm: n(16),
+            referensi: n(17),
+            kode_dokumen_pendukung: n(18),
+            items: vec![item],
+        };
+        let d = FakturDraft::from(&p);
+        let header = [
+            &d.kd_jenis_transaksi,
+            &d.fg_pengganti,
+            &d.nomor_faktur,
+            &d.masa_pajak,
+            &d.tahun_pajak,
+            &d.tanggal_faktur,
+            &d.npwp,
+            &d.nama,
+            &d.alamat,
+            &d.jumlah_dpp,
+            &d.jumlah_ppn,
+            &d.jumlah_ppnbm,
+            &d.id_keterangan_tambahan,
+            &d.fg_uang_muka,
+            &d.uang_muka_dpp,
+            &d.uang_muka_ppn,
+            &d.uang_muka_ppnbm,
+            &d.referensi,
+            &d.kode_dokumen_pendukung,
+        ];
+        for (i, v) in header.into_iter().enumerate() {
+            assert_eq!(*v, n(i));
+        }
+        assert_eq!(d.is_creditable, None, "an upload is a faktur keluaran");
+        let i = &d.items[0];
+        let item = [
+            &i.kode_objek,
+            &i.nama,
+            &i.harga_satuan,
+            &i.jumlah_barang,
+            &i.harga_total,
+            &i.diskon,
+            &i.dpp,
+            &i.ppn,
+            &i.tarif_ppnbm,
+            &i.ppnbm,
+        ];
+        for (k, v) in item.into_iter().enumerate() {
+            assert_eq!(*v, n(100 + k));
+        }
+    }
 }

@@ -283,112 +283,21 @@ pub fn check(text: &str) -> Report {
     let inv_lines = tag_lines(text, "TaxInvoice");
     let good_lines = tag_lines(text, "GoodService");
     let errs = &mut report.errors;
-    if !matches!(Npwp::parse(&bulk.tin), Ok(n) if n.digits().len() == 16) {
-        errs.push(Problem::new(
-            1,
-            "TIN",
-            DjpCode::Etax20005,
-            format!("TIN penjual '{}' harus NPWP 16 digit", bulk.tin),
-        ));
-    }
+    check_bulk(&bulk, errs);
     let invoices = &bulk.list.invoices;
-    if invoices.len() > MAX_PER_FILE {
-        errs.push(Problem::new(
-            1,
-            "ListOfTaxInvoice",
-            DjpCode::Etax20023,
-            format!("{} faktur dalam satu file; Coretax menerima paling banyak {MAX_PER_FILE}, bagi filenya", invoices.len()),
-        ));
-    }
     let mut good_index = 0usize;
     for (i, inv) in invoices.iter().enumerate() {
         let line = inv_lines.get(i).copied().unwrap_or(1);
-        let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
-        let date = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok();
-        if date.is_none() {
-            push(
-                "TaxInvoiceDate",
-                DjpCode::Etax20006,
-                format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
-            );
-        }
-        let kode = inv
-            .trx_code
-            .parse::<u8>()
-            .ok()
-            .and_then(KodeTransaksi::new)
-            .filter(|_| inv.trx_code.len() == 2);
-        if kode.is_none() {
-            push(
-                "TrxCode",
-                DjpCode::Etax20008,
-                format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
-            );
-        }
-        if kode.is_some_and(KodeTransaksi::needs_keterangan_tambahan)
-            && (!inv.add_info.starts_with("TD.005") || !inv.facility_stamp.starts_with("TD.011"))
-        {
-            push(
-                "AddInfo",
-                DjpCode::Etax20040,
-                "kode 07/08 wajib mengisi AddInfo (TD.005nn) dan FacilityStamp (TD.011nn)".into(),
-            );
-        }
-        let tin_buyer = inv.buyer_document == "TIN";
-        if !matches!(
-            inv.buyer_document.as_str(),
-            "TIN" | "National ID" | "Passport" | "Other ID"
-        ) {
-            push(
-                "BuyerDocument",
-                DjpCode::Etax20008,
-                format!(
-                    "BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID",
-                    inv.buyer_document
-                ),
-            );
-        }
-        if inv.buyer_tin.len() != 16
-            || !inv.buyer_tin.bytes().all(|b| b.is_ascii_digit())
-            || (tin_buyer && Npwp::parse(&inv.buyer_tin).is_err())
-        {
-            push(
-                "BuyerTin",
-                DjpCode::Etax20005,
-                format!(
-                    "BuyerTin '{}' harus NPWP 16 digit (0000000000000000 bila bukan TIN)",
-                    inv.buyer_tin
-                ),
-            );
-        }
-        if tin_buyer && inv.buyer_idtku.len() != 22 {
-            push(
-                "BuyerIDTKU",
-                DjpCode::Etax20005,
-                format!("BuyerIDTKU '{}' harus NITKU 22 digit", inv.buyer_idtku),
-            );
-        }
-        if inv.seller_idtku.len() != 22 {
-            push(
-                "SellerIDTKU",
-                DjpCode::Etax20005,
-                format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
-            );
-        }
-        if inv.buyer_name.trim().is_empty() {
-            push(
-                "BuyerName",
-                DjpCode::Etax20008,
-                "BuyerName wajib diisi".into(),
-            );
-        }
+        let (kode, date) = check_invoice_kind(inv, line, errs);
+        check_parties(inv, line, errs);
         let goods = &inv.list_of_good_service.goods;
         if goods.is_empty() {
-            push(
+            errs.push(Problem::new(
+                line,
                 "ListOfGoodService",
                 DjpCode::Etax20022,
-                "faktur harus punya paling sedikit satu GoodService".into(),
-            );
+                "faktur harus punya paling sedikit satu GoodService",
+            ));
         }
         for g in goods {
             let gline = good_lines.get(good_index).copied().unwrap_or(line);
@@ -402,6 +311,120 @@ pub fn check(text: &str) -> Report {
     report
 }
 
+/// The seller's TIN and the number of faktur in the file.
+fn check_bulk(bulk: &TaxInvoiceBulk, errs: &mut Vec<Problem>) {
+    if !matches!(Npwp::parse(&bulk.tin), Ok(n) if n.digits().len() == 16) {
+        errs.push(Problem::new(
+            1,
+            "TIN",
+            DjpCode::Etax20005,
+            format!("TIN penjual '{}' harus NPWP 16 digit", bulk.tin),
+        ));
+    }
+    let count = bulk.list.invoices.len();
+    if count > MAX_PER_FILE {
+        errs.push(Problem::new(
+            1,
+            "ListOfTaxInvoice",
+            DjpCode::Etax20023,
+            format!("{count} faktur dalam satu file; Coretax menerima paling banyak {MAX_PER_FILE}, bagi filenya"),
+        ));
+    }
+}
+
+/// Date, TrxCode and the facility fields it requires; returns the date and kode when valid.
+fn check_invoice_kind(
+    inv: &TaxInvoice,
+    line: u64,
+    errs: &mut Vec<Problem>,
+) -> (Option<KodeTransaksi>, Option<NaiveDate>) {
+    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
+    let date = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok();
+    if date.is_none() {
+        push(
+            "TaxInvoiceDate",
+            DjpCode::Etax20006,
+            format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
+        );
+    }
+    let kode = inv
+        .trx_code
+        .parse::<u8>()
+        .ok()
+        .and_then(KodeTransaksi::new)
+        .filter(|_| inv.trx_code.len() == 2);
+    if kode.is_none() {
+        push(
+            "TrxCode",
+            DjpCode::Etax20008,
+            format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
+        );
+    }
+    if kode.is_some_and(KodeTransaksi::needs_keterangan_tambahan)
+        && (!inv.add_info.starts_with("TD.005") || !inv.facility_stamp.starts_with("TD.011"))
+    {
+        push(
+            "AddInfo",
+            DjpCode::Etax20040,
+            "kode 07/08 wajib mengisi AddInfo (TD.005nn) dan FacilityStamp (TD.011nn)".into(),
+        );
+    }
+    (kode, date)
+}
+
+/// Buyer document, TIN, IDTKU and name; the seller's IDTKU.
+fn check_parties(inv: &TaxInvoice, line: u64, errs: &mut Vec<Problem>) {
+    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
+    let tin_buyer = inv.buyer_document == "TIN";
+    if !matches!(
+        inv.buyer_document.as_str(),
+        "TIN" | "National ID" | "Passport" | "Other ID"
+    ) {
+        push(
+            "BuyerDocument",
+            DjpCode::Etax20008,
+            format!(
+                "BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID",
+                inv.buyer_document
+            ),
+        );
+    }
+    if inv.buyer_tin.len() != 16
+        || !inv.buyer_tin.bytes().all(|b| b.is_ascii_digit())
+        || (tin_buyer && Npwp::parse(&inv.buyer_tin).is_err())
+    {
+        push(
+            "BuyerTin",
+            DjpCode::Etax20005,
+            format!(
+                "BuyerTin '{}' harus NPWP 16 digit (0000000000000000 bila bukan TIN)",
+                inv.buyer_tin
+            ),
+        );
+    }
+    if tin_buyer && inv.buyer_idtku.len() != 22 {
+        push(
+            "BuyerIDTKU",
+            DjpCode::Etax20005,
+            format!("BuyerIDTKU '{}' harus NITKU 22 digit", inv.buyer_idtku),
+        );
+    }
+    if inv.seller_idtku.len() != 22 {
+        push(
+            "SellerIDTKU",
+            DjpCode::Etax20005,
+            format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
+        );
+    }
+    if inv.buyer_name.trim().is_empty() {
+        push(
+            "BuyerName",
+            DjpCode::Etax20008,
+            "BuyerName wajib diisi".into(),
+        );
+    }
+}
+
 fn check_good(
     g: &GoodService,
     line: u64,
@@ -410,6 +433,14 @@ fn check_good(
     errs: &mut Vec<Problem>,
 ) {
     let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
+    check_good_codes(g, &mut push);
+    if let Some(amounts) = good_amounts(g, &mut push) {
+        check_good_arithmetic(amounts, kode, date, &mut push);
+    }
+}
+
+/// Opt, Unit and Name of one GoodService.
+fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String)) {
     if !matches!(g.opt.as_str(), "A" | "B") {
         push(
             "Opt",
@@ -437,6 +468,14 @@ fn check_good(
             "Name barang/jasa wajib diisi".into(),
         );
     }
+}
+
+/// The nine amounts of one GoodService in file order (Price … STLG), or `None` after reporting
+/// every one that is not a number with at most two decimals.
+fn good_amounts(
+    g: &GoodService,
+    push: &mut impl FnMut(&str, DjpCode, String),
+) -> Option<[Decimal; 9]> {
     let fields = [
         ("Price", &g.price),
         ("Qty", &g.qty),
@@ -465,10 +504,17 @@ fn check_good(
             }
         }
     }
-    if !ok {
-        return;
-    }
-    let [price, qty, discount, base, other, rate, vat, ..] = v;
+    ok.then_some(v)
+}
+
+/// TaxBase, OtherTaxBase (11/12 for kode 04 from 2025) and VAT of one GoodService.
+fn check_good_arithmetic(
+    amounts: [Decimal; 9],
+    kode: Option<KodeTransaksi>,
+    date: Option<NaiveDate>,
+    push: &mut impl FnMut(&str, DjpCode, String),
+) {
+    let [price, qty, discount, base, other, rate, vat, ..] = amounts;
     let round2 = |d: Decimal| {
         d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     };

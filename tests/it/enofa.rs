@@ -164,6 +164,18 @@ fn anonymous_https() -> reqwest::Client {
         .unwrap()
 }
 
+/// The `statusFaktur` of the QR validation XML at `url` (which must answer 200).
+async fn status_faktur(url: &str) -> String {
+    let resp = anonymous_https().get(url).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{url}");
+    let xml = resp.text().await.unwrap();
+    let start = xml.find("<statusFaktur>").expect("statusFaktur") + "<statusFaktur>".len();
+    let end = xml[start..]
+        .find("</statusFaktur>")
+        .expect("</statusFaktur>");
+    xml[start..start + end].to_owned()
+}
+
 #[tokio::test]
 async fn register_request_nsfp_upload_approve_and_validate_qr() {
     let p = new_pkp(&shared().dir);
@@ -226,13 +238,26 @@ async fn register_request_nsfp_upload_approve_and_validate_qr() {
         404
     );
 
-    // Pengganti replaces the approved faktur; batal cancels it.
+    // Pengganti replaces the approved faktur: the original stays, "Diganti", under its own QR
+    // code; the status query answers with the pengganti; batal cancels the pengganti only.
     let mut pengganti = f.clone();
     pengganti.fg_pengganti = "1".into();
     let replaced = c.upload(&pengganti, "key-3").await.unwrap();
     assert_eq!(replaced.status, "approved", "{replaced:?}");
     assert_ne!(replaced.approval_code, first.approval_code);
+    assert_eq!(c.status(&alloc.awal).await.unwrap(), replaced);
+    assert_eq!(status_faktur(&qr).await, "Faktur Diganti");
+    let replaced_qr = replaced.qr_url.clone().unwrap();
+    assert_eq!(
+        status_faktur(&replaced_qr).await,
+        "Faktur Pajak Normal-Pengganti"
+    );
     assert_eq!(c.batal(&alloc.awal).await.unwrap().status, "batal");
+    assert_eq!(status_faktur(&replaced_qr).await, "Faktur Dibatalkan");
+    assert_eq!(status_faktur(&qr).await, "Faktur Diganti");
+    // The cancelled pengganti cannot be replaced, nor the NSFP used again.
+    let r = c.upload(&pengganti, "key-3b").await.unwrap();
+    assert_eq!(r.reject_code.as_deref(), Some("ETAXSERVICE-20006"), "{r:?}");
 
     // NSFP not allotted to this PKP, and a faktur dated before the allocation.
     let other = format!("000{:02}99999999", Utc::now().year() % 100);
@@ -288,18 +313,6 @@ async fn registration_refusals() {
         .await;
     assert_eq!(refused_code(reused), DjpCode::Etax40005);
 
-    let (id, answer) = captcha(&c).await;
-    let wrong_code = c
-        .register(
-            &p.npwp,
-            &Secret::new("AAAA-BBBB-CCCC-DDDD"),
-            &id,
-            &answer,
-            &p.password,
-        )
-        .await;
-    assert_eq!(refused_code(wrong_code), DjpCode::Etax40005);
-
     // The certificate's NPWP must be the one registering.
     let other = fresh_npwp();
     let (id, answer) = captcha(&c).await;
@@ -310,6 +323,7 @@ async fn registration_refusals() {
     assert_eq!(e.code(), DjpCode::Etax40005);
     assert!(e.to_string().contains("bukan NPWP"), "{e}");
 
+    // Three failures so far (captcha, password, reused captcha): still below the lockout.
     register(&c, &p).await.unwrap();
     let again = register(&client(&p.identity), &p).await;
     assert_eq!(refused_code(again), DjpCode::EtaxService20019);
@@ -339,6 +353,47 @@ async fn wrong_passwords_are_throttled() {
         assert_eq!(refused_code(r), DjpCode::Etax40005);
     }
     assert_eq!(refused_code(register(&c, &p).await), DjpCode::Etax40004);
+}
+
+#[tokio::test]
+async fn a_captcha_is_only_for_the_npwp_that_asked() {
+    let (p, q) = (new_pkp(&shared().dir), new_pkp(&shared().dir));
+    let (cp, cq) = (client(&p.identity), client(&q.identity));
+    let (id, answer) = captcha(&cq).await;
+    let e = cp
+        .register(&p.npwp, &p.kode, &id, &answer, &p.password)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), DjpCode::Etax40005);
+    assert!(e.to_string().contains("captcha salah"), "{e}");
+    // The refused use did not spend it: its owner still can.
+    cq.register(&q.npwp, &q.kode, &id, &answer, &q.password)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn wrong_activation_codes_are_throttled() {
+    let p = new_pkp(&shared().dir);
+    let c = client(&p.identity);
+    let wrong = Secret::new("AAAA-BBBB-CCCC-DDDD");
+    for _ in 0..3 {
+        let (id, answer) = captcha(&c).await;
+        let r = c.register(&p.npwp, &wrong, &id, &answer, &p.password).await;
+        assert_eq!(refused_code(r), DjpCode::Etax40005);
+    }
+    for _ in 0..2 {
+        assert_eq!(
+            refused_code(c.reset(&wrong, &p.password).await),
+            DjpCode::Etax40005
+        );
+    }
+    // Five wrong codes (register and reset alike) lock the account, right code or not.
+    assert_eq!(refused_code(register(&c, &p).await), DjpCode::Etax40004);
+    assert_eq!(
+        refused_code(c.reset(&p.kode, &p.password).await),
+        DjpCode::Etax40004
+    );
 }
 
 #[tokio::test]

@@ -42,11 +42,14 @@ CREATE TABLE nsfp_allocation (
     allocated_at    TEXT NOT NULL
 );
 
--- Approved faktur by NSFP (13 digits); status 'approved', 'diganti' or 'batal'.
+-- Approved faktur. One NSFP has one row per version: a pengganti adds a row (fg_pengganti '1')
+-- and the version it replaces stays, with status 'diganti', so its QR code still answers.
+-- status: 'approved', 'diganti' or 'batal'; at most one version per NSFP is not 'diganti'.
 CREATE TABLE faktur (
-    nsfp            TEXT PRIMARY KEY,
+    id              INTEGER PRIMARY KEY,
+    nsfp            TEXT NOT NULL,
     npwp            TEXT NOT NULL REFERENCES account(npwp),
-    status          TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('approved', 'diganti', 'batal')),
     fg_pengganti    TEXT NOT NULL,
     masa            INTEGER NOT NULL,
     tahun           INTEGER NOT NULL,
@@ -54,6 +57,7 @@ CREATE TABLE faktur (
     approval_time   TEXT NOT NULL,
     approval_code   TEXT NOT NULL
 );
+CREATE UNIQUE INDEX faktur_current ON faktur(nsfp) WHERE status <> 'diganti';
 
 -- Every upload's answer by idempotency key, so a retry gets the same answer.
 CREATE TABLE upload (

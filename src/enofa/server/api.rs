@@ -48,7 +48,7 @@ async fn ping(caller: Caller) -> Json<Pong> {
 }
 
 async fn captcha(State(state): State<Arc<AppState>>, caller: Caller) -> Json<CaptchaResponse> {
-    let (id, answer, png) = state.captchas.issue();
+    let (id, answer, png) = state.captchas.issue(&caller.account.npwp);
     if state.demo {
         // Demo mode only: a trainer reads the answer from the log.
         tracing::info!(npwp = %caller.account.npwp, captcha_id = %id, jawaban = %answer, "captcha (mode demo)");
@@ -66,14 +66,14 @@ fn refuse_registration(reason: impl Into<String>) -> ApiError {
     ApiError::bad(DjpCode::Etax40005, reason)
 }
 
-/// Refuses while the account has too many recent wrong passwords/captchas.
+/// Refuses while the account has too many recent wrong passwords, captchas or Kode Aktivasi.
 fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
     if db::recent_failures(conn, npwp)? >= db::MAX_FAILURES {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             DjpCode::Etax40004,
             format!(
-                "terlalu banyak password/captcha salah; coba lagi setelah {} menit",
+                "terlalu banyak password/captcha/Kode Aktivasi salah; coba lagi setelah {} menit",
                 db::THROTTLE_WINDOW_MINUTES
             ),
         ));
@@ -128,10 +128,10 @@ async fn register(
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = db::account(&tx, &caller.account.npwp)?.ok_or_else(|| refuse_registration("NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
-            if !st.captchas.take(&req.captcha_id, &req.captcha_answer) {
+            if !st.captchas.take(&req.captcha_id, &req.captcha_answer, &a.npwp) {
                 db::record_failure(&tx, &a.npwp, "captcha")?;
                 tx.commit()?;
-                return Err(refuse_registration("captcha salah, sudah dipakai, atau kedaluwarsa; minta captcha baru"));
+                return Err(refuse_registration("captcha salah, sudah dipakai, kedaluwarsa, atau diminta untuk NPWP lain; minta captcha baru"));
             }
             if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
                 tx.commit()?;
@@ -149,6 +149,10 @@ async fn register(
                 .zip(a.kode_hash.as_deref())
                 .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
             if !code_ok || a.kode_used {
+                if !code_ok {
+                    db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
+                }
+                tx.commit()?;
                 return Err(refuse_registration(
                     "Kode Aktivasi salah atau sudah dipakai; lihat Kode Aktivasi eFaktur Desktop di Profile User e-Nofa",
                 ));
@@ -188,6 +192,8 @@ async fn reset(
                 .zip(a.kode_hash.as_deref())
                 .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
             if !code_ok {
+                db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
+                tx.commit()?;
                 return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
             }
             let code = operator::new_kode_aktivasi();
@@ -241,6 +247,26 @@ async fn request_nsfp(
     Registered(caller): Registered,
     Json(req): Json<NsfpRequest>,
 ) -> Result<Json<NsfpAllocation>, ApiError> {
+    check_nsfp_request(&req)?;
+    state
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let a = caller.account;
+            check_throttle(&tx, &a.npwp)?;
+            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40004) {
+                tx.commit()?;
+                return Err(e);
+            }
+            check_quota(&tx, &a.npwp, &req)?;
+            let allocation = allocate(&tx, &a.npwp, &req)?;
+            tx.commit()?;
+            Ok(Json(allocation))
+        })
+        .await
+}
+
+/// The request on its own: this year, a number, and who asks.
+fn check_nsfp_request(req: &NsfpRequest) -> Result<(), ApiError> {
     let this_year = Utc::now().year();
     if req.tahun != this_year {
         return Err(ApiError::bad(
@@ -257,71 +283,76 @@ async fn request_nsfp(
             "jumlah NSFP, nama pemohon dan jabatan pemohon wajib diisi",
         ));
     }
-    state
-        .db(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = caller.account;
-            check_throttle(&tx, &a.npwp)?;
-            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40004) {
-                tx.commit()?;
-                return Err(e);
-            }
-            let now = Utc::now();
-            let month_index = now.year() * 12 + now.month0() as i32;
-            let approved: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1
-                 AND tahun * 12 + masa - 1 BETWEEN ?2 AND ?3",
-                params![a.npwp, month_index - 3, month_index - 1],
-                |r| r.get(0),
-            )?;
-            let yy = format!("{:02}", req.tahun % 100);
-            let allotted: i64 = tx.query_row(
-                "SELECT COALESCE(SUM(akhir_serial - awal_serial + 1), 0) FROM nsfp_allocation WHERE npwp = ?1 AND tahun = ?2",
-                params![a.npwp, req.tahun],
-                |r| r.get(0),
-            )?;
-            let used: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND substr(nsfp, 4, 2) = ?2",
-                params![a.npwp, yy],
-                |r| r.get(0),
-            )?;
-            let (limit, unused) = (quota(approved), allotted - used);
-            if unused + i64::from(req.jumlah) > limit {
-                return Err(ApiError::bad(
-                    DjpCode::Etax20008,
-                    format!(
-                        "permintaan {} NSFP melebihi kuota: paling banyak {limit} NSFP belum terpakai \
-                         ({approved} faktur disetujui dalam 3 masa terakhir), masih ada {unused} belum terpakai",
-                        req.jumlah
-                    ),
-                ));
-            }
-            // Numbers are unique across the service: continue after the year's last range.
-            let last: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(akhir_serial), 0) FROM nsfp_allocation WHERE tahun = ?1",
-                [req.tahun],
-                |r| r.get(0),
-            )?;
-            let (awal, akhir) = (last + 1, last + i64::from(req.jumlah));
-            if akhir > 99_999_999 {
-                return Err(ApiError::internal("NSFP tahun ini habis"));
-            }
-            tx.execute(
-                "INSERT INTO nsfp_allocation (npwp, tahun, prefix, awal_serial, akhir_serial, nama_pemohon, jabatan_pemohon, allocated_at)
-                 VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
-                params![a.npwp, req.tahun, awal, akhir, req.nama_pemohon.trim(), req.jabatan_pemohon.trim(), db::now()],
-            )?;
-            let id = tx.last_insert_rowid();
-            db::audit(&tx, Some(&a.npwp), "nsfp", &format!("{} NSFP tahun {} (serial {awal}-{akhir})", req.jumlah, req.tahun))?;
-            let allocation = tx.query_row(
-                &format!("SELECT {ALLOCATION_COLUMNS} FROM nsfp_allocation WHERE id = ?1"),
-                [id],
-                allocation_of,
-            )?;
-            tx.commit()?;
-            Ok(Json(allocation))
-        })
-        .await
+    Ok(())
+}
+
+/// Refuses a request that would leave `npwp` holding more unused NSFP than [`quota`] allows.
+fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let month_index = now.year() * 12 + now.month0() as i32;
+    let approved: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti'
+         AND tahun * 12 + masa - 1 BETWEEN ?2 AND ?3",
+        params![npwp, month_index - 3, month_index - 1],
+        |r| r.get(0),
+    )?;
+    let yy = format!("{:02}", req.tahun % 100);
+    let allotted: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(akhir_serial - awal_serial + 1), 0) FROM nsfp_allocation WHERE npwp = ?1 AND tahun = ?2",
+        params![npwp, req.tahun],
+        |r| r.get(0),
+    )?;
+    let used: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti' AND substr(nsfp, 4, 2) = ?2",
+        params![npwp, yy],
+        |r| r.get(0),
+    )?;
+    let (limit, unused) = (quota(approved), allotted - used);
+    if unused + i64::from(req.jumlah) > limit {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            format!(
+                "permintaan {} NSFP melebihi kuota: paling banyak {limit} NSFP belum terpakai \
+                 ({approved} faktur disetujui dalam 3 masa terakhir), masih ada {unused} belum terpakai",
+                req.jumlah
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Grants the next free range of the year to `npwp`.
+fn allocate(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<NsfpAllocation, ApiError> {
+    // Numbers are unique across the service: continue after the year's last range.
+    let last: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(akhir_serial), 0) FROM nsfp_allocation WHERE tahun = ?1",
+        [req.tahun],
+        |r| r.get(0),
+    )?;
+    let (awal, akhir) = (last + 1, last + i64::from(req.jumlah));
+    if akhir > 99_999_999 {
+        return Err(ApiError::internal("NSFP tahun ini habis"));
+    }
+    conn.execute(
+        "INSERT INTO nsfp_allocation (npwp, tahun, prefix, awal_serial, akhir_serial, nama_pemohon, jabatan_pemohon, allocated_at)
+         VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7)",
+        params![npwp, req.tahun, awal, akhir, req.nama_pemohon.trim(), req.jabatan_pemohon.trim(), db::now()],
+    )?;
+    let id = conn.last_insert_rowid();
+    db::audit(
+        conn,
+        Some(npwp),
+        "nsfp",
+        &format!(
+            "{} NSFP tahun {} (serial {awal}-{akhir})",
+            req.jumlah, req.tahun
+        ),
+    )?;
+    Ok(conn.query_row(
+        &format!("SELECT {ALLOCATION_COLUMNS} FROM nsfp_allocation WHERE id = ?1"),
+        [id],
+        allocation_of,
+    )?)
 }
 
 async fn nsfp_history(

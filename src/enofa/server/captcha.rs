@@ -1,5 +1,5 @@
-//! Captchas: five digits drawn into a noisy PNG. Single use, expire after five minutes; the
-//! answer stays in this process.
+//! Captchas: five digits drawn into a noisy PNG. Single use, expire after five minutes, valid
+//! only for the NPWP (certificate) that asked for them; the answer stays in this process.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -30,8 +30,16 @@ const FONT: [[u8; 5]; 10] = [
 /// past this many the oldest is dropped, so memory stays bounded.
 const MAX_PENDING: usize = 10_000;
 
+/// A captcha waiting for its answer.
+struct Pending {
+    /// NPWP of the certificate that asked for it.
+    npwp: String,
+    answer: String,
+    expires: Instant,
+}
+
 pub struct CaptchaStore {
-    pending: Mutex<HashMap<String, (String, Instant)>>,
+    pending: Mutex<HashMap<String, Pending>>,
     limit: usize,
 }
 
@@ -49,8 +57,8 @@ impl CaptchaStore {
         }
     }
 
-    /// A new captcha: (id, answer, PNG bytes).
-    pub fn issue(&self) -> (String, String, Vec<u8>) {
+    /// A new captcha for `npwp`: (id, answer, PNG bytes).
+    pub fn issue(&self, npwp: &str) -> (String, String, Vec<u8>) {
         let answer: String = (0..DIGITS)
             .map(|_| char::from(b'0' + rand::random_range(0..10u8)))
             .collect();
@@ -58,26 +66,37 @@ impl CaptchaStore {
         let png = draw(&answer);
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        pending.retain(|_, (_, expires)| *expires > now);
+        pending.retain(|_, p| p.expires > now);
         while pending.len() >= self.limit {
             let oldest = pending
                 .iter()
-                .min_by_key(|(_, (_, expires))| *expires)
+                .min_by_key(|(_, p)| p.expires)
                 .map(|(id, _)| id.clone());
             match oldest {
                 Some(id) => pending.remove(&id),
                 None => break,
             };
         }
-        pending.insert(id.clone(), (answer.clone(), now + LIFETIME));
+        pending.insert(
+            id.clone(),
+            Pending {
+                npwp: npwp.to_owned(),
+                answer: answer.clone(),
+                expires: now + LIFETIME,
+            },
+        );
         (id, answer, png)
     }
 
-    /// Checks and consumes a captcha: a second use of the same id always fails.
-    pub fn take(&self, id: &str, answer: &str) -> bool {
+    /// Checks and consumes a captcha answered by `npwp`: a second use of the same id always
+    /// fails. Another NPWP's captcha fails and stays for its owner.
+    pub fn take(&self, id: &str, answer: &str, npwp: &str) -> bool {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if pending.get(id).is_none_or(|p| p.npwp != npwp) {
+            return false;
+        }
         match pending.remove(id) {
-            Some((expected, expires)) => expires > Instant::now() && expected == answer.trim(),
+            Some(p) => p.expires > Instant::now() && p.answer == answer.trim(),
             None => false,
         }
     }
@@ -85,7 +104,7 @@ impl CaptchaStore {
     /// Peeks at an answer without consuming it (demo mode only; see `RunningServer`).
     pub fn answer(&self, id: &str) -> Option<String> {
         let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        pending.get(id).map(|(a, _)| a.clone())
+        pending.get(id).map(|p| p.answer.clone())
     }
 }
 
@@ -121,16 +140,26 @@ fn draw(answer: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    const NPWP: &str = "010000000123000";
+
     #[test]
     fn captcha_is_single_use_and_a_png() {
         let store = CaptchaStore::default();
-        let (id, answer, png) = store.issue();
+        let (id, answer, png) = store.issue(NPWP);
         assert!(png.starts_with(b"\x89PNG"));
-        assert!(!store.take(&id, "wrong"));
-        let (id2, answer2, _) = store.issue();
-        assert!(store.take(&id2, &answer2));
-        assert!(!store.take(&id2, &answer2));
-        assert!(!store.take(&id, &answer));
+        assert!(!store.take(&id, "wrong", NPWP));
+        let (id2, answer2, _) = store.issue(NPWP);
+        assert!(store.take(&id2, &answer2, NPWP));
+        assert!(!store.take(&id2, &answer2, NPWP));
+        assert!(!store.take(&id, &answer, NPWP));
+    }
+
+    #[test]
+    fn a_captcha_is_only_for_the_npwp_that_asked() {
+        let store = CaptchaStore::default();
+        let (id, answer, _) = store.issue(NPWP);
+        assert!(!store.take(&id, &answer, "020000000123000"));
+        assert!(store.take(&id, &answer, NPWP), "still there for its owner");
     }
 
     #[test]
@@ -138,13 +167,13 @@ mod tests {
         let store = CaptchaStore::with_limit(3);
         let ids: Vec<(String, String)> = (0..5)
             .map(|_| {
-                let (id, answer, _) = store.issue();
+                let (id, answer, _) = store.issue(NPWP);
                 (id, answer)
             })
             .collect();
         assert_eq!(store.pending.lock().unwrap().len(), 3);
         assert!(store.answer(&ids[0].0).is_none(), "the oldest went first");
         let (id, answer) = &ids[4];
-        assert!(store.take(id, answer), "the newest still works");
+        assert!(store.take(id, answer, NPWP), "the newest still works");
     }
 }

@@ -14,7 +14,7 @@ const MIGRATIONS: &[&str] = &[include_str!(
     "../../../resources/migrations/server/0001_init.sql"
 )];
 
-/// Wrong passwords/captchas allowed per account inside [`THROTTLE_WINDOW_MINUTES`].
+/// Wrong passwords, captchas and Kode Aktivasi allowed per account inside [`THROTTLE_WINDOW_MINUTES`].
 pub const MAX_FAILURES: i64 = 5;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 

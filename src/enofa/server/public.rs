@@ -82,6 +82,7 @@ fn render(p: &FakturPayload, npwp: &str, nama: &str, alamat: &str, status: &str)
         |name: &str, value: &str| out.push_str(&format!("<{name}>{}</{name}>", escape(value)));
     let status_faktur = match (status, p.fg_pengganti.trim()) {
         ("batal", _) => "Faktur Dibatalkan",
+        ("diganti", _) => "Faktur Diganti",
         (_, "1") => "Faktur Pajak Normal-Pengganti",
         _ => "Faktur Pajak Normal",
     };

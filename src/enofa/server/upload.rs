@@ -15,50 +15,9 @@ use super::api::allocation_for;
 use super::auth::Registered;
 use super::db;
 use super::state::{ApiError, AppState};
-use crate::domain::faktur::parse_tanggal;
-use crate::domain::{DjpCode, FakturDraft, FakturItemDraft, Nsfp};
+use crate::domain::faktur::{Faktur, FieldError};
+use crate::domain::{DjpCode, FakturDraft, Nsfp};
 use crate::enofa::wire::{FakturPayload, UploadRequest, UploadResult};
-
-fn draft_of(p: &FakturPayload) -> FakturDraft {
-    FakturDraft {
-        kd_jenis_transaksi: p.kd_jenis_transaksi.clone(),
-        fg_pengganti: p.fg_pengganti.clone(),
-        nomor_faktur: p.nomor_faktur.clone(),
-        masa_pajak: p.masa_pajak.clone(),
-        tahun_pajak: p.tahun_pajak.clone(),
-        tanggal_faktur: p.tanggal_faktur.clone(),
-        npwp: p.npwp.clone(),
-        nama: p.nama.clone(),
-        alamat: p.alamat.clone(),
-        jumlah_dpp: p.jumlah_dpp.clone(),
-        jumlah_ppn: p.jumlah_ppn.clone(),
-        jumlah_ppnbm: p.jumlah_ppnbm.clone(),
-        id_keterangan_tambahan: p.id_keterangan_tambahan.clone(),
-        fg_uang_muka: p.fg_uang_muka.clone(),
-        uang_muka_dpp: p.uang_muka_dpp.clone(),
-        uang_muka_ppn: p.uang_muka_ppn.clone(),
-        uang_muka_ppnbm: p.uang_muka_ppnbm.clone(),
-        referensi: p.referensi.clone(),
-        kode_dokumen_pendukung: p.kode_dokumen_pendukung.clone(),
-        is_creditable: None,
-        items: p
-            .items
-            .iter()
-            .map(|i| FakturItemDraft {
-                kode_objek: i.kode_objek.clone(),
-                nama: i.nama.clone(),
-                harga_satuan: i.harga_satuan.clone(),
-                jumlah_barang: i.jumlah_barang.clone(),
-                harga_total: i.harga_total.clone(),
-                diskon: i.diskon.clone(),
-                dpp: i.dpp.clone(),
-                ppn: i.ppn.clone(),
-                tarif_ppnbm: i.tarif_ppnbm.clone(),
-                ppnbm: i.ppnbm.clone(),
-            })
-            .collect(),
-    }
-}
 
 fn reject(nomor: &str, code: DjpCode, reason: impl Into<String>) -> UploadResult {
     UploadResult {
@@ -136,81 +95,30 @@ fn decide(
     public_url: &str,
     secret: &str,
 ) -> Result<UploadResult, ApiError> {
-    let nomor = payload.nomor_faktur.trim();
-    let faktur = match draft_of(payload).validate() {
+    let faktur = match FakturDraft::from(payload).validate() {
         Ok(f) => f,
-        Err(errors) => {
-            let code = errors.first().map(|e| e.code).unwrap_or(DjpCode::Etax20008);
-            let text: Vec<String> = errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect();
-            return Ok(reject(nomor, code, text.join("; ")));
-        }
+        Err(errors) => return Ok(invalid(payload.nomor_faktur.trim(), &errors)),
     };
-    let nsfp = faktur.nsfp.digits();
-    let Some(allocated_at) = allocation_for(tx, npwp, faktur.nsfp)? else {
-        return Ok(reject(
-            &nsfp,
-            DjpCode::EtaxService20020,
-            format!("{nsfp} tidak dialokasikan untuk NPWP {npwp}"),
-        ));
-    };
-    let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT npwp, status FROM faktur WHERE nsfp = ?1",
-            [&nsfp],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
     let pengganti = payload.fg_pengganti.trim() == "1";
-    match (&existing, pengganti) {
-        (Some(_), false) => {
-            return Ok(reject(
-                &nsfp,
-                DjpCode::EtaxService20008,
-                format!("{nsfp} sudah dipakai faktur yang disetujui"),
-            ));
-        }
-        (None, true) => {
-            return Ok(reject(
-                &nsfp,
-                DjpCode::EtaxService20006,
-                format!("tidak ada faktur {nsfp} yang disetujui"),
-            ));
-        }
-        (Some((_, status)), true) if status != "approved" => {
-            return Ok(reject(
-                &nsfp,
-                DjpCode::EtaxService20006,
-                format!("faktur {nsfp} berstatus {status}, tidak dapat diganti"),
-            ));
-        }
-        _ => {}
+    if let Some(rejected) = check_nsfp_use(tx, npwp, &faktur, pengganti)? {
+        return Ok(rejected);
     }
-    let allocated = db::parse_time(&allocated_at).date_naive();
-    if parse_tanggal(&payload.tanggal_faktur).is_some_and(|d| d < allocated) {
-        return Ok(reject(
-            &nsfp,
-            DjpCode::EtaxService20025,
-            format!(
-                "tanggal faktur sebelum tanggal alokasi NSFP {}",
-                allocated.format("%d/%m/%Y")
-            ),
-        ));
-    }
+    let nsfp = faktur.nsfp.digits();
     let approval_time = db::now();
     let code = hex(&Sha256::digest(
         format!("{secret}|{npwp}|{nsfp}|{approval_time}|{raw}").as_bytes(),
     ));
     if pengganti {
+        // The replaced version keeps its row (and its QR code), now "Diganti".
+        tx.execute(
+            "UPDATE faktur SET status = 'diganti' WHERE nsfp = ?1 AND status = 'approved'",
+            [&nsfp],
+        )?;
         db::audit(tx, Some(npwp), "diganti", &nsfp)?;
     }
     tx.execute(
         "INSERT INTO faktur (nsfp, npwp, status, fg_pengganti, masa, tahun, payload, approval_time, approval_code)
-         VALUES (?1, ?2, 'approved', ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT(nsfp) DO UPDATE SET status = 'approved', fg_pengganti = ?3, masa = ?4, tahun = ?5,
-             payload = ?6, approval_time = ?7, approval_code = ?8",
+         VALUES (?1, ?2, 'approved', ?3, ?4, ?5, ?6, ?7, ?8)",
         params![nsfp, npwp, payload.fg_pengganti.trim(), faktur.masa, faktur.tahun, raw, approval_time, code],
     )?;
     Ok(approved(
@@ -221,6 +129,73 @@ fn decide(
         &code,
         "approved",
     ))
+}
+
+/// The reject for a faktur the domain validation refused: the first problem's code, every
+/// problem in the message.
+fn invalid(nomor: &str, errors: &[FieldError]) -> UploadResult {
+    let code = errors.first().map(|e| e.code).unwrap_or(DjpCode::Etax20008);
+    let text: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect();
+    reject(nomor, code, text.join("; "))
+}
+
+/// Whether `npwp` may use the faktur's NSFP now: allotted to it, not used by another approved
+/// faktur (or, for a pengganti, used by an approved one), and not dated before the allocation.
+/// `Some` is the reject.
+fn check_nsfp_use(
+    tx: &Transaction<'_>,
+    npwp: &str,
+    faktur: &Faktur,
+    pengganti: bool,
+) -> Result<Option<UploadResult>, ApiError> {
+    let nsfp = faktur.nsfp.digits();
+    let Some(allocated_at) = allocation_for(tx, npwp, faktur.nsfp)? else {
+        return Ok(Some(reject(
+            &nsfp,
+            DjpCode::EtaxService20020,
+            format!("{nsfp} tidak dialokasikan untuk NPWP {npwp}"),
+        )));
+    };
+    let current: Option<String> = tx
+        .query_row(
+            "SELECT status FROM faktur WHERE nsfp = ?1 AND status <> 'diganti'",
+            [&nsfp],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let refused = match (current, pengganti) {
+        (Some(_), false) => Some((
+            DjpCode::EtaxService20008,
+            format!("{nsfp} sudah dipakai faktur yang disetujui"),
+        )),
+        (None, true) => Some((
+            DjpCode::EtaxService20006,
+            format!("tidak ada faktur {nsfp} yang disetujui"),
+        )),
+        (Some(status), true) if status != "approved" => Some((
+            DjpCode::EtaxService20006,
+            format!("faktur {nsfp} berstatus {status}, tidak dapat diganti"),
+        )),
+        _ => None,
+    };
+    if let Some((code, reason)) = refused {
+        return Ok(Some(reject(&nsfp, code, reason)));
+    }
+    let allocated = db::parse_time(&allocated_at).date_naive();
+    if faktur.tanggal < allocated {
+        return Ok(Some(reject(
+            &nsfp,
+            DjpCode::EtaxService20025,
+            format!(
+                "tanggal faktur sebelum tanggal alokasi NSFP {}",
+                allocated.format("%d/%m/%Y")
+            ),
+        )));
+    }
+    Ok(None)
 }
 
 fn approved(
@@ -254,7 +229,8 @@ fn stored(
 ) -> Result<UploadResult, ApiError> {
     let row: Option<(String, String, String)> = conn
         .query_row(
-            "SELECT status, approval_time, approval_code FROM faktur WHERE nsfp = ?1 AND npwp = ?2",
+            "SELECT status, approval_time, approval_code FROM faktur WHERE nsfp = ?1 AND npwp = ?2
+             ORDER BY id DESC LIMIT 1",
             params![nsfp, npwp],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
@@ -301,7 +277,7 @@ pub async fn batal(
             let current = stored(&tx, &url, npwp, &nsfp)?;
             if current.status == "approved" {
                 tx.execute(
-                    "UPDATE faktur SET status = 'batal' WHERE nsfp = ?1",
+                    "UPDATE faktur SET status = 'batal' WHERE nsfp = ?1 AND status = 'approved'",
                     [&nsfp],
                 )?;
                 db::audit(&tx, Some(npwp), "batal", &nsfp)?;

@@ -1,7 +1,7 @@
 //! Referensi > Administrasi Certificate: the installed certificate, install/replace a `.p12`,
 //! "ingat passphrase" (OS keyring) and "Tes koneksi" (mutual TLS to e-Nofa).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use efaktur::domain::{DjpCode, Npwp};
@@ -9,10 +9,12 @@ use efaktur::store::{self, Store, certificate::CertificateMeta};
 use iced::widget::{checkbox, column, operation, row, scrollable, text, text_input};
 use iced::{Element, Task};
 
-use super::register::{certificate_meta, same_npwp};
+use super::register::{certificate_meta, same_npwp, sha256_hex};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
-use crate::ui::service::{Failure, Secret, Services, blocking, passphrase_key};
+use crate::ui::service::{
+    CertLoader, Failure, OpenedCert, Secret, Services, blocking, passphrase_key,
+};
 use crate::ui::widget::{self, Tone};
 
 const PATH_INPUT: &str = "cert-path";
@@ -244,11 +246,12 @@ impl Certificate {
         };
         self.busy = Some(Key::ContactingServer);
         let services = ctx.services.clone();
-        let (path, server) = (PathBuf::from(&meta.path), server.clone());
+        let (meta, server) = (meta.clone(), server.clone());
         Task::perform(
             async move {
                 let certs = services.certs.clone();
-                let cert = blocking(move || certs.open(&path, &passphrase)).await?;
+                let cert =
+                    blocking(move || open_installed(certs.as_ref(), &meta, &passphrase)).await?;
                 services.enofa.ping(server, cert).await
             },
             Message::Tested,
@@ -374,6 +377,38 @@ fn date(rfc3339: &str) -> String {
         .unwrap_or_else(|_| rfc3339.to_string())
 }
 
+/// Opens the installed certificate, refusing a file that is no longer the one installed
+/// (replaced, moved or deleted): DJP's `ETAX-30002 : Tidak dapat melakukan hashing`.
+pub fn open_installed(
+    certs: &dyn CertLoader,
+    meta: &CertificateMeta,
+    passphrase: &Secret,
+) -> Result<OpenedCert, Failure> {
+    let changed = || {
+        Failure::new(
+            Some(DjpCode::Etax30002),
+            format!(
+                "{}: file sertifikat {} sudah berubah, dipindah atau dihapus sejak dipasang.",
+                DjpCode::Etax30002.message(),
+                meta.path
+            ),
+            "Pasang lagi file .p12 di Referensi > Administrasi Certificate.",
+        )
+    };
+    let path = Path::new(&meta.path);
+    // Checked before opening: a changed file would otherwise show as a wrong passphrase.
+    let on_disk = std::fs::read(path).map_err(|_| changed())?;
+    if sha256_hex(&on_disk) != meta.sha256 {
+        return Err(changed());
+    }
+    let cert = certs.open(path, passphrase)?;
+    // And the bytes actually opened, in case the file changed in between.
+    if sha256_hex(&cert.bytes) != meta.sha256 {
+        return Err(changed());
+    }
+    Ok(cert)
+}
+
 fn store_failure(e: store::StoreError) -> Failure {
     Failure::new(Some(e.code()), e.to_string(), "")
 }
@@ -448,6 +483,49 @@ mod tests {
             s("013463476415001", "2028-01-01T00:00:00Z").0,
             Standing::OtherNpwp
         );
+    }
+
+    /// A self-signed `.p12` protected by "benar".
+    fn p12() -> Vec<u8> {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::default()
+            .self_signed(&key)
+            .unwrap();
+        efaktur::cert::write_p12(
+            &[cert.der().to_vec()],
+            &key.serialize_der(),
+            "uji",
+            "benar",
+            efaktur::cert::P12Encryption::default(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_certificate_file_changed_since_install_is_etax_30002() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("uji.p12");
+        std::fs::write(&path, p12()).unwrap();
+        let loader = crate::ui::wire::P12Loader;
+        let pass = Secret::new("benar");
+        let installed = certificate_meta(&loader.open(&path, &pass).unwrap());
+        assert!(open_installed(&loader, &installed, &pass).is_ok());
+
+        let hashing = |f: Failure| {
+            assert_eq!(f.code, Some(DjpCode::Etax30002), "{f}");
+            let shown = f.to_string();
+            assert!(
+                shown.starts_with("ETAX-30002 : Tidak dapat melakukan hashing"),
+                "{shown}"
+            );
+            assert!(shown.contains("Administrasi Certificate"), "{shown}");
+        };
+        // Replaced by another .p12 with the same passphrase: it opens, but it is not the one.
+        std::fs::write(&path, p12()).unwrap();
+        hashing(open_installed(&loader, &installed, &pass).unwrap_err());
+        // Moved away.
+        std::fs::remove_file(&path).unwrap();
+        hashing(open_installed(&loader, &installed, &pass).unwrap_err());
     }
 
     #[test]

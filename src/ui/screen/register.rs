@@ -517,11 +517,16 @@ pub fn certificate_meta(cert: &OpenedCert) -> store::certificate::CertificateMet
         serial: s.serial.clone(),
         not_before: rfc(s.not_before),
         not_after: rfc(s.not_after),
-        sha256: Sha256::digest(cert.bytes.as_slice())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        sha256: sha256_hex(&cert.bytes),
     }
+}
+
+/// SHA-256 of a certificate file as the Local Database keeps it: 64 lower-case hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[cfg(test)]
