@@ -658,6 +658,45 @@ pub(crate) mod tests {
             [],
         );
         assert!(bad.is_err(), "kode transaksi 11 must be refused");
+        // The value lists (spelled as OR chains, see 0001_init.sql) refuse what is not listed.
+        let with = |column: &str, value: &str| {
+            store.conn().execute(
+                &format!(
+                    "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun,
+                       tanggal, lawan_npwp, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn,
+                       jumlah_ppnbm, created_at, updated_at, {column})
+                     VALUES ('keluaran', 1, 0, '0002400000009', 3, 2024, '2024-03-05', 'x', 'n',
+                       '', 0, 0, 0, '', '', {value})"
+                ),
+                [],
+            )
+        };
+        for (column, value) in [
+            ("fg_uang_muka", "3"),
+            ("fg_uang_muka", "1.5"),
+            ("fg_uang_muka", "NULL"),
+            ("status_faktur", "'Normal'"),
+            ("status_faktur", "'lain'"),
+            ("status_approval", "'approved'"),
+            ("status_approval", "''"),
+        ] {
+            assert!(with(column, value).is_err(), "{column} = {value} refused");
+        }
+        for (column, value) in [
+            ("fg_uang_muka", "2"),
+            ("status_faktur", "'batal'"),
+            ("status_approval", "'reject'"),
+        ] {
+            assert_eq!(
+                with(column, value).unwrap(),
+                1,
+                "{column} = {value} accepted"
+            );
+            store
+                .conn()
+                .execute("DELETE FROM faktur WHERE nsfp = '0002400000009'", [])
+                .unwrap();
+        }
         let orphan = store.conn().execute(
             "INSERT INTO faktur_item (faktur_id, line_no, nama, harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
              VALUES (999, 1, 'x', '1', '1', '1', '0', '1', '0', '0', '0')",
