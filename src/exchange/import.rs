@@ -19,6 +19,7 @@ use rusqlite::Connection;
 
 use crate::domain::faktur::{Faktur, Jenis};
 use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
+use crate::store::faktur::{BulkWriter, FakturText};
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
@@ -116,6 +117,8 @@ struct Checked {
     line: u64,
     items: u64,
     faktur: Option<Faktur>,
+    /// The TEXT columns of `faktur`, made here so the writing thread only binds them.
+    text: Option<FakturText>,
     lawan: Option<ParsedLawan>,
     problems: Vec<Problem>,
 }
@@ -223,6 +226,7 @@ fn check(p: ParsedFaktur, seen: &mut HashMap<(u64, u128), u64>) -> Checked {
     Checked {
         line: p.line,
         items: p.item_lines.len() as u64,
+        text: faktur.as_ref().map(FakturText::of),
         faktur,
         lawan: p.lawan,
         problems,
@@ -290,10 +294,15 @@ impl<'o> Run<'o> {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         let mut kind = None;
+        let mut writer = if self.write {
+            Some(BulkWriter::new(conn)?)
+        } else {
+            None
+        };
         for batch in rx {
             for msg in &batch {
                 match msg {
-                    Msg::Faktur(c) => self.faktur(conn, c)?,
+                    Msg::Faktur(c) => self.faktur(conn, writer.as_mut(), c)?,
                     Msg::Lawan(lt) => self.lawan(conn, lt)?,
                     Msg::Problems(p) => self.report.errors.extend(p.iter().cloned()),
                     Msg::Progress(pos) => progress(*pos),
@@ -347,7 +356,12 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    fn faktur(&mut self, conn: &Connection, c: &Checked) -> Result<(), Abort> {
+    fn faktur(
+        &mut self,
+        conn: &Connection,
+        writer: Option<&mut BulkWriter<'_>>,
+        c: &Checked,
+    ) -> Result<(), Abort> {
         self.report.faktur += 1;
         self.report.items += c.items;
         let mut problems = c.problems.clone();
@@ -387,18 +401,16 @@ impl<'o> Run<'o> {
                 ),
             ));
         }
-        if !self.writing() {
+        let (Some(writer), Some(text)) = (writer.filter(|_| self.writing()), &c.text) else {
             return Ok(());
-        }
+        };
         if self.options.fail_after == Some(self.report.imported) {
             return Err(
                 StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
             );
         }
         let inserted = match f.status {
-            KodeStatus::Normal => {
-                store::faktur::insert_bulk(conn, f, ApprovalStatus::Draft, &self.stamp)
-            }
+            KodeStatus::Normal => writer.insert(f, text, ApprovalStatus::Draft, &self.stamp),
             KodeStatus::Pengganti => {
                 store::faktur::insert_pengganti(conn, f, ApprovalStatus::Draft, &self.stamp)
                     .map(|(id, _)| id)
@@ -416,7 +428,7 @@ impl<'o> Run<'o> {
             Err(e) => return Err(e.into()),
         };
         if let Some(range_id) = range {
-            store::nsfp::claim_for(conn, range_id, f.nsfp, id, &self.stamp)?;
+            writer.claim(range_id, text, id, &self.stamp)?;
         }
         if let Some(lt) = &c.lawan {
             store::party::upsert(conn, &lt.party)?;

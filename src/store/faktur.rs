@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use std::sync::OnceLock;
 
-use rusqlite::{Connection, OptionalExtension, ToSql, params};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
 
 use super::{Result, StoreError, audit, is_unique_violation, now};
 use crate::domain::faktur::{Jenis, UangMuka};
@@ -85,9 +85,141 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
 /// [`insert`] without an audit row per faktur, for imports of whole files: the import records one
 /// audit entry for the file instead, and gives all its rows one time `stamp` ([`super::now`]).
 /// The header row is written first, so an ETAX-20002 refusal leaves nothing of the faktur behind.
+/// Many faktur in a row: [`BulkWriter`].
 pub fn insert_bulk(
     conn: &Connection,
     f: &Faktur,
+    approval: ApprovalStatus,
+    stamp: &str,
+) -> Result<i64> {
+    let text = FakturText::of(f);
+    let mut header = conn.prepare_cached(HEADER_INSERT)?;
+    let id = write_header(conn, &mut header, f, &text, approval, stamp)?;
+    for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
+        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
+        write_items(&mut stmt, id, chunk_no, chunk, &text)?;
+    }
+    Ok(id)
+}
+
+/// The TEXT columns of a faktur in the form they are stored, made ahead of the insert: an import
+/// makes them on its reading thread, so that the thread writing to SQLite only binds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FakturText {
+    nsfp: String,
+    tanggal: String,
+    /// The eight amounts of every item, one after the other ([`Amount`]'s text form).
+    amounts: String,
+    /// Where each amount of `amounts` ends.
+    ends: Vec<u32>,
+}
+
+impl FakturText {
+    pub fn of(f: &Faktur) -> FakturText {
+        let mut amounts = String::with_capacity(f.items.len() * 8 * 8);
+        let mut ends = Vec::with_capacity(f.items.len() * 8);
+        for it in &f.items {
+            for a in [
+                it.harga_satuan,
+                it.jumlah_barang,
+                it.harga_total,
+                it.diskon,
+                it.dpp,
+                it.ppn,
+                it.tarif_ppnbm,
+                it.ppnbm,
+            ] {
+                a.push_to(&mut amounts);
+                ends.push(amounts.len() as u32);
+            }
+        }
+        FakturText {
+            nsfp: f.nsfp.digits(),
+            tanggal: f.tanggal.to_string(),
+            amounts,
+            ends,
+        }
+    }
+
+    /// Amount `k` (0..8, in column order) of item `item`.
+    fn amount(&self, item: usize, k: usize) -> &str {
+        let i = item * 8 + k;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.amounts[start..self.ends[i] as usize]
+    }
+}
+
+/// Inserts many faktur in one transaction through statements prepared once (no statement-cache
+/// look-up per row), binding parameters one by one. For imports; see [`insert_bulk`].
+pub struct BulkWriter<'c> {
+    conn: &'c Connection,
+    header: Statement<'c>,
+    /// `items[n - 1]` inserts `n` items; prepared when first needed.
+    items: Vec<Option<Statement<'c>>>,
+    claim: Statement<'c>,
+}
+
+impl<'c> BulkWriter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<BulkWriter<'c>> {
+        Ok(BulkWriter {
+            conn,
+            header: conn.prepare(HEADER_INSERT)?,
+            items: (0..ITEMS_PER_STATEMENT).map(|_| None).collect(),
+            claim: conn.prepare(super::nsfp::CLAIM_FOR)?,
+        })
+    }
+
+    /// [`insert_bulk`] with the TEXT columns already made (`text` is [`FakturText::of`] `f`).
+    pub fn insert(
+        &mut self,
+        f: &Faktur,
+        text: &FakturText,
+        approval: ApprovalStatus,
+        stamp: &str,
+    ) -> Result<i64> {
+        let id = write_header(self.conn, &mut self.header, f, text, approval, stamp)?;
+        for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
+            let stmt = match &mut self.items[chunk.len() - 1] {
+                Some(stmt) => stmt,
+                slot => slot.insert(self.conn.prepare(item_insert_sql(chunk.len()))?),
+            };
+            write_items(stmt, id, chunk_no, chunk, text)?;
+        }
+        Ok(id)
+    }
+
+    /// [`super::nsfp::claim_for`] the number of `text`'s faktur.
+    pub fn claim(
+        &mut self,
+        range_id: i64,
+        text: &FakturText,
+        faktur_id: i64,
+        stamp: &str,
+    ) -> Result<()> {
+        let s = &mut self.claim;
+        s.raw_bind_parameter(1, text.nsfp.as_str())?;
+        s.raw_bind_parameter(2, range_id)?;
+        s.raw_bind_parameter(3, faktur_id)?;
+        s.raw_bind_parameter(4, stamp)?;
+        s.raw_execute()?;
+        Ok(())
+    }
+}
+
+const HEADER_INSERT: &str = "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa,
+    tahun, tanggal, lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn,
+    jumlah_ppnbm, id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn,
+    uang_muka_ppnbm, referensi, kode_dokumen_pendukung, dikreditkan, status_faktur,
+    status_approval, created_at, updated_at)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20, ?21, ?22, ?23, ?24, ?25, ?25)";
+
+/// Binds and runs [`HEADER_INSERT`]; returns the new id. Every parameter is bound on every call.
+fn write_header(
+    conn: &Connection,
+    s: &mut Statement<'_>,
+    f: &Faktur,
+    text: &FakturText,
     approval: ApprovalStatus,
     stamp: &str,
 ) -> Result<i64> {
@@ -99,43 +231,32 @@ pub fn insert_bulk(
         Jenis::Keluaran => None,
         Jenis::Masukan { dikreditkan } => Some(dikreditkan),
     };
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
-            lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
-            id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn, uang_muka_ppnbm,
-            referensi, kode_dokumen_pendukung, dikreditkan, status_faktur, status_approval,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)",
-    )?;
-    stmt.execute(params![
-        jenis_key(f.jenis),
-        f.kode.value(),
-        f.status.flag(),
-        f.nsfp.digits(),
-        f.masa,
-        f.tahun,
-        f.tanggal.to_string(),
-        f.lawan_npwp.digits(),
-        f.lawan_nik,
-        f.lawan_nama,
-        f.lawan_alamat,
-        f.totals.dpp.value(),
-        f.totals.ppn.value(),
-        f.totals.ppnbm.value(),
-        f.keterangan_tambahan,
-        uang_muka_flag(f.uang_muka),
-        f.uang_muka_totals.dpp.value(),
-        f.uang_muka_totals.ppn.value(),
-        f.uang_muka_totals.ppnbm.value(),
-        f.referensi,
-        f.kode_dokumen_pendukung,
-        dikreditkan,
-        status.key(),
-        approval.key(),
-        stamp,
-    ])
-    .map_err(|e| {
+    s.raw_bind_parameter(1, jenis_key(f.jenis))?;
+    s.raw_bind_parameter(2, f.kode.value())?;
+    s.raw_bind_parameter(3, f.status.flag())?;
+    s.raw_bind_parameter(4, text.nsfp.as_str())?;
+    s.raw_bind_parameter(5, f.masa)?;
+    s.raw_bind_parameter(6, f.tahun)?;
+    s.raw_bind_parameter(7, text.tanggal.as_str())?;
+    s.raw_bind_parameter(8, f.lawan_npwp.digits())?;
+    s.raw_bind_parameter(9, f.lawan_nik.as_deref())?;
+    s.raw_bind_parameter(10, f.lawan_nama.as_str())?;
+    s.raw_bind_parameter(11, f.lawan_alamat.as_str())?;
+    s.raw_bind_parameter(12, f.totals.dpp.value())?;
+    s.raw_bind_parameter(13, f.totals.ppn.value())?;
+    s.raw_bind_parameter(14, f.totals.ppnbm.value())?;
+    s.raw_bind_parameter(15, f.keterangan_tambahan)?;
+    s.raw_bind_parameter(16, uang_muka_flag(f.uang_muka))?;
+    s.raw_bind_parameter(17, f.uang_muka_totals.dpp.value())?;
+    s.raw_bind_parameter(18, f.uang_muka_totals.ppn.value())?;
+    s.raw_bind_parameter(19, f.uang_muka_totals.ppnbm.value())?;
+    s.raw_bind_parameter(20, f.referensi.as_str())?;
+    s.raw_bind_parameter(21, f.kode_dokumen_pendukung.as_str())?;
+    s.raw_bind_parameter(22, dikreditkan)?;
+    s.raw_bind_parameter(23, status.key())?;
+    s.raw_bind_parameter(24, approval.key())?;
+    s.raw_bind_parameter(25, stamp)?;
+    s.raw_execute().map_err(|e| {
         if is_unique_violation(&e) {
             StoreError::rule(
                 DjpCode::Etax20002,
@@ -145,37 +266,33 @@ pub fn insert_bulk(
             e.into()
         }
     })?;
-    let id = conn.last_insert_rowid();
-    // Several items per statement: each statement execution has a fixed cost that dominates
-    // bulk imports of faktur with a few lines each.
-    for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
-        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
-        let first = (chunk_no * ITEMS_PER_STATEMENT) as i64 + 1;
-        let line_nos: Vec<i64> = (first..first + chunk.len() as i64).collect();
-        let amounts: Vec<[String; 8]> = chunk
-            .iter()
-            .map(|it| {
-                [
-                    it.harga_satuan,
-                    it.jumlah_barang,
-                    it.harga_total,
-                    it.diskon,
-                    it.dpp,
-                    it.ppn,
-                    it.tarif_ppnbm,
-                    it.ppnbm,
-                ]
-                .map(|a| a.to_string())
-            })
-            .collect();
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 12);
-        for ((it, line_no), amounts) in chunk.iter().zip(&line_nos).zip(&amounts) {
-            values.extend([&id as &dyn ToSql, line_no, &it.kode_objek, &it.nama]);
-            values.extend(amounts.iter().map(|a| a as &dyn ToSql));
+    Ok(conn.last_insert_rowid())
+}
+
+/// Binds and runs [`item_insert_sql`] for `chunk`, the `chunk_no`-th run of
+/// [`ITEMS_PER_STATEMENT`] items of faktur `id`. Several items per statement: each statement
+/// execution has a fixed cost that dominates bulk imports of faktur with a few lines each.
+fn write_items(
+    s: &mut Statement<'_>,
+    id: i64,
+    chunk_no: usize,
+    chunk: &[FakturItem],
+    text: &FakturText,
+) -> Result<()> {
+    let first = chunk_no * ITEMS_PER_STATEMENT;
+    for (r, it) in chunk.iter().enumerate() {
+        let p = r * 12;
+        let item = first + r;
+        s.raw_bind_parameter(p + 1, id)?;
+        s.raw_bind_parameter(p + 2, item as i64 + 1)?;
+        s.raw_bind_parameter(p + 3, it.kode_objek.as_str())?;
+        s.raw_bind_parameter(p + 4, it.nama.as_str())?;
+        for k in 0..8 {
+            s.raw_bind_parameter(p + 5 + k, text.amount(item, k))?;
         }
-        stmt.execute(values.as_slice())?;
     }
-    Ok(id)
+    s.raw_execute()?;
+    Ok(())
 }
 
 /// Inserts a faktur pengganti (kode status 1) as [`insert_bulk`] does, after marking the faktur

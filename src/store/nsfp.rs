@@ -157,6 +157,10 @@ fn mark_used(conn: &Connection, range_id: i64, n: Nsfp) -> Result<()> {
     Ok(())
 }
 
+/// [`claim_for`]'s statement, also run by [`super::faktur::BulkWriter::claim`].
+pub(super) const CLAIM_FOR: &str = "INSERT INTO nsfp_use (nsfp, range_id, faktur_id, used_at)
+    VALUES (?1, ?2, ?3, ?4) ON CONFLICT (nsfp) DO UPDATE SET faktur_id = excluded.faktur_id";
+
 /// Links a used number to the faktur that carries it.
 /// Records `n`, which lies in the recorded range `range_id`, as used by faktur `faktur_id` in one
 /// statement (imports: the caller knows the ranges). A number handed out earlier but not yet
@@ -168,10 +172,7 @@ pub fn claim_for(
     faktur_id: i64,
     stamp: &str,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO nsfp_use (nsfp, range_id, faktur_id, used_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (nsfp) DO UPDATE SET faktur_id = excluded.faktur_id",
-    )?;
+    let mut stmt = conn.prepare_cached(CLAIM_FOR)?;
     stmt.execute(params![n.digits(), range_id, faktur_id, stamp])?;
     Ok(())
 }
