@@ -19,7 +19,7 @@ use rusqlite::Connection;
 
 use crate::domain::faktur::{Faktur, Jenis};
 use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
-use crate::store::faktur::{BulkWriter, FakturText};
+use crate::store::faktur::{BulkWriter, FakturText, Written};
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
@@ -300,15 +300,28 @@ impl<'o> Run<'o> {
             None
         };
         for batch in rx {
+            // Faktur whose headers are written; their items and numbers follow in a few
+            // multi-row statements at the end of the batch.
+            let mut written = Vec::with_capacity(BATCH);
             for msg in &batch {
                 match msg {
-                    Msg::Faktur(c) => self.faktur(conn, writer.as_mut(), c)?,
+                    Msg::Faktur(c) => {
+                        if let Some(w) = self.faktur(conn, writer.as_mut(), c)? {
+                            written.push(w);
+                        }
+                    }
                     Msg::Lawan(lt) => self.lawan(conn, lt)?,
                     Msg::Problems(p) => self.report.errors.extend(p.iter().cloned()),
                     Msg::Progress(pos) => progress(*pos),
                     Msg::End(k) => kind = Some(*k),
                 }
             }
+            if let Some(w) = writer.as_mut()
+                && self.writing()
+            {
+                w.finish(&written, &self.stamp)?;
+            }
+            drop(written);
             // Full (or the reader is done): freeing here is fine.
             let _ = back.try_send(batch);
         }
@@ -356,12 +369,14 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    fn faktur(
+    /// Checks one faktur against the database and writes its header; returns it when written,
+    /// for [`BulkWriter::finish`].
+    fn faktur<'c>(
         &mut self,
         conn: &Connection,
         writer: Option<&mut BulkWriter<'_>>,
-        c: &Checked,
-    ) -> Result<(), Abort> {
+        c: &'c Checked,
+    ) -> Result<Option<Written<'c>>, Abort> {
         self.report.faktur += 1;
         self.report.items += c.items;
         let mut problems = c.problems.clone();
@@ -377,9 +392,9 @@ impl<'o> Run<'o> {
         }
         if !problems.is_empty() {
             self.report.errors.extend(problems);
-            return Ok(());
+            return Ok(None);
         }
-        let Some(f) = &c.faktur else { return Ok(()) };
+        let Some(f) = &c.faktur else { return Ok(None) };
         let range = match f.jenis {
             Jenis::Keluaran => self
                 .ranges
@@ -402,7 +417,7 @@ impl<'o> Run<'o> {
             ));
         }
         let (Some(writer), Some(text)) = (writer.filter(|_| self.writing()), &c.text) else {
-            return Ok(());
+            return Ok(None);
         };
         if self.options.fail_after == Some(self.report.imported) {
             return Err(
@@ -410,7 +425,7 @@ impl<'o> Run<'o> {
             );
         }
         let inserted = match f.status {
-            KodeStatus::Normal => writer.insert(f, text, ApprovalStatus::Draft, &self.stamp),
+            KodeStatus::Normal => writer.insert_header(f, text, ApprovalStatus::Draft, &self.stamp),
             KodeStatus::Pengganti => {
                 store::faktur::insert_pengganti(conn, f, ApprovalStatus::Draft, &self.stamp)
                     .map(|(id, _)| id)
@@ -423,19 +438,23 @@ impl<'o> Run<'o> {
                 ..
             }) => {
                 self.report.errors.push(already_registered(c.line, f));
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(range_id) = range {
-            writer.claim(range_id, text, id, &self.stamp)?;
-        }
         if let Some(lt) = &c.lawan {
             store::party::upsert(conn, &lt.party)?;
             self.report.lawan_transaksi += 1;
         }
         self.report.imported += 1;
-        Ok(())
+        Ok(Some(Written {
+            id,
+            faktur: f,
+            text,
+            // insert_pengganti wrote them.
+            items: f.status == KodeStatus::Normal,
+            range,
+        }))
     }
 
     fn finish(mut self) -> Report {

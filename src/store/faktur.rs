@@ -95,9 +95,10 @@ pub fn insert_bulk(
     let text = FakturText::of(f);
     let mut header = conn.prepare_cached(HEADER_INSERT)?;
     let id = write_header(conn, &mut header, f, &text, approval, stamp)?;
-    for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
+    let rows: Vec<ItemRow<'_>> = item_rows(id, f, &text).collect();
+    for chunk in rows.chunks(ITEM_ROWS) {
         let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
-        write_items(&mut stmt, id, chunk_no, chunk, &text)?;
+        write_items(&mut stmt, chunk)?;
     }
     Ok(id)
 }
@@ -141,22 +142,39 @@ impl FakturText {
         }
     }
 
-    /// Amount `k` (0..8, in column order) of item `item`.
-    fn amount(&self, item: usize, k: usize) -> &str {
-        let i = item * 8 + k;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.amounts[start..self.ends[i] as usize]
+    /// The eight amounts of item `item`, in column order.
+    fn amounts(&self, item: usize) -> impl Iterator<Item = &str> {
+        (item * 8..item * 8 + 8).map(move |i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            &self.amounts[start..self.ends[i] as usize]
+        })
     }
 }
 
+/// A faktur whose header [`BulkWriter::insert_header`] wrote, for [`BulkWriter::finish`].
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'a> {
+    pub id: i64,
+    pub faktur: &'a Faktur,
+    pub text: &'a FakturText,
+    /// Its items still have to be written.
+    pub items: bool,
+    /// The recorded NSFP range its number lies in, to claim the number from.
+    pub range: Option<i64>,
+}
+
 /// Inserts many faktur in one transaction through statements prepared once (no statement-cache
-/// look-up per row), binding parameters one by one. For imports; see [`insert_bulk`].
+/// look-up per row), binding parameters one by one. Headers are written one by one (each may be
+/// refused with ETAX-20002 on its own); the items and NSFP claims of many faktur go together in
+/// multi-row statements ([`BulkWriter::finish`]): a statement's run has a fixed cost that
+/// dominated imports of faktur with a few lines each. For imports; see [`insert_bulk`].
 pub struct BulkWriter<'c> {
     conn: &'c Connection,
     header: Statement<'c>,
-    /// `items[n - 1]` inserts `n` items; prepared when first needed.
+    /// `items[n - 1]` inserts `n` item rows; prepared when first needed.
     items: Vec<Option<Statement<'c>>>,
-    claim: Statement<'c>,
+    /// `claims[n - 1]` claims `n` numbers.
+    claims: Vec<Option<Statement<'c>>>,
 }
 
 impl<'c> BulkWriter<'c> {
@@ -164,46 +182,84 @@ impl<'c> BulkWriter<'c> {
         Ok(BulkWriter {
             conn,
             header: conn.prepare(HEADER_INSERT)?,
-            items: (0..ITEMS_PER_STATEMENT).map(|_| None).collect(),
-            claim: conn.prepare(super::nsfp::CLAIM_FOR)?,
+            items: (0..ITEM_ROWS).map(|_| None).collect(),
+            claims: (0..CLAIM_ROWS).map(|_| None).collect(),
         })
     }
 
-    /// [`insert_bulk`] with the TEXT columns already made (`text` is [`FakturText::of`] `f`).
-    pub fn insert(
+    /// The header row of [`insert_bulk`] (`text` is [`FakturText::of`] `f`); returns its id.
+    /// Its items are written by [`BulkWriter::finish`].
+    pub fn insert_header(
         &mut self,
         f: &Faktur,
         text: &FakturText,
         approval: ApprovalStatus,
         stamp: &str,
     ) -> Result<i64> {
-        let id = write_header(self.conn, &mut self.header, f, text, approval, stamp)?;
-        for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
-            let stmt = match &mut self.items[chunk.len() - 1] {
-                Some(stmt) => stmt,
-                slot => slot.insert(self.conn.prepare(item_insert_sql(chunk.len()))?),
-            };
-            write_items(stmt, id, chunk_no, chunk, text)?;
-        }
-        Ok(id)
+        write_header(self.conn, &mut self.header, f, text, approval, stamp)
     }
 
-    /// [`super::nsfp::claim_for`] the number of `text`'s faktur.
-    pub fn claim(
-        &mut self,
-        range_id: i64,
-        text: &FakturText,
-        faktur_id: i64,
-        stamp: &str,
-    ) -> Result<()> {
-        let s = &mut self.claim;
-        s.raw_bind_parameter(1, text.nsfp.as_str())?;
-        s.raw_bind_parameter(2, range_id)?;
-        s.raw_bind_parameter(3, faktur_id)?;
-        s.raw_bind_parameter(4, stamp)?;
-        s.raw_execute()?;
+    /// Writes the items of `written` faktur that still need them and claims their numbers
+    /// ([`super::nsfp::claim_for`]) in `written`'s order.
+    pub fn finish(&mut self, written: &[Written<'_>], stamp: &str) -> Result<()> {
+        let rows: Vec<ItemRow<'_>> = written
+            .iter()
+            .filter(|w| w.items)
+            .flat_map(|w| item_rows(w.id, w.faktur, w.text))
+            .collect();
+        for chunk in rows.chunks(ITEM_ROWS) {
+            let stmt = prepared(self.conn, &mut self.items, chunk.len(), item_insert_sql)?;
+            write_items(stmt, chunk)?;
+        }
+        let claims: Vec<(i64, &str, i64)> = written
+            .iter()
+            .filter_map(|w| Some((w.range?, w.text.nsfp.as_str(), w.id)))
+            .collect();
+        for chunk in claims.chunks(CLAIM_ROWS) {
+            let s = prepared(self.conn, &mut self.claims, chunk.len(), claim_sql)?;
+            for (r, &(range_id, nsfp, faktur_id)) in chunk.iter().enumerate() {
+                let p = r * 4;
+                s.raw_bind_parameter(p + 1, nsfp)?;
+                s.raw_bind_parameter(p + 2, range_id)?;
+                s.raw_bind_parameter(p + 3, faktur_id)?;
+                s.raw_bind_parameter(p + 4, stamp)?;
+            }
+            s.raw_execute()?;
+        }
         Ok(())
     }
+}
+
+/// The statement of `slots` for `n` rows, prepared from `sql(n)` when first needed.
+fn prepared<'s, 'c>(
+    conn: &'c Connection,
+    slots: &'s mut [Option<Statement<'c>>],
+    n: usize,
+    sql: fn(usize) -> &'static str,
+) -> Result<&'s mut Statement<'c>> {
+    Ok(match &mut slots[n - 1] {
+        Some(stmt) => stmt,
+        slot => slot.insert(conn.prepare(sql(n))?),
+    })
+}
+
+/// Item rows written by one statement.
+const ITEM_ROWS: usize = 32;
+/// Numbers claimed by one statement.
+const CLAIM_ROWS: usize = 16;
+
+/// One `faktur_item` row: faktur id, line number (from 1), the item and its faktur's text.
+type ItemRow<'a> = (i64, usize, &'a FakturItem, &'a FakturText);
+
+fn item_rows<'a>(
+    id: i64,
+    f: &'a Faktur,
+    text: &'a FakturText,
+) -> impl Iterator<Item = ItemRow<'a>> {
+    f.items
+        .iter()
+        .enumerate()
+        .map(move |(i, it)| (id, i, it, text))
 }
 
 const HEADER_INSERT: &str = "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa,
@@ -269,26 +325,16 @@ fn write_header(
     Ok(conn.last_insert_rowid())
 }
 
-/// Binds and runs [`item_insert_sql`] for `chunk`, the `chunk_no`-th run of
-/// [`ITEMS_PER_STATEMENT`] items of faktur `id`. Several items per statement: each statement
-/// execution has a fixed cost that dominates bulk imports of faktur with a few lines each.
-fn write_items(
-    s: &mut Statement<'_>,
-    id: i64,
-    chunk_no: usize,
-    chunk: &[FakturItem],
-    text: &FakturText,
-) -> Result<()> {
-    let first = chunk_no * ITEMS_PER_STATEMENT;
-    for (r, it) in chunk.iter().enumerate() {
+/// Binds and runs [`item_insert_sql`] for `rows` (at most [`ITEM_ROWS`]).
+fn write_items(s: &mut Statement<'_>, rows: &[ItemRow<'_>]) -> Result<()> {
+    for (r, &(id, item, it, text)) in rows.iter().enumerate() {
         let p = r * 12;
-        let item = first + r;
         s.raw_bind_parameter(p + 1, id)?;
         s.raw_bind_parameter(p + 2, item as i64 + 1)?;
         s.raw_bind_parameter(p + 3, it.kode_objek.as_str())?;
         s.raw_bind_parameter(p + 4, it.nama.as_str())?;
-        for k in 0..8 {
-            s.raw_bind_parameter(p + 5 + k, text.amount(item, k))?;
+        for (k, a) in text.amounts(item).enumerate() {
+            s.raw_bind_parameter(p + 5 + k, a)?;
         }
     }
     s.raw_execute()?;
@@ -330,29 +376,45 @@ pub fn insert_pengganti(
     Ok((id, replaced))
 }
 
-/// Items written by one INSERT statement.
-const ITEMS_PER_STATEMENT: usize = 8;
+/// `INSERT ... VALUES (...), (...)` with `rows` rows of `columns` parameters each, then `tail`.
+fn multi_row_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|r| {
+            let p: Vec<String> = (1..=columns)
+                .map(|c| format!("?{}", r * columns + c))
+                .collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    format!("{head} VALUES {}{tail}", rows.join(", "))
+}
 
-/// `INSERT INTO faktur_item ... VALUES (...), (...)` for `n` items (1..=ITEMS_PER_STATEMENT),
-/// built once so the statement cache finds it by the same text.
+/// `INSERT INTO faktur_item ... VALUES (...), (...)` for `n` items (1..=ITEM_ROWS), built once
+/// so that the statement cache finds it by the same text.
 fn item_insert_sql(n: usize) -> &'static str {
     static SQL: OnceLock<Vec<String>> = OnceLock::new();
     let all = SQL.get_or_init(|| {
-        (1..=ITEMS_PER_STATEMENT)
+        (1..=ITEM_ROWS)
             .map(|n| {
-                let rows: Vec<String> = (0..n)
-                    .map(|r| {
-                        let p: Vec<String> = (1..=12).map(|c| format!("?{}", r * 12 + c)).collect();
-                        format!("({})", p.join(", "))
-                    })
-                    .collect();
-                format!(
+                multi_row_sql(
                     "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
-                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
-                     VALUES {}",
-                    rows.join(", ")
+                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)",
+                    12,
+                    n,
+                    "",
                 )
             })
+            .collect()
+    });
+    &all[n - 1]
+}
+
+/// [`super::nsfp::CLAIM_FOR`] for `n` numbers (1..=CLAIM_ROWS).
+fn claim_sql(n: usize) -> &'static str {
+    static SQL: OnceLock<Vec<String>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        (1..=CLAIM_ROWS)
+            .map(|n| multi_row_sql(super::nsfp::CLAIM_HEAD, 4, n, super::nsfp::CLAIM_CONFLICT))
             .collect()
     });
     &all[n - 1]
