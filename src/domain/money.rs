@@ -109,10 +109,60 @@ impl Amount {
     }
 }
 
+impl Amount {
+    /// Appends the import/export form (as [`Display`](fmt::Display) writes it) to `out`, without
+    /// going through the formatting machinery: imports write millions of these.
+    pub fn push_to(self, out: &mut String) {
+        let d = self.0.normalize();
+        let scale = d.scale() as usize;
+        // 28 digits at most, plus sign, point and the zeros of `0.000…`: 64 is plenty.
+        let mut buf = [0u8; 64];
+        let mut start = buf.len();
+        let mut push_digits = |mut v: u128| {
+            // Small values (nearly all) take the cheaper 64-bit division.
+            while v > u128::from(u64::MAX) {
+                start -= 1;
+                buf[start] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            let mut v = v as u64;
+            loop {
+                start -= 1;
+                buf[start] = b'0' + (v % 10) as u8;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+        };
+        push_digits(d.mantissa().unsigned_abs());
+        let end = buf.len();
+        if scale > 0 {
+            // Leading zeros so that at least one digit stands before the point.
+            while end - start <= scale {
+                start -= 1;
+                buf[start] = b'0';
+            }
+            let point = end - scale;
+            buf.copy_within(start..point, start - 1);
+            start -= 1;
+            buf[point - 1] = b'.';
+        }
+        if d.is_sign_negative() && !d.is_zero() {
+            start -= 1;
+            buf[start] = b'-';
+        }
+        // Only ASCII digits, '.' and '-' were written.
+        out.push_str(std::str::from_utf8(&buf[start..end]).unwrap_or_default());
+    }
+}
+
 impl fmt::Display for Amount {
     /// The import/export form: `.` decimals, no thousands separator, no trailing zeros.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.normalize())
+        let mut s = String::with_capacity(32);
+        self.push_to(&mut s);
+        f.write_str(&s)
     }
 }
 
@@ -233,6 +283,55 @@ mod tests {
         let big = Amount::parse(&max).unwrap();
         assert!(big.checked_mul(big).is_none());
         assert!(big.checked_mul(Amount::parse("2").unwrap()).is_some());
+    }
+
+    #[test]
+    fn push_to_writes_what_decimal_display_writes() {
+        let mut values: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.0",
+            "-0.00",
+            "1",
+            "-1",
+            "10",
+            "100.000",
+            "0.5",
+            "-0.05",
+            "0.001",
+            "12.5",
+            "-12.50",
+            "220.00",
+            "1925.0000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-18446744073709551617.25",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "7.9228162514264337593543950335",
+            "123456789.987654321",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        // Results of arithmetic too (scales from sums, products and ratios).
+        let a = Amount::parse("1200000").unwrap().ratio(11, 12);
+        values.push(a.decimal());
+        values.push(
+            Amount::parse("3518.4")
+                .unwrap()
+                .percent(Decimal::from(11))
+                .decimal(),
+        );
+        values.push(Decimal::new(-5, 28));
+        values.push(Decimal::new(i64::MIN, 3));
+        for d in values {
+            let mut out = String::from("x");
+            Amount(d).push_to(&mut out);
+            assert_eq!(out[1..], d.normalize().to_string(), "{d:?}");
+            assert_eq!(Amount(d).to_string(), d.normalize().to_string(), "{d:?}");
+        }
     }
 
     #[test]

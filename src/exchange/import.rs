@@ -19,6 +19,7 @@ use rusqlite::Connection;
 
 use crate::domain::faktur::{Faktur, Jenis};
 use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
+use crate::store::faktur::{BulkWriter, FakturText, Written};
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
@@ -116,6 +117,8 @@ struct Checked {
     line: u64,
     items: u64,
     faktur: Option<Faktur>,
+    /// The TEXT columns of `faktur`, made here so the writing thread only binds them.
+    text: Option<FakturText>,
     lawan: Option<ParsedLawan>,
     problems: Vec<Problem>,
 }
@@ -223,6 +226,7 @@ fn check(p: ParsedFaktur, seen: &mut HashMap<(u64, u128), u64>) -> Checked {
     Checked {
         line: p.line,
         items: p.item_lines.len() as u64,
+        text: faktur.as_ref().map(FakturText::of),
         faktur,
         lawan: p.lawan,
         problems,
@@ -290,16 +294,34 @@ impl<'o> Run<'o> {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         let mut kind = None;
+        let mut writer = if self.write {
+            Some(BulkWriter::new(conn)?)
+        } else {
+            None
+        };
         for batch in rx {
+            // Faktur whose headers are written; their items and numbers follow in a few
+            // multi-row statements at the end of the batch.
+            let mut written = Vec::with_capacity(BATCH);
             for msg in &batch {
                 match msg {
-                    Msg::Faktur(c) => self.faktur(conn, c)?,
+                    Msg::Faktur(c) => {
+                        if let Some(w) = self.faktur(conn, writer.as_mut(), c)? {
+                            written.push(w);
+                        }
+                    }
                     Msg::Lawan(lt) => self.lawan(conn, lt)?,
                     Msg::Problems(p) => self.report.errors.extend(p.iter().cloned()),
                     Msg::Progress(pos) => progress(*pos),
                     Msg::End(k) => kind = Some(*k),
                 }
             }
+            if let Some(w) = writer.as_mut()
+                && self.writing()
+            {
+                w.finish(&written, &self.stamp)?;
+            }
+            drop(written);
             // Full (or the reader is done): freeing here is fine.
             let _ = back.try_send(batch);
         }
@@ -347,7 +369,14 @@ impl<'o> Run<'o> {
         Ok(())
     }
 
-    fn faktur(&mut self, conn: &Connection, c: &Checked) -> Result<(), Abort> {
+    /// Checks one faktur against the database and writes its header; returns it when written,
+    /// for [`BulkWriter::finish`].
+    fn faktur<'c>(
+        &mut self,
+        conn: &Connection,
+        writer: Option<&mut BulkWriter<'_>>,
+        c: &'c Checked,
+    ) -> Result<Option<Written<'c>>, Abort> {
         self.report.faktur += 1;
         self.report.items += c.items;
         let mut problems = c.problems.clone();
@@ -363,9 +392,9 @@ impl<'o> Run<'o> {
         }
         if !problems.is_empty() {
             self.report.errors.extend(problems);
-            return Ok(());
+            return Ok(None);
         }
-        let Some(f) = &c.faktur else { return Ok(()) };
+        let Some(f) = &c.faktur else { return Ok(None) };
         let range = match f.jenis {
             Jenis::Keluaran => self
                 .ranges
@@ -387,18 +416,16 @@ impl<'o> Run<'o> {
                 ),
             ));
         }
-        if !self.writing() {
-            return Ok(());
-        }
+        let (Some(writer), Some(text)) = (writer.filter(|_| self.writing()), &c.text) else {
+            return Ok(None);
+        };
         if self.options.fail_after == Some(self.report.imported) {
             return Err(
                 StoreError::rule(DjpCode::Etax10001, "impor dihentikan (uji kegagalan)").into(),
             );
         }
         let inserted = match f.status {
-            KodeStatus::Normal => {
-                store::faktur::insert_bulk(conn, f, ApprovalStatus::Draft, &self.stamp)
-            }
+            KodeStatus::Normal => writer.insert_header(f, text, ApprovalStatus::Draft, &self.stamp),
             KodeStatus::Pengganti => {
                 store::faktur::insert_pengganti(conn, f, ApprovalStatus::Draft, &self.stamp)
                     .map(|(id, _)| id)
@@ -411,19 +438,23 @@ impl<'o> Run<'o> {
                 ..
             }) => {
                 self.report.errors.push(already_registered(c.line, f));
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(range_id) = range {
-            store::nsfp::claim_for(conn, range_id, f.nsfp, id, &self.stamp)?;
-        }
         if let Some(lt) = &c.lawan {
             store::party::upsert(conn, &lt.party)?;
             self.report.lawan_transaksi += 1;
         }
         self.report.imported += 1;
-        Ok(())
+        Ok(Some(Written {
+            id,
+            faktur: f,
+            text,
+            // insert_pengganti wrote them.
+            items: f.status == KodeStatus::Normal,
+            range,
+        }))
     }
 
     fn finish(mut self) -> Report {

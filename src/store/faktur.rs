@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use std::sync::OnceLock;
 
-use rusqlite::{Connection, OptionalExtension, ToSql, params};
+use rusqlite::{Connection, OptionalExtension, Statement, params};
 
 use super::{Result, StoreError, audit, is_unique_violation, now};
 use crate::domain::faktur::{Jenis, UangMuka};
@@ -85,9 +85,197 @@ pub fn insert(conn: &Connection, f: &Faktur, approval: ApprovalStatus, actor: &s
 /// [`insert`] without an audit row per faktur, for imports of whole files: the import records one
 /// audit entry for the file instead, and gives all its rows one time `stamp` ([`super::now`]).
 /// The header row is written first, so an ETAX-20002 refusal leaves nothing of the faktur behind.
+/// Many faktur in a row: [`BulkWriter`].
 pub fn insert_bulk(
     conn: &Connection,
     f: &Faktur,
+    approval: ApprovalStatus,
+    stamp: &str,
+) -> Result<i64> {
+    let text = FakturText::of(f);
+    let mut header = conn.prepare_cached(HEADER_INSERT)?;
+    let id = write_header(conn, &mut header, f, &text, approval, stamp)?;
+    let rows: Vec<ItemRow<'_>> = item_rows(id, f, &text).collect();
+    for chunk in rows.chunks(ITEM_ROWS) {
+        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
+        write_items(&mut stmt, chunk)?;
+    }
+    Ok(id)
+}
+
+/// The TEXT columns of a faktur in the form they are stored, made ahead of the insert: an import
+/// makes them on its reading thread, so that the thread writing to SQLite only binds them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FakturText {
+    nsfp: String,
+    tanggal: String,
+    /// The eight amounts of every item, one after the other ([`Amount`]'s text form).
+    amounts: String,
+    /// Where each amount of `amounts` ends.
+    ends: Vec<u32>,
+}
+
+impl FakturText {
+    pub fn of(f: &Faktur) -> FakturText {
+        let mut amounts = String::with_capacity(f.items.len() * 8 * 8);
+        let mut ends = Vec::with_capacity(f.items.len() * 8);
+        for it in &f.items {
+            for a in [
+                it.harga_satuan,
+                it.jumlah_barang,
+                it.harga_total,
+                it.diskon,
+                it.dpp,
+                it.ppn,
+                it.tarif_ppnbm,
+                it.ppnbm,
+            ] {
+                a.push_to(&mut amounts);
+                ends.push(amounts.len() as u32);
+            }
+        }
+        FakturText {
+            nsfp: f.nsfp.digits(),
+            tanggal: f.tanggal.to_string(),
+            amounts,
+            ends,
+        }
+    }
+
+    /// The eight amounts of item `item`, in column order.
+    fn amounts(&self, item: usize) -> impl Iterator<Item = &str> {
+        (item * 8..item * 8 + 8).map(move |i| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            &self.amounts[start..self.ends[i] as usize]
+        })
+    }
+}
+
+/// A faktur whose header [`BulkWriter::insert_header`] wrote, for [`BulkWriter::finish`].
+#[derive(Debug, Clone, Copy)]
+pub struct Written<'a> {
+    pub id: i64,
+    pub faktur: &'a Faktur,
+    pub text: &'a FakturText,
+    /// Its items still have to be written.
+    pub items: bool,
+    /// The recorded NSFP range its number lies in, to claim the number from.
+    pub range: Option<i64>,
+}
+
+/// Inserts many faktur in one transaction through statements prepared once (no statement-cache
+/// look-up per row), binding parameters one by one. Headers are written one by one (each may be
+/// refused with ETAX-20002 on its own); the items and NSFP claims of many faktur go together in
+/// multi-row statements ([`BulkWriter::finish`]): a statement's run has a fixed cost that
+/// dominated imports of faktur with a few lines each. For imports; see [`insert_bulk`].
+pub struct BulkWriter<'c> {
+    conn: &'c Connection,
+    header: Statement<'c>,
+    /// `items[n - 1]` inserts `n` item rows; prepared when first needed.
+    items: Vec<Option<Statement<'c>>>,
+    /// `claims[n - 1]` claims `n` numbers.
+    claims: Vec<Option<Statement<'c>>>,
+}
+
+impl<'c> BulkWriter<'c> {
+    pub fn new(conn: &'c Connection) -> Result<BulkWriter<'c>> {
+        Ok(BulkWriter {
+            conn,
+            header: conn.prepare(HEADER_INSERT)?,
+            items: (0..ITEM_ROWS).map(|_| None).collect(),
+            claims: (0..CLAIM_ROWS).map(|_| None).collect(),
+        })
+    }
+
+    /// The header row of [`insert_bulk`] (`text` is [`FakturText::of`] `f`); returns its id.
+    /// Its items are written by [`BulkWriter::finish`].
+    pub fn insert_header(
+        &mut self,
+        f: &Faktur,
+        text: &FakturText,
+        approval: ApprovalStatus,
+        stamp: &str,
+    ) -> Result<i64> {
+        write_header(self.conn, &mut self.header, f, text, approval, stamp)
+    }
+
+    /// Writes the items of `written` faktur that still need them and claims their numbers
+    /// ([`super::nsfp::claim_for`]) in `written`'s order.
+    pub fn finish(&mut self, written: &[Written<'_>], stamp: &str) -> Result<()> {
+        let rows: Vec<ItemRow<'_>> = written
+            .iter()
+            .filter(|w| w.items)
+            .flat_map(|w| item_rows(w.id, w.faktur, w.text))
+            .collect();
+        for chunk in rows.chunks(ITEM_ROWS) {
+            let stmt = prepared(self.conn, &mut self.items, chunk.len(), item_insert_sql)?;
+            write_items(stmt, chunk)?;
+        }
+        let claims: Vec<(i64, &str, i64)> = written
+            .iter()
+            .filter_map(|w| Some((w.range?, w.text.nsfp.as_str(), w.id)))
+            .collect();
+        for chunk in claims.chunks(CLAIM_ROWS) {
+            let s = prepared(self.conn, &mut self.claims, chunk.len(), claim_sql)?;
+            for (r, &(range_id, nsfp, faktur_id)) in chunk.iter().enumerate() {
+                let p = r * 4;
+                s.raw_bind_parameter(p + 1, nsfp)?;
+                s.raw_bind_parameter(p + 2, range_id)?;
+                s.raw_bind_parameter(p + 3, faktur_id)?;
+                s.raw_bind_parameter(p + 4, stamp)?;
+            }
+            s.raw_execute()?;
+        }
+        Ok(())
+    }
+}
+
+/// The statement of `slots` for `n` rows, prepared from `sql(n)` when first needed.
+fn prepared<'s, 'c>(
+    conn: &'c Connection,
+    slots: &'s mut [Option<Statement<'c>>],
+    n: usize,
+    sql: fn(usize) -> &'static str,
+) -> Result<&'s mut Statement<'c>> {
+    Ok(match &mut slots[n - 1] {
+        Some(stmt) => stmt,
+        slot => slot.insert(conn.prepare(sql(n))?),
+    })
+}
+
+/// Item rows written by one statement.
+const ITEM_ROWS: usize = 32;
+/// Numbers claimed by one statement.
+const CLAIM_ROWS: usize = 16;
+
+/// One `faktur_item` row: faktur id, line number (from 1), the item and its faktur's text.
+type ItemRow<'a> = (i64, usize, &'a FakturItem, &'a FakturText);
+
+fn item_rows<'a>(
+    id: i64,
+    f: &'a Faktur,
+    text: &'a FakturText,
+) -> impl Iterator<Item = ItemRow<'a>> {
+    f.items
+        .iter()
+        .enumerate()
+        .map(move |(i, it)| (id, i, it, text))
+}
+
+const HEADER_INSERT: &str = "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa,
+    tahun, tanggal, lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn,
+    jumlah_ppnbm, id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn,
+    uang_muka_ppnbm, referensi, kode_dokumen_pendukung, dikreditkan, status_faktur,
+    status_approval, created_at, updated_at)
+ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20, ?21, ?22, ?23, ?24, ?25, ?25)";
+
+/// Binds and runs [`HEADER_INSERT`]; returns the new id. Every parameter is bound on every call.
+fn write_header(
+    conn: &Connection,
+    s: &mut Statement<'_>,
+    f: &Faktur,
+    text: &FakturText,
     approval: ApprovalStatus,
     stamp: &str,
 ) -> Result<i64> {
@@ -99,43 +287,32 @@ pub fn insert_bulk(
         Jenis::Keluaran => None,
         Jenis::Masukan { dikreditkan } => Some(dikreditkan),
     };
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
-            lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
-            id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn, uang_muka_ppnbm,
-            referensi, kode_dokumen_pendukung, dikreditkan, status_faktur, status_approval,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25)",
-    )?;
-    stmt.execute(params![
-        jenis_key(f.jenis),
-        f.kode.value(),
-        f.status.flag(),
-        f.nsfp.digits(),
-        f.masa,
-        f.tahun,
-        f.tanggal.to_string(),
-        f.lawan_npwp.digits(),
-        f.lawan_nik,
-        f.lawan_nama,
-        f.lawan_alamat,
-        f.totals.dpp.value(),
-        f.totals.ppn.value(),
-        f.totals.ppnbm.value(),
-        f.keterangan_tambahan,
-        uang_muka_flag(f.uang_muka),
-        f.uang_muka_totals.dpp.value(),
-        f.uang_muka_totals.ppn.value(),
-        f.uang_muka_totals.ppnbm.value(),
-        f.referensi,
-        f.kode_dokumen_pendukung,
-        dikreditkan,
-        status.key(),
-        approval.key(),
-        stamp,
-    ])
-    .map_err(|e| {
+    s.raw_bind_parameter(1, jenis_key(f.jenis))?;
+    s.raw_bind_parameter(2, f.kode.value())?;
+    s.raw_bind_parameter(3, f.status.flag())?;
+    s.raw_bind_parameter(4, text.nsfp.as_str())?;
+    s.raw_bind_parameter(5, f.masa)?;
+    s.raw_bind_parameter(6, f.tahun)?;
+    s.raw_bind_parameter(7, text.tanggal.as_str())?;
+    s.raw_bind_parameter(8, f.lawan_npwp.digits())?;
+    s.raw_bind_parameter(9, f.lawan_nik.as_deref())?;
+    s.raw_bind_parameter(10, f.lawan_nama.as_str())?;
+    s.raw_bind_parameter(11, f.lawan_alamat.as_str())?;
+    s.raw_bind_parameter(12, f.totals.dpp.value())?;
+    s.raw_bind_parameter(13, f.totals.ppn.value())?;
+    s.raw_bind_parameter(14, f.totals.ppnbm.value())?;
+    s.raw_bind_parameter(15, f.keterangan_tambahan)?;
+    s.raw_bind_parameter(16, uang_muka_flag(f.uang_muka))?;
+    s.raw_bind_parameter(17, f.uang_muka_totals.dpp.value())?;
+    s.raw_bind_parameter(18, f.uang_muka_totals.ppn.value())?;
+    s.raw_bind_parameter(19, f.uang_muka_totals.ppnbm.value())?;
+    s.raw_bind_parameter(20, f.referensi.as_str())?;
+    s.raw_bind_parameter(21, f.kode_dokumen_pendukung.as_str())?;
+    s.raw_bind_parameter(22, dikreditkan)?;
+    s.raw_bind_parameter(23, status.key())?;
+    s.raw_bind_parameter(24, approval.key())?;
+    s.raw_bind_parameter(25, stamp)?;
+    s.raw_execute().map_err(|e| {
         if is_unique_violation(&e) {
             StoreError::rule(
                 DjpCode::Etax20002,
@@ -145,37 +322,23 @@ pub fn insert_bulk(
             e.into()
         }
     })?;
-    let id = conn.last_insert_rowid();
-    // Several items per statement: each statement execution has a fixed cost that dominates
-    // bulk imports of faktur with a few lines each.
-    for (chunk_no, chunk) in f.items.chunks(ITEMS_PER_STATEMENT).enumerate() {
-        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
-        let first = (chunk_no * ITEMS_PER_STATEMENT) as i64 + 1;
-        let line_nos: Vec<i64> = (first..first + chunk.len() as i64).collect();
-        let amounts: Vec<[String; 8]> = chunk
-            .iter()
-            .map(|it| {
-                [
-                    it.harga_satuan,
-                    it.jumlah_barang,
-                    it.harga_total,
-                    it.diskon,
-                    it.dpp,
-                    it.ppn,
-                    it.tarif_ppnbm,
-                    it.ppnbm,
-                ]
-                .map(|a| a.to_string())
-            })
-            .collect();
-        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * 12);
-        for ((it, line_no), amounts) in chunk.iter().zip(&line_nos).zip(&amounts) {
-            values.extend([&id as &dyn ToSql, line_no, &it.kode_objek, &it.nama]);
-            values.extend(amounts.iter().map(|a| a as &dyn ToSql));
+    Ok(conn.last_insert_rowid())
+}
+
+/// Binds and runs [`item_insert_sql`] for `rows` (at most [`ITEM_ROWS`]).
+fn write_items(s: &mut Statement<'_>, rows: &[ItemRow<'_>]) -> Result<()> {
+    for (r, &(id, item, it, text)) in rows.iter().enumerate() {
+        let p = r * 12;
+        s.raw_bind_parameter(p + 1, id)?;
+        s.raw_bind_parameter(p + 2, item as i64 + 1)?;
+        s.raw_bind_parameter(p + 3, it.kode_objek.as_str())?;
+        s.raw_bind_parameter(p + 4, it.nama.as_str())?;
+        for (k, a) in text.amounts(item).enumerate() {
+            s.raw_bind_parameter(p + 5 + k, a)?;
         }
-        stmt.execute(values.as_slice())?;
     }
-    Ok(id)
+    s.raw_execute()?;
+    Ok(())
 }
 
 /// Inserts a faktur pengganti (kode status 1) as [`insert_bulk`] does, after marking the faktur
@@ -213,29 +376,45 @@ pub fn insert_pengganti(
     Ok((id, replaced))
 }
 
-/// Items written by one INSERT statement.
-const ITEMS_PER_STATEMENT: usize = 8;
+/// `INSERT ... VALUES (...), (...)` with `rows` rows of `columns` parameters each, then `tail`.
+fn multi_row_sql(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let rows: Vec<String> = (0..rows)
+        .map(|r| {
+            let p: Vec<String> = (1..=columns)
+                .map(|c| format!("?{}", r * columns + c))
+                .collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    format!("{head} VALUES {}{tail}", rows.join(", "))
+}
 
-/// `INSERT INTO faktur_item ... VALUES (...), (...)` for `n` items (1..=ITEMS_PER_STATEMENT),
-/// built once so the statement cache finds it by the same text.
+/// `INSERT INTO faktur_item ... VALUES (...), (...)` for `n` items (1..=ITEM_ROWS), built once
+/// so that the statement cache finds it by the same text.
 fn item_insert_sql(n: usize) -> &'static str {
     static SQL: OnceLock<Vec<String>> = OnceLock::new();
     let all = SQL.get_or_init(|| {
-        (1..=ITEMS_PER_STATEMENT)
+        (1..=ITEM_ROWS)
             .map(|n| {
-                let rows: Vec<String> = (0..n)
-                    .map(|r| {
-                        let p: Vec<String> = (1..=12).map(|c| format!("?{}", r * 12 + c)).collect();
-                        format!("({})", p.join(", "))
-                    })
-                    .collect();
-                format!(
+                multi_row_sql(
                     "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
-                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
-                     VALUES {}",
-                    rows.join(", ")
+                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)",
+                    12,
+                    n,
+                    "",
                 )
             })
+            .collect()
+    });
+    &all[n - 1]
+}
+
+/// [`super::nsfp::CLAIM_FOR`] for `n` numbers (1..=CLAIM_ROWS).
+fn claim_sql(n: usize) -> &'static str {
+    static SQL: OnceLock<Vec<String>> = OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        (1..=CLAIM_ROWS)
+            .map(|n| multi_row_sql(super::nsfp::CLAIM_HEAD, 4, n, super::nsfp::CLAIM_CONFLICT))
             .collect()
     });
     &all[n - 1]
@@ -658,6 +837,45 @@ pub(crate) mod tests {
             [],
         );
         assert!(bad.is_err(), "kode transaksi 11 must be refused");
+        // The value lists (spelled as OR chains, see 0001_init.sql) refuse what is not listed.
+        let with = |column: &str, value: &str| {
+            store.conn().execute(
+                &format!(
+                    "INSERT INTO faktur (jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun,
+                       tanggal, lawan_npwp, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn,
+                       jumlah_ppnbm, created_at, updated_at, {column})
+                     VALUES ('keluaran', 1, 0, '0002400000009', 3, 2024, '2024-03-05', 'x', 'n',
+                       '', 0, 0, 0, '', '', {value})"
+                ),
+                [],
+            )
+        };
+        for (column, value) in [
+            ("fg_uang_muka", "3"),
+            ("fg_uang_muka", "1.5"),
+            ("fg_uang_muka", "NULL"),
+            ("status_faktur", "'Normal'"),
+            ("status_faktur", "'lain'"),
+            ("status_approval", "'approved'"),
+            ("status_approval", "''"),
+        ] {
+            assert!(with(column, value).is_err(), "{column} = {value} refused");
+        }
+        for (column, value) in [
+            ("fg_uang_muka", "2"),
+            ("status_faktur", "'batal'"),
+            ("status_approval", "'reject'"),
+        ] {
+            assert_eq!(
+                with(column, value).unwrap(),
+                1,
+                "{column} = {value} accepted"
+            );
+            store
+                .conn()
+                .execute("DELETE FROM faktur WHERE nsfp = '0002400000009'", [])
+                .unwrap();
+        }
         let orphan = store.conn().execute(
             "INSERT INTO faktur_item (faktur_id, line_no, nama, harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
              VALUES (999, 1, 'x', '1', '1', '1', '0', '1', '0', '0', '0')",

@@ -163,6 +163,12 @@ fn mark_used(conn: &Connection, range_id: i64, n: Nsfp) -> Result<()> {
     Ok(())
 }
 
+/// [`claim_for`]'s statement: `CLAIM_HEAD VALUES (...) CLAIM_CONFLICT`; the import claims many
+/// numbers per statement ([`super::faktur::BulkWriter::finish`]).
+pub(super) const CLAIM_HEAD: &str = "INSERT INTO nsfp_use (nsfp, range_id, faktur_id, used_at)";
+pub(super) const CLAIM_CONFLICT: &str =
+    " ON CONFLICT (nsfp) DO UPDATE SET faktur_id = excluded.faktur_id";
+
 /// Links a used number to the faktur that carries it.
 /// Records `n`, which lies in the recorded range `range_id`, as used by faktur `faktur_id` in one
 /// statement (imports: the caller knows the ranges). A number handed out earlier but not yet
@@ -174,10 +180,9 @@ pub fn claim_for(
     faktur_id: i64,
     stamp: &str,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO nsfp_use (nsfp, range_id, faktur_id, used_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (nsfp) DO UPDATE SET faktur_id = excluded.faktur_id",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CLAIM_HEAD} VALUES (?1, ?2, ?3, ?4){CLAIM_CONFLICT}"
+    ))?;
     stmt.execute(params![n.digits(), range_id, faktur_id, stamp])?;
     Ok(())
 }

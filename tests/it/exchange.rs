@@ -284,6 +284,13 @@ fn export_then_import_gives_back_identical_faktur() {
 #[test]
 fn a_pengganti_in_the_file_replaces_its_original() {
     let mut store = store_with_profile();
+    let number = Nsfp::parse("0002400000021").unwrap();
+    nsfp::add_range(
+        store.conn(),
+        NsfpRange::new(number, number).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+    )
+    .unwrap();
     let r = import(&mut store, "pengganti.csv", false);
     assert!(r.is_clean(), "{:#?}", r.errors);
     let all = faktur::list(store.conn(), Filter::default()).unwrap();
@@ -298,6 +305,19 @@ fn a_pengganti_in_the_file_replaces_its_original() {
             ("INV/021-R", FakturStatus::NormalPengganti)
         ]
     );
+    for f in &all {
+        assert_eq!(f.faktur.items.len(), 1, "{}", f.faktur.referensi);
+    }
+    // The claimed number belongs to the faktur in force: the pengganti, written after its original.
+    let holder: i64 = store
+        .conn()
+        .query_row(
+            "SELECT faktur_id FROM nsfp_use WHERE nsfp = '0002400000021'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(holder, all[1].id);
     // Checked against the database, a pengganti is no duplicate of the faktur it replaces.
     let again = "FK,01,1,0002400000021,3,2024,13/03/2024,013000666091000,PT PEMBELI,Jl. Sudirman 1,800000,88000,0,,0,0,0,0,INV/021-R2,\nOF,A1,Jasa,400000,2,800000,0,800000,88000,0,0\n";
     let report = validate_csv(
@@ -822,4 +842,46 @@ fn cli_imports_coretax_xml() {
         (v["kind"].as_str(), v["imported"].as_u64()),
         (Some("coretax-xml"), Some(1))
     );
+}
+
+#[test]
+fn long_files_and_long_faktur_keep_every_item_in_order() {
+    // More faktur than one hand-over batch, and faktur with more items than one statement takes.
+    let mut csv = String::new();
+    let mut expected_items = 0;
+    for i in 1..=300u32 {
+        let items = if i % 100 == 0 { 40 } else { 1 + i % 3 };
+        expected_items += items;
+        let dpp = 1000 * items;
+        let ppn = dpp * 11 / 100;
+        csv.push_str(&format!(
+            "FK,01,0,00024{i:08},1,2024,15/01/2024,013000666091000,PT PEMBELI {i},Jl. {i},{dpp},{ppn},0,,0,0,0,0,INV/{i},\n"
+        ));
+        for n in 1..=items {
+            csv.push_str(&format!(
+                "OF,K{n},Barang {i}-{n},1000,1,1000,0,1000,110,0,0\n"
+            ));
+        }
+    }
+    let mut store = store_with_profile();
+    let r = import_csv(
+        csv.as_bytes(),
+        &mut store,
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(r.is_clean(), "{:#?}", r.errors);
+    assert_eq!(r.imported, 300);
+    let all = faktur::list(store.conn(), Filter::default()).unwrap();
+    assert_eq!(
+        all.iter().map(|f| f.faktur.items.len() as u32).sum::<u32>(),
+        expected_items
+    );
+    for f in &all {
+        let i = f.faktur.referensi.trim_start_matches("INV/");
+        for (n, it) in f.faktur.items.iter().enumerate() {
+            assert_eq!(it.nama, format!("Barang {i}-{}", n + 1));
+        }
+    }
 }

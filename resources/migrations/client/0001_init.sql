@@ -88,6 +88,9 @@ CREATE TABLE barang_jasa (
     updated_at   TEXT NOT NULL
 );
 
+-- CHECKs of the tables written in bulk spell lists of three or more values as `=` ... OR ...:
+-- SQLite evaluates such an IN list by building a temporary b-tree on every row written, which
+-- cost an import a sixth of its time; two-value lists are compared directly and stay IN.
 CREATE TABLE faktur (
     id                     INTEGER PRIMARY KEY,
     jenis                  TEXT NOT NULL CHECK (jenis IN ('keluaran', 'masukan')),
@@ -105,7 +108,7 @@ CREATE TABLE faktur (
     jumlah_ppn             INTEGER NOT NULL CHECK (jumlah_ppn >= 0),
     jumlah_ppnbm           INTEGER NOT NULL CHECK (jumlah_ppnbm >= 0),
     id_keterangan_tambahan INTEGER,
-    fg_uang_muka           INTEGER NOT NULL DEFAULT 0 CHECK (fg_uang_muka IN (0, 1, 2)),
+    fg_uang_muka           INTEGER NOT NULL DEFAULT 0 CHECK (fg_uang_muka = 0 OR fg_uang_muka = 1 OR fg_uang_muka = 2),
     uang_muka_dpp          INTEGER NOT NULL DEFAULT 0,
     uang_muka_ppn          INTEGER NOT NULL DEFAULT 0,
     uang_muka_ppnbm        INTEGER NOT NULL DEFAULT 0,
@@ -113,9 +116,12 @@ CREATE TABLE faktur (
     kode_dokumen_pendukung TEXT NOT NULL DEFAULT '',
     dikreditkan            INTEGER CHECK (dikreditkan IN (0, 1)),
     status_faktur          TEXT NOT NULL DEFAULT 'normal'
-        CHECK (status_faktur IN ('normal', 'normal_pengganti', 'diganti', 'batal')),
+        CHECK (status_faktur = 'normal' OR status_faktur = 'normal_pengganti'
+            OR status_faktur = 'diganti' OR status_faktur = 'batal'),
     status_approval        TEXT NOT NULL DEFAULT 'draft'
-        CHECK (status_approval IN ('draft', 'siap_upload', 'dalam_proses', 'approval_sukses', 'reject')),
+        CHECK (status_approval = 'draft' OR status_approval = 'siap_upload'
+            OR status_approval = 'dalam_proses' OR status_approval = 'approval_sukses'
+            OR status_approval = 'reject'),
     replaces_id            INTEGER REFERENCES faktur (id),
     approval_time          TEXT,
     qr_url                 TEXT,
