@@ -142,9 +142,10 @@ fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
     let nsfp = n.digits().parse::<u64>().ok()? * 2 + flag;
     let seller = match &draft.is_creditable {
         None => 0,
+        // One seller written as NPWP 15 in one row and NPWP 16 in another is still one seller.
         Some(_) => crate::domain::Npwp::parse(&draft.npwp)
             .ok()
-            .and_then(|p| p.digits().parse().ok())
+            .and_then(|p| p.npwp16().parse().ok())
             .unwrap_or(0),
     };
     Some((nsfp, seller))

@@ -885,3 +885,22 @@ fn long_files_and_long_faktur_keep_every_item_in_order() {
         }
     }
 }
+
+#[test]
+fn one_seller_in_npwp15_and_npwp16_form_is_one_seller_for_duplicates() {
+    let csv = "FM,01,0,0102400000123,3,2024,05/03/2024,013000666091000,PT PENJUAL LAIN,Jl. A,2000000,220000,0,1\n\
+               FM,01,0,0102400000123,3,2024,05/03/2024,0013000666091000,PT PENJUAL LAIN,Jl. A,2000000,220000,0,1\n";
+    let store = Store::open_in_memory().unwrap();
+    let r = validate_csv(
+        csv.as_bytes(),
+        store.conn(),
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(
+        has(&r, 2, "NOMOR_FAKTUR", DjpCode::Etax20002),
+        "{:#?}",
+        r.errors
+    );
+}
