@@ -267,14 +267,8 @@ impl App {
 
     fn show_register(&mut self, npwp: Option<&efaktur::domain::Npwp>) -> Task<Message> {
         self.banner = None;
-        // In simulasi the demo certificate is already on disk: offer its path.
-        let demo_p12 = self
-            .ctx
-            .simulasi
-            .as_ref()
-            .filter(|sim| self.ctx.server.as_ref() == Some(&sim.server))
-            .map(|sim| sim.p12_path.clone());
-        let (s, t) = register::Register::new(npwp, demo_p12.as_deref());
+        // In simulasi the demo certificate is already on disk and its NPWP known: offer both.
+        let (s, t) = register::Register::new(npwp, self.ctx.active_simulasi());
         self.screen = Screen::Register(Box::new(s));
         t.map(Message::Register)
     }
@@ -501,6 +495,62 @@ mod tests {
             saved.server_url.as_deref(),
             Some("https://enofa.example:8443")
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn simulasi_register_has_the_demo_npwp_and_data_but_a_real_server_does_not() {
+        use crate::ui::test_support::{fake_simulasi, outputs, pump_app};
+        use connect::{Choice, Message as C};
+        let (mut ctx, tmp) = ctx();
+        let sim = fake_simulasi(&ctx.dirs);
+        ctx.simulasi = Some(sim.clone());
+        let panel = "Data PKP latihan (hanya simulasi)";
+
+        let (mut app, boot) = App::new(ctx, None);
+        pump_app(&mut app, outputs(boot).await).await;
+        pump_app(
+            &mut app,
+            [C::Choose(Choice::New), C::Connect].map(Message::Connect),
+        )
+        .await;
+        let Screen::Register(r) = &app.screen else {
+            panic!("REGISTER ETAX INVOICE expected");
+        };
+        assert_eq!(r.npwp(), sim.npwp);
+        let mut ui = iced_test::simulator(app.view());
+        for shown in [panel, sim.passphrase.expose(), sim.password.expose()] {
+            assert!(ui.find(shown).is_ok(), "{shown} on screen");
+        }
+        let kode = sim.kode_text(Lang::Id);
+        assert!(ui.find(kode.as_str()).is_ok(), "Kode Aktivasi on screen");
+        drop(ui);
+
+        // Close, then a real server: nothing of the demo PKP.
+        pump_app(&mut app, [Message::Register(register::Message::Close)]).await;
+        let ca = tmp.path().join("ca.pem");
+        std::fs::write(
+            &ca,
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let steps = [
+            C::UseSimulasi(false),
+            C::Choose(Choice::New),
+            C::UrlChanged("https://enofa.example:8443".into()),
+            C::CaChanged(ca.display().to_string()),
+            C::Connect,
+        ];
+        pump_app(&mut app, steps.map(Message::Connect)).await;
+        let Screen::Register(r) = &app.screen else {
+            panic!("REGISTER ETAX INVOICE expected");
+        };
+        assert_eq!(r.npwp(), "");
+        let mut ui = iced_test::simulator(app.view());
+        assert!(
+            ui.find(panel).is_err(),
+            "no demo data against a real server"
+        );
+        assert!(ui.find(sim.passphrase.expose()).is_err());
     }
 
     #[test]

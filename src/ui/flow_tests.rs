@@ -467,7 +467,11 @@ fn typed_secrets_never_show_in_debug_output() {
     hidden("REGISTER USER", format!("{ru:?}"));
 
     // REGISTER ETAX INVOICE: Kode Aktivasi, then the passphrase prompt.
-    let (mut reg, _) = register::Register::new(None, Some(std::path::Path::new("/tmp/a.p12")));
+    let (mut reg, _) = register::Register::new(None, None);
+    reg.update(
+        register::Message::CertPathChanged("/tmp/a.p12".into()),
+        &ctx,
+    );
     let msgs = interact(reg.view(&ctx), |ui| {
         type_into(ui, register::KODE_INPUT, TYPED)
     });

@@ -18,6 +18,7 @@ pub enum Key {
     Simulasi,
     SimulasiInfo,
     SimulasiCaptchaHint,
+    SimulasiPanel,
     Connect,
     Language,
     Loading,
@@ -116,6 +117,10 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         SimulasiInfo => (
             "Data PKP latihan untuk registrasi (hanya simulasi):",
             "Training PKP data for registration (simulasi only):",
+        ),
+        SimulasiPanel => (
+            "Data PKP latihan (hanya simulasi)",
+            "Training PKP data (simulasi only)",
         ),
         SimulasiCaptchaHint => (
             "Jawaban captcha (hanya simulasi):",

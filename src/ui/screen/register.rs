@@ -11,8 +11,8 @@ use iced::{Element, Length, Task};
 use sha2::{Digest, Sha256};
 
 use super::captcha::{self, Dialog, Shown};
-use crate::ui::ctx::{Ctx, Session};
-use crate::ui::i18n::Key;
+use crate::ui::ctx::{Ctx, Session, SimulasiInfo};
+use crate::ui::i18n::{self, Key, Lang};
 use crate::ui::service::{
     Failure, OpenedCert, RegisterRequest, Registered, Secret, Server, Services, blocking,
     common_name,
@@ -73,16 +73,33 @@ pub struct Register {
 }
 
 impl Register {
-    /// `cert_path` pre-fills the certificate (the demo `.p12` in simulasi).
-    pub fn new(npwp: Option<&Npwp>, cert_path: Option<&std::path::Path>) -> (Self, Task<Message>) {
+    /// `npwp` continues the registration of an existing Local Database. In simulasi (`demo`) the
+    /// demo PKP's NPWP and `.p12` are filled in, and the first thing to do is open the certificate.
+    pub fn new(npwp: Option<&Npwp>, demo: Option<&SimulasiInfo>) -> (Self, Task<Message>) {
+        let npwp = npwp
+            .map(Npwp::to_string)
+            .or_else(|| demo.map(|d| d.npwp.clone()))
+            .unwrap_or_default();
         let screen = Register {
-            npwp: npwp.map(Npwp::to_string).unwrap_or_default(),
-            cert_path: cert_path
-                .map(|p| p.display().to_string())
+            npwp,
+            cert_path: demo
+                .map(|d| d.p12_path.display().to_string())
                 .unwrap_or_default(),
             ..Register::default()
         };
-        (screen, operation::focus(NPWP_INPUT))
+        let first = if screen.npwp.is_empty() || screen.cert_path.is_empty() {
+            NPWP_INPUT
+        } else {
+            // Enter in the certificate field opens it (asks the passphrase).
+            CERT_INPUT
+        };
+        (screen, operation::focus(first))
+    }
+
+    /// What the NPWP field holds.
+    #[cfg(test)]
+    pub fn npwp(&self) -> &str {
+        &self.npwp
     }
 
     /// The captcha answer the simulasi server revealed, as shown on screen.
@@ -388,6 +405,10 @@ impl Register {
             .on_input(|typed| Message::KodeChanged(Secret::new(typed)))
             .on_submit(Message::Register);
         let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);
+        // At the top, so it stays readable above the passphrase and captcha dialogs.
+        if let Some(sim) = ctx.active_simulasi() {
+            col = col.push(simulasi_panel(sim, ctx.lang()));
+        }
         if let (Some(b), None) = (&self.banner, &self.captcha) {
             col = col.push(widget::failure(b));
         }
@@ -439,6 +460,40 @@ impl Register {
             );
         scrollable(container(col.padding(24).max_width(640)).center_x(Length::Fill)).into()
     }
+}
+
+/// "Data PKP latihan (hanya simulasi)": what the trainee types on this screen and in its dialogs,
+/// in two compact columns.
+fn simulasi_panel(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
+    let t = |k| i18n::t(lang, k);
+    let item = |label: &'static str, value: String| {
+        row![
+            text(label).size(13).width(120),
+            text(value).size(13).font(iced::Font::MONOSPACE)
+        ]
+        .spacing(6)
+        .align_y(iced::Alignment::Center)
+        .width(Length::FillPortion(1))
+    };
+    let body = column![
+        text(t(Key::SimulasiPanel)).size(14),
+        row![
+            item(t(Key::Npwp), sim.npwp.clone()),
+            item(t(Key::Passphrase), sim.passphrase.expose().to_string()),
+        ]
+        .spacing(12),
+        row![
+            item(t(Key::KodeAktivasi), sim.kode_text(lang)),
+            item(t(Key::PasswordEnofa), sim.password.expose().to_string()),
+        ]
+        .spacing(12),
+    ]
+    .spacing(4);
+    container(body)
+        .padding(10)
+        .width(Length::Fill)
+        .style(container::secondary)
+        .into()
 }
 
 /// Whether a certificate's NPWP is the one being registered (15 and 16-digit forms agree).
