@@ -183,9 +183,9 @@ impl App {
                         user: None,
                     });
                     if o.users == 0 {
-                        self.show_register_user()
+                        self.show_register_user(false)
                     } else {
-                        self.show_login()
+                        self.show_login(None)
                     }
                 }
                 _ => self.show_register(Some(&o.npwp)),
@@ -205,7 +205,7 @@ impl App {
                 // The new database is the one to offer next time.
                 self.ctx.settings.last_database = Some(session.profile.npwp.digits().to_string());
                 self.ctx.session = Some(session);
-                Task::batch([self.save_settings(), self.show_register_user()])
+                Task::batch([self.save_settings(), self.show_register_user(true)])
             }
         }
     }
@@ -217,7 +217,7 @@ impl App {
         match s.update(m, &self.ctx) {
             register_user::Action::None => Task::none(),
             register_user::Action::Run(t) => t.map(Message::RegisterUser),
-            register_user::Action::Created => self.show_login(),
+            register_user::Action::Created(name) => self.show_login(Some(name)),
         }
     }
 
@@ -252,7 +252,7 @@ impl App {
                 if let Some(session) = &mut self.ctx.session {
                     session.user = None;
                 }
-                self.show_login()
+                self.show_login(None)
             }
         }
     }
@@ -273,14 +273,14 @@ impl App {
         t.map(Message::Register)
     }
 
-    fn show_register_user(&mut self) -> Task<Message> {
-        let (s, t) = register_user::RegisterUser::new();
+    fn show_register_user(&mut self, registered: bool) -> Task<Message> {
+        let (s, t) = register_user::RegisterUser::new(registered);
         self.screen = Screen::RegisterUser(s);
         t.map(Message::RegisterUser)
     }
 
-    fn show_login(&mut self) -> Task<Message> {
-        let (s, t) = login::Login::new();
+    fn show_login(&mut self, created: Option<String>) -> Task<Message> {
+        let (s, t) = login::Login::new(created);
         self.screen = Screen::Login(s);
         t.map(Message::Login)
     }

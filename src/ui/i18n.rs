@@ -42,6 +42,8 @@ pub enum Key {
     ContactingServer,
     OpeningCertificate,
     RegisterUserTitle,
+    RegistrasiBerhasil,
+    UserDibuat,
     NamaUser,
     Password,
     UlangiPassword,
@@ -152,6 +154,15 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ContactingServer => ("Menghubungi server…", "Contacting the server…"),
         OpeningCertificate => ("Membuka sertifikat…", "Opening the certificate…"),
         RegisterUserTitle => ("REGISTER USER", "REGISTER USER"),
+        RegistrasiBerhasil => (
+            "Registrasi berhasil. Buat user pertama untuk aplikasi ini.",
+            "Registration succeeded. Create the first user of this application.",
+        ),
+        // `{nama}` is replaced by the user's name.
+        UserDibuat => (
+            "User {nama} dibuat. Silakan login.",
+            "User {nama} created. Please log in.",
+        ),
         NamaUser => ("Nama user", "User name"),
         Password => ("Password", "Password"),
         UlangiPassword => ("Ulangi password", "Repeat password"),
