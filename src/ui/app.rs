@@ -202,6 +202,14 @@ impl App {
             register::Action::Run(t) => t.map(Message::Register),
             register::Action::Back => self.show_connect(),
             register::Action::Registered(session) => {
+                // The demo Kode Aktivasi is used up: Connect must not offer it again.
+                let demo_registered = self
+                    .ctx
+                    .active_simulasi()
+                    .is_some_and(|sim| sim.npwp == session.profile.npwp.to_string());
+                if let (true, Some(sim)) = (demo_registered, &mut self.ctx.simulasi) {
+                    sim.kode_aktivasi = None;
+                }
                 // The new database is the one to offer next time.
                 self.ctx.settings.last_database = Some(session.profile.npwp.digits().to_string());
                 self.ctx.session = Some(session);
@@ -551,6 +559,38 @@ mod tests {
             "no demo data against a real server"
         );
         assert!(ui.find(sim.passphrase.expose()).is_err());
+    }
+
+    #[test]
+    fn after_the_demo_registers_connect_no_longer_offers_its_kode_aktivasi() {
+        use crate::ui::test_support::fake_simulasi;
+        let (mut ctx, _tmp) = ctx();
+        let mut sim = fake_simulasi(&ctx.dirs);
+        sim.kode_aktivasi = Some(efaktur::cert::Secret::new("J23D-5LDT-SE1A-W64J"));
+        ctx.server = Some(sim.server.clone());
+        ctx.simulasi = Some(sim.clone());
+        let npwp = efaktur::domain::Npwp::parse(&sim.npwp).unwrap();
+        let session = Session {
+            db_path: ctx.dirs.db_path(&npwp),
+            profile: store::profile::Profile::new(npwp, "PT SIMULASI FAKTUR", "Jakarta"),
+            user: None,
+        };
+        let (mut app, _) = App::new(ctx, None);
+        let (reg, _) = register::Register::new(None, app.ctx.active_simulasi());
+        app.screen = Screen::Register(Box::new(reg));
+        let _ = app.update(Message::Register(register::Message::Saved(Ok(session))));
+        assert!(matches!(app.screen, Screen::RegisterUser(_)));
+        assert!(app.ctx.simulasi.as_ref().unwrap().kode_aktivasi.is_none());
+        let _ = app.show_connect();
+        let mut ui = iced_test::simulator(app.view());
+        assert!(
+            ui.find("J23D-5LDT-SE1A-W64J").is_err(),
+            "the used code is gone"
+        );
+        assert!(
+            ui.find("sudah dipakai — registrasi sudah selesai, silakan login")
+                .is_ok()
+        );
     }
 
     #[test]
