@@ -147,9 +147,9 @@ impl Register {
             Message::CertPicked(Some(path)) => {
                 self.cert_path = path.display().to_string();
                 self.cert = None;
-                return self.ask_passphrase();
+                return self.ask_passphrase(ctx);
             }
-            Message::OpenCert => return self.ask_passphrase(),
+            Message::OpenCert => return self.ask_passphrase(ctx),
             Message::PassphraseChanged(v) => self.passphrase = Some(v),
             Message::PassphraseOk => return self.open_cert(ctx),
             Message::CertOpened(result) => return self.cert_opened(result),
@@ -190,9 +190,9 @@ impl Register {
         Action::None
     }
 
-    fn ask_passphrase(&mut self) -> Action {
+    fn ask_passphrase(&mut self, ctx: &Ctx) -> Action {
         if self.cert_path.trim().is_empty() {
-            self.cert_error = Some("Pilih file .p12".into());
+            self.cert_error = Some(ctx.t(Key::PilihFileP12).to_string());
             return Action::None;
         }
         self.passphrase = Some(Secret::default());
@@ -391,7 +391,8 @@ impl Register {
 
     fn form_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let idle = self.busy.is_none();
-        let npwp = text_input("01.346.347.6-415.001", &self.npwp)
+        // A format hint, not a sample NPWP a trainee could mistake for a filled-in value.
+        let npwp = text_input("NN.NNN.NNN.N-NNN.NNN", &self.npwp)
             .id(NPWP_INPUT)
             .on_input(Message::NpwpChanged)
             .on_submit(Message::Register);
@@ -605,6 +606,14 @@ mod tests {
         s.update(Message::KodeChanged("J23D-5LDT-SE1A-W64J".into()), &ctx);
         s.update(Message::Register, &ctx);
         assert!(s.kode_error.is_none());
+
+        // Buka without a file says so, in the chosen language.
+        assert!(matches!(s.update(Message::OpenCert, &ctx), Action::None));
+        assert_eq!(s.cert_error.as_deref(), Some("Pilih file .p12"));
+        let mut en = crate::ui::test_support::ctx().0;
+        en.settings.language = Lang::En;
+        s.update(Message::OpenCert, &en);
+        assert_eq!(s.cert_error.as_deref(), Some("Choose a .p12 file"));
 
         s.update(Message::CertPathChanged("/tmp/a.p12".into()), &ctx);
         assert!(matches!(s.update(Message::OpenCert, &ctx), Action::Run(_)));
