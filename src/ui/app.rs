@@ -183,9 +183,9 @@ impl App {
                         user: None,
                     });
                     if o.users == 0 {
-                        self.show_register_user()
+                        self.show_register_user(false)
                     } else {
-                        self.show_login()
+                        self.show_login(None)
                     }
                 }
                 _ => self.show_register(Some(&o.npwp)),
@@ -202,10 +202,18 @@ impl App {
             register::Action::Run(t) => t.map(Message::Register),
             register::Action::Back => self.show_connect(),
             register::Action::Registered(session) => {
+                // The demo Kode Aktivasi is used up: Connect must not offer it again.
+                let demo_registered = self
+                    .ctx
+                    .active_simulasi()
+                    .is_some_and(|sim| sim.npwp == session.profile.npwp.to_string());
+                if let (true, Some(sim)) = (demo_registered, &mut self.ctx.simulasi) {
+                    sim.kode_aktivasi = None;
+                }
                 // The new database is the one to offer next time.
                 self.ctx.settings.last_database = Some(session.profile.npwp.digits().to_string());
                 self.ctx.session = Some(session);
-                Task::batch([self.save_settings(), self.show_register_user()])
+                Task::batch([self.save_settings(), self.show_register_user(true)])
             }
         }
     }
@@ -217,7 +225,7 @@ impl App {
         match s.update(m, &self.ctx) {
             register_user::Action::None => Task::none(),
             register_user::Action::Run(t) => t.map(Message::RegisterUser),
-            register_user::Action::Created => self.show_login(),
+            register_user::Action::Created(name) => self.show_login(Some(name)),
         }
     }
 
@@ -252,7 +260,7 @@ impl App {
                 if let Some(session) = &mut self.ctx.session {
                     session.user = None;
                 }
-                self.show_login()
+                self.show_login(None)
             }
         }
     }
@@ -267,26 +275,20 @@ impl App {
 
     fn show_register(&mut self, npwp: Option<&efaktur::domain::Npwp>) -> Task<Message> {
         self.banner = None;
-        // In simulasi the demo certificate is already on disk: offer its path.
-        let demo_p12 = self
-            .ctx
-            .simulasi
-            .as_ref()
-            .filter(|sim| self.ctx.server.as_ref() == Some(&sim.server))
-            .map(|sim| sim.p12_path.clone());
-        let (s, t) = register::Register::new(npwp, demo_p12.as_deref());
+        // In simulasi the demo certificate is already on disk and its NPWP known: offer both.
+        let (s, t) = register::Register::new(npwp, self.ctx.active_simulasi());
         self.screen = Screen::Register(Box::new(s));
         t.map(Message::Register)
     }
 
-    fn show_register_user(&mut self) -> Task<Message> {
-        let (s, t) = register_user::RegisterUser::new();
+    fn show_register_user(&mut self, registered: bool) -> Task<Message> {
+        let (s, t) = register_user::RegisterUser::new(registered);
         self.screen = Screen::RegisterUser(s);
         t.map(Message::RegisterUser)
     }
 
-    fn show_login(&mut self) -> Task<Message> {
-        let (s, t) = login::Login::new();
+    fn show_login(&mut self, created: Option<String>) -> Task<Message> {
+        let (s, t) = login::Login::new(created);
         self.screen = Screen::Login(s);
         t.map(Message::Login)
     }
@@ -500,6 +502,94 @@ mod tests {
         assert_eq!(
             saved.server_url.as_deref(),
             Some("https://enofa.example:8443")
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn simulasi_register_has_the_demo_npwp_and_data_but_a_real_server_does_not() {
+        use crate::ui::test_support::{fake_simulasi, outputs, pump_app};
+        use connect::{Choice, Message as C};
+        let (mut ctx, tmp) = ctx();
+        let sim = fake_simulasi(&ctx.dirs);
+        ctx.simulasi = Some(sim.clone());
+        let panel = "Data PKP latihan (hanya simulasi)";
+
+        let (mut app, boot) = App::new(ctx, None);
+        pump_app(&mut app, outputs(boot).await).await;
+        pump_app(
+            &mut app,
+            [C::Choose(Choice::New), C::Connect].map(Message::Connect),
+        )
+        .await;
+        let Screen::Register(r) = &app.screen else {
+            panic!("REGISTER ETAX INVOICE expected");
+        };
+        assert_eq!(r.npwp(), sim.npwp);
+        let mut ui = iced_test::simulator(app.view());
+        for shown in [panel, sim.passphrase.expose(), sim.password.expose()] {
+            assert!(ui.find(shown).is_ok(), "{shown} on screen");
+        }
+        let kode = sim.kode_text(Lang::Id);
+        assert!(ui.find(kode.as_str()).is_ok(), "Kode Aktivasi on screen");
+        drop(ui);
+
+        // Close, then a real server: nothing of the demo PKP.
+        pump_app(&mut app, [Message::Register(register::Message::Close)]).await;
+        let ca = tmp.path().join("ca.pem");
+        std::fs::write(
+            &ca,
+            "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        let steps = [
+            C::UseSimulasi(false),
+            C::Choose(Choice::New),
+            C::UrlChanged("https://enofa.example:8443".into()),
+            C::CaChanged(ca.display().to_string()),
+            C::Connect,
+        ];
+        pump_app(&mut app, steps.map(Message::Connect)).await;
+        let Screen::Register(r) = &app.screen else {
+            panic!("REGISTER ETAX INVOICE expected");
+        };
+        assert_eq!(r.npwp(), "");
+        let mut ui = iced_test::simulator(app.view());
+        assert!(
+            ui.find(panel).is_err(),
+            "no demo data against a real server"
+        );
+        assert!(ui.find(sim.passphrase.expose()).is_err());
+    }
+
+    #[test]
+    fn after_the_demo_registers_connect_no_longer_offers_its_kode_aktivasi() {
+        use crate::ui::test_support::fake_simulasi;
+        let (mut ctx, _tmp) = ctx();
+        let mut sim = fake_simulasi(&ctx.dirs);
+        sim.kode_aktivasi = Some(efaktur::cert::Secret::new("J23D-5LDT-SE1A-W64J"));
+        ctx.server = Some(sim.server.clone());
+        ctx.simulasi = Some(sim.clone());
+        let npwp = efaktur::domain::Npwp::parse(&sim.npwp).unwrap();
+        let session = Session {
+            db_path: ctx.dirs.db_path(&npwp),
+            profile: store::profile::Profile::new(npwp, "PT SIMULASI FAKTUR", "Jakarta"),
+            user: None,
+        };
+        let (mut app, _) = App::new(ctx, None);
+        let (reg, _) = register::Register::new(None, app.ctx.active_simulasi());
+        app.screen = Screen::Register(Box::new(reg));
+        let _ = app.update(Message::Register(register::Message::Saved(Ok(session))));
+        assert!(matches!(app.screen, Screen::RegisterUser(_)));
+        assert!(app.ctx.simulasi.as_ref().unwrap().kode_aktivasi.is_none());
+        let _ = app.show_connect();
+        let mut ui = iced_test::simulator(app.view());
+        assert!(
+            ui.find("J23D-5LDT-SE1A-W64J").is_err(),
+            "the used code is gone"
+        );
+        assert!(
+            ui.find("sudah dipakai — registrasi sudah selesai, silakan login")
+                .is_ok()
         );
     }
 

@@ -22,6 +22,19 @@ pub struct SimulasiInfo {
     pub ca_path: PathBuf,
 }
 
+impl SimulasiInfo {
+    /// The Kode Aktivasi as a trainee reads it, or why there is none.
+    pub fn kode_text(&self, lang: Lang) -> String {
+        match (&self.kode_aktivasi, lang) {
+            (Some(k), _) => k.expose().to_string(),
+            (None, Lang::Id) => efaktur::enofa::server::demo::KODE_SUDAH_DIPAKAI.to_string(),
+            (None, Lang::En) => {
+                "already used — registration is complete, please log in".to_string()
+            }
+        }
+    }
+}
+
 /// The opened Local Database and its PKP.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -47,5 +60,13 @@ impl Ctx {
 
     pub fn t(&self, key: Key) -> &'static str {
         i18n::t(self.lang(), key)
+    }
+
+    /// The demo PKP, only while the chosen server is the simulasi one: its data is never shown
+    /// against a real e-Nofa server.
+    pub fn active_simulasi(&self) -> Option<&SimulasiInfo> {
+        self.simulasi
+            .as_ref()
+            .filter(|sim| self.server.as_ref() == Some(&sim.server))
     }
 }

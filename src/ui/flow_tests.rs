@@ -156,21 +156,28 @@ async fn first_run_registers_creates_a_user_logs_in_and_shows_the_certificate() 
     w.ctx.session = Some(session);
     let ctx = &w.ctx;
 
-    // REGISTER USER → Daftarkan User
-    let (mut ru, _) = register_user::RegisterUser::new();
+    // REGISTER USER says the registration worked → Daftarkan User
+    let (mut ru, _) = register_user::RegisterUser::new(true);
     let msgs = interact(ru.view(ctx), |ui| {
+        ui.find("Registrasi berhasil. Buat user pertama untuk aplikasi ini.")
+            .expect("success is said");
         type_into(ui, register_user::NAME_INPUT, "admin");
         type_into(ui, register_user::PASSWORD_INPUT, "rahasia-123");
         type_into(ui, register_user::REPEAT_INPUT, "rahasia-123");
         ui.click("Daftarkan User").unwrap();
     });
     let done = pump!(ru, ctx, msgs, register_user);
-    assert!(matches!(done.as_slice(), [register_user::Action::Created]));
+    let created = match done.as_slice() {
+        [register_user::Action::Created(name)] => name.clone(),
+        _ => panic!("user not created"),
+    };
+    assert_eq!(created, "admin");
 
-    // Login
-    let (mut lg, _) = login::Login::new();
+    // Login greets the new user, whose name is already filled in: only the password to type.
+    let (mut lg, _) = login::Login::new(Some(created));
     let msgs = interact(lg.view(ctx), |ui| {
-        type_into(ui, login::USER_INPUT, "admin");
+        ui.find("User admin dibuat. Silakan login.")
+            .expect("the new user is greeted");
         type_into(ui, login::PASSWORD_INPUT, "rahasia-123");
         ui.tap_key(iced::keyboard::key::Named::Enter);
     });
@@ -278,7 +285,7 @@ async fn login_locks_after_five_wrong_passwords() {
         let db = Store::open(&ctx.session.as_ref().unwrap().db_path).unwrap();
         user::create(db.conn(), "admin", "benar-123").unwrap();
     }
-    let (mut lg, _) = login::Login::new();
+    let (mut lg, _) = login::Login::new(None);
     for attempt in 1..=user::MAX_FAILED_LOGINS + 1 {
         let password = if attempt > user::MAX_FAILED_LOGINS {
             "benar-123"
@@ -434,7 +441,7 @@ fn typed_secrets_never_show_in_debug_output() {
     }
     let (ctx, _tmp) = super::test_support::ctx_with_session();
 
-    let (mut lg, _) = login::Login::new();
+    let (mut lg, _) = login::Login::new(None);
     let msgs = interact(lg.view(&ctx), |ui| {
         type_into(ui, login::PASSWORD_INPUT, TYPED)
     });
@@ -448,7 +455,7 @@ fn typed_secrets_never_show_in_debug_output() {
     }
     hidden("Login", format!("{lg:?}"));
 
-    let (mut ru, _) = register_user::RegisterUser::new();
+    let (mut ru, _) = register_user::RegisterUser::new(false);
     let msgs = interact(ru.view(&ctx), |ui| {
         type_into(ui, register_user::PASSWORD_INPUT, TYPED);
         type_into(ui, register_user::REPEAT_INPUT, TYPED);
@@ -467,7 +474,11 @@ fn typed_secrets_never_show_in_debug_output() {
     hidden("REGISTER USER", format!("{ru:?}"));
 
     // REGISTER ETAX INVOICE: Kode Aktivasi, then the passphrase prompt.
-    let (mut reg, _) = register::Register::new(None, Some(std::path::Path::new("/tmp/a.p12")));
+    let (mut reg, _) = register::Register::new(None, None);
+    reg.update(
+        register::Message::CertPathChanged("/tmp/a.p12".into()),
+        &ctx,
+    );
     let msgs = interact(reg.view(&ctx), |ui| {
         type_into(ui, register::KODE_INPUT, TYPED)
     });

@@ -161,7 +161,8 @@ impl Certificate {
             Message::StoredPassphrase(Ok(Some(pass))) => return self.ping(ctx, pass),
             Message::StoredPassphrase(found) => {
                 // Nothing remembered, or no keyring on this computer: ask, as DJP's app does.
-                self.warning = found.err();
+                // A missing keyring only matters to someone who asked to remember the passphrase.
+                self.warning = found.err().filter(|_| self.remember);
                 self.busy = None;
                 self.prompt = Some(Secret::default());
                 return operation::focus(PROMPT_INPUT);
@@ -225,6 +226,7 @@ impl Certificate {
         }
         self.busy = Some(Key::ContactingServer);
         self.banner = None;
+        self.warning = None;
         self.success = None;
         let secrets = ctx.services.secrets.clone();
         let key = passphrase_key(&session.profile.npwp);
@@ -529,10 +531,17 @@ mod tests {
     }
 
     #[test]
-    fn without_a_keyring_the_passphrase_is_asked_with_a_warning() {
+    fn without_a_keyring_the_passphrase_is_asked_and_warned_of_only_if_remembering() {
         let (ctx, _tmp) = crate::ui::test_support::ctx_with_session();
         let (mut page, _) = Certificate::new(&ctx);
         let no_keyring = Failure::new(None, "keyring tidak tersedia", "");
+        // Never asked to remember: just the prompt, no noise.
+        let _ = page.update(Message::StoredPassphrase(Err(no_keyring.clone())), &ctx);
+        assert_eq!(page.prompt, Some(Secret::default()));
+        assert!(page.warning.is_none(), "{:?}", page.warning);
+        let _ = page.update(Message::CloseDialog, &ctx);
+        // "Ingat passphrase" ticked: the user expects it stored, so say why it is asked.
+        let _ = page.update(Message::Remember(true), &ctx);
         let _ = page.update(Message::StoredPassphrase(Err(no_keyring.clone())), &ctx);
         assert_eq!(
             page.prompt,
@@ -544,5 +553,9 @@ mod tests {
         assert!(page.on_escape().is_some());
         let _ = page.update(Message::CloseDialog, &ctx);
         assert!(page.prompt.is_none());
+        // The next Tes koneksi starts clean: an old warning is not shown again by itself.
+        page.meta = Some(meta("013463476415001", "2099-01-01T00:00:00Z"));
+        let _ = page.update(Message::TestConnection, &ctx);
+        assert!(page.warning.is_none());
     }
 }

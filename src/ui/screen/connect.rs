@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use efaktur::config::ServerChoice;
 use efaktur::domain::{DjpCode, Npwp};
-use efaktur::enofa::server::demo;
 use efaktur::paths::AppDirs;
 use iced::widget::{
     column, container, operation, pick_list, radio, row, scrollable, text, text_input,
@@ -322,11 +321,7 @@ fn simulasi_view(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
         Lang::Id => ("Sertifikat (.p12)", "Passphrase", "Password e-Nofa"),
         Lang::En => ("Certificate (.p12)", "Passphrase", "e-Nofa password"),
     };
-    let kode = match (&sim.kode_aktivasi, lang) {
-        (Some(k), _) => k.expose().to_string(),
-        (None, Lang::Id) => demo::KODE_SUDAH_DIPAKAI.to_string(),
-        (None, Lang::En) => "already used — registration is complete, please log in".to_string(),
-    };
+    let kode = sim.kode_text(lang);
     column![
         widget::notice::<Message>(Tone::Info, i18n::t(lang, Key::SimulasiInfo)),
         line("NPWP", sim.npwp.clone()),

@@ -37,12 +37,26 @@ pub struct Login {
     user: String,
     password: Secret,
     error: Option<String>,
+    /// The user just made on REGISTER USER, to greet and prefill.
+    created: Option<String>,
     busy: bool,
 }
 
 impl Login {
-    pub fn new() -> (Self, Task<Message>) {
-        (Login::default(), operation::focus(USER_INPUT))
+    /// `created`: the user just made on REGISTER USER; the name is filled in and the password
+    /// is the next thing to type.
+    pub fn new(created: Option<String>) -> (Self, Task<Message>) {
+        let focus = if created.is_some() {
+            PASSWORD_INPUT
+        } else {
+            USER_INPUT
+        };
+        let screen = Login {
+            user: created.clone().unwrap_or_default(),
+            created,
+            ..Login::default()
+        };
+        (screen, operation::focus(focus))
     }
 
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action {
@@ -75,6 +89,7 @@ impl Login {
             }
             Message::Checked(Err(e)) => {
                 self.busy = false;
+                self.created = None;
                 self.password = Secret::default();
                 self.error = Some(e.to_string());
             }
@@ -94,6 +109,10 @@ impl Login {
         let mut col = column![text(ctx.t(Key::LoginTitle)).size(24)].spacing(14);
         if let Some(s) = &ctx.session {
             col = col.push(text(format!("{} — {}", s.profile.nama, s.profile.npwp)));
+        }
+        if let Some(name) = &self.created {
+            let said = ctx.t(Key::UserDibuat).replace("{nama}", name);
+            col = col.push(widget::notice(Tone::Success, said));
         }
         if let Some(e) = &self.error {
             col = col.push(widget::notice(Tone::Error, e.as_str()));
@@ -137,7 +156,7 @@ mod tests {
             let db = Store::open(&db_path).unwrap();
             user::create(db.conn(), "admin", "benar123").unwrap();
         }
-        let (mut s, _) = Login::new();
+        let (mut s, _) = Login::new(None);
         for _ in 0..user::MAX_FAILED_LOGINS {
             s.update(Message::UserChanged("admin".into()), &ctx);
             s.update(Message::PasswordChanged("salah".into()), &ctx);

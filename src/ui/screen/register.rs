@@ -11,8 +11,8 @@ use iced::{Element, Length, Task};
 use sha2::{Digest, Sha256};
 
 use super::captcha::{self, Dialog, Shown};
-use crate::ui::ctx::{Ctx, Session};
-use crate::ui::i18n::Key;
+use crate::ui::ctx::{Ctx, Session, SimulasiInfo};
+use crate::ui::i18n::{self, Key, Lang};
 use crate::ui::service::{
     Failure, OpenedCert, RegisterRequest, Registered, Secret, Server, Services, blocking,
     common_name,
@@ -73,16 +73,33 @@ pub struct Register {
 }
 
 impl Register {
-    /// `cert_path` pre-fills the certificate (the demo `.p12` in simulasi).
-    pub fn new(npwp: Option<&Npwp>, cert_path: Option<&std::path::Path>) -> (Self, Task<Message>) {
+    /// `npwp` continues the registration of an existing Local Database. In simulasi (`demo`) the
+    /// demo PKP's NPWP and `.p12` are filled in, and the first thing to do is open the certificate.
+    pub fn new(npwp: Option<&Npwp>, demo: Option<&SimulasiInfo>) -> (Self, Task<Message>) {
+        let npwp = npwp
+            .map(Npwp::to_string)
+            .or_else(|| demo.map(|d| d.npwp.clone()))
+            .unwrap_or_default();
         let screen = Register {
-            npwp: npwp.map(Npwp::to_string).unwrap_or_default(),
-            cert_path: cert_path
-                .map(|p| p.display().to_string())
+            npwp,
+            cert_path: demo
+                .map(|d| d.p12_path.display().to_string())
                 .unwrap_or_default(),
             ..Register::default()
         };
-        (screen, operation::focus(NPWP_INPUT))
+        let first = if screen.npwp.is_empty() || screen.cert_path.is_empty() {
+            NPWP_INPUT
+        } else {
+            // Enter in the certificate field opens it (asks the passphrase).
+            CERT_INPUT
+        };
+        (screen, operation::focus(first))
+    }
+
+    /// What the NPWP field holds.
+    #[cfg(test)]
+    pub fn npwp(&self) -> &str {
+        &self.npwp
     }
 
     /// The captcha answer the simulasi server revealed, as shown on screen.
@@ -130,9 +147,9 @@ impl Register {
             Message::CertPicked(Some(path)) => {
                 self.cert_path = path.display().to_string();
                 self.cert = None;
-                return self.ask_passphrase();
+                return self.ask_passphrase(ctx);
             }
-            Message::OpenCert => return self.ask_passphrase(),
+            Message::OpenCert => return self.ask_passphrase(ctx),
             Message::PassphraseChanged(v) => self.passphrase = Some(v),
             Message::PassphraseOk => return self.open_cert(ctx),
             Message::CertOpened(result) => return self.cert_opened(result),
@@ -173,9 +190,9 @@ impl Register {
         Action::None
     }
 
-    fn ask_passphrase(&mut self) -> Action {
+    fn ask_passphrase(&mut self, ctx: &Ctx) -> Action {
         if self.cert_path.trim().is_empty() {
-            self.cert_error = Some("Pilih file .p12".into());
+            self.cert_error = Some(ctx.t(Key::PilihFileP12).to_string());
             return Action::None;
         }
         self.passphrase = Some(Secret::default());
@@ -374,7 +391,8 @@ impl Register {
 
     fn form_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let idle = self.busy.is_none();
-        let npwp = text_input("01.346.347.6-415.001", &self.npwp)
+        // A format hint, not a sample NPWP a trainee could mistake for a filled-in value.
+        let npwp = text_input("NN.NNN.NNN.N-NNN.NNN", &self.npwp)
             .id(NPWP_INPUT)
             .on_input(Message::NpwpChanged)
             .on_submit(Message::Register);
@@ -388,6 +406,10 @@ impl Register {
             .on_input(|typed| Message::KodeChanged(Secret::new(typed)))
             .on_submit(Message::Register);
         let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);
+        // At the top, so it stays readable above the passphrase and captcha dialogs.
+        if let Some(sim) = ctx.active_simulasi() {
+            col = col.push(simulasi_panel(sim, ctx.lang()));
+        }
         if let (Some(b), None) = (&self.banner, &self.captcha) {
             col = col.push(widget::failure(b));
         }
@@ -439,6 +461,40 @@ impl Register {
             );
         scrollable(container(col.padding(24).max_width(640)).center_x(Length::Fill)).into()
     }
+}
+
+/// "Data PKP latihan (hanya simulasi)": what the trainee types on this screen and in its dialogs,
+/// in two compact columns.
+fn simulasi_panel(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
+    let t = |k| i18n::t(lang, k);
+    let item = |label: &'static str, value: String| {
+        row![
+            text(label).size(13).width(120),
+            text(value).size(13).font(iced::Font::MONOSPACE)
+        ]
+        .spacing(6)
+        .align_y(iced::Alignment::Center)
+        .width(Length::FillPortion(1))
+    };
+    let body = column![
+        text(t(Key::SimulasiPanel)).size(14),
+        row![
+            item(t(Key::Npwp), sim.npwp.clone()),
+            item(t(Key::Passphrase), sim.passphrase.expose().to_string()),
+        ]
+        .spacing(12),
+        row![
+            item(t(Key::KodeAktivasi), sim.kode_text(lang)),
+            item(t(Key::PasswordEnofa), sim.password.expose().to_string()),
+        ]
+        .spacing(12),
+    ]
+    .spacing(4);
+    container(body)
+        .padding(10)
+        .width(Length::Fill)
+        .style(container::secondary)
+        .into()
 }
 
 /// Whether a certificate's NPWP is the one being registered (15 and 16-digit forms agree).
@@ -550,6 +606,14 @@ mod tests {
         s.update(Message::KodeChanged("J23D-5LDT-SE1A-W64J".into()), &ctx);
         s.update(Message::Register, &ctx);
         assert!(s.kode_error.is_none());
+
+        // Buka without a file says so, in the chosen language.
+        assert!(matches!(s.update(Message::OpenCert, &ctx), Action::None));
+        assert_eq!(s.cert_error.as_deref(), Some("Pilih file .p12"));
+        let mut en = crate::ui::test_support::ctx().0;
+        en.settings.language = Lang::En;
+        s.update(Message::OpenCert, &en);
+        assert_eq!(s.cert_error.as_deref(), Some("Choose a .p12 file"));
 
         s.update(Message::CertPathChanged("/tmp/a.p12".into()), &ctx);
         assert!(matches!(s.update(Message::OpenCert, &ctx), Action::Run(_)));

@@ -9,7 +9,7 @@ use iced::{Element, Length, Task};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
 use crate::ui::service::{Failure, Secret, blocking};
-use crate::ui::widget;
+use crate::ui::widget::{self, Tone};
 
 pub const NAME_INPUT: &str = "register-user-name";
 pub const PASSWORD_INPUT: &str = "register-user-password";
@@ -27,7 +27,8 @@ pub enum Message {
 pub enum Action {
     None,
     Run(Task<Message>),
-    Created,
+    /// The user of this name was created.
+    Created(String),
 }
 
 /// `Debug` is safe: the passwords are [`Secret`]s.
@@ -40,12 +41,20 @@ pub struct RegisterUser {
     password_error: Option<String>,
     repeat_error: Option<String>,
     banner: Option<Failure>,
+    /// Right after REGISTER ETAX INVOICE: say that it worked.
+    registered: bool,
     busy: bool,
 }
 
 impl RegisterUser {
-    pub fn new() -> (Self, Task<Message>) {
-        (RegisterUser::default(), operation::focus(NAME_INPUT))
+    /// `registered`: the registration has just succeeded (else a registered database without
+    /// users was opened).
+    pub fn new(registered: bool) -> (Self, Task<Message>) {
+        let screen = RegisterUser {
+            registered,
+            ..RegisterUser::default()
+        };
+        (screen, operation::focus(NAME_INPUT))
     }
 
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action {
@@ -63,9 +72,9 @@ impl RegisterUser {
                 self.repeat_error = None;
             }
             Message::Submit => return self.submit(ctx),
-            Message::Created(Ok(_)) => {
+            Message::Created(Ok(name)) => {
                 self.busy = false;
-                return Action::Created;
+                return Action::Created(name);
             }
             Message::Created(Err(f)) => {
                 self.busy = false;
@@ -126,6 +135,12 @@ impl RegisterUser {
             .id(REPEAT_INPUT)
             .on_submit(Message::Submit);
         let mut col = column![text(ctx.t(Key::RegisterUserTitle)).size(24)].spacing(14);
+        if self.registered {
+            col = col.push(widget::notice(
+                Tone::Success,
+                ctx.t(Key::RegistrasiBerhasil),
+            ));
+        }
         if let Some(b) = &self.banner {
             col = col.push(widget::failure(b));
         }
@@ -170,9 +185,20 @@ mod tests {
     use crate::ui::test_support::{ctx_with_session, run_blocking};
 
     #[test]
+    fn success_is_said_only_right_after_registration() {
+        let (ctx, _tmp) = ctx_with_session();
+        let said = "Registrasi berhasil. Buat user pertama untuk aplikasi ini.";
+        let (fresh, _) = RegisterUser::new(true);
+        assert!(iced_test::simulator(fresh.view(&ctx)).find(said).is_ok());
+        // A registered database without users, opened later: nothing just happened.
+        let (later, _) = RegisterUser::new(false);
+        assert!(iced_test::simulator(later.view(&ctx)).find(said).is_err());
+    }
+
+    #[test]
     fn mismatch_is_inline_and_a_valid_form_creates_the_user() {
         let (ctx, _tmp) = ctx_with_session();
-        let (mut s, _) = RegisterUser::new();
+        let (mut s, _) = RegisterUser::new(true);
         s.update(Message::NameChanged("admin".into()), &ctx);
         s.update(Message::PasswordChanged("rahasia1".into()), &ctx);
         s.update(Message::RepeatChanged("rahasia2".into()), &ctx);
@@ -185,7 +211,7 @@ mod tests {
         assert_eq!(result, Ok("admin".to_string()));
         assert!(matches!(
             s.update(Message::Created(result), &ctx),
-            Action::Created
+            Action::Created(n) if n == "admin"
         ));
     }
 }
