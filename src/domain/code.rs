@@ -2,52 +2,73 @@
 
 use std::fmt;
 
-/// A DJP error code with its official Indonesian message.
-///
-/// The codes come from DJP's "Katalog error efaktur"; the project reuses them where its own checks
-/// mean the same thing, so an accountant can search the code as they always did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DjpCode {
-    Etax10001,
-    Etax10003,
-    Etax20001,
-    Etax20002,
-    Etax20004,
-    Etax20005,
-    Etax20006,
-    Etax20007,
-    Etax20008,
-    Etax20013,
-    Etax20014,
-    Etax20016,
-    Etax20017,
-    Etax20018,
-    Etax20022,
-    Etax20023,
-    Etax20024,
-    Etax20025,
-    Etax20026,
-    Etax20028,
-    Etax20040,
-    Etax30002,
-    Etax30005,
-    Etax30022,
-    Etax30023,
-    Etax30029,
-    Etax40001,
-    Etax40002,
-    Etax40003,
-    Etax40004,
-    Etax40005,
-    EtaxService20001,
-    EtaxService20006,
-    EtaxService20008,
-    EtaxService20017,
-    EtaxService20019,
-    EtaxService20020,
-    EtaxService20021,
-    EtaxService20025,
-    EtaxService40002,
+/// Declares the enum, its printed code and message, and the list of all codes from one table,
+/// so a code cannot be added to one and forgotten in another.
+macro_rules! djp_codes {
+    ($($variant:ident = $code:literal, $message:literal;)+) => {
+        /// A DJP error code with its official Indonesian message.
+        ///
+        /// The codes come from DJP's "Katalog error efaktur"; the project reuses them where its
+        /// own checks mean the same thing, so an accountant can search the code as they always did.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum DjpCode {
+            $($variant,)+
+        }
+
+        impl DjpCode {
+            /// Every code, for look-ups by text.
+            pub const ALL: &'static [DjpCode] = &[$(DjpCode::$variant,)+];
+
+            fn parts(self) -> (&'static str, &'static str) {
+                match self {
+                    $(DjpCode::$variant => ($code, $message),)+
+                }
+            }
+        }
+    };
+}
+
+djp_codes! {
+    Etax10001 = "ETAX-10001", "Error Database";
+    Etax10003 = "ETAX-10003", "Input ke database tidak berhasil, periksa kembali data yang akan diinput";
+    Etax20001 = "ETAX-20001", "NPWP tidak lengkap";
+    Etax20002 = "ETAX-20002", "Nomor Faktur sudah terdaftar";
+    Etax20004 = "ETAX-20004", "Format Angka salah";
+    Etax20005 = "ETAX-20005", "Format NPWP tidak sesuai";
+    Etax20006 = "ETAX-20006", "Format tanggal salah";
+    Etax20007 = "ETAX-20007", "Nomor Faktur tidak lengkap";
+    Etax20008 = "ETAX-20008", "Error Validasi";
+    Etax20013 = "ETAX-20013", "Lawan Transaksi tidak lengkap";
+    Etax20014 = "ETAX-20014", "Nilai tidak boleh kosong";
+    Etax20016 = "ETAX-20016", "Range nomor faktur sudah terdaftar";
+    Etax20017 = "ETAX-20017", "Nomor Faktur tidak termasuk dalam range Referensi Nomor Faktur";
+    Etax20018 = "ETAX-20018", "Range Nomor Faktur tidak tersedia, Daftarkan Referensi Nomor Faktur terlebih dahulu";
+    Etax20022 = "ETAX-20022", "Barang/Jasa tidak lengkap";
+    Etax20023 = "ETAX-20023", "Format faktur salah";
+    Etax20024 = "ETAX-20024", "Masa Faktur tidak boleh kurang dari tanggal faktur";
+    Etax20025 = "ETAX-20025", "Masa Faktur melebihi batas ketentuan pelaporan Faktur Pajak";
+    Etax20026 = "ETAX-20026", "Flag Pengganti tidak sesuai format";
+    Etax20028 = "ETAX-20028", "Jumlah Dpp, Ppn, PPnBm Objek Faktur tidak sama dengan nilai Faktur";
+    Etax20040 = "ETAX-20040", "Faktur tidak dapat dibuat";
+    Etax30002 = "ETAX-30002", "Tidak dapat melakukan hashing";
+    Etax30005 = "ETAX-30005", "Error Objek Mapping";
+    Etax30022 = "ETAX-30022", "File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Administrasi";
+    Etax30023 = "ETAX-30023", "File Certificate tidak bisa di pakai";
+    Etax30029 = "ETAX-30029", "Nomor Faktur tidak benar";
+    Etax40001 = "ETAX-40001", "Tidak dapat menghubungi E-TaxInvoice Server";
+    Etax40002 = "ETAX-40002", "Error di service";
+    Etax40003 = "ETAX-40003", "Error di service session";
+    Etax40004 = "ETAX-40004", "User tidak dapat mengakses service";
+    Etax40005 = "ETAX-40005", "Error di service registrasi";
+    EtaxService20001 = "ETAXSERVICE-20001", "Nomor Faktur tidak ditemukan";
+    EtaxService20006 = "ETAXSERVICE-20006", "Nomor Faktur yang akan diganti tidak ditemukan";
+    EtaxService20008 = "ETAXSERVICE-20008", "Nomor Faktur sudah digunakan";
+    EtaxService20017 = "ETAXSERVICE-20017", "Client tidak terdaftar";
+    EtaxService20019 = "ETAXSERVICE-20019", "Client sudah diaktifasi";
+    EtaxService20020 = "ETAXSERVICE-20020", "Nomor seri faktur pajak tidak valid. Nomor Pajak Bukan Jatah";
+    EtaxService20021 = "ETAXSERVICE-20021", "Upload Faktur Corrupt, ulang kembali";
+    EtaxService20025 = "ETAXSERVICE-20025", "Tanggal Faktur Pajak lebih kecil dari tanggal Nomor Seri Faktur Pajak";
+    EtaxService40002 = "ETAXSERVICE-40002", "User tidak ditemukan";
 }
 
 impl DjpCode {
@@ -61,132 +82,9 @@ impl DjpCode {
         self.parts().1
     }
 
-    fn parts(self) -> (&'static str, &'static str) {
-        use DjpCode::*;
-        match self {
-            Etax10001 => ("ETAX-10001", "Error Database"),
-            Etax10003 => (
-                "ETAX-10003",
-                "Input ke database tidak berhasil, periksa kembali data yang akan diinput",
-            ),
-            Etax20001 => ("ETAX-20001", "NPWP tidak lengkap"),
-            Etax20002 => ("ETAX-20002", "Nomor Faktur sudah terdaftar"),
-            Etax20004 => ("ETAX-20004", "Format Angka salah"),
-            Etax20005 => ("ETAX-20005", "Format NPWP tidak sesuai"),
-            Etax20006 => ("ETAX-20006", "Format tanggal salah"),
-            Etax20007 => ("ETAX-20007", "Nomor Faktur tidak lengkap"),
-            Etax20008 => ("ETAX-20008", "Error Validasi"),
-            Etax20013 => ("ETAX-20013", "Lawan Transaksi tidak lengkap"),
-            Etax20014 => ("ETAX-20014", "Nilai tidak boleh kosong"),
-            Etax20016 => ("ETAX-20016", "Range nomor faktur sudah terdaftar"),
-            Etax20017 => (
-                "ETAX-20017",
-                "Nomor Faktur tidak termasuk dalam range Referensi Nomor Faktur",
-            ),
-            Etax20018 => (
-                "ETAX-20018",
-                "Range Nomor Faktur tidak tersedia, Daftarkan Referensi Nomor Faktur terlebih dahulu",
-            ),
-            Etax20022 => ("ETAX-20022", "Barang/Jasa tidak lengkap"),
-            Etax20023 => ("ETAX-20023", "Format faktur salah"),
-            Etax20024 => (
-                "ETAX-20024",
-                "Masa Faktur tidak boleh kurang dari tanggal faktur",
-            ),
-            Etax20025 => (
-                "ETAX-20025",
-                "Masa Faktur melebihi batas ketentuan pelaporan Faktur Pajak",
-            ),
-            Etax20026 => ("ETAX-20026", "Flag Pengganti tidak sesuai format"),
-            Etax20028 => (
-                "ETAX-20028",
-                "Jumlah Dpp, Ppn, PPnBm Objek Faktur tidak sama dengan nilai Faktur",
-            ),
-            Etax20040 => ("ETAX-20040", "Faktur tidak dapat dibuat"),
-            Etax30002 => ("ETAX-30002", "Tidak dapat melakukan hashing"),
-            Etax30005 => ("ETAX-30005", "Error Objek Mapping"),
-            Etax30022 => (
-                "ETAX-30022",
-                "File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Administrasi",
-            ),
-            Etax30023 => ("ETAX-30023", "File Certificate tidak bisa di pakai"),
-            Etax30029 => ("ETAX-30029", "Nomor Faktur tidak benar"),
-            Etax40001 => ("ETAX-40001", "Tidak dapat menghubungi E-TaxInvoice Server"),
-            Etax40002 => ("ETAX-40002", "Error di service"),
-            Etax40003 => ("ETAX-40003", "Error di service session"),
-            Etax40004 => ("ETAX-40004", "User tidak dapat mengakses service"),
-            Etax40005 => ("ETAX-40005", "Error di service registrasi"),
-            EtaxService20001 => ("ETAXSERVICE-20001", "Nomor Faktur tidak ditemukan"),
-            EtaxService20006 => (
-                "ETAXSERVICE-20006",
-                "Nomor Faktur yang akan diganti tidak ditemukan",
-            ),
-            EtaxService20008 => ("ETAXSERVICE-20008", "Nomor Faktur sudah digunakan"),
-            EtaxService20017 => ("ETAXSERVICE-20017", "Client tidak terdaftar"),
-            EtaxService20019 => ("ETAXSERVICE-20019", "Client sudah diaktifasi"),
-            EtaxService20020 => (
-                "ETAXSERVICE-20020",
-                "Nomor seri faktur pajak tidak valid. Nomor Pajak Bukan Jatah",
-            ),
-            EtaxService20021 => ("ETAXSERVICE-20021", "Upload Faktur Corrupt, ulang kembali"),
-            EtaxService20025 => (
-                "ETAXSERVICE-20025",
-                "Tanggal Faktur Pajak lebih kecil dari tanggal Nomor Seri Faktur Pajak",
-            ),
-            EtaxService40002 => ("ETAXSERVICE-40002", "User tidak ditemukan"),
-        }
-    }
-
-    /// Every code, for look-ups by text.
-    pub const ALL: [DjpCode; 40] = {
-        use DjpCode::*;
-        [
-            Etax10001,
-            Etax10003,
-            Etax20001,
-            Etax20002,
-            Etax20004,
-            Etax20005,
-            Etax20006,
-            Etax20007,
-            Etax20008,
-            Etax20013,
-            Etax20014,
-            Etax20016,
-            Etax20017,
-            Etax20018,
-            Etax20022,
-            Etax20023,
-            Etax20024,
-            Etax20025,
-            Etax20026,
-            Etax20028,
-            Etax20040,
-            Etax30002,
-            Etax30005,
-            Etax30022,
-            Etax30023,
-            Etax30029,
-            Etax40001,
-            Etax40002,
-            Etax40003,
-            Etax40004,
-            Etax40005,
-            EtaxService20001,
-            EtaxService20006,
-            EtaxService20008,
-            EtaxService20017,
-            EtaxService20019,
-            EtaxService20020,
-            EtaxService20021,
-            EtaxService20025,
-            EtaxService40002,
-        ]
-    };
-
     /// Looks a code up by its printed form (`"ETAX-20005"`).
     pub fn from_code(code: &str) -> Option<DjpCode> {
-        Self::ALL.into_iter().find(|c| c.as_str() == code)
+        Self::ALL.iter().copied().find(|c| c.as_str() == code)
     }
 }
 
@@ -210,7 +108,7 @@ mod tests {
 
     #[test]
     fn every_code_round_trips_and_is_unique() {
-        for code in DjpCode::ALL {
+        for &code in DjpCode::ALL {
             assert_eq!(DjpCode::from_code(code.as_str()), Some(code));
         }
         let mut texts: Vec<_> = DjpCode::ALL.iter().map(|c| c.as_str()).collect();

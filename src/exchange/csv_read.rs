@@ -426,11 +426,10 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
-    fn start_fk(&mut self, line: u64) {
-        let mut problems = self.decode(line, &FK_COLUMNS);
-        problems.extend(self.check_columns(line, "FK", 19, 20));
+    /// Columns 1–12, the same in FK and FM rows (KD_JENIS_TRANSAKSI … JUMLAH_PPNBM).
+    fn common_header(&self) -> FakturDraft {
         let f = |i| self.field(i);
-        let draft = FakturDraft {
+        FakturDraft {
             kd_jenis_transaksi: f(1),
             fg_pengganti: f(2),
             nomor_faktur: f(3),
@@ -443,6 +442,15 @@ impl<R: Read> CsvReader<R> {
             jumlah_dpp: f(10),
             jumlah_ppn: f(11),
             jumlah_ppnbm: f(12),
+            ..FakturDraft::default()
+        }
+    }
+
+    fn start_fk(&mut self, line: u64) {
+        let mut problems = self.decode(line, &FK_COLUMNS);
+        problems.extend(self.check_columns(line, "FK", 19, 20));
+        let f = |i| self.field(i);
+        let draft = FakturDraft {
             id_keterangan_tambahan: f(13),
             fg_uang_muka: f(14),
             uang_muka_dpp: f(15),
@@ -450,8 +458,7 @@ impl<R: Read> CsvReader<R> {
             uang_muka_ppnbm: f(17),
             referensi: f(18),
             kode_dokumen_pendukung: f(19),
-            is_creditable: None,
-            items: Vec::new(),
+            ..self.common_header()
         };
         self.pending = Some(ParsedFaktur {
             draft,
@@ -465,22 +472,9 @@ impl<R: Read> CsvReader<R> {
     fn read_fm(&mut self, line: u64) -> ParsedFaktur {
         let mut problems = self.decode(line, &FM_COLUMNS);
         problems.extend(self.check_columns(line, "FM", 14, 14));
-        let f = |i| self.field(i);
         let draft = FakturDraft {
-            kd_jenis_transaksi: f(1),
-            fg_pengganti: f(2),
-            nomor_faktur: f(3),
-            masa_pajak: f(4),
-            tahun_pajak: f(5),
-            tanggal_faktur: f(6),
-            npwp: f(7),
-            nama: f(8),
-            alamat: f(9),
-            jumlah_dpp: f(10),
-            jumlah_ppn: f(11),
-            jumlah_ppnbm: f(12),
-            is_creditable: Some(f(13)),
-            ..FakturDraft::default()
+            is_creditable: Some(self.field(13)),
+            ..self.common_header()
         };
         ParsedFaktur {
             draft,
