@@ -114,42 +114,50 @@ pub fn write_keluaran<W: Write>(
     Ok(summary)
 }
 
+/// The row flag and columns 1–12, which FK and FM rows share (KD_JENIS_TRANSAKSI … JUMLAH_PPNBM).
+fn header_columns(flag: &str, f: &Faktur) -> Vec<String> {
+    let (npwp, nama) = lawan_fields(f);
+    let [dpp, ppn, ppnbm] = amount_fields(f);
+    vec![
+        flag.to_string(),
+        format!("{:02}", f.kode.value()),
+        f.status.flag().to_string(),
+        f.nsfp.digits(),
+        f.masa.to_string(),
+        f.tahun.to_string(),
+        format_tanggal(f.tanggal),
+        npwp,
+        nama,
+        f.lawan_alamat.clone(),
+        dpp,
+        ppn,
+        ppnbm,
+    ]
+}
+
 fn write_fk<W: Write>(
     w: &mut csv::Writer<W>,
     f: &Faktur,
     seller: &Profile,
 ) -> Result<(), ExportError> {
-    let (npwp, nama) = lawan_fields(f);
-    let [dpp, ppn, ppnbm] = amount_fields(f);
     let uang_muka = match f.uang_muka {
         UangMuka::Tidak => "0",
         UangMuka::UangMuka => "1",
         UangMuka::Pelunasan => "2",
     };
-    w.write_record([
-        "FK",
-        &format!("{:02}", f.kode.value()),
-        &f.status.flag().to_string(),
-        &f.nsfp.digits(),
-        &f.masa.to_string(),
-        &f.tahun.to_string(),
-        &format_tanggal(f.tanggal),
-        &npwp,
-        &nama,
-        &f.lawan_alamat,
-        &dpp,
-        &ppn,
-        &ppnbm,
-        &f.keterangan_tambahan
+    let mut row = header_columns("FK", f);
+    row.extend([
+        f.keterangan_tambahan
             .map(|k| k.to_string())
             .unwrap_or_default(),
-        uang_muka,
-        &f.uang_muka_totals.dpp.value().to_string(),
-        &f.uang_muka_totals.ppn.value().to_string(),
-        &f.uang_muka_totals.ppnbm.value().to_string(),
-        &f.referensi,
-        &f.kode_dokumen_pendukung,
-    ])?;
+        uang_muka.to_string(),
+        f.uang_muka_totals.dpp.value().to_string(),
+        f.uang_muka_totals.ppn.value().to_string(),
+        f.uang_muka_totals.ppnbm.value().to_string(),
+        f.referensi.clone(),
+        f.kode_dokumen_pendukung.clone(),
+    ]);
+    w.write_record(&row)?;
     w.write_record(["FAPR", &seller.nama, &seller.alamat, "", "", "", ""])?;
     for it in &f.items {
         w.write_record([
@@ -190,26 +198,10 @@ pub fn write_masukan<W: Write>(
             return Ok(());
         }
         let f = &s.faktur;
-        let (npwp, nama) = lawan_fields(f);
-        let [dpp, ppn, ppnbm] = amount_fields(f);
         let creditable = matches!(f.jenis, Jenis::Masukan { dikreditkan: true });
-        let row = [
-            "FM",
-            &format!("{:02}", f.kode.value()),
-            &f.status.flag().to_string(),
-            &f.nsfp.digits(),
-            &f.masa.to_string(),
-            &f.tahun.to_string(),
-            &format_tanggal(f.tanggal),
-            &npwp,
-            &nama,
-            &f.lawan_alamat,
-            &dpp,
-            &ppn,
-            &ppnbm,
-            if creditable { "1" } else { "0" },
-        ];
-        if let Err(e) = w.write_record(row) {
+        let mut row = header_columns("FM", f);
+        row.push(if creditable { "1" } else { "0" }.to_string());
+        if let Err(e) = w.write_record(&row) {
             failure = Some(e.into());
             return Err(StoreError::rule(DjpCode::Etax10001, "ekspor dihentikan"));
         }
