@@ -100,6 +100,19 @@ enum CertCommand {
 
 #[derive(Subcommand)]
 enum CabangCommand {
+    /// List branches waiting for the KPP to confirm their SK Pemusatan.
+    Pending,
+    /// The KPP officer confirmed the branch's SK Pemusatan: the branch may get its Kode
+    /// Aktivasi and certificate.
+    Approve {
+        #[arg(long)]
+        npwp: String,
+    },
+    /// Remove a waiting branch the KPP did not confirm (frees the NPWP).
+    Reject {
+        #[arg(long)]
+        npwp: String,
+    },
     /// Approve a branch's pending certificate request (KPP approval).
     ApproveCert {
         #[arg(long)]
@@ -169,6 +182,25 @@ async fn run(args: Args) -> Result<(), ServerError> {
             Ok(())
         }
         Command::Cabang {
+            command: CabangCommand::Pending,
+        } => cabang_pending(&state),
+        Command::Cabang {
+            command: CabangCommand::Approve { npwp },
+        } => {
+            operator::cabang_approve(&state, &npwp)?;
+            println!(
+                "Cabang {npwp} disetujui KPP; kantor pusat kini dapat membuat Kode Aktivasi dan meminta sertifikatnya."
+            );
+            Ok(())
+        }
+        Command::Cabang {
+            command: CabangCommand::Reject { npwp },
+        } => {
+            operator::cabang_reject(&state, &npwp)?;
+            println!("Cabang {npwp} ditolak dan dihapus; NPWP ini bebas didaftarkan lagi.");
+            Ok(())
+        }
+        Command::Cabang {
             command: CabangCommand::ApproveCert { npwp },
         } => {
             let a = operator::cabang_approve_cert(&state, &npwp)?;
@@ -179,6 +211,28 @@ async fn run(args: Args) -> Result<(), ServerError> {
             Ok(())
         }
     }
+}
+
+/// `cabang pending`: one line per waiting branch; those of another taxpayer are marked.
+fn cabang_pending(state: &Path) -> Result<(), ServerError> {
+    let pending = operator::cabang_pending(state)?;
+    if pending.is_empty() {
+        println!("Tidak ada cabang yang menunggu persetujuan KPP.");
+        return Ok(());
+    }
+    println!("NPWP cabang\tNPWP pusat\tNomor SK\tTanggal SK\tDitambahkan\tCatatan");
+    for c in pending {
+        let note = if c.same_taxpayer {
+            "-"
+        } else {
+            "BUKAN wajib pajak yang sama: tolak (cabang reject)"
+        };
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{note}",
+            c.npwp, c.npwp_pusat, c.nomor_sk, c.tanggal_sk, c.added_at
+        );
+    }
+    Ok(())
 }
 
 /// `demo`: prepares the demo PKP, prints its credentials, serves.

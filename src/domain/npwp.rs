@@ -121,6 +121,42 @@ impl Npwp {
     }
 }
 
+impl Npwp {
+    /// Whether `self` may be a branch (cabang) of the head office `pusat`: the same taxpayer at
+    /// another place of business, never another taxpayer's number.
+    ///
+    /// - NPWP 15 `AA.BBB.BBB.C-DDD.EEE`: the head office's 9-digit taxpayer part `AA.BBB.BBB.C`
+    ///   and a branch code `EEE` other than `000` (the head office's) and other than the head
+    ///   office's own code; the KPP part `DDD` may differ (a branch registered elsewhere).
+    /// - NITKU (22 digits): the head office's 16-digit NPWP plus a place-of-business number
+    ///   other than `000000` (the head office's) and other than the head office's own.
+    ///
+    /// A 16-digit NPWP or a NIK names a whole taxpayer, so it is never a branch.
+    pub fn is_branch_of(&self, pusat: &Npwp) -> bool {
+        if self.is_none() || pusat.is_none() || self == pusat {
+            return false;
+        }
+        match self.kind() {
+            NpwpKind::Npwp15 => {
+                let Some(pusat15) = pusat.npwp15() else {
+                    return false;
+                };
+                let code = &self.digits[12..];
+                self.digits[..9] == pusat15[..9] && code != "000" && code != &pusat15[12..]
+            }
+            NpwpKind::Nitku => {
+                let place = &self.digits[16..];
+                let pusat_place = match pusat.kind() {
+                    NpwpKind::Nitku => &pusat.digits[16..],
+                    _ => "000000",
+                };
+                self.digits[..16] == pusat.npwp16() && place != "000000" && place != pusat_place
+            }
+            NpwpKind::Npwp16 | NpwpKind::Nik => false,
+        }
+    }
+}
+
 impl fmt::Display for Npwp {
     /// DJP style: `01.346.347.6-415.001` for 15 digits; longer forms as bare digits, as DJP prints them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -283,6 +319,38 @@ mod tests {
             "0013000666091000000000"
         );
         assert!(Npwp::parse("0013000667091000000001").is_err());
+    }
+
+    #[test]
+    fn a_branch_shares_the_head_offices_identity() {
+        let npwp = |s: &str| Npwp::parse(s).unwrap();
+        let pusat = npwp("01.346.347.6-511.000");
+        // The e-Nofa manual's branches: same taxpayer part, other KPP, branch code 001.
+        assert!(npwp("01.346.347.6-415.001").is_branch_of(&pusat));
+        assert!(npwp("01.346.347.6-511.001").is_branch_of(&pusat));
+        assert!(npwp("0013463476511000000001").is_branch_of(&pusat));
+        let refused = [
+            "01.300.066.6-091.001",   // another taxpayer
+            "01.346.347.6-415.000",   // a head-office code
+            "01.346.347.6-511.000",   // the head office itself
+            "0013463476511000",       // a 16-digit NPWP names a whole taxpayer
+            "0013463476511000000000", // the head office's own NITKU
+            "0013000666091000000001", // another taxpayer's NITKU
+        ];
+        for n in refused {
+            assert!(!npwp(n).is_branch_of(&pusat), "{n}");
+        }
+        // A head office known by its 16-digit NPWP or NIK: branches are NITKU of that number.
+        let pusat16 = npwp("0013463476511000");
+        assert!(npwp("0013463476511000000002").is_branch_of(&pusat16));
+        assert!(npwp("01.346.347.6-415.001").is_branch_of(&pusat16));
+        let nik = npwp("3171011708450001");
+        assert!(npwp("3171011708450001000001").is_branch_of(&nik));
+        assert!(!npwp("01.346.347.6-415.001").is_branch_of(&nik));
+        // A NITKU head office: another place of business, not its own.
+        let nitku = npwp("0013463476511000000003");
+        assert!(npwp("0013463476511000000004").is_branch_of(&nitku));
+        assert!(!npwp("0013463476511000000003").is_branch_of(&nitku));
     }
 
     #[test]

@@ -291,6 +291,15 @@ impl EnofaClient {
 fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(body) {
         Ok(ErrorBody {
+            cabang: Some(_),
+            code,
+            reason,
+            ..
+        }) => ClientError::CabangPending {
+            code: DjpCode::from_code(&code).unwrap_or(DjpCode::Etax40004),
+            reason,
+        },
+        Ok(ErrorBody {
             certificate: Some(problem),
             reason,
             ..
@@ -327,9 +336,34 @@ mod tests {
             message: String::new(),
             reason: format!("sertifikat {certificate}"),
             certificate: Some(certificate.into()),
+            cabang: None,
         })
         .unwrap();
         refusal(StatusCode::FORBIDDEN, &body)
+    }
+
+    #[test]
+    fn a_branch_waiting_for_the_kpp_says_so_in_indonesian() {
+        let body = serde_json::to_vec(&ErrorBody {
+            code: "ETAX-40004".into(),
+            message: "User tidak dapat mengakses service".into(),
+            reason: "cabang 013463476415001 belum disetujui KPP (SK Pemusatan belum dikonfirmasi)"
+                .into(),
+            certificate: None,
+            cabang: Some("pending".into()),
+        })
+        .unwrap();
+        let e = refusal(StatusCode::FORBIDDEN, &body);
+        assert!(matches!(e, ClientError::CabangPending { .. }), "{e:?}");
+        assert_eq!(e.code(), DjpCode::Etax40004);
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(
+                "ETAX-40004 : User tidak dapat mengakses service. Cabang belum disetujui KPP"
+            ),
+            "{shown}"
+        );
+        assert!(shown.contains("SK Pemusatan"), "{shown}");
     }
 
     #[test]

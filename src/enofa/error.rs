@@ -34,6 +34,8 @@ pub enum ClientError {
         code_text: String,
         reason: String,
     },
+    /// The branch (cabang) concerned waits for the KPP to confirm its SK Pemusatan.
+    CabangPending { code: DjpCode, reason: String },
     /// Our own certificate cannot be used.
     Certificate(CertError),
     /// The answer was not what the protocol says (version mismatch?).
@@ -46,7 +48,7 @@ impl ClientError {
         match self {
             ClientError::Unreachable { .. } => DjpCode::Etax40001,
             ClientError::Tls { .. } | ClientError::Protocol(_) => DjpCode::Etax40002,
-            ClientError::Refused { code, .. } => *code,
+            ClientError::Refused { code, .. } | ClientError::CabangPending { code, .. } => *code,
             ClientError::Certificate(e) => e.code(),
         }
     }
@@ -107,6 +109,10 @@ impl ClientError {
                     DjpCode::Etax40002 => {
                         "Periksa sertifikat di Administrasi Certificate; minta sertifikat baru bila dicabut."
                     }
+                    DjpCode::Etax10001 => {
+                        "Coba lagi nanti; bila berulang, sampaikan id kesalahan tersebut kepada pengelola server e-Nofa."
+                    }
+                    DjpCode::Etax30005 => "Pastikan versi aplikasi dan server e-Nofa cocok.",
                     _ => "Perbaiki data sesuai keterangan lalu ulangi.",
                 };
                 let shown = if code_text == self.code().as_str() {
@@ -116,6 +122,11 @@ impl ClientError {
                 };
                 format!("{reason}{shown}. {hint}")
             }
+            ClientError::CabangPending { reason, .. } => format!(
+                "Cabang belum disetujui KPP ({reason}). Kantor pusat menyampaikan SK Pemusatan cabang \
+                 ke KPP; setelah petugas KPP menyetujuinya, buat Kode Aktivasi, minta dan unduh \
+                 sertifikat cabang, lalu ulangi."
+            ),
             ClientError::Certificate(e) => e.to_string(),
             ClientError::Protocol(detail) => format!(
                 "Jawaban server tidak sesuai protokol ({detail}). Pastikan versi aplikasi dan server cocok."

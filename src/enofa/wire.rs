@@ -14,8 +14,20 @@
 //!
 //! Every refusal is an HTTP 4xx/5xx with an [`ErrorBody`]: `code` is the DJP code
 //! (`ETAX-40005`, `ETAXSERVICE-20020`, …), `message` DJP's text, `reason` what exactly was
-//! wrong. Business rejects of an upload are *not* errors: they come back as
-//! [`UploadResult`] with `status = "reject"`.
+//! wrong. That includes a body that is not JSON (400), not declared as JSON (415), missing or
+//! mistyping fields (422) or too large (413), all `ETAX-30005`, and an unknown path (404) or
+//! method (405), `ETAX-40002`. An internal error (500, `ETAX-10001`) carries no detail: its
+//! `reason` holds an id under which the server logged it. Business rejects of an upload are
+//! *not* errors: they come back as [`UploadResult`] with `status = "reject"`.
+//!
+//! # Branches (cabang)
+//!
+//! A head office adds only its own places of business: an NPWP 15 with its 9-digit taxpayer
+//! part and another branch code, or a NITKU of its 16-digit NPWP (see
+//! [`crate::domain::Npwp::is_branch_of`]). A new branch waits until the KPP officer confirms
+//! its SK Pemusatan (`enofa-server cabang approve`); until then it gets no Kode Aktivasi or
+//! certificate, and a call made with its certificate is refused with `ETAX-40004` and
+//! [`ErrorBody::cabang`] = `pending`.
 //!
 //! # Calls
 //!
@@ -28,14 +40,14 @@
 //! | profile | `GET /api/v1/profile` | → [`Profile`] | `ETAXSERVICE-20017` |
 //! | NSFP request | `POST /api/v1/nsfp` | [`NsfpRequest`] → [`NsfpAllocation`] | `ETAX-40004` password, `ETAX-20008` quota |
 //! | NSFP history | `GET /api/v1/nsfp` | → `Vec<`[`NsfpAllocation`]`>` | |
-//! | NSFP check | `GET /api/v1/nsfp/{nsfp13}` | → [`NsfpCheck`] | |
+//! | NSFP check | `GET /api/v1/nsfp/{nsfp13}` | → [`NsfpCheck`] (about the caller's own numbers only) | |
 //! | upload | `POST /api/v1/faktur` | [`UploadRequest`] → [`UploadResult`] | `ETAXSERVICE-20021` bad signature |
 //! | status | `GET /api/v1/faktur/{nsfp13}` | → [`UploadResult`] | `ETAXSERVICE-20001` |
 //! | batal | `POST /api/v1/faktur/{nsfp13}/batal` | → [`UploadResult`] | `ETAXSERVICE-20001` |
-//! | cabang list/add | `GET`/`POST /api/v1/cabang` | [`CabangAdd`] → [`Cabang`] | `ETAX-20008` |
-//! | branch code | `POST /api/v1/cabang/{npwp}/kode-aktivasi` | → [`KodeAktivasiResponse`] | |
-//! | branch cert request | `POST /api/v1/cabang/{npwp}/sertifikat` | [`CabangCertRequest`] → [`Cabang`] | |
-//! | branch cert download | `GET /api/v1/cabang/{npwp}/sertifikat` | → [`CabangCertDownload`] | `ETAX-20008` not approved yet |
+//! | cabang list/add | `GET`/`POST /api/v1/cabang` | [`CabangAdd`] → [`Cabang`] | `ETAX-20005` not the head office's own identity, `ETAX-20008` |
+//! | branch code | `POST /api/v1/cabang/{npwp}/kode-aktivasi` | → [`KodeAktivasiResponse`] | `ETAX-40004` branch not approved |
+//! | branch cert request | `POST /api/v1/cabang/{npwp}/sertifikat` | [`CabangCertRequest`] → [`Cabang`] | `ETAX-40004` branch not approved |
+//! | branch cert download | `GET /api/v1/cabang/{npwp}/sertifikat` | → [`CabangCertDownload`] | `ETAX-40004` branch not approved, `ETAX-20008` certificate not approved yet |
 //!
 //! A *pengganti* is an upload whose `fg_pengganti` is `"1"` with the NSFP of the approved faktur
 //! it replaces; the old one becomes "Diganti" and keeps its approval code, so its QR URL still
@@ -65,6 +77,10 @@ pub struct ErrorBody {
     /// `revoked`, `pending` (not approved yet), `unknown` or `missing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+    /// Set when the call is refused because the branch (cabang) it concerns waits for the KPP
+    /// to confirm its SK Pemusatan: `pending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cabang: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,7 +205,8 @@ pub struct NsfpCheck {
     pub nsfp: String,
     /// Allotted to the caller's NPWP.
     pub allotted: bool,
-    /// Already used by an approved faktur.
+    /// Already used by an approved faktur of the caller. Another PKP's numbers always answer
+    /// `false` for both fields: the check tells nothing about other PKP.
     pub used: bool,
 }
 
@@ -337,6 +354,11 @@ pub struct Cabang {
     pub status_aktivasi: String,
     /// `Belum Diminta`, `Dalam Proses` or `Siap Diunduh`.
     pub status_sertifikat: String,
+    /// `Menunggu Persetujuan KPP` until the KPP officer confirms the SK Pemusatan, then
+    /// `Disetujui KPP`. A waiting branch gets no Kode Aktivasi or certificate, and its own
+    /// calls are refused (`ErrorBody::cabang` = `pending`).
+    #[serde(default)]
+    pub status_persetujuan: String,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -323,7 +323,7 @@ async fn registration_refusals() {
     assert_eq!(e.code(), DjpCode::Etax40005);
     assert!(e.to_string().contains("bukan NPWP"), "{e}");
 
-    // Three failures so far (captcha, password, reused captcha): still below the lockout.
+    // Two failures so far (captcha, password; a reused captcha is none): below the lockout.
     register(&c, &p).await.unwrap();
     let again = register(&client(&p.identity), &p).await;
     assert_eq!(refused_code(again), DjpCode::EtaxService20019);
@@ -365,7 +365,7 @@ async fn a_captcha_is_only_for_the_npwp_that_asked() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), DjpCode::Etax40005);
-    assert!(e.to_string().contains("captcha salah"), "{e}");
+    assert!(e.to_string().contains("captcha"), "{e}");
     // The refused use did not spend it: its owner still can.
     cq.register(&q.npwp, &q.kode, &id, &answer, &q.password)
         .await
@@ -608,7 +608,8 @@ async fn branch_add_code_certificate_and_registration() {
     let p = new_pkp(dir);
     let c = client(&p.identity);
     register(&c, &p).await.unwrap();
-    let cabang = fresh_npwp();
+    // The head office's own place of business (same taxpayer part, branch code 001).
+    let cabang = Npwp::parse(&format!("{}415001", &p.npwp.digits()[..9])).unwrap();
     let added = c
         .cabang_add(&CabangAdd {
             npwp: cabang.digits().into(),
@@ -620,6 +621,7 @@ async fn branch_add_code_certificate_and_registration() {
         .await
         .unwrap();
     assert_eq!(added.status_aktivasi, "Tidak Terdaftar");
+    operator::cabang_approve(dir, cabang.digits()).unwrap();
     let kode = c.cabang_kode_aktivasi(&cabang).await.unwrap();
     assert_eq!(
         c.cabang_list().await.unwrap()[0].status_aktivasi,
@@ -683,6 +685,7 @@ fn wire_format_matches_golden_files() {
             message: "Error di service registrasi".into(),
             reason: "password e-Nofa salah".into(),
             certificate: None,
+            cabang: None,
         },
     );
     golden(
@@ -692,6 +695,18 @@ fn wire_format_matches_golden_files() {
             message: "Error di service".into(),
             reason: "sertifikat klien dicabut (serial 398b5c7bd42eaf48aca06214f87a704e)".into(),
             certificate: Some("revoked".into()),
+            cabang: None,
+        },
+    );
+    golden(
+        "error_cabang_pending",
+        &ErrorBody {
+            code: "ETAX-40004".into(),
+            message: "User tidak dapat mengakses service".into(),
+            reason: "cabang 013121660415001 belum disetujui KPP (SK Pemusatan belum dikonfirmasi)"
+                .into(),
+            certificate: None,
+            cabang: Some("pending".into()),
         },
     );
     golden(
@@ -836,6 +851,7 @@ fn wire_format_matches_golden_files() {
             email: "cabang@example.invalid".into(),
             status_aktivasi: "Belum Aktif".into(),
             status_sertifikat: "Dalam Proses".into(),
+            status_persetujuan: "Disetujui KPP".into(),
         },
     );
     golden(

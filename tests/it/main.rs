@@ -1,6 +1,7 @@
 //! The one integration-test binary (one link step instead of many). Each area has its module.
 
 mod enofa;
+mod enofa_authz;
 mod exchange;
 mod keyring;
 mod tidy;

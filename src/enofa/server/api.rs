@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,7 +12,9 @@ use chrono::{Datelike, Utc};
 use rusqlite::{Connection, params};
 
 use super::auth::{Caller, Registered};
+use super::captcha::CaptchaCheck;
 use super::db::{self, Account};
+use super::extract::{ApiJson, ApiPath, unknown_path, wrong_method};
 use super::state::{ApiError, AppState, random_hex};
 use super::{operator, upload};
 use crate::domain::{DjpCode, KodeAktivasi, Npwp};
@@ -36,6 +38,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/api/v1/cabang/{npwp}/sertifikat",
             post(cabang_cert_request).get(cabang_cert_download),
         )
+        .fallback(unknown_path)
+        .method_not_allowed_fallback(wrong_method)
         .with_state(state)
 }
 
@@ -113,7 +117,7 @@ pub fn profile_of(a: &Account) -> Profile {
 async fn register(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Json(req): Json<RegisterRequest>,
+    ApiJson(req): ApiJson<RegisterRequest>,
 ) -> Result<Json<RegisterResponse>, ApiError> {
     let npwp = Npwp::parse(&req.npwp).map_err(|e| refuse_registration(format!("NPWP: {e}")))?;
     if npwp.digits() != caller.account.npwp {
@@ -128,10 +132,20 @@ async fn register(
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = db::account(&tx, &caller.account.npwp)?.ok_or_else(|| refuse_registration("NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
-            if !st.captchas.take(&req.captcha_id, &req.captcha_answer, &a.npwp) {
-                db::record_failure(&tx, &a.npwp, "captcha")?;
-                tx.commit()?;
-                return Err(refuse_registration("captcha salah, sudah dipakai, kedaluwarsa, atau diminta untuk NPWP lain; minta captcha baru"));
+            match st.captchas.take(&req.captcha_id, &req.captcha_answer, &a.npwp) {
+                CaptchaCheck::Correct => {}
+                CaptchaCheck::Wrong => {
+                    db::record_failure(&tx, &a.npwp, "captcha")?;
+                    tx.commit()?;
+                    return Err(refuse_registration("captcha salah; minta captcha baru"));
+                }
+                // Nothing was guessed: a captcha that expired or was displaced is no failure.
+                CaptchaCheck::Gone => {
+                    return Err(refuse_registration(
+                        "captcha tidak berlaku lagi (kedaluwarsa, sudah dipakai, digantikan captcha yang lebih baru, \
+                         atau diminta untuk NPWP lain); minta captcha baru",
+                    ));
+                }
             }
             if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
                 tx.commit()?;
@@ -176,7 +190,7 @@ async fn register(
 async fn reset(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    Json(req): Json<ResetRequest>,
+    ApiJson(req): ApiJson<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
     state
         .db(move |conn| {
@@ -245,7 +259,7 @@ const ALLOCATION_COLUMNS: &str =
 async fn request_nsfp(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Json(req): Json<NsfpRequest>,
+    ApiJson(req): ApiJson<NsfpRequest>,
 ) -> Result<Json<NsfpAllocation>, ApiError> {
     check_nsfp_request(&req)?;
     state
@@ -331,7 +345,11 @@ fn allocate(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<NsfpAllo
     )?;
     let (awal, akhir) = (last + 1, last + i64::from(req.jumlah));
     if akhir > 99_999_999 {
-        return Err(ApiError::internal("NSFP tahun ini habis"));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            DjpCode::Etax20008,
+            format!("NSFP tahun {} sudah habis dialokasikan", req.tahun),
+        ));
     }
     conn.execute(
         "INSERT INTO nsfp_allocation (npwp, tahun, prefix, awal_serial, akhir_serial, nama_pemohon, jabatan_pemohon, allocated_at)
@@ -390,16 +408,19 @@ pub fn allocation_for(
 async fn check_nsfp(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Path(nsfp): Path<String>,
+    ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<NsfpCheck>, ApiError> {
     let parsed = crate::domain::Nsfp::parse(&nsfp)
         .map_err(|e| ApiError::bad(DjpCode::Etax20007, e.to_string()))?;
     state
         .db(move |conn| {
-            let allotted = allocation_for(conn, &caller.account.npwp, parsed)?.is_some();
+            // Only about the caller's own numbers: whether another PKP's NSFP is in use is
+            // not the caller's business (it would reveal that PKP's activity).
+            let npwp = &caller.account.npwp;
+            let allotted = allocation_for(conn, npwp, parsed)?.is_some();
             let used: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM faktur WHERE nsfp = ?1",
-                [parsed.digits()],
+                "SELECT COUNT(*) FROM faktur WHERE nsfp = ?1 AND npwp = ?2",
+                params![parsed.digits(), npwp],
                 |r| r.get(0),
             )?;
             Ok(Json(NsfpCheck {
@@ -448,6 +469,12 @@ fn cabang_of(conn: &Connection, a: &Account) -> Result<Cabang, ApiError> {
             Some(_) => "Dicabut",
         }
         .into(),
+        status_persetujuan: if a.cabang_pending() {
+            "Menunggu Persetujuan KPP"
+        } else {
+            "Disetujui KPP"
+        }
+        .into(),
     })
 }
 
@@ -462,6 +489,16 @@ fn branch(conn: &Connection, pusat: &str, npwp: &str) -> Result<Account, ApiErro
                 format!("{npwp} bukan cabang NPWP ini"),
             )
         })
+}
+
+/// [`branch`], once the KPP confirmed its SK Pemusatan: before that it gets no Kode Aktivasi
+/// and no certificate.
+fn approved_branch(conn: &Connection, pusat: &str, npwp: &str) -> Result<Account, ApiError> {
+    let b = branch(conn, pusat, npwp)?;
+    if b.cabang_pending() {
+        return Err(ApiError::cabang_pending(&b.npwp));
+    }
+    Ok(b)
 }
 
 async fn cabang_list(
@@ -483,14 +520,43 @@ async fn cabang_list(
         .await
 }
 
+/// A head office may add only its own places of business ([`Npwp::is_branch_of`]), never
+/// another taxpayer's NPWP.
+fn check_branch_identity(cabang: &Npwp, pusat: &str) -> Result<(), ApiError> {
+    let pusat =
+        Npwp::parse(pusat).map_err(|e| ApiError::internal(format!("NPWP pusat {pusat}: {e}")))?;
+    if cabang.is_branch_of(&pusat) {
+        return Ok(());
+    }
+    let nitku = format!(
+        "NITKU 22 digit: {} diikuti 6 digit selain 000000",
+        pusat.npwp16()
+    );
+    let rule = match pusat.npwp15() {
+        Some(p15) => format!(
+            "NPWP 15 digit yang 9 digit pertamanya {} dan 3 digit terakhirnya bukan 000, atau {nitku}",
+            &p15[..9]
+        ),
+        None => nitku,
+    };
+    Err(ApiError::bad(
+        DjpCode::Etax20005,
+        format!(
+            "NPWP {cabang} bukan cabang NPWP {pusat}. Cabang harus wajib pajak yang sama: {rule}. \
+             Periksa NPWP cabang pada SK Pemusatan"
+        ),
+    ))
+}
+
 async fn cabang_add(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Json(req): Json<CabangAdd>,
+    ApiJson(req): ApiJson<CabangAdd>,
 ) -> Result<Json<Cabang>, ApiError> {
     require_pusat(&caller)?;
     let npwp = Npwp::parse(&req.npwp)
         .map_err(|e| ApiError::bad(DjpCode::Etax20005, format!("NPWP cabang: {e}")))?;
+    check_branch_identity(&npwp, &caller.account.npwp)?;
     if crate::domain::faktur::parse_tanggal(&req.tanggal_sk).is_none()
         || req.nomor_sk.trim().is_empty()
     {
@@ -528,13 +594,13 @@ async fn cabang_add(
 async fn cabang_kode(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Path(npwp): Path<String>,
+    ApiPath(npwp): ApiPath<String>,
 ) -> Result<Json<KodeAktivasiResponse>, ApiError> {
     require_pusat(&caller)?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let b = branch(&tx, &caller.account.npwp, &npwp)?;
+            let b = approved_branch(&tx, &caller.account.npwp, &npwp)?;
             if b.client_status == "aktif" {
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
@@ -559,8 +625,8 @@ async fn cabang_kode(
 async fn cabang_cert_request(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Path(npwp): Path<String>,
-    Json(req): Json<CabangCertRequest>,
+    ApiPath(npwp): ApiPath<String>,
+    ApiJson(req): ApiJson<CabangCertRequest>,
 ) -> Result<Json<Cabang>, ApiError> {
     require_pusat(&caller)?;
     if req.passphrase.chars().count() < 8 {
@@ -573,7 +639,7 @@ async fn cabang_cert_request(
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let b = branch(&tx, &caller.account.npwp, &npwp)?;
+            let b = approved_branch(&tx, &caller.account.npwp, &npwp)?;
             // Issued now, usable only once the operator approves (status 'pending' until then).
             operator::issue_into(
                 &tx,
@@ -599,13 +665,13 @@ async fn cabang_cert_request(
 async fn cabang_cert_download(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Path(npwp): Path<String>,
+    ApiPath(npwp): ApiPath<String>,
 ) -> Result<Json<CabangCertDownload>, ApiError> {
     require_pusat(&caller)?;
     state
         .db(move |conn| {
             use rusqlite::OptionalExtension;
-            let b = branch(conn, &caller.account.npwp, &npwp)?;
+            let b = approved_branch(conn, &caller.account.npwp, &npwp)?;
             let p12: Option<Vec<u8>> = conn
                 .query_row(
                     "SELECT p12 FROM certificate WHERE npwp = ?1 AND status = 'active' AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",

@@ -15,7 +15,8 @@ use crate::domain::DjpCode;
 use crate::enofa::wire::CLIENT_ID_HEADER;
 
 /// A caller whose certificate chains to our CA (checked by rustls), is active in our records
-/// (not revoked, not pending approval) and names an NPWP we know.
+/// (not revoked, not pending approval) and names an NPWP we know, which is not a branch still
+/// waiting for the KPP's approval.
 pub struct Caller {
     pub account: Account,
     pub cert: PeerCert,
@@ -74,12 +75,18 @@ fn active_account(conn: &Connection, serial: &str, npwp15: &str) -> Result<Accou
             ));
         }
     }
-    db::account(conn, npwp15)?.ok_or_else(|| {
+    let account = db::account(conn, npwp15)?.ok_or_else(|| {
         ApiError::forbidden(
             DjpCode::EtaxService40002,
             format!("NPWP {npwp15} tidak terdaftar"),
         )
-    })
+    })?;
+    // A branch acts only once the KPP confirmed its SK Pemusatan (a branch added before that
+    // rule, or by mistake, may hold a certificate already).
+    if account.cabang_pending() {
+        return Err(ApiError::cabang_pending(&account.npwp));
+    }
+    Ok(account)
 }
 
 /// A [`Caller`] whose desktop client is registered and active, named by the client-id header.

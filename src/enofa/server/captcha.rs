@@ -1,7 +1,8 @@
 //! Captchas: five digits drawn into a noisy PNG. Single use, expire after five minutes, valid
 //! only for the NPWP (certificate) that asked for them; the answer stays in this process.
+//! Limits are per NPWP, so one certificate holder cannot crowd out another's captchas.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Cursor;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -26,34 +27,67 @@ const FONT: [[u8; 5]; 10] = [
     [7, 5, 7, 1, 7],
 ];
 
-/// Captchas kept at once. Any certificate holder may ask for captchas without answering them;
-/// past this many the oldest is dropped, so memory stays bounded.
-const MAX_PENDING: usize = 10_000;
+/// Captchas one NPWP (certificate) may hold unanswered. Past this its own oldest is dropped:
+/// asking for many captchas only ever displaces the asker's own, never another PKP's, and
+/// memory stays bounded by the number of certificates the operator issued.
+pub const MAX_PENDING_PER_NPWP: usize = 8;
 
 /// A captcha waiting for its answer.
 struct Pending {
-    /// NPWP of the certificate that asked for it.
-    npwp: String,
+    id: String,
     answer: String,
     expires: Instant,
 }
 
+/// What an answered captcha turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptchaCheck {
+    Correct,
+    /// A captcha of this NPWP, answered wrongly: a failure toward its lockout.
+    Wrong,
+    /// Not (or no longer) a pending captcha of this NPWP: expired, displaced by newer ones,
+    /// already used, or never its own. Nothing was guessed, so it is no failure.
+    Gone,
+}
+
+#[derive(Default)]
+struct Pendings {
+    /// Per NPWP, oldest first.
+    by_npwp: HashMap<String, VecDeque<Pending>>,
+    last_sweep: Option<Instant>,
+}
+
+impl Pendings {
+    /// Drops expired captchas of every NPWP, at most once per [`LIFETIME`], so NPWPs that never
+    /// come back do not keep theirs.
+    fn sweep(&mut self, now: Instant) {
+        if self.last_sweep.is_some_and(|t| now < t + LIFETIME) {
+            return;
+        }
+        self.last_sweep = Some(now);
+        self.by_npwp.retain(|_, queue| {
+            queue.retain(|p| p.expires > now);
+            !queue.is_empty()
+        });
+    }
+}
+
 pub struct CaptchaStore {
-    pending: Mutex<HashMap<String, Pending>>,
-    limit: usize,
+    pending: Mutex<Pendings>,
+    per_npwp: usize,
 }
 
 impl Default for CaptchaStore {
     fn default() -> CaptchaStore {
-        CaptchaStore::with_limit(MAX_PENDING)
+        CaptchaStore::with_limit(MAX_PENDING_PER_NPWP)
     }
 }
 
 impl CaptchaStore {
-    fn with_limit(limit: usize) -> CaptchaStore {
+    fn with_limit(per_npwp: usize) -> CaptchaStore {
         CaptchaStore {
             pending: Mutex::default(),
-            limit: limit.max(1),
+            per_npwp: per_npwp.max(1),
         }
     }
 
@@ -66,45 +100,51 @@ impl CaptchaStore {
         let png = draw(&answer);
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
-        pending.retain(|_, p| p.expires > now);
-        while pending.len() >= self.limit {
-            let oldest = pending
-                .iter()
-                .min_by_key(|(_, p)| p.expires)
-                .map(|(id, _)| id.clone());
-            match oldest {
-                Some(id) => pending.remove(&id),
-                None => break,
-            };
+        pending.sweep(now);
+        let queue = pending.by_npwp.entry(npwp.to_owned()).or_default();
+        queue.retain(|p| p.expires > now);
+        while queue.len() >= self.per_npwp {
+            queue.pop_front();
         }
-        pending.insert(
-            id.clone(),
-            Pending {
-                npwp: npwp.to_owned(),
-                answer: answer.clone(),
-                expires: now + LIFETIME,
-            },
-        );
+        queue.push_back(Pending {
+            id: id.clone(),
+            answer: answer.clone(),
+            expires: now + LIFETIME,
+        });
         (id, answer, png)
     }
 
-    /// Checks and consumes a captcha answered by `npwp`: a second use of the same id always
-    /// fails. Another NPWP's captcha fails and stays for its owner.
-    pub fn take(&self, id: &str, answer: &str, npwp: &str) -> bool {
+    /// Checks and consumes a captcha answered by `npwp`: a second use of the same id is
+    /// [`CaptchaCheck::Gone`]. Another NPWP's captcha is `Gone` too and stays for its owner.
+    pub fn take(&self, id: &str, answer: &str, npwp: &str) -> CaptchaCheck {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        if pending.get(id).is_none_or(|p| p.npwp != npwp) {
-            return false;
+        let Some(queue) = pending.by_npwp.get_mut(npwp) else {
+            return CaptchaCheck::Gone;
+        };
+        let Some(at) = queue.iter().position(|p| p.id == id) else {
+            return CaptchaCheck::Gone;
+        };
+        let taken = queue.remove(at);
+        if queue.is_empty() {
+            pending.by_npwp.remove(npwp);
         }
-        match pending.remove(id) {
-            Some(p) => p.expires > Instant::now() && p.answer == answer.trim(),
-            None => false,
+        match taken {
+            Some(p) if p.expires <= Instant::now() => CaptchaCheck::Gone,
+            Some(p) if p.answer == answer.trim() => CaptchaCheck::Correct,
+            Some(_) => CaptchaCheck::Wrong,
+            None => CaptchaCheck::Gone,
         }
     }
 
     /// Peeks at an answer without consuming it (demo mode only; see `RunningServer`).
     pub fn answer(&self, id: &str) -> Option<String> {
         let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        pending.get(id).map(|p| p.answer.clone())
+        pending
+            .by_npwp
+            .values()
+            .flatten()
+            .find(|p| p.id == id)
+            .map(|p| p.answer.clone())
     }
 }
 
@@ -141,39 +181,52 @@ mod tests {
     use super::*;
 
     const NPWP: &str = "010000000123000";
+    const OTHER: &str = "020000000123000";
 
     #[test]
     fn captcha_is_single_use_and_a_png() {
         let store = CaptchaStore::default();
         let (id, answer, png) = store.issue(NPWP);
         assert!(png.starts_with(b"\x89PNG"));
-        assert!(!store.take(&id, "wrong", NPWP));
+        assert_eq!(store.take(&id, "wrong", NPWP), CaptchaCheck::Wrong);
         let (id2, answer2, _) = store.issue(NPWP);
-        assert!(store.take(&id2, &answer2, NPWP));
-        assert!(!store.take(&id2, &answer2, NPWP));
-        assert!(!store.take(&id, &answer, NPWP));
+        assert_eq!(store.take(&id2, &answer2, NPWP), CaptchaCheck::Correct);
+        assert_eq!(store.take(&id2, &answer2, NPWP), CaptchaCheck::Gone);
+        assert_eq!(store.take(&id, &answer, NPWP), CaptchaCheck::Gone);
     }
 
     #[test]
     fn a_captcha_is_only_for_the_npwp_that_asked() {
         let store = CaptchaStore::default();
         let (id, answer, _) = store.issue(NPWP);
-        assert!(!store.take(&id, &answer, "020000000123000"));
-        assert!(store.take(&id, &answer, NPWP), "still there for its owner");
+        assert_eq!(store.take(&id, &answer, OTHER), CaptchaCheck::Gone);
+        assert_eq!(
+            store.take(&id, &answer, NPWP),
+            CaptchaCheck::Correct,
+            "still there for its owner"
+        );
     }
 
     #[test]
-    fn unanswered_captchas_do_not_pile_up() {
+    fn many_captchas_displace_only_the_askers_own() {
         let store = CaptchaStore::with_limit(3);
-        let ids: Vec<(String, String)> = (0..5)
+        let (theirs, their_answer, _) = store.issue(OTHER);
+        let mine: Vec<(String, String)> = (0..5)
             .map(|_| {
                 let (id, answer, _) = store.issue(NPWP);
                 (id, answer)
             })
             .collect();
-        assert_eq!(store.pending.lock().unwrap().len(), 3);
-        assert!(store.answer(&ids[0].0).is_none(), "the oldest went first");
-        let (id, answer) = &ids[4];
-        assert!(store.take(id, answer, NPWP), "the newest still works");
+        assert_eq!(store.pending.lock().unwrap().by_npwp[NPWP].len(), 3);
+        assert!(store.answer(&mine[0].0).is_none(), "the oldest went first");
+        assert_eq!(store.take(&mine[0].0, &mine[0].1, NPWP), CaptchaCheck::Gone);
+        let (id, answer) = &mine[4];
+        assert_eq!(store.take(id, answer, NPWP), CaptchaCheck::Correct);
+        assert_eq!(
+            store.take(&theirs, &their_answer, OTHER),
+            CaptchaCheck::Correct,
+            "another NPWP's captcha is untouched"
+        );
+        assert!(!store.pending.lock().unwrap().by_npwp.contains_key(OTHER));
     }
 }

@@ -10,9 +10,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ServerError;
 
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../../resources/migrations/server/0001_init.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../resources/migrations/server/0001_init.sql"),
+    include_str!("../../../resources/migrations/server/0002_cabang_approval.sql"),
+];
 
 /// Wrong passwords, captchas and Kode Aktivasi allowed per account inside [`THROTTLE_WINDOW_MINUTES`].
 pub const MAX_FAILURES: i64 = 5;
@@ -140,13 +141,22 @@ pub struct Account {
     pub npwp_pusat: Option<String>,
     pub nomor_sk: Option<String>,
     pub tanggal_sk: Option<String>,
+    /// When the KPP confirmed a branch's SK Pemusatan; `None` while it waits.
+    pub sk_approved_at: Option<String>,
+}
+
+impl Account {
+    /// A branch whose SK Pemusatan the KPP has not confirmed yet: it may not act at all.
+    pub fn cabang_pending(&self) -> bool {
+        self.npwp_pusat.is_some() && self.sk_approved_at.is_none()
+    }
 }
 
 pub fn account(conn: &Connection, npwp: &str) -> Result<Option<Account>, ServerError> {
     Ok(conn
         .query_row(
             "SELECT npwp, nama, alamat, email, password_hash, kode_hash, kode_used, client_status,
-                    client_id, npwp_pusat, nomor_sk, tanggal_sk
+                    client_id, npwp_pusat, nomor_sk, tanggal_sk, sk_approved_at
              FROM account WHERE npwp = ?1",
             [npwp],
             |r| {
@@ -163,6 +173,7 @@ pub fn account(conn: &Connection, npwp: &str) -> Result<Option<Account>, ServerE
                     npwp_pusat: r.get(9)?,
                     nomor_sk: r.get(10)?,
                     tanggal_sk: r.get(11)?,
+                    sk_approved_at: r.get(12)?,
                 })
             },
         )

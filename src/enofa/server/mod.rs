@@ -21,6 +21,7 @@ mod ca;
 mod captcha;
 mod db;
 pub mod demo;
+mod extract;
 mod listener;
 pub mod operator;
 mod public;

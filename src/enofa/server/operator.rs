@@ -1,4 +1,5 @@
-//! Operator commands (`enofa-server pkp add`, `cert issue`, `cert revoke`, `cabang approve-cert`),
+//! Operator commands (`enofa-server pkp add`, `cert issue`, `cert revoke`, `cabang pending`,
+//! `cabang approve`, `cabang reject`, `cabang approve-cert`),
 //! as library functions over a state directory. They work while the server runs: the server
 //! reads certificate status from the database on every request.
 
@@ -229,10 +230,128 @@ pub fn cert_revoke(dir: &Path, serial: &str) -> Result<(), ServerError> {
     db::audit(&conn, None, "sertifikat-cabut", &serial)
 }
 
+/// A branch waiting for the KPP to confirm its SK Pemusatan, as `cabang pending` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCabang {
+    pub npwp: String,
+    pub npwp_pusat: String,
+    pub nomor_sk: String,
+    pub tanggal_sk: String,
+    /// When the head office added it (RFC 3339).
+    pub added_at: String,
+    /// Whether it is the head office's own place of business ([`Npwp::is_branch_of`]); one
+    /// that is not cannot be approved, only rejected.
+    pub same_taxpayer: bool,
+}
+
+fn is_branch_of(npwp: &str, pusat: &str) -> bool {
+    Npwp::parse(npwp)
+        .ok()
+        .zip(Npwp::parse(pusat).ok())
+        .is_some_and(|(b, p)| b.is_branch_of(&p))
+}
+
+/// `enofa-server cabang pending`: branches waiting for the KPP, oldest first.
+pub fn cabang_pending(dir: &Path) -> Result<Vec<PendingCabang>, ServerError> {
+    let conn = open(dir)?;
+    let mut stmt = conn.prepare(
+        "SELECT npwp, npwp_pusat, COALESCE(nomor_sk, ''), COALESCE(tanggal_sk, ''), created_at
+         FROM account WHERE npwp_pusat IS NOT NULL AND sk_approved_at IS NULL
+         ORDER BY created_at, npwp",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let (npwp, npwp_pusat): (String, String) = (r.get(0)?, r.get(1)?);
+        Ok(PendingCabang {
+            same_taxpayer: is_branch_of(&npwp, &npwp_pusat),
+            npwp,
+            npwp_pusat,
+            nomor_sk: r.get(2)?,
+            tanggal_sk: r.get(3)?,
+            added_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The branch `npwp` still waiting for the KPP, or why it is not one.
+fn pending_branch(conn: &Connection, npwp: &Npwp) -> Result<Account, ServerError> {
+    let a = account(conn, npwp)?;
+    if a.npwp_pusat.is_none() {
+        return Err(ServerError::Operator(format!(
+            "NPWP {npwp} adalah kantor pusat, bukan cabang"
+        )));
+    }
+    if !a.cabang_pending() {
+        return Err(ServerError::Operator(format!(
+            "cabang {npwp} sudah disetujui sebelumnya"
+        )));
+    }
+    Ok(a)
+}
+
+/// `enofa-server cabang approve`: the KPP officer confirmed the branch's SK Pemusatan; from
+/// now on its head office may create its Kode Aktivasi and certificate.
+pub fn cabang_approve(dir: &Path, npwp: &str) -> Result<(), ServerError> {
+    let npwp = parse_npwp(npwp)?;
+    let mut conn = open(dir)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let a = pending_branch(&tx, &npwp)?;
+    let pusat = a.npwp_pusat.clone().unwrap_or_default();
+    if !is_branch_of(&a.npwp, &pusat) {
+        return Err(ServerError::Operator(format!(
+            "{npwp} bukan tempat usaha wajib pajak {pusat} (NPWP wajib pajak lain); \
+             tidak dapat disetujui. Tolak dengan `enofa-server cabang reject --npwp {}`",
+            a.npwp
+        )));
+    }
+    tx.execute(
+        "UPDATE account SET sk_approved_at = ?2 WHERE npwp = ?1",
+        params![a.npwp, db::now()],
+    )?;
+    db::audit(&tx, Some(&pusat), "cabang-setuju", &a.npwp)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// `enofa-server cabang reject`: removes a branch the KPP did not confirm, with its certificate
+/// requests, so the NPWP is free again (for its real owner, if it was another taxpayer's).
+/// A branch that already holds NSFP or faktur (added before approvals existed) is refused:
+/// revoke its certificates instead (`cert revoke`).
+pub fn cabang_reject(dir: &Path, npwp: &str) -> Result<(), ServerError> {
+    let npwp = parse_npwp(npwp)?;
+    let mut conn = open(dir)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let a = pending_branch(&tx, &npwp)?;
+    let history: i64 = tx.query_row(
+        "SELECT (SELECT COUNT(*) FROM nsfp_allocation WHERE npwp = ?1)
+              + (SELECT COUNT(*) FROM faktur WHERE npwp = ?1)
+              + (SELECT COUNT(*) FROM upload WHERE npwp = ?1)",
+        [&a.npwp],
+        |r| r.get(0),
+    )?;
+    if history > 0 {
+        return Err(ServerError::Operator(format!(
+            "cabang {npwp} sudah punya NSFP atau faktur, jadi tidak dihapus (tetap ditolak selama \
+             belum disetujui). Cabut sertifikatnya dengan `enofa-server cert revoke` bila harus berhenti"
+        )));
+    }
+    tx.execute("DELETE FROM certificate WHERE npwp = ?1", [&a.npwp])?;
+    tx.execute("DELETE FROM account WHERE npwp = ?1", [&a.npwp])?;
+    db::audit(&tx, a.npwp_pusat.as_deref(), "cabang-tolak", &a.npwp)?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// `enofa-server cabang approve-cert`: approves the branch's pending certificate request.
 pub fn cabang_approve_cert(dir: &Path, npwp: &str) -> Result<CabangCertApproval, ServerError> {
     let npwp = parse_npwp(npwp)?;
     let conn = open(dir)?;
+    if account(&conn, &npwp)?.cabang_pending() {
+        return Err(ServerError::Operator(format!(
+            "cabang {npwp} belum disetujui KPP; setujui dulu dengan `enofa-server cabang approve --npwp {}`",
+            npwp.digits()
+        )));
+    }
     let serial: String = conn
         .query_row(
             "SELECT serial FROM certificate WHERE npwp = ?1 AND status = 'pending' ORDER BY issued_at DESC LIMIT 1",

@@ -11,7 +11,7 @@ use axum::routing::get;
 use quick_xml::escape::escape;
 use rusqlite::{OptionalExtension, params};
 
-use super::state::AppState;
+use super::state::{AppState, random_hex};
 use crate::enofa::wire::FakturPayload;
 
 pub const STATUS_VALID: &str = "Faktur Valid, Sudah Diapprove oleh DJP";
@@ -53,10 +53,7 @@ async fn validate(
                     let (nama, alamat) = seller.split_once('\n').unwrap_or((&seller, ""));
                     xml(StatusCode::OK, render(&p, &npwp, nama, alamat, &status))
                 }
-                Err(e) => xml(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    format!("{HEADER}<error>{}</error>", escape(e.to_string())),
-                ),
+                Err(e) => internal_error(&e.to_string()),
             }
         }
         Ok(None) => xml(
@@ -65,11 +62,22 @@ async fn validate(
                 "{HEADER}<resValidateFakturPm><statusApproval>Faktur tidak ditemukan</statusApproval></resValidateFakturPm>"
             ),
         ),
+        Err(e) if e.status.is_server_error() => internal_error(&e.reason),
         Err(e) => xml(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            e.status,
             format!("{HEADER}<error>{}</error>", escape(e.reason)),
         ),
     }
+}
+
+/// The detail goes to the log under an id; the reader of the QR code sees only the id.
+fn internal_error(detail: &str) -> Response {
+    let id = random_hex(6);
+    tracing::error!(error_id = %id, reason = %detail, "QR validation failed");
+    xml(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("{HEADER}<error>kesalahan internal server (id {id}); coba lagi nanti</error>"),
+    )
 }
 
 fn integer(s: &str) -> String {

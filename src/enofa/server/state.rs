@@ -78,6 +78,8 @@ pub struct ApiError {
     pub reason: String,
     /// See [`ErrorBody::certificate`].
     pub certificate: Option<&'static str>,
+    /// See [`ErrorBody::cabang`].
+    pub cabang: Option<&'static str>,
 }
 
 impl ApiError {
@@ -87,6 +89,7 @@ impl ApiError {
             code,
             reason: reason.into(),
             certificate: None,
+            cabang: None,
         }
     }
 
@@ -95,6 +98,17 @@ impl ApiError {
         ApiError {
             certificate: Some(problem),
             ..ApiError::new(StatusCode::FORBIDDEN, DjpCode::Etax40002, reason)
+        }
+    }
+
+    /// The branch `npwp` waits for the KPP to confirm its SK Pemusatan.
+    pub fn cabang_pending(npwp: &str) -> ApiError {
+        ApiError {
+            cabang: Some("pending"),
+            ..ApiError::forbidden(
+                DjpCode::Etax40004,
+                format!("cabang {npwp} belum disetujui KPP (SK Pemusatan belum dikonfirmasi)"),
+            )
         }
     }
 
@@ -129,14 +143,23 @@ impl From<rusqlite::Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code.as_str(), reason = %self.reason, "request failed");
-        }
+        let reason = if self.status.is_server_error() {
+            // The detail may name files, SQL or other internals: it goes to the log only, under
+            // an id the user can quote to the operator.
+            let id = random_hex(6);
+            tracing::error!(error_id = %id, code = self.code.as_str(), reason = %self.reason, "request failed");
+            format!(
+                "kesalahan internal server (id {id}); coba lagi nanti, dan bila berulang sampaikan id ini kepada pengelola server e-Nofa"
+            )
+        } else {
+            self.reason
+        };
         let body = ErrorBody {
             code: self.code.as_str().into(),
             message: self.code.message().into(),
-            reason: self.reason,
+            reason,
             certificate: self.certificate.map(str::to_owned),
+            cabang: self.cabang.map(str::to_owned),
         };
         (self.status, Json(body)).into_response()
     }

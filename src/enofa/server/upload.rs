@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use super::api::allocation_for;
 use super::auth::Registered;
 use super::db;
+use super::extract::{ApiJson, ApiPath};
 use super::state::{ApiError, AppState};
 use crate::domain::faktur::{Faktur, FieldError};
 use crate::domain::{DjpCode, FakturDraft, Nsfp};
@@ -34,7 +35,7 @@ fn reject(nomor: &str, code: DjpCode, reason: impl Into<String>) -> UploadResult
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Json(req): Json<UploadRequest>,
+    ApiJson(req): ApiJson<UploadRequest>,
 ) -> Result<Json<UploadResult>, ApiError> {
     if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
         return Err(ApiError::bad(
@@ -254,7 +255,7 @@ fn parse_nsfp(s: &str) -> Result<String, ApiError> {
 pub async fn status(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Path(nsfp): Path<String>,
+    ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<UploadResult>, ApiError> {
     let nsfp = parse_nsfp(&nsfp)?;
     let url = state.public_url.clone();
@@ -266,7 +267,7 @@ pub async fn status(
 pub async fn batal(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
-    Path(nsfp): Path<String>,
+    ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<UploadResult>, ApiError> {
     let nsfp = parse_nsfp(&nsfp)?;
     let url = state.public_url.clone();
