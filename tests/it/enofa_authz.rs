@@ -367,7 +367,22 @@ async fn a_captcha_no_longer_valid_is_no_failure_toward_the_lockout() {
     let (dir, s) = start().await;
     let p = new_pkp(dir.path());
     let c = client(&s, &p.identity);
-    // Displaced by newer captchas of the same PKP (more than it may hold at once).
+    // One real failure: a wrong password (after a right captcha, which is used up now).
+    let (used, used_answer) = captcha(&s, &c).await;
+    let wrong = c
+        .register(&p.npwp, &p.kode, &used, &used_answer, &Secret::new("salah"))
+        .await;
+    assert_eq!(refused(wrong).code(), DjpCode::Etax40005);
+    // Used already, or never issued: more than the lockout's five, none counts.
+    for id in [used.as_str(), "0", "tidak-ada", used.as_str(), "ffff", ""] {
+        let e = refused(
+            c.register(&p.npwp, &p.kode, id, &used_answer, &p.password)
+                .await,
+        );
+        assert_eq!(e.code(), DjpCode::Etax40005, "{e}");
+        assert!(e.to_string().contains("tidak berlaku lagi"), "{e}");
+    }
+    // Displaced by newer captchas of the same PKP (more than it may hold at once): no failure.
     let (first, first_answer) = captcha(&s, &c).await;
     for _ in 0..20 {
         c.captcha().await.unwrap();
@@ -378,25 +393,6 @@ async fn a_captcha_no_longer_valid_is_no_failure_toward_the_lockout() {
     );
     assert_eq!(e.code(), DjpCode::Etax40005);
     assert!(e.to_string().contains("tidak berlaku lagi"), "{e}");
-    // Used already, or never issued: more than the lockout's five, none counts.
-    let (used, used_answer) = captcha(&s, &c).await;
-    let wrong = c
-        .register(&p.npwp, &p.kode, &used, &used_answer, &Secret::new("salah"))
-        .await;
-    assert_eq!(refused(wrong).code(), DjpCode::Etax40005);
-    for id in [
-        used.as_str(),
-        "0",
-        "tidak-ada",
-        first.as_str(),
-        used.as_str(),
-        "ffff",
-    ] {
-        let r = c
-            .register(&p.npwp, &p.kode, id, &used_answer, &p.password)
-            .await;
-        assert_eq!(refused(r).code(), DjpCode::Etax40005);
-    }
     // One real failure (the password) so far: the right answer still registers.
     register(&s, &c, &p).await.unwrap();
     s.shutdown().await;
