@@ -34,8 +34,8 @@
 //! | call | path | request → response | refusals |
 //! |---|---|---|---|
 //! | ping | `GET /api/v1/ping` | → [`Pong`] | certificate only |
-//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires, only for the certificate's NPWP) | |
-//! | register | `POST /api/v1/register` | [`RegisterRequest`] → [`RegisterResponse`] | `ETAX-40005` (code/captcha/password/NPWP), `ETAXSERVICE-20019` already active, `ETAX-40004` throttled |
+//! | captcha | `POST /api/v1/captcha` | → [`CaptchaResponse`] (PNG, single use, expires, only for the certificate's NPWP; an NPWP holds at most 8 unanswered, a newer one displaces its own oldest) | |
+//! | register | `POST /api/v1/register` | [`RegisterRequest`] → [`RegisterResponse`] | `ETAX-40005` (code/captcha/password/NPWP), `ETAXSERVICE-20019` already active, `ETAX-40004` throttled (wrong passwords, captcha answers and codes; a captcha no longer valid is no failure) |
 //! | reset | `POST /api/v1/reset` | [`ResetRequest`] → [`ResetResponse`] | `ETAX-40005` |
 //! | profile | `GET /api/v1/profile` | → [`Profile`] | `ETAXSERVICE-20017` |
 //! | NSFP request | `POST /api/v1/nsfp` | [`NsfpRequest`] → [`NsfpAllocation`] | `ETAX-40004` password, `ETAX-20008` quota |
