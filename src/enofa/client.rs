@@ -347,8 +347,7 @@ mod tests {
         let body = serde_json::to_vec(&ErrorBody {
             code: "ETAX-40004".into(),
             message: "User tidak dapat mengakses service".into(),
-            reason: "cabang 013463476415001 belum disetujui KPP (SK Pemusatan belum dikonfirmasi)"
-                .into(),
+            reason: "cabang 013463476415001 menunggu konfirmasi SK Pemusatan oleh KPP".into(),
             certificate: None,
             cabang: Some("pending".into()),
         })

@@ -123,9 +123,9 @@ impl ClientError {
                 format!("{reason}{shown}. {hint}")
             }
             ClientError::CabangPending { reason, .. } => format!(
-                "Cabang belum disetujui KPP ({reason}). Kantor pusat menyampaikan SK Pemusatan cabang \
-                 ke KPP; setelah petugas KPP menyetujuinya, buat Kode Aktivasi, minta dan unduh \
-                 sertifikat cabang, lalu ulangi."
+                "Cabang belum disetujui KPP: {reason}. Kantor pusat menyampaikan SK Pemusatan cabang \
+                 ke KPP; setelah petugas KPP menyetujuinya, kantor pusat membuat Kode Aktivasi serta \
+                 meminta dan mengunduh sertifikat cabang, lalu cabang dapat registrasi."
             ),
             ClientError::Certificate(e) => e.to_string(),
             ClientError::Protocol(detail) => format!(

@@ -703,8 +703,7 @@ fn wire_format_matches_golden_files() {
         &ErrorBody {
             code: "ETAX-40004".into(),
             message: "User tidak dapat mengakses service".into(),
-            reason: "cabang 013121660415001 belum disetujui KPP (SK Pemusatan belum dikonfirmasi)"
-                .into(),
+            reason: "cabang 013121660415001 menunggu konfirmasi SK Pemusatan oleh KPP".into(),
             certificate: None,
             cabang: Some("pending".into()),
         },

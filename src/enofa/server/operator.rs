@@ -335,6 +335,8 @@ pub fn cabang_reject(dir: &Path, npwp: &str) -> Result<(), ServerError> {
              belum disetujui). Cabut sertifikatnya dengan `enofa-server cert revoke` bila harus berhenti"
         )));
     }
+    // Its failed attempts go too: the real owner starts with a clean slate.
+    tx.execute("DELETE FROM failed_attempt WHERE npwp = ?1", [&a.npwp])?;
     tx.execute("DELETE FROM certificate WHERE npwp = ?1", [&a.npwp])?;
     tx.execute("DELETE FROM account WHERE npwp = ?1", [&a.npwp])?;
     db::audit(&tx, a.npwp_pusat.as_deref(), "cabang-tolak", &a.npwp)?;

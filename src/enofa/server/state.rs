@@ -107,7 +107,7 @@ impl ApiError {
             cabang: Some("pending"),
             ..ApiError::forbidden(
                 DjpCode::Etax40004,
-                format!("cabang {npwp} belum disetujui KPP (SK Pemusatan belum dikonfirmasi)"),
+                format!("cabang {npwp} menunggu konfirmasi SK Pemusatan oleh KPP"),
             )
         }
     }
