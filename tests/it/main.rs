@@ -3,5 +3,8 @@
 mod enofa;
 mod exchange;
 mod keyring;
+mod referensi;
+mod retur;
 mod tidy;
 mod ui;
+mod xlsx;
