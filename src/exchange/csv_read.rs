@@ -407,7 +407,7 @@ impl<R: Read> CsvReader<R> {
                 "ada byte tak dikenal sebelum baris pertama; simpan ulang file sebagai CSV UTF-8 yang dimulai dengan FK atau FM".to_string()
             } else if matches!(flag.as_str(), "RK" | "RM" | "DK" | "DM" | "DK_DM") {
                 format!(
-                    "baris {flag} (retur/dokumen lain) belum didukung impor ini; impor terpisah"
+                    "baris {flag} (retur/dokumen lain) tidak boleh dicampur dengan faktur; pindahkan ke file sendiri dan impor file itu (efaktur import)"
                 )
             } else {
                 format!(

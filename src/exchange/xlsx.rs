@@ -7,8 +7,9 @@
 //! archive is decompressed into nothing while counting, and a file whose parts add up to more
 //! than [`MAX_UNCOMPRESSED`] is refused (the sizes an archive declares are not trusted). Cells are
 //! then streamed, not read into a dense grid (a sheet with one cell in A1 and one in XFD1048576
-//! would otherwise ask for billions of cells), and refused past [`MAX_ROWS`] rows or
-//! [`MAX_COLUMNS`] columns.
+//! would otherwise ask for billions of cells), and refused past [`MAX_ROWS`] rows,
+//! [`MAX_COLUMNS`] columns, or [`MAX_UNCOMPRESSED`] bytes of cell text (a shared string is
+//! copied into every cell that uses it). The file on disk may not be larger than that either.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -44,6 +45,10 @@ pub fn read_first_sheet(path: &Path) -> Result<Sheet, String> {
     let shown = path.display();
     let mut file = File::open(path)
         .map_err(|e| format!("ETAX-30006 : file {shown} tidak dapat dibuka: {e}"))?;
+    // The archive's directory is read into memory: bound the file itself too.
+    if file.metadata().map_or(0, |m| m.len()) > MAX_UNCOMPRESSED {
+        return Err(format!("ETAX-30007 : {shown}: {}", too_big()));
+    }
     check_size(&mut file).map_err(|e| format!("ETAX-30007 : {shown}: {e}"))?;
     file.rewind()
         .map_err(|e| format!("ETAX-30007 : {shown} tidak dapat dibaca: {e}"))?;
@@ -72,13 +77,17 @@ fn check_size<R: Read + Seek>(input: R) -> Result<(), String> {
             .map_err(|e| format!("bagian {i} arsip rusak: {e}"))?;
         total += n;
         if total > MAX_UNCOMPRESSED {
-            return Err(format!(
-                "isi file lebih dari {} MB setelah diekstrak; pecah menjadi beberapa file atau simpan sebagai CSV (CSV dibaca tanpa batas ukuran)",
-                MAX_UNCOMPRESSED / (1024 * 1024)
-            ));
+            return Err(too_big());
         }
     }
     Ok(())
+}
+
+fn too_big() -> String {
+    format!(
+        "isi file lebih dari {} MB setelah diekstrak; pecah menjadi beberapa file atau simpan sebagai CSV (CSV dibaca tanpa batas ukuran)",
+        MAX_UNCOMPRESSED / (1024 * 1024)
+    )
 }
 
 fn read_sheet<R: Read + Seek>(
@@ -89,6 +98,9 @@ fn read_sheet<R: Read + Seek>(
         .worksheet_cells_reader(name)
         .map_err(|e| format!("sheet tidak dapat dibaca: {e}"))?;
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    // Text taken out so far: one shared string referenced by many cells is copied into each, so
+    // the archive's size alone does not bound it.
+    let mut taken: u64 = 0;
     while let Some(cell) = cells
         .next_cell()
         .map_err(|e| format!("sheet tidak dapat dibaca: {e}"))?
@@ -109,6 +121,10 @@ fn read_sheet<R: Read + Seek>(
                 row + 1,
                 col + 1
             ));
+        }
+        taken += text.len() as u64 + 24;
+        if taken > MAX_UNCOMPRESSED {
+            return Err(too_big());
         }
         let fields = rows.entry(row).or_default();
         if fields.len() <= col as usize {

@@ -191,3 +191,23 @@ fn an_archive_that_expands_past_the_limit_is_refused_before_it_is_parsed() {
     let err = xlsx::read_first_sheet(&path).unwrap_err();
     assert!(err.contains("100 MB"), "{err}");
 }
+
+#[test]
+fn one_shared_string_in_many_cells_cannot_multiply_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    // Stored once in the shared strings table; each cell that uses it would get its own copy.
+    let long = "A".repeat(30_000);
+    for row in 0..4_000 {
+        sheet.write_string(row, 0, &long).unwrap();
+    }
+    book.save(&path).unwrap();
+    assert!(
+        std::fs::metadata(&path).unwrap().len() < 1 << 20,
+        "small on disk"
+    );
+    let err = xlsx::read_first_sheet(&path).unwrap_err();
+    assert!(err.contains("100 MB"), "{err}");
+}
