@@ -268,6 +268,8 @@ impl ReturDraft {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Original<'a> {
     pub kode: KodeTransaksi,
+    /// Normal, or the pengganti now in force.
+    pub status: KodeStatus,
     pub tanggal: NaiveDate,
     pub lawan_npwp: &'a Npwp,
     pub totals: Totals,
@@ -302,6 +304,18 @@ impl Retur {
                     self.nsfp,
                     format_tanggal(original.tanggal),
                     format_tanggal(self.tanggal_faktur)
+                ),
+            );
+        }
+        if self.status != original.status {
+            c.push(
+                "FG_PENGGANTI",
+                DjpCode::Etax20003,
+                format!(
+                    "faktur {} yang berlaku ber-FG_PENGGANTI {}, bukan {}; retur mengacu ke faktur yang berlaku",
+                    self.nsfp,
+                    original.status.flag(),
+                    self.status.flag()
                 ),
             );
         }
@@ -449,6 +463,7 @@ mod tests {
         };
         let original = Original {
             kode: r.kode,
+            status: r.status,
             tanggal: r.tanggal_faktur,
             lawan_npwp: &npwp,
             totals,
@@ -465,6 +480,14 @@ mod tests {
                 ("NILAI_RETUR_DPP", DjpCode::Etax20032),
                 ("NILAI_RETUR_PPN", DjpCode::Etax20033)
             ]
+        );
+        let replaced = Original {
+            status: KodeStatus::Pengganti,
+            ..original
+        };
+        assert_eq!(
+            fields(&r.check_against(replaced, Totals::default())),
+            vec![("FG_PENGGANTI", DjpCode::Etax20003)]
         );
         let other = Npwp::parse("013463476415001").unwrap();
         let wrong = Original {

@@ -81,6 +81,11 @@ pub fn is_retur_flag(flag: &str) -> bool {
     matches!(flag, "RK" | "RM" | "DK" | "DM" | "DK_DM")
 }
 
+/// One taxpayer written two ways (punctuated, NPWP 15 or 16) is one key.
+fn npwp_key(raw: &str) -> String {
+    crate::domain::Npwp::parse(raw).map_or_else(|_| raw.trim().to_string(), |n| n.npwp16())
+}
+
 /// Choices of one import.
 #[derive(Debug, Clone, Default)]
 pub struct ReturImportOptions {
@@ -326,7 +331,7 @@ impl<'c> Run<'c> {
         if let Some(first) = self.seen.insert(
             (
                 masukan,
-                draft.npwp.clone(),
+                npwp_key(&draft.npwp),
                 draft.nomor_dokumen_retur.clone(),
             ),
             row.line,
@@ -387,6 +392,7 @@ impl<'c> Run<'c> {
         };
         let original = Original {
             kode: faktur.kode,
+            status: faktur.status,
             tanggal: faktur.tanggal,
             lawan_npwp: &faktur.lawan_npwp,
             totals: faktur.totals,
@@ -420,8 +426,14 @@ impl<'c> Run<'c> {
             ));
         }
         if self.writing() {
-            store::retur::insert(self.conn, faktur.id, r, ApprovalStatus::Draft, &self.stamp)?;
-            self.report.imported += 1;
+            match store::retur::insert(self.conn, faktur.id, r, ApprovalStatus::Draft, &self.stamp)
+            {
+                Ok(_) => self.report.imported += 1,
+                Err(StoreError::Rule { code, message }) => {
+                    self.error(Problem::new(line, "NOMOR_DOKUMEN_RETUR", code, message))
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(())
     }
@@ -463,7 +475,7 @@ impl<'c> Run<'c> {
         };
         let key = (
             draft.dk_dm == "DM",
-            draft.npwp.clone(),
+            npwp_key(&draft.npwp),
             format!("{}#{}", draft.fg_pengganti, draft.nomor_dok_lain),
         );
         if let Some(first) = self.seen.insert(key, row.line) {
@@ -494,8 +506,13 @@ impl<'c> Run<'c> {
             return Ok(());
         }
         if self.writing() {
-            store::dokumen_lain::insert(self.conn, &d, ApprovalStatus::Draft, &self.stamp)?;
-            self.report.imported += 1;
+            match store::dokumen_lain::insert(self.conn, &d, ApprovalStatus::Draft, &self.stamp) {
+                Ok(_) => self.report.imported += 1,
+                Err(StoreError::Rule { code, message }) => {
+                    self.error(Problem::new(row.line, "NOMOR_DOK_LAIN", code, message))
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Ok(())
     }

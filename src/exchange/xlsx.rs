@@ -25,6 +25,10 @@ pub const MAX_UNCOMPRESSED: u64 = 100 * 1024 * 1024;
 pub const MAX_ROWS: u32 = 1_048_576;
 /// Most columns: the widest e-Faktur row (FK) has 20; a few more for notes are tolerated.
 pub const MAX_COLUMNS: u32 = 64;
+/// Rows are padded with empty cells to this width: a spreadsheet does not store empty cells at
+/// the end of a row, where a CSV writes empty fields, and the column-count checks must not take
+/// one for a missing column (20 = the widest e-Faktur row, FK).
+const PAD_TO: usize = 20;
 
 /// The rows of one sheet: 1-based row number and cells as text (trimmed by the readers).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +138,12 @@ fn read_sheet<R: Read + Seek>(
     }
     Ok(rows
         .into_iter()
-        .map(|(row, fields)| (u64::from(row) + 1, fields))
+        .map(|(row, mut fields)| {
+            if fields.len() < PAD_TO {
+                fields.resize(PAD_TO, String::new());
+            }
+            (u64::from(row) + 1, fields)
+        })
         .collect())
 }
 

@@ -27,6 +27,7 @@ pub struct StoredRetur {
 pub struct ReturnedFaktur {
     pub id: i64,
     pub kode: KodeTransaksi,
+    pub status: KodeStatus,
     pub tanggal: NaiveDate,
     pub lawan_npwp: Npwp,
     pub totals: Totals,
@@ -49,7 +50,7 @@ fn corrupt(what: &str) -> rusqlite::Error {
 pub fn returned_faktur(conn: &Connection, r: &Retur) -> Result<Option<ReturnedFaktur>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kode_transaksi, tanggal, lawan_npwp, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
-            status_approval
+            status_approval, fg_pengganti
          FROM faktur WHERE jenis = ?1 AND nsfp = ?2
            AND status_faktur IN ('normal', 'normal_pengganti')
          ORDER BY id",
@@ -58,6 +59,11 @@ pub fn returned_faktur(conn: &Connection, r: &Retur) -> Result<Option<ReturnedFa
         Ok(ReturnedFaktur {
             id: row.get(0)?,
             kode: KodeTransaksi::new(row.get(1)?).ok_or_else(|| corrupt("kode_transaksi"))?,
+            status: if row.get::<_, u8>(8)? == 1 {
+                KodeStatus::Pengganti
+            } else {
+                KodeStatus::Normal
+            },
             tanggal: row
                 .get::<_, String>(2)?
                 .parse()

@@ -181,6 +181,25 @@ fn retur_errors_name_line_column_and_code_and_nothing_is_written() {
 }
 
 #[test]
+fn one_retur_number_written_with_two_npwp_forms_is_one_duplicate_on_its_line() {
+    let mut store = store_with_faktur();
+    let text = "RK,016090524017000,CV TOKO BANGUNAN,01,0,0001500000002,24/07/2015,R-9,25/07/2015,7,2015,10,1,0\n\
+                RK,0016090524017000,CV TOKO BANGUNAN,01,0,0001500000002,24/07/2015,R-9,25/07/2015,7,2015,10,1,0\n";
+    let report = import_retur(
+        RowSource::csv(text.as_bytes(), None),
+        &mut store,
+        &ReturImportOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        has(&report, 2, "NOMOR_DOKUMEN_RETUR", DjpCode::Etax30030),
+        "{:#?}",
+        report.errors
+    );
+    assert_eq!(report.errors.len(), 1, "{:#?}", report.errors);
+}
+
+#[test]
 fn a_check_without_database_looks_only_at_the_file() {
     let report = validate_retur(source("retur_keluaran.csv"), None).unwrap();
     assert!(report.is_clean(), "{:#?}", report.errors);

@@ -211,3 +211,36 @@ fn one_shared_string_in_many_cells_cannot_multiply_memory() {
     let err = xlsx::read_first_sheet(&path).unwrap_err();
     assert!(err.contains("100 MB"), "{err}");
 }
+
+#[test]
+fn referensi_spreadsheets_import_like_their_csv() {
+    use efaktur::exchange::referensi::{Referensi, import_referensi};
+    use efaktur::store::party;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lt.xlsx");
+    workbook(&path, &csv_rows("referensi_lawan_transaksi.csv"));
+    let sheet = xlsx::read_first_sheet(&path).unwrap();
+    let mut from_xlsx = Store::open_in_memory().unwrap();
+    let r = import_referensi(
+        RowSource::<std::io::Empty>::Rows(sheet.rows.into_iter()),
+        &mut from_xlsx,
+        Referensi::LawanTransaksi,
+        "test",
+    )
+    .unwrap();
+    assert!(r.is_clean(), "{:#?}", r.errors);
+    let mut from_csv = Store::open_in_memory().unwrap();
+    let file = std::fs::File::open(fixture("referensi_lawan_transaksi.csv")).unwrap();
+    let r = import_referensi(
+        RowSource::csv(file, None),
+        &mut from_csv,
+        Referensi::LawanTransaksi,
+        "test",
+    )
+    .unwrap();
+    assert!(r.is_clean(), "{:#?}", r.errors);
+    assert_eq!(
+        party::list(from_xlsx.conn(), "").unwrap(),
+        party::list(from_csv.conn(), "").unwrap()
+    );
+}
