@@ -13,7 +13,10 @@ use rusqlite::Connection;
 use crate::domain::faktur::{Jenis, format_tanggal};
 use crate::domain::retur::Original;
 use crate::domain::tax::Totals;
-use crate::domain::{ApprovalStatus, DjpCode, DokumenLain, DokumenLainDraft, Retur, ReturDraft};
+use crate::domain::{
+    ApprovalStatus, ArahDokumen, DjpCode, DokumenLain, DokumenLainDraft, KodeStatus, Retur,
+    ReturDraft,
+};
 use crate::store::faktur::Filter;
 use crate::store::{self, Store, StoreError, audit};
 
@@ -505,6 +508,23 @@ impl<'c> Run<'c> {
             ));
             return Ok(());
         }
+        // A pengganti names the document it replaces; one that is not here (recorded in
+        // another installation) does not stop the import, but is worth knowing.
+        if self.lookups
+            && d.status == KodeStatus::Pengganti
+            && !self.seen_nomor(&d, &d.nomor_ganti)
+            && !store::dokumen_lain::nomor_exists(self.conn, &d, &d.nomor_ganti)?
+        {
+            self.warn(Problem::new(
+                row.line,
+                "NOMOR_DOK_LAIN_GANTI",
+                DjpCode::Etax20003,
+                format!(
+                    "dokumen {} yang diganti tidak ditemukan di Local Database; periksa nomornya",
+                    d.nomor_ganti
+                ),
+            ));
+        }
         if self.writing() {
             match store::dokumen_lain::insert(self.conn, &d, ApprovalStatus::Draft, &self.stamp) {
                 Ok(_) => self.report.imported += 1,
@@ -515,6 +535,16 @@ impl<'c> Run<'c> {
             }
         }
         Ok(())
+    }
+
+    /// Whether the file already had a normal document with this number for the counterparty.
+    fn seen_nomor(&self, d: &DokumenLain, nomor: &str) -> bool {
+        let key = (
+            d.arah == ArahDokumen::Masukan,
+            d.lawan_npwp.npwp16(),
+            format!("0#{nomor}"),
+        );
+        self.seen.contains_key(&key)
     }
 
     fn finish(mut self) -> Report {

@@ -47,6 +47,22 @@ pub fn exists(conn: &Connection, d: &DokumenLain) -> Result<bool> {
         .is_some())
 }
 
+/// Whether a document with this number is recorded for the counterparty (the one a pengganti
+/// names in NOMOR_DOK_LAIN_GANTI).
+pub fn nomor_exists(conn: &Connection, d: &DokumenLain, nomor: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM dokumen_lain WHERE jenis = ?1 AND lawan_npwp = ?2
+               AND nomor_dok_lain = ?3 LIMIT 1",
+        )?
+        .query_row(
+            params![jenis_key(d.arah), d.lawan_npwp.digits(), nomor],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
 /// Stores a validated document; a number already registered is refused with ETAX-20002.
 pub fn insert(
     conn: &Connection,

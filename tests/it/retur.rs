@@ -228,6 +228,15 @@ fn dokumen_lain_round_trips_one_file_per_direction() {
         2
     );
 
+    // The pengganti in the fixture names a PIB that is not recorded: imported, with a warning.
+    assert_eq!(
+        report
+            .warnings
+            .iter()
+            .map(|p| (p.line, p.column.as_str(), p.code))
+            .collect::<Vec<_>>(),
+        vec![(4, "NOMOR_DOK_LAIN_GANTI", DjpCode::Etax20003)]
+    );
     let original = records(&std::fs::read(fixture("dokumen_lain.csv")).unwrap());
     let dk = records(&export(&store, ReturExport::DokumenLainKeluaran));
     let dm = records(&export(&store, ReturExport::DokumenLainMasukan));
@@ -386,4 +395,26 @@ fn cli_imports_and_exports_retur_files() {
     let rows = records(&std::fs::read(&exported).unwrap());
     assert_eq!(rows.len(), 2, "header and the one retur of masa 8");
     assert_eq!(rows[1][7], "RET/2015/001");
+}
+
+#[test]
+fn a_pengganti_of_a_document_earlier_in_the_file_or_stored_needs_no_warning() {
+    let mut store = Store::open_in_memory().unwrap();
+    let normal =
+        "DM,2,5,1,0,-,PIB-1,02/01/2024,1,2024,013000666091000,PT IMPORTIR,Jl. A,1000,110,0,\n";
+    let pengganti = "DM,2,5,1,1,PIB-1,PIB-2,03/01/2024,1,2024,01.300.066.6-091.000,PT IMPORTIR,Jl. A,2000,220,0,\n";
+    let run = |store: &mut Store, text: &str| {
+        import_retur(
+            RowSource::csv(text.as_bytes(), None),
+            store,
+            &ReturImportOptions::default(),
+        )
+        .unwrap()
+    };
+    let both = run(&mut store, &format!("{normal}{pengganti}"));
+    assert!(both.is_clean() && both.warnings.is_empty(), "{both:#?}");
+    let mut other = Store::open_in_memory().unwrap();
+    assert!(run(&mut other, normal).is_clean());
+    let later = run(&mut other, pengganti);
+    assert!(later.is_clean() && later.warnings.is_empty(), "{later:#?}");
 }
