@@ -574,18 +574,25 @@ pub fn write_retur<W: Write>(
     filter: Filter,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ExportSummary, ExportError> {
-    let mut w = writer(out);
-    let mut summary = ExportSummary::default();
-    let mut failure: Option<ExportError> = None;
     let masukan = matches!(
         kind,
         ReturExport::ReturMasukan | ReturExport::DokumenLainMasukan
     );
+    let header: &[&str] = match kind {
+        ReturExport::ReturKeluaran => &RK_COLUMNS,
+        ReturExport::ReturMasukan => &RM_COLUMNS,
+        ReturExport::DokumenLainKeluaran | ReturExport::DokumenLainMasukan => &DK_DM_COLUMNS,
+    };
+    let mut w = writer(out);
+    w.write_record(header)?;
+    let mut summary = ExportSummary::default();
+    let mut failure: Option<ExportError> = None;
     let filter = Filter {
         masukan: Some(masukan),
         ..filter
     };
-    let mut emit = |row: Vec<String>, summary: &mut ExportSummary| match w.write_record(&row) {
+    // The store walks the rows; a write failure stops it and is reported as itself.
+    let mut emit = |row: Vec<String>| match w.write_record(&row) {
         Ok(()) => {
             summary.faktur += 1;
             progress(summary.faktur);
@@ -598,20 +605,10 @@ pub fn write_retur<W: Write>(
     };
     let result = match kind {
         ReturExport::ReturKeluaran | ReturExport::ReturMasukan => {
-            let header: &[&str] = if masukan { &RM_COLUMNS } else { &RK_COLUMNS };
-            emit(header.iter().map(|s| s.to_string()).collect(), &mut summary)?;
-            summary.faktur = 0;
-            store::retur::for_each(conn, filter, |s| emit(retur_row(&s.retur), &mut summary))
+            store::retur::for_each(conn, filter, |s| emit(retur_row(&s.retur)))
         }
         ReturExport::DokumenLainKeluaran | ReturExport::DokumenLainMasukan => {
-            emit(
-                DK_DM_COLUMNS.iter().map(|s| s.to_string()).collect(),
-                &mut summary,
-            )?;
-            summary.faktur = 0;
-            store::dokumen_lain::for_each(conn, filter, |s| {
-                emit(dokumen_row(&s.dokumen), &mut summary)
-            })
+            store::dokumen_lain::for_each(conn, filter, |s| emit(dokumen_row(&s.dokumen)))
         }
     };
     result.map_err(|e| failure.take().map_or(ExportError::Store(e), |f| f))?;
