@@ -27,7 +27,7 @@ pub enum Command {
     /// Create or list PKP profiles (one Local Database per NPWP).
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Check an e-Faktur CSV or Coretax XML file without writing anything.
+    /// Check an e-Faktur CSV (faktur, retur, dokumen lain), .xlsx or Coretax XML file without writing anything.
     Validate(ValidateArgs),
     /// Import an e-Faktur CSV or .xlsx file (FK/LT/FAPR/OF, FM, RK/RM or DK/DM) into a Local Database.
     Import(ImportArgs),
