@@ -9,7 +9,7 @@ use efaktur::domain::ApprovalStatus;
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
-use efaktur::exchange::{ImportOptions, Report, import_csv, import_xml, validate_csv};
+use efaktur::exchange::{FileKind, ImportOptions, Report, import_csv, import_xml, validate_csv};
 use efaktur::paths::AppDirs;
 use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
@@ -26,7 +26,7 @@ pub enum Delimiter {
 }
 
 impl Delimiter {
-    fn byte(self) -> u8 {
+    pub(super) fn byte(self) -> u8 {
         match self {
             Delimiter::Comma => b',',
             Delimiter::Semicolon => b';',
@@ -75,6 +75,14 @@ pub enum Format {
 pub enum JenisArg {
     Keluaran,
     Masukan,
+    /// RK rows (retur pajak keluaran).
+    ReturKeluaran,
+    /// RM rows (retur pajak masukan).
+    ReturMasukan,
+    /// DK rows (dokumen lain keluaran).
+    DokumenLainKeluaran,
+    /// DM rows (dokumen lain masukan).
+    DokumenLainMasukan,
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,7 +118,7 @@ fn is_xml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
 }
 
-fn open_input(path: &Path) -> Result<(File, u64), String> {
+pub(super) fn open_input(path: &Path) -> Result<(File, u64), String> {
     let file = File::open(path).map_err(|e| {
         format!(
             "ETAX-30006 : file {} tidak dapat dibuka: {e}",
@@ -122,7 +130,7 @@ fn open_input(path: &Path) -> Result<(File, u64), String> {
 }
 
 /// Prints the report (lines or JSON) and picks the exit code.
-fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> ExitCode {
+pub(super) fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> ExitCode {
     let shown = file.display().to_string();
     if json {
         let problems = |v: &[efaktur::exchange::Problem]| {
@@ -164,19 +172,32 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
         if hidden > 0 {
             eprintln!("peringatan: ... dan {hidden} peringatan lainnya");
         }
-        let summary = format!(
-            "{shown}: {} faktur, {} baris OF, {} kesalahan",
-            report.faktur,
-            report.items,
-            report.errors.len()
-        );
+        let (noun, summary) = match report.kind {
+            FileKind::PajakKeluaran | FileKind::PajakMasukan | FileKind::CoretaxXml => (
+                "faktur",
+                format!(
+                    "{shown}: {} faktur, {} baris OF, {} kesalahan",
+                    report.faktur,
+                    report.items,
+                    report.errors.len()
+                ),
+            ),
+            _ => (
+                "dokumen",
+                format!(
+                    "{shown}: {} dokumen, {} kesalahan",
+                    report.faktur,
+                    report.errors.len()
+                ),
+            ),
+        };
         match imported {
             Some(n) if n == 0 && !report.is_clean() => {
                 eprintln!(
-                    "{summary}; tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk mengimpor faktur yang benar saja."
+                    "{summary}; tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk mengimpor {noun} yang benar saja."
                 )
             }
-            Some(n) => eprintln!("{summary}; {n} faktur diimpor"),
+            Some(n) => eprintln!("{summary}; {n} {noun} diimpor"),
             None => eprintln!("{summary}"),
         }
     }
@@ -197,6 +218,9 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
         })?;
         let report = coretax::check(&text);
         return Ok(finish(&report, &args.file, args.json, None));
+    }
+    if let Some(done) = super::retur::validate(&args, dirs) {
+        return done;
     }
     let (file, len) = open_input(&args.file)?;
     let store = match args.npwp.as_deref() {
@@ -239,6 +263,9 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
             args.json,
             Some(report.imported),
         ));
+    }
+    if let Some(done) = super::retur::import(&args, dirs) {
+        return done;
     }
     let (_, path) = choose_database(dirs, args.npwp.as_deref())?;
     let (file, len) = open_input(&args.file)?;
@@ -283,6 +310,9 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
         tahun: Some(args.tahun),
         approval,
     };
+    if let Some(kind) = super::retur::export_kind(args.jenis) {
+        return super::retur::export(&args, kind, &store, filter);
+    }
     let pb = bar(0, false, false, "Mengekspor");
     let mut tick = |n: u64| pb.set_position(n);
     match args.format {
@@ -293,10 +323,9 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
             };
             let out = BufWriter::new(out);
             let summary = match args.jenis {
-                JenisArg::Keluaran => {
-                    csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick)
-                }
                 JenisArg::Masukan => csv_write::write_masukan(out, store.conn(), filter, &mut tick),
+                // Retur and dokumen lain were exported above.
+                _ => csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick),
             }
             .map_err(|e| e.to_string())?;
             pb.finish_and_clear();

@@ -6,6 +6,8 @@ mod exchange;
 mod nsfp;
 mod profile;
 mod progress;
+mod referensi;
+mod retur;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +18,7 @@ use efaktur::paths::AppDirs;
 pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
+pub use referensi::ReferensiCommand;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -24,15 +27,18 @@ pub enum Command {
     /// Create or list PKP profiles (one Local Database per NPWP).
     #[command(subcommand)]
     Profile(ProfileCommand),
-    /// Check an e-Faktur CSV or Coretax XML file without writing anything.
+    /// Check an e-Faktur CSV (faktur, retur, dokumen lain), .xlsx or Coretax XML file without writing anything.
     Validate(ValidateArgs),
-    /// Import an e-Faktur CSV file (FK/LT/FAPR/OF or FM) into a Local Database.
+    /// Import an e-Faktur CSV or .xlsx file (FK/LT/FAPR/OF, FM, RK/RM or DK/DM) into a Local Database.
     Import(ImportArgs),
     /// Export faktur of one masa as e-Faktur CSV or Coretax XML.
     Export(ExportArgs),
     /// Referensi Nomor Faktur: record NSFP ranges.
     #[command(subcommand)]
     Nsfp(NsfpCommand),
+    /// Referensi Lawan Transaksi and Barang/Jasa: import or export in e-Faktur's CSV shapes.
+    #[command(subcommand)]
+    Referensi(ReferensiCommand),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -49,6 +55,7 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Import(a) => exchange::import(a, dirs),
         Command::Export(a) => exchange::export(a, dirs),
         Command::Nsfp(c) => nsfp::run(c, dirs),
+        Command::Referensi(c) => referensi::run(c, dirs),
     };
     match result {
         Ok(code) => code,

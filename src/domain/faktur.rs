@@ -159,20 +159,28 @@ pub fn bad_text_char(s: &str) -> Option<char> {
         .find(|c| (c.is_control() && *c != '\t') || *c == '\u{FFFD}')
 }
 
-/// Collects errors while the fields are read, so every problem is reported.
-struct Checker {
-    errors: Vec<FieldError>,
+/// Collects errors while the fields are read, so every problem is reported (shared with the
+/// retur and dokumen lain rules).
+pub(super) struct Checker {
+    pub(super) errors: Vec<FieldError>,
     item: Option<usize>,
 }
 
 impl Checker {
-    fn push(&mut self, field: &'static str, code: DjpCode, message: impl Into<String>) {
+    pub(super) fn new() -> Checker {
+        Checker {
+            errors: Vec::new(),
+            item: None,
+        }
+    }
+
+    pub(super) fn push(&mut self, field: &'static str, code: DjpCode, message: impl Into<String>) {
         let mut e = FieldError::new(field, code, message);
         e.item = self.item;
         self.errors.push(e);
     }
 
-    fn amount(&mut self, field: &'static str, raw: &str) -> Option<Amount> {
+    pub(super) fn amount(&mut self, field: &'static str, raw: &str) -> Option<Amount> {
         match Amount::parse(raw) {
             Ok(a) if a.is_negative() => {
                 self.push(
@@ -199,7 +207,7 @@ impl Checker {
         }
     }
 
-    fn rupiah(&mut self, field: &'static str, raw: &str) -> Option<Rupiah> {
+    pub(super) fn rupiah(&mut self, field: &'static str, raw: &str) -> Option<Rupiah> {
         if raw.trim().is_empty() {
             return Some(Rupiah::ZERO);
         }
@@ -216,7 +224,7 @@ impl Checker {
         }
     }
 
-    fn text(&mut self, field: &'static str, raw: &str, required: bool) -> String {
+    pub(super) fn text(&mut self, field: &'static str, raw: &str, required: bool) -> String {
         let t = raw.trim();
         if required && t.is_empty() {
             self.push(field, DjpCode::Etax20008, format!("{field} wajib diisi"));

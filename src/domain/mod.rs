@@ -5,19 +5,23 @@
 
 pub mod activation;
 pub mod code;
+pub mod dokumen_lain;
 pub mod faktur;
 pub mod kode_transaksi;
 pub mod money;
 pub mod npwp;
 pub mod nsfp;
+pub mod retur;
 pub mod status;
 pub mod tax;
 
 pub use activation::KodeAktivasi;
 pub use code::DjpCode;
+pub use dokumen_lain::{ArahDokumen, DokumenLain, DokumenLainDraft};
 pub use faktur::{Faktur, FakturDraft, FakturItem, FakturItemDraft, FieldError};
 pub use kode_transaksi::KodeTransaksi;
 pub use money::{Amount, Rupiah};
 pub use npwp::{Npwp, NpwpError, NpwpKind};
 pub use nsfp::{KodeStatus, NomorFaktur, Nsfp, NsfpError, NsfpRange};
+pub use retur::{Retur, ReturDraft};
 pub use status::{ApprovalStatus, FakturStatus, StatusError};

@@ -123,7 +123,7 @@ pub struct CsvOptions {
 
 /// Streaming reader of one CSV file.
 pub struct CsvReader<R: Read> {
-    inner: csv::Reader<BufReader<R>>,
+    inner: Source<R>,
     record: csv::ByteRecord,
     kind: Option<FileKind>,
     pending: Option<ParsedFaktur>,
@@ -136,8 +136,19 @@ pub struct CsvReader<R: Read> {
     used: usize,
 }
 
+/// Where the records come from: a CSV file, or the rows of a spreadsheet ([`super::xlsx`]) fed
+/// through the same row handling, so both get the same checks.
+enum Source<R: Read> {
+    Csv(csv::Reader<BufReader<R>>),
+    /// Row number and cells; `read` counts the rows handed out (for progress).
+    Rows {
+        rows: std::vec::IntoIter<(u64, Vec<String>)>,
+        read: u64,
+    },
+}
+
 /// Counts `,` and `;` outside quotes in the first line and picks the more frequent.
-fn detect_delimiter(head: &[u8]) -> u8 {
+pub(crate) fn detect_delimiter(head: &[u8]) -> u8 {
     let (mut comma, mut semi, mut quoted) = (0usize, 0usize, false);
     for &b in head.iter().take_while(|&&b| b != b'\n') {
         match b {
@@ -190,7 +201,7 @@ impl<R: Read> CsvReader<R> {
             .from_reader(buffered);
         let done = !problems.is_empty();
         CsvReader {
-            inner,
+            inner: Source::Csv(inner),
             record: csv::ByteRecord::new(),
             kind: None,
             pending: None,
@@ -202,14 +213,56 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
+    /// A reader of rows taken out of a spreadsheet: row number and cells as text.
+    pub fn from_rows(rows: Vec<(u64, Vec<String>)>) -> CsvReader<R> {
+        CsvReader {
+            inner: Source::Rows {
+                rows: rows.into_iter(),
+                read: 0,
+            },
+            record: csv::ByteRecord::new(),
+            kind: None,
+            pending: None,
+            problems: Vec::new(),
+            first_row: true,
+            done: false,
+            fields: Vec::new(),
+            used: 0,
+        }
+    }
+
+    /// The next record into `self.record`, with its line; `Ok(false)` at the end.
+    fn read_record(&mut self) -> csv::Result<bool> {
+        match &mut self.inner {
+            Source::Csv(r) => r.read_byte_record(&mut self.record),
+            Source::Rows { rows, read } => {
+                let Some((line, cells)) = rows.next() else {
+                    return Ok(false);
+                };
+                *read += 1;
+                self.record.clear();
+                for c in &cells {
+                    self.record.push_field(c.as_bytes());
+                }
+                let mut pos = csv::Position::new();
+                pos.set_line(line);
+                self.record.set_position(Some(pos));
+                Ok(true)
+            }
+        }
+    }
+
     /// The kind of file, known once the first row was read.
     pub fn kind(&self) -> Option<FileKind> {
         self.kind
     }
 
-    /// Bytes read so far (for progress bars).
+    /// Bytes (CSV) or rows (spreadsheet) read so far, for progress bars.
     pub fn position(&self) -> u64 {
-        self.inner.position().byte()
+        match &self.inner {
+            Source::Csv(r) => r.position().byte(),
+            Source::Rows { read, .. } => *read,
+        }
     }
 
     /// Problems not tied to a faktur, found so far.
@@ -220,7 +273,7 @@ impl<R: Read> CsvReader<R> {
     /// The next faktur or stand-alone LT row; `None` at the end of the file.
     pub fn next_entry(&mut self) -> Option<Entry> {
         while !self.done {
-            match self.inner.read_byte_record(&mut self.record) {
+            match self.read_record() {
                 Ok(true) => {
                     if let Some(e) = self.row() {
                         return Some(e);
@@ -354,7 +407,7 @@ impl<R: Read> CsvReader<R> {
                 "ada byte tak dikenal sebelum baris pertama; simpan ulang file sebagai CSV UTF-8 yang dimulai dengan FK atau FM".to_string()
             } else if matches!(flag.as_str(), "RK" | "RM" | "DK" | "DM" | "DK_DM") {
                 format!(
-                    "baris {flag} (retur/dokumen lain) belum didukung impor ini; impor terpisah"
+                    "baris {flag} (retur/dokumen lain) tidak boleh dicampur dengan faktur; pindahkan ke file sendiri dan impor file itu (efaktur import)"
                 )
             } else {
                 format!(
@@ -546,7 +599,7 @@ impl<R: Read> CsvReader<R> {
 }
 
 /// The checks DJP makes on an LT row (ETAX-20013 and the NPWP/text rules of faktur).
-fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<Problem>) {
+pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<Problem>) {
     match crate::domain::Npwp::parse(&p.npwp) {
         Ok(n) => p.npwp = n.digits().to_string(),
         Err(e) => problems.push(Problem::new(

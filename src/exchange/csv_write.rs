@@ -46,7 +46,7 @@ impl From<csv::Error> for ExportError {
     }
 }
 
-fn writer<W: Write>(out: W) -> csv::Writer<W> {
+pub(crate) fn writer<W: Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .terminator(csv::Terminator::CRLF)

@@ -65,8 +65,19 @@ pub fn validate_csv<R: Read + Send>(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, StoreError> {
+    validate_reader(CsvReader::new(input, options.csv), conn, options, progress)
+}
+
+/// [`validate_csv`] for rows from any source (a CSV file, or a spreadsheet's rows through
+/// [`CsvReader::from_rows`]).
+pub fn validate_reader<R: Read + Send>(
+    reader: CsvReader<R>,
+    conn: &Connection,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, StoreError> {
     let mut run = Run::new(options, false);
-    match run.read(input, conn, progress) {
+    match run.read(reader, conn, progress) {
         Ok(()) => Ok(run.finish()),
         Err(Abort::Store(e)) => Err(e),
         Err(Abort::Rejected(r)) => Ok(r),
@@ -81,9 +92,20 @@ pub fn import_csv<R: Read + Send>(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, StoreError> {
+    import_reader(CsvReader::new(input, options.csv), store, options, progress)
+}
+
+/// [`import_csv`] for rows from any source (a CSV file, or a spreadsheet's rows through
+/// [`CsvReader::from_rows`]).
+pub fn import_reader<R: Read + Send>(
+    reader: CsvReader<R>,
+    store: &mut Store,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, StoreError> {
     let result = store.bulk_transaction(|tx| {
         let mut run = Run::new(options, true);
-        run.read(input, tx, progress)?;
+        run.read(reader, tx, progress)?;
         let report = run.finish();
         if report.is_clean() || options.skip_invalid {
             let actor = if options.actor.is_empty() {
@@ -154,12 +176,10 @@ fn duplicate_key(draft: &crate::domain::FakturDraft) -> Option<(u64, u128)> {
 /// The reading thread: CSV rows → validated faktur, in file order. Messages go in batches: one
 /// hand-over per faktur would cost more in thread wake-ups than the work itself.
 fn read_and_validate<R: Read>(
-    input: R,
-    options: CsvOptions,
+    mut reader: CsvReader<R>,
     out: SyncSender<Vec<Msg>>,
     recycled: Receiver<Vec<Msg>>,
 ) {
-    let mut reader = CsvReader::new(input, options);
     let mut seen: HashMap<(u64, u128), u64> = HashMap::new();
     let mut batch = Vec::with_capacity(BATCH + 2);
     while let Some(entry) = reader.next_entry() {
@@ -272,16 +292,15 @@ impl<'o> Run<'o> {
 
     fn read<R: Read + Send>(
         &mut self,
-        input: R,
+        reader: CsvReader<R>,
         conn: &Connection,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         self.ranges = store::nsfp::ranges(conn)?;
-        let csv = self.options.csv;
         std::thread::scope(|scope| {
             let (tx, rx) = sync_channel(IN_FLIGHT);
             let (back_tx, back_rx) = sync_channel(IN_FLIGHT);
-            scope.spawn(move || read_and_validate(input, csv, tx, back_rx));
+            scope.spawn(move || read_and_validate(reader, tx, back_rx));
             // Returning early drops `rx`, which stops the reading thread at its next send.
             self.consume(rx, back_tx, conn, progress)
         })

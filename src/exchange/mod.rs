@@ -6,6 +6,9 @@
 //! - [`csv_write`] writes the Local Database back in the shape DJP's import reads;
 //! - [`coretax`] writes and reads Coretax XML, [`coretax_import`] brings it into the Local
 //!   Database (numbering each faktur from Referensi Nomor Faktur);
+//! - [`retur`] checks, imports and exports retur (RK/RM) and dokumen lain (DK/DM);
+//! - [`referensi`] imports and exports Referensi Lawan Transaksi and Barang/Jasa;
+//! - [`rows`] hands rows out of CSV files and [`xlsx`] spreadsheets alike;
 //! - [`report`] is what every one of them tells the user: problems with line, column and DJP code.
 
 pub mod coretax;
@@ -13,8 +16,12 @@ pub mod coretax_import;
 pub mod csv_read;
 pub mod csv_write;
 pub mod import;
+pub mod referensi;
 pub mod report;
+pub mod retur;
+pub mod rows;
+pub mod xlsx;
 
 pub use coretax_import::import_xml;
-pub use import::{ImportOptions, import_csv, validate_csv};
+pub use import::{ImportOptions, import_csv, import_reader, validate_csv, validate_reader};
 pub use report::{FileKind, Problem, Report};

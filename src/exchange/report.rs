@@ -11,6 +11,16 @@ pub enum FileKind {
     PajakMasukan,
     /// Coretax `TaxInvoiceBulk`.
     CoretaxXml,
+    /// RK rows.
+    ReturKeluaran,
+    /// RM rows.
+    ReturMasukan,
+    /// DK/DM rows.
+    DokumenLain,
+    /// Referensi Lawan Transaksi (LT rows).
+    LawanTransaksi,
+    /// Referensi Barang/Jasa (OB rows).
+    BarangJasa,
 }
 
 impl FileKind {
@@ -20,6 +30,11 @@ impl FileKind {
             FileKind::PajakKeluaran => "pajak-keluaran",
             FileKind::PajakMasukan => "pajak-masukan",
             FileKind::CoretaxXml => "coretax-xml",
+            FileKind::ReturKeluaran => "retur-keluaran",
+            FileKind::ReturMasukan => "retur-masukan",
+            FileKind::DokumenLain => "dokumen-lain",
+            FileKind::LawanTransaksi => "lawan-transaksi",
+            FileKind::BarangJasa => "barang-jasa",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod certificate;
+pub mod dokumen_lain;
 pub mod faktur;
 pub mod item;
 mod migrate;
@@ -13,6 +14,7 @@ pub mod nsfp;
 pub mod outbox;
 pub mod party;
 pub mod profile;
+pub mod retur;
 pub mod user;
 
 use std::path::{Path, PathBuf};

@@ -4,5 +4,8 @@ mod enofa;
 mod enofa_authz;
 mod exchange;
 mod keyring;
+mod referensi;
+mod retur;
 mod tidy;
 mod ui;
+mod xlsx;

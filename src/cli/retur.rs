@@ -1,0 +1,213 @@
+//! The parts of `efaktur validate|import|export` for files other than a faktur CSV: retur (RK/RM)
+//! and dokumen lain (DK/DM) files, recognised by the flag of their first row, and `.xlsx`
+//! spreadsheets (faktur or retur rows, read through the same checks as the CSV).
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use efaktur::exchange::csv_read::{CsvOptions, CsvReader};
+use efaktur::exchange::retur::{
+    ReturExport, ReturImportOptions, import_retur, is_retur_flag, validate_retur,
+};
+use efaktur::exchange::rows::{RowSource, first_flag};
+use efaktur::exchange::xlsx::{self, Sheet};
+use efaktur::exchange::{ImportOptions, Report, import_reader, validate_reader};
+use efaktur::paths::AppDirs;
+use efaktur::store::Store;
+use efaktur::store::faktur::Filter;
+
+use super::exchange::{ExportArgs, Format, ImportArgs, JenisArg, ValidateArgs, finish, open_input};
+use super::progress::bar;
+use super::{CliResult, choose_database};
+
+/// What a file holds, as far as routing goes.
+enum Input {
+    /// A CSV file of retur or dokumen lain rows.
+    ReturCsv,
+    /// A spreadsheet; `retur` when its first row is a retur or dokumen lain row.
+    Sheet { sheet: Sheet, retur: bool },
+}
+
+/// Looks at the file: `None` for a faktur CSV (handled by the caller as before).
+fn classify(path: &Path) -> Result<Option<Input>, String> {
+    if xlsx::is_xlsx(path) {
+        let sheet = xlsx::read_first_sheet(path)?;
+        let retur = sheet
+            .rows
+            .first()
+            .and_then(|(_, cells)| cells.first())
+            .is_some_and(|flag| is_retur_flag(&flag.trim().to_ascii_uppercase()));
+        return Ok(Some(Input::Sheet { sheet, retur }));
+    }
+    let (file, _) = open_input(path)?;
+    let mut head = Vec::with_capacity(8192);
+    file.take(8192).read_to_end(&mut head).map_err(|e| {
+        format!(
+            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
+            path.display()
+        )
+    })?;
+    Ok(is_retur_flag(&first_flag(&head)).then_some(Input::ReturCsv))
+}
+
+/// How problems name the file: `FILE` for CSV, `FILE[SHEET]` for a spreadsheet.
+fn shown(path: &Path, sheet: Option<&Sheet>) -> std::path::PathBuf {
+    match sheet {
+        Some(s) => format!("{}[{}]", path.display(), s.name).into(),
+        None => path.to_path_buf(),
+    }
+}
+
+/// `efaktur validate` for retur/dokumen lain files and spreadsheets; `None` for a faktur CSV.
+pub fn validate(args: &ValidateArgs, dirs: &AppDirs) -> Option<CliResult> {
+    let input = match classify(&args.file) {
+        Ok(Some(i)) => i,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(validate_input(args, dirs, input))
+}
+
+fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResult {
+    let database = match args.npwp.as_deref() {
+        Some(n) => {
+            let (_, path) = choose_database(dirs, Some(n))?;
+            Some(Store::open_read_only(&path).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    let delimiter = args.delimiter.map(super::exchange::Delimiter::byte);
+    let (report, file) = match input {
+        Input::ReturCsv => {
+            let (file, _) = open_input(&args.file)?;
+            let report = validate_retur(
+                RowSource::csv(file, delimiter),
+                database.as_ref().map(Store::conn),
+            );
+            (report, args.file.clone())
+        }
+        Input::Sheet { sheet, retur } => {
+            let file = shown(&args.file, Some(&sheet));
+            let report = if retur {
+                validate_retur(
+                    RowSource::<std::io::Empty>::Rows(sheet.rows.into_iter()),
+                    database.as_ref().map(Store::conn),
+                )
+            } else {
+                let empty;
+                let conn = match &database {
+                    Some(s) => s.conn(),
+                    None => {
+                        empty = Store::open_in_memory().map_err(|e| e.to_string())?;
+                        empty.conn()
+                    }
+                };
+                validate_reader(
+                    CsvReader::<std::io::Empty>::from_rows(sheet.rows),
+                    conn,
+                    &ImportOptions::default(),
+                    &mut |_| {},
+                )
+            };
+            (report, file)
+        }
+    };
+    let report = report.map_err(|e| e.to_string())?;
+    Ok(finish(&report, &file, args.json, None))
+}
+
+/// `efaktur import` for retur/dokumen lain files and spreadsheets; `None` for a faktur CSV.
+pub fn import(args: &ImportArgs, dirs: &AppDirs) -> Option<CliResult> {
+    let input = match classify(&args.file) {
+        Ok(Some(i)) => i,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e)),
+    };
+    Some(import_input(args, dirs, input))
+}
+
+fn import_input(args: &ImportArgs, dirs: &AppDirs, input: Input) -> CliResult {
+    let (_, path) = choose_database(dirs, args.npwp.as_deref())?;
+    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let retur_options = ReturImportOptions {
+        skip_invalid: args.skip_invalid,
+        actor: "cli".into(),
+    };
+    let (report, file): (Result<Report, _>, _) = match input {
+        Input::ReturCsv => {
+            let (file, _) = open_input(&args.file)?;
+            let delimiter = args.delimiter.map(super::exchange::Delimiter::byte);
+            let source = RowSource::csv(file, delimiter);
+            (
+                import_retur(source, &mut store, &retur_options),
+                args.file.clone(),
+            )
+        }
+        Input::Sheet { sheet, retur: true } => {
+            let file = shown(&args.file, Some(&sheet));
+            let source = RowSource::<std::io::Empty>::Rows(sheet.rows.into_iter());
+            (import_retur(source, &mut store, &retur_options), file)
+        }
+        Input::Sheet {
+            sheet,
+            retur: false,
+        } => {
+            let file = shown(&args.file, Some(&sheet));
+            let options = ImportOptions {
+                csv: CsvOptions::default(),
+                skip_invalid: args.skip_invalid,
+                actor: "cli".into(),
+                fail_after: None,
+            };
+            let pb = bar(sheet.rows.len() as u64, false, args.json, "Mengimpor");
+            let reader = CsvReader::<std::io::Empty>::from_rows(sheet.rows);
+            let report = import_reader(reader, &mut store, &options, &mut |pos| {
+                pb.set_position(pos)
+            });
+            pb.finish_and_clear();
+            (report, file)
+        }
+    };
+    let report = report.map_err(|e| e.to_string())?;
+    Ok(finish(&report, &file, args.json, Some(report.imported)))
+}
+
+/// The retur or dokumen lain kind an `--jenis` names, if it names one.
+pub fn export_kind(jenis: JenisArg) -> Option<ReturExport> {
+    match jenis {
+        JenisArg::Keluaran | JenisArg::Masukan => None,
+        JenisArg::ReturKeluaran => Some(ReturExport::ReturKeluaran),
+        JenisArg::ReturMasukan => Some(ReturExport::ReturMasukan),
+        JenisArg::DokumenLainKeluaran => Some(ReturExport::DokumenLainKeluaran),
+        JenisArg::DokumenLainMasukan => Some(ReturExport::DokumenLainMasukan),
+    }
+}
+
+/// `efaktur export --format efaktur-csv --jenis retur-keluaran|...`: one kind per file, as DJP's
+/// import takes them.
+pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filter) -> CliResult {
+    if matches!(args.format, Format::CoretaxXml) {
+        return Err(
+            "Coretax XML hanya untuk faktur keluaran; retur dan dokumen lain diekspor dengan --format efaktur-csv"
+                .into(),
+        );
+    }
+    let out: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let pb = bar(0, false, false, "Mengekspor");
+    let summary = efaktur::exchange::retur::write_retur(
+        BufWriter::new(out),
+        store.conn(),
+        kind,
+        filter,
+        &mut |n| pb.set_position(n),
+    )
+    .map_err(|e| e.to_string())?;
+    pb.finish_and_clear();
+    eprintln!("{} dokumen diekspor", summary.faktur);
+    Ok(ExitCode::SUCCESS)
+}
