@@ -6,6 +6,7 @@
 //! - [`csv_write`] writes the Local Database back in the shape DJP's import reads;
 //! - [`coretax`] writes and reads Coretax XML, [`coretax_import`] brings it into the Local
 //!   Database (numbering each faktur from Referensi Nomor Faktur);
+//! - [`output`] writes export files safely (temporary file + rename, no silent overwrite);
 //! - [`report`] is what every one of them tells the user: problems with line, column and DJP code.
 
 pub mod coretax;
@@ -13,8 +14,9 @@ pub mod coretax_import;
 pub mod csv_read;
 pub mod csv_write;
 pub mod import;
+pub mod output;
 pub mod report;
 
 pub use coretax_import::import_xml;
-pub use import::{ImportOptions, import_csv, validate_csv};
+pub use import::{ImportOptions, import_csv, import_csv_files, validate_csv};
 pub use report::{FileKind, Problem, Report};

@@ -2,6 +2,7 @@
 
 mod enofa;
 mod exchange;
+mod exchange2;
 mod keyring;
 mod tidy;
 mod ui;
