@@ -285,7 +285,7 @@ impl FakturDraft {
         );
         let items = self.items(&mut c);
         if jenis == Jenis::Keluaran {
-            self.check_lines(&mut c, &items, totals, period.tanggal);
+            self.check_lines(&mut c, &items, totals, tax_date(&nomor, &period));
         }
 
         if !c.errors.is_empty() {
@@ -584,6 +584,21 @@ struct PeriodFields {
 
 /// The fields that must agree with each other: the NSFP's year with the date, the masa with the
 /// date. Checked only where each field on its own was fine.
+/// The date whose PPN rate applies: the faktur's own, except for a pengganti reported in an
+/// earlier masa (its original's), which corrects a delivery of that masa at that masa's rate.
+fn tax_date(nomor: &NomorFields, period: &PeriodFields) -> Option<NaiveDate> {
+    let t = period.tanggal?;
+    let masa_start = match (period.tahun, period.masa) {
+        (Some(y), Some(m)) => NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), 1),
+        _ => None,
+    };
+    match masa_start {
+        // Rates change on the first of a month: any day of the masa has the original's rate.
+        Some(start) if nomor.status == Some(KodeStatus::Pengganti) && start < t => Some(start),
+        _ => Some(t),
+    }
+}
+
 fn check_period(c: &mut Checker, jenis: Jenis, nomor: &NomorFields, period: &PeriodFields) {
     // A pengganti keeps its original's number and masa, so its number's year is the original's:
     // the tahun pajak, not necessarily the year of the pengganti's own (later) date.
@@ -877,6 +892,15 @@ mod tests {
         d.fg_pengganti = "0".into();
         d.tanggal_faktur = "10/08/2015".into();
         assert_eq!(d.validate().unwrap_err()[0].code, DjpCode::Etax20024);
+
+        // Across a change of rate: a pengganti dated April 2022 of a March 2022 faktur keeps 10 %.
+        let mut p = sample();
+        p.fg_pengganti = "1".into();
+        p.nomor_faktur = "0002200000001".into();
+        p.masa_pajak = "3".into();
+        p.tahun_pajak = "2022".into();
+        p.tanggal_faktur = "04/04/2022".into();
+        assert!(p.validate().is_ok(), "{:?}", p.validate());
     }
 
     #[test]
