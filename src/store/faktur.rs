@@ -758,7 +758,9 @@ pub(crate) mod tests {
                 .conn()
                 .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
                 .unwrap()
-                .query_map([], |r| r.get::<_, String>(3))
+                .query_map(params!["masukan", "0102400000123", "", "", ""], |r| {
+                    r.get::<_, String>(3)
+                })
                 .unwrap()
                 .collect::<rusqlite::Result<_>>()
                 .unwrap();
