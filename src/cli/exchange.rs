@@ -9,7 +9,10 @@ use efaktur::domain::ApprovalStatus;
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
-use efaktur::exchange::{FileKind, ImportOptions, Report, import_csv, import_xml, validate_csv};
+use efaktur::exchange::output::Staged;
+use efaktur::exchange::{
+    FileKind, ImportOptions, Report, import_csv, import_csv_files, import_xml, validate_csv,
+};
 use efaktur::paths::AppDirs;
 use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
@@ -50,15 +53,27 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 every faktur imported; 1 a file has errors (listed line by line): \
+nothing was imported, or with --skip-invalid the valid faktur were imported and the others \
+listed; 2 usage or I/O problem, nothing imported."
+)]
 pub struct ImportArgs {
-    /// The e-Faktur CSV file.
-    pub file: PathBuf,
+    /// The e-Faktur CSV (or Coretax XML) files. Several CSV files are imported in one
+    /// transaction: all or nothing, unless --per-file.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     /// NPWP of the Local Database (may be omitted when there is only one).
     #[arg(long)]
     pub npwp: Option<String>,
     /// Import the valid faktur and report the others (default: nothing when anything is wrong).
+    /// The exit status is still 1 when any faktur was refused.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Import each file in its own transaction with its own report (default: one transaction
+    /// for all files).
+    #[arg(long)]
+    pub per_file: bool,
     #[arg(long)]
     pub json: bool,
     #[arg(long, value_enum)]
@@ -86,6 +101,10 @@ pub enum JenisArg {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 written; 2 usage or I/O problem (also an existing output \
+file without --force), nothing written; 3 no faktur in that masa, nothing written."
+)]
 pub struct ExportArgs {
     /// Masa pajak (1-12).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=12))]
@@ -95,9 +114,14 @@ pub struct ExportArgs {
     pub tahun: u16,
     #[arg(long, value_enum)]
     pub format: Format,
-    /// Output file (CSV: standard output when omitted; XML: faktur-<npwp>-<tahun><masa>.xml).
+    /// Output file (CSV: standard output when omitted; XML: faktur-<npwp>-<tahun><masa>.xml;
+    /// more than 1000 faktur: <stem>-1.xml, <stem>-2.xml, ...). Written completely or not at all.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Replace existing output files (and remove <stem>-<n>.xml parts of an earlier, larger
+    /// export). Without it an existing file stops the export.
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub npwp: Option<String>,
     #[arg(long, value_enum, default_value = "keluaran")]
@@ -129,8 +153,23 @@ pub(super) fn open_input(path: &Path) -> Result<(File, u64), String> {
     Ok((file, len))
 }
 
+/// Exit status of `export` when no faktur matched and nothing was written.
+pub(super) const NOTHING_TO_EXPORT: u8 = 3;
+
 /// Prints the report (lines or JSON) and picks the exit code.
 pub(super) fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> ExitCode {
+    finish_in(report, file, json, imported, false)
+}
+
+/// [`finish`] for one of several files imported together; `others_failed`: this file was clean
+/// but another one's errors rolled everything back.
+fn finish_in(
+    report: &Report,
+    file: &Path,
+    json: bool,
+    imported: Option<u64>,
+    others_failed: bool,
+) -> ExitCode {
     let shown = file.display().to_string();
     if json {
         let problems = |v: &[efaktur::exchange::Problem]| {
@@ -156,6 +195,7 @@ pub(super) fn finish(report: &Report, file: &Path, json: bool, imported: Option<
         if let Some(n) = imported {
             out["imported"] = n.into();
             out["lawan_transaksi"] = report.lawan_transaksi.into();
+            out["file"] = shown.clone().into();
         }
         println!("{out}");
     } else {
@@ -192,6 +232,9 @@ pub(super) fn finish(report: &Report, file: &Path, json: bool, imported: Option<
             ),
         };
         match imported {
+            Some(0) if others_failed && report.is_clean() => eprintln!(
+                "{summary}; tidak diimpor karena file lain dalam impor yang sama bermasalah (semua atau tidak sama sekali). Perbaiki file itu, atau pakai --per-file."
+            ),
             Some(n) if n == 0 && !report.is_clean() => {
                 eprintln!(
                     "{summary}; tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk mengimpor {noun} yang benar saja."
@@ -247,29 +290,7 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
 }
 
 pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
-    if is_xml(&args.file) {
-        let (_, path) = choose_database(dirs, args.npwp.as_deref())?;
-        let text = std::fs::read_to_string(&args.file).map_err(|e| {
-            format!(
-                "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-                args.file.display()
-            )
-        })?;
-        let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-        let report = import_xml(&text, &mut store, "cli").map_err(|e| e.to_string())?;
-        return Ok(finish(
-            &report,
-            &args.file,
-            args.json,
-            Some(report.imported),
-        ));
-    }
-    if let Some(done) = super::retur::import(&args, dirs) {
-        return done;
-    }
     let (_, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let (file, len) = open_input(&args.file)?;
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
     let options = ImportOptions {
         csv: CsvOptions {
             delimiter: args.delimiter.map(Delimiter::byte),
@@ -278,16 +299,78 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
         actor: "cli".into(),
         fail_after: None,
     };
-    let pb = bar(len, true, args.json, "Mengimpor");
-    let report = import_csv(file, &mut store, &options, &mut |pos| pb.set_position(pos))
+    let together = args.files.len() > 1 && !args.per_file;
+    if together {
+        for f in &args.files {
+            if is_xml(f) || super::retur::is_own_kind(f)? {
+                return Err(format!(
+                    "{}: Coretax XML, .xlsx dan file retur/dokumen lain diimpor per file; pakai --per-file, atau impor file itu tersendiri",
+                    f.display()
+                ));
+            }
+        }
+    }
+    // Every file is opened before anything is imported: a typo in the last name costs nothing.
+    let mut inputs = Vec::with_capacity(args.files.len());
+    for f in &args.files {
+        inputs.push(if is_xml(f) {
+            None
+        } else {
+            Some(open_input(f)?)
+        });
+    }
+    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    if together {
+        let (files, lens): (Vec<File>, Vec<u64>) = inputs.into_iter().flatten().unzip();
+        let total = lens.iter().sum();
+        let pb = bar(total, true, args.json, "Mengimpor");
+        let reports = import_csv_files(files, &mut store, &options, &mut |i, pos| {
+            pb.set_position(lens[..i].iter().sum::<u64>() + pos)
+        })
         .map_err(|e| e.to_string())?;
-    pb.finish_and_clear();
-    Ok(finish(
-        &report,
-        &args.file,
-        args.json,
-        Some(report.imported),
-    ))
+        pb.finish_and_clear();
+        let rolled_back = reports.iter().any(|r| !r.is_clean()) && !args.skip_invalid;
+        let mut code = ExitCode::SUCCESS;
+        for (report, file) in reports.iter().zip(&args.files) {
+            let c = finish_in(report, file, args.json, Some(report.imported), rolled_back);
+            if c != ExitCode::SUCCESS {
+                code = c;
+            }
+        }
+        return Ok(code);
+    }
+    let mut code = ExitCode::SUCCESS;
+    for (file, input) in args.files.iter().zip(inputs) {
+        let c = match input {
+            None => import_xml_file(file, &mut store, args.json)?,
+            Some(_) if super::retur::is_own_kind(file)? => {
+                super::retur::import(&args, file, &mut store)?
+            }
+            Some((input, len)) => {
+                let pb = bar(len, true, args.json, "Mengimpor");
+                let report =
+                    import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))
+                        .map_err(|e| e.to_string())?;
+                pb.finish_and_clear();
+                finish(&report, file, args.json, Some(report.imported))
+            }
+        };
+        if c != ExitCode::SUCCESS {
+            code = c;
+        }
+    }
+    Ok(code)
+}
+
+fn import_xml_file(file: &Path, store: &mut Store, json: bool) -> CliResult {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        format!(
+            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
+            file.display()
+        )
+    })?;
+    let report = import_xml(&text, store, "cli").map_err(|e| e.to_string())?;
+    Ok(finish(&report, file, json, Some(report.imported)))
 }
 
 pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
@@ -315,29 +398,69 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
     }
     let pb = bar(0, false, false, "Mengekspor");
     let mut tick = |n: u64| pb.set_position(n);
+    let nothing = || -> CliResult {
+        pb.finish_and_clear();
+        eprintln!(
+            "tidak ada faktur {} untuk masa {}/{}{}; tidak ada file yang ditulis",
+            match args.jenis {
+                JenisArg::Masukan => "masukan",
+                // Retur and dokumen lain were exported above.
+                _ => "keluaran",
+            },
+            args.masa,
+            args.tahun,
+            if args.status.is_some() {
+                " dengan status itu"
+            } else {
+                ""
+            }
+        );
+        Ok(ExitCode::from(NOTHING_TO_EXPORT))
+    };
     match args.format {
         Format::EfakturCsv => {
-            let out: Box<dyn Write> = match &args.out {
-                Some(p) => Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?),
-                None => Box::new(std::io::stdout().lock()),
+            let mut write = |out: &mut dyn Write| {
+                let out = BufWriter::new(out);
+                match args.jenis {
+                    JenisArg::Masukan => {
+                        csv_write::write_masukan(out, store.conn(), filter, &mut tick)
+                    }
+                    // Retur and dokumen lain were exported above.
+                    _ => csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick),
+                }
+                .map_err(|e| e.to_string())
             };
-            let out = BufWriter::new(out);
-            let summary = match args.jenis {
-                JenisArg::Masukan => csv_write::write_masukan(out, store.conn(), filter, &mut tick),
-                // Retur and dokumen lain were exported above.
-                _ => csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick),
+            let summary = match &args.out {
+                Some(p) => {
+                    efaktur::exchange::output::refuse_existing(p, args.force)
+                        .map_err(|e| e.to_string())?;
+                    let mut staged = Staged::new(p).map_err(|e| e.to_string())?;
+                    let summary = write(staged.file())?;
+                    if summary.faktur > 0 {
+                        staged.commit(args.force).map_err(|e| e.to_string())?;
+                    }
+                    summary
+                }
+                // The CSV writers write nothing at all when nothing matches.
+                None => write(&mut std::io::stdout().lock())?,
+            };
+            if summary.faktur == 0 {
+                return nothing();
             }
-            .map_err(|e| e.to_string())?;
             pb.finish_and_clear();
             eprintln!(
-                "{} faktur, {} baris OF diekspor{}",
+                "{} faktur, {} baris OF diekspor{}{}",
                 summary.faktur,
                 summary.items,
                 if summary.skipped > 0 {
                     format!("; {} faktur Batal tidak diekspor", summary.skipped)
                 } else {
                     String::new()
-                }
+                },
+                args.out
+                    .as_ref()
+                    .map(|p| format!("\nditulis: {}", p.display()))
+                    .unwrap_or_default()
             );
         }
         Format::CoretaxXml => {
@@ -356,12 +479,25 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 opt: args.barang_jasa.clone(),
                 unit: args.satuan.clone(),
             };
-            let files =
-                coretax::write_files(store.conn(), filter, &seller, &options, &out, &mut tick)
-                    .map_err(|e| e.to_string())?;
+            let written = coretax::write_files_to(
+                store.conn(),
+                filter,
+                &seller,
+                &options,
+                &out,
+                args.force,
+                &mut tick,
+            )
+            .map_err(|e| e.to_string())?;
+            if written.files.is_empty() {
+                return nothing();
+            }
             pb.finish_and_clear();
-            for f in files {
+            for f in &written.files {
                 eprintln!("ditulis: {}", f.display());
+            }
+            for f in &written.removed {
+                eprintln!("dihapus (sisa ekspor sebelumnya): {}", f.display());
             }
         }
     }

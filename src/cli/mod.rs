@@ -1,6 +1,8 @@
 //! Headless subcommands: the same core as the app, for ERPs, scripts and branch uploaders.
 //!
-//! Exit codes: 0 success, 1 the file has errors (reported line by line), 2 usage or I/O problems.
+//! Exit codes: 0 success, 1 the file has errors (reported line by line; with `import
+//! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export
+//! refusing to overwrite without `--force`), 3 nothing to export (nothing written).
 
 mod exchange;
 mod nsfp;
@@ -29,7 +31,7 @@ pub enum Command {
     Profile(ProfileCommand),
     /// Check an e-Faktur CSV (faktur, retur, dokumen lain), .xlsx or Coretax XML file without writing anything.
     Validate(ValidateArgs),
-    /// Import an e-Faktur CSV or .xlsx file (FK/LT/FAPR/OF, FM, RK/RM or DK/DM) into a Local Database.
+    /// Import e-Faktur CSV or .xlsx files (FK/LT/FAPR/OF, FM, RK/RM or DK/DM) into a Local Database.
     Import(ImportArgs),
     /// Export faktur of one masa as e-Faktur CSV or Coretax XML.
     Export(ExportArgs),

@@ -2,12 +2,12 @@
 //! and dokumen lain (DK/DM) files, recognised by the flag of their first row, and `.xlsx`
 //! spreadsheets (faktur or retur rows, read through the same checks as the CSV).
 
-use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use efaktur::exchange::csv_read::{CsvOptions, CsvReader};
+use efaktur::exchange::output::{self, Staged};
 use efaktur::exchange::retur::{
     ReturExport, ReturImportOptions, import_retur, is_retur_flag, validate_retur,
 };
@@ -41,15 +41,7 @@ fn classify(path: &Path) -> Result<Option<Input>, String> {
             .is_some_and(|flag| is_retur_flag(&flag.trim().to_ascii_uppercase()));
         return Ok(Some(Input::Sheet { sheet, retur }));
     }
-    let (file, _) = open_input(path)?;
-    let mut head = Vec::with_capacity(8192);
-    file.take(8192).read_to_end(&mut head).map_err(|e| {
-        format!(
-            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-            path.display()
-        )
-    })?;
-    Ok(is_retur_flag(&first_flag(&head)).then_some(Input::ReturCsv))
+    Ok(is_own_kind(path)?.then_some(Input::ReturCsv))
 }
 
 /// How problems name the file: `FILE` for CSV, `FILE[SHEET]` for a spreadsheet.
@@ -118,43 +110,59 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
     Ok(finish(&report, &file, args.json, None))
 }
 
-/// `efaktur import` for retur/dokumen lain files and spreadsheets; `None` for a faktur CSV.
-pub fn import(args: &ImportArgs, dirs: &AppDirs) -> Option<CliResult> {
-    let input = match classify(&args.file) {
-        Ok(Some(i)) => i,
-        Ok(None) => return None,
-        Err(e) => return Some(Err(e)),
-    };
-    Some(import_input(args, dirs, input))
+/// Whether `path` is a file this module imports (a spreadsheet, or retur/dokumen lain rows)
+/// rather than a faktur CSV. Looks at the name and the first row only.
+pub fn is_own_kind(path: &Path) -> Result<bool, String> {
+    if xlsx::is_xlsx(path) {
+        return Ok(true);
+    }
+    let (file, _) = open_input(path)?;
+    let mut head = Vec::with_capacity(8192);
+    file.take(8192).read_to_end(&mut head).map_err(|e| {
+        format!(
+            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
+            path.display()
+        )
+    })?;
+    Ok(is_retur_flag(&first_flag(&head)))
 }
 
-fn import_input(args: &ImportArgs, dirs: &AppDirs, input: Input) -> CliResult {
-    let (_, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+/// `efaktur import` of one retur/dokumen lain file or spreadsheet ([`is_own_kind`]) into `store`.
+pub fn import(args: &ImportArgs, file: &Path, store: &mut Store) -> CliResult {
+    match classify(file)? {
+        Some(input) => import_input(args, file, store, input),
+        None => Err(format!(
+            "{}: bukan file retur, dokumen lain atau .xlsx",
+            file.display()
+        )),
+    }
+}
+
+fn import_input(args: &ImportArgs, path: &Path, store: &mut Store, input: Input) -> CliResult {
     let retur_options = ReturImportOptions {
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
     };
     let (report, file): (Result<Report, _>, _) = match input {
         Input::ReturCsv => {
-            let (file, _) = open_input(&args.file)?;
+            let (file, _) = open_input(path)?;
             let delimiter = args.delimiter.map(super::exchange::Delimiter::byte);
             let source = RowSource::csv(file, delimiter);
             (
-                import_retur(source, &mut store, &retur_options),
-                args.file.clone(),
+                import_retur(source, store, &retur_options),
+                path.to_path_buf(),
             )
         }
         Input::Sheet { sheet, retur: true } => {
-            let file = shown(&args.file, Some(&sheet));
+            let file = shown(path, Some(&sheet));
             let source = RowSource::<std::io::Empty>::Rows(sheet.rows.into_iter());
-            (import_retur(source, &mut store, &retur_options), file)
+            (import_retur(source, store, &retur_options), file)
         }
         Input::Sheet {
             sheet,
             retur: false,
         } => {
-            let file = shown(&args.file, Some(&sheet));
+            let file = shown(path, Some(&sheet));
             let options = ImportOptions {
                 csv: CsvOptions::default(),
                 skip_invalid: args.skip_invalid,
@@ -163,9 +171,7 @@ fn import_input(args: &ImportArgs, dirs: &AppDirs, input: Input) -> CliResult {
             };
             let pb = bar(sheet.rows.len() as u64, false, args.json, "Mengimpor");
             let reader = CsvReader::<std::io::Empty>::from_rows(sheet.rows);
-            let report = import_reader(reader, &mut store, &options, &mut |pos| {
-                pb.set_position(pos)
-            });
+            let report = import_reader(reader, store, &options, &mut |pos| pb.set_position(pos));
             pb.finish_and_clear();
             (report, file)
         }
@@ -194,20 +200,37 @@ pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filte
                 .into(),
         );
     }
-    let out: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?),
-        None => Box::new(std::io::stdout().lock()),
-    };
     let pb = bar(0, false, false, "Mengekspor");
-    let summary = efaktur::exchange::retur::write_retur(
-        BufWriter::new(out),
-        store.conn(),
-        kind,
-        filter,
-        &mut |n| pb.set_position(n),
-    )
-    .map_err(|e| e.to_string())?;
+    let write = |out: &mut dyn Write| {
+        efaktur::exchange::retur::write_retur(
+            BufWriter::new(out),
+            store.conn(),
+            kind,
+            filter,
+            &mut |n| pb.set_position(n),
+        )
+        .map_err(|e| e.to_string())
+    };
+    let summary = match &args.out {
+        Some(p) => {
+            output::refuse_existing(p, args.force).map_err(|e| e.to_string())?;
+            let mut staged = Staged::new(p).map_err(|e| e.to_string())?;
+            let summary = write(staged.file())?;
+            if summary.faktur > 0 {
+                staged.commit(args.force).map_err(|e| e.to_string())?;
+            }
+            summary
+        }
+        None => write(&mut std::io::stdout().lock())?,
+    };
     pb.finish_and_clear();
+    if summary.faktur == 0 {
+        eprintln!(
+            "tidak ada dokumen untuk masa {}/{}; tidak ada file yang ditulis",
+            args.masa, args.tahun
+        );
+        return Ok(ExitCode::from(super::exchange::NOTHING_TO_EXPORT));
+    }
     eprintln!("{} dokumen diekspor", summary.faktur);
     Ok(ExitCode::SUCCESS)
 }

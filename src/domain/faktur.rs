@@ -248,6 +248,21 @@ impl Checker {
         }
         t.to_string()
     }
+
+    /// [`Checker::text`] that keeps the spaces around the text: an address is given back
+    /// exactly as it came (a CSV round trip must not change it). The length counts them.
+    fn text_kept(&mut self, field: &'static str, raw: &str, required: bool) -> String {
+        let before = self.errors.len();
+        self.text(field, raw, required);
+        if self.errors.len() == before && raw.chars().count() > MAX_TEXT {
+            self.push(
+                field,
+                DjpCode::Etax10003,
+                format!("{field} lebih dari {MAX_TEXT} karakter; persingkat teksnya"),
+            );
+        }
+        raw.to_string()
+    }
 }
 
 impl FakturDraft {
@@ -266,7 +281,7 @@ impl FakturDraft {
         let jenis = self.jenis(&mut c);
         check_period(&mut c, jenis, &nomor, &period);
         let (lawan_npwp, lawan_nama, lawan_nik) = self.lawan(&mut c);
-        let lawan_alamat = c.text("ALAMAT_LENGKAP", &self.alamat, jenis == Jenis::Keluaran);
+        let lawan_alamat = c.text_kept("ALAMAT_LENGKAP", &self.alamat, jenis == Jenis::Keluaran);
         let totals = self.totals(&mut c);
         let keterangan_tambahan = self.keterangan_tambahan(&mut c, nomor.kode);
         let (uang_muka, uang_muka_totals) = self.uang_muka(&mut c);
@@ -278,7 +293,7 @@ impl FakturDraft {
         );
         let items = self.items(&mut c);
         if jenis == Jenis::Keluaran {
-            self.check_lines(&mut c, &items, totals, period.tanggal);
+            self.check_lines(&mut c, &items, totals, tax_date(&nomor, &period));
         }
 
         if !c.errors.is_empty() {
@@ -577,9 +592,28 @@ struct PeriodFields {
 
 /// The fields that must agree with each other: the NSFP's year with the date, the masa with the
 /// date. Checked only where each field on its own was fine.
+/// The date whose PPN rate applies: the faktur's own, except for a pengganti reported in an
+/// earlier masa (its original's), which corrects a delivery of that masa at that masa's rate.
+fn tax_date(nomor: &NomorFields, period: &PeriodFields) -> Option<NaiveDate> {
+    let t = period.tanggal?;
+    let masa_start = match (period.tahun, period.masa) {
+        (Some(y), Some(m)) => NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), 1),
+        _ => None,
+    };
+    match masa_start {
+        // Rates change on the first of a month: any day of the masa has the original's rate.
+        Some(start) if nomor.status == Some(KodeStatus::Pengganti) && start < t => Some(start),
+        _ => Some(t),
+    }
+}
+
 fn check_period(c: &mut Checker, jenis: Jenis, nomor: &NomorFields, period: &PeriodFields) {
+    // A pengganti keeps its original's number and masa, so its number's year is the original's:
+    // the tahun pajak, not necessarily the year of the pengganti's own (later) date.
+    let pengganti = nomor.status == Some(KodeStatus::Pengganti);
     if let (Some(n), Some(t)) = (nomor.nsfp, period.tanggal)
         && !n.valid_for_year(t.year())
+        && !(pengganti && period.tahun.is_some_and(|y| n.valid_for_year(i32::from(y))))
     {
         c.push(
             "NOMOR_FAKTUR",
@@ -607,7 +641,9 @@ fn check_masa(
     let months = |y: i32, m: u32| y * 12 + m as i32;
     let faktur_month = months(tanggal.year(), tanggal.month());
     let masa_month = months(i32::from(tahun), u32::from(masa));
-    if masa_month < faktur_month {
+    // A pengganti is dated on or after its original and reported in the original's masa
+    // (domain §8.4): an earlier masa is expected there.
+    if masa_month < faktur_month && status != Some(KodeStatus::Pengganti) {
         c.push(
             "MASA_PAJAK",
             DjpCode::Etax20024,
@@ -619,8 +655,17 @@ fn check_masa(
         return;
     }
     match jenis {
-        // A pengganti keeps its original's masa, which the file cannot show; only normal faktur
-        // keluaran must be reported in the month of their date.
+        // Normal faktur keluaran are reported in the month of their date; a pengganti in its
+        // original's masa, which cannot lie after its own date.
+        Jenis::Keluaran if status == Some(KodeStatus::Pengganti) && masa_month > faktur_month => c
+            .push(
+                "MASA_PAJAK",
+                DjpCode::Etax20024,
+                format!(
+                    "faktur pengganti bertanggal {} harus dilaporkan pada masa faktur yang diganti, bukan masa sesudah tanggalnya ({masa}/{tahun})",
+                    format_tanggal(tanggal)
+                ),
+            ),
         Jenis::Keluaran if status == Some(KodeStatus::Normal) && masa_month != faktur_month => c
             .push(
                 "MASA_PAJAK",
@@ -838,6 +883,32 @@ mod tests {
         assert!(m.validate().is_ok());
         m.masa_pajak = "11".into();
         assert_eq!(m.validate().unwrap_err()[0].code, DjpCode::Etax20025);
+    }
+
+    #[test]
+    fn a_pengganti_dated_later_keeps_its_originals_masa_and_number_year() {
+        // Original: masa 7/2015 (sample). Pengganti dated in the next month, and in the next year.
+        let mut d = sample();
+        d.fg_pengganti = "1".into();
+        d.tanggal_faktur = "10/08/2015".into();
+        assert!(d.validate().is_ok(), "{:?}", d.validate());
+        d.tanggal_faktur = "05/01/2016".into();
+        assert!(d.validate().is_ok(), "{:?}", d.validate());
+        // Not a masa after its own date, and a normal faktur still reports in its date's month.
+        d.tanggal_faktur = "10/06/2015".into();
+        assert_eq!(d.validate().unwrap_err()[0].code, DjpCode::Etax20024);
+        d.fg_pengganti = "0".into();
+        d.tanggal_faktur = "10/08/2015".into();
+        assert_eq!(d.validate().unwrap_err()[0].code, DjpCode::Etax20024);
+
+        // Across a change of rate: a pengganti dated April 2022 of a March 2022 faktur keeps 10 %.
+        let mut p = sample();
+        p.fg_pengganti = "1".into();
+        p.nomor_faktur = "0002200000001".into();
+        p.masa_pajak = "3".into();
+        p.tahun_pajak = "2022".into();
+        p.tanggal_faktur = "04/04/2022".into();
+        assert!(p.validate().is_ok(), "{:?}", p.validate());
     }
 
     #[test]

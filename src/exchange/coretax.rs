@@ -554,6 +554,7 @@ fn check_good_arithmetic(
 /// Writes the faktur keluaran matching `filter` to `path`, at most [`MAX_PER_FILE`] per file.
 /// When more files are needed they are named `<stem>-1.xml`, `<stem>-2.xml`, … beside `path`.
 /// Every file is checked before it is written; a faktur Coretax would refuse stops the export.
+/// Existing files are not replaced: [`write_files_to`] with `force` does.
 pub fn write_files(
     conn: &rusqlite::Connection,
     filter: Filter,
@@ -562,53 +563,65 @@ pub fn write_files(
     path: &Path,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let numbered = |n: usize| {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "coretax".into());
-        path.with_file_name(format!("{stem}-{n}.xml"))
-    };
-    let mut written: Vec<PathBuf> = Vec::new();
+    write_files_to(conn, filter, seller, options, path, false, progress).map(|w| w.files)
+}
+
+/// What [`write_files_to`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WrittenFiles {
+    /// The files written, in order; empty when no faktur matched (then nothing was written).
+    pub files: Vec<PathBuf>,
+    /// Parts `<stem>-<n>.xml` of an earlier, larger export that were removed (only with `force`).
+    pub removed: Vec<PathBuf>,
+}
+
+/// [`write_files`], all or nothing: each file is written to a temporary file and renamed into
+/// place only when every one is complete and checked. Without `force`, existing files of the
+/// export's names (the target, or its parts), and parts `<stem>-<n>.xml` left by an earlier larger
+/// export, stop it before anything is replaced ([`ExportError::Exists`]); with `force` those are
+/// replaced and the left-over parts removed. `path` itself is never touched by a split export.
+pub fn write_files_to(
+    conn: &rusqlite::Connection,
+    filter: Filter,
+    seller: &Profile,
+    options: &CoretaxOptions,
+    path: &Path,
+    force: bool,
+    progress: &mut dyn FnMut(u64),
+) -> Result<WrittenFiles, ExportError> {
+    let mut staged: Vec<super::output::Staged> = Vec::new();
     let mut chunk: Vec<TaxInvoice> = Vec::with_capacity(MAX_PER_FILE);
     let mut failure: Option<ExportError> = None;
     let mut count = 0u64;
-    let flush =
-        |chunk: &mut Vec<TaxInvoice>, written: &mut Vec<PathBuf>| -> Result<(), ExportError> {
-            let bulk = TaxInvoiceBulk {
-                xmlns_xsi: xsi(),
-                schema: xsd(),
-                tin: seller.npwp.npwp16(),
-                list: ListOfTaxInvoice {
-                    invoices: std::mem::take(chunk),
-                },
-            };
-            let xml = to_xml(&bulk)?;
-            let report = check(&xml);
-            if let Some(p) = report.errors.first() {
-                return Err(ExportError::Invalid(format!(
-                    "{} faktur akan ditolak Coretax, mis. faktur ke-{} kolom {}: {} : {}",
-                    report.errors.len(),
-                    written.len() * MAX_PER_FILE + 1,
-                    p.column,
-                    p.code.as_str(),
-                    p.message
-                )));
-            }
-            let target = if written.is_empty() {
-                path.to_path_buf()
-            } else {
-                numbered(written.len() + 1)
-            };
-            if written.len() == 1 {
-                let first = numbered(1);
-                std::fs::rename(&written[0], &first)?;
-                written[0] = first;
-            }
-            std::fs::write(&target, xml)?;
-            written.push(target);
-            Ok(())
+    let flush = |chunk: &mut Vec<TaxInvoice>,
+                 staged: &mut Vec<super::output::Staged>|
+     -> Result<(), ExportError> {
+        let bulk = TaxInvoiceBulk {
+            xmlns_xsi: xsi(),
+            schema: xsd(),
+            tin: seller.npwp.npwp16(),
+            list: ListOfTaxInvoice {
+                invoices: std::mem::take(chunk),
+            },
         };
+        let xml = to_xml(&bulk)?;
+        let report = check(&xml);
+        if let Some(p) = report.errors.first() {
+            return Err(ExportError::Invalid(format!(
+                "{} faktur akan ditolak Coretax, mis. faktur ke-{} kolom {}: {} : {}",
+                report.errors.len(),
+                staged.len() * MAX_PER_FILE + 1,
+                p.column,
+                p.code.as_str(),
+                p.message
+            )));
+        }
+        // Named when the number of parts is known.
+        let mut file = super::output::Staged::new(path)?;
+        std::io::Write::write_all(file.file(), xml.as_bytes())?;
+        staged.push(file);
+        Ok(())
+    };
     let filter = Filter {
         masukan: Some(false),
         ..filter
@@ -624,7 +637,7 @@ pub fn write_files(
         count += 1;
         progress(count);
         if chunk.len() == MAX_PER_FILE
-            && let Err(e) = flush(&mut chunk, &mut written)
+            && let Err(e) = flush(&mut chunk, &mut staged)
         {
             failure = Some(e);
             return Err(StoreError::rule(DjpCode::Etax10001, "ekspor dihentikan"));
@@ -632,8 +645,31 @@ pub fn write_files(
         Ok(())
     })
     .map_err(|e| failure.take().map_or(ExportError::Store(e), |f| f))?;
-    if !chunk.is_empty() || written.is_empty() {
-        flush(&mut chunk, &mut written)?;
+    if !chunk.is_empty() {
+        flush(&mut chunk, &mut staged)?;
+    }
+    // Nothing matched: nothing is written (an empty bulk would only confuse an upload).
+    if staged.is_empty() {
+        return Ok(WrittenFiles::default());
+    }
+    let targets: Vec<PathBuf> = if staged.len() == 1 {
+        vec![path.to_path_buf()]
+    } else {
+        (1..=staged.len())
+            .map(|n| super::output::part_name(path, n))
+            .collect()
+    };
+    let stale = super::output::stale_parts(path, &targets);
+    if !force && let Some(t) = targets.iter().chain(&stale).find(|t| t.exists()) {
+        return Err(ExportError::Exists(t.clone()));
+    }
+    let mut written = WrittenFiles::default();
+    for (file, target) in staged.into_iter().zip(targets) {
+        written.files.push(file.commit_as(&target, force)?);
+    }
+    for old in stale {
+        std::fs::remove_file(&old)?;
+        written.removed.push(old);
     }
     Ok(written)
 }

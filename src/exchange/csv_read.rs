@@ -134,6 +134,9 @@ pub struct CsvReader<R: Read> {
     /// Fields of the current row, decoded (reused between rows); the first `used` are this row's.
     fields: Vec<String>,
     used: usize,
+    /// Columns of the FK header row, when the file has one: 19 before e-Faktur 3.1, 20 since.
+    /// FK rows must then have as many (a 19-column row in a 3.1 file lost a column).
+    fk_header: Option<usize>,
 }
 
 /// Where the records come from: a CSV file, or the rows of a spreadsheet ([`super::xlsx`]) fed
@@ -210,6 +213,7 @@ impl<R: Read> CsvReader<R> {
             done,
             fields: Vec::new(),
             used: 0,
+            fk_header: None,
         }
     }
 
@@ -228,6 +232,7 @@ impl<R: Read> CsvReader<R> {
             done: false,
             fields: Vec::new(),
             used: 0,
+            fk_header: None,
         }
     }
 
@@ -323,6 +328,11 @@ impl<R: Read> CsvReader<R> {
         problems
     }
 
+    /// A field as written, spaces kept (addresses come back from a round trip unchanged).
+    fn field_untrimmed(&self, i: usize) -> String {
+        self.fields[..self.used].get(i).cloned().unwrap_or_default()
+    }
+
     fn field(&self, i: usize) -> String {
         self.fields[..self.used]
             .get(i)
@@ -333,11 +343,7 @@ impl<R: Read> CsvReader<R> {
     /// Checks the number of fields; trailing empty fields beyond the last column are padding.
     fn check_columns(&self, line: u64, flag: &str, min: usize, max: usize) -> Option<Problem> {
         let raw = self.record.len();
-        let used = self
-            .record
-            .iter()
-            .rposition(|f| !f.iter().all(u8::is_ascii_whitespace))
-            .map_or(0, |i| i + 1);
+        let used = self.non_empty_columns();
         if raw >= min && used <= max {
             return None;
         }
@@ -355,6 +361,14 @@ impl<R: Read> CsvReader<R> {
                 if raw < min { raw } else { used }
             ),
         ))
+    }
+
+    /// The number of fields up to the last non-empty one.
+    fn non_empty_columns(&self) -> usize {
+        self.record
+            .iter()
+            .rposition(|f| !f.iter().all(u8::is_ascii_whitespace))
+            .map_or(0, |i| i + 1)
     }
 
     fn set_kind(&mut self, line: u64, kind: FileKind) -> bool {
@@ -431,7 +445,11 @@ impl<R: Read> CsvReader<R> {
         };
         match flag.as_str() {
             "FK" => {
-                if !self.set_kind(line, FileKind::PajakKeluaran) || is_header {
+                if !self.set_kind(line, FileKind::PajakKeluaran) {
+                    return None;
+                }
+                if is_header {
+                    self.fk_header = Some(self.non_empty_columns().clamp(19, 20));
                     return None;
                 }
                 let done = self.pending.take();
@@ -491,7 +509,7 @@ impl<R: Read> CsvReader<R> {
             tanggal_faktur: f(6),
             npwp: f(7),
             nama: f(8),
-            alamat: f(9),
+            alamat: self.field_untrimmed(9),
             jumlah_dpp: f(10),
             jumlah_ppn: f(11),
             jumlah_ppnbm: f(12),
@@ -501,7 +519,8 @@ impl<R: Read> CsvReader<R> {
 
     fn start_fk(&mut self, line: u64) {
         let mut problems = self.decode(line, &FK_COLUMNS);
-        problems.extend(self.check_columns(line, "FK", 19, 20));
+        let (min, max) = self.fk_header.map_or((19, 20), |n| (n, n));
+        problems.extend(self.check_columns(line, "FK", min, max));
         let f = |i| self.field(i);
         let draft = FakturDraft {
             id_keterangan_tambahan: f(13),
@@ -662,22 +681,7 @@ pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<
         }
     }
     // The full address as DJP composes it, so a faktur rekam can copy it.
-    let parts = [
-        &p.jalan,
-        &p.blok,
-        &p.nomor,
-        &p.kelurahan,
-        &p.kecamatan,
-        &p.kabupaten,
-        &p.propinsi,
-        &p.kode_pos,
-    ];
-    p.alamat = parts
-        .iter()
-        .filter(|s| !s.is_empty() && s.as_str() != "-")
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
+    p.alamat = compose_alamat(p);
     if p.alamat.chars().count() > crate::domain::faktur::MAX_TEXT {
         p.alamat = p
             .alamat
@@ -685,6 +689,35 @@ pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<
             .take(crate::domain::faktur::MAX_TEXT)
             .collect();
     }
+}
+
+/// The address of an LT row in DJP's own form (e.g. `KOTA BLATER Blok - No.000 RT:004 RW:000
+/// Kel.PONTANG Kec.AMBULU Kota/Kab.JEMBER JAWATIMUR 00000`, domain §7.2): every part kept,
+/// labelled parts only when given.
+pub fn compose_alamat(p: &LawanTransaksi) -> String {
+    let mut out = String::new();
+    let mut push = |label: &str, value: &str| {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(label);
+        out.push_str(value);
+    };
+    push("", &p.jalan);
+    push("Blok ", &p.blok);
+    push("No.", &p.nomor);
+    push("RT:", &p.rt);
+    push("RW:", &p.rw);
+    push("Kel.", &p.kelurahan);
+    push("Kec.", &p.kecamatan);
+    push("Kota/Kab.", &p.kabupaten);
+    push("", &p.propinsi);
+    push("", &p.kode_pos);
+    out
 }
 
 /// Reads a whole file into entries and problems (tests and small files).

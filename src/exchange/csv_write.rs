@@ -1,7 +1,11 @@
 //! Export in the e-Faktur CSV format as DJP's own export writes it: every field quoted, `,`,
 //! the header rows, an FAPR row (the seller) after each FK, and CRLF line ends (DJP's desktop is a
 //! Windows-first Java application and its export files end lines with CRLF; its import reads
-//! either).
+//! either). The LT row of a buyer in Referensi Lawan Transaksi follows the FAPR of the buyer's
+//! first faktur in the file, so an import brings the reference back too. Nothing at all is
+//! written when no faktur matches (not even the header rows): an empty masa gives an empty output.
+
+use std::collections::HashSet;
 
 use std::io::Write;
 
@@ -10,6 +14,7 @@ use rusqlite::Connection;
 use crate::domain::faktur::{Faktur, Jenis, UangMuka, format_tanggal};
 use crate::domain::{DjpCode, FakturStatus};
 use crate::store::faktur::{Filter, StoredFaktur};
+use crate::store::party::LawanTransaksi;
 use crate::store::profile::Profile;
 use crate::store::{self, StoreError};
 
@@ -35,6 +40,8 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Invalid(String),
+    #[error("file {} sudah ada dan tidak ditimpa; pakai --force untuk menimpanya atau pilih --out lain", .0.display())]
+    Exists(std::path::PathBuf),
 }
 
 impl From<csv::Error> for ExportError {
@@ -86,10 +93,8 @@ pub fn write_keluaran<W: Write>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<ExportSummary, ExportError> {
     let mut w = writer(out);
-    w.write_record(FK_COLUMNS)?;
-    w.write_record(LT_COLUMNS)?;
-    w.write_record(OF_COLUMNS)?;
     let mut summary = ExportSummary::default();
+    let mut lawan_written = HashSet::new();
     let mut failure: Option<ExportError> = None;
     let filter = Filter {
         masukan: Some(false),
@@ -100,7 +105,22 @@ pub fn write_keluaran<W: Write>(
             summary.skipped += 1;
             return Ok(());
         }
-        if let Err(e) = write_fk(&mut w, &s.faktur, seller) {
+        let lawan = match store::party::for_buyer(
+            conn,
+            s.faktur.lawan_npwp.digits(),
+            s.faktur.lawan_nik.as_deref(),
+            &s.faktur.lawan_nama,
+        )? {
+            Some((id, p)) if lawan_written.insert(id) => Some(p),
+            _ => None,
+        };
+        // The header rows, once there is something under them.
+        let headers = if summary.faktur == 0 {
+            write_headers(&mut w)
+        } else {
+            Ok(())
+        };
+        if let Err(e) = headers.and_then(|()| write_fk(&mut w, &s.faktur, seller, lawan.as_ref())) {
             failure = Some(e);
             return Err(StoreError::rule(DjpCode::Etax10001, "ekspor dihentikan"));
         }
@@ -135,10 +155,43 @@ fn header_columns(flag: &str, f: &Faktur) -> Vec<String> {
     ]
 }
 
+fn write_headers<W: Write>(w: &mut csv::Writer<W>) -> Result<(), ExportError> {
+    w.write_record(FK_COLUMNS)?;
+    w.write_record(LT_COLUMNS)?;
+    w.write_record(OF_COLUMNS)?;
+    Ok(())
+}
+
+/// An LT row: the buyer's entry in Referensi Lawan Transaksi, NIK buyers in DJP's NAMA convention.
+fn write_lt<W: Write>(w: &mut csv::Writer<W>, p: &LawanTransaksi) -> Result<(), ExportError> {
+    let nama = match &p.nik {
+        Some(nik) => format!("{nik}#NIK#NAMA#{}", p.nama),
+        None => p.nama.clone(),
+    };
+    w.write_record([
+        "LT",
+        &p.npwp,
+        &nama,
+        &p.jalan,
+        &p.blok,
+        &p.nomor,
+        &p.rt,
+        &p.rw,
+        &p.kecamatan,
+        &p.kelurahan,
+        &p.kabupaten,
+        &p.propinsi,
+        &p.kode_pos,
+        &p.telepon,
+    ])?;
+    Ok(())
+}
+
 fn write_fk<W: Write>(
     w: &mut csv::Writer<W>,
     f: &Faktur,
     seller: &Profile,
+    lawan: Option<&LawanTransaksi>,
 ) -> Result<(), ExportError> {
     let uang_muka = match f.uang_muka {
         UangMuka::Tidak => "0",
@@ -159,6 +212,9 @@ fn write_fk<W: Write>(
     ]);
     w.write_record(&row)?;
     w.write_record(["FAPR", &seller.nama, &seller.alamat, "", "", "", ""])?;
+    if let Some(p) = lawan {
+        write_lt(w, p)?;
+    }
     for it in &f.items {
         w.write_record([
             "OF",
@@ -185,7 +241,6 @@ pub fn write_masukan<W: Write>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<ExportSummary, ExportError> {
     let mut w = writer(out);
-    w.write_record(FM_COLUMNS)?;
     let mut summary = ExportSummary::default();
     let mut failure: Option<ExportError> = None;
     let filter = Filter {
@@ -201,7 +256,12 @@ pub fn write_masukan<W: Write>(
         let creditable = matches!(f.jenis, Jenis::Masukan { dikreditkan: true });
         let mut row = header_columns("FM", f);
         row.push(if creditable { "1" } else { "0" }.to_string());
-        if let Err(e) = w.write_record(&row) {
+        let header = if summary.faktur == 0 {
+            w.write_record(FM_COLUMNS)
+        } else {
+            Ok(())
+        };
+        if let Err(e) = header.and_then(|()| w.write_record(&row)) {
             failure = Some(e.into());
             return Err(StoreError::rule(DjpCode::Etax10001, "ekspor dihentikan"));
         }

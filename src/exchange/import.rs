@@ -48,7 +48,8 @@ const IN_FLIGHT: usize = 4;
 /// Why a transaction ends without commit.
 enum Abort {
     Store(StoreError),
-    Rejected(Report),
+    /// A file had errors: everything is rolled back; the reports are kept by the caller.
+    RolledBack,
 }
 
 impl From<StoreError> for Abort {
@@ -80,7 +81,8 @@ pub fn validate_reader<R: Read + Send>(
     match run.read(reader, conn, progress) {
         Ok(()) => Ok(run.finish()),
         Err(Abort::Store(e)) => Err(e),
-        Err(Abort::Rejected(r)) => Ok(r),
+        // Only an import rolls back; a check has nothing to roll back.
+        Err(Abort::RolledBack) => Ok(run.finish()),
     }
 }
 
@@ -103,32 +105,74 @@ pub fn import_reader<R: Read + Send>(
     options: &ImportOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, StoreError> {
+    let mut reports = import_readers(vec![reader], store, options, &mut |_, pos| progress(pos))?;
+    Ok(reports
+        .pop()
+        .unwrap_or_else(|| Report::new(FileKind::PajakKeluaran)))
+}
+
+/// Imports several files in ONE transaction, one report per file in their order: either all of
+/// them are written, or (when any file has an error and `skip_invalid` is off) none. Once a file
+/// failed, the files after it are only checked. A number in two of the files is reported in the
+/// later one as already registered. `progress` gets the file's index and its bytes read.
+/// For one transaction per file, call [`import_csv`] per file.
+pub fn import_csv_files<R: Read + Send>(
+    inputs: Vec<R>,
+    store: &mut Store,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize, u64),
+) -> Result<Vec<Report>, StoreError> {
+    let readers = inputs
+        .into_iter()
+        .map(|input| CsvReader::new(input, options.csv))
+        .collect();
+    import_readers(readers, store, options, progress)
+}
+
+/// [`import_csv_files`] for rows from any source.
+pub fn import_readers<R: Read + Send>(
+    readers: Vec<CsvReader<R>>,
+    store: &mut Store,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(usize, u64),
+) -> Result<Vec<Report>, StoreError> {
+    let mut reports = Vec::with_capacity(readers.len());
     let result = store.bulk_transaction(|tx| {
-        let mut run = Run::new(options, true);
-        run.read(reader, tx, progress)?;
-        let report = run.finish();
-        if report.is_clean() || options.skip_invalid {
-            let actor = if options.actor.is_empty() {
-                "impor"
+        let mut failed = false;
+        for (i, reader) in readers.into_iter().enumerate() {
+            let mut run = Run::new(options, !failed);
+            run.read(reader, tx, &mut |pos| progress(i, pos))?;
+            let report = run.finish();
+            if report.is_clean() || options.skip_invalid {
+                let actor = if options.actor.is_empty() {
+                    "impor"
+                } else {
+                    &options.actor
+                };
+                let detail = format!(
+                    "{} faktur, {} lawan transaksi",
+                    report.imported, report.lawan_transaksi
+                );
+                audit::record(tx, actor, "faktur.impor", report.kind.key(), &detail)?;
             } else {
-                &options.actor
-            };
-            let detail = format!(
-                "{} faktur, {} lawan transaksi",
-                report.imported, report.lawan_transaksi
-            );
-            audit::record(tx, actor, "faktur.impor", report.kind.key(), &detail)?;
-            Ok(report)
+                failed = true;
+            }
+            reports.push(report);
+        }
+        if failed {
+            Err(Abort::RolledBack)
         } else {
-            Err(Abort::Rejected(report))
+            Ok(())
         }
     });
     match result {
-        Ok(r) => Ok(r),
-        Err(Abort::Rejected(mut r)) => {
-            r.imported = 0;
-            r.lawan_transaksi = 0;
-            Ok(r)
+        Ok(()) => Ok(reports),
+        Err(Abort::RolledBack) => {
+            for r in &mut reports {
+                r.imported = 0;
+                r.lawan_transaksi = 0;
+            }
+            Ok(reports)
         }
         Err(Abort::Store(e)) => Err(e),
     }

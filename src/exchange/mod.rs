@@ -9,6 +9,7 @@
 //! - [`retur`] checks, imports and exports retur (RK/RM) and dokumen lain (DK/DM);
 //! - [`referensi`] imports and exports Referensi Lawan Transaksi and Barang/Jasa;
 //! - [`rows`] hands rows out of CSV files and [`xlsx`] spreadsheets alike;
+//! - [`output`] writes export files safely (temporary file + rename, no silent overwrite);
 //! - [`report`] is what every one of them tells the user: problems with line, column and DJP code.
 
 pub mod coretax;
@@ -16,6 +17,7 @@ pub mod coretax_import;
 pub mod csv_read;
 pub mod csv_write;
 pub mod import;
+pub mod output;
 pub mod referensi;
 pub mod report;
 pub mod retur;
@@ -23,5 +25,8 @@ pub mod rows;
 pub mod xlsx;
 
 pub use coretax_import::import_xml;
-pub use import::{ImportOptions, import_csv, import_reader, validate_csv, validate_reader};
+pub use import::{
+    ImportOptions, import_csv, import_csv_files, import_reader, import_readers, validate_csv,
+    validate_reader,
+};
 pub use report::{FileKind, Problem, Report};

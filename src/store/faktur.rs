@@ -51,17 +51,39 @@ fn uang_muka_flag(u: UangMuka) -> u8 {
     }
 }
 
-/// Whether a faktur with this number is already in force (ETAX-20002).
+/// The faktur in force with a number: the terms spell out the key of the unique index
+/// `faktur_in_force` (0001_init.sql) exactly, so SQLite finds the row through that index instead
+/// of scanning every faktur of the jenis (which made re-checking a whole file quadratic).
+/// Parameters: ?1 jenis, ?2 nsfp, ?3..?5 the seller's stored forms ([`seller_forms`]).
+pub(crate) const IN_FORCE_WHERE: &str = "jenis = ?1
+    AND (CASE WHEN jenis = 'masukan' THEN lawan_npwp ELSE '' END) IN (?3, ?4, ?5)
+    AND nsfp = ?2 AND status_faktur IN ('normal', 'normal_pengganti')";
+
+/// The forms one seller's NPWP may be stored in, for the `faktur_in_force` key: a pajak masukan
+/// number is the seller's, and one seller written as NPWP 15 in one file and NPWP 16 (`0` + the
+/// 15 digits) in another is still one seller. Keluaran numbers are the PKP's own: key `''`.
+fn seller_forms(f: &Faktur) -> [String; 3] {
+    match f.jenis {
+        Jenis::Keluaran => Default::default(),
+        Jenis::Masukan { .. } => {
+            let n = &f.lawan_npwp;
+            [
+                n.digits().to_string(),
+                n.npwp16(),
+                n.npwp15().unwrap_or(n.digits()).to_string(),
+            ]
+        }
+    }
+}
+
+/// Whether a faktur with this number is already in force (ETAX-20002): one keyed look-up.
 pub fn exists(conn: &Connection, f: &Faktur) -> Result<bool> {
     // Cached: file checks ask this once per faktur.
-    let mut stmt = conn.prepare_cached(
-        "SELECT 1 FROM faktur WHERE jenis = ?1 AND nsfp = ?2
-           AND (jenis = 'keluaran' OR lawan_npwp = ?3)
-           AND status_faktur IN ('normal', 'normal_pengganti')",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM faktur WHERE {IN_FORCE_WHERE}"))?;
+    let [a, b, c] = seller_forms(f);
     Ok(stmt
         .query_row(
-            params![jenis_key(f.jenis), f.nsfp.digits(), f.lawan_npwp.digits()],
+            params![jenis_key(f.jenis), f.nsfp.digits(), a, b, c],
             |_| Ok(()),
         )
         .optional()?
@@ -270,6 +292,13 @@ const HEADER_INSERT: &str = "INSERT INTO faktur (jenis, kode_transaksi, fg_pengg
  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
     ?20, ?21, ?22, ?23, ?24, ?25, ?25)";
 
+fn duplicate(f: &Faktur) -> StoreError {
+    StoreError::rule(
+        DjpCode::Etax20002,
+        format!("nomor faktur {} sudah terdaftar", f.nomor()),
+    )
+}
+
 /// Binds and runs [`HEADER_INSERT`]; returns the new id. Every parameter is bound on every call.
 fn write_header(
     conn: &Connection,
@@ -287,6 +316,11 @@ fn write_header(
         Jenis::Keluaran => None,
         Jenis::Masukan { dikreditkan } => Some(dikreditkan),
     };
+    // The unique index compares the seller's NPWP as stored; the same seller in its other form
+    // (NPWP 15 / 16) is looked up here, by key.
+    if dikreditkan.is_some() && exists(conn, f)? {
+        return Err(duplicate(f));
+    }
     s.raw_bind_parameter(1, jenis_key(f.jenis))?;
     s.raw_bind_parameter(2, f.kode.value())?;
     s.raw_bind_parameter(3, f.status.flag())?;
@@ -314,10 +348,7 @@ fn write_header(
     s.raw_bind_parameter(25, stamp)?;
     s.raw_execute().map_err(|e| {
         if is_unique_violation(&e) {
-            StoreError::rule(
-                DjpCode::Etax20002,
-                format!("nomor faktur {} sudah terdaftar", f.nomor()),
-            )
+            duplicate(f)
         } else {
             e.into()
         }
@@ -351,20 +382,14 @@ pub fn insert_pengganti(
     approval: ApprovalStatus,
     stamp: &str,
 ) -> Result<(i64, Option<i64>)> {
+    let [a, b, c] = seller_forms(f);
     let replaced: Option<i64> = conn
-        .prepare_cached(
-            "UPDATE faktur SET status_faktur = 'diganti', updated_at = ?4
-             WHERE jenis = ?1 AND nsfp = ?2 AND (jenis = 'keluaran' OR lawan_npwp = ?3)
-               AND status_faktur IN ('normal', 'normal_pengganti')
-             RETURNING id",
-        )?
+        .prepare_cached(&format!(
+            "UPDATE faktur SET status_faktur = 'diganti', updated_at = ?6
+             WHERE {IN_FORCE_WHERE} RETURNING id"
+        ))?
         .query_row(
-            params![
-                jenis_key(f.jenis),
-                f.nsfp.digits(),
-                f.lawan_npwp.digits(),
-                stamp
-            ],
+            params![jenis_key(f.jenis), f.nsfp.digits(), a, b, c, stamp],
             |r| r.get(0),
         )
         .optional()?;
@@ -720,6 +745,62 @@ pub(crate) mod tests {
         let f = d.validate().unwrap();
         let id = insert(store.conn(), &f, ApprovalStatus::Draft, "t").unwrap();
         assert_eq!(get(store.conn(), id).unwrap().unwrap().faktur, f);
+    }
+
+    #[test]
+    fn the_in_force_lookup_is_keyed_by_the_unique_index() {
+        let store = Store::open_in_memory().unwrap();
+        for sql in [
+            format!("SELECT 1 FROM faktur WHERE {IN_FORCE_WHERE}"),
+            format!("UPDATE faktur SET status_faktur = 'diganti' WHERE {IN_FORCE_WHERE}"),
+        ] {
+            let plan: Vec<String> = store
+                .conn()
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(params!["masukan", "0102400000123", "", "", ""], |r| {
+                    r.get::<_, String>(3)
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(
+                plan.iter()
+                    .any(|p| p
+                        .contains("USING INDEX faktur_in_force (jenis=? AND <expr>=? AND nsfp=?)")),
+                "{plan:?}"
+            );
+        }
+    }
+
+    fn masukan(npwp: &str, pengganti: bool) -> Faktur {
+        let mut d = draft("0102400000123");
+        d.npwp = npwp.into();
+        d.is_creditable = Some("1".into());
+        d.fg_pengganti = if pengganti { "1" } else { "0" }.into();
+        d.validate().unwrap()
+    }
+
+    #[test]
+    fn one_seller_in_npwp15_and_npwp16_form_is_one_seller_in_the_database() {
+        let store = Store::open_in_memory().unwrap();
+        let f15 = masukan("013000666091000", false);
+        let f16 = masukan("0013000666091000", false);
+        let old = insert(store.conn(), &f15, ApprovalStatus::Draft, "t").unwrap();
+        assert!(exists(store.conn(), &f16).unwrap());
+        let err = insert(store.conn(), &f16, ApprovalStatus::Draft, "t").unwrap_err();
+        assert_eq!(err.code(), DjpCode::Etax20002);
+        // Another seller may use the same number.
+        assert!(!exists(store.conn(), &masukan("016090524017000", false)).unwrap());
+        // A pengganti in the other form replaces the original.
+        let (_, replaced) = insert_pengganti(
+            store.conn(),
+            &masukan("0013000666091000", true),
+            ApprovalStatus::Draft,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(replaced, Some(old));
     }
 
     #[test]

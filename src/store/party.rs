@@ -79,6 +79,28 @@ pub fn by_npwp(conn: &Connection, npwp: &str) -> Result<Option<LawanTransaksi>> 
         .optional()?)
 }
 
+/// The entry of a faktur's buyer, by the key of `lawan_transaksi_key` (NPWP; for a buyer without
+/// NPWP also the NIK, else the name), with its id.
+pub fn for_buyer(
+    conn: &Connection,
+    npwp: &str,
+    nik: Option<&str>,
+    nama: &str,
+) -> Result<Option<(i64, LawanTransaksi)>> {
+    let second = if npwp == "000000000000000" {
+        nik.unwrap_or(nama)
+    } else {
+        ""
+    };
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS}, id FROM lawan_transaksi WHERE npwp = ?1
+               AND (CASE WHEN npwp = '000000000000000' THEN coalesce(nik, nama) ELSE '' END) = ?2"
+        ))?
+        .query_row(params![npwp, second], |r| Ok((r.get(15)?, from_row(r)?)))
+        .optional()?)
+}
+
 /// All entries ordered by name; `filter` matches NPWP or name.
 pub fn list(conn: &Connection, filter: &str) -> Result<Vec<LawanTransaksi>> {
     let mut stmt = conn.prepare(&format!(

@@ -3,6 +3,7 @@
 mod enofa;
 mod enofa_authz;
 mod exchange;
+mod exchange2;
 mod keyring;
 mod referensi;
 mod retur;
