@@ -9,7 +9,9 @@ use efaktur::domain::ApprovalStatus;
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
-use efaktur::exchange::{ImportOptions, Report, import_csv, import_xml, validate_csv};
+use efaktur::exchange::{
+    ImportOptions, Report, XmlImportOptions, import_csv, import_xml_with, validate_csv,
+};
 use efaktur::paths::AppDirs;
 use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
@@ -59,6 +61,10 @@ pub struct ImportArgs {
     /// Import the valid faktur and report the others (default: nothing when anything is wrong).
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Coretax XML: import faktur even when the same one (seller, RefDesc, date, buyer, amounts)
+    /// is already in the Local Database (default: refused with ETAX-20002).
+    #[arg(long)]
+    pub allow_duplicates: bool,
     #[arg(long)]
     pub json: bool,
     #[arg(long, value_enum)]
@@ -97,10 +103,10 @@ pub struct ExportArgs {
     /// Only faktur with this approval status: draft, siap_upload, dalam_proses, approval_sukses, reject.
     #[arg(long)]
     pub status: Option<String>,
-    /// Coretax: A (barang) or B (jasa) for every line.
+    /// Coretax: A (barang) or B (jasa) for lines whose item has none in Referensi Barang/Jasa.
     #[arg(long, default_value = "A")]
     pub barang_jasa: String,
-    /// Coretax: unit code (UM.0001..UM.0039) for every line.
+    /// Coretax: unit code (UM.0001..UM.0039) for lines whose item has none in Referensi Barang/Jasa.
     #[arg(long, default_value = "UM.0018")]
     pub satuan: String,
 }
@@ -232,7 +238,11 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
             )
         })?;
         let mut store = Store::open(&path).map_err(|e| e.to_string())?;
-        let report = import_xml(&text, &mut store, "cli").map_err(|e| e.to_string())?;
+        let options = XmlImportOptions {
+            actor: "cli".into(),
+            allow_duplicates: args.allow_duplicates,
+        };
+        let report = import_xml_with(&text, &mut store, &options).map_err(|e| e.to_string())?;
         return Ok(finish(
             &report,
             &args.file,
@@ -326,11 +336,21 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
             let options = CoretaxOptions {
                 opt: args.barang_jasa.clone(),
                 unit: args.satuan.clone(),
+                ..CoretaxOptions::default()
             };
+            options
+                .check()
+                .map_err(|e| format!("--barang-jasa/--satuan: {e}"))?;
             let files =
                 coretax::write_files(store.conn(), filter, &seller, &options, &out, &mut tick)
                     .map_err(|e| e.to_string())?;
             pb.finish_and_clear();
+            if files.is_empty() {
+                eprintln!(
+                    "tidak ada faktur keluaran masa {}/{} untuk diekspor; tidak ada file yang ditulis",
+                    args.masa, args.tahun
+                );
+            }
             for f in files {
                 eprintln!("ditulis: {}", f.display());
             }

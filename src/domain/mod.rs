@@ -5,6 +5,7 @@
 
 pub mod activation;
 pub mod code;
+pub mod coretax;
 pub mod faktur;
 pub mod kode_transaksi;
 pub mod money;
@@ -15,6 +16,7 @@ pub mod tax;
 
 pub use activation::KodeAktivasi;
 pub use code::DjpCode;
+pub use coretax::{BuyerDocument, CoretaxHeader, CoretaxLine};
 pub use faktur::{Faktur, FakturDraft, FakturItem, FakturItemDraft, FieldError};
 pub use kode_transaksi::KodeTransaksi;
 pub use money::{Amount, Rupiah};

@@ -4,15 +4,20 @@
 //! The XML carries no NSFP (Coretax numbers faktur itself), so a Coretax file can be checked but
 //! not imported into the Local Database, whose faktur are keyed by their number.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::faktur::Faktur;
-use crate::domain::{Amount, DjpCode, FakturStatus, KodeTransaksi, Npwp, NpwpKind, tax};
-use crate::store::faktur::Filter;
+use crate::domain::coretax as djp;
+use crate::domain::faktur::{Faktur, FakturItem};
+use crate::domain::{
+    Amount, BuyerDocument, CoretaxLine, DjpCode, FakturStatus, KodeStatus, KodeTransaksi, Npwp,
+    NpwpKind, tax,
+};
+use crate::store::faktur::{Filter, StoredFaktur};
 use crate::store::profile::Profile;
 use crate::store::{self, StoreError};
 
@@ -114,13 +119,17 @@ pub struct GoodService {
     pub stlg: String,
 }
 
-/// What the e-Faktur data does not say and Coretax needs.
+/// What neither the faktur nor Referensi Barang/Jasa says and Coretax needs: the defaults for
+/// lines without their own classification.
 #[derive(Debug, Clone)]
 pub struct CoretaxOptions {
-    /// `A` barang or `B` jasa, for every line.
+    /// `A` barang or `B` jasa, for lines whose item code has none in Referensi Barang/Jasa.
     pub opt: String,
-    /// Unit code `UM.0001`..`UM.0039` for every line.
+    /// Unit code `UM.0001`..`UM.0039`, likewise.
     pub unit: String,
+    /// Referensi Barang/Jasa: item code (KODE_OBJEK) → its Coretax classification. Filled by
+    /// [`write_files`] from the Local Database.
+    pub referensi: HashMap<String, CoretaxLine>,
 }
 
 impl Default for CoretaxOptions {
@@ -128,6 +137,27 @@ impl Default for CoretaxOptions {
         CoretaxOptions {
             opt: "A".into(),
             unit: "UM.0018".into(),
+            referensi: HashMap::new(),
+        }
+    }
+}
+
+impl CoretaxOptions {
+    /// Refuses defaults Coretax would refuse, before anything is read.
+    pub fn check(&self) -> Result<(), String> {
+        CoretaxLine::new(&self.opt, "000000", &self.unit).map(|_| ())
+    }
+
+    /// Opt, Code and Unit of one line: its own (from a Coretax XML), else Referensi Barang/Jasa
+    /// for its item code, else the defaults.
+    fn line(&self, it: &FakturItem) -> (String, String, String) {
+        match it
+            .coretax
+            .as_ref()
+            .or_else(|| self.referensi.get(&it.kode_objek))
+        {
+            Some(l) => (l.opt().to_string(), l.kode.clone(), l.satuan.clone()),
+            None => (self.opt.clone(), "000000".into(), self.unit.clone()),
         }
     }
 }
@@ -137,65 +167,82 @@ fn money(a: Amount) -> String {
     format!("{:.2}", a.round_dp(2).decimal())
 }
 
-/// One faktur as a Coretax `TaxInvoice`.
+const NO_TIN: &str = "0000000000000000";
+
+/// Kode whose VAT DJP recomputes as VATRate × OtherTaxBase (Keterangan.csv, column PPN).
+fn vat_checked(kode: KodeTransaksi) -> bool {
+    matches!(kode.value(), 1 | 4 | 9)
+}
+
+/// The buyer's document as Coretax names it: what the XML said, else derived from NPWP/NIK.
+fn buyer_document(f: &Faktur) -> BuyerDocument {
+    f.coretax.buyer_document.unwrap_or(
+        if f.lawan_nik.is_some() || f.lawan_npwp.kind() == NpwpKind::Nik {
+            BuyerDocument::NationalId
+        } else if f.lawan_npwp.is_none() {
+            BuyerDocument::OtherId
+        } else {
+            BuyerDocument::Tin
+        },
+    )
+}
+
+/// One faktur as a Coretax `TaxInvoice`, with the amounts the faktur holds: TaxBase is the
+/// selling price (HARGA_TOTAL − DISKON), OtherTaxBase the DPP the PPN applies to, VAT its PPN.
+/// For kode 01, 04 and 09 (whose VAT DJP recomputes) a difference of one sen from rounding is
+/// written as DJP computes it; anything larger stays and [`refusals`] reports it.
 pub fn to_tax_invoice(f: &Faktur, seller: &Npwp, options: &CoretaxOptions) -> TaxInvoice {
-    let (buyer_tin, document, number, idtku) = if let Some(nik) = &f.lawan_nik {
-        (
-            "0000000000000000".to_string(),
-            "National ID",
-            nik.clone(),
-            "000000".to_string(),
-        )
-    } else if f.lawan_npwp.is_none() {
-        (
-            "0000000000000000".to_string(),
-            "Other ID",
+    let ct = &f.coretax;
+    let document = buyer_document(f);
+    let (buyer_tin, number, idtku) = match document {
+        BuyerDocument::Tin => (
+            djp::tin(&f.lawan_npwp),
             "-".to_string(),
+            djp::idtku(&f.lawan_npwp),
+        ),
+        BuyerDocument::NationalId => (
+            NO_TIN.to_string(),
+            f.lawan_nik
+                .clone()
+                .unwrap_or_else(|| f.lawan_npwp.digits().to_string()),
             "000000".to_string(),
-        )
-    } else if f.lawan_npwp.kind() == NpwpKind::Nik {
-        (
-            "0000000000000000".to_string(),
-            "National ID",
-            f.lawan_npwp.digits().to_string(),
-            "000000".to_string(),
-        )
-    } else {
-        (
-            f.lawan_npwp.npwp16(),
-            "TIN",
-            "-".to_string(),
-            f.lawan_npwp.nitku(),
-        )
+        ),
+        BuyerDocument::Passport | BuyerDocument::OtherId => {
+            (NO_TIN.to_string(), "-".to_string(), "000000".to_string())
+        }
     };
     let (add_info, stamp) = match (f.kode.needs_keterangan_tambahan(), f.keterangan_tambahan) {
-        (true, Some(n)) => (format!("TD.005{n:02}"), format!("TD.011{n:02}")),
+        (true, Some(n)) => (
+            format!("TD.005{n:02}"),
+            format!("TD.011{:02}", ct.facility_stamp.unwrap_or(n)),
+        ),
         _ => (String::new(), String::new()),
     };
+    let one_sen = Decimal::new(1, 2);
     let goods = f
         .items
         .iter()
         .map(|it| {
-            let mewah = it.tarif_ppnbm > Amount::ZERO;
-            let rule = tax::ppn_rule(f.tanggal, mewah);
-            let base = (it.harga_total - it.diskon).round_dp(2);
-            let other = if rule.nilai_lain_11_12 && f.kode == KodeTransaksi::NILAI_LAIN {
-                base.ratio(11, 12).round_dp(2)
-            } else {
-                base
-            };
+            let rate = tax::ppn_rule(f.tanggal, it.tarif_ppnbm > Amount::ZERO).tarif;
+            let other = it.dpp.round_dp(2);
+            let mut vat = it.ppn.round_dp(2);
+            let djp_vat = other.percent(rate).round_dp(2);
+            if vat_checked(f.kode) && (vat - djp_vat).decimal().abs() <= one_sen {
+                vat = djp_vat;
+            }
+            let (opt, code, unit) = options.line(it);
             GoodService {
-                opt: options.opt.clone(),
-                code: "000000".into(),
+                opt,
+                code,
                 name: it.nama.clone(),
-                unit: options.unit.clone(),
+                unit,
                 price: money(it.harga_satuan),
                 qty: money(it.jumlah_barang),
                 total_discount: money(it.diskon),
-                tax_base: money(base),
+                tax_base: money(it.harga_total - it.diskon),
                 other_tax_base: money(other),
-                vat_rate: rule.tarif.to_string(),
-                vat: money(other.percent(rule.tarif)),
+                vat_rate: rate.to_string(),
+                vat: money(vat),
                 stlg_rate: it.tarif_ppnbm.to_string(),
                 stlg: money(it.ppnbm),
             }
@@ -211,20 +258,69 @@ pub fn to_tax_invoice(f: &Faktur, seller: &Npwp, options: &CoretaxOptions) -> Ta
         trx_code: format!("{:02}", f.kode.value()),
         add_info,
         custom_doc,
-        custom_doc_month_year: String::new(),
+        custom_doc_month_year: ct.custom_doc_month_year.clone(),
         ref_desc: f.referensi.clone(),
         facility_stamp: stamp,
-        seller_idtku: seller.nitku(),
+        seller_idtku: ct
+            .seller_idtku
+            .clone()
+            .unwrap_or_else(|| djp::idtku(seller)),
         buyer_tin,
-        buyer_document: document.into(),
-        buyer_country: "IDN".into(),
-        buyer_document_number: number,
+        buyer_document: document.as_str().into(),
+        buyer_country: ct.buyer_country.clone().unwrap_or_else(|| "IDN".into()),
+        buyer_document_number: ct.buyer_document_number.clone().unwrap_or(number),
         buyer_name: f.lawan_nama.clone(),
         buyer_adress: f.lawan_alamat.clone(),
-        buyer_email: String::new(),
-        buyer_idtku: idtku,
+        buyer_email: ct.buyer_email.clone(),
+        buyer_idtku: ct.buyer_idtku.clone().unwrap_or(idtku),
         list_of_good_service: ListOfGoodService { goods },
     }
+}
+
+/// Why Coretax cannot take this faktur, as `(column, code, message)`; empty when it can. Covers
+/// what the XML cannot express (a date before Coretax, a pengganti, a keterangan tambahan outside
+/// DJP's list) and every rule [`check`] applies to the XML itself.
+pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if f.tanggal < tax::start_12_percent() {
+        out.push(Problem::new(
+            0,
+            "TaxInvoiceDate",
+            DjpCode::Etax20006,
+            format!(
+                "bertanggal {}: Coretax hanya menerima faktur bertanggal 1 Januari 2025 atau sesudahnya; laporkan faktur ini lewat e-Faktur (CSV)",
+                f.tanggal.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    if f.status == KodeStatus::Pengganti {
+        out.push(Problem::new(
+            0,
+            "TaxInvoiceOpt",
+            DjpCode::Etax20026,
+            "faktur pengganti tidak dapat dikirim lewat XML Coretax (hanya Normal); buat penggantinya di Coretax",
+        ));
+    }
+    if let (Some(max), Some(n)) = (djp::max_keterangan(f.kode.value()), f.keterangan_tambahan)
+        && n > max
+    {
+        out.push(Problem::new(
+            0,
+            "AddInfo",
+            DjpCode::Etax20040,
+            format!(
+                "keterangan tambahan {n} tidak ada di daftar Coretax untuk kode {} (1 sampai {max})",
+                f.kode
+            ),
+        ));
+    }
+    let lines = Lines::default();
+    let (kode, date) = check_invoice_kind(inv, &lines.invoice(0), &mut out);
+    check_parties(inv, &lines.invoice(0), &mut out);
+    for g in &inv.list_of_good_service.goods {
+        check_good(g, &lines.good(0), kode, date, &mut out);
+    }
+    out
 }
 
 /// The XML text of one bulk file.
@@ -251,18 +347,122 @@ pub fn from_xml(text: &str) -> Result<TaxInvoiceBulk, Problem> {
     })
 }
 
-/// 1-based lines where each occurrence of `<tag>` starts.
-pub(crate) fn tag_lines(text: &str, tag: &str) -> Vec<u64> {
-    let open = format!("<{tag}>");
-    let mut out = Vec::new();
-    let mut line = 1u64;
-    let mut last = 0usize;
-    for (pos, _) in text.match_indices(&open) {
-        line += text[last..pos].bytes().filter(|&b| b == b'\n').count() as u64;
-        last = pos;
-        out.push(line);
+/// Where one element starts and where each of its child elements starts (1-based lines), so that
+/// a problem with a field is reported on that field's own line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ElementLines {
+    pub start: u64,
+    children: HashMap<String, u64>,
+}
+
+impl ElementLines {
+    /// The line of child `name`, or of the element itself when the child is missing.
+    pub fn line(&self, name: &str) -> u64 {
+        self.children.get(name).copied().unwrap_or(self.start)
     }
-    out
+}
+
+/// The lines of a `TaxInvoiceBulk`'s elements: the bulk's own children, and each `TaxInvoice` and
+/// each `GoodService` (in file order) with their children.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lines {
+    bulk: ElementLines,
+    invoices: Vec<ElementLines>,
+    goods: Vec<ElementLines>,
+}
+
+impl Lines {
+    /// Reads the element positions of `text`; a malformed tail simply ends the scan.
+    pub fn of(text: &str) -> Lines {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(text);
+        let mut lines = Lines {
+            bulk: ElementLines {
+                start: 1,
+                ..ElementLines::default()
+            },
+            ..Lines::default()
+        };
+        let (mut line, mut seen) = (1u64, 0usize);
+        let mut path: Vec<String> = Vec::new();
+        loop {
+            let at = usize::try_from(reader.buffer_position()).unwrap_or(text.len());
+            let event = match reader.read_event() {
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(e) => e,
+            };
+            let at = at.min(text.len());
+            if let Some(gap) = text.get(seen..at) {
+                line += gap.bytes().filter(|&b| b == b'\n').count() as u64;
+                seen = at;
+            }
+            let (name, empty) = match &event {
+                Event::Start(e) => (
+                    String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                    false,
+                ),
+                Event::Empty(e) => (
+                    String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                    true,
+                ),
+                Event::End(_) => {
+                    path.pop();
+                    continue;
+                }
+                _ => continue,
+            };
+            let parent = path.last().map(String::as_str);
+            match (parent, name.as_str()) {
+                (Some("ListOfTaxInvoice"), "TaxInvoice") => lines.invoices.push(ElementLines {
+                    start: line,
+                    ..ElementLines::default()
+                }),
+                (Some("ListOfGoodService"), "GoodService") => lines.goods.push(ElementLines {
+                    start: line,
+                    ..ElementLines::default()
+                }),
+                (Some("TaxInvoiceBulk"), _) => {
+                    lines.bulk.children.entry(name.clone()).or_insert(line);
+                }
+                (Some("TaxInvoice"), _) => {
+                    if let Some(inv) = lines.invoices.last_mut() {
+                        inv.children.entry(name.clone()).or_insert(line);
+                    }
+                }
+                (Some("GoodService"), _) => {
+                    if let Some(g) = lines.goods.last_mut() {
+                        g.children.entry(name.clone()).or_insert(line);
+                    }
+                }
+                _ => {}
+            }
+            if !empty {
+                path.push(name);
+            }
+        }
+        lines
+    }
+
+    /// The line of a child of `TaxInvoiceBulk`.
+    pub fn bulk_line(&self, name: &str) -> u64 {
+        self.bulk.line(name)
+    }
+
+    /// The lines of the `i`-th `TaxInvoice` (line 1 when unknown).
+    pub fn invoice(&self, i: usize) -> ElementLines {
+        self.invoices.get(i).cloned().unwrap_or(ElementLines {
+            start: self.bulk.start,
+            ..ElementLines::default()
+        })
+    }
+
+    /// The lines of the `i`-th `GoodService` of the file.
+    pub fn good(&self, i: usize) -> ElementLines {
+        self.goods.get(i).cloned().unwrap_or(ElementLines {
+            start: self.bulk.start,
+            ..ElementLines::default()
+        })
+    }
 }
 
 fn decimal2(raw: &str) -> Option<Decimal> {
@@ -270,7 +470,7 @@ fn decimal2(raw: &str) -> Option<Decimal> {
     (a.decimal().scale() <= 2 || a.decimal().normalize().scale() <= 2).then(|| a.decimal())
 }
 
-/// Checks a Coretax file the way Coretax does (every problem, with its line).
+/// Checks a Coretax file the way Coretax does (every problem, on the line of its element).
 pub fn check(text: &str) -> Report {
     let mut report = Report::new(FileKind::CoretaxXml);
     let bulk = match from_xml(text) {
@@ -280,29 +480,27 @@ pub fn check(text: &str) -> Report {
             return report;
         }
     };
-    let inv_lines = tag_lines(text, "TaxInvoice");
-    let good_lines = tag_lines(text, "GoodService");
+    let lines = Lines::of(text);
     let errs = &mut report.errors;
-    check_bulk(&bulk, errs);
+    check_bulk(&bulk, &lines.bulk, errs);
     let invoices = &bulk.list.invoices;
     let mut good_index = 0usize;
     for (i, inv) in invoices.iter().enumerate() {
-        let line = inv_lines.get(i).copied().unwrap_or(1);
-        let (kode, date) = check_invoice_kind(inv, line, errs);
-        check_parties(inv, line, errs);
+        let at = lines.invoice(i);
+        let (kode, date) = check_invoice_kind(inv, &at, errs);
+        check_parties(inv, &at, errs);
         let goods = &inv.list_of_good_service.goods;
         if goods.is_empty() {
             errs.push(Problem::new(
-                line,
+                at.line("ListOfGoodService"),
                 "ListOfGoodService",
                 DjpCode::Etax20022,
                 "faktur harus punya paling sedikit satu GoodService",
             ));
         }
         for g in goods {
-            let gline = good_lines.get(good_index).copied().unwrap_or(line);
+            check_good(g, &lines.good(good_index), kode, date, errs);
             good_index += 1;
-            check_good(g, gline, kode, date, errs);
         }
     }
     report.faktur = invoices.len() as u64;
@@ -311,20 +509,40 @@ pub fn check(text: &str) -> Report {
     report
 }
 
+/// What is wrong with a TIN in words: the NPWP rule it breaks (check digit, NIK date, length).
+fn tin_problem(raw: &str) -> Option<String> {
+    if raw.len() != 16 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!(
+            "harus 16 angka, bukan {} karakter",
+            raw.chars().count()
+        ));
+    }
+    Npwp::parse(raw).err().map(|e| e.to_string())
+}
+
 /// The seller's TIN and the number of faktur in the file.
-fn check_bulk(bulk: &TaxInvoiceBulk, errs: &mut Vec<Problem>) {
-    if !matches!(Npwp::parse(&bulk.tin), Ok(n) if n.digits().len() == 16) {
+fn check_bulk(bulk: &TaxInvoiceBulk, at: &ElementLines, errs: &mut Vec<Problem>) {
+    if let Some(why) = tin_problem(&bulk.tin) {
         errs.push(Problem::new(
-            1,
+            at.line("TIN"),
             "TIN",
             DjpCode::Etax20005,
-            format!("TIN penjual '{}' harus NPWP 16 digit", bulk.tin),
+            format!("TIN penjual '{}' tidak sah: {why}", bulk.tin),
         ));
     }
     let count = bulk.list.invoices.len();
+    let list_line = at.line("ListOfTaxInvoice");
+    if count == 0 {
+        errs.push(Problem::new(
+            list_line,
+            "ListOfTaxInvoice",
+            DjpCode::Etax20023,
+            "file tidak berisi satu pun TaxInvoice; Coretax menolak file kosong",
+        ));
+    }
     if count > MAX_PER_FILE {
         errs.push(Problem::new(
-            1,
+            list_line,
             "ListOfTaxInvoice",
             DjpCode::Etax20023,
             format!("{count} faktur dalam satu file; Coretax menerima paling banyak {MAX_PER_FILE}, bagi filenya"),
@@ -335,16 +553,24 @@ fn check_bulk(bulk: &TaxInvoiceBulk, errs: &mut Vec<Problem>) {
 /// Date, TrxCode and the facility fields it requires; returns the date and kode when valid.
 fn check_invoice_kind(
     inv: &TaxInvoice,
-    line: u64,
+    at: &ElementLines,
     errs: &mut Vec<Problem>,
 ) -> (Option<KodeTransaksi>, Option<NaiveDate>) {
-    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
+    let mut push =
+        |col: &str, code, msg: String| errs.push(Problem::new(at.line(col), col, code, msg));
     let date = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok();
     if date.is_none() {
         push(
             "TaxInvoiceDate",
             DjpCode::Etax20006,
             format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
+        );
+    }
+    if inv.tax_invoice_opt != "Normal" {
+        push(
+            "TaxInvoiceOpt",
+            DjpCode::Etax20008,
+            format!("TaxInvoiceOpt '{}' harus Normal", inv.tax_invoice_opt),
         );
     }
     let kode = inv
@@ -360,26 +586,54 @@ fn check_invoice_kind(
             format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
         );
     }
-    if kode.is_some_and(KodeTransaksi::needs_keterangan_tambahan)
-        && (!inv.add_info.starts_with("TD.005") || !inv.facility_stamp.starts_with("TD.011"))
-    {
+    if let Some(k) = kode.filter(|k| k.needs_keterangan_tambahan()) {
+        let max = djp::max_keterangan(k.value()).unwrap_or(0);
+        let nn = |v: &str, prefix: &str| {
+            v.strip_prefix(prefix)
+                .filter(|n| n.len() == 2)
+                .and_then(|n| n.parse::<u16>().ok())
+                .filter(|n| (1..=max).contains(n))
+        };
+        if nn(&inv.add_info, "TD.005").is_none() {
+            push(
+                "AddInfo",
+                DjpCode::Etax20040,
+                format!(
+                    "kode {k} wajib mengisi AddInfo TD.00501 sampai TD.005{max:02}, bukan '{}'",
+                    inv.add_info
+                ),
+            );
+        }
+        if nn(&inv.facility_stamp, "TD.011").is_none() {
+            push(
+                "FacilityStamp",
+                DjpCode::Etax20040,
+                format!(
+                    "kode {k} wajib mengisi FacilityStamp TD.01101 sampai TD.011{max:02}, bukan '{}'",
+                    inv.facility_stamp
+                ),
+            );
+        }
+    }
+    if !djp::is_month_year(&inv.custom_doc_month_year) {
         push(
-            "AddInfo",
-            DjpCode::Etax20040,
-            "kode 07/08 wajib mengisi AddInfo (TD.005nn) dan FacilityStamp (TD.011nn)".into(),
+            "CustomDocMonthYear",
+            DjpCode::Etax20006,
+            format!(
+                "CustomDocMonthYear '{}' harus bulan dan tahun MMYYYY, mis. 012025",
+                inv.custom_doc_month_year
+            ),
         );
     }
     (kode, date)
 }
 
-/// Buyer document, TIN, IDTKU and name; the seller's IDTKU.
-fn check_parties(inv: &TaxInvoice, line: u64, errs: &mut Vec<Problem>) {
-    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
-    let tin_buyer = inv.buyer_document == "TIN";
-    if !matches!(
-        inv.buyer_document.as_str(),
-        "TIN" | "National ID" | "Passport" | "Other ID"
-    ) {
+/// Buyer document, TIN, IDTKU, country and name; the seller's IDTKU.
+fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<Problem>) {
+    let mut push =
+        |col: &str, code, msg: String| errs.push(Problem::new(at.line(col), col, code, msg));
+    let document = BuyerDocument::parse(&inv.buyer_document);
+    if document.is_none() {
         push(
             "BuyerDocument",
             DjpCode::Etax20008,
@@ -389,27 +643,65 @@ fn check_parties(inv: &TaxInvoice, line: u64, errs: &mut Vec<Problem>) {
             ),
         );
     }
-    if inv.buyer_tin.len() != 16
-        || !inv.buyer_tin.bytes().all(|b| b.is_ascii_digit())
-        || (tin_buyer && Npwp::parse(&inv.buyer_tin).is_err())
-    {
+    if document == Some(BuyerDocument::Tin) {
+        if let Some(why) = tin_problem(&inv.buyer_tin) {
+            push(
+                "BuyerTin",
+                DjpCode::Etax20005,
+                format!("BuyerTin '{}' tidak sah: {why}", inv.buyer_tin),
+            );
+        }
+        if inv.buyer_idtku.len() != 22
+            || !inv.buyer_idtku.starts_with(inv.buyer_tin.as_str())
+            || !inv.buyer_idtku.bytes().all(|b| b.is_ascii_digit())
+        {
+            push(
+                "BuyerIDTKU",
+                DjpCode::Etax20005,
+                format!(
+                    "BuyerIDTKU '{}' harus NITKU 22 digit: BuyerTin lalu 6 digit tempat usaha",
+                    inv.buyer_idtku
+                ),
+            );
+        }
+    } else if document.is_some() && inv.buyer_tin != NO_TIN {
         push(
             "BuyerTin",
             DjpCode::Etax20005,
             format!(
-                "BuyerTin '{}' harus NPWP 16 digit (0000000000000000 bila bukan TIN)",
+                "BuyerTin '{}' harus {NO_TIN} bila BuyerDocument bukan TIN",
                 inv.buyer_tin
             ),
         );
     }
-    if tin_buyer && inv.buyer_idtku.len() != 22 {
+    if !djp::is_country_code(&inv.buyer_country) {
         push(
-            "BuyerIDTKU",
-            DjpCode::Etax20005,
-            format!("BuyerIDTKU '{}' harus NITKU 22 digit", inv.buyer_idtku),
+            "BuyerCountry",
+            DjpCode::Etax20008,
+            format!(
+                "BuyerCountry '{}' harus kode negara 3 huruf (ISO alpha-3), mis. IDN",
+                inv.buyer_country
+            ),
         );
     }
-    if inv.seller_idtku.len() != 22 {
+    if matches!(
+        document,
+        Some(BuyerDocument::Passport | BuyerDocument::OtherId | BuyerDocument::NationalId)
+    ) && matches!(inv.buyer_document_number.trim(), "" | "-")
+    {
+        push(
+            "BuyerDocumentNumber",
+            DjpCode::Etax20008,
+            format!(
+                "BuyerDocumentNumber wajib diisi untuk BuyerDocument {}",
+                inv.buyer_document
+            ),
+        );
+    }
+    let seller_ok = inv.seller_idtku.len() == 22
+        && inv.seller_idtku.bytes().all(|b| b.is_ascii_digit())
+        && tin_problem(&inv.seller_idtku[..16]).is_none();
+    if !seller_ok {
         push(
             "SellerIDTKU",
             DjpCode::Etax20005,
@@ -427,19 +719,20 @@ fn check_parties(inv: &TaxInvoice, line: u64, errs: &mut Vec<Problem>) {
 
 fn check_good(
     g: &GoodService,
-    line: u64,
+    at: &ElementLines,
     kode: Option<KodeTransaksi>,
     date: Option<NaiveDate>,
     errs: &mut Vec<Problem>,
 ) {
-    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
+    let mut push =
+        |col: &str, code, msg: String| errs.push(Problem::new(at.line(col), col, code, msg));
     check_good_codes(g, &mut push);
     if let Some(amounts) = good_amounts(g, &mut push) {
         check_good_arithmetic(amounts, kode, date, &mut push);
     }
 }
 
-/// Opt, Unit and Name of one GoodService.
+/// Opt, Code, Unit and Name of one GoodService.
 fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String)) {
     if !matches!(g.opt.as_str(), "A" | "B") {
         push(
@@ -448,13 +741,17 @@ fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String
             format!("Opt '{}' harus A (barang) atau B (jasa)", g.opt),
         );
     }
-    let unit_ok = g
-        .unit
-        .strip_prefix("UM.")
-        .and_then(|n| n.parse::<u8>().ok())
-        .is_some_and(|n| (1..=39).contains(&n))
-        && g.unit.len() == 7;
-    if !unit_ok {
+    if !djp::is_goods_code(&g.code) {
+        push(
+            "Code",
+            DjpCode::Etax20008,
+            format!(
+                "Code '{}' harus kode barang/jasa 6 digit (000000 bila tidak ada)",
+                g.code
+            ),
+        );
+    }
+    if !djp::is_unit_code(&g.unit) {
         push(
             "Unit",
             DjpCode::Etax20008,
@@ -518,42 +815,63 @@ fn check_good_arithmetic(
     let round2 = |d: Decimal| {
         d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     };
-    if (price * qty - discount - base).abs() > Decimal::new(1, 0) {
+    // Checked: amounts of up to 18 digits multiply beyond what a Decimal holds.
+    let Some(net) = price.checked_mul(qty).and_then(|p| p.checked_sub(discount)) else {
+        push(
+            "Price",
+            DjpCode::Etax20004,
+            format!("Price {price} x Qty {qty} terlalu besar untuk dihitung"),
+        );
+        return;
+    };
+    if net.checked_sub(base).is_none_or(|d| d.abs() > Decimal::ONE) {
         push(
             "TaxBase",
             DjpCode::Etax20028,
-            format!(
-                "TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {}",
-                price * qty - discount
-            ),
+            format!("TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {net}"),
         );
     }
     let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN)
         && date.is_some_and(|d| d >= tax::start_12_percent());
-    if nilai_lain && other != round2(base * Decimal::from(11) / Decimal::from(12)) {
+    let eleven_twelfths = base
+        .checked_mul(Decimal::from(11))
+        .map(|b| round2(b / Decimal::from(12)));
+    if nilai_lain && eleven_twelfths != Some(other) {
         push(
             "OtherTaxBase",
             DjpCode::Etax20028,
             format!(
                 "OtherTaxBase {other} harus 11/12 x TaxBase = {}",
-                round2(base * Decimal::from(11) / Decimal::from(12))
+                eleven_twelfths.map_or_else(|| "?".into(), |d| d.to_string())
             ),
         );
     }
-    let checked = kode.is_some_and(|k| matches!(k.value(), 1 | 4 | 9));
-    let expected = round2(other * rate / Decimal::ONE_HUNDRED);
-    if checked && vat != expected {
+    let checked = kode.is_some_and(vat_checked);
+    let expected = other
+        .checked_mul(rate)
+        .map(|v| round2(v / Decimal::ONE_HUNDRED));
+    if checked && expected != Some(vat) {
         push(
             "VAT",
             DjpCode::Etax20028,
-            format!("VAT {vat} harus VATRate x OtherTaxBase = {expected}"),
+            format!(
+                "VAT {vat} harus VATRate x OtherTaxBase = {} (kode 01, 04 dan 09 dihitung ulang DJP)",
+                expected.map_or_else(|| "?".into(), |d| d.to_string())
+            ),
         );
     }
 }
 
-/// Writes the faktur keluaran matching `filter` to `path`, at most [`MAX_PER_FILE`] per file.
-/// When more files are needed they are named `<stem>-1.xml`, `<stem>-2.xml`, … beside `path`.
-/// Every file is checked before it is written; a faktur Coretax would refuse stops the export.
+/// Faktur refusals shown one by one; the rest are counted.
+const SHOWN_REFUSALS: usize = 50;
+
+/// Writes the faktur keluaran matching `filter` (Normal and Normal-Pengganti) to `path`, at most
+/// [`MAX_PER_FILE`] per file. When more files are needed they are named `<stem>-1.xml`,
+/// `<stem>-2.xml`, … beside `path`. Lines take Opt, Code and Unit from the faktur itself, else
+/// from Referensi Barang/Jasa, else from `options`.
+///
+/// Every faktur is checked first: when Coretax would refuse any of them, nothing is written and
+/// the error names each such faktur and why. No faktur: nothing written, an empty list.
 pub fn write_files(
     conn: &rusqlite::Connection,
     filter: Filter,
@@ -562,6 +880,63 @@ pub fn write_files(
     path: &Path,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Vec<PathBuf>, ExportError> {
+    options.check().map_err(ExportError::Invalid)?;
+    let mut options = options.clone();
+    options.referensi = store::item::coretax_lines(conn)?;
+    let filter = Filter {
+        masukan: Some(false),
+        ..filter
+    };
+    let in_force = |s: &StoredFaktur| {
+        matches!(
+            s.status,
+            FakturStatus::Normal | FakturStatus::NormalPengganti
+        )
+    };
+    // First pass: what Coretax would refuse.
+    let mut refused: Vec<String> = Vec::new();
+    let mut refused_faktur = 0usize;
+    let mut total = 0u64;
+    store::faktur::for_each(conn, filter, |s| {
+        if !in_force(&s) {
+            return Ok(());
+        }
+        total += 1;
+        let inv = to_tax_invoice(&s.faktur, &seller.npwp, &options);
+        let problems = refusals(&s.faktur, &inv);
+        if !problems.is_empty() {
+            refused_faktur += 1;
+        }
+        for p in problems {
+            if refused.len() < SHOWN_REFUSALS {
+                refused.push(format!(
+                    "faktur {} (referensi '{}', tanggal {}) {}: {} : {}",
+                    s.faktur.nomor(),
+                    s.faktur.referensi,
+                    s.faktur.tanggal.format("%d/%m/%Y"),
+                    p.column,
+                    p.code.as_str(),
+                    p.message
+                ));
+            }
+        }
+        Ok(())
+    })?;
+    if refused_faktur > 0 {
+        let more = if refused.len() == SHOWN_REFUSALS {
+            "\n  ... (daftar dipotong)"
+        } else {
+            ""
+        };
+        return Err(ExportError::Invalid(format!(
+            "{refused_faktur} dari {total} faktur tidak dapat diterima Coretax; tidak ada file yang ditulis. Perbaiki faktur berikut atau pilih masa lain:\n  {}{more}",
+            refused.join("\n  ")
+        )));
+    }
+    if total == 0 {
+        return Ok(Vec::new());
+    }
+    // Second pass: write.
     let numbered = |n: usize| {
         let stem = path
             .file_stem()
@@ -578,23 +953,12 @@ pub fn write_files(
             let bulk = TaxInvoiceBulk {
                 xmlns_xsi: xsi(),
                 schema: xsd(),
-                tin: seller.npwp.npwp16(),
+                tin: djp::tin(&seller.npwp),
                 list: ListOfTaxInvoice {
                     invoices: std::mem::take(chunk),
                 },
             };
             let xml = to_xml(&bulk)?;
-            let report = check(&xml);
-            if let Some(p) = report.errors.first() {
-                return Err(ExportError::Invalid(format!(
-                    "{} faktur akan ditolak Coretax, mis. faktur ke-{} kolom {}: {} : {}",
-                    report.errors.len(),
-                    written.len() * MAX_PER_FILE + 1,
-                    p.column,
-                    p.code.as_str(),
-                    p.message
-                )));
-            }
             let target = if written.is_empty() {
                 path.to_path_buf()
             } else {
@@ -609,18 +973,11 @@ pub fn write_files(
             written.push(target);
             Ok(())
         };
-    let filter = Filter {
-        masukan: Some(false),
-        ..filter
-    };
     store::faktur::for_each(conn, filter, |s| {
-        if !matches!(
-            s.status,
-            FakturStatus::Normal | FakturStatus::NormalPengganti
-        ) {
+        if !in_force(&s) {
             return Ok(());
         }
-        chunk.push(to_tax_invoice(&s.faktur, &seller.npwp, options));
+        chunk.push(to_tax_invoice(&s.faktur, &seller.npwp, &options));
         count += 1;
         progress(count);
         if chunk.len() == MAX_PER_FILE
@@ -632,7 +989,7 @@ pub fn write_files(
         Ok(())
     })
     .map_err(|e| failure.take().map_or(ExportError::Store(e), |f| f))?;
-    if !chunk.is_empty() || written.is_empty() {
+    if !chunk.is_empty() {
         flush(&mut chunk, &mut written)?;
     }
     Ok(written)
@@ -691,12 +1048,13 @@ mod tests {
         );
         assert_eq!(inv.buyer_tin, "0013000666091000");
         assert_eq!(inv.buyer_idtku, "0013000666091000000000");
-        assert_eq!(inv.seller_idtku, "0013463476415001000000");
+        // The seller is a branch (…001): head office TIN, branch number in the NITKU.
+        assert_eq!(inv.seller_idtku, "0013463476415000000001");
         assert_eq!(inv.tax_invoice_date, "2025-01-15");
         let bulk = TaxInvoiceBulk {
             xmlns_xsi: xsi(),
             schema: xsd(),
-            tin: seller.npwp16(),
+            tin: djp::tin(&seller),
             list: ListOfTaxInvoice {
                 invoices: vec![inv],
             },

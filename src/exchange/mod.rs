@@ -15,6 +15,6 @@ pub mod csv_write;
 pub mod import;
 pub mod report;
 
-pub use coretax_import::import_xml;
+pub use coretax_import::{XmlImportOptions, import_xml, import_xml_with};
 pub use import::{ImportOptions, import_csv, validate_csv};
 pub use report::{FileKind, Problem, Report};
