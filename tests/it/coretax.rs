@@ -461,3 +461,35 @@ fn cli_import_refuses_a_second_copy_and_allow_duplicates_overrides() {
     assert!(out.contains("ETAX-20002 : faktur dengan penjual"), "{out}");
     assert_eq!(run(&["import", xml, "--allow-duplicates"]).0, 0);
 }
+
+#[test]
+fn places_of_business_and_facility_fields_must_fit_the_seller_and_kode() {
+    let text = read("kode04_2025.xml");
+    // A NITKU of another taxpayer, and AddInfo on kode 04.
+    let bad = text
+        .replace(
+            "<SellerIDTKU>0013463476415000000001</SellerIDTKU>",
+            "<SellerIDTKU>0013000666091000000001</SellerIDTKU>",
+        )
+        .replace("<AddInfo/>", "<AddInfo>TD.00501</AddInfo>");
+    let found: Vec<(u64, String)> = coretax::check(&bad)
+        .errors
+        .into_iter()
+        .map(|p| (p.line, p.column))
+        .collect();
+    assert!(found.contains(&(14, "SellerIDTKU".into())), "{found:?}");
+    assert!(found.contains(&(9, "AddInfo".into())), "{found:?}");
+    // Another branch's faktur do not go into this branch's Local Database.
+    let other_branch = text.replace(
+        "<SellerIDTKU>0013463476415000000001</SellerIDTKU>",
+        "<SellerIDTKU>0013463476415000000002</SellerIDTKU>",
+    );
+    assert!(coretax::check(&other_branch).is_clean());
+    let mut store = store_for(&branch());
+    let report = import_xml(&other_branch, &mut store, "t").unwrap();
+    assert_eq!(report.imported, 0);
+    assert_eq!(
+        (report.errors[0].line, report.errors[0].column.as_str()),
+        (14, "SellerIDTKU")
+    );
+}
