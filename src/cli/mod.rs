@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 the file has errors (reported line by line), 2 usage or I/O problems.
 
+mod barang;
 mod exchange;
 mod nsfp;
 mod profile;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 
+pub use barang::BarangCommand;
 pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
@@ -33,6 +35,9 @@ pub enum Command {
     /// Referensi Nomor Faktur: record NSFP ranges.
     #[command(subcommand)]
     Nsfp(NsfpCommand),
+    /// Referensi Barang/Jasa: items and their Coretax Opt/Code/Unit.
+    #[command(subcommand)]
+    Barang(BarangCommand),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -49,6 +54,7 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Import(a) => exchange::import(a, dirs),
         Command::Export(a) => exchange::export(a, dirs),
         Command::Nsfp(c) => nsfp::run(c, dirs),
+        Command::Barang(c) => barang::run(c, dirs),
     };
     match result {
         Ok(code) => code,

@@ -493,3 +493,114 @@ fn places_of_business_and_facility_fields_must_fit_the_seller_and_kode() {
         (14, "SellerIDTKU")
     );
 }
+
+#[test]
+fn cli_barang_set_classifies_the_lines_of_the_coretax_export() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_efaktur"))
+            .arg("--data-dir")
+            .arg(data.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let csv = data.path().join("f.csv");
+    std::fs::write(
+        &csv,
+        "FK,01,0,0002500000001,2,2025,03/02/2025,013000666091000,PT B,Jl. A,300,36,0,,0,0,0,0,R1,\n\
+         OF,JS1,Jasa servis,100,1,100,0,100,12,0,0\n\
+         OF,BR1,Oli mesin,100,2,200,0,200,24,0,0\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    for args in [
+        &[
+            "profile",
+            "add",
+            "--npwp",
+            "013463476415001",
+            "--nama",
+            "PT PENJUAL MAKMUR",
+            "--alamat",
+            "Jakarta",
+        ][..],
+        &[
+            "nsfp",
+            "add",
+            "--dari",
+            "0002500000001",
+            "--sampai",
+            "0002500000009",
+            "--tanggal",
+            "02/01/2025",
+        ],
+        &["import", csv],
+        &[
+            "barang",
+            "set",
+            "--kode",
+            "JS1",
+            "--jenis",
+            "B",
+            "--kode-coretax",
+            "452000",
+            "--satuan",
+            "UM.0030",
+        ],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{args:?}: {out}{err}");
+    }
+    let (_, list, _) = run(&["barang", "list"]);
+    assert!(
+        list.contains("JS1\tJasa servis\t100\tB 452000 UM.0030"),
+        "{list}"
+    );
+    assert!(list.contains("BR1\tOli mesin\t100\t-"), "{list}");
+    let (code, _, err) = run(&[
+        "barang",
+        "set",
+        "--kode",
+        "BR1",
+        "--jenis",
+        "C",
+        "--kode-coretax",
+        "000000",
+        "--satuan",
+        "UM.0018",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Opt 'C'"), "{err}");
+    let xml = data.path().join("ct.xml");
+    let (code, _, err) = run(&[
+        "export",
+        "--masa",
+        "2",
+        "--tahun",
+        "2025",
+        "--format",
+        "coretax-xml",
+        "--satuan",
+        "UM.0019",
+        "--out",
+        xml.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let bulk = coretax::from_xml(&std::fs::read_to_string(&xml).unwrap()).unwrap();
+    let goods: Vec<(&str, &str, &str)> = bulk.list.invoices[0]
+        .list_of_good_service
+        .goods
+        .iter()
+        .map(|g| (g.opt.as_str(), g.code.as_str(), g.unit.as_str()))
+        .collect();
+    assert_eq!(
+        goods,
+        vec![("B", "452000", "UM.0030"), ("A", "000000", "UM.0019")]
+    );
+}
