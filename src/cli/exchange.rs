@@ -11,7 +11,8 @@ use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
 use efaktur::exchange::output::Staged;
 use efaktur::exchange::{
-    FileKind, ImportOptions, Report, import_csv, import_csv_files, import_xml, validate_csv,
+    FileKind, ImportOptions, Report, XmlImportOptions, import_csv, import_csv_files,
+    import_xml_with, validate_csv,
 };
 use efaktur::paths::AppDirs;
 use efaktur::store::faktur::Filter;
@@ -74,6 +75,10 @@ pub struct ImportArgs {
     /// for all files).
     #[arg(long)]
     pub per_file: bool,
+    /// Coretax XML: import faktur even when the same one (seller, RefDesc, date, buyer, amounts)
+    /// is already in the Local Database (default: refused with ETAX-20002).
+    #[arg(long)]
+    pub allow_duplicates: bool,
     #[arg(long)]
     pub json: bool,
     #[arg(long, value_enum)]
@@ -129,10 +134,10 @@ pub struct ExportArgs {
     /// Only faktur with this approval status: draft, siap_upload, dalam_proses, approval_sukses, reject.
     #[arg(long)]
     pub status: Option<String>,
-    /// Coretax: A (barang) or B (jasa) for every line.
+    /// Coretax: A (barang) or B (jasa) for lines whose item has none in Referensi Barang/Jasa.
     #[arg(long, default_value = "A")]
     pub barang_jasa: String,
-    /// Coretax: unit code (UM.0001..UM.0039) for every line.
+    /// Coretax: unit code (UM.0001..UM.0039) for lines whose item has none in Referensi Barang/Jasa.
     #[arg(long, default_value = "UM.0018")]
     pub satuan: String,
 }
@@ -342,7 +347,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     let mut code = ExitCode::SUCCESS;
     for (file, input) in args.files.iter().zip(inputs) {
         let c = match input {
-            None => import_xml_file(file, &mut store, args.json)?,
+            None => import_xml_file(file, &mut store, args.json, args.allow_duplicates)?,
             Some(_) if super::retur::is_own_kind(file)? => {
                 super::retur::import(&args, file, &mut store)?
             }
@@ -362,14 +367,23 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     Ok(code)
 }
 
-fn import_xml_file(file: &Path, store: &mut Store, json: bool) -> CliResult {
+fn import_xml_file(
+    file: &Path,
+    store: &mut Store,
+    json: bool,
+    allow_duplicates: bool,
+) -> CliResult {
     let text = std::fs::read_to_string(file).map_err(|e| {
         format!(
             "ETAX-30007 : file {} tidak dapat dibaca: {e}",
             file.display()
         )
     })?;
-    let report = import_xml(&text, store, "cli").map_err(|e| e.to_string())?;
+    let options = XmlImportOptions {
+        actor: "cli".into(),
+        allow_duplicates,
+    };
+    let report = import_xml_with(&text, store, &options).map_err(|e| e.to_string())?;
     Ok(finish(&report, file, json, Some(report.imported)))
 }
 
@@ -478,7 +492,11 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
             let options = CoretaxOptions {
                 opt: args.barang_jasa.clone(),
                 unit: args.satuan.clone(),
+                ..CoretaxOptions::default()
             };
+            options
+                .check()
+                .map_err(|e| format!("--barang-jasa/--satuan: {e}"))?;
             let written = coretax::write_files_to(
                 store.conn(),
                 filter,

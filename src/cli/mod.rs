@@ -4,6 +4,7 @@
 //! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export
 //! refusing to overwrite without `--force`), 3 nothing to export (nothing written).
 
+mod barang;
 mod exchange;
 mod nsfp;
 mod profile;
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 
+pub use barang::BarangCommand;
 pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
@@ -41,6 +43,9 @@ pub enum Command {
     /// Referensi Lawan Transaksi and Barang/Jasa: import or export in e-Faktur's CSV shapes.
     #[command(subcommand)]
     Referensi(ReferensiCommand),
+    /// Referensi Barang/Jasa: items and their Coretax Opt/Code/Unit.
+    #[command(subcommand)]
+    Barang(BarangCommand),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -58,6 +63,7 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Export(a) => exchange::export(a, dirs),
         Command::Nsfp(c) => nsfp::run(c, dirs),
         Command::Referensi(c) => referensi::run(c, dirs),
+        Command::Barang(c) => barang::run(c, dirs),
     };
     match result {
         Ok(code) => code,

@@ -93,6 +93,17 @@ impl DjpCode {
         self.parts().1
     }
 
+    /// `message` without a leading copy of this code (`"ETAX-20018: …"`, `"ETAX-20018 : …"`).
+    /// Whatever prints a code in front of a message passes the message through this, so a
+    /// message that already carries its code (e.g. a store error's text) shows it once.
+    pub fn strip_from(self, message: &str) -> &str {
+        message
+            .trim_start()
+            .strip_prefix(self.as_str())
+            .and_then(|rest| rest.trim_start().strip_prefix(':'))
+            .map_or(message, str::trim_start)
+    }
+
     /// Looks a code up by its printed form (`"ETAX-20005"`).
     pub fn from_code(code: &str) -> Option<DjpCode> {
         Self::ALL.iter().copied().find(|c| c.as_str() == code)
@@ -115,6 +126,15 @@ mod tests {
             DjpCode::Etax40001.to_string(),
             "ETAX-40001 : Tidak dapat menghubungi E-TaxInvoice Server"
         );
+    }
+
+    #[test]
+    fn a_message_carrying_its_code_loses_the_copy() {
+        let c = DjpCode::Etax20018;
+        assert_eq!(c.strip_from("ETAX-20018: habis"), "habis");
+        assert_eq!(c.strip_from("ETAX-20018 : habis"), "habis");
+        assert_eq!(c.strip_from("habis"), "habis");
+        assert_eq!(c.strip_from("ETAX-20017: lain"), "ETAX-20017: lain");
     }
 
     #[test]

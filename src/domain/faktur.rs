@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::code::DjpCode;
+use super::coretax::{CoretaxHeader, CoretaxLine};
 use super::kode_transaksi::KodeTransaksi;
 use super::money::{Amount, Rupiah};
 use super::npwp::Npwp;
@@ -119,6 +120,8 @@ pub struct Faktur {
     pub uang_muka_totals: Totals,
     pub referensi: String,
     pub kode_dokumen_pendukung: String,
+    /// What a Coretax XML said beyond the fields above (empty for other faktur).
+    pub coretax: CoretaxHeader,
     pub items: Vec<FakturItem>,
 }
 
@@ -135,6 +138,9 @@ pub struct FakturItem {
     pub ppn: Amount,
     pub tarif_ppnbm: Amount,
     pub ppnbm: Amount,
+    /// Goods or services, code and unit as a Coretax XML gave them (`None` for other lines:
+    /// the exporter takes them from Referensi Barang/Jasa).
+    pub coretax: Option<CoretaxLine>,
 }
 
 /// Parses `dd/mm/yyyy`, also unpadded `d/m/yyyy` as Odoo writes it.
@@ -317,6 +323,7 @@ impl FakturDraft {
             uang_muka_totals,
             referensi,
             kode_dokumen_pendukung,
+            coretax: CoretaxHeader::default(),
             items,
         })
     }
@@ -716,6 +723,7 @@ impl FakturItemDraft {
             ppn: ppn?,
             tarif_ppnbm: tarif_ppnbm?,
             ppnbm: ppnbm?,
+            coretax: None,
         };
         // Generators round the unit price; a difference under one rupiah is not an error.
         let Some(product) = item.harga_satuan.checked_mul(item.jumlah_barang) else {

@@ -5,6 +5,7 @@
 
 pub mod activation;
 pub mod code;
+pub mod coretax;
 pub mod dokumen_lain;
 pub mod faktur;
 pub mod kode_transaksi;
@@ -17,6 +18,7 @@ pub mod tax;
 
 pub use activation::KodeAktivasi;
 pub use code::DjpCode;
+pub use coretax::{BuyerDocument, CoretaxHeader, CoretaxLine};
 pub use dokumen_lain::{ArahDokumen, DokumenLain, DokumenLainDraft};
 pub use faktur::{Faktur, FakturDraft, FakturItem, FakturItemDraft, FieldError};
 pub use kode_transaksi::KodeTransaksi;

@@ -1,23 +1,31 @@
 //! Coretax `TaxInvoiceBulk` XML (2025+): export of faktur keluaran, and reading it back to check
 //! it. Element order and rules follow DJP's template 1.6.1 (`reference/coretax-xml.md`).
 //!
-//! The XML carries no NSFP (Coretax numbers faktur itself), so a Coretax file can be checked but
-//! not imported into the Local Database, whose faktur are keyed by their number.
+//! The XML carries no NSFP (Coretax numbers faktur itself); [`super::coretax_import`] numbers
+//! imported faktur from Referensi Nomor Faktur. What the e-Faktur fields cannot say (buyer
+//! documents, NITKU, per-line Opt/Code/Unit) travels in [`crate::domain::CoretaxHeader`] and
+//! [`crate::domain::CoretaxLine`], so an imported faktur is exported as it came in.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::faktur::Faktur;
-use crate::domain::{Amount, DjpCode, FakturStatus, KodeTransaksi, Npwp, NpwpKind, tax};
-use crate::store::faktur::Filter;
+use crate::domain::coretax as djp;
+use crate::domain::faktur::{Faktur, FakturItem};
+use crate::domain::{
+    Amount, BuyerDocument, CoretaxLine, DjpCode, FakturStatus, KodeStatus, Npwp, NpwpKind, tax,
+};
+use crate::store::faktur::{Filter, StoredFaktur};
 use crate::store::profile::Profile;
 use crate::store::{self, StoreError};
 
+pub use super::coretax_check::check;
+pub(crate) use super::coretax_check::{ElementLines, Lines};
+use super::coretax_check::{NO_TIN, check_good, check_invoice_kind, check_parties, vat_checked};
 use super::csv_write::ExportError;
-use super::report::{FileKind, Problem, Report};
+use super::report::Problem;
 
 /// Coretax takes at most this many faktur in one file.
 pub const MAX_PER_FILE: usize = 1000;
@@ -114,13 +122,17 @@ pub struct GoodService {
     pub stlg: String,
 }
 
-/// What the e-Faktur data does not say and Coretax needs.
+/// What neither the faktur nor Referensi Barang/Jasa says and Coretax needs: the defaults for
+/// lines without their own classification.
 #[derive(Debug, Clone)]
 pub struct CoretaxOptions {
-    /// `A` barang or `B` jasa, for every line.
+    /// `A` barang or `B` jasa, for lines whose item code has none in Referensi Barang/Jasa.
     pub opt: String,
-    /// Unit code `UM.0001`..`UM.0039` for every line.
+    /// Unit code `UM.0001`..`UM.0039`, likewise.
     pub unit: String,
+    /// Referensi Barang/Jasa: item code (KODE_OBJEK) → its Coretax classification. Filled by
+    /// [`write_files`] from the Local Database.
+    pub referensi: HashMap<String, CoretaxLine>,
 }
 
 impl Default for CoretaxOptions {
@@ -128,6 +140,27 @@ impl Default for CoretaxOptions {
         CoretaxOptions {
             opt: "A".into(),
             unit: "UM.0018".into(),
+            referensi: HashMap::new(),
+        }
+    }
+}
+
+impl CoretaxOptions {
+    /// Refuses defaults Coretax would refuse, before anything is read.
+    pub fn check(&self) -> Result<(), String> {
+        CoretaxLine::new(&self.opt, "000000", &self.unit).map(|_| ())
+    }
+
+    /// Opt, Code and Unit of one line: its own (from a Coretax XML), else Referensi Barang/Jasa
+    /// for its item code, else the defaults.
+    fn line(&self, it: &FakturItem) -> (String, String, String) {
+        match it
+            .coretax
+            .as_ref()
+            .or_else(|| self.referensi.get(&it.kode_objek))
+        {
+            Some(l) => (l.opt().to_string(), l.kode.clone(), l.satuan.clone()),
+            None => (self.opt.clone(), "000000".into(), self.unit.clone()),
         }
     }
 }
@@ -137,65 +170,75 @@ fn money(a: Amount) -> String {
     format!("{:.2}", a.round_dp(2).decimal())
 }
 
-/// One faktur as a Coretax `TaxInvoice`.
+/// The buyer's document as Coretax names it: what the XML said, else derived from NPWP/NIK.
+fn buyer_document(f: &Faktur) -> BuyerDocument {
+    f.coretax.buyer_document.unwrap_or(
+        if f.lawan_nik.is_some() || f.lawan_npwp.kind() == NpwpKind::Nik {
+            BuyerDocument::NationalId
+        } else if f.lawan_npwp.is_none() {
+            BuyerDocument::OtherId
+        } else {
+            BuyerDocument::Tin
+        },
+    )
+}
+
+/// One faktur as a Coretax `TaxInvoice`, with the amounts the faktur holds: TaxBase is the
+/// selling price (HARGA_TOTAL − DISKON), OtherTaxBase the DPP the PPN applies to, VAT its PPN.
+/// For kode 01, 04 and 09 (whose VAT DJP recomputes) a difference of one sen from rounding is
+/// written as DJP computes it; anything larger stays and [`refusals`] reports it.
 pub fn to_tax_invoice(f: &Faktur, seller: &Npwp, options: &CoretaxOptions) -> TaxInvoice {
-    let (buyer_tin, document, number, idtku) = if let Some(nik) = &f.lawan_nik {
-        (
-            "0000000000000000".to_string(),
-            "National ID",
-            nik.clone(),
-            "000000".to_string(),
-        )
-    } else if f.lawan_npwp.is_none() {
-        (
-            "0000000000000000".to_string(),
-            "Other ID",
+    let ct = &f.coretax;
+    let document = buyer_document(f);
+    let (buyer_tin, number, idtku) = match document {
+        BuyerDocument::Tin => (
+            djp::tin(&f.lawan_npwp),
             "-".to_string(),
+            djp::idtku(&f.lawan_npwp),
+        ),
+        BuyerDocument::NationalId => (
+            NO_TIN.to_string(),
+            f.lawan_nik
+                .clone()
+                .unwrap_or_else(|| f.lawan_npwp.digits().to_string()),
             "000000".to_string(),
-        )
-    } else if f.lawan_npwp.kind() == NpwpKind::Nik {
-        (
-            "0000000000000000".to_string(),
-            "National ID",
-            f.lawan_npwp.digits().to_string(),
-            "000000".to_string(),
-        )
-    } else {
-        (
-            f.lawan_npwp.npwp16(),
-            "TIN",
-            "-".to_string(),
-            f.lawan_npwp.nitku(),
-        )
+        ),
+        BuyerDocument::Passport | BuyerDocument::OtherId => {
+            (NO_TIN.to_string(), "-".to_string(), "000000".to_string())
+        }
     };
     let (add_info, stamp) = match (f.kode.needs_keterangan_tambahan(), f.keterangan_tambahan) {
-        (true, Some(n)) => (format!("TD.005{n:02}"), format!("TD.011{n:02}")),
+        (true, Some(n)) => (
+            format!("TD.005{n:02}"),
+            format!("TD.011{:02}", ct.facility_stamp.unwrap_or(n)),
+        ),
         _ => (String::new(), String::new()),
     };
+    let one_sen = Decimal::new(1, 2);
     let goods = f
         .items
         .iter()
         .map(|it| {
-            let mewah = it.tarif_ppnbm > Amount::ZERO;
-            let rule = tax::ppn_rule(f.tanggal, mewah);
-            let base = (it.harga_total - it.diskon).round_dp(2);
-            let other = if rule.nilai_lain_11_12 && f.kode == KodeTransaksi::NILAI_LAIN {
-                base.ratio(11, 12).round_dp(2)
-            } else {
-                base
-            };
+            let rate = tax::ppn_rule(f.tanggal, it.tarif_ppnbm > Amount::ZERO).tarif;
+            let other = it.dpp.round_dp(2);
+            let mut vat = it.ppn.round_dp(2);
+            let djp_vat = other.percent(rate).round_dp(2);
+            if vat_checked(f.kode) && (vat - djp_vat).decimal().abs() <= one_sen {
+                vat = djp_vat;
+            }
+            let (opt, code, unit) = options.line(it);
             GoodService {
-                opt: options.opt.clone(),
-                code: "000000".into(),
+                opt,
+                code,
                 name: it.nama.clone(),
-                unit: options.unit.clone(),
+                unit,
                 price: money(it.harga_satuan),
                 qty: money(it.jumlah_barang),
                 total_discount: money(it.diskon),
-                tax_base: money(base),
+                tax_base: money(it.harga_total - it.diskon),
                 other_tax_base: money(other),
-                vat_rate: rule.tarif.to_string(),
-                vat: money(other.percent(rule.tarif)),
+                vat_rate: rate.to_string(),
+                vat: money(vat),
                 stlg_rate: it.tarif_ppnbm.to_string(),
                 stlg: money(it.ppnbm),
             }
@@ -211,20 +254,69 @@ pub fn to_tax_invoice(f: &Faktur, seller: &Npwp, options: &CoretaxOptions) -> Ta
         trx_code: format!("{:02}", f.kode.value()),
         add_info,
         custom_doc,
-        custom_doc_month_year: String::new(),
+        custom_doc_month_year: ct.custom_doc_month_year.clone(),
         ref_desc: f.referensi.clone(),
         facility_stamp: stamp,
-        seller_idtku: seller.nitku(),
+        seller_idtku: ct
+            .seller_idtku
+            .clone()
+            .unwrap_or_else(|| djp::idtku(seller)),
         buyer_tin,
-        buyer_document: document.into(),
-        buyer_country: "IDN".into(),
-        buyer_document_number: number,
+        buyer_document: document.as_str().into(),
+        buyer_country: ct.buyer_country.clone().unwrap_or_else(|| "IDN".into()),
+        buyer_document_number: ct.buyer_document_number.clone().unwrap_or(number),
         buyer_name: f.lawan_nama.clone(),
         buyer_adress: f.lawan_alamat.clone(),
-        buyer_email: String::new(),
-        buyer_idtku: idtku,
+        buyer_email: ct.buyer_email.clone(),
+        buyer_idtku: ct.buyer_idtku.clone().unwrap_or(idtku),
         list_of_good_service: ListOfGoodService { goods },
     }
+}
+
+/// Why Coretax cannot take this faktur, as `(column, code, message)`; empty when it can. Covers
+/// what the XML cannot express (a date before Coretax, a pengganti, a keterangan tambahan outside
+/// DJP's list) and every rule [`check`] applies to the XML itself.
+pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if f.tanggal < tax::start_12_percent() {
+        out.push(Problem::new(
+            0,
+            "TaxInvoiceDate",
+            DjpCode::Etax20006,
+            format!(
+                "bertanggal {}: Coretax hanya menerima faktur bertanggal 1 Januari 2025 atau sesudahnya; laporkan faktur ini lewat e-Faktur (CSV)",
+                f.tanggal.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    if f.status == KodeStatus::Pengganti {
+        out.push(Problem::new(
+            0,
+            "TaxInvoiceOpt",
+            DjpCode::Etax20026,
+            "faktur pengganti tidak dapat dikirim lewat XML Coretax (hanya Normal); buat penggantinya di Coretax",
+        ));
+    }
+    if let (Some(max), Some(n)) = (djp::max_keterangan(f.kode.value()), f.keterangan_tambahan)
+        && n > max
+    {
+        out.push(Problem::new(
+            0,
+            "AddInfo",
+            DjpCode::Etax20040,
+            format!(
+                "keterangan tambahan {n} tidak ada di daftar Coretax untuk kode {} (1 sampai {max})",
+                f.kode
+            ),
+        ));
+    }
+    let lines = Lines::default();
+    let (kode, date) = check_invoice_kind(inv, &lines.invoice(0), &mut out);
+    check_parties(inv, &lines.invoice(0), &mut out);
+    for g in &inv.list_of_good_service.goods {
+        check_good(g, &lines.good(0), kode, date, &mut out);
+    }
+    out
 }
 
 /// The XML text of one bulk file.
@@ -251,310 +343,16 @@ pub fn from_xml(text: &str) -> Result<TaxInvoiceBulk, Problem> {
     })
 }
 
-/// 1-based lines where each occurrence of `<tag>` starts.
-pub(crate) fn tag_lines(text: &str, tag: &str) -> Vec<u64> {
-    let open = format!("<{tag}>");
-    let mut out = Vec::new();
-    let mut line = 1u64;
-    let mut last = 0usize;
-    for (pos, _) in text.match_indices(&open) {
-        line += text[last..pos].bytes().filter(|&b| b == b'\n').count() as u64;
-        last = pos;
-        out.push(line);
-    }
-    out
-}
+/// Faktur refusals shown one by one; the rest are counted.
+const SHOWN_REFUSALS: usize = 50;
 
-fn decimal2(raw: &str) -> Option<Decimal> {
-    let a = Amount::parse(raw).ok()?;
-    (a.decimal().scale() <= 2 || a.decimal().normalize().scale() <= 2).then(|| a.decimal())
-}
-
-/// Checks a Coretax file the way Coretax does (every problem, with its line).
-pub fn check(text: &str) -> Report {
-    let mut report = Report::new(FileKind::CoretaxXml);
-    let bulk = match from_xml(text) {
-        Ok(b) => b,
-        Err(p) => {
-            report.errors.push(p);
-            return report;
-        }
-    };
-    let inv_lines = tag_lines(text, "TaxInvoice");
-    let good_lines = tag_lines(text, "GoodService");
-    let errs = &mut report.errors;
-    check_bulk(&bulk, errs);
-    let invoices = &bulk.list.invoices;
-    let mut good_index = 0usize;
-    for (i, inv) in invoices.iter().enumerate() {
-        let line = inv_lines.get(i).copied().unwrap_or(1);
-        let (kode, date) = check_invoice_kind(inv, line, errs);
-        check_parties(inv, line, errs);
-        let goods = &inv.list_of_good_service.goods;
-        if goods.is_empty() {
-            errs.push(Problem::new(
-                line,
-                "ListOfGoodService",
-                DjpCode::Etax20022,
-                "faktur harus punya paling sedikit satu GoodService",
-            ));
-        }
-        for g in goods {
-            let gline = good_lines.get(good_index).copied().unwrap_or(line);
-            good_index += 1;
-            check_good(g, gline, kode, date, errs);
-        }
-    }
-    report.faktur = invoices.len() as u64;
-    report.items = good_index as u64;
-    report.sort();
-    report
-}
-
-/// The seller's TIN and the number of faktur in the file.
-fn check_bulk(bulk: &TaxInvoiceBulk, errs: &mut Vec<Problem>) {
-    if !matches!(Npwp::parse(&bulk.tin), Ok(n) if n.digits().len() == 16) {
-        errs.push(Problem::new(
-            1,
-            "TIN",
-            DjpCode::Etax20005,
-            format!("TIN penjual '{}' harus NPWP 16 digit", bulk.tin),
-        ));
-    }
-    let count = bulk.list.invoices.len();
-    if count > MAX_PER_FILE {
-        errs.push(Problem::new(
-            1,
-            "ListOfTaxInvoice",
-            DjpCode::Etax20023,
-            format!("{count} faktur dalam satu file; Coretax menerima paling banyak {MAX_PER_FILE}, bagi filenya"),
-        ));
-    }
-}
-
-/// Date, TrxCode and the facility fields it requires; returns the date and kode when valid.
-fn check_invoice_kind(
-    inv: &TaxInvoice,
-    line: u64,
-    errs: &mut Vec<Problem>,
-) -> (Option<KodeTransaksi>, Option<NaiveDate>) {
-    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
-    let date = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok();
-    if date.is_none() {
-        push(
-            "TaxInvoiceDate",
-            DjpCode::Etax20006,
-            format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
-        );
-    }
-    let kode = inv
-        .trx_code
-        .parse::<u8>()
-        .ok()
-        .and_then(KodeTransaksi::new)
-        .filter(|_| inv.trx_code.len() == 2);
-    if kode.is_none() {
-        push(
-            "TrxCode",
-            DjpCode::Etax20008,
-            format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
-        );
-    }
-    if kode.is_some_and(KodeTransaksi::needs_keterangan_tambahan)
-        && (!inv.add_info.starts_with("TD.005") || !inv.facility_stamp.starts_with("TD.011"))
-    {
-        push(
-            "AddInfo",
-            DjpCode::Etax20040,
-            "kode 07/08 wajib mengisi AddInfo (TD.005nn) dan FacilityStamp (TD.011nn)".into(),
-        );
-    }
-    (kode, date)
-}
-
-/// Buyer document, TIN, IDTKU and name; the seller's IDTKU.
-fn check_parties(inv: &TaxInvoice, line: u64, errs: &mut Vec<Problem>) {
-    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
-    let tin_buyer = inv.buyer_document == "TIN";
-    if !matches!(
-        inv.buyer_document.as_str(),
-        "TIN" | "National ID" | "Passport" | "Other ID"
-    ) {
-        push(
-            "BuyerDocument",
-            DjpCode::Etax20008,
-            format!(
-                "BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID",
-                inv.buyer_document
-            ),
-        );
-    }
-    if inv.buyer_tin.len() != 16
-        || !inv.buyer_tin.bytes().all(|b| b.is_ascii_digit())
-        || (tin_buyer && Npwp::parse(&inv.buyer_tin).is_err())
-    {
-        push(
-            "BuyerTin",
-            DjpCode::Etax20005,
-            format!(
-                "BuyerTin '{}' harus NPWP 16 digit (0000000000000000 bila bukan TIN)",
-                inv.buyer_tin
-            ),
-        );
-    }
-    if tin_buyer && inv.buyer_idtku.len() != 22 {
-        push(
-            "BuyerIDTKU",
-            DjpCode::Etax20005,
-            format!("BuyerIDTKU '{}' harus NITKU 22 digit", inv.buyer_idtku),
-        );
-    }
-    if inv.seller_idtku.len() != 22 {
-        push(
-            "SellerIDTKU",
-            DjpCode::Etax20005,
-            format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
-        );
-    }
-    if inv.buyer_name.trim().is_empty() {
-        push(
-            "BuyerName",
-            DjpCode::Etax20008,
-            "BuyerName wajib diisi".into(),
-        );
-    }
-}
-
-fn check_good(
-    g: &GoodService,
-    line: u64,
-    kode: Option<KodeTransaksi>,
-    date: Option<NaiveDate>,
-    errs: &mut Vec<Problem>,
-) {
-    let mut push = |col: &str, code, msg: String| errs.push(Problem::new(line, col, code, msg));
-    check_good_codes(g, &mut push);
-    if let Some(amounts) = good_amounts(g, &mut push) {
-        check_good_arithmetic(amounts, kode, date, &mut push);
-    }
-}
-
-/// Opt, Unit and Name of one GoodService.
-fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String)) {
-    if !matches!(g.opt.as_str(), "A" | "B") {
-        push(
-            "Opt",
-            DjpCode::Etax20008,
-            format!("Opt '{}' harus A (barang) atau B (jasa)", g.opt),
-        );
-    }
-    let unit_ok = g
-        .unit
-        .strip_prefix("UM.")
-        .and_then(|n| n.parse::<u8>().ok())
-        .is_some_and(|n| (1..=39).contains(&n))
-        && g.unit.len() == 7;
-    if !unit_ok {
-        push(
-            "Unit",
-            DjpCode::Etax20008,
-            format!("Unit '{}' harus kode satuan UM.0001 sampai UM.0039", g.unit),
-        );
-    }
-    if g.name.trim().is_empty() {
-        push(
-            "Name",
-            DjpCode::Etax20008,
-            "Name barang/jasa wajib diisi".into(),
-        );
-    }
-}
-
-/// The nine amounts of one GoodService in file order (Price … STLG), or `None` after reporting
-/// every one that is not a number with at most two decimals.
-fn good_amounts(
-    g: &GoodService,
-    push: &mut impl FnMut(&str, DjpCode, String),
-) -> Option<[Decimal; 9]> {
-    let fields = [
-        ("Price", &g.price),
-        ("Qty", &g.qty),
-        ("TotalDiscount", &g.total_discount),
-        ("TaxBase", &g.tax_base),
-        ("OtherTaxBase", &g.other_tax_base),
-        ("VATRate", &g.vat_rate),
-        ("VAT", &g.vat),
-        ("STLGRate", &g.stlg_rate),
-        ("STLG", &g.stlg),
-    ];
-    let mut v = [Decimal::ZERO; 9];
-    let mut ok = true;
-    for (i, (col, raw)) in fields.iter().enumerate() {
-        match decimal2(raw) {
-            Some(d) => v[i] = d,
-            None => {
-                ok = false;
-                push(
-                    col,
-                    DjpCode::Etax20004,
-                    format!(
-                        "{col} '{raw}' harus angka dengan paling banyak 2 desimal (titik sebagai pemisah)"
-                    ),
-                );
-            }
-        }
-    }
-    ok.then_some(v)
-}
-
-/// TaxBase, OtherTaxBase (11/12 for kode 04 from 2025) and VAT of one GoodService.
-fn check_good_arithmetic(
-    amounts: [Decimal; 9],
-    kode: Option<KodeTransaksi>,
-    date: Option<NaiveDate>,
-    push: &mut impl FnMut(&str, DjpCode, String),
-) {
-    let [price, qty, discount, base, other, rate, vat, ..] = amounts;
-    let round2 = |d: Decimal| {
-        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-    };
-    if (price * qty - discount - base).abs() > Decimal::new(1, 0) {
-        push(
-            "TaxBase",
-            DjpCode::Etax20028,
-            format!(
-                "TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {}",
-                price * qty - discount
-            ),
-        );
-    }
-    let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN)
-        && date.is_some_and(|d| d >= tax::start_12_percent());
-    if nilai_lain && other != round2(base * Decimal::from(11) / Decimal::from(12)) {
-        push(
-            "OtherTaxBase",
-            DjpCode::Etax20028,
-            format!(
-                "OtherTaxBase {other} harus 11/12 x TaxBase = {}",
-                round2(base * Decimal::from(11) / Decimal::from(12))
-            ),
-        );
-    }
-    let checked = kode.is_some_and(|k| matches!(k.value(), 1 | 4 | 9));
-    let expected = round2(other * rate / Decimal::ONE_HUNDRED);
-    if checked && vat != expected {
-        push(
-            "VAT",
-            DjpCode::Etax20028,
-            format!("VAT {vat} harus VATRate x OtherTaxBase = {expected}"),
-        );
-    }
-}
-
-/// Writes the faktur keluaran matching `filter` to `path`, at most [`MAX_PER_FILE`] per file.
-/// When more files are needed they are named `<stem>-1.xml`, `<stem>-2.xml`, … beside `path`.
-/// Every file is checked before it is written; a faktur Coretax would refuse stops the export.
-/// Existing files are not replaced: [`write_files_to`] with `force` does.
+/// Writes the faktur keluaran matching `filter` (Normal and Normal-Pengganti) to `path`, at most
+/// [`MAX_PER_FILE`] per file. When more files are needed they are named `<stem>-1.xml`,
+/// `<stem>-2.xml`, … beside `path`. Lines take Opt, Code and Unit from the faktur itself, else
+/// from Referensi Barang/Jasa, else from `options`.
+///
+/// Every faktur is checked first: when Coretax would refuse any of them, nothing is written and
+/// the error names each such faktur and why. No faktur: nothing written, an empty list.
 pub fn write_files(
     conn: &rusqlite::Connection,
     filter: Filter,
@@ -576,10 +374,10 @@ pub struct WrittenFiles {
 }
 
 /// [`write_files`], all or nothing: each file is written to a temporary file and renamed into
-/// place only when every one is complete and checked. Without `force`, existing files of the
-/// export's names (the target, or its parts), and parts `<stem>-<n>.xml` left by an earlier larger
-/// export, stop it before anything is replaced ([`ExportError::Exists`]); with `force` those are
-/// replaced and the left-over parts removed. `path` itself is never touched by a split export.
+/// place only when every one is complete. Without `force`, existing files of the export's names
+/// (the target, or its parts), and parts `<stem>-<n>.xml` left by an earlier larger export, stop
+/// it before anything is replaced ([`ExportError::Exists`]); with `force` those are replaced and
+/// the left-over parts removed. `path` itself is never touched by a split export.
 pub fn write_files_to(
     conn: &rusqlite::Connection,
     filter: Filter,
@@ -589,6 +387,63 @@ pub fn write_files_to(
     force: bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<WrittenFiles, ExportError> {
+    options.check().map_err(ExportError::Invalid)?;
+    let mut options = options.clone();
+    options.referensi = store::item::coretax_lines(conn)?;
+    let filter = Filter {
+        masukan: Some(false),
+        ..filter
+    };
+    let in_force = |s: &StoredFaktur| {
+        matches!(
+            s.status,
+            FakturStatus::Normal | FakturStatus::NormalPengganti
+        )
+    };
+    // First pass: what Coretax would refuse.
+    let mut refused: Vec<String> = Vec::new();
+    let mut refused_faktur = 0usize;
+    let mut total = 0u64;
+    store::faktur::for_each(conn, filter, |s| {
+        if !in_force(&s) {
+            return Ok(());
+        }
+        total += 1;
+        let inv = to_tax_invoice(&s.faktur, &seller.npwp, &options);
+        let problems = refusals(&s.faktur, &inv);
+        if !problems.is_empty() {
+            refused_faktur += 1;
+        }
+        for p in problems {
+            if refused.len() < SHOWN_REFUSALS {
+                refused.push(format!(
+                    "faktur {} (referensi '{}', tanggal {}) {}: {} : {}",
+                    s.faktur.nomor(),
+                    s.faktur.referensi,
+                    s.faktur.tanggal.format("%d/%m/%Y"),
+                    p.column,
+                    p.code.as_str(),
+                    p.message
+                ));
+            }
+        }
+        Ok(())
+    })?;
+    if refused_faktur > 0 {
+        let more = if refused.len() == SHOWN_REFUSALS {
+            "\n  ... (daftar dipotong)"
+        } else {
+            ""
+        };
+        return Err(ExportError::Invalid(format!(
+            "{refused_faktur} dari {total} faktur tidak dapat diterima Coretax; tidak ada file yang ditulis. Perbaiki faktur berikut atau pilih masa lain:\n  {}{more}",
+            refused.join("\n  ")
+        )));
+    }
+    if total == 0 {
+        return Ok(WrittenFiles::default());
+    }
+    // Second pass: write, each file to a temporary file first.
     let mut staged: Vec<super::output::Staged> = Vec::new();
     let mut chunk: Vec<TaxInvoice> = Vec::with_capacity(MAX_PER_FILE);
     let mut failure: Option<ExportError> = None;
@@ -599,41 +454,23 @@ pub fn write_files_to(
         let bulk = TaxInvoiceBulk {
             xmlns_xsi: xsi(),
             schema: xsd(),
-            tin: seller.npwp.npwp16(),
+            tin: djp::tin(&seller.npwp),
             list: ListOfTaxInvoice {
                 invoices: std::mem::take(chunk),
             },
         };
         let xml = to_xml(&bulk)?;
-        let report = check(&xml);
-        if let Some(p) = report.errors.first() {
-            return Err(ExportError::Invalid(format!(
-                "{} faktur akan ditolak Coretax, mis. faktur ke-{} kolom {}: {} : {}",
-                report.errors.len(),
-                staged.len() * MAX_PER_FILE + 1,
-                p.column,
-                p.code.as_str(),
-                p.message
-            )));
-        }
         // Named when the number of parts is known.
         let mut file = super::output::Staged::new(path)?;
         std::io::Write::write_all(file.file(), xml.as_bytes())?;
         staged.push(file);
         Ok(())
     };
-    let filter = Filter {
-        masukan: Some(false),
-        ..filter
-    };
     store::faktur::for_each(conn, filter, |s| {
-        if !matches!(
-            s.status,
-            FakturStatus::Normal | FakturStatus::NormalPengganti
-        ) {
+        if !in_force(&s) {
             return Ok(());
         }
-        chunk.push(to_tax_invoice(&s.faktur, &seller.npwp, options));
+        chunk.push(to_tax_invoice(&s.faktur, &seller.npwp, &options));
         count += 1;
         progress(count);
         if chunk.len() == MAX_PER_FILE
@@ -647,10 +484,6 @@ pub fn write_files_to(
     .map_err(|e| failure.take().map_or(ExportError::Store(e), |f| f))?;
     if !chunk.is_empty() {
         flush(&mut chunk, &mut staged)?;
-    }
-    // Nothing matched: nothing is written (an empty bulk would only confuse an upload).
-    if staged.is_empty() {
-        return Ok(WrittenFiles::default());
     }
     let targets: Vec<PathBuf> = if staged.len() == 1 {
         vec![path.to_path_buf()]
@@ -727,12 +560,13 @@ mod tests {
         );
         assert_eq!(inv.buyer_tin, "0013000666091000");
         assert_eq!(inv.buyer_idtku, "0013000666091000000000");
-        assert_eq!(inv.seller_idtku, "0013463476415001000000");
+        // The seller is a branch (…001): head office TIN, branch number in the NITKU.
+        assert_eq!(inv.seller_idtku, "0013463476415000000001");
         assert_eq!(inv.tax_invoice_date, "2025-01-15");
         let bulk = TaxInvoiceBulk {
             xmlns_xsi: xsi(),
             schema: xsd(),
-            tin: seller.npwp16(),
+            tin: djp::tin(&seller),
             list: ListOfTaxInvoice {
                 invoices: vec![inv],
             },

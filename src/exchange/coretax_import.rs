@@ -5,13 +5,20 @@
 //! would (ETAX-20018 when no range has numbers left). Like the CSV import, the whole file is one
 //! transaction: nothing is written when anything is wrong, numbers included.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use rusqlite::Transaction;
 
-use super::coretax::{self, GoodService, TaxInvoice};
+use super::coretax::{self, ElementLines, GoodService, Lines, TaxInvoice};
 use super::report::{FileKind, Problem, Report};
+use crate::domain::coretax as djp;
 use crate::domain::faktur::format_tanggal;
-use crate::domain::{Amount, ApprovalStatus, DjpCode, FakturDraft, FakturItemDraft, Npwp};
+use crate::domain::{
+    Amount, ApprovalStatus, BuyerDocument, CoretaxHeader, CoretaxLine, DjpCode, Faktur,
+    FakturDraft, FakturItemDraft, Npwp, NpwpKind,
+};
+use crate::store::faktur::KeluaranKey;
 use crate::store::{Store, StoreError, audit, faktur, nsfp, profile};
 
 /// Why the transaction ends without commit.
@@ -26,9 +33,42 @@ impl From<StoreError> for Abort {
     }
 }
 
-/// Checks `text` like Coretax does, then imports every faktur in one transaction. The seller
-/// (`TIN`) must be the PKP of this Local Database.
+/// How a Coretax XML is imported.
+#[derive(Debug, Clone)]
+pub struct XmlImportOptions {
+    /// Who imports (audit log).
+    pub actor: String,
+    /// Import a faktur even when one with the same seller, RefDesc, date, buyer and amounts is
+    /// already in the Local Database (default: refused with ETAX-20002).
+    pub allow_duplicates: bool,
+}
+
+impl Default for XmlImportOptions {
+    fn default() -> XmlImportOptions {
+        XmlImportOptions {
+            actor: "import".into(),
+            allow_duplicates: false,
+        }
+    }
+}
+
+/// [`import_xml_with`] by `actor`, refusing duplicates.
 pub fn import_xml(text: &str, store: &mut Store, actor: &str) -> Result<Report, StoreError> {
+    let options = XmlImportOptions {
+        actor: actor.into(),
+        allow_duplicates: false,
+    };
+    import_xml_with(text, store, &options)
+}
+
+/// Checks `text` like Coretax does, then imports every faktur in one transaction, keeping every
+/// field of the XML. The seller (`TIN`, and `SellerIDTKU` for a branch) must be the PKP of this
+/// Local Database.
+pub fn import_xml_with(
+    text: &str,
+    store: &mut Store,
+    options: &XmlImportOptions,
+) -> Result<Report, StoreError> {
     // Counts faktur and items, and finds every problem Coretax itself would refuse.
     let mut report = coretax::check(text);
     if !report.is_clean() {
@@ -42,33 +82,54 @@ pub fn import_xml(text: &str, store: &mut Store, actor: &str) -> Result<Report, 
         }
     };
     report.kind = FileKind::CoretaxXml;
-    let seller = profile::get(store.conn())?.map(|p| p.npwp.npwp16());
-    if seller.as_deref() != Some(bulk.tin.as_str()) {
+    let lines = Lines::of(text);
+    let Some(seller) = profile::get(store.conn())? else {
         report.errors.push(Problem::new(
             1,
             "TIN",
             DjpCode::Etax20005,
-            format!(
-                "TIN penjual {} bukan NPWP Local Database ini ({}); pilih database yang benar dengan --npwp",
-                bulk.tin,
-                seller.unwrap_or_else(|| "tanpa profil".into())
-            ),
+            "Local Database ini belum punya profil PKP; isi dulu dengan efaktur profile add",
         ));
         return Ok(report);
+    };
+    if !seller_matches(&bulk, &seller.npwp, &lines, &mut report) {
+        return Ok(report);
     }
-    let lines = coretax::tag_lines(text, "TaxInvoice");
+    let seller_idtku = djp::idtku(&seller.npwp);
     let invoices = &bulk.list.invoices;
+    let mut dup = Duplicates {
+        seller_idtku: &seller_idtku,
+        known: HashMap::new(),
+    };
     let outcome = store.transaction(|tx| {
         for (i, inv) in invoices.iter().enumerate() {
-            let line = lines.get(i).copied().unwrap_or(1);
-            import_one(tx, inv, line, actor, &mut report)?;
+            let at = lines.invoice(i);
+            let Some(f) = faktur_of(inv, &at, &mut report) else {
+                continue;
+            };
+            if !options.allow_duplicates
+                && let Some(nomor) = dup.find(tx, &f)?
+            {
+                report.errors.push(Problem::new(
+                    at.line("RefDesc"),
+                    "RefDesc",
+                    DjpCode::Etax20002,
+                    format!(
+                        "faktur dengan penjual, RefDesc '{}', tanggal {}, pembeli dan jumlah yang sama sudah ada (nomor {nomor}); file ini sudah pernah diimpor? Bila memang faktur lain, impor dengan --allow-duplicates",
+                        f.referensi,
+                        f.tanggal.format("%d/%m/%Y")
+                    ),
+                ));
+                continue;
+            }
+            insert_numbered(tx, f, &at, options, &mut report, &mut dup)?;
         }
         if !report.errors.is_empty() {
             return Err(Abort::Rejected);
         }
         audit::record(
             tx,
-            actor,
+            &options.actor,
             "import.coretax",
             &bulk.tin,
             &format!("{} faktur", report.imported),
@@ -85,23 +146,109 @@ pub fn import_xml(text: &str, store: &mut Store, actor: &str) -> Result<Report, 
     }
 }
 
-fn import_one(
-    tx: &Transaction<'_>,
-    inv: &TaxInvoice,
-    line: u64,
-    actor: &str,
+/// The file's `TIN` must be this Local Database's (a branch's TIN is its head office's), and a
+/// branch takes only faktur of its own place of business (`SellerIDTKU`).
+fn seller_matches(
+    bulk: &coretax::TaxInvoiceBulk,
+    npwp: &Npwp,
+    lines: &Lines,
     report: &mut Report,
+) -> bool {
+    let tin = djp::tin(npwp);
+    if bulk.tin != tin {
+        report.errors.push(Problem::new(
+            lines.bulk_line("TIN"),
+            "TIN",
+            DjpCode::Etax20005,
+            format!(
+                "TIN penjual {} bukan NPWP Local Database ini ({tin}); pilih database yang benar dengan --npwp",
+                bulk.tin
+            ),
+        ));
+        return false;
+    }
+    let own = djp::idtku(npwp);
+    let branch = !own.ends_with("000000");
+    for (i, inv) in bulk.list.invoices.iter().enumerate() {
+        if branch && inv.seller_idtku != own {
+            report.errors.push(Problem::new(
+                lines.invoice(i).line("SellerIDTKU"),
+                "SellerIDTKU",
+                DjpCode::Etax20005,
+                format!(
+                    "SellerIDTKU {} bukan tempat usaha Local Database ini ({own}); impor ke database cabang yang benar",
+                    inv.seller_idtku
+                ),
+            ));
+        }
+    }
+    report.errors.is_empty()
+}
+
+/// Faktur already in force, by what makes two faktur the same transaction, loaded per masa.
+struct Duplicates<'a> {
+    seller_idtku: &'a str,
+    known: HashMap<(u16, u8), HashMap<KeluaranKey, String>>,
+}
+
+impl Duplicates<'_> {
+    /// The key with the buyer's NPWP in its Coretax form (15 and 16 digits compare equal) and
+    /// the seller's place of business filled in.
+    fn normal(&self, mut key: KeluaranKey) -> KeluaranKey {
+        if let Ok(n) = Npwp::parse(&key.lawan_npwp) {
+            key.lawan_npwp = djp::tin(&n);
+        }
+        if key.seller_idtku.is_none() {
+            key.seller_idtku = Some(self.seller_idtku.to_string());
+        }
+        key
+    }
+
+    fn masa(
+        &mut self,
+        tx: &Transaction<'_>,
+        f: &Faktur,
+    ) -> Result<&mut HashMap<KeluaranKey, String>, StoreError> {
+        let at = (f.tahun, f.masa);
+        if !self.known.contains_key(&at) {
+            let mut map = HashMap::new();
+            for (nomor, key) in faktur::keluaran_keys(tx, f.tahun, f.masa)? {
+                map.insert(self.normal(key), nomor);
+            }
+            self.known.insert(at, map);
+        }
+        Ok(self.known.entry(at).or_default())
+    }
+
+    /// The nomor of a faktur in force that `f` repeats.
+    fn find(&mut self, tx: &Transaction<'_>, f: &Faktur) -> Result<Option<String>, StoreError> {
+        let key = self.normal(KeluaranKey::of(f));
+        Ok(self.masa(tx, f)?.get(&key).cloned())
+    }
+
+    fn add(&mut self, tx: &Transaction<'_>, f: &Faktur) -> Result<(), StoreError> {
+        let key = self.normal(KeluaranKey::of(f));
+        let nomor = f.nomor().to_string();
+        self.masa(tx, f)?.insert(key, nomor);
+        Ok(())
+    }
+}
+
+/// Numbers `f` from Referensi Nomor Faktur and inserts it.
+fn insert_numbered(
+    tx: &Transaction<'_>,
+    mut f: Faktur,
+    at: &ElementLines,
+    options: &XmlImportOptions,
+    report: &mut Report,
+    dup: &mut Duplicates<'_>,
 ) -> Result<(), Abort> {
-    let Ok(tanggal) = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d") else {
-        // `check` already refuses such dates; keep going for the other faktur.
-        return Ok(());
-    };
-    let year = (tanggal.year().rem_euclid(100)) as u8;
+    let year = (f.tanggal.year().rem_euclid(100)) as u8;
     let number = match nsfp::allocate_next(tx, year) {
         Ok(n) => n,
         Err(e) => {
             report.errors.push(Problem::new(
-                line,
+                at.line("TaxInvoiceDate"),
                 "TaxInvoiceDate",
                 e.code(),
                 e.to_string(),
@@ -109,32 +256,82 @@ fn import_one(
             return Ok(());
         }
     };
-    let mut draft = draft_of(inv, tanggal);
-    draft.nomor_faktur = number.digits();
-    match draft.validate() {
-        Ok(f) => {
-            let id = faktur::insert(tx, &f, ApprovalStatus::Draft, actor)?;
-            nsfp::link_faktur(tx, number, id)?;
-            report.imported += 1;
-        }
-        Err(errors) => report.errors.extend(
-            errors
-                .into_iter()
-                .map(|e| Problem::from_field(e, line, &[])),
-        ),
-    }
+    f.nsfp = number;
+    let id = faktur::insert(tx, &f, ApprovalStatus::Draft, &options.actor)?;
+    nsfp::link_faktur(tx, number, id)?;
+    dup.add(tx, &f)?;
+    report.imported += 1;
     Ok(())
+}
+
+/// The validated faktur of one `TaxInvoice` with every Coretax field kept, or `None` after
+/// reporting why not. Its NSFP is a placeholder until [`insert_numbered`] numbers it.
+fn faktur_of(inv: &TaxInvoice, at: &ElementLines, report: &mut Report) -> Option<Faktur> {
+    // `check` already refused dates that do not parse.
+    let tanggal = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok()?;
+    let mut draft = draft_of(inv, tanggal);
+    draft.nomor_faktur = format!("000{:02}00000001", tanggal.year().rem_euclid(100));
+    let mut f = match draft.validate() {
+        Ok(f) => f,
+        Err(errors) => {
+            report.errors.extend(errors.into_iter().map(|e| {
+                let column = xml_column(e.field);
+                Problem::new(at.line(column), column, e.code, e.message)
+            }));
+            return None;
+        }
+    };
+    let stamp = inv
+        .facility_stamp
+        .strip_prefix("TD.011")
+        .and_then(|n| n.parse::<u16>().ok());
+    f.coretax = CoretaxHeader {
+        buyer_document: BuyerDocument::parse(&inv.buyer_document),
+        buyer_document_number: Some(inv.buyer_document_number.clone()),
+        buyer_country: Some(inv.buyer_country.clone()),
+        buyer_email: inv.buyer_email.clone(),
+        buyer_idtku: Some(inv.buyer_idtku.clone()),
+        seller_idtku: Some(inv.seller_idtku.clone()),
+        custom_doc_month_year: inv.custom_doc_month_year.clone(),
+        facility_stamp: stamp.filter(|&s| Some(s) != f.keterangan_tambahan),
+    };
+    for (item, g) in f.items.iter_mut().zip(&inv.list_of_good_service.goods) {
+        // `check` already refused values Coretax does not know.
+        item.coretax = CoretaxLine::new(&g.opt, &g.code, &g.unit).ok();
+    }
+    Some(f)
+}
+
+/// The XML element an e-Faktur field comes from, to report a problem where it is.
+fn xml_column(field: &str) -> &str {
+    match field {
+        "NPWP" => "BuyerTin",
+        "NAMA" => "BuyerName",
+        "ALAMAT_LENGKAP" => "BuyerAdress",
+        "REFERENSI" => "RefDesc",
+        "KODE_DOKUMEN_PENDUKUNG" => "CustomDoc",
+        "ID_KETERANGAN_TAMBAHAN" => "AddInfo",
+        "KD_JENIS_TRANSAKSI" => "TrxCode",
+        "TANGGAL_FAKTUR" | "MASA_PAJAK" | "TAHUN_PAJAK" | "NOMOR_FAKTUR" => "TaxInvoiceDate",
+        other => other,
+    }
 }
 
 /// The e-Faktur view of one Coretax faktur; the inverse of [`coretax::to_tax_invoice`].
 fn draft_of(inv: &TaxInvoice, tanggal: NaiveDate) -> FakturDraft {
+    let none = Npwp::none().digits().to_string();
     let (npwp, nama) = match inv.buyer_document.as_str() {
         "TIN" => (inv.buyer_tin.clone(), inv.buyer_name.clone()),
-        "National ID" => (
-            Npwp::none().digits().to_string(),
-            format!("{}#NIK#NAMA#{}", inv.buyer_document_number, inv.buyer_name),
-        ),
-        _ => (Npwp::none().digits().to_string(), inv.buyer_name.clone()),
+        // The NIK convention of e-Faktur CSV, so that a CSV export shows the buyer's NIK.
+        "National ID"
+            if Npwp::parse(&inv.buyer_document_number).is_ok_and(|n| n.kind() == NpwpKind::Nik) =>
+        {
+            (
+                none,
+                format!("{}#NIK#NAMA#{}", inv.buyer_document_number, inv.buyer_name),
+            )
+        }
+        _ => (none, inv.buyer_name.clone()),
     };
     let items: Vec<FakturItemDraft> = inv.list_of_good_service.goods.iter().map(item_of).collect();
     let sum = |f: fn(&FakturItemDraft) -> &String| -> String {
@@ -165,11 +362,13 @@ fn draft_of(inv: &TaxInvoice, tanggal: NaiveDate) -> FakturDraft {
     }
 }
 
-/// PPN applies to `OtherTaxBase` (equal to `TaxBase` unless DPP Nilai Lain is used).
+/// TaxBase is the selling price (HARGA_TOTAL − DISKON), so HARGA_TOTAL = TaxBase + TotalDiscount
+/// keeps it exactly; PPN applies to `OtherTaxBase` (equal to `TaxBase` unless DPP Nilai Lain is
+/// used), which becomes the line's DPP.
 fn item_of(g: &GoodService) -> FakturItemDraft {
-    let total = match (Amount::parse(&g.price), Amount::parse(&g.qty)) {
-        (Ok(p), Ok(q)) => (p * q).round_dp(2).to_string(),
-        _ => g.price.clone(),
+    let total = match (Amount::parse(&g.tax_base), Amount::parse(&g.total_discount)) {
+        (Ok(b), Ok(d)) => (b + d).to_string(),
+        _ => g.tax_base.clone(),
     };
     FakturItemDraft {
         kode_objek: g.code.clone(),

@@ -11,7 +11,7 @@
 //! Reading and validating run on a second thread while this one writes to SQLite; a bounded
 //! channel between them keeps memory flat however long the file is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -320,6 +320,8 @@ struct Run<'o> {
     ranges: Vec<RecordedRange>,
     /// One time for every row of the import.
     stamp: String,
+    /// Item codes of OF rows already offered to Referensi Barang/Jasa in this import.
+    barang_jasa: HashSet<String>,
 }
 
 impl<'o> Run<'o> {
@@ -331,6 +333,7 @@ impl<'o> Run<'o> {
             warnings_dropped: 0,
             ranges: Vec::new(),
             stamp: store::now(),
+            barang_jasa: HashSet::new(),
         }
     }
 
@@ -510,6 +513,7 @@ impl<'o> Run<'o> {
             store::party::upsert(conn, &lt.party)?;
             self.report.lawan_transaksi += 1;
         }
+        self.fill_barang_jasa(conn, f)?;
         self.report.imported += 1;
         Ok(Some(Written {
             id,
@@ -519,6 +523,19 @@ impl<'o> Run<'o> {
             items: f.status == KodeStatus::Normal,
             range,
         }))
+    }
+
+    /// OF rows fill Referensi Barang/Jasa: each new item code once per import, never over what
+    /// the user keeps there (whose Coretax classification the Coretax export uses per line).
+    fn fill_barang_jasa(&mut self, conn: &Connection, f: &Faktur) -> Result<(), Abort> {
+        for it in &f.items {
+            if it.kode_objek.is_empty() || self.barang_jasa.contains(&it.kode_objek) {
+                continue;
+            }
+            self.barang_jasa.insert(it.kode_objek.clone());
+            store::item::add_if_new(conn, &it.kode_objek, &it.nama, &it.harga_satuan.to_string())?;
+        }
+        Ok(())
     }
 
     fn finish(mut self) -> Report {

@@ -293,10 +293,12 @@ fn barang(
         report.errors.extend(problems);
         return Ok(());
     };
+    // An OB row has no Coretax columns: the item keeps any Opt/Code/Unit it already has.
     let b = BarangJasa {
         kode,
         nama,
         harga_satuan,
+        coretax: None,
     };
     match store::item::upsert(conn, &b) {
         Ok(()) => report.imported += 1,

@@ -56,11 +56,17 @@ impl Problem {
         code: DjpCode,
         message: impl Into<String>,
     ) -> Problem {
+        let message: String = message.into();
         Problem {
             line,
             column: column.into(),
             code,
-            message: message.into(),
+            // The code is printed in front of the message; a message that carries it already
+            // (a store error's text) must not show it twice.
+            message: match code.strip_from(&message) {
+                m if m.len() == message.len() => message,
+                m => m.to_string(),
+            },
         }
     }
 
@@ -151,5 +157,7 @@ mod tests {
         let header = FieldError { item: None, ..e };
         assert_eq!(Problem::from_field(header, 4, &[5, 6]).line, 4);
         assert_eq!(p.display_in("a.csv"), "a.csv:6: PPN: ETAX-20004 : x");
+        let twice = Problem::new(1, "X", DjpCode::Etax20018, "ETAX-20018: habis");
+        assert_eq!(twice.display_in("a.xml"), "a.xml:1: X: ETAX-20018 : habis");
     }
 }

@@ -9,8 +9,8 @@ use super::{Result, StoreError, audit, is_unique_violation, now};
 use crate::domain::faktur::{Jenis, UangMuka};
 use crate::domain::tax::Totals;
 use crate::domain::{
-    Amount, ApprovalStatus, DjpCode, Faktur, FakturItem, FakturStatus, KodeStatus, KodeTransaksi,
-    Npwp, Nsfp, Rupiah,
+    Amount, ApprovalStatus, BuyerDocument, CoretaxHeader, CoretaxLine, DjpCode, Faktur, FakturItem,
+    FakturStatus, KodeStatus, KodeTransaksi, Npwp, Nsfp, Rupiah,
 };
 
 /// A faktur as stored, with its statuses and DJP's answer.
@@ -122,7 +122,49 @@ pub fn insert_bulk(
         let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
         write_items(&mut stmt, chunk)?;
     }
+    write_coretax(conn, id, f)?;
     Ok(id)
+}
+
+/// Writes the Coretax values of a faktur and its lines, when it has any (a faktur from Coretax
+/// XML). The inserts above leave these columns NULL, so bulk CSV imports bind nothing more.
+fn write_coretax(conn: &Connection, id: i64, f: &Faktur) -> Result<()> {
+    let c = &f.coretax;
+    if !c.is_empty() {
+        conn.prepare_cached(
+            "UPDATE faktur SET ct_buyer_document = ?2, ct_buyer_document_number = ?3,
+                ct_buyer_country = ?4, ct_buyer_email = ?5, ct_buyer_idtku = ?6,
+                ct_seller_idtku = ?7, ct_custom_doc_month_year = ?8, ct_facility_stamp = ?9
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            c.buyer_document.map(BuyerDocument::as_str),
+            c.buyer_document_number,
+            c.buyer_country,
+            c.buyer_email,
+            c.buyer_idtku,
+            c.seller_idtku,
+            c.custom_doc_month_year,
+            c.facility_stamp,
+        ])?;
+    }
+    for (i, it) in f.items.iter().enumerate() {
+        if let Some(line) = &it.coretax {
+            conn.prepare_cached(
+                "UPDATE faktur_item SET ct_opt = ?3, ct_code = ?4, ct_unit = ?5
+                 WHERE faktur_id = ?1 AND line_no = ?2",
+            )?
+            .execute(params![
+                id,
+                i as i64 + 1,
+                line.opt(),
+                line.kode,
+                line.satuan
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 /// The TEXT columns of a faktur in the form they are stored, made ahead of the insert: an import
@@ -247,6 +289,9 @@ impl<'c> BulkWriter<'c> {
                 s.raw_bind_parameter(p + 4, stamp)?;
             }
             s.raw_execute()?;
+        }
+        for w in written.iter().filter(|w| w.items) {
+            write_coretax(self.conn, w.id, w.faktur)?;
         }
         Ok(())
     }
@@ -449,7 +494,8 @@ const HEADER_COLUMNS: &str = "id, jenis, kode_transaksi, fg_pengganti, nsfp, mas
     lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
     id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn, uang_muka_ppnbm, referensi,
     kode_dokumen_pendukung, dikreditkan, status_faktur, status_approval, approval_time, qr_url,
-    reject_code, reject_message";
+    reject_code, reject_message, ct_buyer_document, ct_buyer_document_number, ct_buyer_country,
+    ct_buyer_email, ct_buyer_idtku, ct_seller_idtku, ct_custom_doc_month_year, ct_facility_stamp";
 
 fn corrupt(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_string(), rusqlite::types::Type::Text)
@@ -501,6 +547,21 @@ fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
         },
         referensi: r.get(20)?,
         kode_dokumen_pendukung: r.get(21)?,
+        coretax: CoretaxHeader {
+            buyer_document: match r.get::<_, Option<String>>(29)? {
+                Some(k) => {
+                    Some(BuyerDocument::parse(&k).ok_or_else(|| corrupt("ct_buyer_document"))?)
+                }
+                None => None,
+            },
+            buyer_document_number: r.get(30)?,
+            buyer_country: r.get(31)?,
+            buyer_email: r.get(32)?,
+            buyer_idtku: r.get(33)?,
+            seller_idtku: r.get(34)?,
+            custom_doc_month_year: r.get(35)?,
+            facility_stamp: r.get(36)?,
+        },
         items: Vec::new(),
     };
     Ok(StoredFaktur {
@@ -520,7 +581,8 @@ fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
 fn items_of(conn: &Connection, faktur_id: i64) -> Result<Vec<FakturItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kode_objek, nama, harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn,
-            tarif_ppnbm, ppnbm FROM faktur_item WHERE faktur_id = ?1 ORDER BY line_no",
+            tarif_ppnbm, ppnbm, ct_opt, ct_code, ct_unit
+         FROM faktur_item WHERE faktur_id = ?1 ORDER BY line_no",
     )?;
     let rows = stmt.query_map([faktur_id], |r| {
         let a = |i: usize| -> rusqlite::Result<Amount> {
@@ -537,6 +599,16 @@ fn items_of(conn: &Connection, faktur_id: i64) -> Result<Vec<FakturItem>> {
             ppn: a(7)?,
             tarif_ppnbm: a(8)?,
             ppnbm: a(9)?,
+            coretax: match (
+                r.get::<_, Option<String>>(10)?,
+                r.get::<_, Option<String>>(11)?,
+                r.get::<_, Option<String>>(12)?,
+            ) {
+                (Some(opt), Some(code), Some(unit)) => {
+                    Some(CoretaxLine::new(&opt, &code, &unit).map_err(|_| corrupt("ct_opt"))?)
+                }
+                _ => None,
+            },
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -592,6 +664,74 @@ pub fn list(conn: &Connection, filter: Filter) -> Result<Vec<StoredFaktur>> {
         Ok(())
     })?;
     Ok(out)
+}
+
+/// A faktur keluaran in force as the Coretax import's duplicate check compares it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeluaranKey {
+    pub referensi: String,
+    pub tanggal: String,
+    pub lawan_npwp: String,
+    pub lawan_nik: Option<String>,
+    pub lawan_nama: String,
+    pub dpp: i64,
+    pub ppn: i64,
+    pub ppnbm: i64,
+    pub seller_idtku: Option<String>,
+}
+
+impl KeluaranKey {
+    pub fn of(f: &Faktur) -> KeluaranKey {
+        KeluaranKey {
+            referensi: f.referensi.clone(),
+            tanggal: f.tanggal.to_string(),
+            lawan_npwp: f.lawan_npwp.digits().to_string(),
+            lawan_nik: f.lawan_nik.clone(),
+            lawan_nama: f.lawan_nama.clone(),
+            dpp: f.totals.dpp.value(),
+            ppn: f.totals.ppn.value(),
+            ppnbm: f.totals.ppnbm.value(),
+            seller_idtku: f.coretax.seller_idtku.clone(),
+        }
+    }
+}
+
+/// Every faktur keluaran in force of one masa with its full nomor (through the masa index, headers
+/// only): what an import compares new faktur against.
+pub fn keluaran_keys(
+    conn: &Connection,
+    tahun: u16,
+    masa: u8,
+) -> Result<Vec<(String, KeluaranKey)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kode_transaksi, fg_pengganti, nsfp, referensi, tanggal, lawan_npwp, lawan_nik,
+            lawan_nama, jumlah_dpp, jumlah_ppn, jumlah_ppnbm, ct_seller_idtku
+         FROM faktur WHERE jenis = 'keluaran' AND tahun = ?1 AND masa = ?2
+           AND status_faktur IN ('normal', 'normal_pengganti')",
+    )?;
+    let rows = stmt.query_map(params![tahun, masa], |r| {
+        let nomor = format!(
+            "{:02}{}{}",
+            r.get::<_, u8>(0)?,
+            r.get::<_, u8>(1)?,
+            r.get::<_, String>(2)?
+        );
+        Ok((
+            nomor,
+            KeluaranKey {
+                referensi: r.get(3)?,
+                tanggal: r.get(4)?,
+                lawan_npwp: r.get(5)?,
+                lawan_nik: r.get(6)?,
+                lawan_nama: r.get(7)?,
+                dpp: r.get(8)?,
+                ppn: r.get(9)?,
+                ppnbm: r.get(10)?,
+                seller_idtku: r.get(11)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Moves the approval status, refusing steps the status machine forbids.

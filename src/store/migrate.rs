@@ -8,6 +8,7 @@ use super::{Result, StoreError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0001_init.sql"),
     include_str!("../../resources/migrations/client/0002_retur_dokumen_lain.sql"),
+    include_str!("../../resources/migrations/client/0003_coretax_fields.sql"),
 ];
 
 /// The schema version this build writes.

@@ -22,9 +22,14 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(code: Option<DjpCode>, message: impl Into<String>, todo: impl Into<String>) -> Self {
+        let message: String = message.into();
         Failure {
             code,
-            message: message.into(),
+            // Display prints the code; a message that carries it already shows it once.
+            message: match code {
+                Some(c) => c.strip_from(&message).to_string(),
+                None => message,
+            },
             todo: todo.into(),
         }
     }

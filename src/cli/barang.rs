@@ -1,0 +1,102 @@
+//! `efaktur barang list|set`: Referensi Barang/Jasa, including how Coretax classifies each item's
+//! lines (barang or jasa, 6-digit code, unit), which the Coretax export uses per line.
+
+use std::process::ExitCode;
+
+use efaktur::domain::{Amount, CoretaxLine};
+use efaktur::paths::AppDirs;
+use efaktur::store::Store;
+use efaktur::store::item::{self, BarangJasa};
+
+use super::{CliResult, choose_database};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BarangCommand {
+    /// List Referensi Barang/Jasa: code, name, unit price, Coretax Opt/Code/Unit.
+    List {
+        #[arg(long)]
+        npwp: Option<String>,
+    },
+    /// Add an item or change one; with --jenis, --kode-coretax and --satuan its lines go to
+    /// Coretax with these values.
+    Set {
+        #[arg(long)]
+        npwp: Option<String>,
+        /// Item code (KODE_OBJEK of the OF rows).
+        #[arg(long)]
+        kode: String,
+        /// Name (required for a new item).
+        #[arg(long)]
+        nama: Option<String>,
+        /// Unit price (required for a new item).
+        #[arg(long)]
+        harga: Option<String>,
+        /// Coretax: A (barang) or B (jasa).
+        #[arg(long, requires_all = ["kode_coretax", "satuan"])]
+        jenis: Option<String>,
+        /// Coretax: 6-digit goods/services code (000000 when none).
+        #[arg(long, requires = "jenis")]
+        kode_coretax: Option<String>,
+        /// Coretax: unit code UM.0001..UM.0039.
+        #[arg(long, requires = "jenis")]
+        satuan: Option<String>,
+    },
+}
+
+pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
+    match command {
+        BarangCommand::List { npwp } => {
+            let (_, path) = choose_database(dirs, npwp.as_deref())?;
+            let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
+            for b in item::list(store.conn()).map_err(|e| e.to_string())? {
+                let ct = b.coretax.as_ref().map_or_else(
+                    || "-".to_string(),
+                    |c| format!("{} {} {}", c.opt(), c.kode, c.satuan),
+                );
+                println!("{}\t{}\t{}\t{ct}", b.kode, b.nama, b.harga_satuan);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BarangCommand::Set {
+            npwp,
+            kode,
+            nama,
+            harga,
+            jenis,
+            kode_coretax,
+            satuan,
+        } => {
+            let (_, path) = choose_database(dirs, npwp.as_deref())?;
+            let store = Store::open(&path).map_err(|e| e.to_string())?;
+            let existing = item::list(store.conn())
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .find(|b| b.kode == kode);
+            let coretax = match (jenis, kode_coretax, satuan) {
+                (Some(j), Some(k), Some(s)) => {
+                    Some(CoretaxLine::new(&j, &k, &s).map_err(|e| format!("ETAX-20008 : {e}"))?)
+                }
+                _ => existing.as_ref().and_then(|b| b.coretax.clone()),
+            };
+            let nama = nama
+                .or_else(|| existing.as_ref().map(|b| b.nama.clone()))
+                .ok_or_else(|| format!("barang {kode} belum ada: isi --nama dan --harga"))?;
+            let harga_satuan = match harga {
+                Some(h) => Amount::parse(&h).map_err(|e| format!("--harga: ETAX-20004 : {e}"))?,
+                None => existing
+                    .as_ref()
+                    .map(|b| b.harga_satuan)
+                    .ok_or_else(|| format!("barang {kode} belum ada: isi --nama dan --harga"))?,
+            };
+            let b = BarangJasa {
+                kode,
+                nama,
+                harga_satuan,
+                coretax,
+            };
+            item::upsert(store.conn(), &b).map_err(|e| e.to_string())?;
+            println!("Barang/Jasa {} direkam", b.kode);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
