@@ -142,6 +142,9 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
             "faktur": report.faktur,
             "items": report.items,
             "errors": problems(&report.errors),
+            // `errors` holds the first ones only; these count them all.
+            "errors_total": report.errors.total(),
+            "errors_omitted": report.errors.omitted(),
             "warnings": problems(&report.warnings),
             "warnings_omitted": report.warnings_omitted,
         });
@@ -153,6 +156,12 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
     } else {
         for p in &report.errors {
             println!("{}", p.display_in(&shown));
+        }
+        if report.errors.omitted() > 0 {
+            println!(
+                "{shown}: ... dan {} masalah lainnya (tidak ditampilkan); perbaiki yang di atas lalu periksa lagi",
+                report.errors.omitted()
+            );
         }
         // Warnings go to stderr, a screenful at most; --json carries them all.
         const SHOWN_WARNINGS: usize = 20;
@@ -168,7 +177,7 @@ fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> Ex
             "{shown}: {} faktur, {} baris OF, {} kesalahan",
             report.faktur,
             report.items,
-            report.errors.len()
+            report.errors.total()
         );
         match imported {
             Some(n) if n == 0 && !report.is_clean() => {

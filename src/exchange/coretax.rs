@@ -282,8 +282,11 @@ pub fn check(text: &str) -> Report {
     };
     let inv_lines = tag_lines(text, "TaxInvoice");
     let good_lines = tag_lines(text, "GoodService");
-    let errs = &mut report.errors;
+    // Problems of one faktur at a time, then into the report, which keeps the first ones only.
+    let mut found = Vec::new();
+    let errs = &mut found;
     check_bulk(&bulk, errs);
+    report.errors.extend(errs.drain(..));
     let invoices = &bulk.list.invoices;
     let mut good_index = 0usize;
     for (i, inv) in invoices.iter().enumerate() {
@@ -304,6 +307,7 @@ pub fn check(text: &str) -> Report {
             good_index += 1;
             check_good(g, gline, kode, date, errs);
         }
+        report.errors.extend(errs.drain(..));
     }
     report.faktur = invoices.len() as u64;
     report.items = good_index as u64;
@@ -518,14 +522,26 @@ fn check_good_arithmetic(
     let round2 = |d: Decimal| {
         d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     };
-    if (price * qty - discount - base).abs() > Decimal::new(1, 0) {
+    // Each amount has at most 18 integer digits, but a product of two can exceed what a
+    // Decimal holds: a hostile file gets a problem, not a panic.
+    let Some(total) = price.checked_mul(qty).and_then(|t| t.checked_sub(discount)) else {
+        push(
+            "Price",
+            DjpCode::Etax20004,
+            format!(
+                "Price {price} x Qty {qty} terlalu besar untuk dihitung; periksa kedua angka itu"
+            ),
+        );
+        return;
+    };
+    if total
+        .checked_sub(base)
+        .is_none_or(|d| d.abs() > Decimal::new(1, 0))
+    {
         push(
             "TaxBase",
             DjpCode::Etax20028,
-            format!(
-                "TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {}",
-                price * qty - discount
-            ),
+            format!("TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {total}"),
         );
     }
     let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN)
@@ -541,7 +557,19 @@ fn check_good_arithmetic(
         );
     }
     let checked = kode.is_some_and(|k| matches!(k.value(), 1 | 4 | 9));
-    let expected = round2(other * rate / Decimal::ONE_HUNDRED);
+    let Some(expected) = other
+        .checked_mul(rate)
+        .map(|v| round2(v / Decimal::ONE_HUNDRED))
+    else {
+        push(
+            "VATRate",
+            DjpCode::Etax20004,
+            format!(
+                "OtherTaxBase {other} x VATRate {rate} terlalu besar untuk dihitung; periksa kedua angka itu"
+            ),
+        );
+        return;
+    };
     if checked && vat != expected {
         push(
             "VAT",

@@ -168,7 +168,9 @@ fn draft_of(inv: &TaxInvoice, tanggal: NaiveDate) -> FakturDraft {
 /// PPN applies to `OtherTaxBase` (equal to `TaxBase` unless DPP Nilai Lain is used).
 fn item_of(g: &GoodService) -> FakturItemDraft {
     let total = match (Amount::parse(&g.price), Amount::parse(&g.qty)) {
-        (Ok(p), Ok(q)) => (p * q).round_dp(2).to_string(),
+        (Ok(p), Ok(q)) => p
+            .checked_mul(q)
+            .map_or_else(|| g.price.clone(), |t| t.round_dp(2).to_string()),
         _ => g.price.clone(),
     };
     FakturItemDraft {

@@ -2,6 +2,7 @@
 
 mod enofa;
 mod exchange;
+mod hardening;
 mod keyring;
 mod tidy;
 mod ui;
