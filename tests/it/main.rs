@@ -4,5 +4,7 @@ mod enofa;
 mod exchange;
 mod hardening;
 mod keyring;
+mod props;
+mod targets;
 mod tidy;
 mod ui;
