@@ -444,7 +444,7 @@ impl Stores {
 
 fn run(target: Target, data: &[u8], stores: &mut Stores, n: u64) {
     match target {
-        Target::Csv => targets::csv(data, stores.get(), n % 8 == 0),
+        Target::Csv => targets::csv(data, stores.get(), n.is_multiple_of(8)),
         Target::Xml => targets::xml(data, stores.get()),
         Target::Wire => targets::wire(data),
         Target::Fields => targets::fields(&String::from_utf8_lossy(data)),
@@ -509,7 +509,7 @@ fn main() {
             save(&args.out, target, n, &data, &message);
             stores.renew();
         }
-        if (n + 1) % 100_000 == 0 {
+        if (n + 1).is_multiple_of(100_000) {
             println!(
                 "  {} inputs, {:.0} inputs/s",
                 n + 1,
