@@ -159,6 +159,37 @@ fn migrations_racing_on_a_new_file_both_succeed() {
     }
 }
 
+/// Two `efaktur profile add` at once: one creates the profile, the other is told it exists;
+/// neither overwrites the other.
+#[test]
+fn racing_profile_adds_create_one_profile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let npwp = Npwp::parse("013463476415001").unwrap();
+    for round in 0..8 {
+        let path = tmp.path().join(format!("p{round}.sqlite"));
+        let start = Arc::new(Barrier::new(2));
+        let workers: Vec<_> = ["PT SATU", "PT DUA"]
+            .into_iter()
+            .map(|nama| {
+                let (path, start, npwp) = (path.clone(), start.clone(), npwp.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    let mut store = Store::open(&path).unwrap();
+                    let p = profile::Profile::new(npwp, nama, "Jakarta");
+                    profile::add(&mut store, &p).unwrap().map(|()| nama)
+                })
+            })
+            .collect();
+        let outcomes: Vec<_> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+        let created: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+        assert_eq!(created.len(), 1, "round {round}: {outcomes:?}");
+        let stored = profile::get(Store::open(&path).unwrap().conn())
+            .unwrap()
+            .unwrap();
+        assert_eq!(&stored.nama.as_str(), created[0]);
+    }
+}
+
 #[test]
 fn a_database_in_use_says_so_with_its_path_and_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();
