@@ -176,7 +176,10 @@ fn racing_profile_adds_create_one_profile() {
                     start.wait();
                     let mut store = Store::open(&path).unwrap();
                     let p = profile::Profile::new(npwp, nama, "Jakarta");
-                    profile::add(&mut store, &p).unwrap().map(|()| nama)
+                    profile::add(&mut store, &p)
+                        .unwrap()
+                        .map(|()| nama)
+                        .map_err(|existing| existing.nama)
                 })
             })
             .collect();
