@@ -67,7 +67,8 @@ impl Settings {
         }
     }
 
-    /// Writes the settings through a temporary file, so a crash never leaves half a file.
+    /// Writes the settings through a temporary file, so a crash never leaves half a file; the
+    /// file is readable by the user only (it names the server and the last database).
     pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         let write_err = |reason: String| ConfigError::Write {
             path: path.display().to_string(),
@@ -75,10 +76,10 @@ impl Settings {
         };
         let text = toml::to_string_pretty(self).map_err(|e| write_err(e.to_string()))?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| write_err(e.to_string()))?;
+            crate::private_files::create_dir_all(dir).map_err(|e| write_err(e.to_string()))?;
         }
         let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, text).map_err(|e| write_err(e.to_string()))?;
+        crate::private_files::write(&tmp, text).map_err(|e| write_err(e.to_string()))?;
         std::fs::rename(&tmp, path).map_err(|e| write_err(e.to_string()))
     }
 }

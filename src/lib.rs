@@ -6,4 +6,5 @@ pub mod domain;
 pub mod enofa;
 pub mod exchange;
 pub mod paths;
+pub mod private_files;
 pub mod store;

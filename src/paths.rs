@@ -59,10 +59,11 @@ impl AppDirs {
         self.db_dir().join(format!("{}.sqlite", npwp.digits()))
     }
 
-    /// Creates the folders the app writes to.
+    /// Creates the folders the app writes to, readable by the user only (0700 on Unix; folders
+    /// left by older versions are tightened).
     pub fn ensure(&self) -> Result<(), PathsError> {
         for dir in [self.db_dir(), self.config.clone()] {
-            std::fs::create_dir_all(&dir).map_err(|e| PathsError::Create {
+            crate::private_files::create_dir_all(&dir).map_err(|e| PathsError::Create {
                 path: dir.display().to_string(),
                 reason: e.to_string(),
             })?;

@@ -289,7 +289,9 @@ fn cert_issue(
         P12Encryption::Aes256
     };
     let (serial, p12) = operator::cert_issue(state, npwp, &passphrase, encryption)?;
-    std::fs::write(out, p12).map_err(|e| ServerError::Io(format!("{}: {e}", out.display())))?;
+    // The .p12 holds the PKP's private key: readable by the operator only (0600 on Unix).
+    efaktur::private_files::write(out, p12)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", out.display())))?;
     println!(
         "Sertifikat {} ditulis ke {} (serial {serial}).",
         npwp,

@@ -194,6 +194,9 @@ fn finish_in(
             "faktur": report.faktur,
             "items": report.items,
             "errors": problems(&report.errors),
+            // `errors` holds the first ones only; these count them all.
+            "errors_total": report.errors.total(),
+            "errors_omitted": report.errors.omitted(),
             "warnings": problems(&report.warnings),
             "warnings_omitted": report.warnings_omitted,
         });
@@ -206,6 +209,12 @@ fn finish_in(
     } else {
         for p in &report.errors {
             println!("{}", p.display_in(&shown));
+        }
+        if report.errors.omitted() > 0 {
+            println!(
+                "{shown}: ... dan {} masalah lainnya (tidak ditampilkan); perbaiki yang di atas lalu periksa lagi",
+                report.errors.omitted()
+            );
         }
         // Warnings go to stderr, a screenful at most; --json carries them all.
         const SHOWN_WARNINGS: usize = 20;
@@ -224,7 +233,7 @@ fn finish_in(
                     "{shown}: {} faktur, {} baris OF, {} kesalahan",
                     report.faktur,
                     report.items,
-                    report.errors.len()
+                    report.errors.total()
                 ),
             ),
             _ => (
@@ -232,7 +241,7 @@ fn finish_in(
                 format!(
                     "{shown}: {} dokumen, {} kesalahan",
                     report.faktur,
-                    report.errors.len()
+                    report.errors.total()
                 ),
             ),
         };

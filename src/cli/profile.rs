@@ -36,8 +36,9 @@ pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
             }
             dirs.ensure().map_err(|e| e.to_string())?;
             let path = dirs.db_path(&n);
-            let store = Store::open(&path).map_err(|e| e.to_string())?;
-            if let Some(existing) = profile::get(store.conn()).map_err(|e| e.to_string())? {
+            let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+            let p = profile::Profile::new(n.clone(), nama.trim(), alamat.trim());
+            if let Err(existing) = profile::add(&mut store, &p).map_err(|e| e.to_string())? {
                 return Err(format!(
                     "profil NPWP {} ({}) sudah ada di {}",
                     existing.npwp,
@@ -45,8 +46,6 @@ pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
                     path.display()
                 ));
             }
-            let p = profile::Profile::new(n.clone(), nama.trim(), alamat.trim());
-            profile::save(store.conn(), &p).map_err(|e| e.to_string())?;
             println!(
                 "Local Database untuk {n} ({}) dibuat: {}",
                 p.nama,

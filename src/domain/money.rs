@@ -49,9 +49,13 @@ impl Amount {
         if int.trim_start_matches('0').len() > MAX_INTEGER_DIGITS {
             return Err(AmountError::TooLarge(input.trim().to_string()));
         }
-        Decimal::from_str(t)
-            .map(Amount)
-            .map_err(|_| AmountError::Format(input.to_string()))
+        let d = Decimal::from_str(t).map_err(|_| AmountError::Format(input.to_string()))?;
+        // Past 28 significant digits the decimals are rounded, which can carry into a 19th
+        // integer digit (999…9.99…9 becomes 10^18): that is too large as well.
+        if d.abs() >= Decimal::from(10i64.pow(MAX_INTEGER_DIGITS as u32)) {
+            return Err(AmountError::TooLarge(input.trim().to_string()));
+        }
+        Ok(Amount(d))
     }
 
     /// `self × other`, or `None` where the exact product does not fit a `Decimal`.
@@ -250,6 +254,23 @@ impl Sum for Rupiah {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_rounding_past_the_integer_limit_are_too_large() {
+        // Found by the fuzz campaign: Decimal rounds this to 10^18, which prints as a number
+        // parse refuses.
+        for s in [
+            "999999999999999999.9999999999999999999990002500000001",
+            "-999999999999999999.999999999999999999999",
+        ] {
+            assert!(
+                matches!(Amount::parse(s), Err(AmountError::TooLarge(_))),
+                "{s}"
+            );
+        }
+        let max = Amount::parse("999999999999999999.99").unwrap();
+        assert_eq!(Amount::parse(&max.to_string()), Ok(max));
+    }
 
     #[test]
     fn parses_import_numbers_exactly() {

@@ -153,8 +153,11 @@ pub fn check(text: &str) -> Report {
         }
     };
     let lines = Lines::of(text);
-    let errs = &mut report.errors;
+    // Problems of one faktur at a time, then into the report, which keeps the first ones only.
+    let mut found = Vec::new();
+    let errs = &mut found;
     check_bulk(&bulk, &lines.bulk, errs);
+    report.errors.extend(errs.drain(..));
     let invoices = &bulk.list.invoices;
     let mut good_index = 0usize;
     for (i, inv) in invoices.iter().enumerate() {
@@ -185,6 +188,7 @@ pub fn check(text: &str) -> Report {
             check_good(g, &lines.good(good_index), kode, date, errs);
             good_index += 1;
         }
+        report.errors.extend(errs.drain(..));
     }
     report.faktur = invoices.len() as u64;
     report.items = good_index as u64;
@@ -515,7 +519,9 @@ fn check_good_arithmetic(
         push(
             "Price",
             DjpCode::Etax20004,
-            format!("Price {price} x Qty {qty} terlalu besar untuk dihitung"),
+            format!(
+                "Price {price} x Qty {qty} terlalu besar untuk dihitung; periksa kedua angka itu"
+            ),
         );
         return;
     };
@@ -528,30 +534,43 @@ fn check_good_arithmetic(
     }
     let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN)
         && date.is_some_and(|d| d >= tax::start_12_percent());
-    let eleven_twelfths = base
+    let Some(eleven_twelfths) = base
         .checked_mul(Decimal::from(11))
-        .map(|b| round2(b / Decimal::from(12)));
-    if nilai_lain && eleven_twelfths != Some(other) {
+        .map(|b| round2(b / Decimal::from(12)))
+    else {
+        push(
+            "TaxBase",
+            DjpCode::Etax20004,
+            format!("TaxBase {base} terlalu besar untuk dihitung; periksa angka itu"),
+        );
+        return;
+    };
+    if nilai_lain && eleven_twelfths != other {
         push(
             "OtherTaxBase",
             DjpCode::Etax20028,
-            format!(
-                "OtherTaxBase {other} harus 11/12 x TaxBase = {}",
-                eleven_twelfths.map_or_else(|| "?".into(), |d| d.to_string())
-            ),
+            format!("OtherTaxBase {other} harus 11/12 x TaxBase = {eleven_twelfths}"),
         );
     }
-    let checked = kode.is_some_and(vat_checked);
-    let expected = other
+    let Some(expected) = other
         .checked_mul(rate)
-        .map(|v| round2(v / Decimal::ONE_HUNDRED));
-    if checked && expected != Some(vat) {
+        .map(|v| round2(v / Decimal::ONE_HUNDRED))
+    else {
+        push(
+            "VATRate",
+            DjpCode::Etax20004,
+            format!(
+                "OtherTaxBase {other} x VATRate {rate} terlalu besar untuk dihitung; periksa kedua angka itu"
+            ),
+        );
+        return;
+    };
+    if kode.is_some_and(vat_checked) && expected != vat {
         push(
             "VAT",
             DjpCode::Etax20028,
             format!(
-                "VAT {vat} harus VATRate x OtherTaxBase = {} (kode 01, 04 dan 09 dihitung ulang DJP)",
-                expected.map_or_else(|| "?".into(), |d| d.to_string())
+                "VAT {vat} harus VATRate x OtherTaxBase = {expected} (kode 01, 04 dan 09 dihitung ulang DJP)"
             ),
         );
     }

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use crate::domain::{DjpCode, FakturDraft, FakturItemDraft};
 use crate::store::party::LawanTransaksi;
 
-use super::report::{FileKind, Problem};
+use super::report::{FileKind, Problem, Problems};
 
 /// Column names of each row kind, as in DJP's header rows.
 pub const FK_COLUMNS: [&str; 20] = [
@@ -127,8 +127,9 @@ pub struct CsvReader<R: Read> {
     record: csv::ByteRecord,
     kind: Option<FileKind>,
     pending: Option<ParsedFaktur>,
-    /// Problems not tied to one faktur (unknown rows, OF without FK...).
-    problems: Vec<Problem>,
+    /// Problems not tied to one faktur (unknown rows, OF without FK...); a file of nothing but
+    /// unknown rows yields no entry, so this list is capped until the caller takes it.
+    problems: Problems,
     first_row: bool,
     done: bool,
     /// Fields of the current row, decoded (reused between rows); the first `used` are this row's.
@@ -171,7 +172,7 @@ fn is_flag(s: &str) -> bool {
 impl<R: Read> CsvReader<R> {
     pub fn new(input: R, options: CsvOptions) -> CsvReader<R> {
         let mut buffered = BufReader::with_capacity(64 * 1024, input);
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         let mut delimiter = b',';
         match buffered.fill_buf() {
             Ok(head) => {
@@ -227,7 +228,7 @@ impl<R: Read> CsvReader<R> {
             record: csv::ByteRecord::new(),
             kind: None,
             pending: None,
-            problems: Vec::new(),
+            problems: Problems::new(),
             first_row: true,
             done: false,
             fields: Vec::new(),
@@ -270,8 +271,9 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
-    /// Problems not tied to a faktur, found so far.
-    pub fn take_problems(&mut self) -> Vec<Problem> {
+    /// Problems not tied to a faktur, found so far (at most [`super::report::MAX_PROBLEMS`],
+    /// the others counted).
+    pub fn take_problems(&mut self) -> Problems {
         std::mem::take(&mut self.problems)
     }
 
@@ -724,7 +726,7 @@ pub fn compose_alamat(p: &LawanTransaksi) -> String {
 pub fn read_all<R: Read>(
     input: R,
     options: CsvOptions,
-) -> (Option<FileKind>, Vec<Entry>, Vec<Problem>) {
+) -> (Option<FileKind>, Vec<Entry>, Problems) {
     let mut r = CsvReader::new(input, options);
     let mut out = Vec::new();
     while let Some(e) = r.next_entry() {
@@ -737,7 +739,7 @@ pub fn read_all<R: Read>(
 mod tests {
     use super::*;
 
-    fn fakturs(text: &str) -> (Vec<ParsedFaktur>, Vec<Problem>) {
+    fn fakturs(text: &str) -> (Vec<ParsedFaktur>, Problems) {
         let (_, entries, problems) = read_all(text.as_bytes(), CsvOptions::default());
         let f = entries
             .into_iter()

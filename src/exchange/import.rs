@@ -24,7 +24,7 @@ use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
 use super::csv_read::{CsvOptions, CsvReader, Entry, ParsedFaktur, ParsedLawan};
-use super::report::{FileKind, Problem, Report};
+use super::report::{FileKind, Problem, Problems, Report};
 
 /// Choices of one import.
 #[derive(Debug, Clone, Default)]
@@ -194,7 +194,7 @@ enum Msg {
     Faktur(Box<Checked>),
     Lawan(Box<ParsedLawan>),
     /// Problems not tied to a faktur (unknown rows, OF without FK...).
-    Problems(Vec<Problem>),
+    Problems(Problems),
     Progress(u64),
     End(Option<FileKind>),
 }
@@ -378,7 +378,7 @@ impl<'o> Run<'o> {
                         }
                     }
                     Msg::Lawan(lt) => self.lawan(conn, lt)?,
-                    Msg::Problems(p) => self.report.errors.extend(p.iter().cloned()),
+                    Msg::Problems(p) => self.report.errors.append(p),
                     Msg::Progress(pos) => progress(*pos),
                     Msg::End(k) => kind = Some(*k),
                 }

@@ -96,6 +96,88 @@ impl Problem {
     }
 }
 
+/// Problems kept one by one in a report; the rest are only counted. A hostile or broken file can
+/// carry a problem on every line, and a million of them help nobody and cost gigabytes.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// A list of problems that keeps the first [`MAX_PROBLEMS`] and counts the others. It reads like
+/// a slice of the kept ones (`is_empty`, `len`, `iter`, indexing); [`Problems::total`] counts all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems {
+    kept: Vec<Problem>,
+    omitted: u64,
+}
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems::default()
+    }
+
+    pub fn push(&mut self, p: Problem) {
+        if self.kept.len() < MAX_PROBLEMS {
+            self.kept.push(p);
+        } else {
+            self.omitted += 1;
+        }
+    }
+
+    /// Adds `other`'s problems (and its count of omitted ones) to this list.
+    pub fn append(&mut self, other: &Problems) {
+        self.extend(other.kept.iter().cloned());
+        self.omitted += other.omitted;
+    }
+
+    /// Problems counted but not kept.
+    pub fn omitted(&self) -> u64 {
+        self.omitted
+    }
+
+    /// Every problem found, kept or not.
+    pub fn total(&self) -> u64 {
+        self.kept.len() as u64 + self.omitted
+    }
+
+    /// Orders the kept problems by line, as a reader of the file expects them.
+    pub fn sort(&mut self) {
+        self.kept.sort_by_key(|p| p.line);
+    }
+
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.kept
+    }
+}
+
+impl std::ops::Deref for Problems {
+    type Target = [Problem];
+    fn deref(&self) -> &[Problem] {
+        &self.kept
+    }
+}
+
+impl Extend<Problem> for Problems {
+    fn extend<I: IntoIterator<Item = Problem>>(&mut self, iter: I) {
+        for p in iter {
+            self.push(p);
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Problems {
+    type Item = &'a Problem;
+    type IntoIter = std::slice::Iter<'a, Problem>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.kept.iter()
+    }
+}
+
+impl From<Vec<Problem>> for Problems {
+    fn from(v: Vec<Problem>) -> Problems {
+        let mut out = Problems::new();
+        out.extend(v);
+        out
+    }
+}
+
 /// The outcome of reading (and perhaps importing) one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -108,7 +190,8 @@ pub struct Report {
     pub imported: u64,
     /// Lawan transaksi rows written to Referensi Lawan Transaksi.
     pub lawan_transaksi: u64,
-    pub errors: Vec<Problem>,
+    /// The first [`MAX_PROBLEMS`] errors; `errors.total()` counts them all.
+    pub errors: Problems,
     /// Things worth knowing that do not stop the import (e.g. a number outside recorded ranges).
     pub warnings: Vec<Problem>,
     /// Warnings counted but not kept one by one (a file can carry one per faktur).
@@ -124,7 +207,7 @@ impl Report {
             imported: 0,
             lawan_transaksi: 0,
             warnings_omitted: 0,
-            errors: Vec::new(),
+            errors: Problems::new(),
             warnings: Vec::new(),
         }
     }
@@ -135,7 +218,7 @@ impl Report {
 
     /// Errors ordered by line, as a reader of the file expects them.
     pub fn sort(&mut self) {
-        self.errors.sort_by_key(|p| p.line);
+        self.errors.sort();
         self.warnings.sort_by_key(|p| p.line);
     }
 }
@@ -143,6 +226,24 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_keep_the_first_ones_and_count_all() {
+        let p = |line| Problem::new(line, "", DjpCode::Etax20023, "x");
+        let mut a: Problems = (0..MAX_PROBLEMS as u64 + 5)
+            .map(p)
+            .collect::<Vec<_>>()
+            .into();
+        let all = MAX_PROBLEMS as u64 + 5;
+        assert_eq!((a.len(), a.omitted(), a.total()), (MAX_PROBLEMS, 5, all));
+        let mut b = Problems::new();
+        b.push(p(7));
+        b.append(&a);
+        assert_eq!((b.len(), b.total()), (MAX_PROBLEMS, all + 1));
+        assert_eq!(b[0].line, 7);
+        a.sort();
+        assert_eq!(a.first().map(|p| p.line), Some(0));
+    }
 
     #[test]
     fn item_errors_land_on_their_of_line() {

@@ -1,6 +1,6 @@
 //! Schema migrations embedded from `resources/migrations/client/`, versioned by `PRAGMA user_version`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Result, StoreError};
 
@@ -32,12 +32,22 @@ pub(super) fn check_version(conn: &Connection) -> Result<()> {
 }
 
 /// Applies the missing migrations, each in its own transaction together with its version bump.
+///
+/// Two processes may open a new file at once (two `efaktur profile add`): each migration takes
+/// the write lock first (IMMEDIATE, so the other waits instead of failing) and reads the version
+/// again under the lock, so a migration the other process applied meanwhile is skipped.
 pub(super) fn run(conn: &mut Connection) -> Result<()> {
-    let from = version(conn)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
-        let tx = conn.transaction()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let target = i as i64 + 1;
+        if version(conn)? >= target {
+            continue;
+        }
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if version(&tx)? >= target {
+            continue; // applied by another connection while this one waited; drop rolls back
+        }
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.pragma_update(None, "user_version", target)?;
         tx.commit()?;
     }
     Ok(())

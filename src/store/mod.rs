@@ -43,6 +43,17 @@ pub enum StoreError {
     NotADatabase { path: String, reason: String },
     #[error("{}: {message}", code.as_str())]
     Rule { code: DjpCode, message: String },
+    /// Another connection held the write lock for longer than [`BUSY_TIMEOUT`].
+    #[error(
+        "ETAX-10001 : Local Database {}sedang dipakai proses efaktur lain (mis. impor atau aplikasi yang masih terbuka). \
+         Tunggu sampai proses itu selesai atau tutup, lalu coba lagi.",
+        if path.is_empty() { String::new() } else { format!("{path} ") }
+    )]
+    Busy { path: String },
+    #[error(
+        "Local Database {path} tidak dapat dibuat atau dibuka: {reason}. Periksa izin folder dan sisa ruang disk."
+    )]
+    Open { path: String, reason: String },
     #[error("Error Database (ETAX-10001): {0}")]
     Sqlite(Arc<rusqlite::Error>),
 }
@@ -66,9 +77,32 @@ impl StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite(Arc::new(e))
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::Busy {
+                    path: String::new(),
+                }
+            }
+            _ => StoreError::Sqlite(Arc::new(e)),
+        }
     }
 }
+
+impl StoreError {
+    /// Names the database file in a [`StoreError::Busy`], where the caller knows it.
+    fn at(self, path: Option<&Path>) -> StoreError {
+        match (self, path) {
+            (StoreError::Busy { path: p }, Some(known)) if p.is_empty() => StoreError::Busy {
+                path: known.display().to_string(),
+            },
+            (other, _) => other,
+        }
+    }
+}
+
+/// How long a statement waits for another connection's write lock before giving up with
+/// [`StoreError::Busy`].
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -89,6 +123,11 @@ impl Store {
     /// A file written by a newer schema is refused and left untouched.
     pub fn open(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
+        // Private before SQLite creates it (and its -wal/-shm, which take the file's mode).
+        crate::private_files::prepare_database(path).map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -114,7 +153,7 @@ impl Store {
                 found,
                 supported,
             },
-            other => other,
+            other => other.at(Some(path)),
         })
     }
 
@@ -125,8 +164,8 @@ impl Store {
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        migrate::check_version(&conn)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        migrate::check_version(&conn).map_err(|e| e.at(Some(path)))?;
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -139,11 +178,14 @@ impl Store {
     }
 
     fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Check the version before anything writes: a newer file must stay as it is.
         migrate::check_version(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A committed faktur survives a power cut: FULL syncs the WAL at every commit (NORMAL
+        // may lose the last transactions). An accountant saves one faktur at a time, and an
+        // import is one transaction, so the cost is one sync per save.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrate::run(&mut conn)?;
         Ok(Store { conn, path })
@@ -167,12 +209,14 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+            .map_err(|e| StoreError::from(e).at(path.as_deref()))?;
         let out = f(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
+        tx.commit()
+            .map_err(|e| StoreError::from(e).at(path.as_deref()))?;
         Ok(out)
     }
 
@@ -183,8 +227,7 @@ impl Store {
     ///   parents in the same transaction (an item after its faktur), so the checks cannot fail,
     ///   and skipping them saves a lookup per row. They are back on afterwards, also on error.
     ///
-    /// Durability is unchanged: `synchronous` stays NORMAL under WAL, and a failure rolls
-    /// everything back.
+    /// Durability is unchanged: `synchronous` stays FULL, and a failure rolls everything back.
     pub fn bulk_transaction<T, E>(
         &mut self,
         f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,

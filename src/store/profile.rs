@@ -101,6 +101,16 @@ pub fn get(conn: &Connection) -> Result<Option<Profile>> {
     ))
 }
 
+/// Creates the profile unless there is one: `Ok(Err(existing))` then, unchanged. The look and
+/// the write are one immediate transaction, so of two `efaktur profile add` at once exactly one
+/// creates it and the other is told it exists (instead of both "creating", the last one winning).
+pub fn add(store: &mut super::Store, p: &Profile) -> Result<std::result::Result<(), Profile>> {
+    store.transaction(|tx| match get(tx)? {
+        Some(existing) => Ok(Err(existing)),
+        None => save(tx, p).map(Ok),
+    })
+}
+
 /// Creates or replaces the profile.
 pub fn save(conn: &Connection, p: &Profile) -> Result<()> {
     let npwp = p

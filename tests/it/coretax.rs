@@ -474,8 +474,8 @@ fn places_of_business_and_facility_fields_must_fit_the_seller_and_kode() {
         .replace("<AddInfo/>", "<AddInfo>TD.00501</AddInfo>");
     let found: Vec<(u64, String)> = coretax::check(&bad)
         .errors
-        .into_iter()
-        .map(|p| (p.line, p.column))
+        .iter()
+        .map(|p| (p.line, p.column.clone()))
         .collect();
     assert!(found.contains(&(14, "SellerIDTKU".into())), "{found:?}");
     assert!(found.contains(&(9, "AddInfo".into())), "{found:?}");

@@ -25,11 +25,17 @@ impl From<rusqlite::Error> for ServerError {
     }
 }
 
-/// Opens (creating and migrating) `enofa.sqlite` in the state directory.
+/// Opens (creating and migrating) `enofa.sqlite` in the state directory. The file (and its
+/// -wal/-shm) is readable by the service's user only.
 pub fn open(dir: &Path) -> Result<Connection, ServerError> {
-    let mut conn = Connection::open(dir.join("enofa.sqlite"))?;
+    let path = dir.join("enofa.sqlite");
+    crate::private_files::prepare_database(&path)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", path.display())))?;
+    let mut conn = Connection::open(&path)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    // An approval or an NSFP allocation that was answered survives a power cut.
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let from: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if from > MIGRATIONS.len() as i64 {
@@ -200,4 +206,21 @@ pub fn certificate_status(
 /// which is how registration compares it.
 pub fn hash_kode(formatted: &str) -> Result<String, ServerError> {
     hash_secret(&formatted.replace('-', ""))
+}
+
+#[cfg(test)]
+mod tests {
+    /// An approval or an allocation the service answered survives a power cut (WAL + FULL).
+    #[test]
+    fn state_database_commits_are_durable() {
+        let tmp = tempfile::tempdir().unwrap();
+        let conn = super::open(tmp.path()).unwrap();
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        let synchronous: i64 = conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((journal.as_str(), synchronous), ("wal", 2));
+    }
 }

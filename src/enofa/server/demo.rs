@@ -87,7 +87,7 @@ impl fmt::Display for DemoCredentials {
 /// cannot be shown again). Blocking: call via `spawn_blocking` from async.
 pub fn prepare(state_dir: &Path) -> Result<DemoCredentials, ServerError> {
     let npwp = Npwp::parse(DEMO_NPWP).map_err(|e| ServerError::Operator(e.to_string()))?;
-    std::fs::create_dir_all(state_dir)
+    crate::private_files::create_dir_all(state_dir)
         .map_err(|e| ServerError::Io(format!("{}: {e}", state_dir.display())))?;
     let kode_aktivasi = ensure_account(state_dir, &npwp)?;
     let p12_path = ensure_p12(state_dir, &npwp)?;
@@ -177,7 +177,7 @@ pub fn reset_client(state_dir: &Path, creds: &mut DemoCredentials) -> Result<(),
 /// `demo/<npwp>.p12`, reissued only when missing or no longer usable.
 fn ensure_p12(state_dir: &Path, npwp: &Npwp) -> Result<PathBuf, ServerError> {
     let demo_dir = state_dir.join("demo");
-    std::fs::create_dir_all(&demo_dir)
+    crate::private_files::create_dir_all(&demo_dir)
         .map_err(|e| ServerError::Io(format!("{}: {e}", demo_dir.display())))?;
     let p12_path = demo_dir.join(format!("{DEMO_NPWP}.p12"));
     if p12_still_usable(state_dir, &p12_path, npwp)? {
@@ -191,7 +191,8 @@ fn ensure_p12(state_dir: &Path, npwp: &Npwp) -> Result<PathBuf, ServerError> {
     )?;
     // Through a temporary file: a crash never leaves a truncated certificate behind.
     let tmp = p12_path.with_extension("p12.tmp");
-    std::fs::write(&tmp, p12).map_err(|e| ServerError::Io(format!("{}: {e}", tmp.display())))?;
+    crate::private_files::write(&tmp, p12)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", tmp.display())))?;
     std::fs::rename(&tmp, &p12_path)
         .map_err(|e| ServerError::Io(format!("{}: {e}", p12_path.display())))?;
     Ok(p12_path)

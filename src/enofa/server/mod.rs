@@ -123,7 +123,7 @@ impl RunningServer {
 /// Creates the state (CA, server certificate, database) if needed and starts both listeners.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let dir = config.state_dir.clone();
-    std::fs::create_dir_all(&dir)
+    crate::private_files::create_dir_all(&dir)
         .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
     let hosts = config.hosts.clone();
     let dir2 = dir.clone();
@@ -180,7 +180,7 @@ pub async fn start_demo(
     state_dir: impl Into<PathBuf>,
 ) -> Result<(demo::DemoCredentials, RunningServer), ServerError> {
     let dir: PathBuf = state_dir.into();
-    std::fs::create_dir_all(&dir)
+    crate::private_files::create_dir_all(&dir)
         .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
     let prepare_dir = dir.clone();
     let creds = tokio::task::spawn_blocking(move || demo::prepare(&prepare_dir))

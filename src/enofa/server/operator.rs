@@ -65,7 +65,8 @@ fn new_password() -> String {
 }
 
 fn open(dir: &Path) -> Result<Connection, ServerError> {
-    std::fs::create_dir_all(dir).map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
+    crate::private_files::create_dir_all(dir)
+        .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
     db::open(dir)
 }
 
