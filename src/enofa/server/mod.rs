@@ -21,6 +21,8 @@ mod ca;
 mod captcha;
 mod db;
 pub mod demo;
+mod hashing;
+mod limits;
 mod listener;
 pub mod operator;
 mod public;
@@ -35,6 +37,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use ca::Ca;
+pub use limits::Limits;
 pub use operator::{CabangCertApproval, NewPkp};
 
 /// What can stop the service, with where and what to do.
@@ -65,6 +68,8 @@ pub struct ServerConfig {
     /// Demo mode: the captcha answer is logged and readable via
     /// [`RunningServer::demo_captcha_answer`]. Never for real use.
     pub demo: bool,
+    /// Timeouts, connection limits, password-hashing pool, shutdown drain.
+    pub limits: Limits,
 }
 
 impl ServerConfig {
@@ -76,6 +81,7 @@ impl ServerConfig {
             public_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             hosts: default_hosts(),
             demo: false,
+            limits: Limits::default(),
         }
     }
 
@@ -101,12 +107,20 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// Stops both listeners and closes open connections.
+    /// Stops accepting, lets requests in progress finish (up to [`Limits::drain_timeout`]),
+    /// closes the connections, then closes the database.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         for t in self.tasks {
             let _ = t.await;
         }
+        self.state.close().await;
+    }
+
+    /// The most argon2 password/Kode Aktivasi checks that ever ran at once (at most
+    /// [`Limits::hash_workers`]).
+    pub fn peak_hashing(&self) -> usize {
+        self.state.hashing.peak()
     }
 
     /// In demo mode only: the answer of a pending captcha, so a trainer (or a test) can read it.
@@ -141,11 +155,13 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
 
     let (api_tls, public_tls) = listener::tls_configs(&dir, &ca.cert_der)?;
     let ca_pem = ca.cert_pem.clone().into_bytes();
+    let limits = config.limits.clone().sane();
     let state = Arc::new(state::AppState::new(
         conn,
         ca,
         config.demo,
         public_url.clone(),
+        limits.hash_workers,
     )?);
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
@@ -153,12 +169,14 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
             api_tcp,
             api_tls,
             api::router(state.clone()),
+            limits.clone(),
             stop_rx.clone(),
         )),
         tokio::spawn(listener::serve(
             public_tcp,
             public_tls,
             public::router(state.clone()),
+            limits,
             stop_rx,
         )),
     ];

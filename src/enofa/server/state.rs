@@ -1,20 +1,25 @@
 //! Shared state of a running service, and the refusal type every handler returns.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
+use tokio::sync::Mutex;
 
 use super::ServerError;
 use super::captcha::CaptchaStore;
 use super::db;
+use super::hashing::HashPool;
 use crate::domain::DjpCode;
 use crate::enofa::wire::ErrorBody;
 
 pub struct AppState {
-    db: Arc<Mutex<Connection>>,
+    /// `None` once the service has stopped and closed its database.
+    db: Arc<Mutex<Option<Connection>>>,
+    /// Argon2 work, bounded and outside `db`'s lock (see [`HashPool`]).
+    pub hashing: HashPool,
     pub captchas: CaptchaStore,
     pub demo: bool,
     pub public_url: String,
@@ -29,6 +34,7 @@ impl AppState {
         ca: super::Ca,
         demo: bool,
         public_url: String,
+        hash_workers: usize,
     ) -> Result<AppState, ServerError> {
         let qr_secret = match db::setting(&conn, "qr_secret")? {
             Some(s) => s,
@@ -39,7 +45,8 @@ impl AppState {
             }
         };
         Ok(AppState {
-            db: Arc::new(Mutex::new(conn)),
+            db: Arc::new(Mutex::new(Some(conn))),
+            hashing: HashPool::new(hash_workers),
             captchas: CaptchaStore::default(),
             demo,
             public_url,
@@ -49,18 +56,37 @@ impl AppState {
     }
 
     /// Runs `f` on the database off the async threads. One connection, one caller at a time:
-    /// that serialises competing registrations and NSFP allocations.
+    /// that serialises competing registrations and NSFP allocations. Callers queue (in order)
+    /// for the lock without holding a thread; keep slow work such as argon2 out of `f`
+    /// ([`AppState::hashing`]).
     pub async fn db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = db.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut conn)
+        let mut guard = self.db.clone().lock_owned().await;
+        tokio::task::spawn_blocking(move || match guard.as_mut() {
+            Some(conn) => f(conn),
+            None => Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                DjpCode::Etax10001,
+                "layanan e-Nofa sedang berhenti; coba lagi beberapa saat lagi",
+            )),
         })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?
+    }
+
+    /// Closes the database once the work in progress on it is done (SQLite then checkpoints
+    /// and removes its WAL file). Later calls of [`AppState::db`] are refused.
+    pub async fn close(&self) {
+        let mut guard = self.db.clone().lock_owned().await;
+        let Some(conn) = guard.take() else { return };
+        let closed = tokio::task::spawn_blocking(move || conn.close().map_err(|(_, e)| e)).await;
+        match closed {
+            Ok(Ok(())) => tracing::info!("database closed"),
+            Ok(Err(e)) => tracing::error!(error = %e, "closing the database failed"),
+            Err(e) => tracing::error!(error = %e, "closing the database failed"),
+        }
     }
 }
 
