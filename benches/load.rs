@@ -4,8 +4,9 @@
 //! time. Prints requests/s, p50/p99 latency per kind of request and the server's peak RSS
 //! (VmHWM); exits non-zero if a request failed or the RSS bound was passed.
 //!
-//! Run with `cargo bench --bench load` (optionally `-- CLIENTS ROUNDS`). The test suite runs a
-//! short form of it (`tests/it/enofa_load.rs`).
+//! Run with `cargo bench --bench load` (optionally `-- CLIENTS ROUNDS`); `ENOFA_SERVER_BIN=PATH`
+//! measures another `enofa-server` build instead of this one. The test suite runs a short form
+//! of it (`tests/it/enofa_load.rs`).
 
 #[path = "../tests/it/enofa_process.rs"]
 mod enofa_process;

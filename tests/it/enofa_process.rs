@@ -101,16 +101,18 @@ impl ServerProcess {
         args: &[&str],
         open_files: Option<u32>,
     ) -> ServerProcess {
-        let bin = env!("CARGO_BIN_EXE_enofa-server");
+        // ENOFA_SERVER_BIN lets the load bench measure another build (e.g. an older release).
+        let bin = std::env::var("ENOFA_SERVER_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_enofa-server").to_owned());
         let mut cmd = match open_files {
             Some(n) => {
                 let mut sh = Command::new("sh");
                 sh.arg("-c")
                     .arg(format!("ulimit -n {n} && exec \"$0\" \"$@\""))
-                    .arg(bin);
+                    .arg(&bin);
                 sh
             }
-            None => Command::new(bin),
+            None => Command::new(&bin),
         };
         cmd.arg("--state")
             .arg(state)

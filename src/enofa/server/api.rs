@@ -133,7 +133,8 @@ async fn register(
         )));
     }
     let st = state.clone();
-    let password = (state.hashing)
+    let password = state
+        .hashing
         .check(&req.password, &caller.account.password_hash)
         .await?;
     let kode = check_kode(&state, &req.kode_aktivasi, &caller.account).await?;
@@ -189,7 +190,8 @@ async fn reset(
     caller: Caller,
     Json(req): Json<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
-    let password = (state.hashing)
+    let password = state
+        .hashing
         .check(&req.password, &caller.account.password_hash)
         .await?;
     let kode = check_kode(&state, &req.kode_aktivasi, &caller.account).await?;
@@ -261,7 +263,8 @@ async fn request_nsfp(
     Json(req): Json<NsfpRequest>,
 ) -> Result<Json<NsfpAllocation>, ApiError> {
     check_nsfp_request(&req)?;
-    let password = (state.hashing)
+    let password = state
+        .hashing
         .check(&req.password, &caller.account.password_hash)
         .await?;
     state
