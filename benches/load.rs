@@ -42,7 +42,12 @@ fn main() -> ExitCode {
         plan.accounts()
     );
     let pkps = load_driver::prepare(dir.path(), &plan);
-    let server = Arc::new(ServerProcess::spawn(dir.path(), "demo", &[], None));
+    let server = Arc::new(ServerProcess::spawn(
+        dir.path(),
+        "demo",
+        load_driver::SERVER_ARGS,
+        None,
+    ));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -29,7 +29,7 @@ async fn a_short_load_has_no_failures_and_bounded_memory() {
     let server = Arc::new(ServerProcess::spawn(
         dir.path(),
         "demo",
-        &["--hash-workers", "2"],
+        &[load_driver::SERVER_ARGS, &["--hash-workers", "2"]].concat(),
         None,
     ));
     let figures = load_driver::run(server.clone(), pkps, &plan).await;
@@ -42,7 +42,10 @@ async fn a_short_load_has_no_failures_and_bounded_memory() {
     );
     let journeys = plan.clients * (2 + plan.rounds * (2 + 2 * plan.faktur_per_round as usize));
     let passwords = plan.password_clients * (2 + plan.password_checks);
-    let readers = figures.latencies.get("qr (reader)").map_or(0, Vec::len);
+    let readers = figures
+        .latencies
+        .get("qr (while passwords)")
+        .map_or(0, Vec::len);
     assert_eq!(figures.requests(), journeys + passwords + readers);
     let rss = server.peak_rss_kb().expect("VmHWM");
     println!("enofa-server peak RSS: {} MiB", rss / 1024);

@@ -108,7 +108,7 @@ pub async fn serve(
         backoff = Backoff::default();
         let Some(address_slot) = addresses.take(peer.ip(), limits.max_connections_per_address)
         else {
-            tracing::debug!(%peer, "too many connections from this address; closed");
+            tracing::info!(%peer, "too many connections from this address; closed");
             continue;
         };
         let (acceptor, app, limits, stop) =

@@ -140,10 +140,11 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
     let hosts = config.hosts.clone();
     let dir2 = dir.clone();
-    let (ca, conn) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
+    let (ca, conn, reader) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
         let ca = Ca::load_or_create(&dir2, &hosts)?;
         let conn = db::open(&dir2)?;
-        Ok((ca, conn))
+        let reader = db::open_reader(&dir2)?;
+        Ok((ca, conn, reader))
     })
     .await
     .map_err(|e| ServerError::Io(e.to_string()))??;
@@ -158,6 +159,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let limits = config.limits.clone().sane();
     let state = Arc::new(state::AppState::new(
         conn,
+        reader,
         ca,
         config.demo,
         public_url.clone(),

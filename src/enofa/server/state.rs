@@ -15,9 +15,14 @@ use super::hashing::HashPool;
 use crate::domain::DjpCode;
 use crate::enofa::wire::ErrorBody;
 
+/// One SQLite connection, `None` once the service has stopped and closed it.
+type Shared = Arc<Mutex<Option<Connection>>>;
+
 pub struct AppState {
-    /// `None` once the service has stopped and closed its database.
-    db: Arc<Mutex<Option<Connection>>>,
+    /// Writes (and reads that decide a write) go through this one connection.
+    db: Shared,
+    /// Reads that decide nothing ([`AppState::read`]).
+    reader: Shared,
     /// Argon2 work, bounded and outside `db`'s lock (see [`HashPool`]).
     pub hashing: HashPool,
     pub captchas: CaptchaStore,
@@ -31,6 +36,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         conn: Connection,
+        reader: Connection,
         ca: super::Ca,
         demo: bool,
         public_url: String,
@@ -46,6 +52,7 @@ impl AppState {
         };
         Ok(AppState {
             db: Arc::new(Mutex::new(Some(conn))),
+            reader: Arc::new(Mutex::new(Some(reader))),
             hashing: HashPool::new(hash_workers),
             captchas: CaptchaStore::default(),
             demo,
@@ -63,30 +70,51 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let mut guard = self.db.clone().lock_owned().await;
-        tokio::task::spawn_blocking(move || match guard.as_mut() {
-            Some(conn) => f(conn),
-            None => Err(ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                DjpCode::Etax10001,
-                "layanan e-Nofa sedang berhenti; coba lagi beberapa saat lagi",
-            )),
-        })
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
+        run_on(&self.db, f).await
+    }
+
+    /// Runs a read on the second connection, which does not wait for writes in progress (it sees
+    /// the last committed state). For lookups whose answer decides no write.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        run_on(&self.reader, |conn: &mut Connection| f(conn)).await
     }
 
     /// Closes the database once the work in progress on it is done (SQLite then checkpoints
     /// and removes its WAL file). Later calls of [`AppState::db`] are refused.
     pub async fn close(&self) {
-        let mut guard = self.db.clone().lock_owned().await;
-        let Some(conn) = guard.take() else { return };
-        let closed = tokio::task::spawn_blocking(move || conn.close().map_err(|(_, e)| e)).await;
-        match closed {
-            Ok(Ok(())) => tracing::info!("database closed"),
-            Ok(Err(e)) => tracing::error!(error = %e, "closing the database failed"),
-            Err(e) => tracing::error!(error = %e, "closing the database failed"),
-        }
+        close(&self.reader).await;
+        close(&self.db).await;
+    }
+}
+
+async fn run_on<T: Send + 'static>(
+    shared: &Shared,
+    f: impl FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let mut guard = shared.clone().lock_owned().await;
+    tokio::task::spawn_blocking(move || match guard.as_mut() {
+        Some(conn) => f(conn),
+        None => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            DjpCode::Etax10001,
+            "layanan e-Nofa sedang berhenti; coba lagi beberapa saat lagi",
+        )),
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
+}
+
+async fn close(shared: &Shared) {
+    let mut guard = shared.clone().lock_owned().await;
+    let Some(conn) = guard.take() else { return };
+    let closed = tokio::task::spawn_blocking(move || conn.close().map_err(|(_, e)| e)).await;
+    match closed {
+        Ok(Ok(())) => tracing::debug!("database connection closed"),
+        Ok(Err(e)) => tracing::error!(error = %e, "closing the database failed"),
+        Err(e) => tracing::error!(error = %e, "closing the database failed"),
     }
 }
 
