@@ -1,11 +1,16 @@
 //! The one integration-test binary (one link step instead of many). Each area has its module.
 
 mod enofa;
+// Real enofa-server processes: /proc (peak RSS), `sh`/`kill`, and 127.0.0.x source addresses.
+#[cfg(target_os = "linux")]
 mod enofa_conn;
+#[cfg(target_os = "linux")]
 mod enofa_load;
+#[cfg(target_os = "linux")]
 mod enofa_process;
 mod exchange;
 mod keyring;
+#[cfg(target_os = "linux")]
 mod load_driver;
 mod tidy;
 mod ui;
