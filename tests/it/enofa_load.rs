@@ -44,7 +44,7 @@ async fn a_short_load_has_no_failures_and_bounded_memory() {
     let passwords = plan.password_clients * (2 + plan.password_checks);
     let readers = figures
         .latencies
-        .get("qr (while passwords)")
+        .get(load_driver::READER)
         .map_or(0, Vec::len);
     assert_eq!(figures.requests(), journeys + passwords + readers);
     let rss = server.peak_rss_kb().expect("VmHWM");
