@@ -4,10 +4,15 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args as ClapArgs, Parser, Subcommand};
 use efaktur::cert::P12Encryption;
-use efaktur::enofa::server::{self, ServerConfig, ServerError, operator};
+use efaktur::enofa::server::{self, Limits, ServerConfig, ServerError, operator};
+
+/// mimalloc: argon2 checks on many threads left glibc's per-thread arenas holding gigabytes.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +40,8 @@ enum Command {
         /// Host names/IPs for the server certificate (first start only).
         #[arg(long = "host", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
         hosts: Vec<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Create (or, on the same --state, keep) the demo PKP, print its training credentials,
     /// then serve in demo mode.
@@ -43,6 +50,8 @@ enum Command {
         listen: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:8080")]
         public_listen: SocketAddr,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// PKP accounts.
     Pkp {
@@ -59,6 +68,42 @@ enum Command {
         #[command(subcommand)]
         command: CabangCommand,
     },
+}
+
+/// Timeouts and limits of `serve` and `demo` (defaults: [`Limits::default`]).
+#[derive(ClapArgs)]
+struct LimitArgs {
+    /// Seconds a new connection has to complete the TLS handshake.
+    #[arg(long, value_name = "DETIK", default_value_t = 10)]
+    handshake_timeout: u64,
+    /// Seconds a connection may stay without sending a request before it is closed.
+    #[arg(long, value_name = "DETIK", default_value_t = 60)]
+    idle_timeout: u64,
+    /// Open connections per listener (more wait until one closes).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Open connections per client address and listener (more are closed at once).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections_per_address)]
+    max_connections_per_address: usize,
+    /// Password/Kode Aktivasi checks (argon2, ~19 MiB each) running at once.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().hash_workers)]
+    hash_workers: usize,
+    /// Seconds a shutdown (Ctrl+C, SIGTERM) waits for requests in progress.
+    #[arg(long, value_name = "DETIK", default_value_t = 30)]
+    drain_timeout: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            handshake_timeout: Duration::from_secs(self.handshake_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            max_connections: self.max_connections,
+            max_connections_per_address: self.max_connections_per_address,
+            hash_workers: self.hash_workers,
+            drain_timeout: Duration::from_secs(self.drain_timeout),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -143,19 +188,30 @@ async fn run(args: Args) -> Result<(), ServerError> {
             listen,
             public_listen,
             hosts,
+            limits,
         } => {
             let config = ServerConfig {
                 listen,
                 public_listen,
                 hosts,
+                limits: limits.limits(),
                 ..ServerConfig::new(&state)
             };
-            serve_until_ctrl_c(config).await
+            serve_until_stopped(config).await
         }
         Command::Demo {
             listen,
             public_listen,
-        } => demo(&state, listen, public_listen).await,
+            limits,
+        } => {
+            let config = ServerConfig {
+                listen,
+                public_listen,
+                limits: limits.limits(),
+                ..ServerConfig::demo(&state)
+            };
+            demo(config).await
+        }
         Command::Pkp {
             command:
                 PkpCommand::Add {
@@ -236,22 +292,13 @@ fn cabang_pending(state: &Path) -> Result<(), ServerError> {
 }
 
 /// `demo`: prepares the demo PKP, prints its credentials, serves.
-async fn demo(
-    state: &Path,
-    listen: SocketAddr,
-    public_listen: SocketAddr,
-) -> Result<(), ServerError> {
-    let dir = state.to_path_buf();
+async fn demo(config: ServerConfig) -> Result<(), ServerError> {
+    let dir = config.state_dir.clone();
     let creds = tokio::task::spawn_blocking(move || server::demo::prepare(&dir))
         .await
         .map_err(|e| ServerError::Io(e.to_string()))??;
     println!("Mode demo e-Nofa. Kredensial latihan:\n{creds}");
-    let config = ServerConfig {
-        listen,
-        public_listen,
-        ..ServerConfig::demo(state)
-    };
-    serve_until_ctrl_c(config).await
+    serve_until_stopped(config).await
 }
 
 /// `pkp add`: creates the account and shows its password and Kode Aktivasi once.
@@ -300,12 +347,38 @@ fn cert_issue(
     Ok(())
 }
 
-async fn serve_until_ctrl_c(config: ServerConfig) -> Result<(), ServerError> {
+/// Serves until Ctrl+C or SIGTERM (systemd, docker, kill), then drains and closes the database.
+async fn serve_until_stopped(config: ServerConfig) -> Result<(), ServerError> {
+    let drain = config.limits.drain_timeout;
     let running = server::start(config).await?;
     println!("API     : {}", running.api_url);
     println!("Publik  : {}", running.public_url);
     println!("Tekan Ctrl+C untuk berhenti.");
-    let _ = tokio::signal::ctrl_c().await;
+    stop_requested().await?;
+    println!(
+        "Berhenti: menyelesaikan permintaan yang sedang berjalan (paling lama {} detik)…",
+        drain.as_secs()
+    );
     running.shutdown().await;
+    println!("enofa-server berhenti; database ditutup.");
     Ok(())
+}
+
+#[cfg(unix)]
+async fn stop_requested() -> Result<(), ServerError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term =
+        signal(SignalKind::terminate()).map_err(|e| ServerError::Io(format!("SIGTERM: {e}")))?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+async fn stop_requested() -> Result<(), ServerError> {
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| ServerError::Io(format!("Ctrl+C: {e}")))
 }

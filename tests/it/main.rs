@@ -3,10 +3,19 @@
 mod coretax;
 mod enofa;
 mod enofa_authz;
+// Real enofa-server processes: /proc (peak RSS), `sh`/`kill`, and 127.0.0.x source addresses.
+#[cfg(target_os = "linux")]
+mod enofa_conn;
+#[cfg(target_os = "linux")]
+mod enofa_load;
+#[cfg(target_os = "linux")]
+mod enofa_process;
 mod exchange;
 mod exchange2;
 mod hardening;
 mod keyring;
+#[cfg(target_os = "linux")]
+mod load_driver;
 mod props;
 mod referensi;
 mod retur;

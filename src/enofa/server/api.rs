@@ -15,6 +15,7 @@ use super::auth::{Caller, Registered};
 use super::captcha::CaptchaCheck;
 use super::db::{self, Account};
 use super::extract::{ApiJson, ApiPath, unknown_path, wrong_method};
+use super::hashing::Checked;
 use super::state::{ApiError, AppState, random_hex};
 use super::{operator, upload};
 use crate::domain::{DjpCode, KodeAktivasi, Npwp};
@@ -85,17 +86,26 @@ fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `password` was checked before the transaction ([`AppState::hashing`]).
 fn check_password(
     conn: &Connection,
     account: &Account,
-    password: &str,
+    password: &Checked,
     code: DjpCode,
 ) -> Result<(), ApiError> {
-    if db::verify_secret(password, &account.password_hash) {
+    if password.holds_for(Some(&account.password_hash)) {
         return Ok(());
     }
     db::record_failure(conn, &account.npwp, "password")?;
     Err(ApiError::bad(code, "password e-Nofa salah"))
+}
+
+/// The typed Kode Aktivasi against the account's, in the hashing pool (not under the lock).
+async fn check_kode(state: &AppState, typed: &str, account: &Account) -> Result<Checked, ApiError> {
+    match (KodeAktivasi::parse(typed), account.kode_hash.as_deref()) {
+        (Ok(kode), Some(hash)) => state.hashing.check(kode.as_str(), hash).await,
+        _ => Ok(Checked::failed()),
+    }
 }
 
 pub fn profile_of(a: &Account) -> Profile {
@@ -127,6 +137,11 @@ async fn register(
         )));
     }
     let st = state.clone();
+    let password = state
+        .hashing
+        .check(&req.password, &caller.account.password_hash)
+        .await?;
+    let kode = check_kode(&state, &req.kode_aktivasi, &caller.account).await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -147,7 +162,7 @@ async fn register(
                     ));
                 }
             }
-            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
+            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
                 tx.commit()?;
                 return Err(e);
             }
@@ -158,10 +173,7 @@ async fn register(
                     "aplikasi lain sudah terdaftar untuk NPWP ini; lakukan Reset Aplikasi Client di e-Nofa dulu",
                 ));
             }
-            let code_ok = KodeAktivasi::parse(&req.kode_aktivasi)
-                .ok()
-                .zip(a.kode_hash.as_deref())
-                .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
+            let code_ok = kode.holds_for(a.kode_hash.as_deref());
             if !code_ok || a.kode_used {
                 if !code_ok {
                     db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
@@ -192,29 +204,32 @@ async fn reset(
     caller: Caller,
     ApiJson(req): ApiJson<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
+    let password = state
+        .hashing
+        .check(&req.password, &caller.account.password_hash)
+        .await?;
+    let kode = check_kode(&state, &req.kode_aktivasi, &caller.account).await?;
+    let code = operator::new_kode_aktivasi();
+    let code_hash = state.hashing.hash_kode(&code).await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = caller.account;
             check_throttle(&tx, &a.npwp)?;
-            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40005) {
+            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
                 tx.commit()?;
                 return Err(e);
             }
-            let code_ok = KodeAktivasi::parse(&req.kode_aktivasi)
-                .ok()
-                .zip(a.kode_hash.as_deref())
-                .is_some_and(|(k, h)| db::verify_secret(k.as_str(), h));
+            let code_ok = kode.holds_for(a.kode_hash.as_deref());
             if !code_ok {
                 db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
                 tx.commit()?;
                 return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
             }
-            let code = operator::new_kode_aktivasi();
             let status = if a.client_status == "aktif" { "reset" } else { a.client_status.as_str() };
             tx.execute(
                 "UPDATE account SET kode_hash = ?2, kode_used = 0, client_status = ?3, client_id = NULL WHERE npwp = ?1",
-                params![a.npwp, db::hash_kode(&code)?, status],
+                params![a.npwp, code_hash, status],
             )?;
             db::audit(&tx, Some(&a.npwp), "reset", "client desktop di-reset, kode aktivasi baru")?;
             tx.commit()?;
@@ -262,12 +277,16 @@ async fn request_nsfp(
     ApiJson(req): ApiJson<NsfpRequest>,
 ) -> Result<Json<NsfpAllocation>, ApiError> {
     check_nsfp_request(&req)?;
+    let password = state
+        .hashing
+        .check(&req.password, &caller.account.password_hash)
+        .await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let a = caller.account;
             check_throttle(&tx, &a.npwp)?;
-            if let Err(e) = check_password(&tx, &a, &req.password, DjpCode::Etax40004) {
+            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40004) {
                 tx.commit()?;
                 return Err(e);
             }
@@ -571,6 +590,7 @@ async fn cabang_add(
             "password cabang minimal 8 karakter",
         ));
     }
+    let password_hash = state.hashing.hash(&req.password).await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -581,7 +601,7 @@ async fn cabang_add(
             tx.execute(
                 "INSERT INTO account (npwp, nama, alamat, email, password_hash, npwp_pusat, nomor_sk, tanggal_sk, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![npwp.digits(), p.nama, p.alamat, req.email.trim(), db::hash_secret(&req.password)?, p.npwp, req.nomor_sk.trim(), req.tanggal_sk.trim(), db::now()],
+                params![npwp.digits(), p.nama, p.alamat, req.email.trim(), password_hash, p.npwp, req.nomor_sk.trim(), req.tanggal_sk.trim(), db::now()],
             )?;
             db::audit(&tx, Some(&p.npwp), "cabang-tambah", npwp.digits())?;
             let c = cabang_of(&tx, &branch(&tx, &p.npwp, npwp.digits())?)?;
@@ -597,6 +617,8 @@ async fn cabang_kode(
     ApiPath(npwp): ApiPath<String>,
 ) -> Result<Json<KodeAktivasiResponse>, ApiError> {
     require_pusat(&caller)?;
+    let code = operator::new_kode_aktivasi();
+    let code_hash = state.hashing.hash_kode(&code).await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -608,10 +630,9 @@ async fn cabang_kode(
                     "cabang sudah aktif",
                 ));
             }
-            let code = operator::new_kode_aktivasi();
             tx.execute(
                 "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
-                params![b.npwp, db::hash_kode(&code)?],
+                params![b.npwp, code_hash],
             )?;
             db::audit(&tx, Some(&caller.account.npwp), "cabang-kode", &b.npwp)?;
             tx.commit()?;

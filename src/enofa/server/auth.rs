@@ -45,7 +45,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         let serial = info.serial;
         let npwp15 = npwp.digits().to_owned();
         let account = state
-            .db(move |conn| active_account(conn, &serial, &npwp15))
+            .read(move |conn| active_account(conn, &serial, &npwp15))
             .await?;
         Ok(Caller { account, cert })
     }

@@ -53,6 +53,16 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     Ok(conn)
 }
 
+/// A second connection to the migrated database for reads that must not queue behind writes
+/// (QR validation, the certificate check of every request). WAL lets it read while the other
+/// connection writes; `query_only` keeps it from ever writing.
+pub fn open_reader(dir: &Path) -> Result<Connection, ServerError> {
+    let conn = Connection::open(dir.join("enofa.sqlite"))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(conn)
+}
+
 pub fn now() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -1,23 +1,31 @@
 //! TLS accept loops serving an axum `Router`. We accept TLS ourselves (tokio-rustls) so each
 //! request can carry the connection's client certificate as an extension ([`PeerCert`]).
+//!
+//! Every connection holds a slot of its listener and of its client address ([`Limits`]), must
+//! finish the TLS handshake and then send each request within its timeouts, and on shutdown
+//! finishes the request in progress before it closes.
 
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use rustls::ServerConfig;
 use rustls::server::WebPkiClientVerifier;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower_service::Service;
 
 use super::ServerError;
+use super::limits::Limits;
 
 /// The verified client certificate (leaf) of the connection a request came on.
 #[derive(Debug, Clone)]
@@ -64,38 +72,119 @@ pub fn tls_configs(
     Ok((Arc::new(api), Arc::new(public)))
 }
 
-/// Accepts connections until `stop` turns true; then drops the listener and open connections.
+/// Accepts connections until `stop` turns true; then stops accepting, lets every connection
+/// finish the request it is serving (up to [`Limits::drain_timeout`]) and cuts off the rest.
 pub async fn serve(
     tcp: TcpListener,
     tls: Arc<ServerConfig>,
     app: Router,
+    limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
     let acceptor = TlsAcceptor::from(tls);
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let addresses = AddressSlots::default();
     let mut connections = JoinSet::new();
+    let mut backoff = Backoff::default();
     loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            accepted = tcp.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
-                let (acceptor, app) = (acceptor.clone(), app.clone());
-                connections.spawn(async move {
-                    match acceptor.accept(stream).await {
-                        Ok(tls) => serve_connection(tls, app).await,
-                        // A refused certificate ends here; rustls already sent the alert.
-                        Err(e) => tracing::info!(%peer, error = %e, "TLS handshake refused"),
-                    }
-                });
+        let accepted = tokio::select! {
+            _ = stopped(&mut stop) => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+            accepted = accept(&tcp, &slots) => accepted,
+        };
+        let (stream, peer, slot) = match accepted {
+            Ok(a) => a,
+            Err(e) => {
+                // Out of file descriptors, or the peer gave up before we took it: retrying at
+                // once would spin; wait a little more each time instead.
+                let pause = backoff.next();
+                tracing::warn!(error = %e, ?pause, "accept failed");
+                tokio::select! {
+                    _ = stopped(&mut stop) => break,
+                    _ = tokio::time::sleep(pause) => continue,
+                }
             }
-            Some(_) = connections.join_next(), if !connections.is_empty() => {}
-        }
+        };
+        backoff = Backoff::default();
+        let Some(address_slot) = addresses.take(peer.ip(), limits.max_connections_per_address)
+        else {
+            tracing::info!(%peer, "too many connections from this address; closed");
+            continue;
+        };
+        let (acceptor, app, limits, stop) =
+            (acceptor.clone(), app.clone(), limits.clone(), stop.clone());
+        connections.spawn(async move {
+            let _held = (slot, address_slot);
+            connection(stream, peer, acceptor, app, &limits, stop).await;
+        });
+    }
+    let addr = tcp.local_addr().map(|a| a.to_string()).unwrap_or_default();
+    drop(tcp);
+    tracing::info!(
+        %addr,
+        open = connections.len(),
+        "stopped accepting; finishing requests in progress"
+    );
+    let drained = tokio::time::timeout(limits.drain_timeout, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            left = connections.len(),
+            "requests still running after the drain timeout; cut off"
+        );
     }
     connections.shutdown().await;
 }
 
-async fn serve_connection(
-    tls: tokio_rustls::server::TlsStream<tokio::net::TcpStream>,
+/// Resolves once `stop` is true (also if it already was, or its sender is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|s| *s).await;
+}
+
+/// Waits for a free slot of the listener, then for a connection.
+async fn accept(
+    tcp: &TcpListener,
+    slots: &Arc<Semaphore>,
+) -> std::io::Result<(TcpStream, SocketAddr, OwnedSemaphorePermit)> {
+    let slot = slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(std::io::Error::other)?;
+    let (stream, peer) = tcp.accept().await?;
+    Ok((stream, peer, slot))
+}
+
+/// One connection: TLS handshake within its timeout, then HTTP/1.1 until the client leaves,
+/// idles too long, or the service stops.
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    acceptor: TlsAcceptor,
     app: Router,
+    limits: &Limits,
+    mut stop: watch::Receiver<bool>,
+) {
+    let handshake = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(stream));
+    let tls = tokio::select! {
+        _ = stopped(&mut stop) => return,
+        done = handshake => match done {
+            Ok(Ok(tls)) => tls,
+            // A refused certificate ends here; rustls already sent the alert.
+            Ok(Err(e)) => return tracing::info!(%peer, error = %e, "TLS handshake refused"),
+            Err(_) => return tracing::debug!(%peer, "TLS handshake timed out; closed"),
+        },
+    };
+    serve_connection(tls, app, limits.idle_timeout, stop).await;
+}
+
+async fn serve_connection(
+    tls: tokio_rustls::server::TlsStream<TcpStream>,
+    app: Router,
+    idle_timeout: Duration,
+    mut stop: watch::Receiver<bool>,
 ) {
     let peer = tls
         .get_ref()
@@ -109,8 +198,101 @@ async fn serve_connection(
         }
         app.clone().call(req)
     });
-    let builder = hyper::server::conn::http1::Builder::new();
-    if let Err(e) = builder.serve_connection(TokioIo::new(tls), service).await {
+    // hyper starts the header timeout whenever it waits for a request: on a new connection,
+    // between keep-alive requests, and while headers trickle in.
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(idle_timeout);
+    let conn = builder.serve_connection(TokioIo::new(tls), service);
+    tokio::pin!(conn);
+    let ended = tokio::select! {
+        ended = conn.as_mut() => ended,
+        _ = stopped(&mut stop) => {
+            // Finish the request in progress (if any), then close.
+            conn.as_mut().graceful_shutdown();
+            conn.await
+        }
+    };
+    if let Err(e) = ended {
         tracing::debug!(error = %e, "connection ended");
+    }
+}
+
+/// Open connections per client address.
+#[derive(Clone, Default)]
+struct AddressSlots(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+/// One connection's share of its address; given back on drop.
+struct AddressSlot {
+    slots: AddressSlots,
+    ip: IpAddr,
+}
+
+impl AddressSlots {
+    fn take(&self, ip: IpAddr, max: usize) -> Option<AddressSlot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(ip).or_insert(0);
+        if *n >= max {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            slots: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self.slots.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Pause after a failed accept: 10 ms doubling to 1 s; reset by the next success.
+struct Backoff(Duration);
+
+impl Default for Backoff {
+    fn default() -> Backoff {
+        Backoff(Duration::from_millis(10))
+    }
+}
+
+impl Backoff {
+    fn next(&mut self) -> Duration {
+        let now = self.0;
+        self.0 = (self.0 * 2).min(Duration::from_secs(1));
+        now
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_slots_refuse_past_the_limit_and_come_back() {
+        let slots = AddressSlots::default();
+        let (a, b): (IpAddr, IpAddr) = ([127, 0, 0, 2].into(), [127, 0, 0, 3].into());
+        let first = slots.take(a, 2).unwrap();
+        let _second = slots.take(a, 2).unwrap();
+        assert!(slots.take(a, 2).is_none());
+        assert!(slots.take(b, 2).is_some());
+        drop(first);
+        assert!(slots.take(a, 2).is_some());
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_one_second() {
+        let mut b = Backoff::default();
+        let pauses: Vec<_> = (0..10).map(|_| b.next().as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000]);
     }
 }

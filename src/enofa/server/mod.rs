@@ -22,6 +22,8 @@ mod captcha;
 mod db;
 pub mod demo;
 mod extract;
+mod hashing;
+mod limits;
 mod listener;
 pub mod operator;
 mod public;
@@ -36,6 +38,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use ca::Ca;
+pub use limits::Limits;
 pub use operator::{CabangCertApproval, NewPkp};
 
 /// What can stop the service, with where and what to do.
@@ -66,6 +69,8 @@ pub struct ServerConfig {
     /// Demo mode: the captcha answer is logged and readable via
     /// [`RunningServer::demo_captcha_answer`]. Never for real use.
     pub demo: bool,
+    /// Timeouts, connection limits, password-hashing pool, shutdown drain.
+    pub limits: Limits,
 }
 
 impl ServerConfig {
@@ -77,6 +82,7 @@ impl ServerConfig {
             public_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             hosts: default_hosts(),
             demo: false,
+            limits: Limits::default(),
         }
     }
 
@@ -102,12 +108,20 @@ pub struct RunningServer {
 }
 
 impl RunningServer {
-    /// Stops both listeners and closes open connections.
+    /// Stops accepting, lets requests in progress finish (up to [`Limits::drain_timeout`]),
+    /// closes the connections, then closes the database.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         for t in self.tasks {
             let _ = t.await;
         }
+        self.state.close().await;
+    }
+
+    /// The most argon2 password/Kode Aktivasi checks that ever ran at once (at most
+    /// [`Limits::hash_workers`]).
+    pub fn peak_hashing(&self) -> usize {
+        self.state.hashing.peak()
     }
 
     /// In demo mode only: the answer of a pending captcha, so a trainer (or a test) can read it.
@@ -127,10 +141,11 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
     let hosts = config.hosts.clone();
     let dir2 = dir.clone();
-    let (ca, conn) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
+    let (ca, conn, reader) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
         let ca = Ca::load_or_create(&dir2, &hosts)?;
         let conn = db::open(&dir2)?;
-        Ok((ca, conn))
+        let reader = db::open_reader(&dir2)?;
+        Ok((ca, conn, reader))
     })
     .await
     .map_err(|e| ServerError::Io(e.to_string()))??;
@@ -142,11 +157,14 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
 
     let (api_tls, public_tls) = listener::tls_configs(&dir, &ca.cert_der)?;
     let ca_pem = ca.cert_pem.clone().into_bytes();
+    let limits = config.limits.clone().sane();
     let state = Arc::new(state::AppState::new(
         conn,
+        reader,
         ca,
         config.demo,
         public_url.clone(),
+        limits.hash_workers,
     )?);
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
@@ -154,12 +172,14 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
             api_tcp,
             api_tls,
             api::router(state.clone()),
+            limits.clone(),
             stop_rx.clone(),
         )),
         tokio::spawn(listener::serve(
             public_tcp,
             public_tls,
             public::router(state.clone()),
+            limits,
             stop_rx,
         )),
     ];

@@ -34,7 +34,7 @@ async fn validate(
 ) -> Response {
     let code = code.to_ascii_lowercase();
     let found = state
-        .db(move |conn| {
+        .read(move |conn| {
             let row: Option<(String, String, String)> = conn
                 .query_row(
                     "SELECT f.status, f.payload, a.nama || char(10) || a.alamat FROM faktur f JOIN account a ON a.npwp = f.npwp

@@ -1,20 +1,30 @@
 //! Shared state of a running service, and the refusal type every handler returns.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rusqlite::Connection;
+use tokio::sync::Mutex;
 
 use super::ServerError;
 use super::captcha::CaptchaStore;
 use super::db;
+use super::hashing::HashPool;
 use crate::domain::DjpCode;
 use crate::enofa::wire::ErrorBody;
 
+/// One SQLite connection, `None` once the service has stopped and closed it.
+type Shared = Arc<Mutex<Option<Connection>>>;
+
 pub struct AppState {
-    db: Arc<Mutex<Connection>>,
+    /// Writes (and reads that decide a write) go through this one connection.
+    db: Shared,
+    /// Reads that decide nothing ([`AppState::read`]).
+    reader: Shared,
+    /// Argon2 work, bounded and outside `db`'s lock (see [`HashPool`]).
+    pub hashing: HashPool,
     pub captchas: CaptchaStore,
     pub demo: bool,
     pub public_url: String,
@@ -26,9 +36,11 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         conn: Connection,
+        reader: Connection,
         ca: super::Ca,
         demo: bool,
         public_url: String,
+        hash_workers: usize,
     ) -> Result<AppState, ServerError> {
         let qr_secret = match db::setting(&conn, "qr_secret")? {
             Some(s) => s,
@@ -39,7 +51,9 @@ impl AppState {
             }
         };
         Ok(AppState {
-            db: Arc::new(Mutex::new(conn)),
+            db: Arc::new(Mutex::new(Some(conn))),
+            reader: Arc::new(Mutex::new(Some(reader))),
+            hashing: HashPool::new(hash_workers),
             captchas: CaptchaStore::default(),
             demo,
             public_url,
@@ -49,18 +63,58 @@ impl AppState {
     }
 
     /// Runs `f` on the database off the async threads. One connection, one caller at a time:
-    /// that serialises competing registrations and NSFP allocations.
+    /// that serialises competing registrations and NSFP allocations. Callers queue (in order)
+    /// for the lock without holding a thread; keep slow work such as argon2 out of `f`
+    /// ([`AppState::hashing`]).
     pub async fn db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = db.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
+        run_on(&self.db, f).await
+    }
+
+    /// Runs a read on the second connection, which does not wait for writes in progress (it sees
+    /// the last committed state). For lookups whose answer decides no write.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        run_on(&self.reader, |conn: &mut Connection| f(conn)).await
+    }
+
+    /// Closes the database once the work in progress on it is done (SQLite then checkpoints
+    /// and removes its WAL file). Later calls of [`AppState::db`] are refused.
+    pub async fn close(&self) {
+        close(&self.reader).await;
+        close(&self.db).await;
+    }
+}
+
+async fn run_on<T: Send + 'static>(
+    shared: &Shared,
+    f: impl FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let mut guard = shared.clone().lock_owned().await;
+    tokio::task::spawn_blocking(move || match guard.as_mut() {
+        Some(conn) => f(conn),
+        None => Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            DjpCode::Etax10001,
+            "layanan e-Nofa sedang berhenti; coba lagi beberapa saat lagi",
+        )),
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
+}
+
+async fn close(shared: &Shared) {
+    let mut guard = shared.clone().lock_owned().await;
+    let Some(conn) = guard.take() else { return };
+    let closed = tokio::task::spawn_blocking(move || conn.close().map_err(|(_, e)| e)).await;
+    match closed {
+        Ok(Ok(())) => tracing::debug!("database connection closed"),
+        Ok(Err(e)) => tracing::error!(error = %e, "closing the database failed"),
+        Err(e) => tracing::error!(error = %e, "closing the database failed"),
     }
 }
 
