@@ -5,9 +5,10 @@ use rusqlite::Connection;
 use super::{Result, StoreError};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!(
-    "../../resources/migrations/client/0001_init.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../resources/migrations/client/0001_init.sql"),
+    include_str!("../../resources/migrations/client/0009_administrasi_index.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -6,7 +6,9 @@
 
 pub mod audit;
 pub mod certificate;
+pub mod dashboard;
 pub mod faktur;
+pub mod faktur_list;
 pub mod item;
 mod migrate;
 pub mod nsfp;
