@@ -50,7 +50,10 @@ fn fill(db: &Path, n: u32) {
         .conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .expect("checkpoint");
-    eprintln!("filled {n} faktur in {:.1} s", start.elapsed().as_secs_f64());
+    eprintln!(
+        "filled {n} faktur in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
 }
 
 struct Timings(Vec<Duration>);

@@ -166,7 +166,12 @@ impl SearchField {
     /// transaksi and status flag, which are dropped. NPWP: its digits.
     fn prefix(self, typed: &str) -> Option<String> {
         let typed = typed.trim();
-        let digits = || typed.chars().filter(char::is_ascii_digit).collect::<String>();
+        let digits = || {
+            typed
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        };
         let p = match self {
             SearchField::Nomor => {
                 let d = digits();
@@ -524,7 +529,13 @@ pub fn fill_synthetic(conn: &Connection, n: u32, masukan: bool) -> Result<()> {
              '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z')",
     )?;
     let names = ["PT ALFA", "pt alfa", "CV BETA", "PT GAMMA", "Toko Delta"];
-    let approvals = ["draft", "siap_upload", "approval_sukses", "approval_sukses", "reject"];
+    let approvals = [
+        "draft",
+        "siap_upload",
+        "approval_sukses",
+        "approval_sukses",
+        "reject",
+    ];
     for i in 0..n {
         // A cheap mix so that neighbours differ: i * a large odd number.
         let h = i.wrapping_mul(2_654_435_761);
@@ -538,7 +549,12 @@ pub fn fill_synthetic(conn: &Connection, n: u32, masukan: bool) -> Result<()> {
         };
         stmt.execute(rusqlite::params![
             if masukan { "masukan" } else { "keluaran" },
-            format!("{:03}{:02}{:08}", i / 90_000_000, tahun % 100, i % 90_000_000 + 1),
+            format!(
+                "{:03}{:02}{:08}",
+                i / 90_000_000,
+                tahun % 100,
+                i % 90_000_000 + 1
+            ),
             masa,
             tahun,
             format!("{tahun}-{masa:02}-{day:02}"),
@@ -546,7 +562,11 @@ pub fn fill_synthetic(conn: &Connection, n: u32, masukan: bool) -> Result<()> {
             names[(h / 5 % names.len() as u32) as usize],
             i64::from(h % 100_000) * 1_000,
             i64::from(h % 100_000) * 110,
-            if h % 4 == 0 { String::new() } else { format!("INV/{}", h % 997) },
+            if h % 4 == 0 {
+                String::new()
+            } else {
+                format!("INV/{}", h % 997)
+            },
             masukan.then_some(1),
             status_faktur,
             approvals[(h / 13 % approvals.len() as u32) as usize],
@@ -736,8 +756,14 @@ mod tests {
                     ..ListQuery::default()
                 };
                 for plan in explain(conn, &q, &cursor).unwrap() {
-                    assert!(plan.contains(&format!("SEARCH faktur USING INDEX {index}")), "{plan}");
-                    assert!(plan.contains(">? AND") || plan.contains("=?"), "a range: {plan}");
+                    assert!(
+                        plan.contains(&format!("SEARCH faktur USING INDEX {index}")),
+                        "{plan}"
+                    );
+                    assert!(
+                        plan.contains(">? AND") || plan.contains("=?"),
+                        "a range: {plan}"
+                    );
                     assert!(!plan.contains("SCAN"), "{plan}");
                     assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
                 }
@@ -750,7 +776,10 @@ mod tests {
                 ..ListQuery::default()
             };
             for plan in explain(conn, &q, &Cursor::After(key.clone())).unwrap() {
-                assert!(!plan.contains("TEMP B-TREE") && !plan.contains("SCAN"), "{plan}");
+                assert!(
+                    !plan.contains("TEMP B-TREE") && !plan.contains("SCAN"),
+                    "{plan}"
+                );
             }
         }
     }
@@ -761,8 +790,14 @@ mod tests {
             SearchField::Nomor.prefix("010.000-24.00000001").as_deref(),
             Some("0002400000001")
         );
-        assert_eq!(SearchField::Nomor.prefix("000-24.00").as_deref(), Some("0002400"));
-        assert_eq!(SearchField::Npwp.prefix("01.346.3").as_deref(), Some("013463"));
+        assert_eq!(
+            SearchField::Nomor.prefix("000-24.00").as_deref(),
+            Some("0002400")
+        );
+        assert_eq!(
+            SearchField::Npwp.prefix("01.346.3").as_deref(),
+            Some("013463")
+        );
         assert_eq!(SearchField::Npwp.prefix(" .-"), None);
         assert_eq!(SearchField::Nama.prefix("  "), None);
     }
@@ -779,11 +814,8 @@ mod tests {
             .unwrap();
             c.pragma_update(None, "user_version", 1).unwrap();
             fill_synthetic(&c, 30, false).unwrap();
-            c.execute(
-                "UPDATE faktur SET status_faktur = 'batal' WHERE id = 3",
-                [],
-            )
-            .unwrap();
+            c.execute("UPDATE faktur SET status_faktur = 'batal' WHERE id = 3", [])
+                .unwrap();
         }
         let store = Store::open(&path).unwrap();
         let v: i64 = store

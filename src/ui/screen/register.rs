@@ -553,11 +553,7 @@ fn save_registration(
     profile.registration = store::profile::Registration::Terdaftar;
     profile.client_id = Some(registered.client_id.clone());
     profile.server_url = Some(server_url.to_string());
-    Ok(Session {
-        db_path,
-        profile,
-        user: None,
-    })
+    Ok(Session::new(db_path, profile))
 }
 
 /// What the Local Database keeps about a certificate.

@@ -9,9 +9,9 @@ use efaktur::store::{self, Store, certificate::CertificateMeta};
 use iced::widget::{checkbox, column, operation, row, scrollable, text, text_input};
 use iced::{Element, Task};
 
-use super::register::{certificate_meta, same_npwp, sha256_hex};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
+use crate::ui::screen::register::{certificate_meta, same_npwp, sha256_hex};
 use crate::ui::service::{
     CertLoader, Failure, OpenedCert, Secret, Services, blocking, passphrase_key,
 };
@@ -89,17 +89,11 @@ pub fn standing(meta: &CertificateMeta, npwp: &Npwp, now: DateTime<Utc>) -> (Sta
 
 impl Certificate {
     pub fn new(ctx: &Ctx) -> (Self, Task<Message>) {
-        let load = match &ctx.session {
-            Some(s) => {
-                let db = s.db_path.clone();
-                Task::perform(
-                    blocking(move || {
-                        let db = Store::open(&db).map_err(store_failure)?;
-                        store::certificate::get(db.conn()).map_err(store_failure)
-                    }),
-                    Message::Loaded,
-                )
-            }
+        let load = match ctx.db() {
+            Some(db) => Task::perform(
+                async move { db.run(|s| store::certificate::get(s.conn())).await },
+                Message::Loaded,
+            ),
             None => Task::none(),
         };
         let page = Certificate {
