@@ -655,5 +655,20 @@ mod tests {
             Some(Message::Escape)
         ));
         assert!(keyboard_shortcut(press(Named::Enter, false), st, w).is_none());
+        // Lists: arrows and Page Up/Down also from the search field (which ignores them);
+        // Home, End and Enter only when no field took them.
+        let free = event::Status::Ignored;
+        let nav = |key, status| match keyboard_shortcut(press(key, false), status, w) {
+            Some(Message::Nav(n)) => Some(n),
+            _ => None,
+        };
+        assert_eq!(nav(Named::ArrowDown, st), Some(Nav::Down));
+        assert_eq!(nav(Named::ArrowUp, st), Some(Nav::Up));
+        assert_eq!(nav(Named::PageDown, st), Some(Nav::PageDown));
+        assert_eq!(nav(Named::PageUp, st), Some(Nav::PageUp));
+        assert_eq!(nav(Named::Home, st), None);
+        assert_eq!(nav(Named::Home, free), Some(Nav::Home));
+        assert_eq!(nav(Named::End, free), Some(Nav::End));
+        assert_eq!(nav(Named::Enter, free), Some(Nav::Enter));
     }
 }

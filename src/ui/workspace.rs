@@ -9,6 +9,8 @@ pub mod home;
 pub mod page;
 pub mod route;
 pub mod tentang;
+#[cfg(test)]
+mod tests;
 
 use efaktur::store::profile::Registration;
 use iced::widget::{button, column, container, row, rule, text};

@@ -43,6 +43,11 @@ impl Home {
         (Home::default(), task)
     }
 
+    #[cfg(test)]
+    pub fn figures(&self) -> Option<&Dashboard> {
+        self.figures.as_ref()
+    }
+
     pub fn update(&mut self, message: Message, _ctx: &Ctx) -> Action<Message> {
         match message {
             Message::Loaded(Ok(d)) => self.figures = Some(d),
