@@ -215,7 +215,7 @@ impl App {
                 }
                 // The new database is the one to offer next time.
                 self.ctx.settings.last_database = Some(session.profile.npwp.digits().to_string());
-                self.ctx.session = Some(session);
+                self.ctx.session = Some(*session);
                 Task::batch([self.save_settings(), self.show_register_user(true)])
             }
         }

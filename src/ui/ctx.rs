@@ -61,21 +61,23 @@ impl Session {
 /// The session's Local Database: opened (and migrated) once, on first use, then shared by the
 /// pages' background tasks; pages never open the file themselves.
 #[derive(Clone)]
-pub struct LocalDb {
+pub struct LocalDb(Arc<Shared>);
+
+struct Shared {
     path: PathBuf,
-    store: Arc<Mutex<Option<Store>>>,
+    store: Mutex<Option<Store>>,
 }
 
 impl LocalDb {
     pub fn new(path: PathBuf) -> LocalDb {
-        LocalDb {
+        LocalDb(Arc::new(Shared {
             path,
-            store: Arc::new(Mutex::new(None)),
-        }
+            store: Mutex::new(None),
+        }))
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.0.path
     }
 
     /// Runs `f` on the database off the UI thread (`spawn_blocking`); its error becomes a
@@ -84,7 +86,7 @@ impl LocalDb {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, Failure> {
-        let this = self.clone();
+        let this = self.0.clone();
         blocking(move || {
             // A panic in an earlier task leaves the connection usable: SQLite rolled back.
             let mut guard = this.store.lock().unwrap_or_else(|e| e.into_inner());
@@ -111,14 +113,16 @@ fn store_failure(e: StoreError) -> Failure {
 
 impl std::fmt::Debug for LocalDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LocalDb").field("path", &self.path).finish()
+        f.debug_struct("LocalDb")
+            .field("path", &self.0.path)
+            .finish()
     }
 }
 
 /// Two handles are the same database when they name the same file.
 impl PartialEq for LocalDb {
     fn eq(&self, other: &LocalDb) -> bool {
-        self.path == other.path
+        self.0.path == other.0.path
     }
 }
 

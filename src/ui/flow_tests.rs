@@ -149,7 +149,7 @@ async fn first_run_registers_creates_a_user_logs_in_and_shows_the_certificate() 
     assert!(reg.banner().is_none(), "{:?}", reg.banner());
     let done = submit_captcha(&w, &mut reg, None).await;
     let session: Session = match done.into_iter().next() {
-        Some(register::Action::Registered(s)) => s,
+        Some(register::Action::Registered(s)) => *s,
         _ => panic!("not registered: {:?}", reg.banner()),
     };
     assert_eq!(session.profile.nama, "PT SIMULASI FAKTUR");
@@ -332,7 +332,7 @@ async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
         let db = Store::open(&session.db_path).unwrap();
         user::create(db.conn(), "admin", "rahasia-123").unwrap();
     }
-    w.ctx.session = Some(session);
+    w.ctx.session = Some(*session);
 
     // Close the app: the server stops once nothing holds it any more.
     let World {

@@ -51,7 +51,7 @@ pub enum Action {
     None,
     Run(Task<Message>),
     Back,
-    Registered(Session),
+    Registered(Box<Session>),
 }
 
 /// `Debug` is safe: passphrase and Kode Aktivasi are [`Secret`]s.
@@ -176,7 +176,7 @@ impl Register {
             Message::Saved(Ok(session)) => {
                 self.busy = None;
                 self.captcha = None;
-                return Action::Registered(session);
+                return Action::Registered(Box::new(session));
             }
             Message::Saved(Err(f)) => self.registration_failed(f),
             Message::CloseDialog => {

@@ -15,14 +15,14 @@ use crate::ui::widget;
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<Option<StoredFaktur>, Failure>),
+    Loaded(Result<Option<Box<StoredFaktur>>, Failure>),
     Back,
 }
 
 #[derive(Debug)]
 pub struct Detail {
     id: i64,
-    faktur: Option<StoredFaktur>,
+    faktur: Option<Box<StoredFaktur>>,
     loaded: bool,
     banner: Option<Failure>,
 }
@@ -31,7 +31,10 @@ impl Detail {
     pub fn new(ctx: &Ctx, id: i64) -> (Self, Task<Message>) {
         let task = match ctx.db() {
             Some(db) => Task::perform(
-                async move { db.run(move |s| faktur::get(s.conn(), id)).await },
+                async move {
+                    db.run(move |s| faktur::get(s.conn(), id).map(|f| f.map(Box::new)))
+                        .await
+                },
                 Message::Loaded,
             ),
             None => Task::none(),

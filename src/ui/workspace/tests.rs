@@ -36,7 +36,10 @@ fn draft(serial: u32, nama: &str, referensi: &str, masukan: bool) -> FakturDraft
         jumlah_ppnbm: "0".into(),
         referensi: referensi.into(),
         is_creditable: masukan.then(|| "1".into()),
-        items: vec![item("Jasa konsultasi", "1000000"), item("Kertas HVS A4", "2000000")],
+        items: vec![
+            item("Jasa konsultasi", "1000000"),
+            item("Kertas HVS A4", "2000000"),
+        ],
         ..FakturDraft::default()
     }
 }
@@ -143,7 +146,11 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
     assert_eq!(d.keluaran, vec![(Draft, 2), (SiapUpload, 1)]);
     assert_eq!(d.masukan, vec![(Draft, 1)]);
     assert_eq!(d.not_uploaded, 3);
-    for shown in ["Draft", "Siap Upload", "NSFP tersisa (Referensi Nomor Faktur)"] {
+    for shown in [
+        "Draft",
+        "Siap Upload",
+        "NSFP tersisa (Referensi Nomor Faktur)",
+    ] {
         assert!(on_screen(&app, shown), "{shown}");
     }
 
@@ -152,15 +159,27 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
     ui.click("Faktur").unwrap();
     let msgs: Vec<Message> = ui.into_messages().collect();
     pump_app(&mut app, msgs).await;
-    assert!(on_screen(&app, "Pajak Masukan"), "the menu shows its sections");
+    assert!(
+        on_screen(&app, "Pajak Masukan"),
+        "the menu shows its sections"
+    );
     let mut ui = simulator(app.view());
     ui.click("Administrasi Faktur").unwrap();
     let msgs: Vec<Message> = ui.into_messages().collect();
     pump_app(&mut app, msgs).await;
     assert_eq!(names(&app), ["PT ALFA", "CV BETA", "PT GAMMA"]);
-    assert!(!list(&app).query().masukan, "the first entry is Pajak Keluaran");
+    assert!(
+        !list(&app).query().masukan,
+        "the first entry is Pajak Keluaran"
+    );
     let nomor = format!("010.010-{:02}.00000001", today.year() % 100);
-    for shown in [nomor.as_str(), "PT ALFA", "01.300.066.6-001.000", "3.000.000", "330.000"] {
+    for shown in [
+        nomor.as_str(),
+        "PT ALFA",
+        "01.300.066.6-001.000",
+        "3.000.000",
+        "330.000",
+    ] {
         assert!(on_screen(&app, shown), "{shown} in the table");
     }
 
@@ -168,14 +187,34 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
     let siap = Choice::new(Some(SiapUpload), "Siap Upload");
     pump_app(&mut app, [adm(administrasi::Message::Status(siap))]).await;
     assert_eq!(names(&app), ["PT GAMMA"]);
-    pump_app(&mut app, [adm(administrasi::Message::Status(Choice::new(None, "Semua")))]).await;
+    pump_app(
+        &mut app,
+        [adm(administrasi::Message::Status(Choice::new(
+            None, "Semua",
+        )))],
+    )
+    .await;
     // Filter by masa: another masa has none.
     let other = if today.month() == 1 { 2 } else { 1 };
-    pump_app(&mut app, [adm(administrasi::Message::Masa(Choice::new(Some(other), "")))]).await;
+    pump_app(
+        &mut app,
+        [adm(administrasi::Message::Masa(Choice::new(
+            Some(other),
+            "",
+        )))],
+    )
+    .await;
     assert!(names(&app).is_empty());
     assert!(on_screen(&app, "Tidak ada faktur yang cocok."));
     let this = today.month() as u8;
-    pump_app(&mut app, [adm(administrasi::Message::Masa(Choice::new(Some(this), "")))]).await;
+    pump_app(
+        &mut app,
+        [adm(administrasi::Message::Masa(Choice::new(
+            Some(this),
+            "",
+        )))],
+    )
+    .await;
     assert_eq!(names(&app).len(), 3);
 
     // Search as you type, by nama (the field picked), without case.
@@ -200,7 +239,11 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
     }
     assert!(list(&app).query().search.is_none(), "the search ended");
     assert_eq!(names(&app), ["CV BETA", "PT ALFA", "PT GAMMA"]);
-    pump_app(&mut app, [adm(administrasi::Message::Sort(faktur_list::SortKey::Nama))]).await;
+    pump_app(
+        &mut app,
+        [adm(administrasi::Message::Sort(faktur_list::SortKey::Nama))],
+    )
+    .await;
     assert_eq!(names(&app), ["PT GAMMA", "PT ALFA", "CV BETA"]);
     assert!(on_screen(&app, "Nama ▼"));
 
@@ -219,7 +262,12 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
     // Enter opens the faktur with its items; Esc returns to the list as it was.
     pump_app(&mut app, [Message::Nav(Nav::Enter)]).await;
     assert!(matches!(workspace(&app).page, Page::Faktur(_)));
-    for shown in ["Detail Faktur", "A1 Jasa konsultasi", "A1 Kertas HVS A4", "INV/001"] {
+    for shown in [
+        "Detail Faktur",
+        "A1 Jasa konsultasi",
+        "A1 Kertas HVS A4",
+        "INV/001",
+    ] {
         assert!(on_screen(&app, shown), "{shown} in the detail");
     }
     pump_app(&mut app, [Message::Escape]).await;
@@ -228,7 +276,10 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
 
     // English.
     pump_app(&mut app, [Message::Main(W::Language(Lang::En))]).await;
-    assert!(on_screen(&app, "Invoice administration — Output tax (Pajak Keluaran)"));
+    assert!(on_screen(
+        &app,
+        "Invoice administration — Output tax (Pajak Keluaran)"
+    ));
     assert!(on_screen(&app, "Name ▼"));
     pump_app(&mut app, [Message::Nav(Nav::Enter)]).await;
     assert!(on_screen(&app, "Invoice detail"));
@@ -240,7 +291,9 @@ async fn page_keys_walk_a_long_list_without_skipping_or_repeating() {
     let mut app = logged_in(ctx).await;
     pump_app(
         &mut app,
-        [Message::Main(W::Open(Route::Administrasi { masukan: false }))],
+        [Message::Main(W::Open(Route::Administrasi {
+            masukan: false,
+        }))],
     )
     .await;
     let mut seen = Vec::new();
@@ -268,7 +321,10 @@ async fn page_keys_walk_a_long_list_without_skipping_or_repeating() {
     for _ in 0..administrasi::ROWS {
         pump_app(&mut app, [Message::Nav(Nav::Down)]).await;
     }
-    assert_eq!(list(&app).selected().map(|r| r.id), Some(seen[administrasi::ROWS]));
+    assert_eq!(
+        list(&app).selected().map(|r| r.id),
+        Some(seen[administrasi::ROWS])
+    );
     // Up goes back onto the previous page's last row.
     pump_app(&mut app, [Message::Nav(Nav::Up)]).await;
     assert_eq!(
@@ -301,7 +357,10 @@ async fn every_menu_entry_opens_its_page() {
     }
     // What each page shows.
     let expect = [
-        (Route::Administrasi { masukan: true }, "Administrasi Faktur — Pajak Masukan"),
+        (
+            Route::Administrasi { masukan: true },
+            "Administrasi Faktur — Pajak Masukan",
+        ),
         (Route::Certificate, "Administrasi Certificate"),
         (Route::Tentang, env!("CARGO_PKG_VERSION")),
         (Route::Home, "Beranda"),
@@ -310,11 +369,24 @@ async fn every_menu_entry_opens_its_page() {
         pump_app(&mut app, [Message::Main(W::Open(route))]).await;
         assert!(on_screen(&app, shown), "{shown} on {route:?}");
     }
-    pump_app(&mut app, [Message::Main(W::Open(Route::Administrasi { masukan: true }))]).await;
+    pump_app(
+        &mut app,
+        [Message::Main(W::Open(Route::Administrasi {
+            masukan: true,
+        }))],
+    )
+    .await;
     assert_eq!(names(&app), ["PT PENJUAL"]);
     // Tentang names the Local Database in use.
     pump_app(&mut app, [Message::Main(W::Open(Route::Tentang))]).await;
-    let db = app.ctx.session.as_ref().unwrap().db_path.display().to_string();
+    let db = app
+        .ctx
+        .session
+        .as_ref()
+        .unwrap()
+        .db_path
+        .display()
+        .to_string();
     assert!(on_screen(&app, &db));
     // Esc closes an open menu first.
     pump_app(&mut app, [Message::Main(W::ToggleMenu(0)), Message::Escape]).await;
@@ -330,7 +402,13 @@ async fn simulasi_is_marked_on_every_screen_after_connect() {
     let mark = "SIMULASI — server latihan di komputer ini, tidak terhubung ke DJP";
     let mut app = logged_in(ctx).await;
     assert!(on_screen(&app, mark), "on Beranda");
-    pump_app(&mut app, [Message::Main(W::Open(Route::Administrasi { masukan: false }))]).await;
+    pump_app(
+        &mut app,
+        [Message::Main(W::Open(Route::Administrasi {
+            masukan: false,
+        }))],
+    )
+    .await;
     assert!(on_screen(&app, mark), "on Administrasi Faktur");
     pump_app(&mut app, [Message::Main(W::Logout)]).await;
     assert!(matches!(app.screen, Screen::Login(_)));
