@@ -176,7 +176,7 @@ fn measure(db: &Path, n: u32) -> f64 {
         })
         .report("jump to the end (any sort)"),
     );
-    for sort in [SortKey::Tanggal, SortKey::Status] {
+    for sort in [SortKey::Tanggal, SortKey::Nama] {
         let q = ListQuery {
             sort,
             ..base.clone()

@@ -22,8 +22,10 @@ pub struct Dashboard {
 pub fn load(conn: &Connection, tahun: u16, masa: u8) -> Result<Dashboard> {
     let by_status = |jenis: &str| -> Result<Vec<(AdminStatus, u64)>> {
         let mut stmt = conn.prepare_cached(
-            "SELECT status_admin, count(*) FROM faktur INDEXED BY faktur_adm_periode
-             WHERE jenis = ?1 AND tahun = ?2 AND masa = ?3 GROUP BY status_admin",
+            "SELECT CASE WHEN status_faktur = 'diganti' OR status_faktur = 'batal'
+                         THEN status_faktur ELSE status_approval END AS s, count(*)
+             FROM faktur INDEXED BY faktur_adm_periode
+             WHERE jenis = ?1 AND tahun = ?2 AND masa = ?3 GROUP BY s",
         )?;
         let rows = stmt.query_map(rusqlite::params![jenis, tahun, masa], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
@@ -46,7 +48,8 @@ pub fn load(conn: &Connection, tahun: u16, masa: u8) -> Result<Dashboard> {
     )?;
     let not_uploaded: i64 = conn.query_row(
         "SELECT count(*) FROM faktur INDEXED BY faktur_adm_status
-         WHERE jenis = 'keluaran' AND (status_admin = 'draft' OR status_admin = 'siap_upload')",
+         WHERE jenis = 'keluaran' AND status_approval IN ('draft', 'siap_upload')
+           AND status_faktur IN ('normal', 'normal_pengganti')",
         [],
         |r| r.get(0),
     )?;

@@ -422,7 +422,7 @@ impl Administrasi {
             head(Key::Dpp, None, 9),
             head(Key::Ppn, None, 8),
             head(Key::Ppnbm, None, 6),
-            head(Key::Status, Some(SortKey::Status), 9),
+            head(Key::Status, None, 9),
             head(Key::KolomReferensi, Some(SortKey::Referensi), 9),
         ]
         .spacing(6)
