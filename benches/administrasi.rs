@@ -114,6 +114,18 @@ fn measure(db: &Path, n: u32) -> f64 {
         time(|i| {
             let q = ListQuery {
                 period: Some(periods[i % periods.len()]),
+                sort: SortKey::ALL[i % SortKey::ALL.len()],
+                descending: i % 2 == 1,
+                ..base.clone()
+            };
+            drop(page(&q, &Cursor::First))
+        })
+        .report("filter by masa, any sort"),
+    );
+    worst = worst.max(
+        time(|i| {
+            let q = ListQuery {
+                period: Some(periods[i % periods.len()]),
                 status: Some(AdminStatus::ALL[i % AdminStatus::ALL.len()]),
                 sort: SortKey::ALL[i % SortKey::ALL.len()],
                 ..base.clone()
@@ -122,13 +134,24 @@ fn measure(db: &Path, n: u32) -> f64 {
         })
         .report("filter by masa + status, any sort"),
     );
-    let npwp_prefixes = ["00", "003", "0053456", "00734567000", "009345670000004"];
+    // Prefixes of 2 to 15 digits of NPWPs in the database, as a person types them.
+    let npwps: Vec<String> = (1..=7)
+        .map(|i| {
+            let id = (i * 104_729 % n as usize + 1) as i64;
+            conn.query_row("SELECT lawan_npwp FROM faktur WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .expect("npwp")
+        })
+        .collect();
     worst = worst.max(
         time(|i| {
+            let npwp = &npwps[i % npwps.len()];
+            let typed = &npwp[..2 + i % 14];
             let q = ListQuery {
                 search: Some(Search {
                     field: SearchField::Npwp,
-                    text: npwp_prefixes[i % npwp_prefixes.len()].into(),
+                    text: typed.into(),
                 }),
                 ..base.clone()
             };

@@ -10,6 +10,8 @@ CREATE INDEX faktur_adm_nomor ON faktur (jenis, nsfp, id);
 CREATE INDEX faktur_adm_npwp ON faktur (jenis, lawan_npwp, id);
 CREATE INDEX faktur_adm_nama ON faktur (jenis, lawan_nama COLLATE NOCASE, id);
 CREATE INDEX faktur_adm_referensi ON faktur (jenis, referensi COLLATE NOCASE, id);
+-- The usual view: one masa in tanggal order.
+CREATE INDEX faktur_adm_masa_tanggal ON faktur (jenis, tahun, masa, tanggal, id);
 -- The filters: masa/tahun (and status), or status alone. They also hold every sort column, so a
 -- filtered page is sorted from the index alone (top-N, no row read) and only its rows are read.
 -- faktur_adm_periode's prefix (jenis, tahun, masa) does what faktur_masa did; the dashboard
