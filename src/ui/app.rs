@@ -13,7 +13,7 @@ use super::ctx::{Ctx, Session};
 use super::i18n::{Key, Lang};
 use super::screen::{connect, fatal, login, register, register_user};
 use super::service::{Failure, blocking};
-use super::widget::{self, Tone};
+use super::widget;
 use super::workspace::{self, Workspace, page::Nav};
 
 #[derive(Debug, Clone)]
@@ -327,7 +327,12 @@ impl App {
         let mut page = iced::widget::column![];
         // In simulasi every screen says so: nothing here reaches DJP.
         if ctx.active_simulasi().is_some() {
-            page = page.push(widget::notice(Tone::Warning, ctx.t(Key::SimulasiMark)));
+            page = page.push(
+                iced::widget::container(iced::widget::text(ctx.t(Key::SimulasiMark)).size(13))
+                    .padding([3, 10])
+                    .width(iced::Length::Fill)
+                    .style(iced::widget::container::warning),
+            );
         }
         if let Some(b) = &self.banner {
             page = page.push(widget::failure(b));

@@ -20,7 +20,7 @@ use crate::ui::service::Failure;
 use crate::ui::widget;
 
 /// Rows on one page: what fits the window without scrolling.
-pub const ROWS: usize = 20;
+pub const ROWS: usize = 15;
 pub const SEARCH_INPUT: &str = "administrasi-search";
 
 /// Which row to select once a page arrives.
@@ -402,7 +402,7 @@ impl Administrasi {
                 Some(k) if k == sort => format!("{}{arrow}", ctx.t(key)),
                 _ => ctx.t(key).to_string(),
             };
-            let cell = text(label).size(12);
+            let cell = text(label).size(12).wrapping(text::Wrapping::None);
             let e: Element<'a, Message> = match sort_key {
                 Some(k) => button(cell)
                     .style(button::text)
@@ -411,18 +411,21 @@ impl Administrasi {
                     .into(),
                 None => cell.into(),
             };
-            container(e).width(Length::FillPortion(width)).into()
+            container(e)
+                .width(Length::FillPortion(width))
+                .clip(true)
+                .into()
         };
         let header = row![
             head(Key::NomorFaktur, Some(SortKey::Nomor), 14),
             head(Key::Tanggal, Some(SortKey::Tanggal), 8),
-            head(Key::MasaTahun, None, 6),
+            head(Key::MasaTahun, None, 8),
             head(Key::NpwpLawan, Some(SortKey::Npwp), 13),
             head(Key::NamaLawan, Some(SortKey::Nama), 14),
             head(Key::Dpp, None, 9),
             head(Key::Ppn, None, 8),
             head(Key::Ppnbm, None, 6),
-            head(Key::Status, None, 9),
+            head(Key::Status, None, 11),
             head(Key::KolomReferensi, Some(SortKey::Referensi), 9),
         ]
         .spacing(6)
@@ -480,13 +483,13 @@ fn row_view<'a>(r: &'a ListRow, i: usize, selected: bool, lang: Lang) -> Element
     let line = row![
         cell(r.nomor.clone(), 14),
         cell(r.tanggal.format("%d/%m/%Y").to_string(), 8),
-        cell(format!("{:02}/{}", r.masa, r.tahun), 6),
+        cell(format!("{:02}/{}", r.masa, r.tahun), 8),
         cell(r.npwp.clone(), 13),
         cell(r.nama.clone(), 14),
         cell(amount(r.dpp), 9),
         cell(amount(r.ppn), 8),
         cell(amount(r.ppnbm), 6),
-        cell(r.status.label().to_string(), 9),
+        cell(r.status.label().to_string(), 11),
         cell(r.referensi.clone(), 9),
     ]
     .spacing(6);
@@ -497,7 +500,7 @@ fn row_view<'a>(r: &'a ListRow, i: usize, selected: bool, lang: Lang) -> Element
     };
     button(line)
         .style(style)
-        .padding([3, 6])
+        .padding([2, 6])
         .width(Length::Fill)
         .on_press(Message::Select(i))
         .into()
