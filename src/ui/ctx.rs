@@ -86,23 +86,28 @@ impl LocalDb {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, Failure> {
-        let this = self.0.clone();
-        blocking(move || {
-            // A panic in an earlier task leaves the connection usable: SQLite rolled back.
-            let mut guard = this.store.lock().unwrap_or_else(|e| e.into_inner());
-            if guard.is_none() {
-                *guard = Some(Store::open(&this.path).map_err(store_failure)?);
-            }
-            match guard.as_mut() {
-                Some(store) => f(store).map_err(store_failure),
-                None => Err(Failure::new(
-                    None,
-                    "Local Database belum terbuka.",
-                    "Coba lagi.",
-                )),
-            }
-        })
-        .await
+        let this = self.clone();
+        blocking(move || this.with(f)).await
+    }
+
+    /// [`LocalDb::run`] for code already off the UI thread (inside a `blocking` task).
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, Failure> {
+        // A panic in an earlier task leaves the connection usable: SQLite rolled back.
+        let mut guard = self.0.store.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            *guard = Some(Store::open(&self.0.path).map_err(store_failure)?);
+        }
+        match guard.as_mut() {
+            Some(store) => f(store).map_err(store_failure),
+            None => Err(Failure::new(
+                None,
+                "Local Database belum terbuka.",
+                "Coba lagi.",
+            )),
+        }
     }
 }
 

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use efaktur::domain::{DjpCode, Npwp};
-use efaktur::store::{self, Store, certificate::CertificateMeta};
+use efaktur::store::{self, certificate::CertificateMeta};
 use iced::widget::{checkbox, column, operation, row, scrollable, text, text_input};
 use iced::{Element, Task};
 
-use crate::ui::ctx::Ctx;
+use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
 use crate::ui::screen::register::{certificate_meta, same_npwp, sha256_hex};
 use crate::ui::service::{
@@ -197,7 +197,7 @@ impl Certificate {
         self.success = None;
         let job = Install {
             services: ctx.services.clone(),
-            db_path: session.db_path.clone(),
+            db: session.db.clone(),
             npwp: session.profile.npwp.clone(),
             path: PathBuf::from(self.path.trim()),
             passphrase: self.passphrase.clone(),
@@ -405,14 +405,10 @@ pub fn open_installed(
     Ok(cert)
 }
 
-fn store_failure(e: store::StoreError) -> Failure {
-    Failure::new(Some(e.code()), e.to_string(), "")
-}
-
 /// Installing a certificate, off the UI thread.
 struct Install {
     services: Services,
-    db_path: PathBuf,
+    db: LocalDb,
     npwp: Npwp,
     path: PathBuf,
     passphrase: Secret,
@@ -424,8 +420,8 @@ impl Install {
         let cert = self.services.certs.open(&self.path, &self.passphrase)?;
         cert.summary.check_for(&self.npwp, Utc::now())?;
         let meta = certificate_meta(&cert);
-        let db = Store::open(&self.db_path).map_err(store_failure)?;
-        store::certificate::save(db.conn(), &meta).map_err(store_failure)?;
+        self.db
+            .with(|s| store::certificate::save(s.conn(), &meta))?;
         let key = passphrase_key(&self.npwp);
         // The certificate is installed either way; a keyring problem only means the passphrase
         // will be asked when needed.
