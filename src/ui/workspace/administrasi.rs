@@ -151,8 +151,17 @@ impl Administrasi {
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
         let task = match message {
             Message::Loaded(seq, cursor, select, result) => {
+                let backwards = matches!(cursor, Cursor::Before(_));
                 self.loaded(seq, cursor, select, result);
-                Task::none()
+                // Paging back onto the start can give a short page: show the full first page,
+                // with the same row selected.
+                let short = self.page.rows.len() < ROWS && !self.page.has_before;
+                if seq == self.seq && backwards && short && self.page.has_after {
+                    let keep = Select::Keep(self.selected.unwrap_or(0));
+                    self.load(ctx, Cursor::First, keep)
+                } else {
+                    Task::none()
+                }
             }
             Message::SearchChanged(text) => {
                 self.search.text = text;

@@ -427,3 +427,34 @@ fn a_workspace_without_a_session_shows_its_shell() {
     assert!(ui.find("Referensi").is_ok());
     assert!(ui.find("Bantuan").is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn paging_back_onto_the_start_shows_a_full_first_page() {
+    let (ctx, _tmp) = world(30);
+    let mut app = logged_in(ctx).await;
+    pump_app(
+        &mut app,
+        [Message::Main(W::Open(Route::Administrasi {
+            masukan: false,
+        }))],
+    )
+    .await;
+    let first: Vec<i64> = list(&app).rows().iter().map(|r| r.id).collect();
+    // Down to the fourth row of the second page, then Up four times: over the page start.
+    for _ in 0..administrasi::ROWS + 3 {
+        pump_app(&mut app, [Message::Nav(Nav::Down)]).await;
+    }
+    let second: Vec<i64> = list(&app).rows().iter().map(|r| r.id).collect();
+    assert_ne!(first, second);
+    assert_eq!(list(&app).selected().map(|r| r.id), Some(second[3]));
+    // Pages read backwards from the end (33 faktur: 18-32, 3-17, then 0-2) do not line up
+    // with the first page: the short start is shown as the full first page, and the selection
+    // is 15 rows up each time (row 32, 17, then 2).
+    pump_app(&mut app, [Message::Nav(Nav::End)]).await;
+    for _ in 0..2 {
+        pump_app(&mut app, [Message::Nav(Nav::PageUp)]).await;
+    }
+    let rows: Vec<i64> = list(&app).rows().iter().map(|r| r.id).collect();
+    assert_eq!(rows, first, "a full first page");
+    assert_eq!(list(&app).selected().map(|r| r.id), Some(first[2]));
+}
