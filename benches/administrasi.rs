@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use efaktur::store::faktur_list::{
     self, AdminStatus, Cursor, ListQuery, Search, SearchField, SortKey,
 };
-use efaktur::store::{Store, faktur};
+use efaktur::store::{Store, dashboard, faktur};
 
 const ROWS: usize = 30;
 const RUNS: usize = 300;
@@ -216,6 +216,12 @@ fn measure(db: &Path, n: u32) -> f64 {
             .report(&format!("next page (sort {sort:?})")),
         );
     }
+    // Beranda (not one of the list's operations: it counts, so it grows with the faktur).
+    time(|i| {
+        let (tahun, masa) = periods[i % periods.len()];
+        drop(dashboard::load(conn, tahun, masa).expect("dashboard"))
+    })
+    .report("Beranda (dashboard counts)");
     let ids = n as usize;
     worst = worst.max(
         time(|i| {

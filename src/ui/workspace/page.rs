@@ -136,7 +136,6 @@ impl Page {
     pub fn on_nav(&self, nav: Nav) -> Option<Message> {
         match self {
             Page::Administrasi(_) => Some(Message::Administrasi(administrasi::Message::Nav(nav))),
-            Page::Faktur(_) if nav == Nav::Enter => None,
             _ => None,
         }
     }
