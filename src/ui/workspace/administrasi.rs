@@ -411,7 +411,7 @@ impl Administrasi {
                 Some(k) if k == sort => format!("{}{arrow}", ctx.t(key)),
                 _ => ctx.t(key).to_string(),
             };
-            let cell = text(label).size(12).wrapping(text::Wrapping::None);
+            let cell = text(label).size(11).wrapping(text::Wrapping::None);
             let e: Element<'a, Message> = match sort_key {
                 Some(k) => button(cell)
                     .style(button::text)
@@ -426,10 +426,10 @@ impl Administrasi {
                 .into()
         };
         let header = row![
-            head(Key::NomorFaktur, Some(SortKey::Nomor), 14),
+            head(Key::NomorFaktur, Some(SortKey::Nomor), 15),
             head(Key::Tanggal, Some(SortKey::Tanggal), 8),
             head(Key::MasaTahun, None, 8),
-            head(Key::NpwpLawan, Some(SortKey::Npwp), 13),
+            head(Key::NpwpLawan, Some(SortKey::Npwp), 15),
             head(Key::NamaLawan, Some(SortKey::Nama), 14),
             head(Key::Dpp, None, 9),
             head(Key::Ppn, None, 8),
@@ -486,14 +486,18 @@ fn search_label(f: SearchField) -> Key {
 }
 
 fn row_view<'a>(r: &'a ListRow, i: usize, selected: bool, lang: Lang) -> Element<'a, Message> {
-    let cell =
-        |s: String, width: u16| container(text(s).size(12)).width(Length::FillPortion(width));
+    // One line per faktur: a long value is cut, not wrapped, so every row has the same height.
+    let cell = |s: String, width: u16| {
+        container(text(s).size(11).wrapping(text::Wrapping::None))
+            .width(Length::FillPortion(width))
+            .clip(true)
+    };
     let amount = |v: i64| i18n::rupiah(lang, v);
     let line = row![
-        cell(r.nomor.clone(), 14),
+        cell(r.nomor.clone(), 15),
         cell(r.tanggal.format("%d/%m/%Y").to_string(), 8),
         cell(format!("{:02}/{}", r.masa, r.tahun), 8),
-        cell(r.npwp.clone(), 13),
+        cell(r.npwp.clone(), 15),
         cell(r.nama.clone(), 14),
         cell(amount(r.dpp), 9),
         cell(amount(r.ppn), 8),
