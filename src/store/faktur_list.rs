@@ -2,20 +2,18 @@
 //! at a million rows.
 //!
 //! Every page is a keyset query: the rows after (or before) the last row shown, in a total order
-//! `(sort column, id)`, read from an index of migration `0009_administrasi_index.sql`. Nothing
-//! counts or skips rows with OFFSET, so the last page costs what the first does.
-//!
-//! Which index drives the query:
-//! - a search (prefix of nomor, NPWP, nama or referensi) walks that column's index inside the
-//!   prefix's range, and the list is sorted by that column; a filter is checked row by row;
-//! - a masa/tahun filter sorted by tanggal walks `faktur_adm_masa_tanggal`; sorted otherwise or
-//!   with a status too, it reads the masa's entries of `faktur_adm_periode`, which holds every
-//!   sort column: the page is sorted from the index (top-N) and only its rows are read. The cost
-//!   follows the faktur of one masa, not of the table;
-//! - a status filter alone does the same on `faktur_adm_status` when it keeps at most [`SMALL`]
-//!   faktur (counted on the index, stopping at `SMALL + 1`); a status kept by more is common
-//!   enough that walking the sort column's index meets it often;
-//! - otherwise the sort column's index is walked in order.
+//! `(sort column, id)`. Nothing counts or skips rows with OFFSET, so the last page costs what the
+//! first does. Each index costs every import its upkeep, so migration
+//! `0009_administrasi_index.sql` has only three, and the rest is served in a bounded way:
+//! - without a masa, the list is in tanggal order (`faktur_adm_tanggal`) and a search by NPWP
+//!   prefix walks `faktur_adm_npwp` inside the prefix's range, sorted by NPWP;
+//! - with a masa, every query reads that masa's entries of `faktur_adm_masa` (in tanggal order
+//!   as they come, or sorted by another column: a sort of one masa's keys), so the cost follows
+//!   the faktur of one masa, not of the table;
+//! - a status filter, or a search by nomor, nama or referensi, without a masa has no index: the
+//!   tanggal index is walked and each faktur checked, stopping at a page of hits or after
+//!   [`SCAN_LIMIT`] faktur examined ([`Page::bounded`]: the user is asked to narrow the search,
+//!   e.g. pick a masa, or may read on from where the scan stopped).
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -24,9 +22,9 @@ use rusqlite::{Connection, params_from_iter};
 use super::Result;
 use crate::domain::{KodeStatus, KodeTransaksi, NomorFaktur, Npwp, Nsfp};
 
-/// Up to this many faktur of one status are sorted from `faktur_adm_status`; above it, a walk of
-/// the sort index meets that status often enough.
-pub const SMALL: usize = 30_000;
+/// At most this many faktur are examined for one page of a search or status filter that no
+/// index serves (no masa picked).
+pub const SCAN_LIMIT: usize = 20_000;
 
 /// The status shown in the list, in DJP's words: a replaced or cancelled faktur says so,
 /// otherwise its approval status.
@@ -86,7 +84,8 @@ impl AdminStatus {
     }
 }
 
-/// A column the list can be sorted by (each has its index).
+/// A column the list can be sorted by. Only tanggal has an index over every masa; the others
+/// sort one masa's faktur ([`SortKey::needs_masa`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SortKey {
     #[default]
@@ -106,33 +105,19 @@ impl SortKey {
         SortKey::Referensi,
     ];
 
-    /// The stored column.
-    fn column(self) -> &'static str {
+    /// Sorting by this column needs a masa filter (no index orders all faktur by it).
+    pub fn needs_masa(self) -> bool {
+        self != SortKey::Tanggal
+    }
+
+    /// The column as the list orders it (names and referensi without case).
+    fn ordered(self) -> &'static str {
         match self {
             SortKey::Tanggal => "tanggal",
             SortKey::Nomor => "nsfp",
             SortKey::Npwp => "lawan_npwp",
-            SortKey::Nama => "lawan_nama",
-            SortKey::Referensi => "referensi",
-        }
-    }
-
-    /// The column as the index orders it.
-    fn ordered(self) -> &'static str {
-        match self {
             SortKey::Nama => "lawan_nama COLLATE NOCASE",
             SortKey::Referensi => "referensi COLLATE NOCASE",
-            other => other.column(),
-        }
-    }
-
-    fn index(self) -> &'static str {
-        match self {
-            SortKey::Tanggal => "faktur_adm_tanggal",
-            SortKey::Nomor => "faktur_adm_nomor",
-            SortKey::Npwp => "faktur_adm_npwp",
-            SortKey::Nama => "faktur_adm_nama",
-            SortKey::Referensi => "faktur_adm_referensi",
         }
     }
 }
@@ -217,12 +202,24 @@ impl ListQuery {
         Some((s.field, s.field.prefix(&s.text)?))
     }
 
-    /// The order the rows come in: a search sorts by the column it searches.
+    /// The order the rows come in. With a masa: a search sorts by the column it searches,
+    /// otherwise the chosen column. Without one: by NPWP for an NPWP search (its index), else
+    /// by tanggal, the only order an index keeps over every masa.
     pub fn effective_sort(&self) -> SortKey {
-        match self.prefix() {
-            Some((field, _)) => field.sort_key(),
-            None => self.sort,
+        match (self.period, self.prefix()) {
+            (Some(_), Some((field, _))) => field.sort_key(),
+            (Some(_), None) => self.sort,
+            (None, Some((SearchField::Npwp, _))) if self.status.is_none() => SortKey::Npwp,
+            (None, _) => SortKey::Tanggal,
         }
+    }
+
+    /// No index serves the query: a status filter or a search other than NPWP without a masa.
+    /// Its pages are found by a bounded scan.
+    pub fn is_scan(&self) -> bool {
+        self.period.is_none()
+            && (self.status.is_some()
+                || matches!(self.prefix(), Some((field, _)) if field != SearchField::Npwp))
     }
 
     fn jenis(&self) -> &'static str {
@@ -275,6 +272,41 @@ pub struct Page {
     pub has_before: bool,
     /// Rows exist after the last row of this page.
     pub has_after: bool,
+    /// A scan without index stopped after [`SCAN_LIMIT`] faktur examined, short of a page:
+    /// faktur further on may match. The list asks to narrow the search (pick a masa).
+    pub bounded: bool,
+    /// Where a bounded scan reading forward (backward) stopped: the next (previous) page goes
+    /// on from there rather than from the page's last (first) row.
+    resume_after: Option<Key>,
+    resume_before: Option<Key>,
+}
+
+impl Page {
+    /// The cursor of the page after this one, if there is one.
+    pub fn after(&self) -> Option<Cursor> {
+        let key = self
+            .resume_after
+            .as_ref()
+            .or(self.rows.last().map(|r| &r.key));
+        self.has_after
+            .then_some(key)
+            .flatten()
+            .cloned()
+            .map(Cursor::After)
+    }
+
+    /// The cursor of the page before this one, if there is one.
+    pub fn before(&self) -> Option<Cursor> {
+        let key = self
+            .resume_before
+            .as_ref()
+            .or(self.rows.first().map(|r| &r.key));
+        self.has_before
+            .then_some(key)
+            .flatten()
+            .cloned()
+            .map(Cursor::Before)
+    }
 }
 
 const COLUMNS: &str = "id, kode_transaksi, fg_pengganti, nsfp, tanggal, masa, tahun, lawan_npwp,
@@ -283,7 +315,7 @@ const COLUMNS: &str = "id, kode_transaksi, fg_pengganti, nsfp, tanggal, masa, ta
          ELSE status_approval END,
     referensi";
 
-/// The condition of a status filter on the two status columns (both in the filter indexes).
+/// The condition of a status filter on the two status columns.
 fn status_condition(s: AdminStatus) -> &'static str {
     match s {
         AdminStatus::Diganti => "status_faktur = 'diganti'",
@@ -312,43 +344,80 @@ struct Stmt {
     params: Vec<Value>,
 }
 
-/// How a page is read: the statements run in turn until `limit + 1` rows are found.
+/// How a page is read.
 struct Plan {
+    /// Run in turn until `limit + 1` rows are found; for a scan, the one walk that examines
+    /// faktur (`id, tanggal, hit`).
     stmts: Vec<Stmt>,
     /// The rows come in reverse order of the list (Last, Before).
     reversed: bool,
+    scan: bool,
 }
 
 /// Reads one page of at most `limit` rows.
 pub fn page(conn: &Connection, q: &ListQuery, cursor: &Cursor, limit: usize) -> Result<Page> {
-    page_with(conn, q, cursor, limit, SMALL)
+    page_with(conn, q, cursor, limit, SCAN_LIMIT)
 }
 
-/// [`page`] with another bound for sorting a status from its index (tests take both paths).
+/// [`page`] with another bound for a scan (tests reach it with a few rows).
 fn page_with(
     conn: &Connection,
     q: &ListQuery,
     cursor: &Cursor,
     limit: usize,
-    small: usize,
+    scan_limit: usize,
 ) -> Result<Page> {
-    let plan = plan(conn, q, cursor, small)?;
+    let plan = plan(q, cursor, scan_limit);
     let sort = q.effective_sort();
     let want = limit + 1;
-    let mut rows = Vec::with_capacity(want);
-    for s in &plan.stmts {
-        if rows.len() >= want {
-            break;
-        }
+    let mut rows = Vec::with_capacity(want.min(1_000));
+    let mut bounded = false;
+    let mut stopped_at = None;
+    if plan.scan {
+        let s = &plan.stmts[0];
         let mut stmt = conn.prepare_cached(&s.sql)?;
-        let mut params = s.params.clone();
-        params.push(Value::Integer((want - rows.len()) as i64));
-        let found = stmt.query_map(params_from_iter(params), |r| row(r, sort))?;
-        for r in found {
-            rows.push(r?);
+        let mut walk = stmt.query(params_from_iter(s.params.iter()))?;
+        let mut ids = Vec::new();
+        let mut examined = 0;
+        let mut last = None;
+        while let Some(r) = walk.next()? {
+            examined += 1;
+            let id: i64 = r.get(0)?;
+            last = Some(Key {
+                value: r.get(1)?,
+                id,
+            });
+            if r.get::<_, bool>(2)? {
+                ids.push(id);
+                if ids.len() == want {
+                    break;
+                }
+            }
+        }
+        bounded = ids.len() < want && examined == scan_limit;
+        if bounded {
+            stopped_at = last;
+        }
+        let mut one = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM faktur WHERE id = ?"))?;
+        for id in ids {
+            rows.push(one.query_row([id], |r| row(r, sort))?);
+        }
+    } else {
+        for s in &plan.stmts {
+            if rows.len() >= want {
+                break;
+            }
+            let mut stmt = conn.prepare_cached(&s.sql)?;
+            let mut params = s.params.clone();
+            params.push(Value::Integer((want - rows.len()) as i64));
+            let found = stmt.query_map(params_from_iter(params), |r| row(r, sort))?;
+            for r in found {
+                rows.push(r?);
+            }
         }
     }
-    let more = rows.len() > limit;
+    // A bounded scan may have more beyond where it stopped.
+    let more = rows.len() > limit || bounded;
     rows.truncate(limit);
     let (mut has_before, mut has_after) = match cursor {
         Cursor::First => (false, more),
@@ -359,26 +428,36 @@ fn page_with(
     if plan.reversed {
         rows.reverse();
     }
-    if rows.is_empty() {
+    if rows.is_empty() && !bounded {
         // Nothing here: say so instead of offering to move on.
         has_before &= matches!(cursor, Cursor::After(_));
         has_after &= matches!(cursor, Cursor::Before(_));
     }
+    let (resume_after, resume_before) = if plan.reversed {
+        (None, stopped_at)
+    } else {
+        (stopped_at, None)
+    };
     Ok(Page {
         rows,
         has_before,
         has_after,
+        bounded,
+        resume_after,
+        resume_before,
     })
 }
 
 /// `EXPLAIN QUERY PLAN` of each statement a page read runs, for tests and diagnosis.
 pub fn explain(conn: &Connection, q: &ListQuery, cursor: &Cursor) -> Result<Vec<String>> {
-    let plan = plan(conn, q, cursor, SMALL)?;
+    let plan = plan(q, cursor, SCAN_LIMIT);
     let mut out = Vec::new();
     for s in plan.stmts {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", s.sql))?;
         let mut params = s.params;
-        params.push(Value::Integer(2));
+        if !plan.scan {
+            params.push(Value::Integer(2));
+        }
         let lines = stmt.query_map(params_from_iter(params), |r| r.get::<_, String>(3))?;
         out.push(lines.collect::<rusqlite::Result<Vec<_>>>()?.join("; "));
     }
@@ -434,31 +513,40 @@ fn row(r: &rusqlite::Row<'_>, sort: SortKey) -> rusqlite::Result<ListRow> {
     })
 }
 
-/// The conditions every plan checks: jenis, filter and search.
-fn conditions(q: &ListQuery, params: &mut Vec<Value>) -> String {
-    let mut w = String::from("jenis = ?");
-    params.push(Value::Text(q.jenis().into()));
+/// The filter and search conditions (without jenis), each on its own.
+fn filters(q: &ListQuery, params: &mut Vec<Value>) -> Vec<String> {
+    let mut w = Vec::new();
     if let Some((tahun, masa)) = q.period {
-        w.push_str(" AND tahun = ? AND masa = ?");
+        w.push("tahun = ? AND masa = ?".to_string());
         params.push(Value::Integer(tahun.into()));
         params.push(Value::Integer(masa.into()));
     }
     if let Some(s) = q.status {
-        w.push_str(" AND ");
-        w.push_str(status_condition(s));
+        w.push(format!("({})", status_condition(s)));
     }
     if let Some((field, prefix)) = q.prefix() {
         // [prefix, prefix + the highest character): every value that starts with the prefix,
         // as an index range.
         let col = field.sort_key().ordered();
-        w.push_str(&format!(" AND {col} >= ? AND {col} < ?"));
+        w.push(format!("{col} >= ? AND {col} < ?"));
         params.push(Value::Text(prefix.clone()));
         params.push(Value::Text(format!("{prefix}\u{10FFFF}")));
     }
     w
 }
 
-fn plan(conn: &Connection, q: &ListQuery, cursor: &Cursor, small: usize) -> Result<Plan> {
+/// The conditions every page checks: jenis, filter and search.
+fn conditions(q: &ListQuery, params: &mut Vec<Value>) -> String {
+    params.push(Value::Text(q.jenis().into()));
+    let mut w = String::from("jenis = ?");
+    for f in filters(q, params) {
+        w.push_str(" AND ");
+        w.push_str(&f);
+    }
+    w
+}
+
+fn plan(q: &ListQuery, cursor: &Cursor, scan_limit: usize) -> Plan {
     let sort = q.effective_sort();
     // The SQL order: the list's order for First/After, the reverse for Last/Before.
     let reversed = matches!(cursor, Cursor::Last | Cursor::Before(_));
@@ -474,22 +562,33 @@ fn plan(conn: &Connection, q: &ListQuery, cursor: &Cursor, small: usize) -> Resu
     };
     let col = sort.ordered();
     let order = format!("ORDER BY {col} {dir}, id {dir}");
-    // The masa's faktur in tanggal order (the list's usual view) have an index of their own.
-    let masa_by_tanggal = q.period.is_some() && q.status.is_none() && sort == SortKey::Tanggal;
-    let filter_index = if q.prefix().is_some() || masa_by_tanggal {
-        None
-    } else if q.period.is_some() {
-        Some("faktur_adm_periode")
-    } else if q.status.is_some() && status_is_small(conn, q, small)? {
-        Some("faktur_adm_status")
-    } else {
-        None
-    };
-    let mut stmts = Vec::new();
     let mut params = Vec::new();
+    if q.is_scan() {
+        // Walk the tanggal index and say of each faktur whether it matches; the walk stops
+        // after `scan_limit` faktur (or at a page of hits, in `page_with`).
+        let hit = filters(q, &mut params).join(" AND ");
+        params.push(Value::Text(q.jenis().into()));
+        let mut w = String::from("jenis = ?");
+        if let Some(k) = key {
+            w.push_str(&format!(" AND (tanggal, id) {cmp} (?, ?)"));
+            params.push(Value::Text(k.value.clone()));
+            params.push(Value::Integer(k.id));
+        }
+        params.push(Value::Integer(scan_limit as i64));
+        let sql = format!(
+            "SELECT id, tanggal, {hit} FROM faktur INDEXED BY faktur_adm_tanggal
+             WHERE {w} {order} LIMIT ?"
+        );
+        return Plan {
+            stmts: vec![Stmt { sql, params }],
+            reversed,
+            scan: true,
+        };
+    }
     let w = conditions(q, &mut params);
-    if let Some(index) = filter_index {
-        // The page's ids, sorted from the index alone; then only their rows.
+    let mut stmts = Vec::new();
+    if q.period.is_some() && sort != SortKey::Tanggal {
+        // Sort the masa's keys (top-N over one masa), then read only the page's rows.
         let mut w = w;
         if let Some(k) = key {
             w.push_str(&format!(" AND ({col}, id) {cmp} (?, ?)"));
@@ -499,17 +598,22 @@ fn plan(conn: &Connection, q: &ListQuery, cursor: &Cursor, small: usize) -> Resu
         stmts.push(Stmt {
             sql: format!(
                 "SELECT {COLUMNS} FROM faktur WHERE id IN (
-                     SELECT id FROM faktur INDEXED BY {index} WHERE {w} {order} LIMIT ?)
+                     SELECT id FROM faktur INDEXED BY faktur_adm_masa WHERE {w} {order} LIMIT ?)
                  {order}"
             ),
             params,
         });
-        return Ok(Plan { stmts, reversed });
+        return Plan {
+            stmts,
+            reversed,
+            scan: false,
+        };
     }
-    let index = if masa_by_tanggal && q.prefix().is_none() {
-        "faktur_adm_masa_tanggal"
-    } else {
-        sort.index()
+    // An index in the list's order, walked; a masa's status filter is checked row by row.
+    let index = match (q.period, sort) {
+        (Some(_), _) => "faktur_adm_masa",
+        (None, SortKey::Npwp) => "faktur_adm_npwp",
+        (None, _) => "faktur_adm_tanggal",
     };
     let head = format!("SELECT {COLUMNS} FROM faktur INDEXED BY {index} WHERE");
     match key {
@@ -534,26 +638,11 @@ fn plan(conn: &Connection, q: &ListQuery, cursor: &Cursor, small: usize) -> Resu
             });
         }
     }
-    Ok(Plan { stmts, reversed })
-}
-
-/// Whether a status filter without masa keeps at most `small` faktur; counted on the status
-/// index and stopped at `small + 1`.
-fn status_is_small(conn: &Connection, q: &ListQuery, small: usize) -> Result<bool> {
-    let bare = ListQuery {
-        search: None,
-        ..q.clone()
-    };
-    let mut params = Vec::new();
-    let w = conditions(&bare, &mut params);
-    params.push(Value::Integer(small as i64 + 1));
-    let sql = format!(
-        "SELECT count(*) FROM (SELECT 1 FROM faktur INDEXED BY faktur_adm_status WHERE {w} LIMIT ?)"
-    );
-    let n: i64 = conn
-        .prepare_cached(&sql)?
-        .query_row(params_from_iter(params), |r| r.get(0))?;
-    Ok(n as usize <= small)
+    Plan {
+        stmts,
+        reversed,
+        scan: false,
+    }
 }
 
 /// Writes `n` faktur with few distinct values per column (many ties), for tests and benches of
@@ -677,33 +766,46 @@ mod tests {
         ids
     }
 
-    fn walk_forward(conn: &Connection, q: &ListQuery) -> Vec<i64> {
-        let mut ids = Vec::new();
+    /// Every page from the first on, as the list's Next reads them; how many were bounded.
+    fn walk_forward_with(conn: &Connection, q: &ListQuery, scan_limit: usize) -> (Vec<i64>, usize) {
+        let (mut ids, mut bounded) = (Vec::new(), 0);
         let mut cursor = Cursor::First;
         loop {
-            let p = page(conn, q, &cursor, LIMIT).unwrap();
+            let p = page_with(conn, q, &cursor, LIMIT, scan_limit).unwrap();
             ids.extend(p.rows.iter().map(|r| r.id));
-            match (p.has_after, p.rows.last()) {
-                (true, Some(last)) => cursor = Cursor::After(last.key.clone()),
-                _ => return ids,
+            bounded += usize::from(p.bounded);
+            match p.after() {
+                Some(next) => cursor = next,
+                None => return (ids, bounded),
             }
         }
     }
 
-    fn walk_backward(conn: &Connection, q: &ListQuery) -> Vec<i64> {
-        let mut pages = Vec::new();
+    fn walk_backward_with(
+        conn: &Connection,
+        q: &ListQuery,
+        scan_limit: usize,
+    ) -> (Vec<i64>, usize) {
+        let (mut pages, mut bounded) = (Vec::new(), 0);
         let mut cursor = Cursor::Last;
         loop {
-            let p = page(conn, q, &cursor, LIMIT).unwrap();
-            let ids: Vec<i64> = p.rows.iter().map(|r| r.id).collect();
-            let next = p.rows.first().map(|r| r.key.clone());
-            pages.push(ids);
-            match (p.has_before, next) {
-                (true, Some(first)) => cursor = Cursor::Before(first),
-                _ => break,
+            let p = page_with(conn, q, &cursor, LIMIT, scan_limit).unwrap();
+            pages.push(p.rows.iter().map(|r| r.id).collect::<Vec<_>>());
+            bounded += usize::from(p.bounded);
+            match p.before() {
+                Some(previous) => cursor = previous,
+                None => break,
             }
         }
-        pages.into_iter().rev().flatten().collect()
+        (pages.into_iter().rev().flatten().collect(), bounded)
+    }
+
+    fn walk_forward(conn: &Connection, q: &ListQuery) -> Vec<i64> {
+        walk_forward_with(conn, q, SCAN_LIMIT).0
+    }
+
+    fn walk_backward(conn: &Connection, q: &ListQuery) -> Vec<i64> {
+        walk_backward_with(conn, q, SCAN_LIMIT).0
     }
 
     #[test]
@@ -753,115 +855,140 @@ mod tests {
     }
 
     #[test]
-    fn a_status_is_paged_alike_from_its_index_and_by_walking_the_sort_index() {
+    fn a_bounded_scan_says_so_and_pages_on_from_where_it_stopped_without_skipping() {
         let store = store_with(300);
         let conn = store.conn();
-        for sort in SortKey::ALL {
-            for descending in [false, true] {
-                let q = ListQuery {
-                    status: Some(AdminStatus::ApprovalSukses),
-                    sort,
-                    descending,
-                    ..ListQuery::default()
-                };
-                let want = expected(conn, &q);
-                // Walk the sort index (a status "too big" for its index), forward and back.
-                let walk = |cursor: &Cursor| page_with(conn, &q, cursor, LIMIT, 0).unwrap();
-                let mut ids = Vec::new();
-                let mut cursor = Cursor::First;
-                loop {
-                    let p = walk(&cursor);
-                    ids.extend(p.rows.iter().map(|r| r.id));
-                    match (p.has_after, p.rows.last()) {
-                        (true, Some(last)) => cursor = Cursor::After(last.key.clone()),
-                        _ => break,
-                    }
-                }
-                assert_eq!(ids, want, "{q:?}");
-                assert!(status_is_small(conn, &q, SMALL).unwrap());
-                assert!(!status_is_small(conn, &q, 0).unwrap());
-            }
+        let queries = [
+            ListQuery {
+                status: Some(AdminStatus::Batal),
+                ..ListQuery::default()
+            },
+            ListQuery {
+                search: Some(Search {
+                    field: SearchField::Nama,
+                    text: "cv".into(),
+                }),
+                descending: true,
+                ..ListQuery::default()
+            },
+            ListQuery {
+                search: Some(Search {
+                    field: SearchField::Nomor,
+                    text: "000240000001".into(),
+                }),
+                ..ListQuery::default()
+            },
+        ];
+        for q in queries {
+            assert!(q.is_scan(), "{q:?}");
+            assert_eq!(q.effective_sort(), SortKey::Tanggal);
+            let want = expected(conn, &q);
+            assert!(!want.is_empty(), "test data covers {q:?}");
+            // A bound of 20 faktur examined: most pages stop short and go on from there.
+            let (forward, bounded) = walk_forward_with(conn, &q, 20);
+            assert_eq!(forward, want, "forward {q:?}");
+            assert!(bounded > 0, "the bound was met: {q:?}");
+            let (backward, bounded) = walk_backward_with(conn, &q, 20);
+            assert_eq!(backward, want, "backward {q:?}");
+            assert!(bounded > 0, "the bound was met: {q:?}");
+            // Unbounded enough, nothing says to narrow the search.
+            let (all, bounded) = walk_forward_with(conn, &q, SCAN_LIMIT);
+            assert_eq!((all, bounded), (want, 0));
         }
+        // A bounded page without hits still offers to read on.
+        let rare = ListQuery {
+            search: Some(Search {
+                field: SearchField::Referensi,
+                text: "no such".into(),
+            }),
+            ..ListQuery::default()
+        };
+        let p = page_with(conn, &rare, &Cursor::First, LIMIT, 20).unwrap();
+        assert!(p.rows.is_empty() && p.bounded);
+        assert!(matches!(p.after(), Some(Cursor::After(_))));
+        let p = page_with(conn, &rare, &Cursor::First, LIMIT, SCAN_LIMIT).unwrap();
+        assert_eq!(p, Page::default());
     }
 
     #[test]
-    fn prefix_searches_use_their_index_and_never_scan_the_table() {
+    fn indexed_queries_use_their_index_and_never_scan_the_table() {
         let store = store_with(50);
         let conn = store.conn();
         let key = Key {
             value: "x".into(),
             id: 1,
         };
-        for (field, text, index) in [
-            (SearchField::Npwp, "01.234", "faktur_adm_npwp"),
-            (SearchField::Nomor, "010.001-24.0000", "faktur_adm_nomor"),
-            (SearchField::Nama, "pt al", "faktur_adm_nama"),
-            (SearchField::Referensi, "INV/1", "faktur_adm_referensi"),
-        ] {
-            for cursor in [Cursor::First, Cursor::After(key.clone()), Cursor::Last] {
-                let q = ListQuery {
-                    period: Some((2024, 1)),
-                    search: Some(Search {
-                        field,
-                        text: text.into(),
-                    }),
-                    ..ListQuery::default()
-                };
-                for plan in explain(conn, &q, &cursor).unwrap() {
-                    assert!(
-                        plan.contains(&format!("SEARCH faktur USING INDEX {index}")),
-                        "{plan}"
-                    );
-                    assert!(
-                        plan.contains(">? AND") || plan.contains("=?"),
-                        "a range: {plan}"
-                    );
+        let cursors = [Cursor::First, Cursor::After(key.clone()), Cursor::Last];
+        let check = |q: &ListQuery, index: &str, sorts: bool| {
+            for cursor in &cursors {
+                for plan in explain(conn, q, cursor).unwrap() {
+                    assert!(plan.contains(&format!("USING INDEX {index}")), "{plan}");
                     assert!(!plan.contains("SCAN"), "{plan}");
-                    assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+                    assert_eq!(plan.contains("TEMP B-TREE"), sorts, "{q:?}: {plan}");
                 }
             }
+        };
+        // The NPWP prefix search walks its index inside the prefix's range, in order.
+        let npwp = ListQuery {
+            search: Some(Search {
+                field: SearchField::Npwp,
+                text: "01.234".into(),
+            }),
+            ..ListQuery::default()
+        };
+        check(&npwp, "faktur_adm_npwp", false);
+        for cursor in &cursors {
+            for plan in explain(conn, &npwp, cursor).unwrap() {
+                assert!(
+                    plan.contains("lawan_npwp>? AND lawan_npwp<?") || plan.contains("=?"),
+                    "{plan}"
+                );
+            }
         }
-        // A masa (± status) is sorted from the covering filter index; only the page's rows are
-        // read, by id.
-        for sort in SortKey::ALL {
-            for status in [None, Some(AdminStatus::Reject)] {
+        // The default view walks the tanggal index; descending too.
+        for descending in [false, true] {
+            let q = ListQuery {
+                descending,
+                ..ListQuery::default()
+            };
+            check(&q, "faktur_adm_tanggal", false);
+        }
+        // A masa in tanggal order walks its index (a status checked on the way); sorted by
+        // another column or searched, the masa's keys are sorted (one masa, no more).
+        for status in [None, Some(AdminStatus::Reject)] {
+            for sort in SortKey::ALL {
                 let q = ListQuery {
                     period: Some((2024, 2)),
                     status,
                     sort,
                     ..ListQuery::default()
                 };
-                if status.is_none() && sort == SortKey::Tanggal {
-                    // The usual view walks its own index in order.
-                    for plan in explain(conn, &q, &Cursor::After(key.clone())).unwrap() {
-                        assert!(plan.contains("INDEX faktur_adm_masa_tanggal"), "{plan}");
-                        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
-                    }
-                    continue;
-                }
-                for plan in explain(conn, &q, &Cursor::After(key.clone())).unwrap() {
-                    assert!(
-                        plan.contains("SEARCH faktur USING COVERING INDEX faktur_adm_periode"),
-                        "{plan}"
-                    );
-                    assert!(plan.contains("INTEGER PRIMARY KEY (rowid=?)"), "{plan}");
-                    assert!(!plan.contains("SCAN"), "{plan}");
-                }
-            }
-        }
-        // Sorted pages without a search walk the sort index: no sort of the whole table.
-        for sort in SortKey::ALL {
-            let q = ListQuery {
-                sort,
-                ..ListQuery::default()
-            };
-            for plan in explain(conn, &q, &Cursor::After(key.clone())).unwrap() {
-                assert!(
-                    !plan.contains("TEMP B-TREE") && !plan.contains("SCAN"),
-                    "{plan}"
+                check(
+                    &q,
+                    "faktur_adm_masa (jenis=? AND tahun=? AND masa=?",
+                    sort.needs_masa(),
                 );
             }
         }
+        let nama_in_masa = ListQuery {
+            period: Some((2024, 2)),
+            search: Some(Search {
+                field: SearchField::Nama,
+                text: "pt".into(),
+            }),
+            ..ListQuery::default()
+        };
+        check(
+            &nama_in_masa,
+            "faktur_adm_masa (jenis=? AND tahun=? AND masa=?",
+            true,
+        );
+        // Unindexed searches without masa walk the tanggal index (bounded in `page_with`).
+        let nama = ListQuery {
+            period: None,
+            ..nama_in_masa
+        };
+        check(&nama, "faktur_adm_tanggal", false);
     }
 
     #[test]

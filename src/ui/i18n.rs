@@ -111,6 +111,8 @@ pub enum Key {
     Akhir,
     PetunjukTabel,
     TidakAdaCocok,
+    PersempitPencarian,
+    UrutanTanpaMasa,
     DetailFaktur,
     LawanTransaksi,
     Alamat,
@@ -281,8 +283,8 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "NSFP left (Referensi Nomor Faktur)",
         ),
         BelumUpload => (
-            "Faktur keluaran belum diupload",
-            "Output invoices not yet uploaded",
+            "Faktur keluaran masa ini belum diupload",
+            "Output invoices of this period not yet uploaded",
         ),
         BelumAdaFaktur => ("Belum ada faktur.", "No invoices yet."),
         Versi => ("Versi", "Version"),
@@ -311,6 +313,20 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "↑↓ select · Enter open · PgUp/PgDn page · Home/End first/last · Esc back",
         ),
         TidakAdaCocok => ("Tidak ada faktur yang cocok.", "No matching invoices."),
+        PersempitPencarian => (
+            "Pencarian berhenti setelah memeriksa {n} faktur: persempit pencarian (mis. pilih \
+             masa), atau tekan Berikutnya untuk memeriksa {n} faktur lagi.",
+            "The search stopped after examining {n} invoices: narrow the search (e.g. pick a \
+             period), or press Next to examine {n} more.",
+        ),
+        UrutanTanpaMasa => (
+            "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian NPWP: menurut NPWP). Pilih \
+             masa untuk mengurutkan menurut kolom lain dan untuk pencarian cepat nomor, nama, \
+             referensi atau status.",
+            "Without a period the list is in date order (an NPWP search: in NPWP order). Pick a \
+             period to sort by another column and for fast number, name, reference or status \
+             searches.",
+        ),
         DetailFaktur => ("Detail Faktur", "Invoice detail"),
         LawanTransaksi => ("Lawan Transaksi", "Counterparty"),
         Alamat => ("Alamat", "Address"),

@@ -144,6 +144,11 @@ impl Administrasi {
     /// The filter or search changed: back to the first page.
     fn requery(&mut self, ctx: &Ctx) -> Task<Message> {
         self.query.period = self.masa.map(|m| (self.tahun, m));
+        // Only tanggal orders every masa; another column's order ends with the masa filter.
+        if self.query.period.is_none() && self.query.sort.needs_masa() {
+            self.query.sort = SortKey::Tanggal;
+            self.query.descending = false;
+        }
         self.query.search = Some(self.search.clone()).filter(|s| !s.text.trim().is_empty());
         self.load(ctx, Cursor::First, Select::First)
     }
@@ -183,6 +188,8 @@ impl Administrasi {
                 self.query.status = c.value;
                 self.requery(ctx)
             }
+            // No index sorts every masa by this column: its header is not a button then.
+            Message::Sort(key) if key.needs_masa() && self.query.period.is_none() => Task::none(),
             Message::Sort(key) => {
                 // A second click on the sorted column turns the order round.
                 if self.query.effective_sort() == key {
@@ -240,13 +247,8 @@ impl Administrasi {
     fn nav(&mut self, nav: Nav, ctx: &Ctx) -> Action<Message> {
         let rows = self.page.rows.len();
         let at = self.selected;
-        let after = || self.page.rows.last().map(|r| Cursor::After(r.key.clone()));
-        let before = || {
-            self.page
-                .rows
-                .first()
-                .map(|r| Cursor::Before(r.key.clone()))
-        };
+        // A bounded scan goes on from where it stopped, not from its last hit.
+        let (after, before) = (self.page.after(), self.page.before());
         let task = match nav {
             Nav::Enter => return self.update(Message::Open, ctx),
             Nav::Down => match at {
@@ -258,33 +260,23 @@ impl Administrasi {
                     self.selected = Some(0);
                     None
                 }
-                _ => self
-                    .page
-                    .has_after
-                    .then(after)
-                    .flatten()
-                    .map(|c| (c, Select::First)),
+                _ => after.map(|c| (c, Select::First)),
             },
             Nav::Up => match at {
                 Some(i) if i > 0 => {
                     self.selected = Some(i - 1);
                     None
                 }
-                _ => self
-                    .page
-                    .has_before
-                    .then(before)
-                    .flatten()
-                    .map(|c| (c, Select::Last)),
+                _ => before.map(|c| (c, Select::Last)),
             },
-            Nav::PageDown => match self.page.has_after.then(after).flatten() {
+            Nav::PageDown => match after {
                 Some(c) => Some((c, Select::Keep(at.unwrap_or(0)))),
                 None => {
                     self.selected = rows.checked_sub(1);
                     None
                 }
             },
-            Nav::PageUp => match self.page.has_before.then(before).flatten() {
+            Nav::PageUp => match before {
                 Some(c) => Some((c, Select::Keep(at.unwrap_or(0)))),
                 None => {
                     self.selected = (rows > 0).then_some(0);
@@ -313,8 +305,16 @@ impl Administrasi {
         ))
         .size(20);
         let mut page = column![title, self.filters_view(ctx)].spacing(8);
+        if self.query.period.is_none() {
+            page = page.push(text(ctx.t(Key::UrutanTanpaMasa)).size(12));
+        }
         if let Some(f) = &self.banner {
             page = page.push(widget::failure(f));
+        }
+        if self.page.bounded {
+            let n = i18n::rupiah(ctx.lang(), faktur_list::SCAN_LIMIT as i64);
+            let message = ctx.t(Key::PersempitPencarian).replace("{n}", &n);
+            page = page.push(widget::notice(widget::Tone::Info, message));
         }
         page.push(self.table_view(ctx))
             .push(self.footer_view(ctx))
@@ -412,7 +412,9 @@ impl Administrasi {
                 _ => ctx.t(key).to_string(),
             };
             let cell = text(label).size(11).wrapping(text::Wrapping::None);
-            let e: Element<'a, Message> = match sort_key {
+            // Without a masa only tanggal can be sorted (see `UrutanTanpaMasa`).
+            let sortable = sort_key.filter(|k| !k.needs_masa() || self.query.period.is_some());
+            let e: Element<'a, Message> = match sortable {
                 Some(k) => button(cell)
                     .style(button::text)
                     .padding(0)
