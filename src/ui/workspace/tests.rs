@@ -458,3 +458,56 @@ async fn paging_back_onto_the_start_shows_a_full_first_page() {
     assert_eq!(rows, first, "a full first page");
     assert_eq!(list(&app).selected().map(|r| r.id), Some(first[2]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn without_a_masa_only_tanggal_sorts_and_the_list_says_so() {
+    let (ctx, _tmp) = world(0);
+    let mut app = logged_in(ctx).await;
+    pump_app(
+        &mut app,
+        [Message::Main(W::Open(Route::Administrasi {
+            masukan: false,
+        }))],
+    )
+    .await;
+    assert!(on_screen(&app, "Tanggal ▲"));
+    assert!(on_screen(
+        &app,
+        "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian NPWP: menurut NPWP). Pilih masa \
+         untuk mengurutkan menurut kolom lain dan untuk pencarian cepat nomor, nama, referensi \
+         atau status."
+    ));
+    // The Nama header is no button without a masa: a click sends nothing.
+    let mut ui = simulator(app.view());
+    ui.click("Nama").unwrap();
+    assert_eq!(ui.into_messages().count(), 0);
+    pump_app(
+        &mut app,
+        [adm(administrasi::Message::Sort(faktur_list::SortKey::Nama))],
+    )
+    .await;
+    assert_eq!(list(&app).query().effective_sort(), faktur_list::SortKey::Tanggal);
+
+    // With a masa it sorts; dropping the masa goes back to tanggal order.
+    let this = chrono::Local::now().month() as u8;
+    let masa = |m| adm(administrasi::Message::Masa(Choice::new(m, "")));
+    pump_app(&mut app, [masa(Some(this))]).await;
+    let mut ui = simulator(app.view());
+    ui.click("Nama").unwrap();
+    let msgs: Vec<Message> = ui.into_messages().collect();
+    pump_app(&mut app, msgs).await;
+    assert_eq!(names(&app), ["CV BETA", "PT ALFA", "PT GAMMA"]);
+    assert!(!on_screen(&app, "Tanggal ▲"));
+    pump_app(&mut app, [masa(None)]).await;
+    assert_eq!(list(&app).query().sort, faktur_list::SortKey::Tanggal);
+    assert_eq!(names(&app), ["PT ALFA", "CV BETA", "PT GAMMA"]);
+    assert!(on_screen(&app, "Tanggal ▲"));
+
+    pump_app(&mut app, [Message::Main(W::Language(Lang::En))]).await;
+    assert!(on_screen(
+        &app,
+        "Without a period the list is in date order (an NPWP search: in NPWP order). Pick a \
+         period to sort by another column and for fast number, name, reference or status \
+         searches."
+    ));
+}
