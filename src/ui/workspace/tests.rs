@@ -486,7 +486,10 @@ async fn without_a_masa_only_tanggal_sorts_and_the_list_says_so() {
         [adm(administrasi::Message::Sort(faktur_list::SortKey::Nama))],
     )
     .await;
-    assert_eq!(list(&app).query().effective_sort(), faktur_list::SortKey::Tanggal);
+    assert_eq!(
+        list(&app).query().effective_sort(),
+        faktur_list::SortKey::Tanggal
+    );
 
     // With a masa it sorts; dropping the masa goes back to tanggal order.
     let this = chrono::Local::now().month() as u8;
@@ -509,5 +512,51 @@ async fn without_a_masa_only_tanggal_sorts_and_the_list_says_so() {
         "Without a period the list is in date order (an NPWP search: in NPWP order). Pick a \
          period to sort by another column and for fast number, name, reference or status \
          searches."
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_search_without_index_says_where_it_stopped_and_reads_on() {
+    let (ctx, _tmp) = world(faktur_list::SCAN_LIMIT as u32 + 500);
+    let mut app = logged_in(ctx).await;
+    pump_app(
+        &mut app,
+        [Message::Main(W::Open(Route::Administrasi {
+            masukan: false,
+        }))],
+    )
+    .await;
+    let referensi = Choice::new(Some(faktur_list::SearchField::Referensi), "Referensi");
+    pump_app(
+        &mut app,
+        [
+            adm(administrasi::Message::SearchField(referensi)),
+            adm(administrasi::Message::SearchChanged("tidak ada".into())),
+        ],
+    )
+    .await;
+    assert!(names(&app).is_empty());
+    let stopped = "Pencarian berhenti setelah memeriksa 20.000 faktur: persempit pencarian (mis. \
+                   pilih masa), atau tekan Berikutnya untuk memeriksa 20.000 faktur lagi.";
+    assert!(on_screen(&app, stopped));
+    // Berikutnya examines the rest: nothing there, and nothing more to offer.
+    let mut ui = simulator(app.view());
+    ui.click("Berikutnya ›").unwrap();
+    let msgs: Vec<Message> = ui.into_messages().collect();
+    assert_eq!(msgs.len(), 1, "Berikutnya is enabled");
+    pump_app(&mut app, msgs).await;
+    assert!(!on_screen(&app, stopped));
+    assert!(on_screen(&app, "Tidak ada faktur yang cocok."));
+
+    pump_app(&mut app, [Message::Main(W::Language(Lang::En))]).await;
+    pump_app(
+        &mut app,
+        [adm(administrasi::Message::SearchChanged("none".into()))],
+    )
+    .await;
+    assert!(on_screen(
+        &app,
+        "The search stopped after examining 20,000 invoices: narrow the search (e.g. pick a \
+         period), or press Next to examine 20,000 more."
     ));
 }
