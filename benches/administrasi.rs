@@ -166,7 +166,7 @@ fn measure(db: &Path, n: u32) -> (f64, f64) {
         .report("search by NPWP prefix"),
     );
     let nomor_prefixes = ["000", "00024", "010.000-25.0001", "0002300999"];
-    bounded.push(
+    worst = worst.max(
         time(|i| {
             let q = ListQuery {
                 search: Some(Search {
@@ -177,7 +177,7 @@ fn measure(db: &Path, n: u32) -> (f64, f64) {
             };
             drop(page(&q, &Cursor::First))
         })
-        .report("search by nomor prefix (bounded scan)"),
+        .report("search by nomor prefix"),
     );
     let nama_prefixes = ["p", "PT A", "toko", "cv beta", "PT GAMMA"];
     bounded.push(

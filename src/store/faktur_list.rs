@@ -4,13 +4,14 @@
 //! Every page is a keyset query: the rows after (or before) the last row shown, in a total order
 //! `(sort column, id)`. Nothing counts or skips rows with OFFSET, so the last page costs what the
 //! first does. Each index costs every import its upkeep, so migration
-//! `0009_administrasi_index.sql` has only three, and the rest is served in a bounded way:
+//! `0009_administrasi_index.sql` has only four, and the rest is served in a bounded way:
 //! - without a masa, the list is in tanggal order (`faktur_adm_tanggal`) and a search by NPWP
-//!   prefix walks `faktur_adm_npwp` inside the prefix's range, sorted by NPWP;
+//!   or nomor prefix walks `faktur_adm_npwp` or `faktur_adm_nomor` inside the prefix's range,
+//!   sorted by that column;
 //! - with a masa, every query reads that masa's entries of `faktur_adm_masa` (in tanggal order
 //!   as they come, or sorted by another column: a sort of one masa's keys), so the cost follows
 //!   the faktur of one masa, not of the table;
-//! - a status filter, or a search by nomor, nama or referensi, without a masa has no index: the
+//! - a status filter, or a search by nama or referensi, without a masa has no index: the
 //!   tanggal index is walked and each faktur checked, stopping at a page of hits or after
 //!   [`SCAN_LIMIT`] faktur examined ([`Page::bounded`]: the user is asked to narrow the search,
 //!   e.g. pick a masa, or may read on from where the scan stopped).
@@ -140,6 +141,11 @@ impl SearchField {
         SearchField::Referensi,
     ];
 
+    /// An index serves a search by this field over every masa (nomor, NPWP).
+    pub fn indexed(self) -> bool {
+        matches!(self, SearchField::Nomor | SearchField::Npwp)
+    }
+
     pub fn sort_key(self) -> SortKey {
         match self {
             SearchField::Nomor => SortKey::Nomor,
@@ -203,23 +209,25 @@ impl ListQuery {
     }
 
     /// The order the rows come in. With a masa: a search sorts by the column it searches,
-    /// otherwise the chosen column. Without one: by NPWP for an NPWP search (its index), else
-    /// by tanggal, the only order an index keeps over every masa.
+    /// otherwise the chosen column. Without one: by NPWP (nomor) for an NPWP (nomor) search,
+    /// from its index, else by tanggal, the only order an index keeps over every masa.
     pub fn effective_sort(&self) -> SortKey {
         match (self.period, self.prefix()) {
             (Some(_), Some((field, _))) => field.sort_key(),
             (Some(_), None) => self.sort,
-            (None, Some((SearchField::Npwp, _))) if self.status.is_none() => SortKey::Npwp,
+            (None, Some((field, _))) if self.status.is_none() && field.indexed() => {
+                field.sort_key()
+            }
             (None, _) => SortKey::Tanggal,
         }
     }
 
-    /// No index serves the query: a status filter or a search other than NPWP without a masa.
-    /// Its pages are found by a bounded scan.
+    /// No index serves the query: a status filter, or a search by nama or referensi, without a
+    /// masa. Its pages are found by a bounded scan.
     pub fn is_scan(&self) -> bool {
         self.period.is_none()
             && (self.status.is_some()
-                || matches!(self.prefix(), Some((field, _)) if field != SearchField::Npwp))
+                || matches!(self.prefix(), Some((field, _)) if !field.indexed()))
     }
 
     fn jenis(&self) -> &'static str {
@@ -613,6 +621,7 @@ fn plan(q: &ListQuery, cursor: &Cursor, scan_limit: usize) -> Plan {
     let index = match (q.period, sort) {
         (Some(_), _) => "faktur_adm_masa",
         (None, SortKey::Npwp) => "faktur_adm_npwp",
+        (None, SortKey::Nomor) => "faktur_adm_nomor",
         (None, _) => "faktur_adm_tanggal",
     };
     let head = format!("SELECT {COLUMNS} FROM faktur INDEXED BY {index} WHERE");
@@ -873,8 +882,8 @@ mod tests {
             },
             ListQuery {
                 search: Some(Search {
-                    field: SearchField::Nomor,
-                    text: "000240000001".into(),
+                    field: SearchField::Referensi,
+                    text: "inv/1".into(),
                 }),
                 ..ListQuery::default()
             },
@@ -928,21 +937,32 @@ mod tests {
                 }
             }
         };
-        // The NPWP prefix search walks its index inside the prefix's range, in order.
-        let npwp = ListQuery {
-            search: Some(Search {
-                field: SearchField::Npwp,
-                text: "01.234".into(),
-            }),
-            ..ListQuery::default()
-        };
-        check(&npwp, "faktur_adm_npwp", false);
-        for cursor in &cursors {
-            for plan in explain(conn, &npwp, cursor).unwrap() {
-                assert!(
-                    plan.contains("lawan_npwp>? AND lawan_npwp<?") || plan.contains("=?"),
-                    "{plan}"
-                );
+        // The NPWP and nomor prefix searches walk their index inside the prefix's range, in
+        // order.
+        for (field, text, index, col) in [
+            (SearchField::Npwp, "01.234", "faktur_adm_npwp", "lawan_npwp"),
+            (
+                SearchField::Nomor,
+                "010.001-24.0000",
+                "faktur_adm_nomor",
+                "nsfp",
+            ),
+        ] {
+            let q = ListQuery {
+                search: Some(Search {
+                    field,
+                    text: text.into(),
+                }),
+                ..ListQuery::default()
+            };
+            check(&q, index, false);
+            for cursor in &cursors {
+                for plan in explain(conn, &q, cursor).unwrap() {
+                    assert!(
+                        plan.contains(&format!("{col}>? AND {col}<?")) || plan.contains("=?"),
+                        "{plan}"
+                    );
+                }
             }
         }
         // The default view walks the tanggal index; descending too.

@@ -320,12 +320,12 @@ fn pair(key: Key) -> (&'static str, &'static str) {
              period), or press Next to examine {n} more.",
         ),
         UrutanTanpaMasa => (
-            "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian NPWP: menurut NPWP). Pilih \
-             masa untuk mengurutkan menurut kolom lain dan untuk pencarian cepat nomor, nama, \
-             referensi atau status.",
-            "Without a period the list is in date order (an NPWP search: in NPWP order). Pick a \
-             period to sort by another column and for fast number, name, reference or status \
-             searches.",
+            "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian nomor atau NPWP: menurut \
+             kolom itu). Pilih masa untuk mengurutkan menurut kolom lain dan untuk pencarian \
+             cepat nama, referensi atau status.",
+            "Without a period the list is in date order (a number or NPWP search: in that \
+             column's order). Pick a period to sort by another column and for fast name, \
+             reference or status searches.",
         ),
         DetailFaktur => ("Detail Faktur", "Invoice detail"),
         LawanTransaksi => ("Lawan Transaksi", "Counterparty"),

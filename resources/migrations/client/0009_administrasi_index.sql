@@ -10,4 +10,7 @@ CREATE INDEX faktur_adm_tanggal ON faktur (jenis, tanggal);
 CREATE INDEX faktur_adm_masa ON faktur (jenis, tahun, masa, tanggal);
 -- Search by NPWP prefix.
 CREATE INDEX faktur_adm_npwp ON faktur (jenis, lawan_npwp);
+-- Search by nomor prefix. faktur_in_force does not serve it: it leaves out Diganti and Batal
+-- faktur, and puts the seller's NPWP before the nomor of a faktur masukan.
+CREATE INDEX faktur_adm_nomor ON faktur (jenis, nsfp);
 DROP INDEX faktur_masa;

@@ -473,9 +473,9 @@ async fn without_a_masa_only_tanggal_sorts_and_the_list_says_so() {
     assert!(on_screen(&app, "Tanggal ▲"));
     assert!(on_screen(
         &app,
-        "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian NPWP: menurut NPWP). Pilih masa \
-         untuk mengurutkan menurut kolom lain dan untuk pencarian cepat nomor, nama, referensi \
-         atau status."
+        "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian nomor atau NPWP: menurut kolom \
+         itu). Pilih masa untuk mengurutkan menurut kolom lain dan untuk pencarian cepat nama, \
+         referensi atau status."
     ));
     // The Nama header is no button without a masa: a click sends nothing.
     let mut ui = simulator(app.view());
@@ -509,8 +509,8 @@ async fn without_a_masa_only_tanggal_sorts_and_the_list_says_so() {
     pump_app(&mut app, [Message::Main(W::Language(Lang::En))]).await;
     assert!(on_screen(
         &app,
-        "Without a period the list is in date order (an NPWP search: in NPWP order). Pick a \
-         period to sort by another column and for fast number, name, reference or status \
+        "Without a period the list is in date order (a number or NPWP search: in that column's \
+         order). Pick a period to sort by another column and for fast name, reference or status \
          searches."
     ));
 }
