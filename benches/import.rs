@@ -86,7 +86,8 @@ fn child(csv: &Path, db: &Path) {
 
     let all_duplicates = |r: &Report| {
         assert_eq!(r.imported, 0);
-        assert_eq!(r.errors.len(), FAKTUR as usize, "{:?}", &r.errors[..3]);
+        // The report keeps the first problems and counts the rest.
+        assert_eq!(r.errors.total(), u64::from(FAKTUR), "{:?}", &r.errors[..3]);
         assert!(r.errors.iter().all(|p| p.code == DjpCode::Etax20002));
     };
     let file = std::fs::File::open(csv).expect("csv");

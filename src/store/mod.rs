@@ -6,8 +6,10 @@
 
 pub mod audit;
 pub mod certificate;
+pub mod dashboard;
 pub mod dokumen_lain;
 pub mod faktur;
+pub mod faktur_list;
 pub mod item;
 mod migrate;
 pub mod nsfp;

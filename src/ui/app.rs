@@ -11,9 +11,10 @@ use iced::{Element, Event, Subscription, Task, event};
 
 use super::ctx::{Ctx, Session};
 use super::i18n::{Key, Lang};
-use super::screen::{connect, fatal, login, main_window, register, register_user};
+use super::screen::{connect, fatal, login, register, register_user};
 use super::service::{Failure, blocking};
 use super::widget;
+use super::workspace::{self, Workspace, page::Nav};
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -21,13 +22,15 @@ pub enum Message {
     Register(register::Message),
     RegisterUser(register_user::Message),
     Login(login::Message),
-    Main(main_window::Message),
+    Main(workspace::Message),
     Fatal(fatal::Message),
     Opened(Result<Opened, OpenFailure>),
     SettingsSaved(Result<(), String>),
     FocusNext,
     FocusPrevious,
     Escape,
+    /// A list key (arrows, Page Up/Down, Home/End, Enter) for the workspace's page.
+    Nav(Nav),
     Quit,
 }
 
@@ -52,7 +55,7 @@ pub enum Screen {
     Register(Box<register::Register>),
     RegisterUser(register_user::RegisterUser),
     Login(login::Login),
-    Main(Box<main_window::MainWindow>),
+    Main(Box<Workspace>),
     Fatal(fatal::Fatal),
 }
 
@@ -107,6 +110,10 @@ impl App {
             Message::FocusNext => operation::focus_next(),
             Message::FocusPrevious => operation::focus_previous(),
             Message::Escape => self.escape(),
+            Message::Nav(nav) => match &self.screen {
+                Screen::Main(_) => self.main(workspace::Message::Nav(nav)),
+                _ => Task::none(),
+            },
         }
     }
 
@@ -177,11 +184,7 @@ impl App {
                 Some(profile)
                     if profile.registration == store::profile::Registration::Terdaftar =>
                 {
-                    self.ctx.session = Some(Session {
-                        db_path: o.db_path,
-                        profile,
-                        user: None,
-                    });
+                    self.ctx.session = Some(Session::new(o.db_path, profile));
                     if o.users == 0 {
                         self.show_register_user(false)
                     } else {
@@ -212,7 +215,7 @@ impl App {
                 }
                 // The new database is the one to offer next time.
                 self.ctx.settings.last_database = Some(session.profile.npwp.digits().to_string());
-                self.ctx.session = Some(session);
+                self.ctx.session = Some(*session);
                 Task::batch([self.save_settings(), self.show_register_user(true)])
             }
         }
@@ -241,22 +244,22 @@ impl App {
                 if let Some(session) = &mut self.ctx.session {
                     session.user = Some(name);
                 }
-                let (s, t) = main_window::MainWindow::new();
+                let (s, t) = Workspace::new(&self.ctx);
                 self.screen = Screen::Main(Box::new(s));
                 t.map(Message::Main)
             }
         }
     }
 
-    fn main(&mut self, m: main_window::Message) -> Task<Message> {
+    fn main(&mut self, m: workspace::Message) -> Task<Message> {
         let Screen::Main(s) = &mut self.screen else {
             return Task::none();
         };
         match s.update(m, &self.ctx) {
-            main_window::Action::None => Task::none(),
-            main_window::Action::Run(t) => t.map(Message::Main),
-            main_window::Action::SetLanguage(lang) => self.set_language(lang),
-            main_window::Action::Logout => {
+            workspace::Action::None => Task::none(),
+            workspace::Action::Run(t) => t.map(Message::Main),
+            workspace::Action::SetLanguage(lang) => self.set_language(lang),
+            workspace::Action::Logout => {
                 if let Some(session) = &mut self.ctx.session {
                     session.user = None;
                 }
@@ -321,10 +324,20 @@ impl App {
             Screen::Main(s) => s.view(ctx).map(Message::Main),
             Screen::Fatal(s) => s.view(ctx).map(Message::Fatal),
         };
-        match &self.banner {
-            Some(b) => iced::widget::column![widget::failure(b), screen].into(),
-            None => screen,
+        let mut page = iced::widget::column![];
+        // In simulasi every screen says so: nothing here reaches DJP.
+        if ctx.active_simulasi().is_some() {
+            page = page.push(
+                iced::widget::container(iced::widget::text(ctx.t(Key::SimulasiMark)).size(13))
+                    .padding([3, 10])
+                    .width(iced::Length::Fill)
+                    .style(iced::widget::container::warning),
+            );
         }
+        if let Some(b) = &self.banner {
+            page = page.push(widget::failure(b));
+        }
+        page.push(screen).into()
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
@@ -333,18 +346,31 @@ impl App {
 }
 
 /// Tab / Shift+Tab move focus, Esc closes a dialog: as accountants expect from DJP's app.
+/// Lists move with the arrows and Page Up/Down (also while the search field has focus: it does
+/// not use them), Home/End and Enter (only when no field took the key).
 fn keyboard_shortcut(
     event: Event,
-    _status: event::Status,
+    status: event::Status,
     _window: iced::window::Id,
 ) -> Option<Message> {
     let Event::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. }) = event else {
         return None;
     };
-    match key.as_ref() {
-        keyboard::Key::Named(Named::Tab) if modifiers.shift() => Some(Message::FocusPrevious),
-        keyboard::Key::Named(Named::Tab) => Some(Message::FocusNext),
-        keyboard::Key::Named(Named::Escape) => Some(Message::Escape),
+    let free = status == event::Status::Ignored;
+    let keyboard::Key::Named(named) = key.as_ref() else {
+        return None;
+    };
+    match named {
+        Named::Tab if modifiers.shift() => Some(Message::FocusPrevious),
+        Named::Tab => Some(Message::FocusNext),
+        Named::Escape => Some(Message::Escape),
+        Named::ArrowUp => Some(Message::Nav(Nav::Up)),
+        Named::ArrowDown => Some(Message::Nav(Nav::Down)),
+        Named::PageUp => Some(Message::Nav(Nav::PageUp)),
+        Named::PageDown => Some(Message::Nav(Nav::PageDown)),
+        Named::Home if free => Some(Message::Nav(Nav::Home)),
+        Named::End if free => Some(Message::Nav(Nav::End)),
+        Named::Enter if free => Some(Message::Nav(Nav::Enter)),
         _ => None,
     }
 }
@@ -570,11 +596,10 @@ mod tests {
         ctx.server = Some(sim.server.clone());
         ctx.simulasi = Some(sim.clone());
         let npwp = efaktur::domain::Npwp::parse(&sim.npwp).unwrap();
-        let session = Session {
-            db_path: ctx.dirs.db_path(&npwp),
-            profile: store::profile::Profile::new(npwp, "PT SIMULASI FAKTUR", "Jakarta"),
-            user: None,
-        };
+        let session = Session::new(
+            ctx.dirs.db_path(&npwp),
+            store::profile::Profile::new(npwp, "PT SIMULASI FAKTUR", "Jakarta"),
+        );
         let (mut app, _) = App::new(ctx, None);
         let (reg, _) = register::Register::new(None, app.ctx.active_simulasi());
         app.screen = Screen::Register(Box::new(reg));
@@ -635,5 +660,20 @@ mod tests {
             Some(Message::Escape)
         ));
         assert!(keyboard_shortcut(press(Named::Enter, false), st, w).is_none());
+        // Lists: arrows and Page Up/Down also from the search field (which ignores them);
+        // Home, End and Enter only when no field took them.
+        let free = event::Status::Ignored;
+        let nav = |key, status| match keyboard_shortcut(press(key, false), status, w) {
+            Some(Message::Nav(n)) => Some(n),
+            _ => None,
+        };
+        assert_eq!(nav(Named::ArrowDown, st), Some(Nav::Down));
+        assert_eq!(nav(Named::ArrowUp, st), Some(Nav::Up));
+        assert_eq!(nav(Named::PageDown, st), Some(Nav::PageDown));
+        assert_eq!(nav(Named::PageUp, st), Some(Nav::PageUp));
+        assert_eq!(nav(Named::Home, st), None);
+        assert_eq!(nav(Named::Home, free), Some(Nav::Home));
+        assert_eq!(nav(Named::End, free), Some(Nav::End));
+        assert_eq!(nav(Named::Enter, free), Some(Nav::Enter));
     }
 }

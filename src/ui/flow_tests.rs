@@ -14,9 +14,10 @@ use iced::widget::Id;
 use iced_test::simulator;
 
 use super::ctx::{Ctx, Session, SimulasiInfo};
-use super::screen::{login, main_window, register, register_user};
+use super::screen::{login, register, register_user};
 use super::test_support::{outputs, pump_app, services};
 use super::wire;
+use super::workspace::{self, Workspace};
 
 /// Feeds messages to a screen, running every task it asks for, until nothing is left; returns
 /// the actions meant for the parent.
@@ -148,7 +149,7 @@ async fn first_run_registers_creates_a_user_logs_in_and_shows_the_certificate() 
     assert!(reg.banner().is_none(), "{:?}", reg.banner());
     let done = submit_captcha(&w, &mut reg, None).await;
     let session: Session = match done.into_iter().next() {
-        Some(register::Action::Registered(s)) => s,
+        Some(register::Action::Registered(s)) => *s,
         _ => panic!("not registered: {:?}", reg.banner()),
     };
     assert_eq!(session.profile.nama, "PT SIMULASI FAKTUR");
@@ -185,29 +186,31 @@ async fn first_run_registers_creates_a_user_logs_in_and_shows_the_certificate() 
     assert!(matches!(done.as_slice(), [login::Action::LoggedIn(n)] if n == "admin"));
 
     // Referensi > Administrasi Certificate shows the registered certificate.
-    let (mut main, _) = main_window::MainWindow::new();
+    let (mut main, boot) = Workspace::new(ctx);
+    let msgs = outputs(boot).await;
+    pump!(main, ctx, msgs, workspace);
     let msgs = interact(main.view(ctx), |ui| {
         ui.find("PT SIMULASI FAKTUR").expect("header shows the PKP");
         ui.find("Terdaftar").expect("header shows the registration");
         ui.click("Referensi").unwrap();
     });
-    pump!(main, ctx, msgs, main_window);
+    pump!(main, ctx, msgs, workspace);
     let msgs = interact(main.view(ctx), |ui| {
         ui.click("Administrasi Certificate").unwrap();
     });
-    pump!(main, ctx, msgs, main_window);
+    pump!(main, ctx, msgs, workspace);
     let msgs = interact(main.view(ctx), |ui| {
         ui.find("01.300.066.6-091.000").expect("certificate NPWP");
         ui.click("Tes koneksi").unwrap();
     });
-    pump!(main, ctx, msgs, main_window);
+    pump!(main, ctx, msgs, workspace);
     // No remembered passphrase: it is asked for.
     let passphrase = w.sim.passphrase.expose().to_string();
     let msgs = interact(main.view(ctx), |ui| {
-        type_into(ui, super::screen::certificate::PROMPT_INPUT, &passphrase);
+        type_into(ui, super::workspace::certificate::PROMPT_INPUT, &passphrase);
         ui.tap_key(iced::keyboard::key::Named::Enter);
     });
-    pump!(main, ctx, msgs, main_window);
+    pump!(main, ctx, msgs, workspace);
     let mut ui = simulator(main.view(ctx));
     ui.find("Koneksi ke server e-Nofa berhasil (mutual TLS).")
         .expect("Tes koneksi succeeds over mutual TLS");
@@ -329,7 +332,7 @@ async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
         let db = Store::open(&session.db_path).unwrap();
         user::create(db.conn(), "admin", "rahasia-123").unwrap();
     }
-    w.ctx.session = Some(session);
+    w.ctx.session = Some(*session);
 
     // Close the app: the server stops once nothing holds it any more.
     let World {
@@ -397,7 +400,7 @@ async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
     pump_app(&mut app, msgs).await;
     let passphrase = sim2.passphrase.expose().to_string();
     let msgs = interact(app.view(), |ui| {
-        type_into(ui, super::screen::certificate::PROMPT_INPUT, &passphrase);
+        type_into(ui, super::workspace::certificate::PROMPT_INPUT, &passphrase);
         ui.tap_key(iced::keyboard::key::Named::Enter);
     });
     pump_app(&mut app, msgs).await;
@@ -424,8 +427,9 @@ async fn simulasi_restart_keeps_the_registration_and_the_user_logs_in() {
 #[test]
 fn typed_secrets_never_show_in_debug_output() {
     use super::app::Message as App;
-    use super::screen::{captcha, certificate};
+    use super::screen::captcha;
     use super::service::Secret;
+    use super::workspace::certificate;
     const TYPED: &str = "RahasiaSekali42";
     fn hidden(what: &str, debug: String) {
         assert!(!debug.contains(TYPED), "{what} shows the secret: {debug}");
@@ -545,7 +549,9 @@ fn typed_secrets_never_show_in_debug_output() {
     });
     let install = certificate::Message::PassphraseChanged(Secret::new(TYPED));
     for m in msgs.into_iter().chain([install]) {
-        let routed = App::Main(main_window::Message::Certificate(Box::new(m.clone())));
+        let routed = App::Main(workspace::Message::Page(
+            workspace::page::Message::Certificate(Box::new(m.clone())),
+        ));
         hidden("certificate message", format!("{routed:?}"));
         let _ = cert.update(m, &ctx);
     }

@@ -76,6 +76,52 @@ pub enum Key {
     Quit,
     Back,
     Working,
+    MenuFaktur,
+    PajakKeluaran,
+    PajakMasukan,
+    AdministrasiFaktur,
+    Bantuan,
+    Tentang,
+    SimulasiMark,
+    Beranda,
+    FakturMasa,
+    NsfpTersisa,
+    BelumUpload,
+    BelumAdaFaktur,
+    Versi,
+    FolderData,
+    PathLocalDatabase,
+    NomorFaktur,
+    Tanggal,
+    MasaTahun,
+    NpwpLawan,
+    NamaLawan,
+    Dpp,
+    Ppn,
+    Ppnbm,
+    Status,
+    KolomReferensi,
+    Semua,
+    Masa,
+    Tahun,
+    Cari,
+    Sebelumnya,
+    Berikutnya,
+    Awal,
+    Akhir,
+    PetunjukTabel,
+    TidakAdaCocok,
+    PersempitPencarian,
+    UrutanTanpaMasa,
+    DetailFaktur,
+    LawanTransaksi,
+    Alamat,
+    NamaBarang,
+    HargaSatuan,
+    Jumlah,
+    HargaTotal,
+    Diskon,
+    AlasanReject,
 }
 
 /// The text of `key` in `lang`.
@@ -220,7 +266,98 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         Quit => ("Keluar", "Quit"),
         Back => ("Kembali", "Back"),
         Working => ("Sedang diproses…", "Working…"),
+        MenuFaktur => ("Faktur", "Invoices (Faktur)"),
+        PajakKeluaran => ("Pajak Keluaran", "Output tax (Pajak Keluaran)"),
+        PajakMasukan => ("Pajak Masukan", "Input tax (Pajak Masukan)"),
+        AdministrasiFaktur => ("Administrasi Faktur", "Invoice administration"),
+        Bantuan => ("Bantuan", "Help"),
+        Tentang => ("Tentang", "About"),
+        SimulasiMark => (
+            "SIMULASI — server latihan di komputer ini, tidak terhubung ke DJP",
+            "SIMULASI — training server on this computer, not connected to DJP",
+        ),
+        Beranda => ("Beranda", "Home"),
+        FakturMasa => ("Faktur masa {masa}", "Invoices of period {masa}"),
+        NsfpTersisa => (
+            "NSFP tersisa (Referensi Nomor Faktur)",
+            "NSFP left (Referensi Nomor Faktur)",
+        ),
+        BelumUpload => (
+            "Faktur keluaran masa ini belum diupload",
+            "Output invoices of this period not yet uploaded",
+        ),
+        BelumAdaFaktur => ("Belum ada faktur.", "No invoices yet."),
+        Versi => ("Versi", "Version"),
+        FolderData => ("Folder data", "Data folder"),
+        PathLocalDatabase => ("Local Database", "Local Database"),
+        NomorFaktur => ("Nomor Faktur", "Invoice number"),
+        Tanggal => ("Tanggal", "Date"),
+        MasaTahun => ("Masa/Tahun", "Period"),
+        NpwpLawan => ("NPWP", "NPWP"),
+        NamaLawan => ("Nama", "Name"),
+        Dpp => ("DPP", "DPP"),
+        Ppn => ("PPN", "PPN"),
+        Ppnbm => ("PPnBM", "PPnBM"),
+        Status => ("Status", "Status"),
+        KolomReferensi => ("Referensi", "Reference"),
+        Semua => ("Semua", "All"),
+        Masa => ("Masa", "Period"),
+        Tahun => ("Tahun", "Year"),
+        Cari => ("Cari", "Search"),
+        Sebelumnya => ("‹ Sebelumnya", "‹ Previous"),
+        Berikutnya => ("Berikutnya ›", "Next ›"),
+        Awal => ("« Awal", "« First"),
+        Akhir => ("Akhir »", "Last »"),
+        PetunjukTabel => (
+            "↑↓ pilih · Enter buka · PgUp/PgDn halaman · Home/End awal/akhir · Esc kembali",
+            "↑↓ select · Enter open · PgUp/PgDn page · Home/End first/last · Esc back",
+        ),
+        TidakAdaCocok => ("Tidak ada faktur yang cocok.", "No matching invoices."),
+        PersempitPencarian => (
+            "Pencarian berhenti setelah memeriksa {n} faktur: persempit pencarian (mis. pilih \
+             masa), atau tekan Berikutnya untuk memeriksa {n} faktur lagi.",
+            "The search stopped after examining {n} invoices: narrow the search (e.g. pick a \
+             period), or press Next to examine {n} more.",
+        ),
+        UrutanTanpaMasa => (
+            "Tanpa masa, daftar diurutkan menurut Tanggal (pencarian nomor atau NPWP: menurut \
+             kolom itu). Pilih masa untuk mengurutkan menurut kolom lain dan untuk pencarian \
+             cepat nama, referensi atau status.",
+            "Without a period the list is in date order (a number or NPWP search: in that \
+             column's order). Pick a period to sort by another column and for fast name, \
+             reference or status searches.",
+        ),
+        DetailFaktur => ("Detail Faktur", "Invoice detail"),
+        LawanTransaksi => ("Lawan Transaksi", "Counterparty"),
+        Alamat => ("Alamat", "Address"),
+        NamaBarang => ("Nama barang/jasa", "Goods/service"),
+        HargaSatuan => ("Harga satuan", "Unit price"),
+        Jumlah => ("Jumlah", "Quantity"),
+        HargaTotal => ("Harga total", "Total price"),
+        Diskon => ("Diskon", "Discount"),
+        AlasanReject => ("Alasan reject", "Reject reason"),
     }
+}
+
+/// A rupiah amount with thousands separators: `1.234.567` in Bahasa Indonesia, `1,234,567` in
+/// English.
+pub fn rupiah(lang: Lang, value: i64) -> String {
+    let sep = match lang {
+        Lang::Id => '.',
+        Lang::En => ',',
+    };
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if value < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -233,5 +370,13 @@ mod tests {
         assert_eq!(t(Lang::Id, Key::Cancel), "Batal");
         assert_eq!(t(Lang::En, Key::Cancel), "Cancel");
         assert_eq!(t(Lang::En, Key::RegisterTitle), "REGISTER ETAX INVOICE");
+    }
+
+    #[test]
+    fn rupiah_groups_thousands_per_language() {
+        assert_eq!(rupiah(Lang::Id, 1_234_567), "1.234.567");
+        assert_eq!(rupiah(Lang::En, 1_234_567), "1,234,567");
+        assert_eq!(rupiah(Lang::Id, 100), "100");
+        assert_eq!(rupiah(Lang::Id, -1_000), "-1.000");
     }
 }

@@ -11,6 +11,7 @@ mod service;
 mod test_support;
 mod widget;
 mod wire;
+mod workspace;
 
 use std::process::ExitCode;
 

@@ -63,11 +63,7 @@ pub fn ctx_with_session() -> (Ctx, tempfile::TempDir) {
     profile::save(db.conn(), &p).unwrap();
     profile::mark_registered(db.conn(), "client-1", "https://127.0.0.1:1").unwrap();
     let profile = profile::get(db.conn()).unwrap().unwrap();
-    ctx.session = Some(Session {
-        db_path,
-        profile,
-        user: None,
-    });
+    ctx.session = Some(Session::new(db_path, profile));
     (ctx, tmp)
 }
 

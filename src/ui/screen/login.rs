@@ -1,13 +1,11 @@
 //! Login with a local application user. Five wrong passwords lock the user for a minute
 //! (`store::user::login` keeps the count); the screen says so.
 
-use std::path::PathBuf;
-
-use efaktur::store::{Store, user};
+use efaktur::store::user;
 use iced::widget::{column, container, operation, row, text, text_input};
 use iced::{Element, Length, Task};
 
-use crate::ui::ctx::Ctx;
+use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
 use crate::ui::service::Secret;
 use crate::ui::widget::{self, Tone};
@@ -64,7 +62,7 @@ impl Login {
             Message::UserChanged(v) => self.user = v,
             Message::PasswordChanged(v) => self.password = v,
             Message::Submit => {
-                let Some(db_path) = ctx.session.as_ref().map(|s| s.db_path.clone()) else {
+                let Some(db) = ctx.db() else {
                     return Action::None;
                 };
                 if self.busy {
@@ -75,7 +73,7 @@ impl Login {
                 let (name, password) = (self.user.clone(), self.password.clone());
                 return Action::Run(Task::perform(
                     async move {
-                        tokio::task::spawn_blocking(move || check(db_path, &name, &password))
+                        tokio::task::spawn_blocking(move || check(&db, &name, &password))
                             .await
                             .unwrap_or_else(|e| Err(user::LoginError::Store(e.to_string())))
                     },
@@ -138,15 +136,18 @@ impl Login {
     }
 }
 
-fn check(db_path: PathBuf, name: &str, password: &Secret) -> Result<String, user::LoginError> {
-    let db = Store::open(&db_path).map_err(|e| user::LoginError::Store(e.to_string()))?;
-    user::login(db.conn(), name, password.expose(), chrono::Utc::now()).map(|u| u.username)
+fn check(db: &LocalDb, name: &str, password: &Secret) -> Result<String, user::LoginError> {
+    db.with(|s| {
+        Ok(user::login(s.conn(), name, password.expose(), chrono::Utc::now()).map(|u| u.username))
+    })
+    .unwrap_or_else(|f| Err(user::LoginError::Store(f.to_string())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ui::test_support::ctx_with_session;
+    use efaktur::store::Store;
 
     #[test]
     fn five_wrong_passwords_lock_the_user_and_the_screen_says_so() {
@@ -161,12 +162,12 @@ mod tests {
             s.update(Message::UserChanged("admin".into()), &ctx);
             s.update(Message::PasswordChanged("salah".into()), &ctx);
             assert!(matches!(s.update(Message::Submit, &ctx), Action::Run(_)));
-            let r = check(db_path.clone(), "admin", &Secret::new("salah"));
+            let r = check(&ctx.db().unwrap(), "admin", &Secret::new("salah"));
             s.update(Message::Checked(r), &ctx);
             assert!(s.password.is_empty(), "a wrong password is cleared");
         }
         // Even the right password is refused while locked.
-        let r = check(db_path.clone(), "admin", &Secret::new("benar123"));
+        let r = check(&ctx.db().unwrap(), "admin", &Secret::new("benar123"));
         assert!(matches!(r, Err(user::LoginError::Locked { .. })));
         s.update(Message::Checked(r), &ctx);
         assert!(

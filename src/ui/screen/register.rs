@@ -51,7 +51,7 @@ pub enum Action {
     None,
     Run(Task<Message>),
     Back,
-    Registered(Session),
+    Registered(Box<Session>),
 }
 
 /// `Debug` is safe: passphrase and Kode Aktivasi are [`Secret`]s.
@@ -176,7 +176,7 @@ impl Register {
             Message::Saved(Ok(session)) => {
                 self.busy = None;
                 self.captcha = None;
-                return Action::Registered(session);
+                return Action::Registered(Box::new(session));
             }
             Message::Saved(Err(f)) => self.registration_failed(f),
             Message::CloseDialog => {
@@ -553,11 +553,7 @@ fn save_registration(
     profile.registration = store::profile::Registration::Terdaftar;
     profile.client_id = Some(registered.client_id.clone());
     profile.server_url = Some(server_url.to_string());
-    Ok(Session {
-        db_path,
-        profile,
-        user: None,
-    })
+    Ok(Session::new(db_path, profile))
 }
 
 /// What the Local Database keeps about a certificate.

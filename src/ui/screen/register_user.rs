@@ -1,12 +1,10 @@
 //! REGISTER USER: the first (administrator) user of a freshly registered Local Database.
 
-use std::path::PathBuf;
-
-use efaktur::store::{Store, user};
+use efaktur::store::user;
 use iced::widget::{column, container, operation, text, text_input};
 use iced::{Element, Length, Task};
 
-use crate::ui::ctx::Ctx;
+use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
 use crate::ui::service::{Failure, Secret, blocking};
 use crate::ui::widget::{self, Tone};
@@ -85,7 +83,7 @@ impl RegisterUser {
     }
 
     fn submit(&mut self, ctx: &Ctx) -> Action {
-        let Some(db_path) = ctx.session.as_ref().map(|s| s.db_path.clone()) else {
+        let Some(db) = ctx.db() else {
             return Action::None;
         };
         if self.busy {
@@ -118,7 +116,7 @@ impl RegisterUser {
         let name = self.name.trim().to_string();
         let password = self.password.clone();
         Action::Run(Task::perform(
-            blocking(move || create_user(db_path, name, password)),
+            blocking(move || create_user(&db, name, password)),
             Message::Created,
         ))
     }
@@ -172,9 +170,8 @@ impl RegisterUser {
     }
 }
 
-fn create_user(db_path: PathBuf, name: String, password: Secret) -> Result<String, Failure> {
-    let db = Store::open(&db_path).map_err(|e| Failure::new(Some(e.code()), e.to_string(), ""))?;
-    user::create(db.conn(), &name, password.expose())
+fn create_user(db: &LocalDb, name: String, password: Secret) -> Result<String, Failure> {
+    db.with(|s| Ok(user::create(s.conn(), &name, password.expose())))?
         .map(|u| u.username)
         .map_err(|e| Failure::new(Some(e.code()), e.to_string(), "Periksa isian lalu ulangi."))
 }
@@ -206,8 +203,9 @@ mod tests {
         assert_eq!(s.repeat_error.as_deref(), Some("Password tidak sama"));
         s.update(Message::RepeatChanged("rahasia1".into()), &ctx);
         assert!(matches!(s.update(Message::Submit, &ctx), Action::Run(_)));
-        let db = ctx.session.as_ref().unwrap().db_path.clone();
-        let result = run_blocking(move || create_user(db, "admin".into(), Secret::new("rahasia1")));
+        let db = ctx.db().unwrap();
+        let result =
+            run_blocking(move || create_user(&db, "admin".into(), Secret::new("rahasia1")));
         assert_eq!(result, Ok("admin".to_string()));
         assert!(matches!(
             s.update(Message::Created(result), &ctx),

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use efaktur::domain::{DjpCode, Npwp};
-use efaktur::store::{self, Store, certificate::CertificateMeta};
+use efaktur::store::{self, certificate::CertificateMeta};
 use iced::widget::{checkbox, column, operation, row, scrollable, text, text_input};
 use iced::{Element, Task};
 
-use super::register::{certificate_meta, same_npwp, sha256_hex};
-use crate::ui::ctx::Ctx;
+use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
+use crate::ui::screen::register::{certificate_meta, same_npwp, sha256_hex};
 use crate::ui::service::{
     CertLoader, Failure, OpenedCert, Secret, Services, blocking, passphrase_key,
 };
@@ -89,17 +89,11 @@ pub fn standing(meta: &CertificateMeta, npwp: &Npwp, now: DateTime<Utc>) -> (Sta
 
 impl Certificate {
     pub fn new(ctx: &Ctx) -> (Self, Task<Message>) {
-        let load = match &ctx.session {
-            Some(s) => {
-                let db = s.db_path.clone();
-                Task::perform(
-                    blocking(move || {
-                        let db = Store::open(&db).map_err(store_failure)?;
-                        store::certificate::get(db.conn()).map_err(store_failure)
-                    }),
-                    Message::Loaded,
-                )
-            }
+        let load = match ctx.db() {
+            Some(db) => Task::perform(
+                async move { db.run(|s| store::certificate::get(s.conn())).await },
+                Message::Loaded,
+            ),
             None => Task::none(),
         };
         let page = Certificate {
@@ -203,7 +197,7 @@ impl Certificate {
         self.success = None;
         let job = Install {
             services: ctx.services.clone(),
-            db_path: session.db_path.clone(),
+            db: session.db.clone(),
             npwp: session.profile.npwp.clone(),
             path: PathBuf::from(self.path.trim()),
             passphrase: self.passphrase.clone(),
@@ -411,14 +405,10 @@ pub fn open_installed(
     Ok(cert)
 }
 
-fn store_failure(e: store::StoreError) -> Failure {
-    Failure::new(Some(e.code()), e.to_string(), "")
-}
-
 /// Installing a certificate, off the UI thread.
 struct Install {
     services: Services,
-    db_path: PathBuf,
+    db: LocalDb,
     npwp: Npwp,
     path: PathBuf,
     passphrase: Secret,
@@ -430,8 +420,8 @@ impl Install {
         let cert = self.services.certs.open(&self.path, &self.passphrase)?;
         cert.summary.check_for(&self.npwp, Utc::now())?;
         let meta = certificate_meta(&cert);
-        let db = Store::open(&self.db_path).map_err(store_failure)?;
-        store::certificate::save(db.conn(), &meta).map_err(store_failure)?;
+        self.db
+            .with(|s| store::certificate::save(s.conn(), &meta))?;
         let key = passphrase_key(&self.npwp);
         // The certificate is installed either way; a keyring problem only means the passphrase
         // will be asked when needed.

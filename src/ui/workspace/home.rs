@@ -1,0 +1,124 @@
+//! Beranda: the dashboard of the current masa — faktur by status (keluaran and masukan), NSFP
+//! left in Referensi Nomor Faktur, faktur keluaran not yet uploaded.
+
+use chrono::Datelike;
+use efaktur::store::dashboard::{self, Dashboard};
+use efaktur::store::faktur_list::AdminStatus;
+use iced::widget::{button, column, container, row, text};
+use iced::{Element, Length, Task};
+
+use super::page::Action;
+use super::route::Route;
+use crate::ui::ctx::Ctx;
+use crate::ui::i18n::{self, Key};
+use crate::ui::service::Failure;
+use crate::ui::widget;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Loaded(Result<Dashboard, Failure>),
+    Open(Route),
+}
+
+#[derive(Debug, Default)]
+pub struct Home {
+    figures: Option<Dashboard>,
+    banner: Option<Failure>,
+}
+
+impl Home {
+    pub fn new(ctx: &Ctx) -> (Self, Task<Message>) {
+        let today = chrono::Local::now().date_naive();
+        let (tahun, masa) = (today.year() as u16, today.month() as u8);
+        let task = match ctx.db() {
+            Some(db) => Task::perform(
+                async move {
+                    db.run(move |s| dashboard::load(s.conn(), tahun, masa))
+                        .await
+                },
+                Message::Loaded,
+            ),
+            None => Task::none(),
+        };
+        (Home::default(), task)
+    }
+
+    #[cfg(test)]
+    pub fn figures(&self) -> Option<&Dashboard> {
+        self.figures.as_ref()
+    }
+
+    pub fn update(&mut self, message: Message, _ctx: &Ctx) -> Action<Message> {
+        match message {
+            Message::Loaded(Ok(d)) => self.figures = Some(d),
+            Message::Loaded(Err(f)) => self.banner = Some(f),
+            Message::Open(route) => return Action::Push(route),
+        }
+        Action::None
+    }
+
+    pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let mut page = column![text(ctx.t(Key::Beranda)).size(22)].spacing(14);
+        if let Some(f) = &self.banner {
+            page = page.push(widget::failure(f));
+        }
+        let Some(d) = &self.figures else {
+            return page.push(text(ctx.t(Key::Loading))).into();
+        };
+        let masa = format!("{:02}/{}", d.masa, d.tahun);
+        let title = ctx.t(Key::FakturMasa).replace("{masa}", &masa);
+        let lang = ctx.lang();
+        let card = |label: Key, counts: &[(AdminStatus, u64)], masukan: bool| {
+            let mut col = column![text(ctx.t(label)).size(16)].spacing(4);
+            if counts.is_empty() {
+                col = col.push(text(ctx.t(Key::BelumAdaFaktur)).size(14));
+            }
+            for (status, n) in counts {
+                col = col.push(
+                    row![
+                        text(status.label()).size(14).width(Length::Fill),
+                        text(i18n::rupiah(lang, *n as i64)).size(14),
+                    ]
+                    .spacing(8),
+                );
+            }
+            col = col.push(
+                button(text(ctx.t(Key::AdministrasiFaktur)).size(14))
+                    .style(button::text)
+                    .on_press(Message::Open(Route::Administrasi { masukan })),
+            );
+            container(col)
+                .padding(12)
+                .width(Length::Fill)
+                .style(container::bordered_box)
+        };
+        let figure = |label: Key, n: u64| {
+            container(
+                column![
+                    text(ctx.t(label)).size(14),
+                    text(i18n::rupiah(lang, n as i64)).size(26),
+                ]
+                .spacing(4),
+            )
+            .padding(12)
+            .width(Length::Fill)
+            .style(container::bordered_box)
+        };
+        page.push(text(title).size(16))
+            .push(
+                row![
+                    card(Key::PajakKeluaran, &d.keluaran, false),
+                    card(Key::PajakMasukan, &d.masukan, true),
+                ]
+                .spacing(12),
+            )
+            .push(
+                row![
+                    figure(Key::NsfpTersisa, d.nsfp_left),
+                    figure(Key::BelumUpload, d.not_uploaded),
+                ]
+                .spacing(12),
+            )
+            .into()
+    }
+}

@@ -1,0 +1,60 @@
+//! Where a page of the workspace is, and the menu bar as data: a new page is a `Route` variant,
+//! a line in [`MENU`] and an arm in `Page::new`.
+
+use crate::ui::i18n::Key;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    /// Administrasi Faktur of Pajak Keluaran (`false`) or Pajak Masukan (`true`).
+    Administrasi {
+        masukan: bool,
+    },
+    /// One faktur with its items.
+    Faktur(i64),
+    Certificate,
+    Tentang,
+}
+
+/// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub section: Option<Key>,
+    pub label: Key,
+    pub route: Route,
+}
+
+/// The menu bar: DJP's menus, with only the entries that work.
+pub const MENU: &[(Key, &[Entry])] = &[
+    (
+        Key::MenuFaktur,
+        &[
+            Entry {
+                section: Some(Key::PajakKeluaran),
+                label: Key::AdministrasiFaktur,
+                route: Route::Administrasi { masukan: false },
+            },
+            Entry {
+                section: Some(Key::PajakMasukan),
+                label: Key::AdministrasiFaktur,
+                route: Route::Administrasi { masukan: true },
+            },
+        ],
+    ),
+    (
+        Key::Referensi,
+        &[Entry {
+            section: None,
+            label: Key::AdministrasiCertificate,
+            route: Route::Certificate,
+        }],
+    ),
+    (
+        Key::Bantuan,
+        &[Entry {
+            section: None,
+            label: Key::Tentang,
+            route: Route::Tentang,
+        }],
+    ),
+];
