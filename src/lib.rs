@@ -8,3 +8,4 @@ pub mod exchange;
 pub mod paths;
 pub mod private_files;
 pub mod store;
+pub mod upload;

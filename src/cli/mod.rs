@@ -11,6 +11,7 @@ mod profile;
 mod progress;
 mod referensi;
 mod retur;
+mod upload;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
 pub use referensi::ReferensiCommand;
+pub use upload::UploadArgs;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -46,6 +48,9 @@ pub enum Command {
     /// Referensi Barang/Jasa: items and their Coretax Opt/Code/Unit.
     #[command(subcommand)]
     Barang(BarangCommand),
+    /// Start the uploader without a window: send Siap Upload faktur to e-Nofa (exit 0 all
+    /// approved, 1 some rejected, 2 could not run or faktur still waiting).
+    Upload(UploadArgs),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -64,6 +69,7 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Nsfp(c) => nsfp::run(c, dirs),
         Command::Referensi(c) => referensi::run(c, dirs),
         Command::Barang(c) => barang::run(c, dirs),
+        Command::Upload(a) => upload::run(a, dirs),
     };
     match result {
         Ok(code) => code,

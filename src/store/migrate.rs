@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0001_init.sql"),
     include_str!("../../resources/migrations/client/0002_retur_dokumen_lain.sql"),
     include_str!("../../resources/migrations/client/0003_coretax_fields.sql"),
+    include_str!("../../resources/migrations/client/0008_upload.sql"),
 ];
 
 /// The schema version this build writes.

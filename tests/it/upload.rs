@@ -1,0 +1,532 @@
+//! The uploader against a real `enofa-server` over mutual TLS on 127.0.0.1, with faults between
+//! them (a TCP proxy that cuts connections before and after the server decided, slow answers,
+//! a server restart) and an `efaktur upload` process killed with SIGKILL mid-batch. Each faktur
+//! must end approved exactly once: none lost, none approved twice.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{Datelike, Utc};
+use efaktur::cert::{Identity, P12Encryption, Secret};
+use efaktur::domain::{ApprovalStatus, FakturDraft, Npwp, Nsfp, NsfpRange};
+use efaktur::enofa::EnofaClient;
+use efaktur::enofa::server::{self, RunningServer, ServerConfig, operator};
+use efaktur::enofa::wire::*;
+use efaktur::paths::AppDirs;
+use efaktur::store::{Store, certificate, faktur, nsfp, outbox, profile};
+use efaktur::upload::{self, Control, Options};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const PASSPHRASE: &str = "rahasia-p12";
+
+/// A fresh valid NPWP (correct check digit) per call, away from the other modules' numbers.
+pub(crate) fn fresh_npwp() -> Npwp {
+    static NEXT: AtomicU64 = AtomicU64::new(31_000_000);
+    loop {
+        let body = NEXT.fetch_add(1, Ordering::SeqCst);
+        for check in 0..10 {
+            if let Ok(n) = Npwp::parse(&format!("{body:08}{check}123000")) {
+                return n;
+            }
+        }
+    }
+}
+
+pub(crate) async fn start_server(state: &Path) -> RunningServer {
+    server::start(ServerConfig::demo(state)).await.unwrap()
+}
+
+/// A PKP (or cabang) with a registered Local Database in `data` holding `n` faktur
+/// *Siap Upload* on NSFP the server allotted it.
+pub(crate) struct LocalPkp {
+    pub npwp: Npwp,
+    pub data: PathBuf,
+    pub dirs: AppDirs,
+    pub password_file: PathBuf,
+    pub passphrase_file: PathBuf,
+    pub ca_file: PathBuf,
+    pub identity: Identity,
+    pub client_id: String,
+    pub password: Secret,
+    pub nsfp: Vec<String>,
+}
+
+pub(crate) fn faktur_payload(nsfp: &str, k: usize) -> FakturPayload {
+    let today = Utc::now().date_naive();
+    FakturPayload {
+        kd_jenis_transaksi: "01".into(),
+        fg_pengganti: "0".into(),
+        nomor_faktur: nsfp.into(),
+        masa_pajak: today.month().to_string(),
+        tahun_pajak: today.year().to_string(),
+        tanggal_faktur: today.format("%d/%m/%Y").to_string(),
+        npwp: "013000666091000".into(),
+        nama: format!("PT PEMBELI {k}"),
+        alamat: "JL. MERDEKA NO. 1, JAKARTA".into(),
+        jumlah_dpp: "1000000".into(),
+        jumlah_ppn: "120000".into(),
+        jumlah_ppnbm: "0".into(),
+        items: vec![FakturItemPayload {
+            kode_objek: "B001".into(),
+            nama: "Semen 50kg".into(),
+            harga_satuan: "100000".into(),
+            jumlah_barang: "10".into(),
+            harga_total: "1000000".into(),
+            diskon: "0".into(),
+            dpp: "1000000".into(),
+            ppn: "120000".into(),
+            tarif_ppnbm: "0".into(),
+            ppnbm: "0".into(),
+        }],
+        ..FakturPayload::default()
+    }
+}
+
+/// Registers the account `npwp` (already on the server with `password` and `kode`) from a new
+/// Local Database in `data`, and records `n` faktur on NSFP it requests.
+pub(crate) async fn local_registered(
+    s: &RunningServer,
+    state: &Path,
+    data: &Path,
+    npwp: Npwp,
+    password: Secret,
+    kode: Secret,
+    n: u32,
+) -> LocalPkp {
+    let (_, p12) =
+        operator::cert_issue(state, npwp.digits(), PASSPHRASE, P12Encryption::default()).unwrap();
+    std::fs::create_dir_all(data).unwrap();
+    let p12_path = data.join("sertifikat.p12");
+    std::fs::write(&p12_path, &p12).unwrap();
+    let (ca_file, password_file, passphrase_file) = (
+        data.join("ca.pem"),
+        data.join("password.txt"),
+        data.join("passphrase.txt"),
+    );
+    std::fs::write(&ca_file, &s.ca_pem).unwrap();
+    std::fs::write(&password_file, format!("{}\n", password.expose())).unwrap();
+    std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n")).unwrap();
+    let identity = Identity::from_p12(&p12, PASSPHRASE).unwrap();
+
+    let c = EnofaClient::new(&s.api_url, &s.ca_pem, &identity).unwrap();
+    let cap = c.captcha().await.unwrap();
+    let answer = s.demo_captcha_answer(&cap.id).unwrap();
+    let reg = c
+        .register(&npwp, &kode, &cap.id, &answer, &password)
+        .await
+        .unwrap();
+    let alloc = c
+        .request_nsfp(&NsfpRequest {
+            tahun: Utc::now().year(),
+            jumlah: n,
+            nama_pemohon: "Budi".into(),
+            jabatan_pemohon: "Direktur".into(),
+            password: password.expose().into(),
+        })
+        .await
+        .unwrap();
+
+    let dirs = AppDirs::new(Some(data)).unwrap();
+    dirs.ensure().unwrap();
+    let mut store = Store::open(&dirs.db_path(&npwp)).unwrap();
+    profile::add(
+        &mut store,
+        &profile::Profile::new(npwp.clone(), "PT UJI", "JL. UJI 1"),
+    )
+    .unwrap()
+    .unwrap();
+    profile::mark_registered(store.conn(), &reg.client_id, &s.api_url).unwrap();
+    certificate::save(
+        store.conn(),
+        &certificate::CertificateMeta {
+            path: p12_path.display().to_string(),
+            subject: "PT UJI".into(),
+            npwp: Some(npwp.digits().into()),
+            issuer: "e-Nofa CA".into(),
+            serial: "01".into(),
+            not_before: "2025-01-01T00:00:00Z".into(),
+            not_after: "2035-01-01T00:00:00Z".into(),
+            sha256: String::new(),
+        },
+    )
+    .unwrap();
+    let range = NsfpRange::new(
+        Nsfp::parse(&alloc.awal).unwrap(),
+        Nsfp::parse(&alloc.akhir).unwrap(),
+    )
+    .unwrap();
+    let first: u64 = alloc.awal[5..].parse().unwrap();
+    let numbers: Vec<String> = (0..u64::from(n))
+        .map(|k| format!("{}{:08}", &alloc.awal[..5], first + k))
+        .collect();
+    store
+        .transaction(|tx| {
+            nsfp::add_range(tx, range, Utc::now().date_naive())?;
+            for (k, number) in numbers.iter().enumerate() {
+                let f = FakturDraft::from(&faktur_payload(number, k))
+                    .validate()
+                    .unwrap();
+                faktur::insert(tx, &f, ApprovalStatus::SiapUpload, "test")?;
+            }
+            Ok::<_, efaktur::store::StoreError>(())
+        })
+        .unwrap();
+    LocalPkp {
+        npwp,
+        data: data.to_path_buf(),
+        dirs,
+        password_file,
+        passphrase_file,
+        ca_file,
+        identity,
+        client_id: reg.client_id,
+        password,
+        nsfp: numbers,
+    }
+}
+
+/// A new PKP on the server, registered from a new Local Database with `n` faktur.
+pub(crate) async fn local_pkp(s: &RunningServer, state: &Path, data: &Path, n: u32) -> LocalPkp {
+    let npwp = fresh_npwp();
+    let created = operator::pkp_add(
+        state,
+        npwp.digits(),
+        "PT UJI",
+        "JL. UJI 1",
+        "uji@example.invalid",
+    )
+    .unwrap();
+    local_registered(
+        s,
+        state,
+        data,
+        npwp,
+        created.password,
+        created.kode_aktivasi,
+        n,
+    )
+    .await
+}
+
+/// Every faktur of `pkp` is Approval Sukses locally, with the approval code the server holds
+/// for it, nothing is left queued, and the server approved each NSFP exactly once under
+/// `pkp`'s NPWP with one idempotency key per faktur.
+pub(crate) fn assert_each_approved_once(pkp: &LocalPkp, state: &Path) {
+    let store = Store::open(&pkp.dirs.db_path(&pkp.npwp)).unwrap();
+    assert_eq!(outbox::pending_count(store.conn()).unwrap(), 0);
+    let server = rusqlite::Connection::open(state.join("enofa.sqlite")).unwrap();
+    let keys: i64 = server
+        .query_row(
+            "SELECT count(*) FROM upload WHERE npwp = ?1",
+            [pkp.npwp.digits()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        keys,
+        pkp.nsfp.len() as i64,
+        "one idempotency key per faktur"
+    );
+    let all = faktur::list(store.conn(), faktur::Filter::default()).unwrap();
+    assert_eq!(all.len(), pkp.nsfp.len());
+    for f in all {
+        assert_eq!(f.approval, ApprovalStatus::ApprovalSukses, "{f:?}");
+        let nsfp = f.faktur.nsfp.digits();
+        let (approved, code, npwp): (i64, String, String) = server
+            .query_row(
+                "SELECT count(*), max(approval_code), max(npwp) FROM faktur WHERE nsfp = ?1",
+                [&nsfp],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(approved, 1, "{nsfp} approved once");
+        assert_eq!(npwp, pkp.npwp.digits(), "{nsfp} under its own NPWP");
+        assert_eq!(
+            faktur::approval_code(store.conn(), f.id)
+                .unwrap()
+                .as_deref(),
+            Some(code.as_str())
+        );
+        assert!(f.qr_url.unwrap().ends_with(&code));
+    }
+}
+
+/// A TCP proxy between client and server that cuts connections after a random number of bytes
+/// in either direction (a cut on the way up loses the request before the server decided, on
+/// the way down loses the answer after it committed), delays some answers, and follows the
+/// server to a new port after a restart.
+struct FaultProxy {
+    addr: SocketAddr,
+    upstream: Arc<Mutex<SocketAddr>>,
+    faults: Arc<AtomicBool>,
+    cuts: Arc<AtomicU64>,
+}
+
+async fn relay(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    budget: Option<usize>,
+    delay: Duration,
+    cuts: Arc<AtomicU64>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut sent = 0usize;
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let n = match budget {
+            Some(b) if sent + n >= b => {
+                // Forward part of it, then cut both ways.
+                let _ = to.write_all(&buf[..b.saturating_sub(sent)]).await;
+                cuts.fetch_add(1, Ordering::SeqCst);
+                return;
+            }
+            _ => n,
+        };
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+        sent += n;
+    }
+    let _ = to.shutdown().await;
+}
+
+impl FaultProxy {
+    async fn start(upstream: SocketAddr) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let proxy = FaultProxy {
+            addr: listener.local_addr().unwrap(),
+            upstream: Arc::new(Mutex::new(upstream)),
+            faults: Arc::new(AtomicBool::new(true)),
+            cuts: Arc::new(AtomicU64::new(0)),
+        };
+        let (upstream, faults, cuts) = (
+            proxy.upstream.clone(),
+            proxy.faults.clone(),
+            proxy.cuts.clone(),
+        );
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            while let Ok((client, _)) = listener.accept().await {
+                n += 1;
+                let target = *upstream.lock().unwrap();
+                let (faulty, cuts) = (faults.load(Ordering::SeqCst), cuts.clone());
+                tokio::spawn(async move {
+                    let Ok(server) = TcpStream::connect(target).await else {
+                        return; // server down (restarting): the client sees a dropped connection
+                    };
+                    // One connection in four is clean; the others are cut after a random
+                    // number of bytes up or down (the TLS handshake alone is ~2-4 KiB), and
+                    // some answers come slowly.
+                    let (up, down, delay) = if !faulty || n.is_multiple_of(4) {
+                        (None, None, Duration::ZERO)
+                    } else {
+                        let r = |lo: usize, hi: usize| rand::random_range(lo..hi);
+                        match n % 4 {
+                            1 => (Some(r(1_500, 9_000)), None, Duration::ZERO),
+                            2 => (None, Some(r(2_000, 9_000)), Duration::ZERO),
+                            _ => (None, Some(r(4_000, 12_000)), Duration::from_millis(30)),
+                        }
+                    };
+                    let (cr, cw) = client.into_split();
+                    let (sr, sw) = server.into_split();
+                    let a = tokio::spawn(relay(cr, sw, up, Duration::ZERO, cuts.clone()));
+                    let b = tokio::spawn(relay(sr, cw, down, delay, cuts));
+                    // Either direction ending (or cut) ends the connection.
+                    tokio::select! {
+                        _ = a => {}
+                        _ = b => {}
+                    }
+                });
+            }
+        });
+        proxy
+    }
+
+    fn url(&self) -> String {
+        format!("https://{}", self.addr)
+    }
+}
+
+fn socket_of(url: &str) -> SocketAddr {
+    url.trim_start_matches("https://").parse().unwrap()
+}
+
+fn approved_count(pkp: &LocalPkp) -> i64 {
+    let conn = rusqlite::Connection::open(pkp.dirs.db_path(&pkp.npwp)).unwrap();
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM faktur WHERE status_approval = 'approval_sukses'",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cut_connections_slow_answers_and_a_server_restart_lose_nothing_and_approve_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let pkp = local_pkp(&s, &state, &dir.path().join("pkp"), 75).await;
+    let proxy = FaultProxy::start(socket_of(&s.api_url)).await;
+
+    let client = EnofaClient::new(&proxy.url(), &s.ca_pem, &pkp.identity)
+        .unwrap()
+        .with_client_id(pkp.client_id.clone());
+    // The session is opened without faults; the faults start with the uploads.
+    proxy.faults.store(false, Ordering::SeqCst);
+    let cap = client.captcha().await.unwrap();
+    let answer = s.demo_captcha_answer(&cap.id).unwrap();
+    client
+        .open_session(&cap.id, &answer, &pkp.password)
+        .await
+        .unwrap();
+    proxy.faults.store(true, Ordering::SeqCst);
+    let client = Arc::new(client);
+
+    // A restart of the server once a third is approved.
+    let server = Arc::new(tokio::sync::Mutex::new(Some(s)));
+    let restarter = {
+        let (server, state, upstream) = (server.clone(), state.clone(), proxy.upstream.clone());
+        let db = pkp.dirs.db_path(&pkp.npwp);
+        tokio::spawn(async move {
+            loop {
+                let done = tokio::task::spawn_blocking({
+                    let db = db.clone();
+                    move || {
+                        let c = rusqlite::Connection::open(db).unwrap();
+                        c.busy_timeout(Duration::from_secs(10)).unwrap();
+                        c.query_row(
+                            "SELECT count(*) FROM faktur WHERE status_approval = 'approval_sukses'",
+                            [],
+                            |r| r.get::<_, i64>(0),
+                        )
+                        .unwrap()
+                    }
+                })
+                .await
+                .unwrap();
+                if done >= 25 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let old = server.lock().await.take().unwrap();
+            old.shutdown().await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            let new = start_server(&state).await;
+            *upstream.lock().unwrap() = socket_of(&new.api_url);
+            *server.lock().await = Some(new);
+        })
+    };
+
+    let mut store = Store::open(&pkp.dirs.db_path(&pkp.npwp)).unwrap();
+    let options = Options {
+        concurrency: 6,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(400),
+        give_up_after: Some(200),
+    };
+    let mut retries = 0u64;
+    let summary = upload::run(&mut store, &client, &options, &Control::new(), &mut |e| {
+        if matches!(e, upload::Event::Retrying { .. }) {
+            retries += 1;
+        }
+    })
+    .await
+    .unwrap();
+    restarter.await.unwrap();
+    assert_eq!(summary.approved, 75, "{summary:?}");
+    assert_eq!((summary.rejected, summary.pending), (0, 0), "{summary:?}");
+    assert!(retries > 0, "the faults were felt");
+    assert!(proxy.cuts.load(Ordering::SeqCst) > 0);
+    assert_each_approved_once(&pkp, &state);
+
+    // A second run finds nothing to do and sends nothing.
+    let again = upload::run(&mut store, &client, &options, &Control::new(), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(again, upload::Summary::default());
+    server.lock().await.take().unwrap().shutdown().await;
+}
+
+/// `efaktur upload --once` for `pkp`, its captcha answered from the server's demo log.
+fn spawn_uploader(pkp: &LocalPkp, s: &RunningServer) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_efaktur"))
+        .arg("--data-dir")
+        .arg(&pkp.data)
+        .args(["upload", "--once", "--quiet", "--concurrency", "2"])
+        .args(["--retry-delay-ms", "50", "--npwp", pkp.npwp.digits()])
+        .arg("--password-file")
+        .arg(&pkp.password_file)
+        .arg("--passphrase-file")
+        .arg(&pkp.passphrase_file)
+        .arg("--ca")
+        .arg(&pkp.ca_file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let id = line
+        .split("(id ")
+        .nth(1)
+        .and_then(|rest| rest.strip_suffix(")\n"))
+        .unwrap_or_else(|| panic!("no captcha line: {line:?}"));
+    let answer = s.demo_captcha_answer(id).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{answer}").unwrap();
+    // The rest of its output is drained by a thread so the process never blocks on a pipe.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    child
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn efaktur_upload_killed_mid_batch_resumes_and_approves_each_faktur_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let pkp = local_pkp(&s, &state, &dir.path().join("pkp"), 75).await;
+
+    for kill_after in [15, 45] {
+        let mut child = tokio::task::block_in_place(|| spawn_uploader(&pkp, &s));
+        loop {
+            if approved_count(&pkp) >= kill_after {
+                break;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the uploader ended before it was killed: {status}");
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert!(approved_count(&pkp) < 75, "killed mid-batch");
+    }
+    let mut child = tokio::task::block_in_place(|| spawn_uploader(&pkp, &s));
+    let status = tokio::task::spawn_blocking(move || {
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        (child.wait().unwrap(), err)
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.0.code(), Some(0), "{}", status.1);
+    assert_each_approved_once(&pkp, &state);
+    s.shutdown().await;
+}
