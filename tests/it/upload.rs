@@ -273,6 +273,7 @@ async fn relay(
     mut to: tokio::net::tcp::OwnedWriteHalf,
     budget: Option<usize>,
     delay: Duration,
+    faults: Arc<AtomicBool>,
     cuts: Arc<AtomicU64>,
 ) {
     let mut buf = vec![0u8; 16 * 1024];
@@ -283,7 +284,7 @@ async fn relay(
             Ok(n) => n,
         };
         let n = match budget {
-            Some(b) if sent + n >= b => {
+            Some(b) if sent + n >= b && faults.load(Ordering::SeqCst) => {
                 // Forward part of it, then cut both ways.
                 let _ = to.write_all(&buf[..b.saturating_sub(sent)]).await;
                 cuts.fetch_add(1, Ordering::SeqCst);
@@ -291,7 +292,7 @@ async fn relay(
             }
             _ => n,
         };
-        if !delay.is_zero() {
+        if !delay.is_zero() && faults.load(Ordering::SeqCst) {
             tokio::time::sleep(delay).await;
         }
         if to.write_all(&buf[..n]).await.is_err() {
@@ -321,7 +322,7 @@ impl FaultProxy {
             while let Ok((client, _)) = listener.accept().await {
                 n += 1;
                 let target = *upstream.lock().unwrap();
-                let (faulty, cuts) = (faults.load(Ordering::SeqCst), cuts.clone());
+                let (faults, cuts) = (faults.clone(), cuts.clone());
                 tokio::spawn(async move {
                     let Ok(server) = TcpStream::connect(target).await else {
                         return; // server down (restarting): the client sees a dropped connection
@@ -329,7 +330,9 @@ impl FaultProxy {
                     // One connection in four is clean; the others are cut after a random
                     // number of bytes up or down (the TLS handshake alone is ~2-4 KiB), and
                     // some answers come slowly.
-                    let (up, down, delay) = if !faulty || n.is_multiple_of(4) {
+                    // (Enforced only while faults are on: a connection opened before keeps
+                    // its budget, HTTP/2 reuses it.)
+                    let (up, down, delay) = if n.is_multiple_of(4) {
                         (None, None, Duration::ZERO)
                     } else {
                         let r = |lo: usize, hi: usize| rand::random_range(lo..hi);
@@ -341,8 +344,15 @@ impl FaultProxy {
                     };
                     let (cr, cw) = client.into_split();
                     let (sr, sw) = server.into_split();
-                    let a = tokio::spawn(relay(cr, sw, up, Duration::ZERO, cuts.clone()));
-                    let b = tokio::spawn(relay(sr, cw, down, delay, cuts));
+                    let a = tokio::spawn(relay(
+                        cr,
+                        sw,
+                        up,
+                        Duration::ZERO,
+                        faults.clone(),
+                        cuts.clone(),
+                    ));
+                    let b = tokio::spawn(relay(sr, cw, down, delay, faults, cuts));
                     // Either direction ending (or cut) ends the connection.
                     tokio::select! {
                         _ = a => {}
@@ -528,5 +538,160 @@ async fn efaktur_upload_killed_mid_batch_resumes_and_approves_each_faktur_once()
     .unwrap();
     assert_eq!(status.0.code(), Some(0), "{}", status.1);
     assert_each_approved_once(&pkp, &state);
+    s.shutdown().await;
+}
+
+#[test]
+fn a_database_of_schema_3_with_a_queued_faktur_migrates_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../../resources/migrations/client/0001_init.sql"),
+            include_str!("../../resources/migrations/client/0002_retur_dokumen_lain.sql"),
+            include_str!("../../resources/migrations/client/0003_coretax_fields.sql"),
+        ] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "PRAGMA user_version = 3;
+             INSERT INTO faktur (id, jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
+               lawan_npwp, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
+               referensi, status_approval, approval_time, qr_url, created_at, updated_at)
+             VALUES (1, 'keluaran', 1, 0, '0002500000001', 2, 2025, '2025-02-03',
+               '013000666091000', 'PT LAMA', 'Jl. A', 100, 12, 0, 'V1', 'approval_sukses',
+               '2025-02-03T01:02:03Z', 'https://x/validasi/1', '', '');
+             INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+               jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+             VALUES (1, 1, 'K1', 'Semen', '100', '1', '100', '0', '100', '12', '0', '0');
+             INSERT INTO outbox (faktur_id, kind, idempotency_key, next_attempt_at, created_at)
+             VALUES (1, 'batal', 'kunci-lama', '2025-02-04T00:00:00Z', '2025-02-04T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let v: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, efaktur::store::SCHEMA_VERSION);
+    let f = faktur::get(store.conn(), 1).unwrap().unwrap();
+    assert_eq!(f.approval, ApprovalStatus::ApprovalSukses);
+    assert_eq!(f.qr_url.as_deref(), Some("https://x/validasi/1"));
+    assert_eq!(faktur::approval_code(store.conn(), 1).unwrap(), None);
+    let queued = outbox::due(store.conn(), Utc::now(), 10).unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].idempotency_key, "kunci-lama");
+    assert_eq!(queued[0].kind, outbox::Kind::Batal);
+    assert_eq!(queued[0].payload_hash, None);
+    store.integrity_check().unwrap();
+}
+
+/// Runs the uploader once over a direct (fault-free) connection with an open session.
+async fn upload_once(s: &RunningServer, pkp: &LocalPkp) -> upload::Summary {
+    let client = EnofaClient::new(&s.api_url, &s.ca_pem, &pkp.identity)
+        .unwrap()
+        .with_client_id(pkp.client_id.clone());
+    let cap = client.captcha().await.unwrap();
+    let answer = s.demo_captcha_answer(&cap.id).unwrap();
+    client
+        .open_session(&cap.id, &answer, &pkp.password)
+        .await
+        .unwrap();
+    let mut store = Store::open(&pkp.dirs.db_path(&pkp.npwp)).unwrap();
+    let options = Options {
+        base_delay: Duration::from_millis(20),
+        ..Options::default()
+    };
+    upload::run(
+        &mut store,
+        &Arc::new(client),
+        &options,
+        &Control::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_faktur_changed_after_queuing_is_validated_again_and_batal_travels_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let pkp = local_pkp(&s, &state, &dir.path().join("pkp"), 4).await;
+    let path = pkp.dirs.db_path(&pkp.npwp);
+    {
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(upload::queue_ready(&mut store).unwrap(), 4);
+        assert_eq!(upload::queue_ready(&mut store).unwrap(), 0, "queued once");
+        // After queuing: one faktur gets a PPN that does not match its DPP, another a new name.
+        let c = store.conn();
+        c.execute(
+            "UPDATE faktur SET jumlah_ppn = 5 WHERE nsfp = ?1",
+            [&pkp.nsfp[0]],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE faktur SET lawan_nama = 'PT NAMA BARU' WHERE nsfp = ?1",
+            [&pkp.nsfp[1]],
+        )
+        .unwrap();
+        // A third goes back to Belum Approve before it was sent.
+        c.execute(
+            "UPDATE faktur SET status_approval = 'draft' WHERE nsfp = ?1",
+            [&pkp.nsfp[2]],
+        )
+        .unwrap();
+    }
+    let summary = upload_once(&s, &pkp).await;
+    assert_eq!((summary.approved, summary.rejected), (2, 1), "{summary:?}");
+
+    let store = Store::open(&path).unwrap();
+    let by_nsfp = |n: &str| {
+        faktur::list(store.conn(), faktur::Filter::default())
+            .unwrap()
+            .into_iter()
+            .find(|f| f.faktur.nsfp.digits() == n)
+            .unwrap()
+    };
+    let invalid = by_nsfp(&pkp.nsfp[0]);
+    assert_eq!(invalid.approval, ApprovalStatus::Reject);
+    assert!(invalid.reject_code.unwrap().starts_with("ETAX"));
+    assert!(invalid.reject_message.unwrap().contains("PPN"));
+    assert_eq!(by_nsfp(&pkp.nsfp[2]).approval, ApprovalStatus::Draft);
+    let server = rusqlite::Connection::open(state.join("enofa.sqlite")).unwrap();
+    let sent: Vec<String> = server
+        .prepare("SELECT payload FROM faktur WHERE npwp = ?1 ORDER BY nsfp")
+        .unwrap()
+        .query_map([pkp.npwp.digits()], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        sent.len(),
+        2,
+        "the invalid and the withdrawn one never left"
+    );
+    assert!(sent[0].contains("PT NAMA BARU"), "{}", sent[0]);
+
+    // Batal of an approved faktur goes through the outbox too.
+    let approved = by_nsfp(&pkp.nsfp[1]);
+    outbox::enqueue(store.conn(), approved.id, outbox::Kind::Batal).unwrap();
+    drop(store);
+    let summary = upload_once(&s, &pkp).await;
+    assert_eq!(summary.cancelled, 1, "{summary:?}");
+    let store = Store::open(&path).unwrap();
+    let cancelled = faktur::get(store.conn(), approved.id).unwrap().unwrap();
+    assert_eq!(cancelled.status, efaktur::domain::FakturStatus::Batal);
+    let status: String = server
+        .query_row(
+            "SELECT status FROM faktur WHERE nsfp = ?1",
+            [&pkp.nsfp[1]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "batal");
     s.shutdown().await;
 }
