@@ -88,19 +88,29 @@ pub(crate) fn faktur_payload(nsfp: &str, k: usize) -> FakturPayload {
     }
 }
 
-/// Registers the account `npwp` (already on the server with `password` and `kode`) from a new
-/// Local Database in `data`, and records `n` faktur on NSFP it requests.
+/// The account `npwp` (on the server with `password` and `kode`, its certificate `p12`)
+/// registers a new Local Database in `data`, which records `n` faktur on NSFP it requests.
+pub(crate) struct Account {
+    pub npwp: Npwp,
+    pub password: Secret,
+    pub kode: Secret,
+    pub p12: Vec<u8>,
+    pub passphrase: &'static str,
+}
+
 pub(crate) async fn local_registered(
     s: &RunningServer,
-    state: &Path,
     data: &Path,
-    npwp: Npwp,
-    password: Secret,
-    kode: Secret,
+    account: Account,
     n: u32,
 ) -> LocalPkp {
-    let (_, p12) =
-        operator::cert_issue(state, npwp.digits(), PASSPHRASE, P12Encryption::default()).unwrap();
+    let Account {
+        npwp,
+        password,
+        kode,
+        p12,
+        passphrase,
+    } = account;
     std::fs::create_dir_all(data).unwrap();
     let p12_path = data.join("sertifikat.p12");
     std::fs::write(&p12_path, &p12).unwrap();
@@ -111,8 +121,8 @@ pub(crate) async fn local_registered(
     );
     std::fs::write(&ca_file, &s.ca_pem).unwrap();
     std::fs::write(&password_file, format!("{}\n", password.expose())).unwrap();
-    std::fs::write(&passphrase_file, format!("{PASSPHRASE}\n")).unwrap();
-    let identity = Identity::from_p12(&p12, PASSPHRASE).unwrap();
+    std::fs::write(&passphrase_file, format!("{passphrase}\n")).unwrap();
+    let identity = Identity::from_p12(&p12, passphrase).unwrap();
 
     let c = EnofaClient::new(&s.api_url, &s.ca_pem, &identity).unwrap();
     let cap = c.captcha().await.unwrap();
@@ -202,16 +212,16 @@ pub(crate) async fn local_pkp(s: &RunningServer, state: &Path, data: &Path, n: u
         "uji@example.invalid",
     )
     .unwrap();
-    local_registered(
-        s,
-        state,
-        data,
+    let (_, p12) =
+        operator::cert_issue(state, npwp.digits(), PASSPHRASE, P12Encryption::default()).unwrap();
+    let account = Account {
         npwp,
-        created.password,
-        created.kode_aktivasi,
-        n,
-    )
-    .await
+        password: created.password,
+        kode: created.kode_aktivasi,
+        p12,
+        passphrase: PASSPHRASE,
+    };
+    local_registered(s, data, account, n).await
 }
 
 /// Every faktur of `pkp` is Approval Sukses locally, with the approval code the server holds
@@ -528,15 +538,8 @@ async fn efaktur_upload_killed_mid_batch_resumes_and_approves_each_faktur_once()
         child.wait().unwrap();
         assert!(approved_count(&pkp) < 75, "killed mid-batch");
     }
-    let mut child = tokio::task::block_in_place(|| spawn_uploader(&pkp, &s));
-    let status = tokio::task::spawn_blocking(move || {
-        let mut err = String::new();
-        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-        (child.wait().unwrap(), err)
-    })
-    .await
-    .unwrap();
-    assert_eq!(status.0.code(), Some(0), "{}", status.1);
+    let (code, err) = upload_process(&pkp, &s).await;
+    assert_eq!(code, Some(0), "{err}");
     assert_each_approved_once(&pkp, &state);
     s.shutdown().await;
 }
@@ -693,5 +696,68 @@ async fn a_faktur_changed_after_queuing_is_validated_again_and_batal_travels_the
         )
         .unwrap();
     assert_eq!(status, "batal");
+    s.shutdown().await;
+}
+
+/// Runs `efaktur upload --once` for `pkp` to its end: (exit code, stderr).
+async fn upload_process(pkp: &LocalPkp, s: &RunningServer) -> (Option<i32>, String) {
+    let mut child = tokio::task::block_in_place(|| spawn_uploader(pkp, s));
+    tokio::task::spawn_blocking(move || {
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        (child.wait().unwrap().code(), err)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn head_office_and_cabang_each_upload_under_their_own_npwp() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let pusat = local_pkp(&s, &state, &dir.path().join("pusat"), 5).await;
+
+    // The head office records its cabang; the KPP confirms the SK Pemusatan (operator); the
+    // head office makes the cabang's Kode Aktivasi and certificate.
+    let hc = EnofaClient::new(&s.api_url, &s.ca_pem, &pusat.identity)
+        .unwrap()
+        .with_client_id(pusat.client_id.clone());
+    let digits = pusat.npwp.digits();
+    let cabang = Npwp::parse(&format!("{}{}001", &digits[..9], &digits[9..12])).unwrap();
+    let today = Utc::now().date_naive().format("%d/%m/%Y").to_string();
+    hc.cabang_add(&CabangAdd {
+        npwp: cabang.digits().into(),
+        nomor_sk: "SK-001/PJ/2026".into(),
+        tanggal_sk: today,
+        email: "cabang@example.invalid".into(),
+        password: "cabang-rahasia".into(),
+    })
+    .await
+    .unwrap();
+    operator::cabang_approve(&state, cabang.digits()).unwrap();
+    let kode = hc.cabang_kode_aktivasi(&cabang).await.unwrap();
+    hc.cabang_request_cert(&cabang, &Secret::new("passphrase-cabang"))
+        .await
+        .unwrap();
+    operator::cabang_approve_cert(&state, cabang.digits()).unwrap();
+    let (_, p12) = hc.cabang_download_cert(&cabang).await.unwrap();
+
+    // The cabang registers its own Local Database with its own certificate and password.
+    let account = Account {
+        npwp: cabang,
+        password: Secret::new("cabang-rahasia"),
+        kode,
+        p12,
+        passphrase: "passphrase-cabang",
+    };
+    let branch = local_registered(&s, &dir.path().join("cabang"), account, 4).await;
+    assert!(branch.nsfp.iter().all(|n| !pusat.nsfp.contains(n)));
+
+    for pkp in [&pusat, &branch] {
+        let (code, err) = upload_process(pkp, &s).await;
+        assert_eq!(code, Some(0), "{}: {err}", pkp.npwp);
+        assert_each_approved_once(pkp, &state);
+    }
     s.shutdown().await;
 }
