@@ -3,13 +3,12 @@
 //! Exit codes: 0 every faktur sent was approved (or nothing to send), 1 some were rejected,
 //! 2 the uploader could not run (certificate, password, server) or faktur are still waiting.
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use efaktur::cert::{Identity, KeyringStore, Secret, SecretStore};
+use efaktur::cert::{Identity, Secret};
 use efaktur::config::Settings;
 use efaktur::domain::Npwp;
 use efaktur::enofa::EnofaClient;
@@ -17,6 +16,7 @@ use efaktur::paths::AppDirs;
 use efaktur::store::{Store, certificate, profile};
 use efaktur::upload::{self, Control, Event, Options, Summary};
 
+use super::prompt::{self, secret};
 use super::{CliResult, choose_database, progress};
 
 #[derive(Debug, clap::Args)]
@@ -53,27 +53,6 @@ pub struct UploadArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-}
-
-/// A secret from a file's first line, the OS keyring, or a prompt, in that order.
-fn secret(file: Option<&Path>, keyring_key: &str, prompt: &str) -> Result<Secret, String> {
-    if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{} tidak dapat dibaca: {e}", path.display()))?;
-        let line = text.lines().next().unwrap_or_default();
-        if line.is_empty() {
-            return Err(format!("{} kosong", path.display()));
-        }
-        return Ok(Secret::new(line));
-    }
-    if let Ok(Some(s)) = KeyringStore::new("efaktur").get(keyring_key) {
-        return Ok(s);
-    }
-    rpassword::prompt_password(prompt)
-        .map(Secret::new)
-        .map_err(|e| {
-            format!("{prompt}tidak dapat dibaca ({e}); gunakan --password-file/--passphrase-file")
-        })
 }
 
 /// The certificate, CA and server of a registered Local Database, as a client.
@@ -117,61 +96,19 @@ fn client_for(
         .map_err(|e| e.to_string())
 }
 
-/// Draws a captcha PNG with half blocks (two pixel rows per line), about 64 columns wide.
-fn draw_captcha(png: &[u8]) -> Option<String> {
-    let img = image::load_from_memory(png).ok()?.to_luma8();
-    let (w, h) = img.dimensions();
-    let step = (w / 64).max(1);
-    let dark = |x: u32, y: u32| y < h && img.get_pixel(x, y).0[0] < 128;
-    let mut out = String::new();
-    for y in (0..h).step_by((step * 2) as usize) {
-        for x in (0..w).step_by(step as usize) {
-            out.push(match (dark(x, y), dark(x, y + step)) {
-                (true, true) => '█',
-                (true, false) => '▀',
-                (false, true) => '▄',
-                (false, false) => ' ',
-            });
-        }
-        out.push('\n');
-    }
-    Some(out)
-}
-
-/// Asks the server for a captcha, shows it (PNG file, and drawn when a terminal shows it), reads
-/// the answer from standard input and opens the upload session.
+/// Opens the upload session with a captcha answered on the terminal.
 async fn open_session(
     client: &EnofaClient,
     dirs: &AppDirs,
     npwp: &Npwp,
     password: &Secret,
 ) -> Result<(), String> {
-    let captcha = client.captcha().await.map_err(|e| e.to_string())?;
-    let path = dirs
-        .data_dir()
-        .join(format!("captcha-{}.png", npwp.digits()));
-    efaktur::private_files::create_dir_all(dirs.data_dir()).map_err(|e| e.to_string())?;
-    std::fs::write(&path, &captcha.png).map_err(|e| format!("{}: {e}", path.display()))?;
-    if std::io::stderr().is_terminal()
-        && let Some(drawn) = draw_captcha(&captcha.png)
-    {
-        eprint!("{drawn}");
-    }
-    println!("Captcha {} (id {})", path.display(), captcha.id);
-    eprint!("Jawaban captcha: ");
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| format!("jawaban captcha tidak dapat dibaca: {e}"))?;
-    let _ = std::fs::remove_file(&path);
+    let (id, answer) = prompt::captcha(client, dirs, npwp).await?;
     client
-        .open_session(&captcha.id, answer.trim(), password)
+        .open_session(&id, &answer, password)
         .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {

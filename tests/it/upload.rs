@@ -484,17 +484,28 @@ async fn cut_connections_slow_answers_and_a_server_restart_lose_nothing_and_appr
 
 /// `efaktur upload --once` for `pkp`, its captcha answered from the server's demo log.
 fn spawn_uploader(pkp: &LocalPkp, s: &RunningServer) -> Child {
+    let mut args: Vec<std::ffi::OsString> = ["upload", "--once", "--quiet", "--concurrency", "2"]
+        .into_iter()
+        .chain(["--retry-delay-ms", "50", "--npwp", pkp.npwp.digits()])
+        .map(Into::into)
+        .collect();
+    for (flag, file) in [
+        ("--password-file", &pkp.password_file),
+        ("--passphrase-file", &pkp.passphrase_file),
+        ("--ca", &pkp.ca_file),
+    ] {
+        args.push(flag.into());
+        args.push(file.into());
+    }
+    spawn_efaktur(&pkp.data, &args, s)
+}
+
+/// `efaktur --data-dir data ARGS`, its captcha answered from the server's demo log.
+fn spawn_efaktur(data: &Path, args: &[std::ffi::OsString], s: &RunningServer) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_efaktur"))
         .arg("--data-dir")
-        .arg(&pkp.data)
-        .args(["upload", "--once", "--quiet", "--concurrency", "2"])
-        .args(["--retry-delay-ms", "50", "--npwp", pkp.npwp.digits()])
-        .arg("--password-file")
-        .arg(&pkp.password_file)
-        .arg("--passphrase-file")
-        .arg(&pkp.passphrase_file)
-        .arg("--ca")
-        .arg(&pkp.ca_file)
+        .arg(data)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -503,17 +514,32 @@ fn spawn_uploader(pkp: &LocalPkp, s: &RunningServer) -> Child {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
-    let id = line
+    let Some(id) = line
         .split("(id ")
         .nth(1)
         .and_then(|rest| rest.strip_suffix(")\n"))
-        .unwrap_or_else(|| panic!("no captcha line: {line:?}"));
+    else {
+        let mut err = String::new();
+        let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err);
+        panic!("no captcha line: {line:?}, stderr: {err}");
+    };
     let answer = s.demo_captcha_answer(id).unwrap();
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{answer}").unwrap();
     // The rest of its output is drained by a thread so the process never blocks on a pipe.
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     child
+}
+
+/// Waits for `child` to end: (exit code, stderr).
+async fn finished(mut child: Child) -> (Option<i32>, String) {
+    tokio::task::spawn_blocking(move || {
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        (child.wait().unwrap().code(), err)
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -701,14 +727,8 @@ async fn a_faktur_changed_after_queuing_is_validated_again_and_batal_travels_the
 
 /// Runs `efaktur upload --once` for `pkp` to its end: (exit code, stderr).
 async fn upload_process(pkp: &LocalPkp, s: &RunningServer) -> (Option<i32>, String) {
-    let mut child = tokio::task::block_in_place(|| spawn_uploader(pkp, s));
-    tokio::task::spawn_blocking(move || {
-        let mut err = String::new();
-        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-        (child.wait().unwrap().code(), err)
-    })
-    .await
-    .unwrap()
+    let child = tokio::task::block_in_place(|| spawn_uploader(pkp, s));
+    finished(child).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -759,5 +779,106 @@ async fn head_office_and_cabang_each_upload_under_their_own_npwp() {
         assert_eq!(code, Some(0), "{}: {err}", pkp.npwp);
         assert_each_approved_once(pkp, &state);
     }
+    s.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn efaktur_register_then_efaktur_upload_without_a_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let npwp = fresh_npwp();
+    let created =
+        operator::pkp_add(&state, npwp.digits(), "PT KONSOL", "JL. TANPA LAYAR", "").unwrap();
+    let (_, p12) =
+        operator::cert_issue(&state, npwp.digits(), PASSPHRASE, P12Encryption::default()).unwrap();
+    let (data, files) = (dir.path().join("data"), dir.path().join("rahasia"));
+    std::fs::create_dir_all(&files).unwrap();
+    let file = |name: &str, text: &[u8]| {
+        let path = files.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.into_os_string()
+    };
+    let args: Vec<std::ffi::OsString> = vec![
+        "register".into(),
+        "--npwp".into(),
+        npwp.digits().into(),
+        "--cert".into(),
+        file("kantor.p12", &p12),
+        "--server".into(),
+        s.api_url.clone().into(),
+        "--ca".into(),
+        file("ca.pem", &s.ca_pem),
+        "--kode-aktivasi-file".into(),
+        file("kode.txt", created.kode_aktivasi.expose().as_bytes()),
+        "--password-file".into(),
+        file("password.txt", created.password.expose().as_bytes()),
+        "--passphrase-file".into(),
+        file("passphrase.txt", PASSPHRASE.as_bytes()),
+    ];
+    let child = tokio::task::block_in_place(|| spawn_efaktur(&data, &args, &s));
+    let (code, err) = finished(child).await;
+    assert_eq!(code, Some(0), "{err}");
+
+    // The Local Database is there, registered, with the certificate recorded.
+    let dirs = AppDirs::new(Some(&data)).unwrap();
+    let mut store = Store::open(&dirs.db_path(&npwp)).unwrap();
+    let p = profile::get(store.conn()).unwrap().unwrap();
+    assert_eq!(p.registration, profile::Registration::Terdaftar);
+    assert_eq!(p.nama, "PT KONSOL");
+    assert_eq!(p.server_url.as_deref(), Some(s.api_url.as_str()));
+    let cert = certificate::get(store.conn()).unwrap().unwrap();
+    assert_eq!(cert.npwp.as_deref(), Some(npwp.digits()));
+    assert_eq!(cert.sha256, efaktur::registration::sha256_hex(&p12));
+
+    // Faktur on NSFP from e-Nofa, then the uploader, which finds server and CA in the settings.
+    let identity = Identity::from_p12(&p12, PASSPHRASE).unwrap();
+    let c = EnofaClient::new(&s.api_url, &s.ca_pem, &identity)
+        .unwrap()
+        .with_client_id(p.client_id.unwrap());
+    let alloc = c
+        .request_nsfp(&NsfpRequest {
+            tahun: Utc::now().year(),
+            jumlah: 2,
+            nama_pemohon: "Budi".into(),
+            jabatan_pemohon: "Direktur".into(),
+            password: created.password.expose().into(),
+        })
+        .await
+        .unwrap();
+    let range = NsfpRange::new(
+        Nsfp::parse(&alloc.awal).unwrap(),
+        Nsfp::parse(&alloc.akhir).unwrap(),
+    )
+    .unwrap();
+    store
+        .transaction(|tx| {
+            nsfp::add_range(tx, range, Utc::now().date_naive())?;
+            for (k, n) in [&alloc.awal, &alloc.akhir].into_iter().enumerate() {
+                let f = FakturDraft::from(&faktur_payload(n, k)).validate().unwrap();
+                faktur::insert(tx, &f, ApprovalStatus::SiapUpload, "test")?;
+            }
+            Ok::<_, efaktur::store::StoreError>(())
+        })
+        .unwrap();
+    drop(store);
+    let args: Vec<std::ffi::OsString> = vec![
+        "upload".into(),
+        "--quiet".into(),
+        "--password-file".into(),
+        files.join("password.txt").into(),
+        "--passphrase-file".into(),
+        files.join("passphrase.txt").into(),
+    ];
+    let child = tokio::task::block_in_place(|| spawn_efaktur(&data, &args, &s));
+    let (code, err) = finished(child).await;
+    assert_eq!(code, Some(0), "{err}");
+    let store = Store::open(&dirs.db_path(&npwp)).unwrap();
+    let all = faktur::list(store.conn(), faktur::Filter::default()).unwrap();
+    assert!(
+        all.iter()
+            .all(|f| f.approval == ApprovalStatus::ApprovalSukses)
+    );
+    assert_eq!(all.len(), 2);
     s.shutdown().await;
 }
