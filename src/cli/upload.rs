@@ -120,7 +120,9 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
         &format!("password/{}", npwp.digits()),
         "Password e-Nofa: ",
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        // The uploads go on on the workers while this thread writes answers to SQLite.
+        .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;

@@ -18,7 +18,7 @@
 pub mod payload;
 pub mod policy;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -192,9 +192,13 @@ fn revalidate(
     }
 }
 
-/// Moves the entry's faktur to *Dalam Proses Approval* (one transaction) and says what to send.
-fn prepare(store: &mut Store, entry: &Entry) -> Result<Step, StoreError> {
-    store.transaction(|tx| {
+/// Moves the entries' faktur to *Dalam Proses Approval* (one transaction) and says what to send.
+fn prepare(store: &mut Store, entries: &[Entry]) -> Result<Vec<Step>, StoreError> {
+    store.transaction(|tx| entries.iter().map(|e| prepare_one(tx, e)).collect())
+}
+
+fn prepare_one(tx: &rusqlite::Connection, entry: &Entry) -> Result<Step, StoreError> {
+    {
         let Some(s) = faktur::get(tx, entry.faktur_id)? else {
             outbox::mark_failed(tx, entry.id, "faktur sudah dihapus")?;
             return Ok(Step::Settled(None));
@@ -247,16 +251,29 @@ fn prepare(store: &mut Store, entry: &Entry) -> Result<Step, StoreError> {
                 Ok(Step::Settled(None))
             }
         }
+    }
+}
+
+/// Writes DJP's answers to their faktur and closes the entries, in one transaction.
+fn write_answers(
+    store: &mut Store,
+    answers: &[(&Entry, &UploadResult)],
+) -> Result<Vec<Option<Event>>, StoreError> {
+    store.transaction(|tx| {
+        answers
+            .iter()
+            .map(|(entry, answer)| write_answer(tx, entry, answer))
+            .collect()
     })
 }
 
-/// Writes DJP's answer to the faktur and closes the entry, in one transaction.
+/// Writes DJP's answer to the faktur and closes the entry (inside the caller's transaction).
 fn write_answer(
-    store: &mut Store,
+    tx: &rusqlite::Connection,
     entry: &Entry,
     answer: &UploadResult,
 ) -> Result<Option<Event>, StoreError> {
-    store.transaction(|tx| {
+    {
         let Some(s) = faktur::get(tx, entry.faktur_id)? else {
             outbox::mark_failed(tx, entry.id, "faktur sudah dihapus")?;
             return Ok(None);
@@ -306,7 +323,7 @@ fn write_answer(
                 message,
             }))
         }
-    })
+    }
 }
 
 /// A refusal for good: the faktur becomes Reject with the refusal's code.
@@ -325,7 +342,8 @@ fn write_refusal(store: &mut Store, entry: &Entry, e: &ClientError) -> Result<Ev
         code: e.code().as_str().into(),
         message: e.to_string(),
     };
-    Ok(write_answer(store, entry, &answer)?.unwrap_or(fallback))
+    let written = store.transaction(|tx| write_answer(tx, entry, &answer))?;
+    Ok(written.unwrap_or(fallback))
 }
 
 type Outcome = (Box<Prepared>, Result<UploadResult, ClientError>);
@@ -368,6 +386,7 @@ pub async fn run(
     let mut failures: HashMap<i64, u32> = HashMap::new();
     let mut in_flight: HashSet<i64> = HashSet::new();
     let mut set: JoinSet<Outcome> = JoinSet::new();
+    let mut ready: VecDeque<Box<Prepared>> = VecDeque::new();
     let concurrency = options.concurrency.max(1);
     let exhausted = |failures: &HashMap<i64, u32>, id: i64| {
         options
@@ -376,27 +395,35 @@ pub async fn run(
     };
     let mut fatal: Option<UploadError> = None;
     loop {
-        if fatal.is_none() && !control.stopped() && set.len() < concurrency {
-            let want = (concurrency * 2 + in_flight.len()) as u32;
-            for entry in outbox::due(store.conn(), Utc::now(), want)? {
-                if set.len() >= concurrency {
-                    break;
-                }
-                if in_flight.contains(&entry.id) || exhausted(&failures, entry.id) {
-                    continue;
-                }
-                match prepare(store, &entry)? {
-                    Step::Send(p) => {
-                        in_flight.insert(entry.id);
-                        spawn_send(&mut set, client, p);
+        // Prepared ahead in batches of `concurrency` (one transaction each), sent as slots free.
+        if fatal.is_none() && !control.stopped() && ready.is_empty() && set.len() < concurrency {
+            let want = (concurrency * 3 + in_flight.len()) as u32;
+            let batch: Vec<Entry> = outbox::due(store.conn(), Utc::now(), want)?
+                .into_iter()
+                .filter(|e| !in_flight.contains(&e.id) && !exhausted(&failures, e.id))
+                .take(concurrency)
+                .collect();
+            if !batch.is_empty() {
+                for step in prepare(store, &batch)? {
+                    match step {
+                        Step::Send(p) => {
+                            in_flight.insert(p.entry.id);
+                            ready.push_back(p);
+                        }
+                        Step::Settled(Some(event)) => {
+                            count(&mut summary, &event);
+                            on_event(&event);
+                        }
+                        Step::Settled(None) => {}
                     }
-                    Step::Settled(Some(event)) => {
-                        count(&mut summary, &event);
-                        on_event(&event);
-                    }
-                    Step::Settled(None) => {}
                 }
             }
+        }
+        while set.len() < concurrency
+            && !control.stopped()
+            && let Some(p) = ready.pop_front()
+        {
+            spawn_send(&mut set, client, p);
         }
         let Some(done) = set.join_next().await else {
             if fatal.is_some() || control.stopped() {
@@ -418,15 +445,27 @@ pub async fn run(
             control.sleep(wait).await;
             continue;
         };
-        let (p, result) = match done {
-            Ok(outcome) => outcome,
+        // Every answer already in is written in one transaction (each faktur on its own is
+        // still all-or-nothing); fewer commits leave more time for the network.
+        let mut outcomes: Vec<Outcome> = done.into_iter().collect();
+        while let Some(more) = set.try_join_next() {
             // A task cannot fail but by a panic; its entry stays pending for the next run.
-            Err(_) => continue,
-        };
-        in_flight.remove(&p.entry.id);
-        let event = match result {
-            Ok(answer) => write_answer(store, &p.entry, &answer)?,
-            Err(e) => match policy::classify(&e) {
+            outcomes.extend(more);
+        }
+        let mut answered = Vec::new();
+        let mut failed = Vec::new();
+        for (p, result) in outcomes {
+            in_flight.remove(&p.entry.id);
+            match result {
+                Ok(answer) => answered.push((p, answer)),
+                Err(e) => failed.push((p, e)),
+            }
+        }
+        let pairs: Vec<(&Entry, &UploadResult)> =
+            answered.iter().map(|(p, a)| (&p.entry, a)).collect();
+        let mut events = write_answers(store, &pairs)?;
+        for (p, e) in failed {
+            events.push(match policy::classify(&e) {
                 Failure::Refused => Some(write_refusal(store, &p.entry, &e)?),
                 Failure::Stop => {
                     fatal.get_or_insert(UploadError::Client(e));
@@ -453,9 +492,9 @@ pub async fn run(
                         error: e.to_string(),
                     })
                 }
-            },
-        };
-        if let Some(event) = event {
+            });
+        }
+        for event in events.into_iter().flatten() {
             count(&mut summary, &event);
             on_event(&event);
         }
