@@ -13,7 +13,7 @@ use efaktur::config::Settings;
 use efaktur::domain::Npwp;
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
-use efaktur::store::{Store, certificate, profile};
+use efaktur::store::{Store, certificate, outbox, profile};
 use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
@@ -114,6 +114,12 @@ async fn open_session(
 pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
     let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    // Nothing to send: no captcha, no password.
+    upload::queue_ready(&mut store).map_err(|e| e.to_string())?;
+    if !args.watch && outbox::pending_count(store.conn()).map_err(|e| e.to_string())? == 0 {
+        println!("Tidak ada faktur Siap Upload untuk NPWP {npwp}.");
+        return Ok(ExitCode::SUCCESS);
+    }
     let client = Arc::new(client_for(&store, &npwp, &args, dirs)?);
     let password = secret(
         args.password_file.as_deref(),

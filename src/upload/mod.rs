@@ -45,6 +45,8 @@ pub struct Options {
     /// `Some(n)`: a run ends once every entry left has failed `n` times in this run (`--once`).
     /// `None`: keep trying (`--watch`, the window).
     pub give_up_after: Option<u32>,
+    /// How often a long run renews its upload session (well inside its 30 minutes).
+    pub renew_every: Duration,
 }
 
 impl Default for Options {
@@ -54,6 +56,7 @@ impl Default for Options {
             base_delay: Duration::from_secs(2),
             max_delay: Duration::from_secs(300),
             give_up_after: Some(6),
+            renew_every: Duration::from_secs(600),
         }
     }
 }
@@ -394,7 +397,17 @@ pub async fn run(
             .is_some_and(|n| failures.get(&id).copied().unwrap_or(0) >= n)
     };
     let mut fatal: Option<UploadError> = None;
+    let mut renewed = std::time::Instant::now();
     loop {
+        if renewed.elapsed() >= options.renew_every {
+            renewed = std::time::Instant::now();
+            // A network failure here is retried at the next turn; an ended session stops the run.
+            if let Err(e) = client.renew_session().await
+                && policy::classify(&e) != Failure::Retry
+            {
+                fatal.get_or_insert(UploadError::Client(e));
+            }
+        }
         // Prepared ahead in batches of `concurrency` (one transaction each), sent as slots free.
         if fatal.is_none() && !control.stopped() && ready.is_empty() && set.len() < concurrency {
             let want = (concurrency * 3 + in_flight.len()) as u32;

@@ -458,6 +458,8 @@ async fn cut_connections_slow_answers_and_a_server_restart_lose_nothing_and_appr
         base_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(400),
         give_up_after: Some(200),
+        // Renewals go through the faults too; a lost one is only tried again.
+        renew_every: Duration::from_millis(100),
     };
     let mut retries = 0u64;
     let summary = upload::run(&mut store, &client, &options, &Control::new(), &mut |e| {
