@@ -10,7 +10,9 @@
 //! registered: the operator issues the `.p12` first.
 //!
 //! Calls made after registration send the client id in the header [`CLIENT_ID_HEADER`]; a
-//! client that was reset or never registered gets `ETAXSERVICE-20017`.
+//! client that was reset or never registered gets `ETAXSERVICE-20017`. Uploads and batal also
+//! need an upload session ([`SessionRequest`], [`SESSION_HEADER`]): opened with a captcha and the
+//! e-Nofa password, bound to the certificate and the client id, short-lived and renewable.
 //!
 //! Every refusal is an HTTP 4xx/5xx with an [`ErrorBody`]: `code` is the DJP code
 //! (`ETAX-40005`, `ETAXSERVICE-20020`, …), `message` DJP's text, `reason` what exactly was
