@@ -42,7 +42,7 @@ async fn a_short_load_has_no_failures_and_bounded_memory() {
     );
     // captcha + register, captcha + upload session, then the rounds
     let journeys = plan.clients * (4 + plan.rounds * (2 + 2 * plan.faktur_per_round as usize));
-    let passwords = plan.password_clients * (2 + plan.password_checks);
+    let passwords = plan.password_clients * (4 + plan.password_checks);
     let readers = figures
         .latencies
         .get(load_driver::READER)
