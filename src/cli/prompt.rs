@@ -78,5 +78,14 @@ pub async fn captcha(
         .read_line(&mut answer)
         .map_err(|e| format!("jawaban captcha tidak dapat dibaca: {e}"))?;
     let _ = std::fs::remove_file(&path);
-    Ok((captcha.id, answer.trim().to_owned()))
+    let answer = answer.trim();
+    // No answer (standard input closed or empty): ask nothing of the server, which would count
+    // it as a wrong captcha toward the lockout.
+    if answer.is_empty() {
+        return Err(
+            "jawaban captcha kosong; jalankan di terminal dan ketik angka pada gambar captcha"
+                .into(),
+        );
+    }
+    Ok((captcha.id, answer.to_owned()))
 }
