@@ -884,3 +884,34 @@ async fn efaktur_register_then_efaktur_upload_without_a_display() {
     assert_eq!(all.len(), 2);
     s.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uploader_without_a_captcha_answer_stops_and_costs_no_lockout_attempt() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let pkp = local_pkp(&s, &state, &dir.path().join("pkp"), 1).await;
+    for _ in 0..6 {
+        let out = Command::new(env!("CARGO_BIN_EXE_efaktur"))
+            .arg("--data-dir")
+            .arg(&pkp.data)
+            .args(["upload", "--quiet", "--npwp", pkp.npwp.digits()])
+            .arg("--password-file")
+            .arg(&pkp.password_file)
+            .arg("--passphrase-file")
+            .arg(&pkp.passphrase_file)
+            .arg("--ca")
+            .arg(&pkp.ca_file)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("jawaban captcha kosong"), "{err}");
+    }
+    // Six runs without an answer, and the account is not locked.
+    let (code, err) = upload_process(&pkp, &s).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_each_approved_once(&pkp, &state);
+    s.shutdown().await;
+}
