@@ -953,3 +953,23 @@ async fn a_session_belongs_to_its_client_and_only_a_few_live_per_npwp() {
         .unwrap();
     assert_eq!(n, 4);
 }
+
+#[tokio::test]
+async fn a_session_ends_with_the_registration_it_was_opened_under() {
+    let p = new_pkp(&shared().dir);
+    let c = client(&p.identity);
+    register(&c, &p).await.unwrap();
+    let (id, answer) = captcha(&c).await;
+    c.open_session(&id, &answer, &p.password).await.unwrap();
+    c.renew_session().await.unwrap();
+    // Reset Aplikasi Client and register again: a new client id, the old session is not its.
+    let kode = c.reset(&p.kode, &p.password).await.unwrap();
+    let (id, answer) = captcha(&c).await;
+    c.register(&p.npwp, &kode, &id, &answer, &p.password)
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.renew_session().await,
+        Err(ClientError::SessionExpired { .. })
+    ));
+}
