@@ -619,6 +619,14 @@ fn a_database_of_schema_3_with_a_queued_faktur_migrates_and_keeps_it() {
     store.integrity_check().unwrap();
 }
 
+fn by_nsfp(store: &Store, n: &str) -> faktur::StoredFaktur {
+    faktur::list(store.conn(), faktur::Filter::default())
+        .unwrap()
+        .into_iter()
+        .find(|f| f.faktur.nsfp.digits() == n && f.status != efaktur::domain::FakturStatus::Diganti)
+        .unwrap()
+}
+
 /// Runs the uploader once over a direct (fault-free) connection with an open session.
 async fn upload_once(s: &RunningServer, pkp: &LocalPkp) -> upload::Summary {
     let client = EnofaClient::new(&s.api_url, &s.ca_pem, &pkp.identity)
@@ -647,7 +655,8 @@ async fn upload_once(s: &RunningServer, pkp: &LocalPkp) -> upload::Summary {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_faktur_changed_after_queuing_is_validated_again_and_batal_travels_the_same_way() {
+async fn a_faktur_changed_after_queuing_is_validated_again_and_pengganti_and_batal_travel_the_same_way()
+ {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("enofa");
     let s = start_server(&state).await;
@@ -680,18 +689,14 @@ async fn a_faktur_changed_after_queuing_is_validated_again_and_batal_travels_the
     assert_eq!((summary.approved, summary.rejected), (2, 1), "{summary:?}");
 
     let store = Store::open(&path).unwrap();
-    let by_nsfp = |n: &str| {
-        faktur::list(store.conn(), faktur::Filter::default())
-            .unwrap()
-            .into_iter()
-            .find(|f| f.faktur.nsfp.digits() == n)
-            .unwrap()
-    };
-    let invalid = by_nsfp(&pkp.nsfp[0]);
+    let invalid = by_nsfp(&store, &pkp.nsfp[0]);
     assert_eq!(invalid.approval, ApprovalStatus::Reject);
     assert!(invalid.reject_code.unwrap().starts_with("ETAX"));
     assert!(invalid.reject_message.unwrap().contains("PPN"));
-    assert_eq!(by_nsfp(&pkp.nsfp[2]).approval, ApprovalStatus::Draft);
+    assert_eq!(
+        by_nsfp(&store, &pkp.nsfp[2]).approval,
+        ApprovalStatus::Draft
+    );
     let server = rusqlite::Connection::open(state.join("enofa.sqlite")).unwrap();
     let sent: Vec<String> = server
         .prepare("SELECT payload FROM faktur WHERE npwp = ?1 ORDER BY nsfp")
@@ -707,8 +712,38 @@ async fn a_faktur_changed_after_queuing_is_validated_again_and_batal_travels_the
     );
     assert!(sent[0].contains("PT NAMA BARU"), "{}", sent[0]);
 
+    // A pengganti of an approved faktur travels the same way.
+    let replaced = by_nsfp(&store, &pkp.nsfp[3]);
+    let mut p = faktur_payload(&pkp.nsfp[3], 3);
+    p.fg_pengganti = "1".into();
+    p.nama = "PT PEMBELI PENGGANTI".into();
+    let pengganti = FakturDraft::from(&p).validate().unwrap();
+    faktur::insert_pengganti(
+        store.conn(),
+        &pengganti,
+        ApprovalStatus::SiapUpload,
+        "2026-01-01T00:00:00Z",
+    )
+    .unwrap();
+    drop(store);
+    let summary = upload_once(&s, &pkp).await;
+    assert_eq!(summary.approved, 1, "{summary:?}");
+    let store = Store::open(&path).unwrap();
+    let old = faktur::get(store.conn(), replaced.id).unwrap().unwrap();
+    assert_eq!(old.status, efaktur::domain::FakturStatus::Diganti);
+    let (statuses, payload): (String, String) = server
+        .query_row(
+            "SELECT group_concat(status, ',' ORDER BY id), max(CASE WHEN status = 'approved' THEN payload END)
+             FROM faktur WHERE nsfp = ?1",
+            [&pkp.nsfp[3]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(statuses, "diganti,approved");
+    assert!(payload.contains("PT PEMBELI PENGGANTI"), "{payload}");
+
     // Batal of an approved faktur goes through the outbox too.
-    let approved = by_nsfp(&pkp.nsfp[1]);
+    let approved = by_nsfp(&store, &pkp.nsfp[1]);
     outbox::enqueue(store.conn(), approved.id, outbox::Kind::Batal).unwrap();
     drop(store);
     let summary = upload_once(&s, &pkp).await;
