@@ -7,4 +7,6 @@ pub mod enofa;
 pub mod exchange;
 pub mod paths;
 pub mod private_files;
+pub mod registration;
 pub mod store;
+pub mod upload;

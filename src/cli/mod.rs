@@ -9,8 +9,11 @@ mod exchange;
 mod nsfp;
 mod profile;
 mod progress;
+mod prompt;
 mod referensi;
+mod register;
 mod retur;
+mod upload;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +26,8 @@ pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
 pub use referensi::ReferensiCommand;
+pub use register::RegisterArgs;
+pub use upload::UploadArgs;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -46,6 +51,12 @@ pub enum Command {
     /// Referensi Barang/Jasa: items and their Coretax Opt/Code/Unit.
     #[command(subcommand)]
     Barang(BarangCommand),
+    /// REGISTER ETAX INVOICE without a window: register this client with e-Nofa (captcha in the
+    /// terminal) and create the Local Database of the NPWP.
+    Register(RegisterArgs),
+    /// Start the uploader without a window: send Siap Upload faktur to e-Nofa (exit 0 all
+    /// approved, 1 some rejected, 2 could not run or faktur still waiting).
+    Upload(UploadArgs),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -64,6 +75,8 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Nsfp(c) => nsfp::run(c, dirs),
         Command::Referensi(c) => referensi::run(c, dirs),
         Command::Barang(c) => barang::run(c, dirs),
+        Command::Register(a) => register::run(a, dirs),
+        Command::Upload(a) => upload::run(a, dirs),
     };
     match result {
         Ok(code) => code,

@@ -35,6 +35,8 @@ pub struct EnofaClient {
     base: String,
     identity: Identity,
     client_id: RwLock<Option<String>>,
+    /// The upload session token (see [`SessionResponse`]); never written to disk.
+    session: RwLock<Option<Secret>>,
 }
 
 impl EnofaClient {
@@ -78,6 +80,7 @@ impl EnofaClient {
             base: base_url.trim_end_matches('/').to_owned(),
             identity: identity.clone(),
             client_id: RwLock::new(None),
+            session: RwLock::new(None),
         })
     }
 
@@ -105,6 +108,14 @@ impl EnofaClient {
         let mut req = self.http.request(method, &url);
         if let Some(id) = self.client_id() {
             req = req.header(CLIENT_ID_HEADER, id);
+        }
+        if let Some(token) = self
+            .session
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            req = req.header(SESSION_HEADER, token.expose());
         }
         if let Some(body) = body {
             req = req.json(body);
@@ -164,6 +175,34 @@ impl EnofaClient {
             .await?;
         *self.client_id.write().unwrap_or_else(|p| p.into_inner()) = Some(resp.client_id.clone());
         Ok(resp)
+    }
+
+    /// Opens an upload session with a fresh captcha and the e-Nofa password (a branch client:
+    /// the branch password). Later uploads and batal carry it; returns its expiry (RFC 3339).
+    pub async fn open_session(
+        &self,
+        captcha_id: &str,
+        captcha_answer: &str,
+        password: &Secret,
+    ) -> Result<String, ClientError> {
+        let req = SessionRequest {
+            captcha_id: captcha_id.to_owned(),
+            captcha_answer: captcha_answer.to_owned(),
+            password: password.expose().to_owned(),
+        };
+        let resp: SessionResponse = self
+            .call(Method::POST, "/api/v1/session", Some(&req))
+            .await?;
+        *self.session.write().unwrap_or_else(|p| p.into_inner()) = Some(Secret::new(resp.session));
+        Ok(resp.expires_at)
+    }
+
+    /// Extends the open upload session; returns its new expiry (RFC 3339).
+    pub async fn renew_session(&self) -> Result<String, ClientError> {
+        let resp: SessionResponse = self
+            .call(Method::POST, "/api/v1/session/renew", None::<&()>)
+            .await?;
+        Ok(resp.expires_at)
     }
 
     /// Reset Aplikasi Client: returns the new Kode Aktivasi eFaktur Desktop.
@@ -299,6 +338,11 @@ fn refusal(status: StatusCode, body: &[u8]) -> ClientError {
             code: DjpCode::from_code(&code).unwrap_or(DjpCode::Etax40004),
             reason,
         },
+        Ok(ErrorBody {
+            certificate: None,
+            reason,
+            ..
+        }) if status == StatusCode::UNAUTHORIZED => ClientError::SessionExpired { reason },
         Ok(ErrorBody {
             certificate: Some(problem),
             reason,

@@ -36,6 +36,8 @@ pub enum ClientError {
     },
     /// The branch (cabang) concerned waits for the KPP to confirm its SK Pemusatan.
     CabangPending { code: DjpCode, reason: String },
+    /// The upload session is missing, expired or not this client's: open a new one.
+    SessionExpired { reason: String },
     /// Our own certificate cannot be used.
     Certificate(CertError),
     /// The answer was not what the protocol says (version mismatch?).
@@ -49,6 +51,7 @@ impl ClientError {
             ClientError::Unreachable { .. } => DjpCode::Etax40001,
             ClientError::Tls { .. } | ClientError::Protocol(_) => DjpCode::Etax40002,
             ClientError::Refused { code, .. } | ClientError::CabangPending { code, .. } => *code,
+            ClientError::SessionExpired { .. } => DjpCode::Etax40004,
             ClientError::Certificate(e) => e.code(),
         }
     }
@@ -126,6 +129,9 @@ impl ClientError {
                 "Cabang belum disetujui KPP: {reason}. Kantor pusat menyampaikan SK Pemusatan cabang \
                  ke KPP; setelah petugas KPP menyetujuinya, kantor pusat membuat Kode Aktivasi serta \
                  meminta dan mengunduh sertifikat cabang, lalu cabang dapat registrasi."
+            ),
+            ClientError::SessionExpired { reason } => format!(
+                "Sesi upload tidak berlaku: {reason}. Mulai ulang uploader (captcha baru dan password e-Nofa)."
             ),
             ClientError::Certificate(e) => e.to_string(),
             ClientError::Protocol(detail) => format!(

@@ -10,7 +10,9 @@
 //! registered: the operator issues the `.p12` first.
 //!
 //! Calls made after registration send the client id in the header [`CLIENT_ID_HEADER`]; a
-//! client that was reset or never registered gets `ETAXSERVICE-20017`.
+//! client that was reset or never registered gets `ETAXSERVICE-20017`. Uploads and batal also
+//! need an upload session ([`SessionRequest`], [`SESSION_HEADER`]): opened with a captcha and the
+//! e-Nofa password, bound to the certificate and the client id, short-lived and renewable.
 //!
 //! Every refusal is an HTTP 4xx/5xx with an [`ErrorBody`]: `code` is the DJP code
 //! (`ETAX-40005`, `ETAXSERVICE-20020`, …), `message` DJP's text, `reason` what exactly was
@@ -67,6 +69,9 @@ use crate::domain::{FakturDraft, FakturItemDraft};
 /// Header carrying the registered client id on calls after registration.
 pub const CLIENT_ID_HEADER: &str = "x-enofa-client-id";
 
+/// Header carrying the upload session token ([`SessionResponse::session`]) on uploads and batal.
+pub const SESSION_HEADER: &str = "x-enofa-session";
+
 /// Any refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -118,6 +123,45 @@ impl std::fmt::Debug for RegisterRequest {
         f.debug_struct("RegisterRequest")
             .field("npwp", &self.npwp)
             .field("captcha_id", &self.captcha_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens an upload session (`POST /api/v1/session`, after registration, with the client id):
+/// a fresh captcha and the e-Nofa password (a branch client uses its branch password). A wrong
+/// password or captcha counts toward the account's lockout as registration does.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRequest {
+    pub captcha_id: String,
+    pub captcha_answer: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SessionRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionRequest")
+            .field("captcha_id", &self.captcha_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An open upload session. Uploads (`POST /api/v1/faktur`) and batal send `session` in
+/// [`SESSION_HEADER`]; the session is bound to the certificate and client id that opened it and
+/// lasts until `expires_at`. `POST /api/v1/session/renew` (with the header) extends it and
+/// answers the same shape. A missing, expired or foreign session is refused with HTTP 401,
+/// `ETAX-40004`, and no `certificate` field. The server keeps a few live sessions per NPWP;
+/// opening one more ends the oldest.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionResponse {
+    pub session: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+impl std::fmt::Debug for SessionResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionResponse")
+            .field("expires_at", &self.expires_at)
             .finish_non_exhaustive()
     }
 }

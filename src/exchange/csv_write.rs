@@ -193,6 +193,20 @@ fn write_fk<W: Write>(
     seller: &Profile,
     lawan: Option<&LawanTransaksi>,
 ) -> Result<(), ExportError> {
+    w.write_record(fk_fields(f))?;
+    w.write_record(["FAPR", &seller.nama, &seller.alamat, "", "", "", ""])?;
+    if let Some(p) = lawan {
+        write_lt(w, p)?;
+    }
+    for it in &f.items {
+        w.write_record(of_fields(it))?;
+    }
+    Ok(())
+}
+
+/// The FK row of a faktur keluaran, flag first. The uploader sends the same strings, so an
+/// upload and a CSV export of one faktur never disagree.
+pub fn fk_fields(f: &Faktur) -> Vec<String> {
     let uang_muka = match f.uang_muka {
         UangMuka::Tidak => "0",
         UangMuka::UangMuka => "1",
@@ -210,27 +224,24 @@ fn write_fk<W: Write>(
         f.referensi.clone(),
         f.kode_dokumen_pendukung.clone(),
     ]);
-    w.write_record(&row)?;
-    w.write_record(["FAPR", &seller.nama, &seller.alamat, "", "", "", ""])?;
-    if let Some(p) = lawan {
-        write_lt(w, p)?;
-    }
-    for it in &f.items {
-        w.write_record([
-            "OF",
-            &it.kode_objek,
-            &it.nama,
-            &it.harga_satuan.to_string(),
-            &it.jumlah_barang.to_string(),
-            &it.harga_total.to_string(),
-            &it.diskon.to_string(),
-            &it.dpp.to_string(),
-            &it.ppn.to_string(),
-            &it.tarif_ppnbm.to_string(),
-            &it.ppnbm.to_string(),
-        ])?;
-    }
-    Ok(())
+    row
+}
+
+/// An OF row (one line of a faktur), flag first.
+pub fn of_fields(it: &crate::domain::FakturItem) -> [String; 11] {
+    [
+        "OF".to_string(),
+        it.kode_objek.clone(),
+        it.nama.clone(),
+        it.harga_satuan.to_string(),
+        it.jumlah_barang.to_string(),
+        it.harga_total.to_string(),
+        it.diskon.to_string(),
+        it.dpp.to_string(),
+        it.ppn.to_string(),
+        it.tarif_ppnbm.to_string(),
+        it.ppnbm.to_string(),
+    ]
 }
 
 /// Writes the faktur masukan matching `filter` as FM rows.

@@ -775,6 +775,38 @@ pub fn record_approval(
     Ok(())
 }
 
+/// Keeps DJP's approval code (the uploader writes it with [`record_approval`], in one
+/// transaction).
+pub fn set_approval_code(conn: &Connection, id: i64, code: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE faktur SET approval_code = ?2 WHERE id = ?1",
+        params![id, code],
+    )?;
+    Ok(())
+}
+
+/// DJP's approval code, once approved.
+pub fn approval_code(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT approval_code FROM faktur WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// DJP confirmed the batal of an approved faktur.
+pub fn record_batal(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE faktur SET status_faktur = 'batal', updated_at = ?2 WHERE id = ?1",
+        params![id, now()],
+    )?;
+    audit::record(conn, "uploader", "faktur.batal", &id.to_string(), "batal")?;
+    Ok(())
+}
+
 /// Records DJP's rejection with its code and message.
 pub fn record_reject(conn: &Connection, id: i64, code: &str, message: &str) -> Result<()> {
     set_approval(conn, id, ApprovalStatus::Reject, "uploader")?;

@@ -183,7 +183,7 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Check the version before anything writes: a newer file must stay as it is.
         migrate::check_version(&conn)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        set_wal(&conn)?;
         // A committed faktur survives a power cut: FULL syncs the WAL at every commit (NORMAL
         // may lose the last transactions). An accountant saves one faktur at a time, and an
         // import is one transaction, so the cost is one sync per save.
@@ -287,6 +287,24 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
+}
+
+/// Switches to WAL. Two connections switching a new file at once both hold a shared lock and
+/// both want the exclusive one: SQLite answers one of them SQLITE_BUSY at once, without its busy
+/// handler (waiting could never end). The switch is retried for as long as the busy timeout.
+fn set_wal(conn: &Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return Ok(other?),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub struct Entry {
     pub kind: Kind,
     pub idempotency_key: String,
     pub attempts: u32,
+    /// SHA-256 of the faktur as queued (or as last validated).
+    pub payload_hash: Option<String>,
 }
 
 fn new_key() -> String {
@@ -60,7 +62,7 @@ pub fn enqueue(conn: &Connection, faktur_id: i64, kind: Kind) -> Result<String> 
 /// Pending entries whose time has come, oldest first.
 pub fn due(conn: &Connection, at: DateTime<Utc>, limit: u32) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare(
-        "SELECT id, faktur_id, kind, idempotency_key, attempts FROM outbox
+        "SELECT id, faktur_id, kind, idempotency_key, attempts, payload_hash FROM outbox
          WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
     )?;
     let rows = stmt.query_map(
@@ -76,10 +78,66 @@ pub fn due(conn: &Connection, at: DateTime<Utc>, limit: u32) -> Result<Vec<Entry
                 },
                 idempotency_key: r.get(3)?,
                 attempts: r.get(4)?,
+                payload_hash: r.get(5)?,
             })
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Faktur keluaran in force that are *Siap Upload* with their NSFP inside a recorded range and
+/// no upload queued yet: what the uploader queues next.
+pub fn ready_for_upload(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.id FROM faktur f
+         WHERE f.jenis = 'keluaran' AND f.status_approval = 'siap_upload'
+           AND f.status_faktur IN ('normal', 'normal_pengganti')
+           AND EXISTS (SELECT 1 FROM nsfp_range r
+                WHERE r.prefix = CAST(substr(f.nsfp, 1, 3) AS INTEGER)
+                  AND r.year = CAST(substr(f.nsfp, 4, 2) AS INTEGER)
+                  AND CAST(substr(f.nsfp, 6) AS INTEGER) BETWEEN r.start_serial AND r.end_serial)
+           AND NOT EXISTS (SELECT 1 FROM outbox o
+                WHERE o.faktur_id = f.id AND o.kind = 'upload' AND o.state = 'pending')
+         ORDER BY f.id",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Queues work with the SHA-256 of the faktur as queued (see [`enqueue`]).
+pub fn enqueue_with_hash(
+    conn: &Connection,
+    faktur_id: i64,
+    kind: Kind,
+    payload_hash: &str,
+) -> Result<String> {
+    let key = enqueue(conn, faktur_id, kind)?;
+    conn.execute(
+        "UPDATE outbox SET payload_hash = ?2 WHERE idempotency_key = ?1",
+        params![key, payload_hash],
+    )?;
+    Ok(key)
+}
+
+/// The faktur was validated again after a change: remember what was validated.
+pub fn set_payload_hash(conn: &Connection, id: i64, payload_hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET payload_hash = ?2 WHERE id = ?1",
+        params![id, payload_hash],
+    )?;
+    Ok(())
+}
+
+/// When the next pending entry falls due, if any is pending.
+pub fn next_due(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
+    let at: Option<String> = conn.query_row(
+        "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(at
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc)))
 }
 
 pub fn pending_count(conn: &Connection) -> Result<i64> {

@@ -193,6 +193,10 @@ async fn register_request_nsfp_upload_approve_and_validate_qr() {
     let check = c.check_nsfp(&alloc.awal).await.unwrap();
     assert!(check.allotted && !check.used);
 
+    // Uploads need an upload session (captcha + password).
+    let (id, answer) = captcha(&c).await;
+    c.open_session(&id, &answer, &p.password).await.unwrap();
+
     // Approval, and a retry with the same key gets the same approval (not a second one).
     let f = faktur(&alloc.awal);
     let first = c.upload(&f, "key-1").await.unwrap();
@@ -709,6 +713,21 @@ fn wire_format_matches_golden_files() {
         },
     );
     golden(
+        "session_request",
+        &SessionRequest {
+            captcha_id: "5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01".into(),
+            captcha_answer: "4821".into(),
+            password: "password-enofa".into(),
+        },
+    );
+    golden(
+        "session_response",
+        &SessionResponse {
+            session: "9c1e4b7a2d5f8c3e6a9b1d4f7c2e5a8b3d6f9c1e4b7a2d5f8c3e6a9b1d4f7c2e".into(),
+            expires_at: "2025-01-02T03:34:05Z".into(),
+        },
+    );
+    golden(
         "pong",
         &Pong {
             npwp: "013000666091000".into(),
@@ -866,4 +885,91 @@ fn wire_format_matches_golden_files() {
             p12: "MIIK".into(),
         },
     );
+}
+
+#[tokio::test]
+async fn uploads_need_a_live_session_and_wrong_session_passwords_count_toward_the_lockout() {
+    let p = new_pkp(&shared().dir);
+    let c = client(&p.identity);
+    register(&c, &p).await.unwrap();
+    let alloc = c.request_nsfp(&nsfp_request(&p, 1)).await.unwrap();
+    let f = faktur(&alloc.awal);
+    // No session: refused, and nothing was decided.
+    let e = c.upload(&f, "tanpa-sesi").await.unwrap_err();
+    assert!(matches!(e, ClientError::SessionExpired { .. }), "{e:?}");
+    assert!(e.to_string().starts_with("ETAX-40004"), "{e}");
+    assert!(!c.check_nsfp(&alloc.awal).await.unwrap().used);
+    // Renewing needs a session too.
+    assert!(matches!(
+        c.renew_session().await,
+        Err(ClientError::SessionExpired { .. })
+    ));
+
+    let (id, answer) = captcha(&c).await;
+    c.open_session(&id, &answer, &p.password).await.unwrap();
+    c.renew_session().await.unwrap();
+    assert_eq!(c.upload(&f, "sesi-1").await.unwrap().status, "approved");
+
+    // Wrong passwords when opening a session lock the account as at registration.
+    for _ in 0..5 {
+        let (id, answer) = captcha(&c).await;
+        let wrong = c
+            .open_session(&id, &answer, &Secret::new("salah-sekali"))
+            .await;
+        assert_eq!(refused_code(wrong), DjpCode::Etax40005);
+    }
+    let (id, answer) = captcha(&c).await;
+    let locked = c.open_session(&id, &answer, &p.password).await;
+    assert_eq!(refused_code(locked), DjpCode::Etax40004);
+}
+
+#[tokio::test]
+async fn a_session_belongs_to_its_client_and_only_a_few_live_per_npwp() {
+    let p = new_pkp(&shared().dir);
+    let first = client(&p.identity);
+    let reg = register(&first, &p).await.unwrap();
+    let (id, answer) = captcha(&first).await;
+    first.open_session(&id, &answer, &p.password).await.unwrap();
+    first.renew_session().await.unwrap();
+    // Four more sessions of the same client: the oldest (the first) ends.
+    for _ in 0..4 {
+        let other = client(&p.identity).with_client_id(reg.client_id.clone());
+        let (id, answer) = captcha(&other).await;
+        other.open_session(&id, &answer, &p.password).await.unwrap();
+        other.renew_session().await.unwrap();
+    }
+    assert!(matches!(
+        first.renew_session().await,
+        Err(ClientError::SessionExpired { .. })
+    ));
+    // The server keeps only hashes of the tokens.
+    let db = rusqlite::Connection::open(shared().dir.join("enofa.sqlite")).unwrap();
+    let n: i64 = db
+        .query_row(
+            "SELECT count(*) FROM upload_session WHERE npwp = ?1 AND length(token_hash) = 64",
+            [p.npwp.digits()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 4);
+}
+
+#[tokio::test]
+async fn a_session_ends_with_the_registration_it_was_opened_under() {
+    let p = new_pkp(&shared().dir);
+    let c = client(&p.identity);
+    register(&c, &p).await.unwrap();
+    let (id, answer) = captcha(&c).await;
+    c.open_session(&id, &answer, &p.password).await.unwrap();
+    c.renew_session().await.unwrap();
+    // Reset Aplikasi Client and register again: a new client id, the old session is not its.
+    let kode = c.reset(&p.kode, &p.password).await.unwrap();
+    let (id, answer) = captcha(&c).await;
+    c.register(&p.npwp, &kode, &id, &answer, &p.password)
+        .await
+        .unwrap();
+    assert!(matches!(
+        c.renew_session().await,
+        Err(ClientError::SessionExpired { .. })
+    ));
 }

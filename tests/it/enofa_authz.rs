@@ -92,6 +92,12 @@ async fn registered_pkp(s: &RunningServer, dir: &Path) -> (Pkp, EnofaClient) {
     (p, c)
 }
 
+/// Opens the upload session uploads need (captcha + e-Nofa password).
+async fn open_session(s: &RunningServer, c: &EnofaClient, p: &Pkp) {
+    let (id, answer) = captcha(s, c).await;
+    c.open_session(&id, &answer, &p.password).await.unwrap();
+}
+
 fn cabang_add(npwp: &Npwp) -> CabangAdd {
     CabangAdd {
         npwp: npwp.digits().into(),
@@ -270,7 +276,7 @@ async fn cabang_of_schema_1_wait_for_the_kpp_after_the_upgrade() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert!(version >= 2, "{version}");
     let kept: (i64, i64) = conn
         .query_row(
             "SELECT (SELECT COUNT(*) FROM nsfp_allocation WHERE npwp = ?1),
@@ -325,6 +331,7 @@ async fn the_nsfp_check_tells_nothing_about_another_pkps_numbers() {
         }],
         ..FakturPayload::default()
     };
+    open_session(&s, &c, &p).await;
     assert_eq!(c.upload(&f, "k1").await.unwrap().status, "approved");
     let own = c.check_nsfp(&alloc.awal).await.unwrap();
     assert!(own.allotted && own.used, "{own:?}");
@@ -478,6 +485,7 @@ async fn an_internal_error_sends_only_an_id() {
         nomor_faktur: "0002500000001".into(),
         ..FakturPayload::default()
     };
+    open_session(&s, &c, &p).await;
     let e = refused(c.upload(&f, "rusak").await);
     assert_eq!(e.code(), DjpCode::Etax10001);
     let shown = e.to_string();

@@ -40,8 +40,9 @@ async fn a_short_load_has_no_failures_and_bounded_memory() {
         figures.failures,
         server.log_text()
     );
-    let journeys = plan.clients * (2 + plan.rounds * (2 + 2 * plan.faktur_per_round as usize));
-    let passwords = plan.password_clients * (2 + plan.password_checks);
+    // captcha + register, captcha + upload session, then the rounds
+    let journeys = plan.clients * (4 + plan.rounds * (2 + 2 * plan.faktur_per_round as usize));
+    let passwords = plan.password_clients * (4 + plan.password_checks);
     let readers = figures
         .latencies
         .get(load_driver::READER)

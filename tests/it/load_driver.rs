@@ -229,6 +229,19 @@ async fn registered(server: &Arc<ServerProcess>, pkp: &Pkp, rec: &Recorder) -> O
     };
     let register = client.register(&pkp.npwp, &pkp.kode, &captcha.id, &answer, &pkp.password);
     rec.time("register", register).await?;
+    // Uploads need an upload session: a second captcha, then the password.
+    let captcha = rec.time("captcha", client.captcha()).await?;
+    let (log, id) = (server.clone(), captcha.id.clone());
+    let answer = tokio::task::spawn_blocking(move || log.captcha_answer(&id))
+        .await
+        .ok()
+        .flatten();
+    let Some(answer) = answer else {
+        rec.fail(format!("no demo-log answer for captcha {}", captcha.id));
+        return None;
+    };
+    let session = client.open_session(&captcha.id, &answer, &pkp.password);
+    rec.time("session", session).await?;
     Some(client)
 }
 

@@ -22,4 +22,5 @@ mod retur;
 mod targets;
 mod tidy;
 mod ui;
+mod upload;
 mod xlsx;

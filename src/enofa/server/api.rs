@@ -17,7 +17,7 @@ use super::db::{self, Account};
 use super::extract::{ApiJson, ApiPath, unknown_path, wrong_method};
 use super::hashing::Checked;
 use super::state::{ApiError, AppState, random_hex};
-use super::{operator, upload};
+use super::{operator, session, upload};
 use crate::domain::{DjpCode, KodeAktivasi, Npwp};
 use crate::enofa::wire::*;
 
@@ -30,6 +30,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/profile", get(profile))
         .route("/api/v1/nsfp", post(request_nsfp).get(nsfp_history))
         .route("/api/v1/nsfp/{nsfp}", get(check_nsfp))
+        .route("/api/v1/session", post(session::open))
+        .route("/api/v1/session/renew", post(session::renew))
         .route("/api/v1/faktur", post(upload::upload))
         .route("/api/v1/faktur/{nsfp}", get(upload::status))
         .route("/api/v1/faktur/{nsfp}/batal", post(upload::batal))
@@ -72,7 +74,7 @@ fn refuse_registration(reason: impl Into<String>) -> ApiError {
 }
 
 /// Refuses while the account has too many recent wrong passwords, captchas or Kode Aktivasi.
-fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
+pub(super) fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
     if db::recent_failures(conn, npwp)? >= db::MAX_FAILURES {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -87,7 +89,7 @@ fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
 }
 
 /// `password` was checked before the transaction ([`AppState::hashing`]).
-fn check_password(
+pub(super) fn check_password(
     conn: &Connection,
     account: &Account,
     password: &Checked,

@@ -20,6 +20,8 @@ use crate::enofa::wire::CLIENT_ID_HEADER;
 pub struct Caller {
     pub account: Account,
     pub cert: PeerCert,
+    /// The certificate's serial (an upload session is bound to it).
+    pub serial: String,
 }
 
 impl FromRequestParts<Arc<AppState>> for Caller {
@@ -44,10 +46,15 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         })?;
         let serial = info.serial;
         let npwp15 = npwp.digits().to_owned();
+        let looked_up = serial.clone();
         let account = state
-            .read(move |conn| active_account(conn, &serial, &npwp15))
+            .read(move |conn| active_account(conn, &looked_up, &npwp15))
             .await?;
-        Ok(Caller { account, cert })
+        Ok(Caller {
+            account,
+            cert,
+            serial,
+        })
     }
 }
 

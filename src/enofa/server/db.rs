@@ -13,6 +13,7 @@ use super::ServerError;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../resources/migrations/server/0001_init.sql"),
     include_str!("../../../resources/migrations/server/0002_cabang_approval.sql"),
+    include_str!("../../../resources/migrations/server/0003_upload_session.sql"),
 ];
 
 /// Wrong passwords, captchas and Kode Aktivasi allowed per account inside [`THROTTLE_WINDOW_MINUTES`].

@@ -27,6 +27,7 @@ mod limits;
 mod listener;
 pub mod operator;
 mod public;
+mod session;
 mod state;
 mod upload;
 

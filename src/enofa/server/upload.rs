@@ -12,9 +12,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use super::api::allocation_for;
-use super::auth::Registered;
 use super::db;
 use super::extract::{ApiJson, ApiPath};
+use super::session::InSession;
 use super::state::{ApiError, AppState};
 use crate::domain::faktur::{Faktur, FieldError};
 use crate::domain::{DjpCode, FakturDraft, Nsfp};
@@ -34,7 +34,7 @@ fn reject(nomor: &str, code: DjpCode, reason: impl Into<String>) -> UploadResult
 
 pub async fn upload(
     State(state): State<Arc<AppState>>,
-    Registered(caller): Registered,
+    InSession(caller, _): InSession,
     ApiJson(req): ApiJson<UploadRequest>,
 ) -> Result<Json<UploadResult>, ApiError> {
     if req.idempotency_key.trim().is_empty() || req.idempotency_key.len() > 128 {
@@ -254,7 +254,7 @@ fn parse_nsfp(s: &str) -> Result<String, ApiError> {
 
 pub async fn status(
     State(state): State<Arc<AppState>>,
-    Registered(caller): Registered,
+    super::auth::Registered(caller): super::auth::Registered,
     ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<UploadResult>, ApiError> {
     let nsfp = parse_nsfp(&nsfp)?;
@@ -266,7 +266,7 @@ pub async fn status(
 
 pub async fn batal(
     State(state): State<Arc<AppState>>,
-    Registered(caller): Registered,
+    InSession(caller, _): InSession,
     ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<UploadResult>, ApiError> {
     let nsfp = parse_nsfp(&nsfp)?;

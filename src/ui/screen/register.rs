@@ -8,7 +8,6 @@ use efaktur::paths::AppDirs;
 use efaktur::store::{self, Store};
 use iced::widget::{column, container, operation, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
-use sha2::{Digest, Sha256};
 
 use super::captcha::{self, Dialog, Shown};
 use crate::ui::ctx::{Ctx, Session, SimulasiInfo};
@@ -542,43 +541,22 @@ fn save_registration(
     } else {
         registered.nama.clone()
     };
-    let mut profile = store::profile::Profile::new(npwp.clone(), nama, registered.alamat.clone());
+    let profile = store::profile::Profile::new(npwp.clone(), nama, registered.alamat.clone());
     let meta = certificate_meta(cert);
-    db.transaction(|tx| {
-        store::profile::save(tx, &profile)?;
-        store::profile::mark_registered(tx, &registered.client_id, server_url)?;
-        store::certificate::save(tx, &meta)
-    })
-    .map_err(db_failure)?;
-    profile.registration = store::profile::Registration::Terdaftar;
-    profile.client_id = Some(registered.client_id.clone());
-    profile.server_url = Some(server_url.to_string());
+    let profile =
+        efaktur::registration::record(&mut db, profile, &registered.client_id, server_url, &meta)
+            .map_err(db_failure)?;
     Ok(Session::new(db_path, profile))
 }
 
 /// What the Local Database keeps about a certificate.
 pub fn certificate_meta(cert: &OpenedCert) -> store::certificate::CertificateMeta {
-    let s = &cert.summary;
-    let rfc =
-        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    store::certificate::CertificateMeta {
-        path: cert.path.display().to_string(),
-        subject: s.subject.clone(),
-        npwp: s.npwp.as_ref().map(|n| n.digits().to_string()),
-        issuer: s.issuer.clone(),
-        serial: s.serial.clone(),
-        not_before: rfc(s.not_before),
-        not_after: rfc(s.not_after),
-        sha256: sha256_hex(&cert.bytes),
-    }
+    efaktur::registration::certificate_meta(&cert.path, &cert.summary, &cert.bytes)
 }
 
 /// SHA-256 of a certificate file as the Local Database keeps it: 64 lower-case hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    efaktur::registration::sha256_hex(bytes)
 }
 
 #[cfg(test)]

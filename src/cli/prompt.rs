@@ -1,0 +1,91 @@
+//! Secrets and captcha answers for headless commands: never from the command line.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use efaktur::cert::{KeyringStore, Secret, SecretStore};
+use efaktur::domain::Npwp;
+use efaktur::enofa::EnofaClient;
+use efaktur::paths::AppDirs;
+
+/// A secret from a file's first line, the OS keyring, or a prompt, in that order.
+pub fn secret(file: Option<&Path>, keyring_key: &str, prompt: &str) -> Result<Secret, String> {
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{} tidak dapat dibaca: {e}", path.display()))?;
+        let line = text.lines().next().unwrap_or_default();
+        if line.is_empty() {
+            return Err(format!("{} kosong", path.display()));
+        }
+        return Ok(Secret::new(line));
+    }
+    if let Ok(Some(s)) = KeyringStore::new("efaktur").get(keyring_key) {
+        return Ok(s);
+    }
+    rpassword::prompt_password(prompt)
+        .map(Secret::new)
+        .map_err(|e| {
+            format!("{prompt}tidak dapat dibaca ({e}); gunakan --password-file/--passphrase-file")
+        })
+}
+
+/// Draws a captcha PNG with half blocks (two pixel rows per line), about 64 columns wide.
+fn draw_captcha(png: &[u8]) -> Option<String> {
+    let img = image::load_from_memory(png).ok()?.to_luma8();
+    let (w, h) = img.dimensions();
+    let step = (w / 64).max(1);
+    let dark = |x: u32, y: u32| y < h && img.get_pixel(x, y).0[0] < 128;
+    let mut out = String::new();
+    for y in (0..h).step_by((step * 2) as usize) {
+        for x in (0..w).step_by(step as usize) {
+            out.push(match (dark(x, y), dark(x, y + step)) {
+                (true, true) => '█',
+                (true, false) => '▀',
+                (false, true) => '▄',
+                (false, false) => ' ',
+            });
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Asks the server for a captcha, shows it (a PNG file, and drawn when a terminal shows it) and
+/// reads the answer from standard input: (captcha id, answer).
+pub async fn captcha(
+    client: &EnofaClient,
+    dirs: &AppDirs,
+    npwp: &Npwp,
+) -> Result<(String, String), String> {
+    let captcha = client.captcha().await.map_err(|e| e.to_string())?;
+    let path = dirs
+        .data_dir()
+        .join(format!("captcha-{}.png", npwp.digits()));
+    efaktur::private_files::create_dir_all(dirs.data_dir()).map_err(|e| e.to_string())?;
+    std::fs::write(&path, &captcha.png).map_err(|e| format!("{}: {e}", path.display()))?;
+    if std::io::stderr().is_terminal()
+        && let Some(drawn) = draw_captcha(&captcha.png)
+    {
+        eprint!("{drawn}");
+    }
+    println!("Captcha {} (id {})", path.display(), captcha.id);
+    eprint!("Jawaban captcha: ");
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| format!("jawaban captcha tidak dapat dibaca: {e}"))?;
+    let _ = std::fs::remove_file(&path);
+    let answer = answer.trim();
+    // No answer (standard input closed or empty): ask nothing of the server, which would count
+    // it as a wrong captcha toward the lockout.
+    if answer.is_empty() {
+        return Err(
+            "jawaban captcha kosong; jalankan di terminal dan ketik angka pada gambar captcha"
+                .into(),
+        );
+    }
+    Ok((captcha.id, answer.to_owned()))
+}

@@ -1,0 +1,195 @@
+//! Upload sessions: opened with captcha + password, bound to certificate and client id,
+//! short-lived and renewable. Only SHA-256 hashes of the tokens are stored.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use chrono::{Duration, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::api::{check_password, check_throttle};
+use super::auth::{Caller, Registered};
+use super::captcha::CaptchaCheck;
+use super::db;
+use super::extract::ApiJson;
+use super::state::{ApiError, AppState, random_hex};
+use crate::domain::DjpCode;
+use crate::enofa::wire::{SESSION_HEADER, SessionRequest, SessionResponse};
+
+/// How long a session lasts after it was opened or last renewed.
+pub const LIFETIME_MINUTES: i64 = 30;
+/// Live sessions per NPWP; opening one more ends the oldest (a killed uploader leaves one).
+pub const MAX_PER_NPWP: i64 = 4;
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn expiry() -> String {
+    (Utc::now() + Duration::minutes(LIFETIME_MINUTES))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn unauthorized(reason: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, DjpCode::Etax40004, reason)
+}
+
+pub async fn open(
+    State(state): State<Arc<AppState>>,
+    Registered(caller): Registered,
+    ApiJson(req): ApiJson<SessionRequest>,
+) -> Result<Json<SessionResponse>, ApiError> {
+    let password = state
+        .hashing
+        .check(&req.password, &caller.account.password_hash)
+        .await?;
+    let st = state.clone();
+    state
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let a = db::account(&tx, &caller.account.npwp)?
+                .ok_or_else(|| ApiError::forbidden(DjpCode::EtaxService40002, "NPWP tidak terdaftar"))?;
+            check_throttle(&tx, &a.npwp)?;
+            match st.captchas.take(&req.captcha_id, &req.captcha_answer, &a.npwp) {
+                CaptchaCheck::Correct => {}
+                CaptchaCheck::Wrong => {
+                    db::record_failure(&tx, &a.npwp, "captcha")?;
+                    tx.commit()?;
+                    return Err(ApiError::bad(DjpCode::Etax40005, "captcha salah; minta captcha baru"));
+                }
+                CaptchaCheck::Gone => {
+                    return Err(ApiError::bad(
+                        DjpCode::Etax40005,
+                        "captcha tidak berlaku lagi (kedaluwarsa, sudah dipakai atau digantikan); minta captcha baru",
+                    ));
+                }
+            }
+            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
+                tx.commit()?;
+                return Err(e);
+            }
+            let now = db::now();
+            tx.execute(
+                "DELETE FROM upload_session WHERE npwp = ?1 AND expires_at <= ?2",
+                params![a.npwp, now],
+            )?;
+            tx.execute(
+                "DELETE FROM upload_session WHERE token_hash IN (
+                   SELECT token_hash FROM upload_session WHERE npwp = ?1
+                   ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
+                params![a.npwp, MAX_PER_NPWP - 1],
+            )?;
+            let token = random_hex(32);
+            let expires_at = expiry();
+            tx.execute(
+                "INSERT INTO upload_session (token_hash, npwp, client_id, cert_serial, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![token_hash(&token), a.npwp, a.client_id.clone().unwrap_or_default(), caller.serial, now, expires_at],
+            )?;
+            db::audit(&tx, Some(&a.npwp), "sesi-upload", "sesi upload dibuka")?;
+            tx.commit()?;
+            Ok(Json(SessionResponse {
+                session: token,
+                expires_at,
+            }))
+        })
+        .await
+}
+
+pub async fn renew(
+    State(state): State<Arc<AppState>>,
+    InSession(caller, hash): InSession,
+) -> Result<Json<SessionResponse>, ApiError> {
+    let token = caller.token.clone();
+    state
+        .db(move |conn| {
+            let expires_at = expiry();
+            let n = conn.execute(
+                "UPDATE upload_session SET expires_at = ?2 WHERE token_hash = ?1 AND expires_at > ?3",
+                params![hash, expires_at, db::now()],
+            )?;
+            if n == 0 {
+                return Err(unauthorized("sesi upload sudah berakhir; buka sesi baru dengan captcha dan password"));
+            }
+            Ok(Json(SessionResponse {
+                session: token,
+                expires_at,
+            }))
+        })
+        .await
+}
+
+/// A registered caller with a live upload session opened with this certificate and client id.
+pub struct InSession(pub SessionCaller, pub String);
+
+pub struct SessionCaller {
+    pub caller: Caller,
+    token: String,
+}
+
+impl std::ops::Deref for SessionCaller {
+    type Target = Caller;
+    fn deref(&self) -> &Caller {
+        &self.caller
+    }
+}
+
+fn live(conn: &Connection, hash: &str, caller: &Caller) -> Result<bool, ApiError> {
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM upload_session WHERE token_hash = ?1 AND npwp = ?2 AND client_id = ?3
+             AND cert_serial = ?4 AND expires_at > ?5",
+            params![
+                hash,
+                caller.account.npwp,
+                caller.account.client_id.clone().unwrap_or_default(),
+                caller.serial,
+                db::now()
+            ],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.is_some())
+}
+
+impl FromRequestParts<Arc<AppState>> for InSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, ApiError> {
+        let Registered(caller) = Registered::from_request_parts(parts, state).await?;
+        let token = parts
+            .headers
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        if token.is_empty() {
+            return Err(unauthorized(
+                "sesi upload belum dibuka; buka sesi dengan captcha dan password e-Nofa",
+            ));
+        }
+        let hash = token_hash(&token);
+        let (caller, hash) = state
+            .read(move |conn| {
+                if live(conn, &hash, &caller)? {
+                    Ok((caller, hash))
+                } else {
+                    Err(unauthorized(
+                        "sesi upload tidak berlaku (kedaluwarsa atau bukan milik sertifikat/aplikasi ini); buka sesi baru",
+                    ))
+                }
+            })
+            .await?;
+        Ok(InSession(SessionCaller { caller, token }, hash))
+    }
+}
