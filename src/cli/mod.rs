@@ -1,10 +1,11 @@
 //! Headless subcommands: the same core as the app, for ERPs, scripts and branch uploaders.
 //!
 //! Exit codes: 0 success, 1 the file has errors (reported line by line; with `import
-//! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export
-//! refusing to overwrite without `--force`), 3 nothing to export (nothing written).
+//! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export or
+//! cetak refusing to overwrite without `--force`), 3 nothing to export or print (nothing written).
 
 mod barang;
+mod cetak;
 mod exchange;
 mod nsfp;
 mod profile;
@@ -19,6 +20,7 @@ use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 
 pub use barang::BarangCommand;
+pub use cetak::CetakArgs;
 pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
@@ -46,6 +48,8 @@ pub enum Command {
     /// Referensi Barang/Jasa: items and their Coretax Opt/Code/Unit.
     #[command(subcommand)]
     Barang(BarangCommand),
+    /// Print faktur as PDF (A4): one faktur, a masa or a status, to a folder or one merged file.
+    Cetak(CetakArgs),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -64,6 +68,7 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Nsfp(c) => nsfp::run(c, dirs),
         Command::Referensi(c) => referensi::run(c, dirs),
         Command::Barang(c) => barang::run(c, dirs),
+        Command::Cetak(a) => cetak::run(a, dirs),
     };
     match result {
         Ok(code) => code,

@@ -5,6 +5,7 @@
 //! [`sheet`] prepares the texts and the page breaks, [`draw`] puts them on krilla pages,
 //! [`qr`] makes the QR image, [`fonts`] holds the embedded typeface and its metrics.
 
+pub mod batch;
 pub mod draw;
 pub mod fonts;
 pub mod format;
