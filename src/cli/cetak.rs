@@ -122,11 +122,16 @@ pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
         return Ok(ExitCode::from(NOTHING_TO_PRINT));
     }
     match (&args.gabung, printed.files.first()) {
-        (Some(_), Some(file)) => eprintln!("{} faktur dicetak ke {}", printed.faktur, file.display()),
+        (Some(_), Some(file)) => {
+            eprintln!("{} faktur dicetak ke {}", printed.faktur, file.display())
+        }
         _ => eprintln!(
             "{} faktur dicetak ke {}",
             printed.faktur,
-            args.folder.as_deref().unwrap_or(std::path::Path::new(".")).display()
+            args.folder
+                .as_deref()
+                .unwrap_or(std::path::Path::new("."))
+                .display()
         ),
     }
     if printed.kept.is_empty() {

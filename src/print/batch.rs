@@ -210,7 +210,10 @@ pub fn merged(
         .file()
         .write_all(&bytes)
         .map_err(|e| BatchError::io(file, e))?;
-    out.files
-        .push(staged.commit(force).map_err(|e| BatchError::export(file, e))?);
+    out.files.push(
+        staged
+            .commit(force)
+            .map_err(|e| BatchError::export(file, e))?,
+    );
     Ok(out)
 }

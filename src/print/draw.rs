@@ -99,13 +99,7 @@ pub fn sheet(doc: &mut Document, sheet: &Sheet) {
         };
 
         // Title and nomor.
-        pen.center(
-            PAGE_W / 2.0,
-            TITLE_BASELINE,
-            &f.bold,
-            TITLE,
-            "Faktur Pajak",
-        );
+        pen.center(PAGE_W / 2.0, TITLE_BASELINE, &f.bold, TITLE, "Faktur Pajak");
         let nomor = if index == 0 {
             format!("Kode dan Nomor Seri Faktur Pajak : {}", sheet.nomor)
         } else {
@@ -148,7 +142,13 @@ pub fn sheet(doc: &mut Document, sheet: &Sheet) {
         pen.hline(LEFT, RIGHT, y);
         for item in &sheet.items[items.clone()] {
             let top = y + CELL_PAD;
-            pen.center((LEFT + COL_NAME) / 2.0, base(top), &f.regular, BODY, &item.no);
+            pen.center(
+                (LEFT + COL_NAME) / 2.0,
+                base(top),
+                &f.regular,
+                BODY,
+                &item.no,
+            );
             for (i, line) in item.lines.iter().enumerate() {
                 pen.text(
                     COL_NAME + 6.0,

@@ -135,10 +135,7 @@ impl Sheet {
                     format::plain(it.jumlah_barang)
                 ));
                 if it.diskon > Amount::ZERO {
-                    lines.push(format!(
-                        "Potongan Harga = Rp {}",
-                        format::rupiah(it.diskon)
-                    ));
+                    lines.push(format!("Potongan Harga = Rp {}", format::rupiah(it.diskon)));
                 }
                 if it.tarif_ppnbm > Amount::ZERO || it.ppnbm > Amount::ZERO {
                     lines.push(format!(
@@ -172,8 +169,14 @@ impl Sheet {
             "Dasar Pengenaan Pajak"
         };
         let totals = vec![
-            ("Harga Jual / Penggantian".to_string(), format::rupiah(harga_jual)),
-            ("Dikurangi Potongan Harga".to_string(), format::rupiah(potongan)),
+            (
+                "Harga Jual / Penggantian".to_string(),
+                format::rupiah(harga_jual),
+            ),
+            (
+                "Dikurangi Potongan Harga".to_string(),
+                format::rupiah(potongan),
+            ),
             ("Dikurangi Uang Muka".to_string(), format::rupiah(uang_muka)),
             (dpp_label.to_string(), format::rupiah(dpp)),
             ("Total PPN".to_string(), format::rupiah_total(f.totals.ppn)),
@@ -260,6 +263,7 @@ pub fn paginate(
     let mut pages = Vec::new();
     let (mut start, mut y) = (0, first_top);
     let mut n = 0;
+    let mut last_h = 0.0;
     for h in heights {
         if y + h > CONTENT_BOTTOM && n > start {
             pages.push(start..n);
@@ -268,10 +272,18 @@ pub fn paginate(
         }
         y += h;
         n += 1;
+        last_h = h;
     }
     if y + tail > CONTENT_BOTTOM && n > start {
-        pages.push(start..n);
-        start = n;
+        // The totals do not fit under the last items: the last item goes along with them
+        // (totals alone on a page read as a separate document), unless it is the page's only one.
+        let keep = if n - start > 1 && next_top + last_h + tail <= CONTENT_BOTTOM {
+            n - 1
+        } else {
+            n
+        };
+        pages.push(start..keep);
+        start = keep;
     }
     pages.push(start..n);
     pages
@@ -284,7 +296,10 @@ mod tests {
     #[test]
     fn items_fill_pages_and_the_tail_stays_on_the_last_one() {
         // Everything fits on one page.
-        assert_eq!(paginate([20.0; 3].into_iter(), 300.0, 100.0, 200.0), vec![0..3]);
+        assert_eq!(
+            paginate([20.0; 3].into_iter(), 300.0, 100.0, 200.0),
+            vec![0..3]
+        );
         // No items: one page.
         assert_eq!(paginate([].into_iter(), 300.0, 100.0, 200.0), vec![0..0]);
         // Items overflow the first page; the rest and the tail on the second.
@@ -292,9 +307,12 @@ mod tests {
         let per_first = ((CONTENT_BOTTOM - 300.0) / 40.0) as usize;
         assert_eq!(pages[0], 0..per_first);
         assert_eq!(pages.last().unwrap().end, 20);
-        // Items that fill the first page exactly push the tail to a page without items.
+        // Items that fill the first page exactly: the last one goes with the totals.
         let n = ((CONTENT_BOTTOM - 300.0) / 20.0) as usize;
         let pages = paginate(std::iter::repeat_n(20.0, n), 300.0, 100.0, 200.0);
-        assert_eq!(pages, vec![0..n, n..n]);
+        assert_eq!(pages, vec![0..n - 1, n - 1..n]);
+        // A single item too tall to share its page with the totals: the totals alone.
+        let pages = paginate([400.0].into_iter(), 300.0, 100.0, 200.0);
+        assert_eq!(pages, vec![0..1, 1..1]);
     }
 }

@@ -631,9 +631,8 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<StoredFaktur>> {
 /// The ids of the faktur (keluaran, or masukan when `masukan`) with this NSFP, oldest first: a
 /// number may be on a cancelled faktur and its pengganti, or (masukan) on faktur of two sellers.
 pub fn ids_by_nsfp(conn: &Connection, masukan: bool, nsfp: Nsfp) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM faktur WHERE jenis = ?1 AND nsfp = ?2 ORDER BY id",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM faktur WHERE jenis = ?1 AND nsfp = ?2 ORDER BY id")?;
     let rows = stmt.query_map(
         params![if masukan { "masukan" } else { "keluaran" }, nsfp.digits()],
         |r| r.get(0),

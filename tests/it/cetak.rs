@@ -13,9 +13,9 @@ use efaktur::enofa::server::{self, ServerConfig, operator};
 use efaktur::enofa::wire::{FakturItemPayload, FakturPayload, NsfpRequest};
 use efaktur::paths::AppDirs;
 use efaktur::print::{self, PrintOptions};
+use efaktur::store::Store;
 use efaktur::store::faktur::{self, StoredFaktur};
 use efaktur::store::profile::{self, Profile};
-use efaktur::store::Store;
 
 const SELLER: &str = "013463476415001";
 
@@ -23,19 +23,30 @@ const SELLER: &str = "013463476415001";
 fn tool(name: &str, package: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
     match Command::new(name).args(args).output() {
         Ok(out) => out,
-        Err(e) => panic!("{name} tidak dapat dijalankan ({e}): pasang paket {package} (apt-get install {package})"),
+        Err(e) => panic!(
+            "{name} tidak dapat dijalankan ({e}): pasang paket {package} (apt-get install {package})"
+        ),
     }
 }
 
 fn pdftotext(pdf: &Path, page: Option<usize>) -> String {
     let mut args: Vec<std::ffi::OsString> = vec!["-layout".into()];
     if let Some(p) = page {
-        args.extend(["-f".into(), p.to_string().into(), "-l".into(), p.to_string().into()]);
+        args.extend([
+            "-f".into(),
+            p.to_string().into(),
+            "-l".into(),
+            p.to_string().into(),
+        ]);
     }
     args.extend([pdf.as_os_str().to_owned(), "-".into()]);
     let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
     let out = tool("pdftotext", "poppler-utils", &args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -46,7 +57,15 @@ fn watermark(pdf: &Path, page: usize) -> String {
     let out = tool(
         "pdftotext",
         "poppler-utils",
-        &["-raw".as_ref(), "-f".as_ref(), p.as_ref(), "-l".as_ref(), p.as_ref(), pdf.as_os_str(), "-".as_ref()],
+        &[
+            "-raw".as_ref(),
+            "-f".as_ref(),
+            p.as_ref(),
+            "-l".as_ref(),
+            p.as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
     );
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -79,7 +98,11 @@ fn render(pdf: &Path, dir: &Path, name: &str, dpi: u32) -> Vec<PathBuf> {
             prefix.as_os_str(),
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -152,7 +175,12 @@ fn payload(nsfp: &str, items: Vec<FakturItemPayload>) -> FakturPayload {
 fn simple_items() -> Vec<FakturItemPayload> {
     vec![
         item("Semen 50kg", 100_000, 10, 0),
-        item("Jasa pemasangan rangka atap baja ringan", 3_478_380, 1, 78_380),
+        item(
+            "Jasa pemasangan rangka atap baja ringan",
+            3_478_380,
+            1,
+            78_380,
+        ),
     ]
 }
 
@@ -204,7 +232,11 @@ fn a_long_faktur_spans_pages_and_repeats_the_table_header() {
     let items = (1..=40)
         .map(|n| item(&format!("Barang nomor {n}"), 10_000 * n, 2, 0))
         .collect();
-    let f = stored(&payload(&nsfp13(40), items), ApprovalStatus::Draft, FakturStatus::Normal);
+    let f = stored(
+        &payload(&nsfp13(40), items),
+        ApprovalStatus::Draft,
+        FakturStatus::Normal,
+    );
     let pdf = write_pdf(dir.path(), "long", &f);
     render(&pdf, &artefacts(), "long", 60);
     let pages = page_count(&pdf);
@@ -283,11 +315,19 @@ fn nik_buyer_draft_batal_and_diganti_are_marked() {
 
     let normal = stored(&p, ApprovalStatus::ApprovalSukses, FakturStatus::Normal);
     let pdf = write_pdf(dir.path(), "normal", &normal);
-    assert_eq!(watermark(&pdf, 1), "", "no watermark on an approved faktur in force");
+    assert_eq!(
+        watermark(&pdf, 1),
+        "",
+        "no watermark on an approved faktur in force"
+    );
 }
 
 /// Registers a PKP on `srv`, has `p` approved, and returns its QR URL.
-async fn approve(srv: &server::RunningServer, state: &Path, p: &mut FakturPayload) -> (Npwp, String) {
+async fn approve(
+    srv: &server::RunningServer,
+    state: &Path,
+    p: &mut FakturPayload,
+) -> (Npwp, String) {
     let npwp = Npwp::parse(SELLER).unwrap();
     let created = operator::pkp_add(
         state,
@@ -297,14 +337,21 @@ async fn approve(srv: &server::RunningServer, state: &Path, p: &mut FakturPayloa
         "uji@example.invalid",
     )
     .unwrap();
-    let (_, p12) = operator::cert_issue(state, npwp.digits(), "rahasia", P12Encryption::default()).unwrap();
+    let (_, p12) =
+        operator::cert_issue(state, npwp.digits(), "rahasia", P12Encryption::default()).unwrap();
     let identity = Identity::from_p12(&p12, "rahasia").unwrap();
     let c = EnofaClient::new(&srv.api_url, &srv.ca_pem, &identity).unwrap();
     let cap = c.captcha().await.unwrap();
     let answer = srv.demo_captcha_answer(&cap.id).unwrap();
-    c.register(&npwp, &created.kode_aktivasi, &cap.id, &answer, &created.password)
-        .await
-        .unwrap();
+    c.register(
+        &npwp,
+        &created.kode_aktivasi,
+        &cap.id,
+        &answer,
+        &created.password,
+    )
+    .await
+    .unwrap();
     let alloc = c
         .request_nsfp(&NsfpRequest {
             tahun: Utc::now().year(),
@@ -324,7 +371,9 @@ async fn approve(srv: &server::RunningServer, state: &Path, p: &mut FakturPayloa
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approved_faktur_prints_every_field_and_its_qr_validates_it() {
     let state = tempfile::tempdir().unwrap();
-    let srv = server::start(ServerConfig::demo(state.path())).await.unwrap();
+    let srv = server::start(ServerConfig::demo(state.path()))
+        .await
+        .unwrap();
     let mut p = payload(&nsfp13(1), simple_items());
     let (npwp, qr_url) = approve(&srv, state.path(), &mut p).await;
 
@@ -350,7 +399,11 @@ async fn an_approved_faktur_prints_every_field_and_its_qr_validates_it() {
         .args(["--kota", "JAKARTA", "--penandatangan", "Budi Santoso"])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let pdf = out.join(format!("{nomor}.pdf"));
     assert_eq!(page_count(&pdf), 1);
 
@@ -417,10 +470,17 @@ async fn an_approved_faktur_prints_every_field_and_its_qr_validates_it() {
         "zbar-tools",
         &["--raw".as_ref(), "-q".as_ref(), pngs[0].as_os_str()],
     );
-    assert!(z.status.success(), "zbarimg found no QR code: {}", String::from_utf8_lossy(&z.stderr));
+    assert!(
+        z.status.success(),
+        "zbarimg found no QR code: {}",
+        String::from_utf8_lossy(&z.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&z.stdout).trim(), qr_url);
     let ca = reqwest::Certificate::from_pem(&srv.ca_pem).unwrap();
-    let http = reqwest::Client::builder().tls_certs_only([ca]).build().unwrap();
+    let http = reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .unwrap();
     let resp = http.get(&qr_url).send().await.unwrap();
     assert_eq!(resp.status(), 200);
     let xml = resp.text().await.unwrap();
@@ -433,4 +493,168 @@ async fn an_approved_faktur_prints_every_field_and_its_qr_validates_it() {
         assert!(xml.contains(&part), "{part} missing in {xml}");
     }
     srv.shutdown().await;
+}
+
+fn efaktur(data: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_efaktur"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_prints_a_masa_to_a_folder_or_one_file_and_keeps_existing_files() {
+    let data = tempfile::tempdir().unwrap();
+    let dirs = AppDirs::new(Some(data.path())).unwrap();
+    dirs.ensure().unwrap();
+    let mut nomors = Vec::new();
+    {
+        let store = Store::open(&dirs.db_path(&Npwp::parse(SELLER).unwrap())).unwrap();
+        profile::save(store.conn(), &seller()).unwrap();
+        for serial in 1..=3 {
+            let f = FakturDraft::from(&payload(&nsfp13(serial), simple_items()))
+                .validate()
+                .unwrap();
+            let approval = if serial == 2 {
+                ApprovalStatus::DalamProses
+            } else {
+                ApprovalStatus::Draft
+            };
+            let id = faktur::insert(store.conn(), &f, approval, "uji").unwrap();
+            if serial == 2 {
+                faktur::record_approval(
+                    store.conn(),
+                    id,
+                    "2026-11-30T10:00:00",
+                    "https://127.0.0.1:1/validasi/faktur/x/y/z",
+                )
+                .unwrap();
+            }
+            nomors.push(f.nomor().to_string());
+        }
+    }
+    let today = Utc::now().date_naive();
+    let (masa, tahun) = (today.month().to_string(), today.year().to_string());
+    let out = data.path().join("pdf");
+    let out_s = out.to_str().unwrap();
+    let masa_args = ["cetak", "--masa", &masa, "--tahun", &tahun];
+
+    let (code, err) = efaktur(
+        data.path(),
+        &[&masa_args[..], &["--folder", out_s]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    for n in &nomors {
+        assert_eq!(page_count(&out.join(format!("{n}.pdf"))), 1);
+    }
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        3,
+        "no temporary files left"
+    );
+
+    // Existing files are kept without --force (exit 2, named), replaced with it.
+    let first = out.join(format!("{}.pdf", nomors[0]));
+    std::fs::write(&first, b"mine").unwrap();
+    let (code, err) = efaktur(
+        data.path(),
+        &[&masa_args[..], &["--folder", out_s]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("sudah ada") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&first).unwrap(), b"mine");
+    let (code, err) = efaktur(
+        data.path(),
+        &[&masa_args[..], &["--folder", out_s, "--force"]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&first).unwrap().starts_with(b"%PDF-"));
+
+    // One merged file; a second run does not replace it.
+    let all = data.path().join("semua.pdf");
+    let all_s = all.to_str().unwrap();
+    let (code, err) = efaktur(
+        data.path(),
+        &[&masa_args[..], &["--gabung", all_s]].concat(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(page_count(&all), 3);
+    in_order(
+        &pdftotext(&all, None),
+        &[&nomors[0], &nomors[1], &nomors[2]],
+    );
+    let (code, err) = efaktur(
+        data.path(),
+        &[&masa_args[..], &["--gabung", all_s]].concat(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("sudah ada"), "{err}");
+
+    // A status selection, one nomor, nothing matching, a bad nomor.
+    let ok = data.path().join("ok.pdf");
+    let (code, err) = efaktur(
+        data.path(),
+        &[
+            "cetak",
+            "--status",
+            "approval_sukses",
+            "--gabung",
+            ok.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let text = pdftotext(&ok, None);
+    assert!(
+        text.contains(&nomors[1]) && !text.contains(&nomors[0]),
+        "{text}"
+    );
+    let one = data.path().join("satu");
+    let (code, err) = efaktur(
+        data.path(),
+        &[
+            "cetak",
+            "--nomor",
+            &nomors[2],
+            "--folder",
+            one.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_dir(&one).unwrap().count(), 1);
+    let none = data.path().join("none.pdf");
+    let (code, err) = efaktur(
+        data.path(),
+        &[
+            "cetak",
+            "--masa",
+            &masa,
+            "--tahun",
+            "2001",
+            "--gabung",
+            none.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(!none.exists());
+    let (code, err) = efaktur(
+        data.path(),
+        &[
+            "cetak",
+            "--nomor",
+            "12345",
+            "--gabung",
+            none.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("tidak sah"), "{err}");
 }
