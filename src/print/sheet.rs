@@ -292,6 +292,68 @@ pub fn paginate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::faktur::{FakturDraft, FakturItemDraft};
+    use crate::domain::{FakturStatus, Npwp};
+
+    /// Kode 04 of 2025: DPP Nilai Lain 11/12 of the price, PPN 12 % of it.
+    fn nilai_lain() -> StoredFaktur {
+        let d = FakturDraft {
+            kd_jenis_transaksi: "04".into(),
+            fg_pengganti: "0".into(),
+            nomor_faktur: "0002500000001".into(),
+            masa_pajak: "2".into(),
+            tahun_pajak: "2025".into(),
+            tanggal_faktur: "03/02/2025".into(),
+            npwp: "013000666091000".into(),
+            nama: "PT PEMBELI JAYA".into(),
+            alamat: "JL. MERDEKA NO. 1, JAKARTA".into(),
+            jumlah_dpp: "1100000".into(),
+            jumlah_ppn: "132000".into(),
+            jumlah_ppnbm: "0".into(),
+            items: vec![FakturItemDraft {
+                kode_objek: "B001".into(),
+                nama: "Semen 50kg".into(),
+                harga_satuan: "120000".into(),
+                jumlah_barang: "10".into(),
+                harga_total: "1200000".into(),
+                diskon: "0".into(),
+                dpp: "1100000".into(),
+                ppn: "132000".into(),
+                tarif_ppnbm: "0".into(),
+                ppnbm: "0".into(),
+            }],
+            ..FakturDraft::default()
+        };
+        StoredFaktur {
+            id: 1,
+            faktur: d.validate().unwrap(),
+            status: FakturStatus::Normal,
+            approval: ApprovalStatus::Draft,
+            approval_time: None,
+            qr_url: Some("https://127.0.0.1/validasi/faktur/x/y/z".into()),
+            reject_code: None,
+            reject_message: None,
+        }
+    }
+
+    #[test]
+    fn dpp_nilai_lain_is_named_and_a_draft_gets_no_approval_marks() {
+        let seller = Profile::new(Npwp::parse("013463476415001").unwrap(), "PT A", "Jakarta");
+        let s = Sheet::new(&nilai_lain(), &seller, &PrintOptions::default());
+        let dpp = s
+            .totals
+            .iter()
+            .find(|(l, _)| l.starts_with("Dasar"))
+            .unwrap();
+        assert_eq!(dpp.0, "Dasar Pengenaan Pajak (DPP Nilai Lain)");
+        assert_eq!(dpp.1, "1.100.000,00");
+        assert_eq!(s.totals[0].1, "1.200.000,00");
+        assert_eq!(s.items[0].lines[1], "Rp 120.000 x 10");
+        // Not approved: no QR even when a URL is stored, no e-signature sentence, DRAF.
+        assert!(s.qr_url.is_none() && s.esign.is_empty());
+        assert_eq!(s.watermark, Some(Watermark::Draf));
+        assert_eq!(s.place_date, "3 Februari 2025", "no kota: the date alone");
+    }
 
     #[test]
     fn items_fill_pages_and_the_tail_stays_on_the_last_one() {
