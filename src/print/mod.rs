@@ -39,6 +39,8 @@ pub enum PrintError {
 pub struct PdfFile {
     doc: Document,
     faktur: usize,
+    /// The first faktur's nomor, for the document title.
+    first: String,
 }
 
 impl Default for PdfFile {
@@ -52,17 +54,14 @@ impl PdfFile {
         PdfFile {
             doc: Document::new(),
             faktur: 0,
+            first: String::new(),
         }
     }
 
     /// Adds the pages of one faktur.
     pub fn add(&mut self, f: &StoredFaktur, seller: &Profile, opts: &PrintOptions) {
         if self.faktur == 0 {
-            self.doc.set_metadata(
-                Metadata::new()
-                    .title(format!("Faktur Pajak {}", f.faktur.nomor()))
-                    .creator("efaktur cetak".to_string()),
-            );
+            self.first = f.faktur.nomor().to_string();
         }
         draw::sheet(&mut self.doc, &sheet::Sheet::new(f, seller, opts));
         self.faktur += 1;
@@ -73,7 +72,16 @@ impl PdfFile {
     }
 
     /// The finished PDF: fonts subsetted, everything serialized.
-    pub fn finish(self) -> Result<Vec<u8>, PrintError> {
+    pub fn finish(mut self) -> Result<Vec<u8>, PrintError> {
+        let title = match self.faktur {
+            1 => format!("Faktur Pajak {}", self.first),
+            n => format!("Faktur Pajak ({n} faktur)"),
+        };
+        self.doc.set_metadata(
+            Metadata::new()
+                .title(title)
+                .creator("efaktur cetak".to_string()),
+        );
         self.doc
             .finish()
             .map_err(|e| PrintError::Pdf(format!("{e:?}")))

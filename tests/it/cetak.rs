@@ -406,6 +406,22 @@ async fn an_approved_faktur_prints_every_field_and_its_qr_validates_it() {
     );
     let pdf = out.join(format!("{nomor}.pdf"));
     assert_eq!(page_count(&pdf), 1);
+    let info = tool("pdfinfo", "poppler-utils", &[pdf.as_os_str()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains(&format!("Faktur Pajak {nomor}")), "{info}");
+    // The font is embedded, and only the glyphs used (subset names start with six letters and +).
+    let fonts = tool("pdffonts", "poppler-utils", &[pdf.as_os_str()]);
+    let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    for face in ["+LiberationSans-Bold ", "+LiberationSans "] {
+        let line = fonts
+            .lines()
+            .find(|l| l.contains(face))
+            .unwrap_or_else(|| panic!("{face} in {fonts}"));
+        assert!(
+            line.contains("yes yes yes"),
+            "embedded, subsetted, with ToUnicode: {line}"
+        );
+    }
 
     let text = pdftotext(&pdf, None);
     in_order(
@@ -588,6 +604,9 @@ fn cli_prints_a_masa_to_a_folder_or_one_file_and_keeps_existing_files() {
     );
     assert_eq!(code, 0, "{err}");
     assert_eq!(page_count(&all), 3);
+    let info = tool("pdfinfo", "poppler-utils", &[all.as_os_str()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Faktur Pajak (3 faktur)"), "{info}");
     in_order(
         &pdftotext(&all, None),
         &[&nomors[0], &nomors[1], &nomors[2]],
