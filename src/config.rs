@@ -38,6 +38,18 @@ pub struct Settings {
     pub last_server: Option<ServerChoice>,
     /// The Local Database opened last, as its 15-digit NPWP.
     pub last_database: Option<String>,
+    /// Place and signer printed on faktur (`efaktur cetak`; its flags override them).
+    pub cetak: CetakSettings,
+}
+
+/// `[cetak]` in the settings file.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CetakSettings {
+    /// The place before the date (`JAKARTA, 5 Maret 2025`).
+    pub kota: Option<String>,
+    /// The name under the signature.
+    pub penandatangan: Option<String>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -99,6 +111,10 @@ mod tests {
             server_ca_path: Some(dir.path().join("ca.pem")),
             last_server: Some(ServerChoice::Simulasi),
             last_database: Some("013463476415001".into()),
+            cetak: CetakSettings {
+                kota: Some("JAKARTA".into()),
+                penandatangan: Some("Budi Santoso".into()),
+            },
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -109,6 +125,7 @@ mod tests {
         );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("last_server = \"simulasi\""), "{text}");
+        assert!(text.contains("[cetak]"), "{text}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod enofa;
 pub mod exchange;
 pub mod paths;
+pub mod print;
 pub mod private_files;
 pub mod registration;
 pub mod store;

@@ -1,10 +1,11 @@
 //! Headless subcommands: the same core as the app, for ERPs, scripts and branch uploaders.
 //!
 //! Exit codes: 0 success, 1 the file has errors (reported line by line; with `import
-//! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export
-//! refusing to overwrite without `--force`), 3 nothing to export (nothing written).
+//! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export or
+//! cetak refusing to overwrite without `--force`), 3 nothing to export or print (nothing written).
 
 mod barang;
+mod cetak;
 mod exchange;
 mod nsfp;
 mod profile;
@@ -22,6 +23,7 @@ use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 
 pub use barang::BarangCommand;
+pub use cetak::CetakArgs;
 pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
 pub use nsfp::NsfpCommand;
 pub use profile::ProfileCommand;
@@ -57,6 +59,8 @@ pub enum Command {
     /// Start the uploader without a window: send Siap Upload faktur to e-Nofa (exit 0 all
     /// approved, 1 some rejected, 2 could not run or faktur still waiting).
     Upload(UploadArgs),
+    /// Print faktur as PDF (A4): one faktur, a masa or a status, to a folder or one merged file.
+    Cetak(CetakArgs),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -77,6 +81,7 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Barang(c) => barang::run(c, dirs),
         Command::Register(a) => register::run(a, dirs),
         Command::Upload(a) => upload::run(a, dirs),
+        Command::Cetak(a) => cetak::run(a, dirs),
     };
     match result {
         Ok(code) => code,

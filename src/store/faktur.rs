@@ -628,6 +628,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<StoredFaktur>> {
     Ok(Some(f))
 }
 
+/// The ids of the faktur (keluaran, or masukan when `masukan`) with this NSFP, oldest first: a
+/// number may be on a cancelled faktur and its pengganti, or (masukan) on faktur of two sellers.
+pub fn ids_by_nsfp(conn: &Connection, masukan: bool, nsfp: Nsfp) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM faktur WHERE jenis = ?1 AND nsfp = ?2 ORDER BY id")?;
+    let rows = stmt.query_map(
+        params![if masukan { "masukan" } else { "keluaran" }, nsfp.digits()],
+        |r| r.get(0),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Calls `each` for every faktur matching `filter`, items included, ordered by date and number,
 /// without holding them all in memory.
 pub fn for_each(

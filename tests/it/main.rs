@@ -1,5 +1,6 @@
 //! The one integration-test binary (one link step instead of many). Each area has its module.
 
+mod cetak;
 mod coretax;
 mod enofa;
 mod enofa_authz;
