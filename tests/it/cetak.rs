@@ -363,6 +363,12 @@ async fn approve(
         .await
         .unwrap();
     p.nomor_faktur = alloc.awal.clone();
+    // Uploads need a session opened with a fresh captcha and the e-Nofa password.
+    let cap = c.captcha().await.unwrap();
+    let answer = srv.demo_captcha_answer(&cap.id).unwrap();
+    c.open_session(&cap.id, &answer, &created.password)
+        .await
+        .unwrap();
     let r = c.upload(p, "cetak-1").await.unwrap();
     assert_eq!(r.status, "approved", "{r:?}");
     (npwp, r.qr_url.unwrap())
