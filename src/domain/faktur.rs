@@ -330,36 +330,12 @@ impl FakturDraft {
 
     /// KD_JENIS_TRANSAKSI, FG_PENGGANTI and NOMOR_FAKTUR.
     fn nomor_fields(&self, c: &mut Checker) -> NomorFields {
-        let kode = KodeTransaksi::parse(&self.kd_jenis_transaksi);
-        if kode.is_none() {
-            c.push(
-                "KD_JENIS_TRANSAKSI",
-                DjpCode::Etax20008,
-                format!(
-                    "kode jenis transaksi '{}' tidak dikenal (01-09)",
-                    self.kd_jenis_transaksi.trim()
-                ),
-            );
-        }
-        let status = KodeStatus::from_flag(&self.fg_pengganti);
-        if status.is_none() {
-            c.push(
-                "FG_PENGGANTI",
-                DjpCode::Etax20026,
-                format!(
-                    "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
-                    self.fg_pengganti.trim()
-                ),
-            );
-        }
-        let nsfp = match Nsfp::parse(&self.nomor_faktur) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                c.push("NOMOR_FAKTUR", DjpCode::Etax20007, e.to_string());
-                None
-            }
-        };
-        NomorFields { kode, status, nsfp }
+        nomor_fields(
+            c,
+            &self.kd_jenis_transaksi,
+            &self.fg_pengganti,
+            &self.nomor_faktur,
+        )
     }
 
     /// TANGGAL_FAKTUR, MASA_PAJAK and TAHUN_PAJAK, each on its own.
@@ -584,10 +560,49 @@ impl FakturDraft {
 }
 
 /// The nomor fields as read; `None` where the field was refused.
-struct NomorFields {
-    kode: Option<KodeTransaksi>,
-    status: Option<KodeStatus>,
-    nsfp: Option<Nsfp>,
+pub(super) struct NomorFields {
+    pub(super) kode: Option<KodeTransaksi>,
+    pub(super) status: Option<KodeStatus>,
+    pub(super) nsfp: Option<Nsfp>,
+}
+
+/// KD_JENIS_TRANSAKSI, FG_PENGGANTI and NOMOR_FAKTUR of a faktur or of the faktur a retur names.
+pub(super) fn nomor_fields(
+    c: &mut Checker,
+    kd_jenis_transaksi: &str,
+    fg_pengganti: &str,
+    nomor_faktur: &str,
+) -> NomorFields {
+    let kode = KodeTransaksi::parse(kd_jenis_transaksi);
+    if kode.is_none() {
+        c.push(
+            "KD_JENIS_TRANSAKSI",
+            DjpCode::Etax20008,
+            format!(
+                "kode jenis transaksi '{}' tidak dikenal (01-09)",
+                kd_jenis_transaksi.trim()
+            ),
+        );
+    }
+    let status = KodeStatus::from_flag(fg_pengganti);
+    if status.is_none() {
+        c.push(
+            "FG_PENGGANTI",
+            DjpCode::Etax20026,
+            format!(
+                "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
+                fg_pengganti.trim()
+            ),
+        );
+    }
+    let nsfp = match Nsfp::parse(nomor_faktur) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            c.push("NOMOR_FAKTUR", DjpCode::Etax20007, e.to_string());
+            None
+        }
+    };
+    NomorFields { kode, status, nsfp }
 }
 
 /// The date fields as read; `None` where the field was refused.

@@ -8,7 +8,9 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::code::DjpCode;
-use super::faktur::{Checker, FieldError, Jenis, format_tanggal, parse_tanggal};
+use super::faktur::{
+    Checker, FieldError, Jenis, NomorFields, format_tanggal, nomor_fields, parse_tanggal,
+};
 use super::kode_transaksi::KodeTransaksi;
 use super::money::Rupiah;
 use super::npwp::Npwp;
@@ -132,35 +134,12 @@ impl ReturDraft {
         let mut c = Checker::new();
         let lawan_npwp = npwp(&mut c, &self.npwp);
         let lawan_nama = c.text("NAMA", &self.nama, true);
-        let kode = KodeTransaksi::parse(&self.kd_jenis_transaksi);
-        if kode.is_none() {
-            c.push(
-                "KD_JENIS_TRANSAKSI",
-                DjpCode::Etax20008,
-                format!(
-                    "kode jenis transaksi '{}' tidak dikenal (01-09)",
-                    self.kd_jenis_transaksi.trim()
-                ),
-            );
-        }
-        let status = KodeStatus::from_flag(&self.fg_pengganti);
-        if status.is_none() {
-            c.push(
-                "FG_PENGGANTI",
-                DjpCode::Etax20026,
-                format!(
-                    "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
-                    self.fg_pengganti.trim()
-                ),
-            );
-        }
-        let nsfp = match Nsfp::parse(&self.nomor_faktur) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                c.push("NOMOR_FAKTUR", DjpCode::Etax20007, e.to_string());
-                None
-            }
-        };
+        let NomorFields { kode, status, nsfp } = nomor_fields(
+            &mut c,
+            &self.kd_jenis_transaksi,
+            &self.fg_pengganti,
+            &self.nomor_faktur,
+        );
         let tanggal_faktur = date(&mut c, "TANGGAL_FAKTUR", &self.tanggal_faktur);
         if let (Some(n), Some(t)) = (nsfp, tanggal_faktur)
             && !n.valid_for_year(t.year())
