@@ -20,6 +20,7 @@ use rusqlite::Connection;
 use crate::domain::faktur::{Faktur, Jenis};
 use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
 use crate::store::faktur::{BulkWriter, FakturText, Written};
+use crate::store::list_index::ListIndexes;
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
@@ -78,7 +79,7 @@ pub fn validate_reader<R: Read + Send>(
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, StoreError> {
     let mut run = Run::new(options, false);
-    match run.read(reader, conn, progress) {
+    match run.read(reader, conn, None, progress) {
         Ok(()) => Ok(run.finish()),
         Err(Abort::Store(e)) => Err(e),
         // Only an import rolls back; a check has nothing to roll back.
@@ -139,9 +140,10 @@ pub fn import_readers<R: Read + Send>(
     let mut reports = Vec::with_capacity(readers.len());
     let result = store.bulk_transaction(|tx| {
         let mut failed = false;
+        let mut indexes = ListIndexes::new(tx)?;
         for (i, reader) in readers.into_iter().enumerate() {
             let mut run = Run::new(options, !failed);
-            run.read(reader, tx, &mut |pos| progress(i, pos))?;
+            run.read(reader, tx, Some(&mut indexes), &mut |pos| progress(i, pos))?;
             let report = run.finish();
             if report.is_clean() || options.skip_invalid {
                 let actor = if options.actor.is_empty() {
@@ -162,6 +164,7 @@ pub fn import_readers<R: Read + Send>(
         if failed {
             Err(Abort::RolledBack)
         } else {
+            indexes.restore()?;
             Ok(())
         }
     });
@@ -341,6 +344,7 @@ impl<'o> Run<'o> {
         &mut self,
         reader: CsvReader<R>,
         conn: &Connection,
+        indexes: Option<&mut ListIndexes<'_>>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         self.ranges = store::nsfp::ranges(conn)?;
@@ -349,7 +353,7 @@ impl<'o> Run<'o> {
             let (back_tx, back_rx) = sync_channel(IN_FLIGHT);
             scope.spawn(move || read_and_validate(reader, tx, back_rx));
             // Returning early drops `rx`, which stops the reading thread at its next send.
-            self.consume(rx, back_tx, conn, progress)
+            self.consume(rx, back_tx, conn, indexes, progress)
         })
     }
 
@@ -358,6 +362,7 @@ impl<'o> Run<'o> {
         rx: Receiver<Vec<Msg>>,
         back: SyncSender<Vec<Msg>>,
         conn: &Connection,
+        mut indexes: Option<&mut ListIndexes<'_>>,
         progress: &mut dyn FnMut(u64),
     ) -> Result<(), Abort> {
         let mut kind = None;
@@ -387,6 +392,9 @@ impl<'o> Run<'o> {
                 && self.writing()
             {
                 w.finish(&written, &self.stamp)?;
+                if let Some(i) = indexes.as_deref_mut() {
+                    i.wrote(written.len() as u64)?;
+                }
             }
             drop(written);
             // Full (or the reader is done): freeing here is fine.

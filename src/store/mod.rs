@@ -11,6 +11,7 @@ pub mod dokumen_lain;
 pub mod faktur;
 pub mod faktur_list;
 pub mod item;
+pub mod list_index;
 mod migrate;
 pub mod nsfp;
 pub mod outbox;
