@@ -26,7 +26,7 @@ pub enum CertError {
     BadCertificate(String),
     #[error(
         "Sertifikat elektronik sudah kedaluwarsa sejak {}. Minta sertifikat baru di e-Nofa \
-         (Permintaan Sertifikat Digital) lalu muat di Administrasi Certificate.",
+         (Permintaan Sertifikat Digital) lalu muat di Referensi > Administrasi Certificate.",
         .not_after.format("%d/%m/%Y")
     )]
     Expired { not_after: DateTime<Utc> },

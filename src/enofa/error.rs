@@ -61,7 +61,7 @@ impl ClientError {
         match self {
             ClientError::Unreachable { url, detail } => format!(
                 "Server {url} tidak dapat dihubungi ({detail}). Periksa koneksi internet, proxy/firewall \
-                 dan alamat server di Setting, lalu coba lagi secara berkala."
+                 dan alamat server di layar Pilih Database (Connect), lalu coba lagi secara berkala."
             ),
             ClientError::Tls { problem, detail } => {
                 let what = match problem {
@@ -75,7 +75,7 @@ impl ClientError {
                     }
                     TlsProblem::ClientCertRefused => {
                         "Server menolak sertifikat elektronik Anda (bukan dari CA e-Nofa atau tidak dikirim). \
-                         Muat file .p12 yang benar di Administrasi Certificate"
+                         Muat file .p12 yang benar di Referensi > Administrasi Certificate"
                     }
                     TlsProblem::ClientCertExpired => {
                         "Server menolak sertifikat elektronik Anda karena sudah kedaluwarsa. \
@@ -110,7 +110,7 @@ impl ClientError {
                         "Periksa password, captcha dan Kode Aktivasi; bila terkunci, tunggu lalu coba lagi."
                     }
                     DjpCode::Etax40002 => {
-                        "Periksa sertifikat di Administrasi Certificate; minta sertifikat baru bila dicabut."
+                        "Periksa sertifikat di Referensi > Administrasi Certificate; minta sertifikat baru bila dicabut."
                     }
                     DjpCode::Etax10001 => {
                         "Coba lagi nanti; bila berulang, sampaikan id kesalahan tersebut kepada pengelola server e-Nofa."

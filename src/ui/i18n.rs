@@ -1,6 +1,8 @@
 //! User-facing text: Bahasa Indonesia by default, English selectable. DJP's own words
 //! ("REGISTER ETAX INVOICE", "Kode Aktivasi", "Daftarkan User") stay as users know them.
 
+pub mod errors;
+
 pub use efaktur::config::Language as Lang;
 
 /// A piece of user-facing text.
@@ -122,6 +124,20 @@ pub enum Key {
     HargaTotal,
     Diskon,
     AlasanReject,
+    // lang:
+    HintRefreshCaptcha,
+    HintPasangP12,
+    HintPilihServer,
+    HintPeriksaIsian,
+    HintUlangiRegistrasi,
+    LogoutTanya,
+    BukaDulu,
+    UrutanRegister,
+    PasswordMinimal,
+    UrlHarusHttps,
+    SertifikatP12,
+    KodeSudahDipakai,
+    TanpaDialog,
 }
 
 /// The text of `key` in `lang`.
@@ -138,6 +154,14 @@ pub fn lang_name(lang: Lang) -> &'static str {
     match lang {
         Lang::Id => "Bahasa Indonesia",
         Lang::En => "English",
+    }
+}
+
+/// The language the switch in the menu bar offers.
+pub fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::Id => Lang::En,
+        Lang::En => Lang::Id,
     }
 }
 
@@ -229,7 +253,7 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         BerlakuSampai => ("Berlaku sampai", "Valid until"),
         SisaHari => ("Sisa hari", "Days left"),
         NoCertificate => (
-            "ETAX-30022 : File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Administrasi",
+            "ETAX-30022 : File Certificate belum tersedia. Pasang file .p12 di bawah ini (Pasang / ganti sertifikat).",
             "ETAX-30022 : No certificate installed yet. Choose a certificate file below.",
         ),
         InstallCertificate => (
@@ -336,6 +360,55 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         HargaTotal => ("Harga total", "Total price"),
         Diskon => ("Diskon", "Discount"),
         AlasanReject => ("Alasan reject", "Reject reason"),
+        // lang:
+        HintRefreshCaptcha => ("Tekan Refresh Captcha.", "Press Refresh Captcha."),
+        HintPasangP12 => (
+            "Pasang file .p12 di bawah ini (Pasang / ganti sertifikat).",
+            "Install the .p12 file below (Install / replace certificate).",
+        ),
+        HintPilihServer => (
+            "Pilih server e-Nofa di layar Pilih Database (Connect).",
+            "Choose the e-Nofa server on the Choose Database (Connect) screen.",
+        ),
+        HintPeriksaIsian => (
+            "Periksa isian lalu ulangi.",
+            "Check the fields and try again.",
+        ),
+        HintUlangiRegistrasi => (
+            "Periksa folder data aplikasi, lalu ulangi registrasi.",
+            "Check the application's data folder, then register again.",
+        ),
+        LogoutTanya => (
+            "Keluar dari aplikasi (Logout)? Data yang belum disimpan hilang.",
+            "Log out of the application? Unsaved data is lost.",
+        ),
+        BukaDulu => (
+            "Buka sertifikat .p12 dulu: tekan Buka dan ketik passphrase-nya, lalu tekan Register.",
+            "Open the .p12 certificate first: press Open and type its passphrase, then press Register.",
+        ),
+        UrutanRegister => (
+            "Urutan: 1. NPWP · 2. Sertifikat User (.p12): Pilih… lalu Buka (passphrase) · 3. Kode \
+             Aktivasi · 4. Register (captcha dan password e-Nofa).",
+            "Order: 1. NPWP · 2. User Certificate (.p12): Browse… then Open (passphrase) · 3. \
+             Activation Code · 4. Register (captcha and e-Nofa password).",
+        ),
+        // `{n}` is replaced by the minimum length.
+        PasswordMinimal => ("Password minimal {n} karakter", "At least {n} characters"),
+        UrlHarusHttps => (
+            "Alamat server harus diawali https://",
+            "The server address must start with https://",
+        ),
+        SertifikatP12 => ("Sertifikat (.p12)", "Certificate (.p12)"),
+        KodeSudahDipakai => (
+            "sudah dipakai — registrasi sudah selesai, silakan login",
+            "already used — registration is complete, please log in",
+        ),
+        TanpaDialog => (
+            "Jendela pilih file tidak dapat dibuka di komputer ini (tidak ada xdg-desktop-portal \
+             atau zenity). Ketik lokasi lengkap file di kolom di atas, lalu lanjutkan.",
+            "No file dialog can open on this computer (no xdg-desktop-portal or zenity). Type the \
+             file's full path in the field above, then go on.",
+        ),
     }
 }
 

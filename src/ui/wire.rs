@@ -13,8 +13,8 @@ use iced::futures::future::BoxFuture;
 
 use super::ctx::SimulasiInfo;
 use super::service::{
-    Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, RegisterRequest, Registered,
-    Server, Services,
+    Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, Picked, RegisterRequest,
+    Registered, Server, Services, UiProblem,
 };
 
 /// The native "open file" dialog (xdg-desktop-portal on Linux). Without a portal it returns
@@ -36,6 +36,34 @@ impl FilePicker for NativePicker {
                 .map(|f| f.path().to_path_buf())
         })
     }
+
+    fn choose(
+        &self,
+        title: String,
+        extensions: &'static [&'static str],
+    ) -> BoxFuture<'static, Picked> {
+        if !NativePicker::available() {
+            return Box::pin(async { Picked::Unavailable });
+        }
+        let pick = self.pick(title, extensions);
+        Box::pin(async move { pick.await.map_or(Picked::Cancelled, Picked::Path) })
+    }
+}
+
+impl NativePicker {
+    /// Whether a dialog can open at all. rfd asks xdg-desktop-portal over the D-Bus session bus
+    /// and falls back to zenity; with neither, it returns nothing, as if cancelled.
+    fn available() -> bool {
+        if !cfg!(all(unix, not(target_os = "macos"))) {
+            return true;
+        }
+        let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+            || std::env::var_os("XDG_RUNTIME_DIR")
+                .is_some_and(|d| Path::new(&d).join("bus").exists());
+        let zenity = std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("zenity").is_file()));
+        bus || zenity
+    }
 }
 
 /// Opens `.p12` files with `efaktur::cert`.
@@ -44,10 +72,12 @@ pub struct P12Loader;
 impl CertLoader for P12Loader {
     fn open(&self, path: &Path, passphrase: &Secret) -> Result<OpenedCert, Failure> {
         let bytes = std::fs::read(path).map_err(|e| {
-            Failure::new(
+            Failure::ui(
                 Some(efaktur::domain::DjpCode::Etax30022),
-                format!("{}: {e}", path.display()),
-                "Periksa lokasi file .p12.",
+                UiProblem::FileUnreadable {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                },
             )
         })?;
         let identity = Identity::from_p12(&bytes, passphrase.expose())?;

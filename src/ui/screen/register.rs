@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
+use efaktur::domain::{KodeAktivasi, Npwp};
 use efaktur::paths::AppDirs;
 use efaktur::store::{self, Store};
 use iced::widget::{column, container, operation, row, scrollable, text, text_input};
@@ -11,10 +11,10 @@ use iced::{Element, Length, Task};
 
 use super::captcha::{self, Dialog, Shown};
 use crate::ui::ctx::{Ctx, Session, SimulasiInfo};
-use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::{
-    Failure, OpenedCert, RegisterRequest, Registered, Secret, Server, Services, blocking,
-    common_name,
+    Failure, OpenedCert, Picked, RegisterRequest, Registered, Secret, Server, Services, UiProblem,
+    blocking, common_name,
 };
 use crate::ui::widget::{self, Tone};
 
@@ -28,7 +28,7 @@ pub enum Message {
     NpwpChanged(String),
     CertPathChanged(String),
     PickCert,
-    CertPicked(Option<PathBuf>),
+    CertPicked(Picked),
     OpenCert,
     PassphraseChanged(Secret),
     PassphraseOk,
@@ -69,6 +69,8 @@ pub struct Register {
     captcha: Option<Dialog>,
     busy: Option<Key>,
     banner: Option<Failure>,
+    /// "Pilih…" found no file dialog: the screen says so under the field.
+    no_dialog: bool,
 }
 
 impl Register {
@@ -119,6 +121,17 @@ impl Register {
         self.banner.as_ref()
     }
 
+    /// Enter outside a field: the open dialog's OK/Submit, else Register.
+    pub fn on_enter(&self) -> Message {
+        if self.passphrase.is_some() {
+            Message::PassphraseOk
+        } else if self.captcha.is_some() {
+            Message::Submit
+        } else {
+            Message::Register
+        }
+    }
+
     pub fn on_escape(&self) -> Option<Message> {
         (self.passphrase.is_some() || self.captcha.is_some()).then_some(Message::CloseDialog)
     }
@@ -138,12 +151,16 @@ impl Register {
                 let picker = ctx.services.picker.clone();
                 let title = ctx.t(Key::SertifikatUser).to_string();
                 return Action::Run(Task::perform(
-                    async move { picker.pick(title, &["p12", "pfx"]).await },
+                    async move { picker.choose(title, &["p12", "pfx"]).await },
                     Message::CertPicked,
                 ));
             }
-            Message::CertPicked(None) => {}
-            Message::CertPicked(Some(path)) => {
+            Message::CertPicked(Picked::Cancelled) => {}
+            Message::CertPicked(Picked::Unavailable) => {
+                self.no_dialog = true;
+                return Action::Run(operation::focus(CERT_INPUT));
+            }
+            Message::CertPicked(Picked::Path(path)) => {
                 self.cert_path = path.display().to_string();
                 self.cert = None;
                 return self.ask_passphrase(ctx);
@@ -216,6 +233,7 @@ impl Register {
         self.busy = None;
         match result {
             Ok(cert) => {
+                self.cert_error = None;
                 // Fill the NPWP from the certificate when the user has not typed one.
                 if self.npwp.trim().is_empty()
                     && let Some(n) = &cert.summary.npwp
@@ -241,21 +259,24 @@ impl Register {
         }
         self.banner = None;
         let npwp = Npwp::parse(&self.npwp);
-        self.npwp_error = npwp
-            .as_ref()
-            .err()
-            .map(|e| format!("{}: {e}", DjpCode::Etax20005.as_str()));
+        let lang = ctx.lang();
+        self.npwp_error = npwp.as_ref().err().map(|e| errors::npwp(lang, e));
         self.kode_error = KodeAktivasi::parse(self.kode.expose())
             .err()
-            .map(|e| e.to_string());
+            .map(|e| errors::kode_aktivasi(lang, &e));
         // The certificate must be valid today and belong to the NPWP being registered.
         self.cert_error = match (&self.cert, &npwp) {
-            (None, _) => Some(ctx.t(Key::NoCertificate).to_string()),
+            // Not opened yet: that is the next step, not an error.
+            (None, _) if !self.cert_path.trim().is_empty() => {
+                self.cert_error = Some(ctx.t(Key::BukaDulu).to_string());
+                return self.ask_passphrase(ctx);
+            }
+            (None, _) => Some(ctx.t(Key::BukaDulu).to_string()),
             (Some(c), Ok(n)) => c
                 .summary
                 .check_for(n, chrono::Utc::now())
                 .err()
-                .map(|e| e.to_string()),
+                .map(|e| errors::cert(lang, &e)),
             _ => None,
         };
         if self.npwp_error.is_some() || self.kode_error.is_some() || self.cert_error.is_some() {
@@ -363,7 +384,7 @@ impl Register {
             };
             let mut body = column![].spacing(8);
             if let Some(b) = &self.banner {
-                body = body.push(widget::failure(b));
+                body = body.push(widget::failure_in(ctx.lang(), b));
             }
             body = body.push(d.view(ctx.lang(), self.busy.is_some(), handlers));
             return widget::dialog(base, ctx.t(Key::CaptchaTitle), body.into());
@@ -405,12 +426,16 @@ impl Register {
             .on_input(|typed| Message::KodeChanged(Secret::new(typed)))
             .on_submit(Message::Register);
         let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);
+        // The order is not obvious to a first-time user: the certificate opens first.
+        if self.cert.is_none() {
+            col = col.push(widget::notice(Tone::Info, ctx.t(Key::UrutanRegister)));
+        }
         // At the top, so it stays readable above the passphrase and captcha dialogs.
         if let Some(sim) = ctx.active_simulasi() {
             col = col.push(simulasi_panel(sim, ctx.lang()));
         }
         if let (Some(b), None) = (&self.banner, &self.captcha) {
-            col = col.push(widget::failure(b));
+            col = col.push(widget::failure_in(ctx.lang(), b));
         }
         if let Some(k) = self.busy {
             col = col.push(widget::notice(Tone::Info, ctx.t(k)));
@@ -428,6 +453,9 @@ impl Register {
                 idle.then_some(Message::PickCert),
                 self.cert_error.as_deref(),
             ));
+        if self.no_dialog {
+            col = col.push(widget::no_dialog_note(ctx.lang()));
+        }
         col = col.push(row![widget::action(
             ctx.t(Key::Buka),
             Message::OpenCert,
@@ -525,15 +553,9 @@ fn save_registration(
     cert: &OpenedCert,
     registered: &Registered,
 ) -> Result<Session, Failure> {
-    let db_failure = |e: store::StoreError| {
-        Failure::new(
-            Some(e.code()),
-            e.to_string(),
-            "Periksa folder data aplikasi, lalu ulangi registrasi.",
-        )
-    };
+    let db_failure = |e: store::StoreError| Failure::from(e).with_hint(Key::HintUlangiRegistrasi);
     dirs.ensure()
-        .map_err(|e| Failure::new(None, e.to_string(), "Periksa izin folder data."))?;
+        .map_err(|e| Failure::ui(None, UiProblem::DataFolder(e.to_string())))?;
     let db_path = dirs.db_path(npwp);
     let mut db = Store::open(&db_path).map_err(db_failure)?;
     let nama = if registered.nama.trim().is_empty() {
@@ -573,7 +595,13 @@ mod tests {
         assert!(matches!(s.update(Message::Register, &ctx), Action::None));
         assert!(s.npwp_error.as_deref().unwrap().starts_with("ETAX-20005"));
         assert!(s.kode_error.as_deref().unwrap().contains("16"));
-        assert!(s.cert_error.as_deref().unwrap().starts_with("ETAX-30022"));
+        // No certificate yet: the screen says the order instead of an error code.
+        assert!(
+            s.cert_error
+                .as_deref()
+                .unwrap()
+                .starts_with("Buka sertifikat .p12 dulu")
+        );
         assert!(s.captcha.is_none(), "no captcha before the form is valid");
 
         // Dashes in the Kode Aktivasi are fine.
