@@ -5,6 +5,8 @@ mod ctx;
 #[cfg(test)]
 mod flow_tests;
 mod i18n;
+#[cfg(test)]
+mod lang_tests;
 mod screen;
 mod service;
 #[cfg(test)]

@@ -353,9 +353,11 @@ impl Certificate {
                 idle.then_some(Message::Pick),
                 self.path_error.as_deref(),
             ),
-            self.no_dialog
-                .then(|| widget::no_dialog_note(ctx.lang()))
-                .unwrap_or_else(|| iced::widget::Space::new().into()),
+            if self.no_dialog {
+                widget::no_dialog_note(ctx.lang())
+            } else {
+                iced::widget::Space::new().into()
+            },
             widget::field(ctx.t(Key::Passphrase), pass, None),
             checkbox(self.remember)
                 .label(ctx.t(Key::IngatPassphrase))

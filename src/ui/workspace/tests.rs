@@ -164,9 +164,9 @@ async fn login_dashboard_list_filter_search_sort_keys_detail_and_back() {
         "the menu shows its sections"
     );
     let mut ui = simulator(app.view());
-    // Beranda has an "Administrasi Faktur" button too, under the open menu (which blocks it):
-    // the menu's first entry is the second such text drawn.
-    crate::ui::test_support::click_nth(&mut ui, "Administrasi Faktur", 1);
+    // Beranda's two cards have "Administrasi Faktur" buttons too, under the open menu (which
+    // blocks them): the menu's first entry is the third such text drawn.
+    crate::ui::test_support::click_nth(&mut ui, "Administrasi Faktur", 2);
     let msgs: Vec<Message> = ui.into_messages().collect();
     pump_app(&mut app, msgs).await;
     assert_eq!(names(&app), ["PT ALFA", "CV BETA", "PT GAMMA"]);
