@@ -42,28 +42,52 @@ impl FilePicker for NativePicker {
         title: String,
         extensions: &'static [&'static str],
     ) -> BoxFuture<'static, Picked> {
-        if !NativePicker::available() {
-            return Box::pin(async { Picked::Unavailable });
-        }
         let pick = self.pick(title, extensions);
-        Box::pin(async move { pick.await.map_or(Picked::Cancelled, Picked::Path) })
+        Box::pin(async move {
+            if !NativePicker::available().await {
+                return Picked::Unavailable;
+            }
+            pick.await.map_or(Picked::Cancelled, Picked::Path)
+        })
     }
 }
 
 impl NativePicker {
-    /// Whether a dialog can open at all. rfd asks xdg-desktop-portal over the D-Bus session bus
-    /// and falls back to zenity; with neither, it returns nothing, as if cancelled.
-    fn available() -> bool {
-        if !cfg!(all(unix, not(target_os = "macos"))) {
-            return true;
-        }
-        let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
-            || std::env::var_os("XDG_RUNTIME_DIR")
-                .is_some_and(|d| Path::new(&d).join("bus").exists());
+    /// Whether a dialog can open at all. On Linux rfd asks xdg-desktop-portal over the D-Bus
+    /// session bus and falls back to zenity; with neither it returns nothing, as if cancelled.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    async fn available() -> bool {
         let zenity = std::env::var_os("PATH")
             .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("zenity").is_file()));
-        bus || zenity
+        zenity || portal_on_session_bus().await
     }
+
+    /// Windows and macOS always have their own dialogs.
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    async fn available() -> bool {
+        true
+    }
+}
+
+/// Whether the session bus has xdg-desktop-portal running or can start it.
+#[cfg(all(unix, not(target_os = "macos")))]
+async fn portal_on_session_bus() -> bool {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let Ok(conn) = zbus::Connection::session().await else {
+        return false;
+    };
+    let Ok(bus) = zbus::fdo::DBusProxy::new(&conn).await else {
+        return false;
+    };
+    let Ok(name) = zbus::names::BusName::try_from(PORTAL) else {
+        return false;
+    };
+    if bus.name_has_owner(name).await.unwrap_or(false) {
+        return true;
+    }
+    bus.list_activatable_names()
+        .await
+        .is_ok_and(|names| names.iter().any(|n| n.as_str() == PORTAL))
 }
 
 /// Opens `.p12` files with `efaktur::cert`.
