@@ -151,7 +151,13 @@ impl Connect {
                 self.no_dialog = true;
                 return Action::Run(operation::focus(CA_PATH));
             }
-            Message::UseSimulasi(on) => self.use_simulasi = on && ctx.simulasi.is_some(),
+            Message::UseSimulasi(on) => {
+                self.use_simulasi = on && ctx.simulasi.is_some();
+                // The server's fields appear: the address is the first one to type.
+                if !self.use_simulasi {
+                    return Action::Run(operation::focus(SERVER_URL));
+                }
+            }
             Message::LanguageSelected(LangOption(lang)) => return Action::SetLanguage(lang),
             Message::Connect => return self.connect(ctx),
             Message::ServerChecked(result) => {
