@@ -60,8 +60,9 @@ impl ClientError {
     fn explanation(&self) -> String {
         match self {
             ClientError::Unreachable { url, detail } => format!(
-                "Server {url} tidak dapat dihubungi ({detail}). Periksa koneksi internet, proxy/firewall \
-                 dan alamat server di layar Pilih Database (Connect), lalu coba lagi secara berkala."
+                "Server {url} tidak dapat dihubungi. Periksa koneksi internet, proxy/firewall \
+                 dan alamat server di layar Pilih Database (Connect), lalu coba lagi secara berkala \
+                 [{detail}]."
             ),
             ClientError::Tls { problem, detail } => {
                 let what = match problem {
@@ -91,7 +92,7 @@ impl ClientError {
                         "Koneksi aman (TLS) gagal. Periksa tanggal/jam komputer, proxy dan antivirus"
                     }
                 };
-                format!("{what} ({detail}).")
+                format!("{what} [{detail}].")
             }
             ClientError::Refused {
                 code_text, reason, ..
@@ -135,7 +136,7 @@ impl ClientError {
             ),
             ClientError::Certificate(e) => e.to_string(),
             ClientError::Protocol(detail) => format!(
-                "Jawaban server tidak sesuai protokol ({detail}). Pastikan versi aplikasi dan server cocok."
+                "Jawaban server tidak sesuai protokol. Pastikan versi aplikasi dan server cocok [{detail}]."
             ),
         }
     }

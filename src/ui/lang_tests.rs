@@ -464,3 +464,38 @@ fn register_explains_the_order_instead_of_an_error() {
     r.update(register::Message::Register, &ctx);
     assert!(r.on_escape().is_some(), "the passphrase dialog is open");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn raw_os_and_asn1_texts_follow_a_plain_sentence_in_brackets() {
+    let (ctx, tmp) = ctx();
+    let not_p12 = tmp.path().join("bukan.p12");
+    std::fs::write(&not_p12, b"this is not a PKCS#12 file").unwrap();
+    let missing = tmp.path().join("hilang.p12");
+    for (path, sentence) in [
+        (
+            &not_p12,
+            "bukan sertifikat elektronik PKCS#12 (.p12) atau rusak.",
+        ),
+        (&missing, "tidak dapat dibaca. Periksa lokasi dan izin file"),
+    ] {
+        let (mut r, _) = register::Register::new(None, None);
+        r.update(
+            register::Message::CertPathChanged(path.display().to_string()),
+            &ctx,
+        );
+        r.update(register::Message::OpenCert, &ctx);
+        r.update(register::Message::PassphraseChanged("x".into()), &ctx);
+        if let register::Action::Run(t) = r.update(register::Message::PassphraseOk, &ctx) {
+            for m in outputs(t).await {
+                r.update(m, &ctx);
+            }
+        }
+        let said = r.banner().expect("refused").text(Lang::Id);
+        let plain = said.find(sentence).unwrap_or_else(|| panic!("{said}"));
+        let detail = said
+            .find('[')
+            .unwrap_or_else(|| panic!("no detail in {said}"));
+        assert!(plain < detail, "the sentence comes first: {said}");
+        assert!(said.ends_with("]."), "{said}");
+    }
+}
