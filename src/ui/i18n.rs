@@ -138,6 +138,17 @@ pub enum Key {
     SertifikatP12,
     KodeSudahDipakai,
     TanpaDialog,
+    // `efaktur validate` / `import` (the CLI follows the settings' language too):
+    CliMasalahLain,
+    CliPeringatan,
+    CliPeringatanLain,
+    CliFaktur,
+    CliDokumen,
+    CliRingkasanFaktur,
+    CliRingkasanDokumen,
+    CliTidakDiimporLain,
+    CliTidakDiimpor,
+    CliDiimpor,
 }
 
 /// The text of `key` in `lang`.
@@ -409,6 +420,38 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "No file dialog can open on this computer (no xdg-desktop-portal or zenity). Type the \
              file's full path in the field above, then go on.",
         ),
+        CliMasalahLain => (
+            "... dan {n} masalah lainnya (tidak ditampilkan); perbaiki yang di atas lalu periksa lagi",
+            "... and {n} more problems (not shown); fix the ones above, then check again",
+        ),
+        CliPeringatan => ("peringatan", "warning"),
+        CliPeringatanLain => (
+            "... dan {n} peringatan lainnya",
+            "... and {n} more warnings",
+        ),
+        CliFaktur => ("faktur", "invoices"),
+        CliDokumen => ("dokumen", "documents"),
+        CliRingkasanFaktur => (
+            "{n} faktur, {items} baris OF, {errors} kesalahan",
+            "{n} invoices, {items} OF lines, {errors} errors",
+        ),
+        CliRingkasanDokumen => (
+            "{n} dokumen, {errors} kesalahan",
+            "{n} documents, {errors} errors",
+        ),
+        CliTidakDiimporLain => (
+            "tidak diimpor karena file lain dalam impor yang sama bermasalah (semua atau tidak \
+             sama sekali). Perbaiki file itu, atau pakai --per-file.",
+            "not imported because another file of the same import has problems (all or nothing). \
+             Fix that file, or use --per-file.",
+        ),
+        CliTidakDiimpor => (
+            "tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk \
+             mengimpor {noun} yang benar saja.",
+            "nothing was imported. Fix the lines above, or use --skip-invalid to import only the \
+             valid {noun}.",
+        ),
+        CliDiimpor => ("{n} {noun} diimpor", "{n} {noun} imported"),
     }
 }
 

@@ -4,7 +4,8 @@ mod app;
 mod ctx;
 #[cfg(test)]
 mod flow_tests;
-mod i18n;
+/// Texts; the CLI speaks the chosen language through it too.
+pub(crate) mod i18n;
 #[cfg(test)]
 mod lang_tests;
 mod screen;

@@ -64,6 +64,22 @@ pub fn problem(lang: Lang, p: &Problem) -> String {
     }
 }
 
+/// A problem as the CLI prints it: `FILE:LINE: COLUMN: CODE : message` (the Indonesian form is
+/// [`Problem::display_in`], which scripts parse; English keeps the same shape).
+pub fn problem_line(lang: Lang, file: &str, p: &Problem) -> String {
+    match lang {
+        Lang::Id => p.display_in(file),
+        Lang::En => format!(
+            "{file}:{}: {}: {} : {} — {}",
+            p.line,
+            if p.column.is_empty() { "-" } else { &p.column },
+            p.code.as_str(),
+            p.code.message(),
+            code_meaning(p.code)
+        ),
+    }
+}
+
 /// Why a login failed; the same words for an unknown name and a wrong password.
 pub fn login(lang: Lang, e: &LoginError) -> String {
     match (lang, e) {
