@@ -256,14 +256,12 @@ impl Workspace {
         entries: &'a [route::Entry],
     ) -> Element<'a, Message> {
         let here = self.here();
-        // Roughly under the menu's button: the labels before it, at ~8 px a character.
-        let before: usize = 1
-            + MENU[..index]
-                .iter()
-                .map(|(k, _)| ctx.t(*k).chars().count() + 4)
-                .sum::<usize>()
-            + ctx.t(Key::Beranda).chars().count();
-        let offset = (before * 8) as f32;
+        // Roughly under the menu's button: the bar's padding, then each button before it
+        // (~9 px a character, its padding and the spacing).
+        let width_of = |k: Key| (ctx.t(k).chars().count() * 9 + 24) as f32;
+        let offset = 8.0
+            + width_of(Key::Beranda)
+            + MENU[..index].iter().map(|(k, _)| width_of(*k)).sum::<f32>();
         {
             let mut list = column![].spacing(2);
             let mut section = None;
