@@ -126,6 +126,7 @@ impl App {
 
     fn escape(&mut self) -> Task<Message> {
         let routed = match &self.screen {
+            Screen::Connect(s) => s.on_escape().map(Message::Connect),
             Screen::Register(s) => s.on_escape().map(Message::Register),
             Screen::Main(s) => s.on_escape().map(Message::Main),
             _ => None,

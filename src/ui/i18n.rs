@@ -149,6 +149,10 @@ pub enum Key {
     CliTidakDiimporLain,
     CliTidakDiimpor,
     CliDiimpor,
+    ChooserPetunjuk,
+    ChooserNaik,
+    ChooserTerlaluBanyak,
+    ChooserTidakTerbaca,
 }
 
 /// The text of `key` in `lang`.
@@ -452,6 +456,22 @@ fn pair(key: Key) -> (&'static str, &'static str) {
              valid {noun}.",
         ),
         CliDiimpor => ("{n} {noun} diimpor", "{n} {noun} imported"),
+        ChooserPetunjuk => (
+            "Jendela pilih file sistem tidak tersedia di komputer ini (tidak ada \
+             xdg-desktop-portal atau zenity). Pilih file di bawah, atau ketik lokasinya lalu OK.",
+            "The system's file dialog is not available on this computer (no xdg-desktop-portal \
+             or zenity). Choose the file below, or type its path and press OK.",
+        ),
+        ChooserNaik => ("↑ Folder induk", "↑ Parent folder"),
+        ChooserTerlaluBanyak => (
+            "Folder ini berisi lebih banyak file; ketik nama file di kolom di atas.",
+            "This folder holds more files; type the file's name in the field above.",
+        ),
+        // `{detail}` is the system's own words.
+        ChooserTidakTerbaca => (
+            "Folder ini tidak dapat dibaca; pilih folder lain [{detail}].",
+            "This folder cannot be read; choose another one [{detail}].",
+        ),
     }
 }
 

@@ -271,27 +271,43 @@ impl FilePicker for NoPortal {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-async fn pilih_without_a_file_dialog_says_why_and_focuses_the_path_field() {
-    let (mut ctx, _tmp) = ctx();
+async fn pilih_without_a_file_dialog_opens_the_apps_own_chooser() {
+    let (mut ctx, tmp) = ctx();
     ctx.services.picker = Arc::new(NoPortal);
-    let note = "Jendela pilih file tidak dapat dibuka di komputer ini";
-    // Connect's CA file.
+    let folder = tmp.path().join("dari-operator");
+    std::fs::create_dir_all(folder.join("arsip")).unwrap();
+    for f in ["ca.pem", "catatan.txt"] {
+        std::fs::write(folder.join(f), b"").unwrap();
+    }
+    let note = "Jendela pilih file sistem tidak tersedia di komputer ini";
+    // Connect's CA file: the chooser opens where the typed path points, lists folders and
+    // .pem files, and a click on one fills the field.
     let (mut c, _) = connect::Connect::new(&ctx);
-    c.update(connect::Message::UseSimulasi(false), &ctx);
-    let connect::Action::Run(pick) = c.update(connect::Message::PickCa, &ctx) else {
-        panic!("Pilih… runs the dialog");
-    };
-    let mut focus = None;
-    for m in outputs(pick).await {
+    let mut queue = std::collections::VecDeque::from([
+        connect::Message::UseSimulasi(false),
+        connect::Message::CaChanged(folder.join("x").display().to_string()),
+        connect::Message::PickCa,
+    ]);
+    while let Some(m) = queue.pop_front() {
         if let connect::Action::Run(t) = c.update(m, &ctx) {
-            focus = focused(t, &[connect::CA_PATH, connect::SERVER_URL]).await;
+            queue.extend(outputs(t).await);
         }
     }
-    assert_eq!(focus, Some(connect::CA_PATH), "the path is typed next");
+    let msgs = interact(c.view(&ctx), |ui| {
+        assert!(text_containing(ui, note).is_some(), "says why");
+        assert!(ui.find("arsip/").is_ok(), "folders are listed");
+        assert!(ui.find("catatan.txt").is_err(), "only certificate files");
+        ui.click("ca.pem").unwrap();
+    });
+    for m in msgs {
+        c.update(m, &ctx);
+    }
     let mut ui = simulator(c.view(&ctx));
-    assert!(text_containing(&mut ui, note).is_some(), "Connect says why");
+    assert!(ui.find(note).is_err(), "the chooser closed");
+    let typed = folder.join("ca.pem").display().to_string();
+    assert!(ui.find(typed.as_str()).is_ok(), "the CA path is filled in");
     drop(ui);
-    // REGISTER's certificate.
+    // REGISTER's certificate: the chooser opens with the cursor in its path field; Esc closes it.
     let (mut r, _) = register::Register::new(None, None);
     let register::Action::Run(pick) = r.update(register::Message::PickCert, &ctx) else {
         panic!("Pilih… runs the dialog");
@@ -299,15 +315,13 @@ async fn pilih_without_a_file_dialog_says_why_and_focuses_the_path_field() {
     let mut focus = None;
     for m in outputs(pick).await {
         if let register::Action::Run(t) = r.update(m, &ctx) {
-            focus = focused(t, &[register::CERT_INPUT, register::NPWP_INPUT]).await;
+            focus = focused(t, &[super::chooser::INPUT, register::CERT_INPUT]).await;
         }
     }
-    assert_eq!(focus, Some(register::CERT_INPUT));
-    let mut ui = simulator(r.view(&ctx));
-    assert!(
-        text_containing(&mut ui, note).is_some(),
-        "REGISTER says why"
-    );
+    assert_eq!(focus, Some(super::chooser::INPUT));
+    let esc = r.on_escape().expect("Esc closes the chooser");
+    r.update(esc, &ctx);
+    assert!(r.on_escape().is_none());
 }
 
 /// A workspace after login, on Beranda.

@@ -1,6 +1,7 @@
 //! The desktop user interface (iced). Only this module and `main.rs` name iced.
 
 mod app;
+mod chooser;
 mod ctx;
 #[cfg(test)]
 mod flow_tests;

@@ -12,6 +12,7 @@ use iced::widget::{
 };
 use iced::{Element, Length, Task};
 
+use crate::ui::chooser::{self, Chooser};
 use crate::ui::ctx::{Ctx, SimulasiInfo};
 use crate::ui::i18n::{self, Key, Lang};
 use crate::ui::service::{Failure, Picked, Server, UiProblem, blocking};
@@ -19,6 +20,7 @@ use crate::ui::widget::{self, Tone};
 
 pub const SERVER_URL: &str = "connect-server-url";
 pub const CA_PATH: &str = "connect-ca-path";
+const CA_EXTENSIONS: &[&str] = &["pem", "crt"];
 
 /// The database to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,8 @@ pub enum Message {
     CaChanged(String),
     PickCa,
     CaPicked(Picked),
+    /// The app's own file chooser, where no system dialog opens.
+    Chooser(chooser::Message),
     UseSimulasi(bool),
     LanguageSelected(LangOption),
     Connect,
@@ -62,8 +66,8 @@ pub struct Connect {
     ca_error: Option<String>,
     banner: Option<Failure>,
     busy: bool,
-    /// "Pilih…" found no file dialog: the screen says so under the field.
-    no_dialog: bool,
+    /// The app's own file chooser, open while `Some` ("Pilih…" found no system dialog).
+    chooser: Option<Chooser>,
 }
 
 /// A language as the pick list shows it.
@@ -98,7 +102,7 @@ impl Connect {
             ca_error: None,
             banner: None,
             busy: false,
-            no_dialog: false,
+            chooser: None,
         };
         let load = Task::perform(
             async move {
@@ -138,7 +142,7 @@ impl Connect {
                 let picker = ctx.services.picker.clone();
                 let title = ctx.t(Key::CaCertificate).to_string();
                 return Action::Run(Task::perform(
-                    async move { picker.choose(title, &["pem", "crt"]).await },
+                    async move { picker.choose(title, CA_EXTENSIONS).await },
                     Message::CaPicked,
                 ));
             }
@@ -148,8 +152,24 @@ impl Connect {
             }
             Message::CaPicked(Picked::Cancelled) => {}
             Message::CaPicked(Picked::Unavailable) => {
-                self.no_dialog = true;
-                return Action::Run(operation::focus(CA_PATH));
+                let (c, task) = Chooser::open(&self.ca_path, CA_EXTENSIONS);
+                self.chooser = Some(c);
+                return Action::Run(task.map(Message::Chooser));
+            }
+            Message::Chooser(m) => {
+                let Some(c) = &mut self.chooser else {
+                    return Action::None;
+                };
+                match c.update(m) {
+                    chooser::Outcome::None => {}
+                    chooser::Outcome::Run(t) => return Action::Run(t.map(Message::Chooser)),
+                    chooser::Outcome::Cancelled => self.chooser = None,
+                    chooser::Outcome::Chosen(path) => {
+                        self.chooser = None;
+                        self.ca_path = path.display().to_string();
+                        self.ca_error = None;
+                    }
+                }
             }
             Message::UseSimulasi(on) => {
                 self.use_simulasi = on && ctx.simulasi.is_some();
@@ -177,9 +197,19 @@ impl Connect {
         Action::None
     }
 
-    /// Enter outside a field connects, as the button does.
+    /// Enter outside a field connects, as the button does (in the file chooser: its OK).
     pub fn on_enter(&self) -> Option<Message> {
+        if self.chooser.is_some() {
+            return Some(Message::Chooser(chooser::Message::Ok));
+        }
         (!self.busy).then_some(Message::Connect)
+    }
+
+    /// Esc closes the file chooser.
+    pub fn on_escape(&self) -> Option<Message> {
+        self.chooser
+            .as_ref()
+            .map(|_| Message::Chooser(chooser::Message::Cancel))
     }
 
     #[cfg(test)]
@@ -256,7 +286,15 @@ impl Connect {
             ctx.t(Key::Connect)
         };
         content = content.push(widget::action(label, Message::Connect, !self.busy));
-        scrollable(container(content).center_x(Length::Fill)).into()
+        let page = scrollable(container(content).center_x(Length::Fill)).into();
+        match &self.chooser {
+            Some(c) => widget::dialog(
+                page,
+                ctx.t(Key::CaCertificate),
+                c.view(lang).map(Message::Chooser),
+            ),
+            None => page,
+        }
     }
 
     fn databases_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
@@ -318,9 +356,6 @@ impl Connect {
                     Some(Message::PickCa),
                     self.ca_error.as_deref(),
                 ));
-            if self.no_dialog {
-                col = col.push(widget::no_dialog_note(ctx.lang()));
-            }
         }
         container(col)
             .padding(12)

@@ -10,6 +10,7 @@ use iced::widget::{column, container, operation, row, scrollable, text, text_inp
 use iced::{Element, Length, Task};
 
 use super::captcha::{self, Dialog, Shown};
+use crate::ui::chooser::{self, Chooser};
 use crate::ui::ctx::{Ctx, Session, SimulasiInfo};
 use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::{
@@ -22,6 +23,7 @@ pub const NPWP_INPUT: &str = "register-npwp";
 pub const CERT_INPUT: &str = "register-cert";
 pub const KODE_INPUT: &str = "register-kode";
 pub const PASSPHRASE_INPUT: &str = "register-passphrase";
+const P12_EXTENSIONS: &[&str] = &["p12", "pfx"];
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -29,6 +31,8 @@ pub enum Message {
     CertPathChanged(String),
     PickCert,
     CertPicked(Picked),
+    /// The app's own file chooser, where no system dialog opens.
+    Chooser(chooser::Message),
     OpenCert,
     PassphraseChanged(Secret),
     PassphraseOk,
@@ -69,8 +73,8 @@ pub struct Register {
     captcha: Option<Dialog>,
     busy: Option<Key>,
     banner: Option<Failure>,
-    /// "Pilih…" found no file dialog: the screen says so under the field.
-    no_dialog: bool,
+    /// The app's own file chooser, open while `Some` ("Pilih…" found no system dialog).
+    chooser: Option<Chooser>,
 }
 
 impl Register {
@@ -123,7 +127,9 @@ impl Register {
 
     /// Enter outside a field: the open dialog's OK/Submit, else Register.
     pub fn on_enter(&self) -> Message {
-        if self.passphrase.is_some() {
+        if self.chooser.is_some() {
+            Message::Chooser(chooser::Message::Ok)
+        } else if self.passphrase.is_some() {
             Message::PassphraseOk
         } else if self.captcha.is_some() {
             Message::Submit
@@ -133,6 +139,9 @@ impl Register {
     }
 
     pub fn on_escape(&self) -> Option<Message> {
+        if self.chooser.is_some() {
+            return Some(Message::Chooser(chooser::Message::Cancel));
+        }
         (self.passphrase.is_some() || self.captcha.is_some()).then_some(Message::CloseDialog)
     }
 
@@ -151,15 +160,17 @@ impl Register {
                 let picker = ctx.services.picker.clone();
                 let title = ctx.t(Key::SertifikatUser).to_string();
                 return Action::Run(Task::perform(
-                    async move { picker.choose(title, &["p12", "pfx"]).await },
+                    async move { picker.choose(title, P12_EXTENSIONS).await },
                     Message::CertPicked,
                 ));
             }
             Message::CertPicked(Picked::Cancelled) => {}
             Message::CertPicked(Picked::Unavailable) => {
-                self.no_dialog = true;
-                return Action::Run(operation::focus(CERT_INPUT));
+                let (c, task) = Chooser::open(&self.cert_path, P12_EXTENSIONS);
+                self.chooser = Some(c);
+                return Action::Run(task.map(Message::Chooser));
             }
+            Message::Chooser(m) => return self.chooser_update(m, ctx),
             Message::CertPicked(Picked::Path(path)) => {
                 self.cert_path = path.display().to_string();
                 self.cert = None;
@@ -204,6 +215,25 @@ impl Register {
             Message::Close => return Action::Back,
         }
         Action::None
+    }
+
+    fn chooser_update(&mut self, m: chooser::Message, ctx: &Ctx) -> Action {
+        let Some(c) = &mut self.chooser else {
+            return Action::None;
+        };
+        match c.update(m) {
+            chooser::Outcome::None => Action::None,
+            chooser::Outcome::Run(t) => Action::Run(t.map(Message::Chooser)),
+            chooser::Outcome::Cancelled => {
+                self.chooser = None;
+                Action::None
+            }
+            // As from the system dialog: the passphrase is next.
+            chooser::Outcome::Chosen(path) => {
+                self.chooser = None;
+                self.update(Message::CertPicked(Picked::Path(path)), ctx)
+            }
+        }
     }
 
     fn ask_passphrase(&mut self, ctx: &Ctx) -> Action {
@@ -367,6 +397,13 @@ impl Register {
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let base = self.form_view(ctx);
+        if let Some(c) = &self.chooser {
+            return widget::dialog(
+                base,
+                ctx.t(Key::SertifikatUser),
+                c.view(ctx.lang()).map(Message::Chooser),
+            );
+        }
         if let Some(pass) = &self.passphrase {
             return widget::dialog(
                 base,
@@ -453,9 +490,6 @@ impl Register {
                 idle.then_some(Message::PickCert),
                 self.cert_error.as_deref(),
             ));
-        if self.no_dialog {
-            col = col.push(widget::no_dialog_note(ctx.lang()));
-        }
         col = col.push(row![widget::action(
             ctx.t(Key::Buka),
             Message::OpenCert,
