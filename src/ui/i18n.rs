@@ -137,7 +137,6 @@ pub enum Key {
     UrlHarusHttps,
     SertifikatP12,
     KodeSudahDipakai,
-    TanpaDialog,
     // `efaktur validate` / `import` (the CLI follows the settings' language too):
     CliMasalahLain,
     CliPeringatan,
@@ -417,12 +416,6 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         KodeSudahDipakai => (
             "sudah dipakai — registrasi sudah selesai, silakan login",
             "already used — registration is complete, please log in",
-        ),
-        TanpaDialog => (
-            "Jendela pilih file tidak dapat dibuka di komputer ini (tidak ada xdg-desktop-portal \
-             atau zenity). Ketik lokasi lengkap file di kolom di atas, lalu lanjutkan.",
-            "No file dialog can open on this computer (no xdg-desktop-portal or zenity). Type the \
-             file's full path in the field above, then go on.",
         ),
         CliMasalahLain => (
             "... dan {n} masalah lainnya (tidak ditampilkan); perbaiki yang di atas lalu periksa lagi",

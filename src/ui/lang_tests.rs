@@ -322,6 +322,22 @@ async fn pilih_without_a_file_dialog_opens_the_apps_own_chooser() {
     let esc = r.on_escape().expect("Esc closes the chooser");
     r.update(esc, &ctx);
     assert!(r.on_escape().is_none());
+    // Administrasi Certificate's .p12 likewise.
+    let (ctx, _tmp2) = ctx_with_session();
+    let mut ctx = ctx;
+    ctx.services.picker = Arc::new(NoPortal);
+    let (mut page, _) = super::workspace::certificate::Certificate::new(&ctx);
+    use super::workspace::certificate::Message as Cm;
+    for m in outputs(page.update(Cm::Pick, &ctx)).await {
+        let _ = page.update(m, &ctx);
+    }
+    let mut ui = simulator(page.view(&ctx));
+    assert!(
+        text_containing(&mut ui, note).is_some(),
+        "the chooser is open"
+    );
+    drop(ui);
+    assert!(matches!(page.on_escape(), Some(Cm::Chooser(_))));
 }
 
 /// A workspace after login, on Beranda.

@@ -81,14 +81,6 @@ pub fn path_field<'a, M: Clone + 'a>(
     col.into()
 }
 
-/// Under a path field whose "Pilih…" found no file dialog: why, and that the path can be typed.
-pub fn no_dialog_note<'a, M: 'a>(lang: Lang) -> Element<'a, M> {
-    notice(
-        Tone::Warning,
-        super::i18n::t(lang, super::i18n::Key::TanpaDialog),
-    )
-}
-
 /// A button that is disabled (and says so) while `busy`.
 pub fn action<'a, M: Clone + 'a>(label: &'a str, on_press: M, enabled: bool) -> Element<'a, M> {
     button(text(label))

@@ -9,6 +9,7 @@ use efaktur::store::{self, certificate::CertificateMeta};
 use iced::widget::{checkbox, column, operation, row, scrollable, text, text_input};
 use iced::{Element, Task};
 
+use crate::ui::chooser::{self, Chooser};
 use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
 use crate::ui::screen::register::{certificate_meta, same_npwp, sha256_hex};
@@ -28,6 +29,8 @@ pub enum Message {
     PathChanged(String),
     Pick,
     Picked(Picked),
+    /// The app's own file chooser, where no system dialog opens.
+    Chooser(chooser::Message),
     PassphraseChanged(Secret),
     Remember(bool),
     Install,
@@ -52,8 +55,8 @@ pub struct Certificate {
     passphrase: Secret,
     remember: bool,
     path_error: Option<String>,
-    /// "Pilih…" found no file dialog: the page says so under the field.
-    no_dialog: bool,
+    /// The app's own file chooser, open while `Some` ("Pilih…" found no system dialog).
+    chooser: Option<Chooser>,
     /// The passphrase prompt of Tes koneksi, open while `Some`.
     prompt: Option<Secret>,
     busy: Option<Key>,
@@ -106,6 +109,9 @@ impl Certificate {
     }
 
     pub fn on_escape(&self) -> Option<Message> {
+        if self.chooser.is_some() {
+            return Some(Message::Chooser(chooser::Message::Cancel));
+        }
         self.prompt.is_some().then_some(Message::CloseDialog)
     }
 
@@ -137,8 +143,24 @@ impl Certificate {
             }
             Message::Picked(Picked::Cancelled) => {}
             Message::Picked(Picked::Unavailable) => {
-                self.no_dialog = true;
-                return operation::focus(PATH_INPUT);
+                let (c, task) = Chooser::open(&self.path, &["p12", "pfx"]);
+                self.chooser = Some(c);
+                return task.map(Message::Chooser);
+            }
+            Message::Chooser(m) => {
+                let Some(c) = &mut self.chooser else {
+                    return Task::none();
+                };
+                match c.update(m) {
+                    chooser::Outcome::None => {}
+                    chooser::Outcome::Run(t) => return t.map(Message::Chooser),
+                    chooser::Outcome::Cancelled => self.chooser = None,
+                    chooser::Outcome::Chosen(p) => {
+                        self.chooser = None;
+                        self.path = p.display().to_string();
+                        self.path_error = None;
+                    }
+                }
             }
             Message::PassphraseChanged(v) => self.passphrase = v,
             Message::Remember(on) => self.remember = on,
@@ -268,6 +290,13 @@ impl Certificate {
         col = col.push(self.details_view(ctx));
         col = col.push(self.install_view(ctx));
         let page: Element<'a, Message> = scrollable(col.padding(20).max_width(760)).into();
+        if let Some(c) = &self.chooser {
+            return widget::dialog(
+                page,
+                ctx.t(Key::SertifikatUser),
+                c.view(ctx.lang()).map(Message::Chooser),
+            );
+        }
         match &self.prompt {
             Some(p) => {
                 let input = widget::secret_input(p, Message::PromptChanged)
@@ -353,11 +382,6 @@ impl Certificate {
                 idle.then_some(Message::Pick),
                 self.path_error.as_deref(),
             ),
-            if self.no_dialog {
-                widget::no_dialog_note(ctx.lang())
-            } else {
-                iced::widget::Space::new().into()
-            },
             widget::field(ctx.t(Key::Passphrase), pass, None),
             checkbox(self.remember)
                 .label(ctx.t(Key::IngatPassphrase))
