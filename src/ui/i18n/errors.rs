@@ -146,8 +146,9 @@ pub fn store(lang: Lang, e: &StoreError) -> String {
         StoreError::NotADatabase { path, reason } => format!(
             "{path} is not an e-Faktur Local Database or is damaged. Restore it from a backup [{reason}]."
         ),
+        // The rule's own detail is Indonesian free text; DJP's code says what kind it is.
         StoreError::Rule { code, .. } => format!(
-            "{} : {} ({}). Check the data and try again.",
+            "{} : {} ({}).",
             code.as_str(),
             code.message(),
             code_meaning(*code)
