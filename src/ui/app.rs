@@ -141,7 +141,9 @@ impl App {
             Screen::Register(s) => Some(Message::Register(s.on_enter())),
             Screen::RegisterUser(_) => Some(Message::RegisterUser(register_user::Message::Submit)),
             Screen::Login(_) => Some(Message::Login(login::Message::Submit)),
-            Screen::Main(_) | Screen::Fatal(_) => None,
+            // The full page of a start-up problem: back to Pilih Database.
+            Screen::Fatal(_) => Some(Message::Fatal(fatal::Message::Back)),
+            Screen::Main(_) => None,
         };
         routed.map(|m| self.update(m)).unwrap_or_else(Task::none)
     }

@@ -223,6 +223,9 @@ async fn english_mode_shows_no_indonesian_core_message() {
     let said = text_containing(&mut ui, "not an e-Faktur Local Database").expect("in English");
     assert_english("Local Database", &said);
     drop(ui);
+    // Enter on that page goes back to Pilih Database.
+    pump_app(&mut app, [Message::Nav(workspace::page::Nav::Enter)]).await;
+    assert!(matches!(app.screen, Screen::Connect(_)));
 
     import_problem_is_english();
 }
