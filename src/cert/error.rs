@@ -13,8 +13,8 @@ pub enum CertError {
     )]
     WrongPassphrase,
     #[error(
-        "File ini bukan sertifikat elektronik PKCS#12 (.p12) atau rusak ({0}). \
-         Pilih file <NPWP>.p12 yang diterima dari e-Nofa."
+        "File ini bukan sertifikat elektronik PKCS#12 (.p12) atau rusak. \
+         Pilih file <NPWP>.p12 yang diterima dari e-Nofa [{0}]."
     )]
     NotPkcs12(String),
     #[error(
@@ -22,11 +22,11 @@ pub enum CertError {
          Pakai file .p12 asli dari e-Nofa, bukan hasil ekspor sertifikat saja."
     )]
     NoPrivateKey,
-    #[error("Isi sertifikat tidak dapat dibaca ({0}). Minta sertifikat baru.")]
+    #[error("Isi sertifikat tidak dapat dibaca. Minta sertifikat baru [{0}].")]
     BadCertificate(String),
     #[error(
         "Sertifikat elektronik sudah kedaluwarsa sejak {}. Minta sertifikat baru di e-Nofa \
-         (Permintaan Sertifikat Digital) lalu muat di Administrasi Certificate.",
+         (Permintaan Sertifikat Digital) lalu muat di Referensi > Administrasi Certificate.",
         .not_after.format("%d/%m/%Y")
     )]
     Expired { not_after: DateTime<Utc> },
@@ -45,9 +45,11 @@ pub enum CertError {
          Pakai sertifikat elektronik yang diterbitkan e-Nofa."
     )]
     NoNpwp,
-    #[error("Kunci privat sertifikat tidak dapat dipakai untuk menandatangani ({0}).")]
+    #[error(
+        "Kunci privat sertifikat tidak dapat dipakai untuk menandatangani. Minta sertifikat baru [{0}]."
+    )]
     Signing(String),
-    #[error("Sertifikat tidak dapat dibuat ({0}).")]
+    #[error("Sertifikat tidak dapat dibuat [{0}].")]
     Issue(String),
 }
 

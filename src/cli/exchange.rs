@@ -20,6 +20,7 @@ use efaktur::store::{Store, profile};
 
 use super::progress::bar;
 use super::{CliResult, choose_database};
+use crate::ui::i18n::{self, Key, Lang, errors};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Delimiter {
@@ -42,6 +43,9 @@ impl Delimiter {
 pub struct ValidateArgs {
     /// The e-Faktur CSV or Coretax XML file.
     pub file: PathBuf,
+    /// The language of the report (from the settings, not an option).
+    #[arg(skip)]
+    pub lang: Lang,
     /// Also look for duplicates in this NPWP's Local Database (read only).
     #[arg(long)]
     pub npwp: Option<String>,
@@ -64,6 +68,9 @@ pub struct ImportArgs {
     /// transaction: all or nothing, unless --per-file.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// The language of the report (from the settings, not an option).
+    #[arg(skip)]
+    pub lang: Lang,
     /// NPWP of the Local Database (may be omitted when there is only one).
     #[arg(long)]
     pub npwp: Option<String>,
@@ -162,13 +169,20 @@ pub(super) fn open_input(path: &Path) -> Result<(File, u64), String> {
 pub(super) const NOTHING_TO_EXPORT: u8 = 3;
 
 /// Prints the report (lines or JSON) and picks the exit code.
-pub(super) fn finish(report: &Report, file: &Path, json: bool, imported: Option<u64>) -> ExitCode {
-    finish_in(report, file, json, imported, false)
+pub(super) fn finish(
+    lang: Lang,
+    report: &Report,
+    file: &Path,
+    json: bool,
+    imported: Option<u64>,
+) -> ExitCode {
+    finish_in(lang, report, file, json, imported, false)
 }
 
 /// [`finish`] for one of several files imported together; `others_failed`: this file was clean
 /// but another one's errors rolled everything back.
 fn finish_in(
+    lang: Lang,
     report: &Report,
     file: &Path,
     json: bool,
@@ -207,54 +221,62 @@ fn finish_in(
         }
         println!("{out}");
     } else {
+        let t = |k| i18n::t(lang, k);
         for p in &report.errors {
-            println!("{}", p.display_in(&shown));
+            println!("{}", errors::problem_line(lang, &shown, p));
         }
         if report.errors.omitted() > 0 {
             println!(
-                "{shown}: ... dan {} masalah lainnya (tidak ditampilkan); perbaiki yang di atas lalu periksa lagi",
-                report.errors.omitted()
+                "{shown}: {}",
+                t(Key::CliMasalahLain).replace("{n}", &report.errors.omitted().to_string())
             );
         }
         // Warnings go to stderr, a screenful at most; --json carries them all.
         const SHOWN_WARNINGS: usize = 20;
+        let warning = t(Key::CliPeringatan);
         for p in report.warnings.iter().take(SHOWN_WARNINGS) {
-            eprintln!("peringatan: {}", p.display_in(&shown));
+            eprintln!("{warning}: {}", errors::problem_line(lang, &shown, p));
         }
         let hidden =
             report.warnings.len().saturating_sub(SHOWN_WARNINGS) as u64 + report.warnings_omitted;
         if hidden > 0 {
-            eprintln!("peringatan: ... dan {hidden} peringatan lainnya");
+            eprintln!(
+                "{warning}: {}",
+                t(Key::CliPeringatanLain).replace("{n}", &hidden.to_string())
+            );
         }
         let (noun, summary) = match report.kind {
             FileKind::PajakKeluaran | FileKind::PajakMasukan | FileKind::CoretaxXml => (
-                "faktur",
-                format!(
-                    "{shown}: {} faktur, {} baris OF, {} kesalahan",
-                    report.faktur,
-                    report.items,
-                    report.errors.total()
-                ),
+                t(Key::CliFaktur),
+                t(Key::CliRingkasanFaktur)
+                    .replace("{items}", &report.items.to_string())
+                    .replace("{errors}", &report.errors.total().to_string()),
             ),
             _ => (
-                "dokumen",
-                format!(
-                    "{shown}: {} dokumen, {} kesalahan",
-                    report.faktur,
-                    report.errors.total()
-                ),
+                t(Key::CliDokumen),
+                t(Key::CliRingkasanDokumen).replace("{errors}", &report.errors.total().to_string()),
             ),
         };
+        let summary = format!(
+            "{shown}: {}",
+            summary.replace("{n}", &report.faktur.to_string())
+        );
         match imported {
-            Some(0) if others_failed && report.is_clean() => eprintln!(
-                "{summary}; tidak diimpor karena file lain dalam impor yang sama bermasalah (semua atau tidak sama sekali). Perbaiki file itu, atau pakai --per-file."
-            ),
+            Some(0) if others_failed && report.is_clean() => {
+                eprintln!("{summary}; {}", t(Key::CliTidakDiimporLain))
+            }
             Some(n) if n == 0 && !report.is_clean() => {
                 eprintln!(
-                    "{summary}; tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk mengimpor {noun} yang benar saja."
+                    "{summary}; {}",
+                    t(Key::CliTidakDiimpor).replace("{noun}", noun)
                 )
             }
-            Some(n) => eprintln!("{summary}; {n} {noun} diimpor"),
+            Some(n) => eprintln!(
+                "{summary}; {}",
+                t(Key::CliDiimpor)
+                    .replace("{n}", &n.to_string())
+                    .replace("{noun}", noun)
+            ),
             None => eprintln!("{summary}"),
         }
     }
@@ -274,7 +296,7 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
             )
         })?;
         let report = coretax::check(&text);
-        return Ok(finish(&report, &args.file, args.json, None));
+        return Ok(finish(args.lang, &report, &args.file, args.json, None));
     }
     if let Some(done) = super::retur::validate(&args, dirs) {
         return done;
@@ -300,7 +322,7 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
     })
     .map_err(|e| e.to_string())?;
     pb.finish_and_clear();
-    Ok(finish(&report, &args.file, args.json, None))
+    Ok(finish(args.lang, &report, &args.file, args.json, None))
 }
 
 pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
@@ -346,7 +368,14 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
         let rolled_back = reports.iter().any(|r| !r.is_clean()) && !args.skip_invalid;
         let mut code = ExitCode::SUCCESS;
         for (report, file) in reports.iter().zip(&args.files) {
-            let c = finish_in(report, file, args.json, Some(report.imported), rolled_back);
+            let c = finish_in(
+                args.lang,
+                report,
+                file,
+                args.json,
+                Some(report.imported),
+                rolled_back,
+            );
             if c != ExitCode::SUCCESS {
                 code = c;
             }
@@ -356,7 +385,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     let mut code = ExitCode::SUCCESS;
     for (file, input) in args.files.iter().zip(inputs) {
         let c = match input {
-            None => import_xml_file(file, &mut store, args.json, args.allow_duplicates)?,
+            None => import_xml_file(file, &mut store, &args)?,
             Some(_) if super::retur::is_own_kind(file)? => {
                 super::retur::import(&args, file, &mut store)?
             }
@@ -366,7 +395,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
                     import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))
                         .map_err(|e| e.to_string())?;
                 pb.finish_and_clear();
-                finish(&report, file, args.json, Some(report.imported))
+                finish(args.lang, &report, file, args.json, Some(report.imported))
             }
         };
         if c != ExitCode::SUCCESS {
@@ -376,12 +405,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     Ok(code)
 }
 
-fn import_xml_file(
-    file: &Path,
-    store: &mut Store,
-    json: bool,
-    allow_duplicates: bool,
-) -> CliResult {
+fn import_xml_file(file: &Path, store: &mut Store, args: &ImportArgs) -> CliResult {
     let text = std::fs::read_to_string(file).map_err(|e| {
         format!(
             "ETAX-30007 : file {} tidak dapat dibaca: {e}",
@@ -390,10 +414,16 @@ fn import_xml_file(
     })?;
     let options = XmlImportOptions {
         actor: "cli".into(),
-        allow_duplicates,
+        allow_duplicates: args.allow_duplicates,
     };
     let report = import_xml_with(&text, store, &options).map_err(|e| e.to_string())?;
-    Ok(finish(&report, file, json, Some(report.imported)))
+    Ok(finish(
+        args.lang,
+        &report,
+        file,
+        args.json,
+        Some(report.imported),
+    ))
 }
 
 pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {

@@ -73,8 +73,14 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Command::Profile(c) => profile::run(c, dirs),
-        Command::Validate(a) => exchange::validate(a, dirs),
-        Command::Import(a) => exchange::import(a, dirs),
+        Command::Validate(mut a) => {
+            a.lang = language(dirs);
+            exchange::validate(a, dirs)
+        }
+        Command::Import(mut a) => {
+            a.lang = language(dirs);
+            exchange::import(a, dirs)
+        }
         Command::Export(a) => exchange::export(a, dirs),
         Command::Nsfp(c) => nsfp::run(c, dirs),
         Command::Referensi(c) => referensi::run(c, dirs),
@@ -90,6 +96,14 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The language chosen in the settings (Bahasa Indonesia when there are none yet).
+pub(crate) fn language(dirs: &AppDirs) -> crate::ui::i18n::Lang {
+    let path = efaktur::config::Settings::path_in(dirs.config_dir());
+    efaktur::config::Settings::load(&path)
+        .map(|s| s.language)
+        .unwrap_or_default()
 }
 
 /// A usage or I/O problem, already worded for the user (exit code 2).

@@ -88,7 +88,8 @@ pub fn run(command: ReferensiCommand, dirs: &AppDirs) -> CliResult {
                 )
             };
             let report = report.map_err(|e| e.to_string())?;
-            Ok(finish(&report, &shown, json, Some(report.imported)))
+            let lang = super::language(dirs);
+            Ok(finish(lang, &report, &shown, json, Some(report.imported)))
         }
         ReferensiCommand::Export { jenis, out, npwp } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;

@@ -107,7 +107,7 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
         }
     };
     let report = report.map_err(|e| e.to_string())?;
-    Ok(finish(&report, &file, args.json, None))
+    Ok(finish(args.lang, &report, &file, args.json, None))
 }
 
 /// Whether `path` is a file this module imports (a spreadsheet, or retur/dokumen lain rows)
@@ -177,7 +177,13 @@ fn import_input(args: &ImportArgs, path: &Path, store: &mut Store, input: Input)
         }
     };
     let report = report.map_err(|e| e.to_string())?;
-    Ok(finish(&report, &file, args.json, Some(report.imported)))
+    Ok(finish(
+        args.lang,
+        &report,
+        &file,
+        args.json,
+        Some(report.imported),
+    ))
 }
 
 /// The retur or dokumen lain kind an `--jenis` names, if it names one.

@@ -38,7 +38,7 @@ pub struct UploadArgs {
     /// Without it: the OS keyring, then a prompt.
     #[arg(long, value_name = "FILE")]
     passphrase_file: Option<PathBuf>,
-    /// The e-Nofa CA certificate (PEM); default: the one chosen in Setting.
+    /// The e-Nofa CA certificate (PEM); default: the one chosen on the Connect screen.
     #[arg(long, value_name = "FILE")]
     ca: Option<PathBuf>,
     /// Uploads in flight at once.
@@ -73,7 +73,7 @@ fn client_for(
     };
     let cert = certificate::get(store.conn())
         .map_err(|e| e.to_string())?
-        .ok_or("belum ada sertifikat elektronik (.p12) di Administrasi Certificate")?;
+        .ok_or("belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi")?;
     let ca_path = match &args.ca {
         Some(p) => p.clone(),
         None => Settings::load(&Settings::path_in(dirs.config_dir()))

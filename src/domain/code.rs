@@ -60,7 +60,7 @@ djp_codes! {
     Etax20040 = "ETAX-20040", "Faktur tidak dapat dibuat";
     Etax30002 = "ETAX-30002", "Tidak dapat melakukan hashing";
     Etax30005 = "ETAX-30005", "Error Objek Mapping";
-    Etax30022 = "ETAX-30022", "File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Administrasi";
+    Etax30022 = "ETAX-30022", "File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Referensi > Administrasi Certificate";
     Etax30023 = "ETAX-30023", "File Certificate tidak bisa di pakai";
     Etax30024 = "ETAX-30024", "Harga Barang/Jasa tidak boleh lebih kecil sama dengan 0";
     Etax30029 = "ETAX-30029", "Nomor Faktur tidak benar";

@@ -60,8 +60,9 @@ impl ClientError {
     fn explanation(&self) -> String {
         match self {
             ClientError::Unreachable { url, detail } => format!(
-                "Server {url} tidak dapat dihubungi ({detail}). Periksa koneksi internet, proxy/firewall \
-                 dan alamat server di Setting, lalu coba lagi secara berkala."
+                "Server {url} tidak dapat dihubungi. Periksa koneksi internet, proxy/firewall \
+                 dan alamat server di layar Pilih Database (Connect), lalu coba lagi secara berkala \
+                 [{detail}]."
             ),
             ClientError::Tls { problem, detail } => {
                 let what = match problem {
@@ -75,7 +76,7 @@ impl ClientError {
                     }
                     TlsProblem::ClientCertRefused => {
                         "Server menolak sertifikat elektronik Anda (bukan dari CA e-Nofa atau tidak dikirim). \
-                         Muat file .p12 yang benar di Administrasi Certificate"
+                         Muat file .p12 yang benar di Referensi > Administrasi Certificate"
                     }
                     TlsProblem::ClientCertExpired => {
                         "Server menolak sertifikat elektronik Anda karena sudah kedaluwarsa. \
@@ -91,7 +92,7 @@ impl ClientError {
                         "Koneksi aman (TLS) gagal. Periksa tanggal/jam komputer, proxy dan antivirus"
                     }
                 };
-                format!("{what} ({detail}).")
+                format!("{what} [{detail}].")
             }
             ClientError::Refused {
                 code_text, reason, ..
@@ -110,7 +111,7 @@ impl ClientError {
                         "Periksa password, captcha dan Kode Aktivasi; bila terkunci, tunggu lalu coba lagi."
                     }
                     DjpCode::Etax40002 => {
-                        "Periksa sertifikat di Administrasi Certificate; minta sertifikat baru bila dicabut."
+                        "Periksa sertifikat di Referensi > Administrasi Certificate; minta sertifikat baru bila dicabut."
                     }
                     DjpCode::Etax10001 => {
                         "Coba lagi nanti; bila berulang, sampaikan id kesalahan tersebut kepada pengelola server e-Nofa."
@@ -135,7 +136,7 @@ impl ClientError {
             ),
             ClientError::Certificate(e) => e.to_string(),
             ClientError::Protocol(detail) => format!(
-                "Jawaban server tidak sesuai protokol ({detail}). Pastikan versi aplikasi dan server cocok."
+                "Jawaban server tidak sesuai protokol. Pastikan versi aplikasi dan server cocok [{detail}]."
             ),
         }
     }

@@ -42,7 +42,7 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("{path} bukan Local Database e-Faktur atau rusak ({reason}). Pulihkan dari cadangan.")]
+    #[error("{path} bukan Local Database e-Faktur atau rusak. Pulihkan dari cadangan [{reason}].")]
     NotADatabase { path: String, reason: String },
     #[error("{}: {message}", code.as_str())]
     Rule { code: DjpCode, message: String },
@@ -54,7 +54,7 @@ pub enum StoreError {
     )]
     Busy { path: String },
     #[error(
-        "Local Database {path} tidak dapat dibuat atau dibuka: {reason}. Periksa izin folder dan sisa ruang disk."
+        "Local Database {path} tidak dapat dibuat atau dibuka. Periksa izin folder dan sisa ruang disk [{reason}]."
     )]
     Open { path: String, reason: String },
     #[error("Error Database (ETAX-10001): {0}")]

@@ -81,40 +81,42 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM app_user", [], |r| r.get(0))?)
 }
 
-/// Checks a login at time `at`. Five wrong passwords in a row lock the user for a minute;
-/// a success resets the count. Unknown user names fail the same way as wrong passwords.
+/// Checks a login at time `at`. Five wrong passwords in a row lock the name for a minute;
+/// a success resets the count. The count is kept per typed name in `login_attempt`, for known
+/// and unknown names alike, so both get the same answers and the same lock and user names
+/// cannot be probed (by the message, the count left, the lock or the time taken).
 pub fn login(
     conn: &Connection,
     username: &str,
     password: &str,
     at: DateTime<Utc>,
 ) -> std::result::Result<User, LoginError> {
-    let store_err = |e: StoreError| LoginError::Store(e.to_string());
-    let row = conn
+    let store_err = |e: rusqlite::Error| LoginError::Store(StoreError::from(e).to_string());
+    let typed = username.trim();
+    let user = conn
         .query_row(
-            "SELECT id, username, password_hash, is_admin, failed_logins, locked_until
-             FROM app_user WHERE username = ?1",
-            [username.trim()],
+            "SELECT id, username, password_hash, is_admin FROM app_user WHERE username = ?1",
+            [typed],
             |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, bool>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, Option<String>>(5)?,
                 ))
             },
         )
         .optional()
-        .map_err(|e| store_err(e.into()))?;
-    let Some((id, name, stored, is_admin, failed, locked_until)) = row else {
-        // Spend the same effort as a real check so names cannot be probed by timing.
-        let _ = hash(password);
-        return Err(LoginError::Wrong {
-            remaining: MAX_FAILED_LOGINS,
-        });
-    };
+        .map_err(store_err)?;
+    let (failed, locked_until) = conn
+        .query_row(
+            "SELECT failed_logins, locked_until FROM login_attempt WHERE username = ?1",
+            [typed],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .optional()
+        .map_err(store_err)?
+        .unwrap_or((0, None));
     if let Some(until) = locked_until.and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
         && until > at
     {
@@ -122,19 +124,23 @@ pub fn login(
             seconds: (until.with_timezone(&Utc) - at).num_seconds().max(1),
         });
     }
-    let ok = PasswordHash::new(&stored)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false);
-    if ok {
-        conn.execute(
-            "UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
-            [id],
-        )
-        .map_err(|e| store_err(e.into()))?;
+    let verified = match &user {
+        Some((_, _, stored, _)) => PasswordHash::new(stored)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false),
+        None => {
+            // Spend the same effort as a real check so names cannot be probed by timing.
+            let _ = hash(password);
+            false
+        }
+    };
+    if let (true, Some((id, name, _, is_admin))) = (verified, user) {
+        conn.execute("DELETE FROM login_attempt WHERE username = ?1", [typed])
+            .map_err(store_err)?;
         return Ok(User {
             id,
             username: name,
@@ -142,26 +148,30 @@ pub fn login(
         });
     }
     let failed = failed + 1;
-    if failed >= MAX_FAILED_LOGINS {
-        let until = (at + LOCK_DURATION).to_rfc3339();
-        conn.execute(
-            "UPDATE app_user SET failed_logins = 0, locked_until = ?2 WHERE id = ?1",
-            params![id, until],
+    let (count, until, answer) = if failed >= MAX_FAILED_LOGINS {
+        (
+            0,
+            Some((at + LOCK_DURATION).to_rfc3339()),
+            LoginError::Locked {
+                seconds: LOCK_DURATION.num_seconds(),
+            },
         )
-        .map_err(|e| store_err(e.into()))?;
-        Err(LoginError::Locked {
-            seconds: LOCK_DURATION.num_seconds(),
-        })
     } else {
-        conn.execute(
-            "UPDATE app_user SET failed_logins = ?2 WHERE id = ?1",
-            params![id, failed],
+        (
+            failed,
+            None,
+            LoginError::Wrong {
+                remaining: MAX_FAILED_LOGINS - failed,
+            },
         )
-        .map_err(|e| store_err(e.into()))?;
-        Err(LoginError::Wrong {
-            remaining: MAX_FAILED_LOGINS - failed,
-        })
-    }
+    };
+    conn.execute(
+        "INSERT INTO login_attempt (username, failed_logins, locked_until) VALUES (?1, ?2, ?3)
+         ON CONFLICT (username) DO UPDATE SET failed_logins = ?2, locked_until = ?3",
+        params![typed, count, until],
+    )
+    .map_err(store_err)?;
+    Err(answer)
 }
 
 #[cfg(test)]
@@ -225,11 +235,71 @@ mod tests {
     }
 
     #[test]
-    fn unknown_user_is_a_plain_wrong_login() {
+    fn unknown_name_and_wrong_password_get_the_same_answers_and_lock() {
         let store = Store::open_in_memory().unwrap();
+        create(store.conn(), "admin", "rahasia123").unwrap();
+        let t0 = Utc::now();
+        for _ in 0..=MAX_FAILED_LOGINS {
+            let known = login(store.conn(), "admin", "salah", t0);
+            let unknown = login(store.conn(), "nobody", "salah", t0);
+            assert_eq!(
+                known, unknown,
+                "same answer for a known and an unknown name"
+            );
+        }
         assert!(matches!(
-            login(store.conn(), "nobody", "x", Utc::now()),
-            Err(LoginError::Wrong { .. })
+            login(store.conn(), "nobody", "x", t0 + Duration::seconds(30)),
+            Err(LoginError::Locked { seconds: 30 })
         ));
+        // The lock of a name does not touch other names.
+        let u = login(
+            store.conn(),
+            " Admin ",
+            "rahasia123",
+            t0 + Duration::seconds(61),
+        );
+        assert_eq!(u.unwrap().username, "admin");
+    }
+
+    #[test]
+    fn counters_of_a_version_5_database_survive_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v5.db");
+        let t0 = Utc::now();
+        {
+            let store = Store::open(&path).unwrap();
+            create(store.conn(), "admin", "rahasia123").unwrap();
+            // Back to schema 5 as the previous release left it: a locked admin.
+            store
+                .conn()
+                .execute_batch("DROP TABLE login_attempt; PRAGMA user_version = 5;")
+                .unwrap();
+            store
+                .conn()
+                .execute(
+                    "UPDATE app_user SET failed_logins = 0, locked_until = ?1",
+                    [(t0 + Duration::seconds(40)).to_rfc3339()],
+                )
+                .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, crate::store::SCHEMA_VERSION);
+        assert!(matches!(
+            login(store.conn(), "admin", "rahasia123", t0),
+            Err(LoginError::Locked { .. })
+        ));
+        assert!(
+            login(
+                store.conn(),
+                "admin",
+                "rahasia123",
+                t0 + Duration::seconds(41)
+            )
+            .is_ok()
+        );
     }
 }

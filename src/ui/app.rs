@@ -12,7 +12,7 @@ use iced::{Element, Event, Subscription, Task, event};
 use super::ctx::{Ctx, Session};
 use super::i18n::{Key, Lang};
 use super::screen::{connect, fatal, login, register, register_user};
-use super::service::{Failure, blocking};
+use super::service::{Failure, UiProblem, blocking};
 use super::widget;
 use super::workspace::{self, Workspace, page::Nav};
 
@@ -46,7 +46,7 @@ pub struct Opened {
 /// Why a database could not be opened: fatal when the file itself is unusable.
 #[derive(Debug, Clone)]
 pub enum OpenFailure {
-    Fatal(String),
+    Fatal(Failure),
     Other(Failure),
 }
 
@@ -68,7 +68,13 @@ pub struct App {
 impl App {
     pub fn new(ctx: Ctx, startup_problem: Option<String>) -> (App, Task<Message>) {
         let (screen, task) = match startup_problem {
-            Some(message) => (Screen::Fatal(fatal::Fatal { message }), Task::none()),
+            Some(message) => (
+                Screen::Fatal(fatal::Fatal {
+                    message,
+                    failure: None,
+                }),
+                Task::none(),
+            ),
             None => {
                 let (s, t) = connect::Connect::new(&ctx);
                 (Screen::Connect(s), t.map(Message::Connect))
@@ -104,7 +110,7 @@ impl App {
             Message::Opened(r) => self.opened(r),
             Message::SettingsSaved(Ok(())) => Task::none(),
             Message::SettingsSaved(Err(e)) => {
-                self.banner = Some(Failure::new(None, e, ""));
+                self.banner = Some(Failure::ui(None, UiProblem::SettingsNotSaved(e)));
                 Task::none()
             }
             Message::FocusNext => operation::focus_next(),
@@ -112,6 +118,7 @@ impl App {
             Message::Escape => self.escape(),
             Message::Nav(nav) => match &self.screen {
                 Screen::Main(_) => self.main(workspace::Message::Nav(nav)),
+                _ if nav == Nav::Enter => self.enter(),
                 _ => Task::none(),
             },
         }
@@ -119,9 +126,24 @@ impl App {
 
     fn escape(&mut self) -> Task<Message> {
         let routed = match &self.screen {
+            Screen::Connect(s) => s.on_escape().map(Message::Connect),
             Screen::Register(s) => s.on_escape().map(Message::Register),
             Screen::Main(s) => s.on_escape().map(Message::Main),
             _ => None,
+        };
+        routed.map(|m| self.update(m)).unwrap_or_else(Task::none)
+    }
+
+    /// Enter that no field took: the screen's default action (Connect, Register, Login …).
+    fn enter(&mut self) -> Task<Message> {
+        let routed = match &self.screen {
+            Screen::Connect(s) => s.on_enter().map(Message::Connect),
+            Screen::Register(s) => Some(Message::Register(s.on_enter())),
+            Screen::RegisterUser(_) => Some(Message::RegisterUser(register_user::Message::Submit)),
+            Screen::Login(_) => Some(Message::Login(login::Message::Submit)),
+            // The full page of a start-up problem: back to Pilih Database.
+            Screen::Fatal(_) => Some(Message::Fatal(fatal::Message::Back)),
+            Screen::Main(_) => None,
         };
         routed.map(|m| self.update(m)).unwrap_or_else(Task::none)
     }
@@ -171,8 +193,11 @@ impl App {
 
     fn opened(&mut self, result: Result<Opened, OpenFailure>) -> Task<Message> {
         match result {
-            Err(OpenFailure::Fatal(message)) => {
-                self.screen = Screen::Fatal(fatal::Fatal { message });
+            Err(OpenFailure::Fatal(failure)) => {
+                self.screen = Screen::Fatal(fatal::Fatal {
+                    message: String::new(),
+                    failure: Some(failure),
+                });
                 Task::none()
             }
             Err(OpenFailure::Other(f)) => {
@@ -335,7 +360,7 @@ impl App {
             );
         }
         if let Some(b) = &self.banner {
-            page = page.push(widget::failure(b));
+            page = page.push(widget::failure_in(ctx.lang(), b));
         }
         page.push(screen).into()
     }
@@ -410,13 +435,12 @@ async fn open_database(
         let db = match Store::open(&db_path) {
             Ok(db) => db,
             Err(e @ (StoreError::NotADatabase { .. } | StoreError::SchemaTooNew { .. })) => {
-                return Ok(Err(OpenFailure::Fatal(e.to_string())));
+                return Ok(Err(OpenFailure::Fatal(e.into())));
             }
-            Err(e) => return Err(Failure::new(Some(e.code()), e.to_string(), "")),
+            Err(e) => return Err(e.into()),
         };
-        let fail = |e: StoreError| Failure::new(Some(e.code()), e.to_string(), "");
-        let profile = store::profile::get(db.conn()).map_err(fail)?;
-        let users = store::user::count(db.conn()).map_err(fail)?;
+        let profile = store::profile::get(db.conn()).map_err(Failure::from)?;
+        let users = store::user::count(db.conn()).map_err(Failure::from)?;
         Ok(Ok(Opened {
             db_path,
             npwp,
@@ -444,7 +468,8 @@ mod tests {
         let _ = app.update(Message::Opened(result));
         match &app.screen {
             Screen::Fatal(f) => {
-                assert!(f.message.contains("bukan Local Database"), "{}", f.message)
+                let said = f.failure.as_ref().unwrap().text(Lang::Id);
+                assert!(said.contains("bukan Local Database"), "{said}")
             }
             _ => panic!("expected the fatal page"),
         }

@@ -9,7 +9,7 @@ use efaktur::store::profile::Profile;
 use efaktur::store::{Store, StoreError};
 
 use super::i18n::{self, Key, Lang};
-use super::service::{Failure, Secret, Server, Services, blocking};
+use super::service::{Failure, Secret, Server, Services, UiProblem, blocking};
 
 /// The demo PKP of `--simulasi`, shown on the Connect screen so a trainee can register.
 #[derive(Debug, Clone)]
@@ -27,12 +27,9 @@ pub struct SimulasiInfo {
 impl SimulasiInfo {
     /// The Kode Aktivasi as a trainee reads it, or why there is none.
     pub fn kode_text(&self, lang: Lang) -> String {
-        match (&self.kode_aktivasi, lang) {
-            (Some(k), _) => k.expose().to_string(),
-            (None, Lang::Id) => efaktur::enofa::server::demo::KODE_SUDAH_DIPAKAI.to_string(),
-            (None, Lang::En) => {
-                "already used — registration is complete, please log in".to_string()
-            }
+        match &self.kode_aktivasi {
+            Some(k) => k.expose().to_string(),
+            None => i18n::t(lang, Key::KodeSudahDipakai).to_string(),
         }
     }
 }
@@ -102,10 +99,9 @@ impl LocalDb {
         }
         match guard.as_mut() {
             Some(store) => f(store).map_err(store_failure),
-            None => Err(Failure::new(
+            None => Err(Failure::ui(
                 None,
-                "Local Database belum terbuka.",
-                "Coba lagi.",
+                UiProblem::Background("Local Database".into()),
             )),
         }
     }
@@ -113,7 +109,7 @@ impl LocalDb {
 
 fn store_failure(e: StoreError) -> Failure {
     tracing::warn!(error = %e, "Local Database");
-    Failure::new(Some(e.code()), e.to_string(), "")
+    Failure::from(e)
 }
 
 impl std::fmt::Debug for LocalDb {

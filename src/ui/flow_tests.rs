@@ -37,7 +37,7 @@ macro_rules! pump {
 }
 
 /// Interacts with a view in the simulator and returns the messages it produced.
-fn interact<'a, M: Clone + 'a>(
+pub(super) fn interact<'a, M: Clone + 'a>(
     view: Element<'a, M>,
     steps: impl FnOnce(&mut iced_test::Simulator<'a, M>),
 ) -> Vec<M> {
@@ -46,14 +46,17 @@ fn interact<'a, M: Clone + 'a>(
     ui.into_messages().collect()
 }
 
-fn type_into<M>(ui: &mut iced_test::Simulator<'_, M>, id: &'static str, text: &str) {
+pub(super) fn type_into<M>(ui: &mut iced_test::Simulator<'_, M>, id: &'static str, text: &str) {
     ui.click(Id::new(id))
         .unwrap_or_else(|e| panic!("no field {id}: {e}"));
     ui.typewrite(text);
 }
 
 /// The first text on screen that contains `needle`.
-fn text_containing<M>(ui: &mut iced_test::Simulator<'_, M>, needle: &str) -> Option<String> {
+pub(super) fn text_containing<M>(
+    ui: &mut iced_test::Simulator<'_, M>,
+    needle: &str,
+) -> Option<String> {
     let needle = needle.to_string();
     ui.find(move |c: iced_test::selector::Candidate<'_>| match c {
         iced_test::selector::Candidate::Text { content, .. } if content.contains(&needle) => {
@@ -64,15 +67,15 @@ fn text_containing<M>(ui: &mut iced_test::Simulator<'_, M>, needle: &str) -> Opt
     .ok()
 }
 
-struct World {
-    ctx: Ctx,
-    sim: SimulasiInfo,
+pub(super) struct World {
+    pub(super) ctx: Ctx,
+    pub(super) sim: SimulasiInfo,
     /// Keeps the server alive for the test's length.
     _server: Arc<RunningServer>,
     _tmp: tempfile::TempDir,
 }
 
-async fn world() -> World {
+pub(super) async fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
     let dirs = AppDirs::new(Some(tmp.path())).unwrap();
     dirs.ensure().unwrap();

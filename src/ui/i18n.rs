@@ -1,6 +1,8 @@
 //! User-facing text: Bahasa Indonesia by default, English selectable. DJP's own words
 //! ("REGISTER ETAX INVOICE", "Kode Aktivasi", "Daftarkan User") stay as users know them.
 
+pub mod errors;
+
 pub use efaktur::config::Language as Lang;
 
 /// A piece of user-facing text.
@@ -122,6 +124,34 @@ pub enum Key {
     HargaTotal,
     Diskon,
     AlasanReject,
+    // lang:
+    HintRefreshCaptcha,
+    HintPasangP12,
+    HintPilihServer,
+    HintPeriksaIsian,
+    HintUlangiRegistrasi,
+    LogoutTanya,
+    BukaDulu,
+    UrutanRegister,
+    PasswordMinimal,
+    UrlHarusHttps,
+    SertifikatP12,
+    KodeSudahDipakai,
+    // `efaktur validate` / `import` (the CLI follows the settings' language too):
+    CliMasalahLain,
+    CliPeringatan,
+    CliPeringatanLain,
+    CliFaktur,
+    CliDokumen,
+    CliRingkasanFaktur,
+    CliRingkasanDokumen,
+    CliTidakDiimporLain,
+    CliTidakDiimpor,
+    CliDiimpor,
+    ChooserPetunjuk,
+    ChooserNaik,
+    ChooserTerlaluBanyak,
+    ChooserTidakTerbaca,
 }
 
 /// The text of `key` in `lang`.
@@ -138,6 +168,14 @@ pub fn lang_name(lang: Lang) -> &'static str {
     match lang {
         Lang::Id => "Bahasa Indonesia",
         Lang::En => "English",
+    }
+}
+
+/// The language the switch in the menu bar offers.
+pub fn other_lang(lang: Lang) -> Lang {
+    match lang {
+        Lang::Id => Lang::En,
+        Lang::En => Lang::Id,
     }
 }
 
@@ -229,7 +267,7 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         BerlakuSampai => ("Berlaku sampai", "Valid until"),
         SisaHari => ("Sisa hari", "Days left"),
         NoCertificate => (
-            "ETAX-30022 : File Certificate belum tersedia. Pilih file certificate terlebih dahulu di Administrasi",
+            "ETAX-30022 : File Certificate belum tersedia. Pasang file .p12 di bawah ini (Pasang / ganti sertifikat).",
             "ETAX-30022 : No certificate installed yet. Choose a certificate file below.",
         ),
         InstallCertificate => (
@@ -336,6 +374,97 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         HargaTotal => ("Harga total", "Total price"),
         Diskon => ("Diskon", "Discount"),
         AlasanReject => ("Alasan reject", "Reject reason"),
+        // lang:
+        HintRefreshCaptcha => ("Tekan Refresh Captcha.", "Press Refresh Captcha."),
+        HintPasangP12 => (
+            "Pasang file .p12 di bawah ini (Pasang / ganti sertifikat).",
+            "Install the .p12 file below (Install / replace certificate).",
+        ),
+        HintPilihServer => (
+            "Pilih server e-Nofa di layar Pilih Database (Connect).",
+            "Choose the e-Nofa server on the Choose Database (Connect) screen.",
+        ),
+        HintPeriksaIsian => (
+            "Periksa isian lalu ulangi.",
+            "Check the fields and try again.",
+        ),
+        HintUlangiRegistrasi => (
+            "Periksa folder data aplikasi, lalu ulangi registrasi.",
+            "Check the application's data folder, then register again.",
+        ),
+        LogoutTanya => (
+            "Keluar dari aplikasi (Logout)? Data yang belum disimpan hilang.",
+            "Log out of the application? Unsaved data is lost.",
+        ),
+        BukaDulu => (
+            "Buka sertifikat .p12 dulu: tekan Buka dan ketik passphrase-nya, lalu tekan Register.",
+            "Open the .p12 certificate first: press Open and type its passphrase, then press Register.",
+        ),
+        UrutanRegister => (
+            "Urutan: 1. NPWP · 2. Sertifikat User (.p12): Pilih… lalu Buka (passphrase) · 3. Kode \
+             Aktivasi · 4. Register (captcha dan password e-Nofa).",
+            "Order: 1. NPWP · 2. User Certificate (.p12): Browse… then Open (passphrase) · 3. \
+             Activation Code · 4. Register (captcha and e-Nofa password).",
+        ),
+        // `{n}` is replaced by the minimum length.
+        PasswordMinimal => ("Password minimal {n} karakter", "At least {n} characters"),
+        UrlHarusHttps => (
+            "Alamat server harus diawali https://",
+            "The server address must start with https://",
+        ),
+        SertifikatP12 => ("Sertifikat (.p12)", "Certificate (.p12)"),
+        KodeSudahDipakai => (
+            "sudah dipakai — registrasi sudah selesai, silakan login",
+            "already used — registration is complete, please log in",
+        ),
+        CliMasalahLain => (
+            "... dan {n} masalah lainnya (tidak ditampilkan); perbaiki yang di atas lalu periksa lagi",
+            "... and {n} more problems (not shown); fix the ones above, then check again",
+        ),
+        CliPeringatan => ("peringatan", "warning"),
+        CliPeringatanLain => (
+            "... dan {n} peringatan lainnya",
+            "... and {n} more warnings",
+        ),
+        CliFaktur => ("faktur", "invoices"),
+        CliDokumen => ("dokumen", "documents"),
+        CliRingkasanFaktur => (
+            "{n} faktur, {items} baris OF, {errors} kesalahan",
+            "{n} invoices, {items} OF lines, {errors} errors",
+        ),
+        CliRingkasanDokumen => (
+            "{n} dokumen, {errors} kesalahan",
+            "{n} documents, {errors} errors",
+        ),
+        CliTidakDiimporLain => (
+            "tidak diimpor karena file lain dalam impor yang sama bermasalah (semua atau tidak \
+             sama sekali). Perbaiki file itu, atau pakai --per-file.",
+            "not imported because another file of the same import has problems (all or nothing). \
+             Fix that file, or use --per-file.",
+        ),
+        CliTidakDiimpor => (
+            "tidak ada yang diimpor. Perbaiki baris di atas, atau pakai --skip-invalid untuk \
+             mengimpor {noun} yang benar saja.",
+            "nothing was imported. Fix the lines above, or use --skip-invalid to import only the \
+             valid {noun}.",
+        ),
+        CliDiimpor => ("{n} {noun} diimpor", "{n} {noun} imported"),
+        ChooserPetunjuk => (
+            "Jendela pilih file sistem tidak tersedia di komputer ini (tidak ada \
+             xdg-desktop-portal atau zenity). Pilih file di bawah, atau ketik lokasinya lalu OK.",
+            "The system's file dialog is not available on this computer (no xdg-desktop-portal \
+             or zenity). Choose the file below, or type its path and press OK.",
+        ),
+        ChooserNaik => ("↑ Folder induk", "↑ Parent folder"),
+        ChooserTerlaluBanyak => (
+            "Folder ini berisi lebih banyak file; ketik nama file di kolom di atas.",
+            "This folder holds more files; type the file's name in the field above.",
+        ),
+        // `{detail}` is the system's own words.
+        ChooserTidakTerbaca => (
+            "Folder ini tidak dapat dibaca; pilih folder lain [{detail}].",
+            "This folder cannot be read; choose another one [{detail}].",
+        ),
     }
 }
 

@@ -1,10 +1,14 @@
 //! The desktop user interface (iced). Only this module and `main.rs` name iced.
 
 mod app;
+mod chooser;
 mod ctx;
 #[cfg(test)]
 mod flow_tests;
-mod i18n;
+/// Texts; the CLI speaks the chosen language through it too.
+pub(crate) mod i18n;
+#[cfg(test)]
+mod lang_tests;
 mod screen;
 mod service;
 #[cfg(test)]

@@ -10,17 +10,71 @@ use efaktur::cert::{CertError, Identity, SecretError};
 pub use efaktur::cert::{CertInfo as CertSummary, Secret, SecretStore};
 use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
 use efaktur::enofa::error::ClientError;
+use efaktur::store::StoreError;
 use iced::futures::future::BoxFuture;
 
+use super::i18n::{self, Key, Lang, errors};
+
 /// A failed operation as a person reads it: DJP code, what happened, what to do next.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `message` and `todo` are the Bahasa Indonesia text (logs, `Display`); `cause` keeps the typed
+/// error so `i18n::errors::failure` can say it in the chosen language.
+#[derive(Debug, Clone)]
 pub struct Failure {
     pub code: Option<DjpCode>,
     pub message: String,
     pub todo: String,
+    pub cause: Cause,
+    /// What to do next, in both languages (added after the cause's own words).
+    pub hint: Option<Key>,
 }
 
+/// The typed error behind a [`Failure`].
+#[derive(Debug, Clone)]
+pub enum Cause {
+    /// Only the text given to [`Failure::new`].
+    Plain,
+    /// DJP's code alone ([`Failure::coded`]).
+    Code,
+    Store(Arc<StoreError>),
+    Cert(CertError),
+    Client(Arc<ClientError>),
+    Secret(SecretError),
+    Ui(UiProblem),
+}
+
+/// Problems the window itself finds; raw OS texts are kept as the detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UiProblem {
+    FileUnreadable {
+        path: String,
+        detail: String,
+    },
+    NotPem {
+        path: String,
+    },
+    DataFolder(String),
+    Background(String),
+    SettingsNotSaved(String),
+    /// The installed `.p12` is no longer the file that was installed.
+    CertificateChanged {
+        path: String,
+    },
+}
+
+/// Two failures are the same when they read the same.
+impl PartialEq for Failure {
+    fn eq(&self, other: &Failure) -> bool {
+        (self.code, &self.message, &self.todo, self.hint)
+            == (other.code, &other.message, &other.todo, other.hint)
+    }
+}
+
+impl Eq for Failure {}
+
 impl Failure {
+    /// A failure known only as Indonesian text. Prefer a typed cause (`From`, [`Failure::ui`]):
+    /// only those follow the chosen language.
     pub fn new(code: Option<DjpCode>, message: impl Into<String>, todo: impl Into<String>) -> Self {
         let message: String = message.into();
         Failure {
@@ -31,7 +85,44 @@ impl Failure {
                 None => message,
             },
             todo: todo.into(),
+            cause: Cause::Plain,
+            hint: None,
         }
+    }
+
+    fn typed(code: Option<DjpCode>, cause: Cause) -> Failure {
+        let mut f = Failure::new(code, String::new(), "");
+        f.cause = cause;
+        let text = errors::failure(Lang::Id, &f);
+        f.message = match code {
+            Some(c) => c.strip_from(&text).to_string(),
+            None => text,
+        };
+        f
+    }
+
+    /// DJP's code alone, its own name as the message.
+    pub fn coded(code: DjpCode) -> Failure {
+        let mut f = Failure::new(Some(code), code.message(), "");
+        f.cause = Cause::Code;
+        f
+    }
+
+    /// A problem the window found itself.
+    pub fn ui(code: Option<DjpCode>, problem: UiProblem) -> Failure {
+        Failure::typed(code, Cause::Ui(problem))
+    }
+
+    /// Adds what to do next, in both languages.
+    pub fn with_hint(mut self, hint: Key) -> Failure {
+        self.hint = Some(hint);
+        self.todo = i18n::t(Lang::Id, hint).to_string();
+        self
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        errors::failure(lang, self)
     }
 }
 
@@ -58,26 +149,25 @@ pub fn common_name(info: &CertSummary) -> Option<&str> {
 
 impl From<CertError> for Failure {
     fn from(e: CertError) -> Failure {
-        Failure::new(Some(e.code()), e.to_string(), "")
+        Failure::typed(Some(e.code()), Cause::Cert(e))
     }
 }
 
 impl From<ClientError> for Failure {
     fn from(e: ClientError) -> Failure {
-        // The client's text already starts with the code; keep the code once.
-        let code = e.code();
-        let text = e.to_string();
-        let message = text
-            .strip_prefix(&format!("{} : ", code.as_str()))
-            .unwrap_or(&text)
-            .to_string();
-        Failure::new(Some(code), message, "")
+        Failure::typed(Some(e.code()), Cause::Client(Arc::new(e)))
     }
 }
 
 impl From<SecretError> for Failure {
     fn from(e: SecretError) -> Failure {
-        Failure::new(None, e.to_string(), "")
+        Failure::typed(None, Cause::Secret(e))
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        Failure::typed(Some(e.code()), Cause::Store(Arc::new(e)))
     }
 }
 
@@ -152,6 +242,26 @@ pub trait FilePicker: Send + Sync {
         title: String,
         extensions: &'static [&'static str],
     ) -> BoxFuture<'static, Option<PathBuf>>;
+
+    /// Like [`FilePicker::pick`], but tells a cancel from a dialog that cannot open, so the
+    /// screen can say why nothing happened and let the path be typed.
+    fn choose(
+        &self,
+        title: String,
+        extensions: &'static [&'static str],
+    ) -> BoxFuture<'static, Picked> {
+        let pick = self.pick(title, extensions);
+        Box::pin(async move { pick.await.map_or(Picked::Cancelled, Picked::Path) })
+    }
+}
+
+/// What "Pilih…" gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    Path(PathBuf),
+    Cancelled,
+    /// No file dialog can open here (e.g. Linux without xdg-desktop-portal or zenity).
+    Unavailable,
 }
 
 /// Everything the screens call out to, cheap to clone into tasks.
@@ -173,11 +283,7 @@ pub fn passphrase_key(npwp: &Npwp) -> String {
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Failure> + Send + 'static,
 ) -> Result<T, Failure> {
-    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
-        Err(Failure::new(
-            None,
-            format!("Proses latar belakang gagal: {e}"),
-            "Coba lagi; bila berulang, laporkan ke pengembang.",
-        ))
-    })
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(Failure::ui(None, UiProblem::Background(e.to_string()))))
 }

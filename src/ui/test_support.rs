@@ -111,6 +111,76 @@ pub fn fake_simulasi(dirs: &AppDirs) -> SimulasiInfo {
     }
 }
 
+/// Clicks the `n`th (0-based, in drawing order) visible text `label`: for a menu lying over a
+/// page that shows the same words.
+pub fn click_nth<M>(ui: &mut iced_test::Simulator<'_, M>, label: &str, n: usize) {
+    use iced_test::selector::Candidate;
+    use std::sync::Mutex;
+    let found = Arc::new(Mutex::new(Vec::new()));
+    let seen = found.clone();
+    let label = label.to_string();
+    let _ = ui.find(move |c: Candidate<'_>| {
+        if let Candidate::Text {
+            content,
+            visible_bounds: Some(b),
+            ..
+        } = c
+            && content == label
+        {
+            seen.lock().unwrap().push(b);
+        }
+        None::<()>
+    });
+    let bounds = found
+        .lock()
+        .unwrap()
+        .get(n)
+        .copied()
+        .expect("label on screen");
+    ui.point_at(bounds.center());
+    let _ = ui.simulate(iced_test::simulator::click());
+}
+
+/// Which of `ids` a task's widget operations focus, if any.
+pub async fn focused<T: Send + 'static>(
+    task: iced::Task<T>,
+    ids: &[&'static str],
+) -> Option<&'static str> {
+    use iced::advanced::widget::operation::Focusable;
+    use iced::futures::StreamExt;
+    use iced_test::runtime::Action;
+    struct Probe(bool);
+    impl Focusable for Probe {
+        fn is_focused(&self) -> bool {
+            self.0
+        }
+        fn focus(&mut self) {
+            self.0 = true;
+        }
+        fn unfocus(&mut self) {
+            self.0 = false;
+        }
+    }
+    let mut stream = iced_test::runtime::task::into_stream(task)?;
+    let mut target = None;
+    while let Some(action) = stream.next().await {
+        if let Action::Widget(mut op) = action {
+            for id in ids {
+                let mut probe = Probe(false);
+                op.focusable(
+                    Some(&iced::widget::Id::new(id)),
+                    iced::Rectangle::default(),
+                    &mut probe,
+                );
+                if probe.0 {
+                    target = Some(*id);
+                }
+            }
+        }
+    }
+    target
+}
+
 /// Runs blocking work as the app's tasks would, for `update` tests.
 pub fn run_blocking<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     f()

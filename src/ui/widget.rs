@@ -1,10 +1,11 @@
 //! Small view helpers shared by the screens: labelled fields with inline errors, banners, dialogs.
 
 use iced::widget::{
-    Space, button, center, column, container, opaque, row, stack, text, text_input,
+    Space, button, center, column, container, opaque, row, scrollable, stack, text, text_input,
 };
 use iced::{Element, Length};
 
+use super::i18n::Lang;
 use super::service::{Failure, Secret};
 
 /// A masked input whose value lives in a [`Secret`]: each keystroke's text goes straight into
@@ -42,9 +43,9 @@ pub fn notice<'a, M: 'a>(tone: Tone, message: impl text::IntoFragment<'a>) -> El
         .into()
 }
 
-/// The banner of a failed operation: DJP code, message and what to do.
-pub fn failure<'a, M: 'a>(f: &Failure) -> Element<'a, M> {
-    notice(Tone::Error, f.to_string())
+/// The banner of a failed operation (DJP code, message and what to do) in `lang`.
+pub fn failure_in<'a, M: 'a>(lang: Lang, f: &Failure) -> Element<'a, M> {
+    notice(Tone::Error, f.text(lang))
 }
 
 /// A label, a text input and, below it, the field's validation error.
@@ -94,7 +95,8 @@ pub fn dialog<'a, M: 'a>(
     title: &'a str,
     content: Element<'a, M>,
 ) -> Element<'a, M> {
-    let card = container(column![text(title).size(20), content].spacing(12))
+    // The content scrolls in a small window; the card never grows past it.
+    let card = container(column![text(title).size(20), scrollable(content)].spacing(12))
         .padding(20)
         .max_width(520)
         .style(container::bordered_box);

@@ -13,8 +13,8 @@ use iced::futures::future::BoxFuture;
 
 use super::ctx::SimulasiInfo;
 use super::service::{
-    Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, RegisterRequest, Registered,
-    Server, Services,
+    Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, Picked, RegisterRequest,
+    Registered, Server, Services, UiProblem,
 };
 
 /// The native "open file" dialog (xdg-desktop-portal on Linux). Without a portal it returns
@@ -36,6 +36,58 @@ impl FilePicker for NativePicker {
                 .map(|f| f.path().to_path_buf())
         })
     }
+
+    fn choose(
+        &self,
+        title: String,
+        extensions: &'static [&'static str],
+    ) -> BoxFuture<'static, Picked> {
+        let pick = self.pick(title, extensions);
+        Box::pin(async move {
+            if !NativePicker::available().await {
+                return Picked::Unavailable;
+            }
+            pick.await.map_or(Picked::Cancelled, Picked::Path)
+        })
+    }
+}
+
+impl NativePicker {
+    /// Whether a dialog can open at all. On Linux rfd asks xdg-desktop-portal over the D-Bus
+    /// session bus and falls back to zenity; with neither it returns nothing, as if cancelled.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    async fn available() -> bool {
+        let zenity = std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("zenity").is_file()));
+        zenity || portal_on_session_bus().await
+    }
+
+    /// Windows and macOS always have their own dialogs.
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    async fn available() -> bool {
+        true
+    }
+}
+
+/// Whether the session bus has xdg-desktop-portal running or can start it.
+#[cfg(all(unix, not(target_os = "macos")))]
+async fn portal_on_session_bus() -> bool {
+    const PORTAL: &str = "org.freedesktop.portal.Desktop";
+    let Ok(conn) = zbus::Connection::session().await else {
+        return false;
+    };
+    let Ok(bus) = zbus::fdo::DBusProxy::new(&conn).await else {
+        return false;
+    };
+    let Ok(name) = zbus::names::BusName::try_from(PORTAL) else {
+        return false;
+    };
+    if bus.name_has_owner(name).await.unwrap_or(false) {
+        return true;
+    }
+    bus.list_activatable_names()
+        .await
+        .is_ok_and(|names| names.iter().any(|n| n.as_str() == PORTAL))
 }
 
 /// Opens `.p12` files with `efaktur::cert`.
@@ -44,10 +96,12 @@ pub struct P12Loader;
 impl CertLoader for P12Loader {
     fn open(&self, path: &Path, passphrase: &Secret) -> Result<OpenedCert, Failure> {
         let bytes = std::fs::read(path).map_err(|e| {
-            Failure::new(
+            Failure::ui(
                 Some(efaktur::domain::DjpCode::Etax30022),
-                format!("{}: {e}", path.display()),
-                "Periksa lokasi file .p12.",
+                UiProblem::FileUnreadable {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                },
             )
         })?;
         let identity = Identity::from_p12(&bytes, passphrase.expose())?;

@@ -13,7 +13,7 @@ pub mod tentang;
 mod tests;
 
 use efaktur::store::profile::Registration;
-use iced::widget::{button, column, container, row, rule, text};
+use iced::widget::{button, column, container, mouse_area, opaque, row, rule, stack, text};
 use iced::{Element, Length, Task};
 
 use crate::ui::ctx::Ctx;
@@ -28,7 +28,11 @@ pub enum Message {
     ToggleMenu(usize),
     Open(Route),
     Language(Lang),
+    /// Asks whether to log out (a dialog); [`Message::ConfirmLogout`] does it.
     Logout,
+    ConfirmLogout,
+    /// Closes the open menu or dialog (Batal, Esc, a click beside the menu).
+    Dismiss,
     Nav(Nav),
     Page(page::Message),
 }
@@ -45,6 +49,8 @@ pub struct Workspace {
     /// Pages left by [`PageAction::Push`], newest last; Esc returns to them as they were.
     back: Vec<Page>,
     open_menu: Option<usize>,
+    /// The "Logout?" dialog is open.
+    asking_logout: bool,
 }
 
 impl Workspace {
@@ -55,14 +61,15 @@ impl Workspace {
                 page,
                 back: Vec::new(),
                 open_menu: None,
+                asking_logout: false,
             },
             task.map(Message::Page),
         )
     }
 
     pub fn on_escape(&self) -> Option<Message> {
-        if self.open_menu.is_some() {
-            return self.open_menu.map(Message::ToggleMenu);
+        if self.open_menu.is_some() || self.asking_logout {
+            return Some(Message::Dismiss);
         }
         match self.page.on_escape() {
             Some(m) => Some(Message::Page(m)),
@@ -83,9 +90,26 @@ impl Workspace {
                 self.open(route, ctx)
             }
             Message::Language(lang) => Action::SetLanguage(lang),
-            Message::Logout => Action::Logout,
+            Message::Logout => {
+                self.open_menu = None;
+                self.asking_logout = true;
+                Action::None
+            }
+            Message::ConfirmLogout => {
+                self.asking_logout = false;
+                Action::Logout
+            }
+            Message::Dismiss => {
+                self.open_menu = None;
+                self.asking_logout = false;
+                Action::None
+            }
+            // Enter in the Logout dialog confirms it.
+            Message::Nav(Nav::Enter) if self.asking_logout => {
+                self.update(Message::ConfirmLogout, ctx)
+            }
             Message::Nav(nav) => match self.page.on_nav(nav) {
-                Some(m) if self.open_menu.is_none() => self.update(Message::Page(m), ctx),
+                Some(m) if !self.blocked() => self.update(Message::Page(m), ctx),
                 _ => Action::None,
             },
             Message::Page(page::Message::Back) => {
@@ -107,6 +131,11 @@ impl Workspace {
         }
     }
 
+    /// A menu or dialog is open: the page behind it takes no input.
+    fn blocked(&self) -> bool {
+        self.open_menu.is_some() || self.asking_logout
+    }
+
     fn open(&mut self, route: Route, ctx: &Ctx) -> Action {
         let (page, task) = Page::new(route, ctx);
         self.page = page;
@@ -114,16 +143,43 @@ impl Workspace {
     }
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
-        column![
+        let page: Element<'a, Message> = container(self.page.view(ctx).map(Message::Page))
+            .padding(12)
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .into();
+        // An open menu lies over the page and blocks it; a click beside it closes it.
+        let page = match self.open_menu.and_then(|i| MENU.get(i).map(|m| (i, m))) {
+            Some((i, (_, entries))) => {
+                let veil = mouse_area(
+                    container(self.dropdown_view(ctx, i, entries))
+                        .width(Length::Fill)
+                        .height(Length::Fill),
+                )
+                .on_press(Message::Dismiss);
+                stack![page, opaque(veil)].into()
+            }
+            None => page,
+        };
+        let window = column![
             self.header_view(ctx),
             self.menu_view(ctx),
             rule::horizontal(1),
-            container(self.page.view(ctx).map(Message::Page))
-                .padding(12)
-                .width(Length::Fill)
-                .height(Length::Fill),
-        ]
-        .into()
+            page
+        ];
+        if self.asking_logout {
+            let body = column![
+                text(ctx.t(Key::LogoutTanya)),
+                row![
+                    widget::action(ctx.t(Key::Logout), Message::ConfirmLogout, true),
+                    widget::action(ctx.t(Key::Cancel), Message::Dismiss, true),
+                ]
+                .spacing(8),
+            ]
+            .spacing(12);
+            return widget::dialog(window.into(), ctx.t(Key::Logout), body.into());
+        }
+        window.into()
     }
 
     fn header_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
@@ -156,10 +212,7 @@ impl Workspace {
     }
 
     fn menu_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
-        let other = match ctx.lang() {
-            Lang::Id => Lang::En,
-            Lang::En => Lang::Id,
-        };
+        let other = i18n::other_lang(ctx.lang());
         let mut bar = row![
             button(text(ctx.t(Key::Beranda)))
                 .style(button::text)
@@ -167,13 +220,7 @@ impl Workspace {
         ]
         .spacing(4)
         .padding([2, 8]);
-        let here = self.page.route();
-        let page_of = |r: Route| match r {
-            // A faktur belongs to the list it was opened from.
-            Route::Faktur(_) => self.back.last().map(Page::route).unwrap_or(r),
-            r => r,
-        };
-        let here = page_of(here);
+        let here = self.here();
         for (i, (label, entries)) in MENU.iter().enumerate() {
             let current = entries.iter().any(|e| e.route == here);
             let style = if self.open_menu == Some(i) || current {
@@ -198,8 +245,24 @@ impl Workspace {
             ]
             .spacing(4),
         );
-        let mut col = column![bar];
-        if let Some((_, entries)) = self.open_menu.and_then(|i| MENU.get(i)) {
+        bar.into()
+    }
+
+    /// The entries of menu `index`, under its button.
+    fn dropdown_view<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        index: usize,
+        entries: &'a [route::Entry],
+    ) -> Element<'a, Message> {
+        let here = self.here();
+        // Roughly under the menu's button: the bar's padding, then each button before it
+        // (~9 px a character, its padding and the spacing).
+        let width_of = |k: Key| (ctx.t(k).chars().count() * 9 + 24) as f32;
+        let offset = 8.0
+            + width_of(Key::Beranda)
+            + MENU[..index].iter().map(|(k, _)| width_of(*k)).sum::<f32>();
+        {
             let mut list = column![].spacing(2);
             let mut section = None;
             for e in entries.iter() {
@@ -224,12 +287,23 @@ impl Workspace {
                     .padding(iced::Padding::ZERO.left(indent)),
                 );
             }
-            col = col.push(
+            container(
                 container(list)
                     .padding([6, 16])
                     .style(container::bordered_box),
-            );
+            )
+            .padding(iced::Padding::ZERO.left(offset))
+            .into()
         }
-        col.into()
+    }
+
+    /// The page the menu bar marks as current.
+    fn here(&self) -> Route {
+        let r = self.page.route();
+        match r {
+            // A faktur belongs to the list it was opened from.
+            Route::Faktur(_) => self.back.last().map(Page::route).unwrap_or(r),
+            r => r,
+        }
     }
 }

@@ -47,3 +47,45 @@ fn settings_round_trip_through_the_core() {
     s.save(&path).unwrap();
     assert_eq!(Settings::load(&path).unwrap().language, Language::En);
 }
+
+#[test]
+fn cli_validate_speaks_the_language_of_the_settings() {
+    use efaktur::config::{Language, Settings};
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = efaktur::paths::AppDirs::new(Some(tmp.path())).unwrap();
+    dirs.ensure().unwrap();
+    let bad =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv/err_many.csv");
+    let run = || {
+        let out = efaktur()
+            .arg("--data-dir")
+            .arg(tmp.path())
+            .arg("validate")
+            .arg(&bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // No settings yet: Bahasa Indonesia, in the form scripts parse.
+    let (out, err) = run();
+    assert!(out.contains(":3: NPWP: ETAX-20005 : "), "{out}");
+    assert!(err.contains("kesalahan"), "{err}");
+    let english = Settings {
+        language: Language::En,
+        ..Settings::default()
+    };
+    english.save(&Settings::path_in(dirs.config_dir())).unwrap();
+    let (out, err) = run();
+    assert!(
+        out.contains(":3: NPWP: ETAX-20005 : Format NPWP tidak sesuai — the NPWP format is wrong"),
+        "{out}"
+    );
+    assert!(err.contains("invoices") && err.contains("errors"), "{err}");
+    for word in ["kesalahan", "baris", "perbaiki", "tidak ada"] {
+        assert!(!err.contains(word), "{word} in {err}");
+    }
+}

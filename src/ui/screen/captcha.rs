@@ -5,7 +5,7 @@ use iced::widget::{column, image, row, text, text_input};
 use iced::{Element, Task};
 
 use crate::ui::i18n::{self, Key, Lang};
-use crate::ui::service::{Captcha, Failure, OpenedCert, Secret, Server, Services};
+use crate::ui::service::{Captcha, Failure, OpenedCert, Secret, Server, Services, UiProblem};
 use crate::ui::widget::{self, Tone};
 
 pub const CAPTCHA_INPUT: &str = "captcha-answer";
@@ -143,7 +143,7 @@ pub fn fetch(
             let png = captcha.png.clone();
             let decoded = tokio::task::spawn_blocking(move || decode_png(&png))
                 .await
-                .map_err(|e| Failure::new(None, e.to_string(), ""))??;
+                .map_err(|e| Failure::ui(None, UiProblem::Background(e.to_string())))??;
             Ok(Shown {
                 captcha,
                 image: decoded,
@@ -157,11 +157,11 @@ pub fn fetch(
 pub fn decode_png(png: &[u8]) -> Result<image::Handle, Failure> {
     let img = ::image::load_from_memory_with_format(png, ::image::ImageFormat::Png)
         .map_err(|e| {
-            Failure::new(
+            Failure::ui(
                 Some(efaktur::domain::DjpCode::Etax40005),
-                format!("Gambar captcha tidak dapat dibaca ({e})."),
-                "Tekan Refresh Captcha.",
+                UiProblem::Background(e.to_string()),
             )
+            .with_hint(Key::HintRefreshCaptcha)
         })?
         .to_rgba8();
     Ok(image::Handle::from_rgba(

@@ -12,12 +12,15 @@ use iced::widget::{
 };
 use iced::{Element, Length, Task};
 
+use crate::ui::chooser::{self, Chooser};
 use crate::ui::ctx::{Ctx, SimulasiInfo};
 use crate::ui::i18n::{self, Key, Lang};
-use crate::ui::service::{Failure, Server, blocking};
+use crate::ui::service::{Failure, Picked, Server, UiProblem, blocking};
 use crate::ui::widget::{self, Tone};
 
-const SERVER_URL: &str = "connect-server-url";
+pub const SERVER_URL: &str = "connect-server-url";
+pub const CA_PATH: &str = "connect-ca-path";
+const CA_EXTENSIONS: &[&str] = &["pem", "crt"];
 
 /// The database to open.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +36,9 @@ pub enum Message {
     UrlChanged(String),
     CaChanged(String),
     PickCa,
-    CaPicked(Option<PathBuf>),
+    CaPicked(Picked),
+    /// The app's own file chooser, where no system dialog opens.
+    Chooser(chooser::Message),
     UseSimulasi(bool),
     LanguageSelected(LangOption),
     Connect,
@@ -61,6 +66,8 @@ pub struct Connect {
     ca_error: Option<String>,
     banner: Option<Failure>,
     busy: bool,
+    /// The app's own file chooser, open while `Some` ("Pilih…" found no system dialog).
+    chooser: Option<Chooser>,
 }
 
 /// A language as the pick list shows it.
@@ -95,6 +102,7 @@ impl Connect {
             ca_error: None,
             banner: None,
             busy: false,
+            chooser: None,
         };
         let load = Task::perform(
             async move {
@@ -134,16 +142,42 @@ impl Connect {
                 let picker = ctx.services.picker.clone();
                 let title = ctx.t(Key::CaCertificate).to_string();
                 return Action::Run(Task::perform(
-                    async move { picker.pick(title, &["pem", "crt"]).await },
+                    async move { picker.choose(title, CA_EXTENSIONS).await },
                     Message::CaPicked,
                 ));
             }
-            Message::CaPicked(Some(path)) => {
+            Message::CaPicked(Picked::Path(path)) => {
                 self.ca_path = path.display().to_string();
                 self.ca_error = None;
             }
-            Message::CaPicked(None) => {}
-            Message::UseSimulasi(on) => self.use_simulasi = on && ctx.simulasi.is_some(),
+            Message::CaPicked(Picked::Cancelled) => {}
+            Message::CaPicked(Picked::Unavailable) => {
+                let (c, task) = Chooser::open(&self.ca_path, CA_EXTENSIONS);
+                self.chooser = Some(c);
+                return Action::Run(task.map(Message::Chooser));
+            }
+            Message::Chooser(m) => {
+                let Some(c) = &mut self.chooser else {
+                    return Action::None;
+                };
+                match c.update(m) {
+                    chooser::Outcome::None => {}
+                    chooser::Outcome::Run(t) => return Action::Run(t.map(Message::Chooser)),
+                    chooser::Outcome::Cancelled => self.chooser = None,
+                    chooser::Outcome::Chosen(path) => {
+                        self.chooser = None;
+                        self.ca_path = path.display().to_string();
+                        self.ca_error = None;
+                    }
+                }
+            }
+            Message::UseSimulasi(on) => {
+                self.use_simulasi = on && ctx.simulasi.is_some();
+                // The server's fields appear: the address is the first one to type.
+                if !self.use_simulasi {
+                    return Action::Run(operation::focus(SERVER_URL));
+                }
+            }
             Message::LanguageSelected(LangOption(lang)) => return Action::SetLanguage(lang),
             Message::Connect => return self.connect(ctx),
             Message::ServerChecked(result) => {
@@ -156,11 +190,26 @@ impl Connect {
                             ca_path: self.chosen_ca_path(ctx),
                         };
                     }
-                    Err(f) => self.ca_error = Some(f.to_string()),
+                    Err(f) => self.ca_error = Some(f.text(ctx.lang())),
                 }
             }
         }
         Action::None
+    }
+
+    /// Enter outside a field connects, as the button does (in the file chooser: its OK).
+    pub fn on_enter(&self) -> Option<Message> {
+        if self.chooser.is_some() {
+            return Some(Message::Chooser(chooser::Message::Ok));
+        }
+        (!self.busy).then_some(Message::Connect)
+    }
+
+    /// Esc closes the file chooser.
+    pub fn on_escape(&self) -> Option<Message> {
+        self.chooser
+            .as_ref()
+            .map(|_| Message::Chooser(chooser::Message::Cancel))
     }
 
     #[cfg(test)]
@@ -193,10 +242,8 @@ impl Connect {
             };
         }
         let url = self.url.trim().to_string();
-        self.url_error = (!url.starts_with("https://")).then(|| match ctx.lang() {
-            Lang::Id => "Alamat server harus diawali https://".to_string(),
-            Lang::En => "The server address must start with https://".to_string(),
-        });
+        self.url_error =
+            (!url.starts_with("https://")).then(|| ctx.t(Key::UrlHarusHttps).to_string());
         self.ca_error = self
             .ca_path
             .trim()
@@ -226,7 +273,7 @@ impl Connect {
 
         let mut content = column![title].spacing(16).padding(24).max_width(760);
         if let Some(b) = &self.banner {
-            content = content.push(widget::failure(b));
+            content = content.push(widget::failure_in(lang, b));
         }
         content = content.push(self.databases_view(ctx));
         content = content.push(self.server_view(ctx));
@@ -239,7 +286,15 @@ impl Connect {
             ctx.t(Key::Connect)
         };
         content = content.push(widget::action(label, Message::Connect, !self.busy));
-        scrollable(container(content).center_x(Length::Fill)).into()
+        let page = scrollable(container(content).center_x(Length::Fill)).into();
+        match &self.chooser {
+            Some(c) => widget::dialog(
+                page,
+                ctx.t(Key::CaCertificate),
+                c.view(lang).map(Message::Chooser),
+            ),
+            None => page,
+        }
     }
 
     fn databases_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
@@ -285,6 +340,7 @@ impl Connect {
                 .on_input(Message::UrlChanged)
                 .on_submit(Message::Connect);
             let ca = text_input("/path/ca.pem", &self.ca_path)
+                .id(CA_PATH)
                 .on_input(Message::CaChanged)
                 .on_submit(Message::Connect);
             col = col
@@ -317,10 +373,12 @@ fn simulasi_view(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
         ]
         .spacing(8)
     };
-    let (p12, pass, pw) = match lang {
-        Lang::Id => ("Sertifikat (.p12)", "Passphrase", "Password e-Nofa"),
-        Lang::En => ("Certificate (.p12)", "Passphrase", "e-Nofa password"),
-    };
+    let t = |k| i18n::t(lang, k);
+    let (p12, pass, pw) = (
+        t(Key::SertifikatP12),
+        t(Key::Passphrase),
+        t(Key::PasswordEnofa),
+    );
     let kode = sim.kode_text(lang);
     column![
         widget::notice::<Message>(Tone::Info, i18n::t(lang, Key::SimulasiInfo)),
@@ -338,17 +396,20 @@ fn simulasi_view(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
 /// Reads and sanity-checks the server's CA certificate (blocking).
 fn read_ca(url: String, path: PathBuf) -> Result<Server, Failure> {
     let pem = std::fs::read(&path).map_err(|e| {
-        Failure::new(
+        Failure::ui(
             None,
-            format!("{}: {e}", path.display()),
-            "Periksa lokasi file sertifikat CA server.",
+            UiProblem::FileUnreadable {
+                path: path.display().to_string(),
+                detail: e.to_string(),
+            },
         )
     })?;
     if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
-        return Err(Failure::new(
+        return Err(Failure::ui(
             Some(DjpCode::Etax30023),
-            format!("{} bukan sertifikat PEM.", path.display()),
-            "Pilih file .pem dari operator server e-Nofa.",
+            UiProblem::NotPem {
+                path: path.display().to_string(),
+            },
         ));
     }
     Ok(Server {

@@ -2,11 +2,11 @@
 //! (`store::user::login` keeps the count); the screen says so.
 
 use efaktur::store::user;
-use iced::widget::{column, container, operation, row, text, text_input};
+use iced::widget::{column, container, operation, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
 use crate::ui::ctx::{Ctx, LocalDb};
-use crate::ui::i18n::Key;
+use crate::ui::i18n::{Key, errors};
 use crate::ui::service::Secret;
 use crate::ui::widget::{self, Tone};
 
@@ -34,7 +34,7 @@ pub enum Action {
 pub struct Login {
     user: String,
     password: Secret,
-    error: Option<String>,
+    error: Option<user::LoginError>,
     /// The user just made on REGISTER USER, to greet and prefill.
     created: Option<String>,
     busy: bool,
@@ -89,7 +89,9 @@ impl Login {
                 self.busy = false;
                 self.created = None;
                 self.password = Secret::default();
-                self.error = Some(e.to_string());
+                self.error = Some(e);
+                // The name is usually right: the password is what to type again.
+                return Action::Run(operation::focus(PASSWORD_INPUT));
             }
             Message::Back => return Action::Back,
         }
@@ -113,7 +115,7 @@ impl Login {
             col = col.push(widget::notice(Tone::Success, said));
         }
         if let Some(e) = &self.error {
-            col = col.push(widget::notice(Tone::Error, e.as_str()));
+            col = col.push(widget::notice(Tone::Error, errors::login(ctx.lang(), e)));
         }
         let label = if self.busy {
             ctx.t(Key::Working)
@@ -130,9 +132,8 @@ impl Login {
                 ]
                 .spacing(8),
             );
-        container(col.padding(24).max_width(480))
-            .center_x(Length::Fill)
-            .into()
+        // A small window scrolls instead of hiding the buttons.
+        scrollable(container(col.padding(24).max_width(480)).center_x(Length::Fill)).into()
     }
 }
 
@@ -170,10 +171,7 @@ mod tests {
         let r = check(&ctx.db().unwrap(), "admin", &Secret::new("benar123"));
         assert!(matches!(r, Err(user::LoginError::Locked { .. })));
         s.update(Message::Checked(r), &ctx);
-        assert!(
-            s.error.as_deref().unwrap().contains("dikunci"),
-            "{:?}",
-            s.error
-        );
+        let said = errors::login(ctx.lang(), s.error.as_ref().unwrap());
+        assert!(said.contains("dikunci"), "{said}");
     }
 }

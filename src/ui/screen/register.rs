@@ -3,18 +3,19 @@
 
 use std::path::PathBuf;
 
-use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
+use efaktur::domain::{KodeAktivasi, Npwp};
 use efaktur::paths::AppDirs;
 use efaktur::store::{self, Store};
 use iced::widget::{column, container, operation, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
 use super::captcha::{self, Dialog, Shown};
+use crate::ui::chooser::{self, Chooser};
 use crate::ui::ctx::{Ctx, Session, SimulasiInfo};
-use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::{
-    Failure, OpenedCert, RegisterRequest, Registered, Secret, Server, Services, blocking,
-    common_name,
+    Failure, OpenedCert, Picked, RegisterRequest, Registered, Secret, Server, Services, UiProblem,
+    blocking, common_name,
 };
 use crate::ui::widget::{self, Tone};
 
@@ -22,13 +23,16 @@ pub const NPWP_INPUT: &str = "register-npwp";
 pub const CERT_INPUT: &str = "register-cert";
 pub const KODE_INPUT: &str = "register-kode";
 pub const PASSPHRASE_INPUT: &str = "register-passphrase";
+const P12_EXTENSIONS: &[&str] = &["p12", "pfx"];
 
 #[derive(Debug, Clone)]
 pub enum Message {
     NpwpChanged(String),
     CertPathChanged(String),
     PickCert,
-    CertPicked(Option<PathBuf>),
+    CertPicked(Picked),
+    /// The app's own file chooser, where no system dialog opens.
+    Chooser(chooser::Message),
     OpenCert,
     PassphraseChanged(Secret),
     PassphraseOk,
@@ -69,6 +73,8 @@ pub struct Register {
     captcha: Option<Dialog>,
     busy: Option<Key>,
     banner: Option<Failure>,
+    /// The app's own file chooser, open while `Some` ("Pilih…" found no system dialog).
+    chooser: Option<Chooser>,
 }
 
 impl Register {
@@ -119,7 +125,23 @@ impl Register {
         self.banner.as_ref()
     }
 
+    /// Enter outside a field: the open dialog's OK/Submit, else Register.
+    pub fn on_enter(&self) -> Message {
+        if self.chooser.is_some() {
+            Message::Chooser(chooser::Message::Ok)
+        } else if self.passphrase.is_some() {
+            Message::PassphraseOk
+        } else if self.captcha.is_some() {
+            Message::Submit
+        } else {
+            Message::Register
+        }
+    }
+
     pub fn on_escape(&self) -> Option<Message> {
+        if self.chooser.is_some() {
+            return Some(Message::Chooser(chooser::Message::Cancel));
+        }
         (self.passphrase.is_some() || self.captcha.is_some()).then_some(Message::CloseDialog)
     }
 
@@ -138,12 +160,18 @@ impl Register {
                 let picker = ctx.services.picker.clone();
                 let title = ctx.t(Key::SertifikatUser).to_string();
                 return Action::Run(Task::perform(
-                    async move { picker.pick(title, &["p12", "pfx"]).await },
+                    async move { picker.choose(title, P12_EXTENSIONS).await },
                     Message::CertPicked,
                 ));
             }
-            Message::CertPicked(None) => {}
-            Message::CertPicked(Some(path)) => {
+            Message::CertPicked(Picked::Cancelled) => {}
+            Message::CertPicked(Picked::Unavailable) => {
+                let (c, task) = Chooser::open(&self.cert_path, P12_EXTENSIONS);
+                self.chooser = Some(c);
+                return Action::Run(task.map(Message::Chooser));
+            }
+            Message::Chooser(m) => return self.chooser_update(m, ctx),
+            Message::CertPicked(Picked::Path(path)) => {
                 self.cert_path = path.display().to_string();
                 self.cert = None;
                 return self.ask_passphrase(ctx);
@@ -189,6 +217,25 @@ impl Register {
         Action::None
     }
 
+    fn chooser_update(&mut self, m: chooser::Message, ctx: &Ctx) -> Action {
+        let Some(c) = &mut self.chooser else {
+            return Action::None;
+        };
+        match c.update(m) {
+            chooser::Outcome::None => Action::None,
+            chooser::Outcome::Run(t) => Action::Run(t.map(Message::Chooser)),
+            chooser::Outcome::Cancelled => {
+                self.chooser = None;
+                Action::None
+            }
+            // As from the system dialog: the passphrase is next.
+            chooser::Outcome::Chosen(path) => {
+                self.chooser = None;
+                self.update(Message::CertPicked(Picked::Path(path)), ctx)
+            }
+        }
+    }
+
     fn ask_passphrase(&mut self, ctx: &Ctx) -> Action {
         if self.cert_path.trim().is_empty() {
             self.cert_error = Some(ctx.t(Key::PilihFileP12).to_string());
@@ -216,6 +263,7 @@ impl Register {
         self.busy = None;
         match result {
             Ok(cert) => {
+                self.cert_error = None;
                 // Fill the NPWP from the certificate when the user has not typed one.
                 if self.npwp.trim().is_empty()
                     && let Some(n) = &cert.summary.npwp
@@ -241,21 +289,24 @@ impl Register {
         }
         self.banner = None;
         let npwp = Npwp::parse(&self.npwp);
-        self.npwp_error = npwp
-            .as_ref()
-            .err()
-            .map(|e| format!("{}: {e}", DjpCode::Etax20005.as_str()));
+        let lang = ctx.lang();
+        self.npwp_error = npwp.as_ref().err().map(|e| errors::npwp(lang, e));
         self.kode_error = KodeAktivasi::parse(self.kode.expose())
             .err()
-            .map(|e| e.to_string());
+            .map(|e| errors::kode_aktivasi(lang, &e));
         // The certificate must be valid today and belong to the NPWP being registered.
         self.cert_error = match (&self.cert, &npwp) {
-            (None, _) => Some(ctx.t(Key::NoCertificate).to_string()),
+            // Not opened yet: that is the next step, not an error.
+            (None, _) if !self.cert_path.trim().is_empty() => {
+                self.cert_error = Some(ctx.t(Key::BukaDulu).to_string());
+                return self.ask_passphrase(ctx);
+            }
+            (None, _) => Some(ctx.t(Key::BukaDulu).to_string()),
             (Some(c), Ok(n)) => c
                 .summary
                 .check_for(n, chrono::Utc::now())
                 .err()
-                .map(|e| e.to_string()),
+                .map(|e| errors::cert(lang, &e)),
             _ => None,
         };
         if self.npwp_error.is_some() || self.kode_error.is_some() || self.cert_error.is_some() {
@@ -346,6 +397,13 @@ impl Register {
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let base = self.form_view(ctx);
+        if let Some(c) = &self.chooser {
+            return widget::dialog(
+                base,
+                ctx.t(Key::SertifikatUser),
+                c.view(ctx.lang()).map(Message::Chooser),
+            );
+        }
         if let Some(pass) = &self.passphrase {
             return widget::dialog(
                 base,
@@ -363,7 +421,7 @@ impl Register {
             };
             let mut body = column![].spacing(8);
             if let Some(b) = &self.banner {
-                body = body.push(widget::failure(b));
+                body = body.push(widget::failure_in(ctx.lang(), b));
             }
             body = body.push(d.view(ctx.lang(), self.busy.is_some(), handlers));
             return widget::dialog(base, ctx.t(Key::CaptchaTitle), body.into());
@@ -405,12 +463,16 @@ impl Register {
             .on_input(|typed| Message::KodeChanged(Secret::new(typed)))
             .on_submit(Message::Register);
         let mut col = column![text(ctx.t(Key::RegisterTitle)).size(24)].spacing(14);
+        // The order is not obvious to a first-time user: the certificate opens first.
+        if self.cert.is_none() {
+            col = col.push(widget::notice(Tone::Info, ctx.t(Key::UrutanRegister)));
+        }
         // At the top, so it stays readable above the passphrase and captcha dialogs.
         if let Some(sim) = ctx.active_simulasi() {
             col = col.push(simulasi_panel(sim, ctx.lang()));
         }
         if let (Some(b), None) = (&self.banner, &self.captcha) {
-            col = col.push(widget::failure(b));
+            col = col.push(widget::failure_in(ctx.lang(), b));
         }
         if let Some(k) = self.busy {
             col = col.push(widget::notice(Tone::Info, ctx.t(k)));
@@ -525,15 +587,9 @@ fn save_registration(
     cert: &OpenedCert,
     registered: &Registered,
 ) -> Result<Session, Failure> {
-    let db_failure = |e: store::StoreError| {
-        Failure::new(
-            Some(e.code()),
-            e.to_string(),
-            "Periksa folder data aplikasi, lalu ulangi registrasi.",
-        )
-    };
+    let db_failure = |e: store::StoreError| Failure::from(e).with_hint(Key::HintUlangiRegistrasi);
     dirs.ensure()
-        .map_err(|e| Failure::new(None, e.to_string(), "Periksa izin folder data."))?;
+        .map_err(|e| Failure::ui(None, UiProblem::DataFolder(e.to_string())))?;
     let db_path = dirs.db_path(npwp);
     let mut db = Store::open(&db_path).map_err(db_failure)?;
     let nama = if registered.nama.trim().is_empty() {
@@ -573,7 +629,13 @@ mod tests {
         assert!(matches!(s.update(Message::Register, &ctx), Action::None));
         assert!(s.npwp_error.as_deref().unwrap().starts_with("ETAX-20005"));
         assert!(s.kode_error.as_deref().unwrap().contains("16"));
-        assert!(s.cert_error.as_deref().unwrap().starts_with("ETAX-30022"));
+        // No certificate yet: the screen says the order instead of an error code.
+        assert!(
+            s.cert_error
+                .as_deref()
+                .unwrap()
+                .starts_with("Buka sertifikat .p12 dulu")
+        );
         assert!(s.captcha.is_none(), "no captcha before the form is valid");
 
         // Dashes in the Kode Aktivasi are fine.

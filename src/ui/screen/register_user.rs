@@ -1,7 +1,7 @@
 //! REGISTER USER: the first (administrator) user of a freshly registered Local Database.
 
 use efaktur::store::user;
-use iced::widget::{column, container, operation, text, text_input};
+use iced::widget::{column, container, operation, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
 use crate::ui::ctx::{Ctx, LocalDb};
@@ -94,14 +94,10 @@ impl RegisterUser {
         self.password_error = if self.password.is_empty() {
             Some(required)
         } else if self.password.expose().chars().count() < user::MIN_PASSWORD_LEN {
-            Some(match ctx.lang() {
-                crate::ui::i18n::Lang::Id => {
-                    format!("Password minimal {} karakter", user::MIN_PASSWORD_LEN)
-                }
-                crate::ui::i18n::Lang::En => {
-                    format!("At least {} characters", user::MIN_PASSWORD_LEN)
-                }
-            })
+            Some(
+                ctx.t(Key::PasswordMinimal)
+                    .replace("{n}", &user::MIN_PASSWORD_LEN.to_string()),
+            )
         } else {
             None
         };
@@ -140,7 +136,7 @@ impl RegisterUser {
             ));
         }
         if let Some(b) = &self.banner {
-            col = col.push(widget::failure(b));
+            col = col.push(widget::failure_in(ctx.lang(), b));
         }
         let label = if self.busy {
             ctx.t(Key::Working)
@@ -164,16 +160,15 @@ impl RegisterUser {
                 self.repeat_error.as_deref(),
             ))
             .push(widget::action(label, Message::Submit, !self.busy));
-        container(col.padding(24).max_width(480))
-            .center_x(Length::Fill)
-            .into()
+        // A small window scrolls instead of hiding the buttons.
+        scrollable(container(col.padding(24).max_width(480)).center_x(Length::Fill)).into()
     }
 }
 
 fn create_user(db: &LocalDb, name: String, password: Secret) -> Result<String, Failure> {
     db.with(|s| Ok(user::create(s.conn(), &name, password.expose())))?
         .map(|u| u.username)
-        .map_err(|e| Failure::new(Some(e.code()), e.to_string(), "Periksa isian lalu ulangi."))
+        .map_err(|e| Failure::from(e).with_hint(Key::HintPeriksaIsian))
 }
 
 #[cfg(test)]

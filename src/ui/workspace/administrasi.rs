@@ -309,7 +309,7 @@ impl Administrasi {
             page = page.push(text(ctx.t(Key::UrutanTanpaMasa)).size(12));
         }
         if let Some(f) = &self.banner {
-            page = page.push(widget::failure(f));
+            page = page.push(widget::failure_in(ctx.lang(), f));
         }
         if self.page.bounded {
             let n = i18n::rupiah(ctx.lang(), faktur_list::SCAN_LIMIT as i64);

@@ -9,11 +9,12 @@ use efaktur::store::{self, certificate::CertificateMeta};
 use iced::widget::{checkbox, column, operation, row, scrollable, text, text_input};
 use iced::{Element, Task};
 
+use crate::ui::chooser::{self, Chooser};
 use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
 use crate::ui::screen::register::{certificate_meta, same_npwp, sha256_hex};
 use crate::ui::service::{
-    CertLoader, Failure, OpenedCert, Secret, Services, blocking, passphrase_key,
+    CertLoader, Failure, OpenedCert, Picked, Secret, Services, UiProblem, blocking, passphrase_key,
 };
 use crate::ui::widget::{self, Tone};
 
@@ -27,7 +28,9 @@ pub enum Message {
     Loaded(Result<Option<CertificateMeta>, Failure>),
     PathChanged(String),
     Pick,
-    Picked(Option<PathBuf>),
+    Picked(Picked),
+    /// The app's own file chooser, where no system dialog opens.
+    Chooser(chooser::Message),
     PassphraseChanged(Secret),
     Remember(bool),
     Install,
@@ -52,6 +55,8 @@ pub struct Certificate {
     passphrase: Secret,
     remember: bool,
     path_error: Option<String>,
+    /// The app's own file chooser, open while `Some` ("Pilih…" found no system dialog).
+    chooser: Option<Chooser>,
     /// The passphrase prompt of Tes koneksi, open while `Some`.
     prompt: Option<Secret>,
     busy: Option<Key>,
@@ -104,6 +109,9 @@ impl Certificate {
     }
 
     pub fn on_escape(&self) -> Option<Message> {
+        if self.chooser.is_some() {
+            return Some(Message::Chooser(chooser::Message::Cancel));
+        }
         self.prompt.is_some().then_some(Message::CloseDialog)
     }
 
@@ -125,14 +133,33 @@ impl Certificate {
                 let picker = ctx.services.picker.clone();
                 let title = ctx.t(Key::SertifikatUser).to_string();
                 return Task::perform(
-                    async move { picker.pick(title, &["p12", "pfx"]).await },
+                    async move { picker.choose(title, &["p12", "pfx"]).await },
                     Message::Picked,
                 );
             }
-            Message::Picked(p) => {
-                if let Some(p) = p {
-                    self.path = p.display().to_string();
-                    self.path_error = None;
+            Message::Picked(Picked::Path(p)) => {
+                self.path = p.display().to_string();
+                self.path_error = None;
+            }
+            Message::Picked(Picked::Cancelled) => {}
+            Message::Picked(Picked::Unavailable) => {
+                let (c, task) = Chooser::open(&self.path, &["p12", "pfx"]);
+                self.chooser = Some(c);
+                return task.map(Message::Chooser);
+            }
+            Message::Chooser(m) => {
+                let Some(c) = &mut self.chooser else {
+                    return Task::none();
+                };
+                match c.update(m) {
+                    chooser::Outcome::None => {}
+                    chooser::Outcome::Run(t) => return t.map(Message::Chooser),
+                    chooser::Outcome::Cancelled => self.chooser = None,
+                    chooser::Outcome::Chosen(p) => {
+                        self.chooser = None;
+                        self.path = p.display().to_string();
+                        self.path_error = None;
+                    }
                 }
             }
             Message::PassphraseChanged(v) => self.passphrase = v,
@@ -211,11 +238,7 @@ impl Certificate {
             return Task::none();
         };
         if self.meta.is_none() {
-            self.banner = Some(Failure::new(
-                Some(DjpCode::Etax30022),
-                DjpCode::Etax30022.message(),
-                "",
-            ));
+            self.banner = Some(Failure::coded(DjpCode::Etax30022).with_hint(Key::HintPasangP12));
             return Task::none();
         }
         self.busy = Some(Key::ContactingServer);
@@ -233,11 +256,7 @@ impl Certificate {
     fn ping(&mut self, ctx: &Ctx, passphrase: Secret) -> Task<Message> {
         let (Some(meta), Some(server)) = (&self.meta, &ctx.server) else {
             self.busy = None;
-            self.banner = Some(Failure::new(
-                Some(DjpCode::Etax40001),
-                DjpCode::Etax40001.message(),
-                "Pilih server e-Nofa di layar Connect.",
-            ));
+            self.banner = Some(Failure::coded(DjpCode::Etax40001).with_hint(Key::HintPilihServer));
             return Task::none();
         };
         self.busy = Some(Key::ContactingServer);
@@ -257,20 +276,27 @@ impl Certificate {
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let mut col = column![text(ctx.t(Key::AdministrasiCertificate)).size(22)].spacing(12);
         if let Some(b) = &self.banner {
-            col = col.push(widget::failure(b));
+            col = col.push(widget::failure_in(ctx.lang(), b));
         }
         if let Some(k) = self.success {
             col = col.push(widget::notice(Tone::Success, ctx.t(k)));
         }
         if let Some(w) = &self.warning {
-            col = col.push(widget::notice(Tone::Warning, w.to_string()));
+            col = col.push(widget::notice(Tone::Warning, w.text(ctx.lang())));
         }
         if let Some(k) = self.busy {
             col = col.push(widget::notice(Tone::Info, ctx.t(k)));
         }
         col = col.push(self.details_view(ctx));
         col = col.push(self.install_view(ctx));
-        let page: Element<'a, Message> = scrollable(col.padding(20)).into();
+        let page: Element<'a, Message> = scrollable(col.padding(20).max_width(760)).into();
+        if let Some(c) = &self.chooser {
+            return widget::dialog(
+                page,
+                ctx.t(Key::SertifikatUser),
+                c.view(ctx.lang()).map(Message::Chooser),
+            );
+        }
         match &self.prompt {
             Some(p) => {
                 let input = widget::secret_input(p, Message::PromptChanged)
@@ -381,14 +407,11 @@ pub fn open_installed(
     passphrase: &Secret,
 ) -> Result<OpenedCert, Failure> {
     let changed = || {
-        Failure::new(
+        Failure::ui(
             Some(DjpCode::Etax30002),
-            format!(
-                "{}: file sertifikat {} sudah berubah, dipindah atau dihapus sejak dipasang.",
-                DjpCode::Etax30002.message(),
-                meta.path
-            ),
-            "Pasang lagi file .p12 di Referensi > Administrasi Certificate.",
+            UiProblem::CertificateChanged {
+                path: meta.path.clone(),
+            },
         )
     };
     let path = Path::new(&meta.path);

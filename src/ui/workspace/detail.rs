@@ -78,7 +78,7 @@ impl Detail {
         ]
         .spacing(10);
         if let Some(f) = &self.banner {
-            page = page.push(widget::failure(f));
+            page = page.push(widget::failure_in(ctx.lang(), f));
         }
         let Some(s) = &self.faktur else {
             let note = if self.loaded {

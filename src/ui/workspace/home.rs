@@ -60,7 +60,7 @@ impl Home {
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let mut page = column![text(ctx.t(Key::Beranda)).size(22)].spacing(14);
         if let Some(f) = &self.banner {
-            page = page.push(widget::failure(f));
+            page = page.push(widget::failure_in(ctx.lang(), f));
         }
         let Some(d) = &self.figures else {
             return page.push(text(ctx.t(Key::Loading))).into();
