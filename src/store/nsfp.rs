@@ -269,7 +269,7 @@ pub fn used_in(
     after: Option<Nsfp>,
     limit: u32,
 ) -> Result<Vec<UsedNumber>> {
-    let from = after.map_or_else(|| String::new(), Nsfp::digits);
+    let from = after.map_or_else(String::new, Nsfp::digits);
     let mut stmt = conn.prepare_cached(
         "SELECT u.nsfp, u.faktur_id, f.lawan_nama, f.referensi, u.used_at
          FROM nsfp_use u LEFT JOIN faktur f ON f.id = u.faktur_id

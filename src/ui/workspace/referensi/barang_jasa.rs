@@ -43,6 +43,12 @@ pub struct Jenis {
     lang: Lang,
 }
 
+impl Jenis {
+    pub fn new(jasa: bool, lang: Lang) -> Jenis {
+        Jenis { jasa, lang }
+    }
+}
+
 impl fmt::Display for Jenis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let key = if self.jasa { Key::Jasa } else { Key::Barang };
@@ -456,12 +462,9 @@ impl BarangJasaPage {
         let lang = ctx.lang();
         let jenis: Vec<Jenis> = [false, true]
             .into_iter()
-            .map(|jasa| Jenis { jasa, lang })
+            .map(|jasa| Jenis::new(jasa, lang))
             .collect();
-        let chosen = Jenis {
-            jasa: form.jasa,
-            lang,
-        };
+        let chosen = Jenis::new(form.jasa, lang);
         let mut satuan = column![
             text(ctx.t(Key::Satuan)).size(14),
             pick_list(Satuan::all(), form.satuan, Message::Satuan)

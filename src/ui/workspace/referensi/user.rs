@@ -273,11 +273,15 @@ impl Users {
                     .replace("{peran}", me.role.label()),
             ));
         }
-        col = col.push(self.password_view(ctx));
+        // Side by side, so both forms fit a small window without scrolling.
         if is_admin(self.me.as_ref()) {
-            col = col.push(self.list_view(ctx)).push(self.add_view(ctx));
+            col = col
+                .push(row![self.password_view(ctx), self.add_view(ctx)].spacing(12))
+                .push(self.list_view(ctx));
+        } else {
+            col = col.push(container(self.password_view(ctx)).max_width(480));
         }
-        scrollable(col.padding(8).max_width(720)).into()
+        scrollable(col.padding(8).max_width(1000)).into()
     }
 
     fn secret<'a>(
@@ -317,6 +321,7 @@ impl Users {
             .spacing(8),
         )
         .padding(12)
+        .width(Length::Fill)
         .style(container::bordered_box)
         .into()
     }
@@ -402,11 +407,12 @@ impl Users {
                     pick_list(Role::ALL, Some(self.role), Message::Role),
                 ]
                 .spacing(4),
-                widget::action(ctx.t(Key::TambahUser), Message::Add, !self.busy),
+                widget::action(ctx.t(Key::Tambah), Message::Add, !self.busy),
             ]
             .spacing(8),
         )
         .padding(12)
+        .width(Length::Fill)
         .style(container::bordered_box)
         .into()
     }
