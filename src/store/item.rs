@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{Connection, params};
 
+pub use super::party::Removal;
 use super::user::Admin;
 use super::{Result, StoreError, is_unique_violation, now};
 use crate::domain::{Amount, CoretaxLine, DjpCode};
@@ -273,25 +274,20 @@ pub fn used_by(conn: &Connection, id: i64) -> Result<u32> {
     Ok(conn.query_row(USED_BY, [id], |r| r.get(0))?)
 }
 
-/// Deletes item `id` unless a faktur line carries its code (refused with what to do instead).
-pub fn delete(conn: &Connection, _by: &Admin, id: i64) -> Result<()> {
+/// Deletes item `id` unless a faktur line carries its code; the check and the delete are one
+/// statement.
+pub fn delete(conn: &Connection, _by: &Admin, id: i64) -> Result<Removal> {
     let deleted = conn.execute(
         "DELETE FROM barang_jasa WHERE id = ?1 AND NOT EXISTS
            (SELECT 1 FROM faktur_item i WHERE i.kode_objek = barang_jasa.kode)",
         [id],
     )?;
     if deleted == 1 {
-        return Ok(());
+        return Ok(Removal::Deleted);
     }
     match used_by(conn, id)? {
         0 => Err(gone()),
-        n => Err(StoreError::rule(
-            DjpCode::Etax10003,
-            format!(
-                "Barang/Jasa ini dipakai oleh {n} faktur dan tidak dapat dihapus. \
-                 Ubah datanya bila perlu; faktur yang sudah ada tidak berubah."
-            ),
-        )),
+        n => Ok(Removal::InUse { faktur: n }),
     }
 }
 
@@ -379,8 +375,7 @@ mod tests {
             .validate()
             .unwrap();
         crate::store::faktur::insert(c, &f, crate::domain::ApprovalStatus::Draft, "t").unwrap();
-        let err = delete(c, &admin, id).unwrap_err();
-        assert!(err.to_string().contains("dipakai oleh 1 faktur"), "{err}");
+        assert_eq!(delete(c, &admin, id).unwrap(), Removal::InUse { faktur: 1 });
         let other = add(
             c,
             &admin,
@@ -391,7 +386,7 @@ mod tests {
             },
         )
         .unwrap();
-        delete(c, &admin, other).unwrap();
+        assert_eq!(delete(c, &admin, other).unwrap(), Removal::Deleted);
         assert_eq!(search(c, "", 10).unwrap().len(), 1);
     }
 }

@@ -227,24 +227,29 @@ pub fn used_by(conn: &Connection, id: i64) -> Result<u32> {
     Ok(conn.query_row(USED_BY, [id], |r| r.get(0))?)
 }
 
-/// Deletes entry `id` unless a faktur names it (refused with what to do instead).
-pub fn delete(conn: &Connection, _by: &Admin, id: i64) -> Result<()> {
+/// What a delete of a Referensi entry did.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Deleted,
+    /// Refused: this many faktur use the entry. Its data may still be changed.
+    InUse {
+        faktur: u32,
+    },
+}
+
+/// Deletes entry `id` unless a faktur names it; the check and the delete are one statement.
+pub fn delete(conn: &Connection, _by: &Admin, id: i64) -> Result<Removal> {
     let deleted = conn.execute(
         &format!("DELETE FROM lawan_transaksi WHERE id = ?1 AND ({USED_BY}) = 0"),
         [id],
     )?;
     if deleted == 1 {
-        return Ok(());
+        return Ok(Removal::Deleted);
     }
     match used_by(conn, id)? {
         0 => Err(gone()),
-        n => Err(StoreError::rule(
-            DjpCode::Etax10003,
-            format!(
-                "Lawan Transaksi ini dipakai oleh {n} faktur dan tidak dapat dihapus. \
-                 Ubah datanya bila perlu; faktur yang sudah ada tidak berubah."
-            ),
-        )),
+        n => Ok(Removal::InUse { faktur: n }),
     }
 }
 
@@ -320,8 +325,7 @@ mod tests {
             .unwrap();
         let c = store.conn();
         assert_eq!(used_by(c, id).unwrap(), 1);
-        let err = delete(c, &admin, id).unwrap_err();
-        assert!(err.to_string().contains("dipakai oleh 1 faktur"), "{err}");
+        assert_eq!(delete(c, &admin, id).unwrap(), Removal::InUse { faktur: 1 });
         assert_eq!(search(c, "", 10).unwrap().len(), 1, "kept");
 
         let other = add(
@@ -335,7 +339,7 @@ mod tests {
             },
         )
         .unwrap();
-        delete(c, &admin, other).unwrap();
+        assert_eq!(delete(c, &admin, other).unwrap(), Removal::Deleted);
         assert!(delete(c, &admin, other).is_err(), "already gone");
     }
 }

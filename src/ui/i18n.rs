@@ -194,6 +194,9 @@ pub enum Key {
     Nonaktifkan,
     Aktifkan,
     TambahUser,
+    DipakaiFaktur,
+    DipakaiTodo,
+    AdminTerakhir,
 }
 
 /// The text of `key` in `lang`.
@@ -531,6 +534,18 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         Nonaktifkan => ("Nonaktifkan", "Disable"),
         Aktifkan => ("Aktifkan", "Enable"),
         TambahUser => ("Tambah user", "Add user"),
+        DipakaiFaktur => (
+            "Data ini dipakai oleh {n} faktur dan tidak dapat dihapus.",
+            "This entry is used by {n} invoice(s) and cannot be deleted.",
+        ),
+        DipakaiTodo => (
+            "Ubah datanya bila perlu; faktur yang sudah ada tidak berubah.",
+            "Edit it if needed; existing invoices stay as they are.",
+        ),
+        AdminTerakhir => (
+            "Ini Administrator aktif terakhir dan tidak dapat dinonaktifkan. Jadikan user lain Administrator terlebih dahulu.",
+            "This is the last active Administrator and cannot be disabled. Make another user Administrator first.",
+        ),
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 
 use efaktur::domain::coretax::is_goods_code;
 use efaktur::domain::{Amount, CoretaxLine};
-use efaktur::store::item::{self, BarangJasa, Entry};
+use efaktur::store::item::{self, BarangJasa, Entry, Removal};
 use efaktur::store::user::UserRow;
 use iced::widget::{
     button, column, container, operation, pick_list, row, scrollable, text, text_input,
@@ -14,7 +14,9 @@ use iced::widget::{
 use iced::{Element, Length, Task};
 
 use super::satuan::Satuan;
-use super::{LIST_LIMIT, as_admin, confirm_body, is_admin, limit_hint, me, read_only_notice};
+use super::{
+    LIST_LIMIT, as_admin, confirm_body, in_use, is_admin, limit_hint, me, read_only_notice,
+};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::service::Failure;
@@ -75,7 +77,7 @@ pub enum Message {
     CloseForm,
     Delete(i64),
     ConfirmDelete,
-    Deleted(Result<(), Failure>),
+    Deleted(Result<Removal, Failure>),
 }
 
 /// The add/edit form: raw text as typed, checked on Simpan.
@@ -300,11 +302,12 @@ impl BarangJasaPage {
             Message::Deleted(r) => {
                 self.busy = false;
                 match r {
-                    Ok(()) => {
+                    Ok(Removal::Deleted) => {
                         self.banner = None;
                         self.success = Some(Key::Terhapus);
                         return Action::Run(self.load(ctx));
                     }
+                    Ok(Removal::InUse { faktur }) => self.banner = Some(in_use(ctx, faktur)),
                     Err(f) => self.banner = Some(f),
                 }
             }

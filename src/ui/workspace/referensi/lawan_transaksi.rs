@@ -2,12 +2,14 @@
 //! edit, delete (refused while a faktur names the entry). Read-only for a Perekam.
 
 use efaktur::domain::Npwp;
-use efaktur::store::party::{self, Entry, LawanTransaksi};
+use efaktur::store::party::{self, Entry, LawanTransaksi, Removal};
 use efaktur::store::user::UserRow;
 use iced::widget::{button, column, container, operation, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
-use super::{LIST_LIMIT, as_admin, confirm_body, is_admin, limit_hint, me, read_only_notice};
+use super::{
+    LIST_LIMIT, as_admin, confirm_body, in_use, is_admin, limit_hint, me, read_only_notice,
+};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
 use crate::ui::service::Failure;
@@ -45,7 +47,7 @@ pub enum Message {
     CloseForm,
     Delete(i64),
     ConfirmDelete,
-    Deleted(Result<(), Failure>),
+    Deleted(Result<Removal, Failure>),
 }
 
 /// The add/edit form: raw text as typed, checked on Simpan.
@@ -250,11 +252,12 @@ impl LawanTransaksiPage {
             Message::Deleted(r) => {
                 self.busy = false;
                 match r {
-                    Ok(()) => {
+                    Ok(Removal::Deleted) => {
                         self.banner = None;
                         self.success = Some(Key::Terhapus);
                         return Action::Run(self.load(ctx));
                     }
+                    Ok(Removal::InUse { faktur }) => self.banner = Some(in_use(ctx, faktur)),
                     Err(f) => self.banner = Some(f),
                 }
             }

@@ -11,6 +11,7 @@ pub mod satuan;
 mod tests;
 pub mod user;
 
+use efaktur::domain::DjpCode;
 use efaktur::store::user::{Admin, Role, UserRow, admin};
 use efaktur::store::{Store, StoreError};
 use iced::Element;
@@ -18,6 +19,7 @@ use iced::widget::{button, column, row, text};
 
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
+use crate::ui::service::Failure;
 use crate::ui::widget::{self, Tone};
 
 /// Rows a Referensi list shows at once; the search narrows the rest.
@@ -68,6 +70,16 @@ pub fn limit_hint<'a, M: 'a>(ctx: &'a Ctx, shown: usize) -> Option<Element<'a, M
         .size(13)
         .into()
     })
+}
+
+/// The refusal of a delete while `faktur` faktur use the entry, in the chosen language.
+pub fn in_use(ctx: &Ctx, faktur: u32) -> Failure {
+    Failure::new(
+        Some(DjpCode::Etax10003),
+        ctx.t(Key::DipakaiFaktur)
+            .replace("{n}", &faktur.to_string()),
+        ctx.t(Key::DipakaiTodo),
+    )
 }
 
 /// The "Hapus …?" confirmation body of a dialog.

@@ -246,7 +246,11 @@ async fn lawan_transaksi_add_edit_and_delete_refused_while_a_faktur_names_it() {
     })
     .await;
     let f = lawan(&w).banner().expect("refused");
-    assert!(f.message.contains("dipakai oleh 1 faktur"), "{f}");
+    assert_eq!(
+        f.to_string(),
+        "ETAX-10003 : Data ini dipakai oleh 1 faktur dan tidak dapat dihapus. Ubah datanya bila \
+         perlu; faktur yang sudah ada tidak berubah."
+    );
     assert!(
         on_screen(&w, &ctx, &f.to_string()),
         "the banner is on screen"
@@ -753,6 +757,7 @@ async fn roles_a_perekam_reads_referensi_and_changes_only_their_password() {
     .await;
     let f = user_page(&w).banner().expect("refused");
     assert!(f.message.contains("Administrator aktif terakhir"), "{f}");
+    assert!(user_page(&w).users().iter().all(|u| u.active));
     assert!(on_screen(&w, &ctx, &f.to_string()));
 
     // Log in as the Perekam: Referensi read-only, no user list, own password only.
@@ -831,10 +836,35 @@ async fn roles_a_perekam_reads_referensi_and_changes_only_their_password() {
 async fn referensi_pages_speak_english() {
     let (mut ctx, _tmp) = admin_ctx();
     ctx.settings.language = Lang::En;
+    {
+        let db = Store::open(&ctx.session.as_ref().unwrap().db_path).unwrap();
+        let admin = user::admin::require_admin(db.conn(), "admin").unwrap();
+        let p = efaktur::store::party::LawanTransaksi {
+            npwp: "013000666091000".into(),
+            nama: "PT SATU".into(),
+            alamat: "Jakarta".into(),
+            ..Default::default()
+        };
+        efaktur::store::party::add(db.conn(), &admin, &p).unwrap();
+    }
+    faktur_for(&ctx, "0002400000001", "013000666091000", "A1");
     let (mut w, _) = Workspace::new(&ctx);
     open(&mut w, &ctx, "Counterparty").await;
-    assert!(on_screen(&w, &ctx, "No data yet."));
     assert!(on_screen(&w, &ctx, "Add"));
+    act(&mut w, &ctx, |ui| {
+        ui.click("Delete").unwrap();
+    })
+    .await;
+    act(&mut w, &ctx, |ui| {
+        ui.click("Yes, delete").unwrap();
+    })
+    .await;
+    assert!(on_screen(
+        &w,
+        &ctx,
+        "ETAX-10003 : This entry is used by 1 invoice(s) and cannot be deleted. Edit it if \
+         needed; existing invoices stay as they are."
+    ));
     open(&mut w, &ctx, "Goods/services (Barang/Jasa)").await;
     act(&mut w, &ctx, |ui| {
         ui.click("Add").unwrap();

@@ -2,6 +2,7 @@
 //! also sees the users, adds one with a role (Administrator or Perekam) and disables or enables
 //! one. The last active Administrator cannot be disabled (the store refuses it).
 
+use efaktur::domain::DjpCode;
 use efaktur::store::user::{Role, UserRow, admin};
 use iced::widget::{button, column, container, operation, pick_list, row, scrollable, text};
 use iced::{Element, Length, Task};
@@ -248,6 +249,19 @@ impl Users {
     }
 
     fn set_active(&mut self, ctx: &Ctx, id: i64, active: bool) -> Action<Message> {
+        let admin_active = |u: &&UserRow| u.active && u.role == Role::Administrator;
+        let last_admin = self.users.iter().filter(admin_active).all(|u| u.id == id)
+            && self.users.iter().filter(admin_active).any(|u| u.id == id);
+        if !active && last_admin {
+            // Said here in the chosen language; the store refuses it as well.
+            self.success = None;
+            self.banner = Some(Failure::new(
+                Some(DjpCode::Etax20008),
+                ctx.t(Key::AdminTerakhir),
+                "",
+            ));
+            return Action::None;
+        }
         let key = if active {
             Key::UserDiaktifkan
         } else {
