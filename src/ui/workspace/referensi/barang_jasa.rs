@@ -65,7 +65,9 @@ impl fmt::Display for Jenis {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<(Option<UserRow>, Vec<Entry>), Failure>),
+    /// The list read for request `seq`; answers to older requests (earlier keystrokes) are
+    /// dropped.
+    Loaded(u64, Result<(Option<UserRow>, Vec<Entry>), Failure>),
     SearchChanged(String),
     New,
     Edit(i64),
@@ -184,11 +186,13 @@ pub struct BarangJasaPage {
     busy: bool,
     banner: Option<Failure>,
     success: Option<Key>,
+    /// The latest list request.
+    seq: u64,
 }
 
 impl BarangJasaPage {
     pub fn new(ctx: &Ctx) -> (Self, Task<Message>) {
-        let page = BarangJasaPage::default();
+        let mut page = BarangJasaPage::default();
         let load = page.load(ctx);
         (page, Task::batch([load, operation::focus(SEARCH_INPUT)]))
     }
@@ -203,10 +207,12 @@ impl BarangJasaPage {
         self.banner.as_ref()
     }
 
-    fn load(&self, ctx: &Ctx) -> Task<Message> {
+    fn load(&mut self, ctx: &Ctx) -> Task<Message> {
         let Some(db) = ctx.db() else {
             return Task::none();
         };
+        self.seq += 1;
+        let seq = self.seq;
         let (name, search) = (super::user_name(ctx), self.search.clone());
         Task::perform(
             async move {
@@ -216,7 +222,7 @@ impl BarangJasaPage {
                 })
                 .await
             },
-            Message::Loaded,
+            move |r| Message::Loaded(seq, r),
         )
     }
 
@@ -226,12 +232,13 @@ impl BarangJasaPage {
 
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
         match message {
-            Message::Loaded(Ok((me, rows))) => {
+            Message::Loaded(seq, _) if seq != self.seq => {}
+            Message::Loaded(_, Ok((me, rows))) => {
                 self.loaded = true;
                 self.me = me;
                 self.rows = rows;
             }
-            Message::Loaded(Err(f)) => {
+            Message::Loaded(_, Err(f)) => {
                 self.loaded = true;
                 self.banner = Some(f);
             }

@@ -37,7 +37,9 @@ pub enum Field {
 
 #[derive(Debug, Clone)]
 pub enum Message {
-    Loaded(Result<(Option<UserRow>, Vec<Entry>), Failure>),
+    /// The list read for request `seq`; answers to older requests (earlier keystrokes) are
+    /// dropped.
+    Loaded(u64, Result<(Option<UserRow>, Vec<Entry>), Failure>),
     SearchChanged(String),
     New,
     Edit(i64),
@@ -144,11 +146,13 @@ pub struct LawanTransaksiPage {
     busy: bool,
     banner: Option<Failure>,
     success: Option<Key>,
+    /// The latest list request.
+    seq: u64,
 }
 
 impl LawanTransaksiPage {
     pub fn new(ctx: &Ctx) -> (Self, Task<Message>) {
-        let page = LawanTransaksiPage::default();
+        let mut page = LawanTransaksiPage::default();
         let load = page.load(ctx);
         (page, Task::batch([load, operation::focus(SEARCH_INPUT)]))
     }
@@ -163,10 +167,12 @@ impl LawanTransaksiPage {
         self.banner.as_ref()
     }
 
-    fn load(&self, ctx: &Ctx) -> Task<Message> {
+    fn load(&mut self, ctx: &Ctx) -> Task<Message> {
         let Some(db) = ctx.db() else {
             return Task::none();
         };
+        self.seq += 1;
+        let seq = self.seq;
         let (name, search) = (super::user_name(ctx), self.search.clone());
         Task::perform(
             async move {
@@ -176,7 +182,7 @@ impl LawanTransaksiPage {
                 })
                 .await
             },
-            Message::Loaded,
+            move |r| Message::Loaded(seq, r),
         )
     }
 
@@ -186,12 +192,13 @@ impl LawanTransaksiPage {
 
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
         match message {
-            Message::Loaded(Ok((me, rows))) => {
+            Message::Loaded(seq, _) if seq != self.seq => {}
+            Message::Loaded(_, Ok((me, rows))) => {
                 self.loaded = true;
                 self.me = me;
                 self.rows = rows;
             }
-            Message::Loaded(Err(f)) => {
+            Message::Loaded(_, Err(f)) => {
                 self.loaded = true;
                 self.banner = Some(f);
             }

@@ -878,3 +878,29 @@ async fn referensi_pages_speak_english() {
     assert!(on_screen(&w, &ctx, "Logged in as admin (Administrator)"));
     assert!(on_screen(&w, &ctx, "Change password"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_late_answer_to_an_earlier_keystroke_does_not_replace_the_list() {
+    let (ctx, _tmp) = admin_ctx();
+    let (mut p, _) = lawan_transaksi::LawanTransaksiPage::new(&ctx);
+    let _ = p.update(lawan_transaksi::Message::SearchChanged("p".into()), &ctx);
+    let _ = p.update(lawan_transaksi::Message::SearchChanged("pt".into()), &ctx);
+    let entry = |nama: &str| efaktur::store::party::Entry {
+        id: 1,
+        party: efaktur::store::party::LawanTransaksi {
+            nama: nama.into(),
+            ..Default::default()
+        },
+    };
+    // The answer to "pt" (request 3) arrives first, then the one to "p" (request 2).
+    let _ = p.update(
+        lawan_transaksi::Message::Loaded(3, Ok((None, vec![entry("PT BARU")]))),
+        &ctx,
+    );
+    let _ = p.update(
+        lawan_transaksi::Message::Loaded(2, Ok((None, vec![entry("LAMA")]))),
+        &ctx,
+    );
+    assert_eq!(p.rows().len(), 1);
+    assert_eq!(p.rows()[0].party.nama, "PT BARU");
+}
