@@ -15,7 +15,8 @@ use iced::{Element, Length, Task};
 
 use super::satuan::Satuan;
 use super::{
-    LIST_LIMIT, as_admin, confirm_body, in_use, is_admin, limit_hint, me, read_only_notice,
+    LIST_LIMIT, as_admin, confirm_body, dialog_body, in_use, is_admin, limit_hint, me,
+    read_only_notice,
 };
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::{Key, Lang};
@@ -367,7 +368,7 @@ impl BarangJasaPage {
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let admin = is_admin(self.me.as_ref());
         let mut col = column![text(ctx.t(Key::BarangJasa)).size(22)].spacing(12);
-        if let Some(f) = &self.banner {
+        if let Some(f) = self.banner.as_ref().filter(|_| self.form.is_none()) {
             col = col.push(widget::failure(f));
         }
         if let Some(k) = self.success {
@@ -395,7 +396,8 @@ impl BarangJasaPage {
             } else {
                 ctx.t(Key::TambahBarang)
             };
-            return widget::dialog(page, title, self.form_view(ctx, form));
+            let body = dialog_body(self.banner.as_ref(), self.form_view(ctx, form));
+            return widget::dialog(page, title, body);
         }
         if let Some(id) = self.deleting {
             let what = self

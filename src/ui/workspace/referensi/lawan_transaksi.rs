@@ -8,7 +8,8 @@ use iced::widget::{button, column, container, operation, row, scrollable, text, 
 use iced::{Element, Length, Task};
 
 use super::{
-    LIST_LIMIT, as_admin, confirm_body, in_use, is_admin, limit_hint, me, read_only_notice,
+    LIST_LIMIT, as_admin, confirm_body, dialog_body, in_use, is_admin, limit_hint, me,
+    read_only_notice,
 };
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
@@ -317,7 +318,7 @@ impl LawanTransaksiPage {
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let admin = is_admin(self.me.as_ref());
         let mut col = column![text(ctx.t(Key::LawanTransaksi)).size(22)].spacing(12);
-        if let Some(f) = &self.banner {
+        if let Some(f) = self.banner.as_ref().filter(|_| self.form.is_none()) {
             col = col.push(widget::failure(f));
         }
         if let Some(k) = self.success {
@@ -345,7 +346,8 @@ impl LawanTransaksiPage {
             } else {
                 ctx.t(Key::TambahLawan)
             };
-            return widget::dialog(page, title, self.form_view(ctx, form));
+            let body = dialog_body(self.banner.as_ref(), self.form_view(ctx, form));
+            return widget::dialog(page, title, body);
         }
         if let Some(id) = self.deleting {
             let what = self

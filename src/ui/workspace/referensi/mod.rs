@@ -15,7 +15,7 @@ use efaktur::domain::DjpCode;
 use efaktur::store::user::{Admin, Role, UserRow, admin};
 use efaktur::store::{Store, StoreError};
 use iced::Element;
-use iced::widget::{button, column, row, text};
+use iced::widget::{button, column, row, scrollable, text};
 
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
@@ -80,6 +80,16 @@ pub fn in_use(ctx: &Ctx, faktur: u32) -> Failure {
             .replace("{n}", &faktur.to_string()),
         ctx.t(Key::DipakaiTodo),
     )
+}
+
+/// A dialog's body with the failure of its last attempt on top, where the person is looking;
+/// it scrolls when the window is too low for it.
+pub fn dialog_body<'a, M: 'a>(banner: Option<&Failure>, body: Element<'a, M>) -> Element<'a, M> {
+    let mut col = column![].spacing(10);
+    if let Some(f) = banner {
+        col = col.push(widget::failure(f));
+    }
+    scrollable(col.push(body)).into()
 }
 
 /// The "Hapus …?" confirmation body of a dialog.

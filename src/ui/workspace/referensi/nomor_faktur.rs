@@ -12,7 +12,7 @@ use efaktur::store::{self};
 use iced::widget::{column, container, operation, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
-use super::{as_admin, is_admin, me, read_only_notice};
+use super::{as_admin, dialog_body, is_admin, me, read_only_notice};
 use crate::ui::ctx::{Ctx, LocalDb};
 use crate::ui::i18n::Key;
 use crate::ui::service::{Failure, NsfpRequest, Secret, Server, Services, blocking};
@@ -374,7 +374,7 @@ impl NomorFaktur {
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let admin = is_admin(self.me.as_ref());
         let mut col = column![text(ctx.t(Key::NomorFakturRef)).size(22)].spacing(12);
-        if let Some(f) = &self.banner {
+        if let Some(f) = self.banner.as_ref().filter(|_| self.dialog.is_none()) {
             col = col.push(widget::failure(f));
         }
         if let Some(s) = &self.success {
@@ -401,12 +401,16 @@ impl NomorFaktur {
         }
         let page: Element<'a, Message> = scrollable(col.padding(8).max_width(1100)).into();
         match &self.dialog {
-            Some(Dialog::Rekam) => {
-                widget::dialog(page, ctx.t(Key::RekamRange), self.rekam_view(ctx))
-            }
-            Some(Dialog::Minta) => {
-                widget::dialog(page, ctx.t(Key::MintaNsfp), self.minta_view(ctx))
-            }
+            Some(Dialog::Rekam) => widget::dialog(
+                page,
+                ctx.t(Key::RekamRange),
+                dialog_body(self.banner.as_ref(), self.rekam_view(ctx)),
+            ),
+            Some(Dialog::Minta) => widget::dialog(
+                page,
+                ctx.t(Key::MintaNsfp),
+                dialog_body(self.banner.as_ref(), self.minta_view(ctx)),
+            ),
             None => page,
         }
     }
