@@ -568,7 +568,22 @@ impl NomorFaktur {
         } else {
             ctx.t(Key::Submit)
         };
+        // A trainee reads the demo PKP's secrets here, as on the Connect screen.
+        let training = ctx.active_simulasi().map(|sim| {
+            widget::notice(
+                Tone::Info,
+                format!(
+                    "{}: {} {} · {} {}",
+                    ctx.t(Key::SimulasiPanel),
+                    ctx.t(Key::PasswordEnofa),
+                    sim.password.expose(),
+                    ctx.t(Key::Passphrase),
+                    sim.passphrase.expose()
+                ),
+            )
+        });
         column![
+            training,
             text(
                 ctx.t(Key::MintaNsfpHint)
                     .replace("{tahun}", &chrono::Local::now().year().to_string())

@@ -633,6 +633,14 @@ async fn minta_nsfp_from_the_real_enofa_server_is_recorded_as_a_range_and_the_qu
     })
     .await;
     assert!(on_screen(&w, ctx, "Submit"), "the dialog is open");
+    let hint = format!(
+        "Data PKP latihan (hanya simulasi): Password e-Nofa {} · Passphrase {}",
+        reg.password, reg.passphrase
+    );
+    assert!(
+        on_screen(&w, ctx, &hint),
+        "a trainee reads the demo secrets"
+    );
     // Nothing typed: every field says so, nothing is asked of the server.
     act(&mut w, ctx, |ui| {
         ui.click("Submit").unwrap();
