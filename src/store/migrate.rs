@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0004_administrasi_index.sql"),
     include_str!("../../resources/migrations/client/0005_upload.sql"),
     include_str!("../../resources/migrations/client/0006_lang.sql"),
+    include_str!("../../resources/migrations/client/0007_user_role.sql"),
 ];
 
 /// The schema version this build writes.
@@ -32,6 +33,17 @@ pub(super) fn check_version(conn: &Connection) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Creates the schema of version `n` as a build of that version left it, for tests that open an
+/// older Local Database with data in it.
+#[cfg(test)]
+pub(crate) fn create_at_version(conn: &Connection, n: usize) {
+    for sql in &MIGRATIONS[..n] {
+        conn.execute_batch(sql).expect("old migration");
+    }
+    conn.pragma_update(None, "user_version", n as i64)
+        .expect("user_version");
 }
 
 /// Applies the missing migrations, each in its own transaction together with its version bump.

@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::user::Admin;
 use super::{Result, Store, StoreError, is_unique_violation, now};
 use crate::domain::{DjpCode, Nsfp, NsfpRange};
 
@@ -206,6 +207,103 @@ pub fn is_used(conn: &Connection, n: Nsfp) -> Result<bool> {
         .is_some())
 }
 
+/// Records a range from Referensi Nomor Faktur (typed in, or granted by *Minta NSFP*): the
+/// page's call, allowed to Administrators only.
+pub fn record_range(
+    conn: &Connection,
+    _by: &Admin,
+    range: NsfpRange,
+    allocated_on: NaiveDate,
+) -> Result<i64> {
+    add_range(conn, range, allocated_on)
+}
+
+/// A recorded range with how many of its numbers are taken (handed out, typed or imported).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeUsage {
+    pub recorded: RecordedRange,
+    pub used: u32,
+}
+
+impl RangeUsage {
+    pub fn free(&self) -> u32 {
+        self.recorded.range.len().saturating_sub(self.used)
+    }
+}
+
+/// Every range with its used count. A range's numbers are contiguous, so each count is one
+/// walk over the primary key of `nsfp_use` between its first and last number.
+pub fn usage(conn: &Connection) -> Result<Vec<RangeUsage>> {
+    let mut count =
+        conn.prepare_cached("SELECT count(*) FROM nsfp_use WHERE nsfp BETWEEN ?1 AND ?2")?;
+    let mut out = Vec::new();
+    for recorded in ranges(conn)? {
+        let used: u32 = count.query_row(
+            params![
+                recorded.range.start().digits(),
+                recorded.range.end().digits()
+            ],
+            |r| r.get(0),
+        )?;
+        out.push(RangeUsage { recorded, used });
+    }
+    Ok(out)
+}
+
+/// A number taken from a range, and the faktur that carries it (none when the faktur was
+/// deleted or the number was only handed out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedNumber {
+    pub nsfp: Nsfp,
+    pub faktur_id: Option<i64>,
+    pub lawan_nama: Option<String>,
+    pub referensi: Option<String>,
+    pub used_at: String,
+}
+
+/// The numbers of `range` taken after `after` (exclusive), in order, at most `limit`: a page of
+/// "which faktur took which number", keyed by the number.
+pub fn used_in(
+    conn: &Connection,
+    range: NsfpRange,
+    after: Option<Nsfp>,
+    limit: u32,
+) -> Result<Vec<UsedNumber>> {
+    let from = after.map_or_else(String::new, Nsfp::digits);
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.nsfp, u.faktur_id, f.lawan_nama, f.referensi, u.used_at
+         FROM nsfp_use u LEFT JOIN faktur f ON f.id = u.faktur_id
+         WHERE u.nsfp BETWEEN ?1 AND ?2 AND u.nsfp > ?3
+         ORDER BY u.nsfp LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![range.start().digits(), range.end().digits(), from, limit],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (digits, faktur_id, lawan_nama, referensi, used_at) = row?;
+        if let Ok(nsfp) = Nsfp::parse(&digits) {
+            out.push(UsedNumber {
+                nsfp,
+                faktur_id,
+                lawan_nama,
+                referensi,
+                used_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Allocates one number in its own transaction (for callers without a transaction of their own).
     pub fn allocate_nsfp(&mut self, year: u8) -> Result<Nsfp> {
@@ -392,5 +490,33 @@ mod tests {
                 .unwrap(),
             200
         );
+    }
+
+    #[test]
+    fn usage_counts_taken_numbers_and_lists_who_took_them() {
+        let store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        crate::store::user::create(c, "admin", "rahasia-1").unwrap();
+        let admin = crate::store::user::admin::require_admin(c, "admin").unwrap();
+        let r = NsfpRange::new(n("0002400000001"), n("0002400000005")).unwrap();
+        record_range(c, &admin, r, day()).unwrap();
+        let f = crate::store::faktur::tests::draft("0002400000002")
+            .validate()
+            .unwrap();
+        let fid =
+            crate::store::faktur::insert(c, &f, crate::domain::ApprovalStatus::Draft, "t").unwrap();
+        claim(c, n("0002400000002")).unwrap();
+        link_faktur(c, n("0002400000002"), fid).unwrap();
+        claim(c, n("0002400000004")).unwrap();
+        let u = usage(c).unwrap();
+        assert_eq!((u[0].used, u[0].free()), (2, 3));
+        let taken = used_in(c, r, None, 10).unwrap();
+        assert_eq!(taken.len(), 2);
+        assert_eq!(taken[0].faktur_id, Some(fid));
+        assert_eq!(taken[0].lawan_nama.as_deref(), Some("PT PEMBELI"));
+        assert_eq!(taken[1].faktur_id, None);
+        let next = used_in(c, r, Some(n("0002400000002")), 10).unwrap();
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].nsfp, n("0002400000004"));
     }
 }

@@ -2,7 +2,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Result, now};
+use super::user::Admin;
+use super::{Result, StoreError, is_unique_violation, now};
+use crate::domain::DjpCode;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LawanTransaksi {
@@ -112,6 +114,145 @@ pub fn list(conn: &Connection, filter: &str) -> Result<Vec<LawanTransaksi>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// An entry with its row id, for the Referensi page (edit, delete).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub id: i64,
+    pub party: LawanTransaksi,
+}
+
+/// At most `limit` entries ordered by name whose NPWP, NIK or name contains `filter`.
+pub fn search(conn: &Connection, filter: &str, limit: u32) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}, id FROM lawan_transaksi
+         WHERE ?1 = '' OR npwp LIKE '%' || ?1 || '%' OR nik LIKE '%' || ?1 || '%'
+            OR nama LIKE '%' || ?1 || '%'
+         ORDER BY nama, id LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![filter.trim(), limit], |r| {
+        Ok(Entry {
+            id: r.get(15)?,
+            party: from_row(r)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn duplicate(p: &LawanTransaksi) -> StoreError {
+    StoreError::rule(
+        DjpCode::Etax10003,
+        format!(
+            "Lawan Transaksi dengan NPWP {} sudah terdaftar; ubah entri yang ada",
+            p.npwp
+        ),
+    )
+}
+
+fn write_error(p: &LawanTransaksi) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |e| {
+        if is_unique_violation(&e) {
+            duplicate(p)
+        } else {
+            e.into()
+        }
+    }
+}
+
+/// Adds an entry typed in Referensi; an NPWP already there is refused (unlike [`upsert`]).
+pub fn add(conn: &Connection, _by: &Admin, p: &LawanTransaksi) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO lawan_transaksi (npwp, nik, nama, alamat, jalan, blok, nomor, rt, rw, kecamatan,
+            kelurahan, kabupaten, propinsi, kode_pos, telepon, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            p.npwp, p.nik, p.nama, p.alamat, p.jalan, p.blok, p.nomor, p.rt, p.rw, p.kecamatan,
+            p.kelurahan, p.kabupaten, p.propinsi, p.kode_pos, p.telepon, now()
+        ],
+    )
+    .map_err(write_error(p))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Changes entry `id`. Faktur keep the buyer as they were written; only new faktur see this.
+pub fn update(conn: &Connection, _by: &Admin, id: i64, p: &LawanTransaksi) -> Result<()> {
+    let changed = conn
+        .execute(
+            "UPDATE lawan_transaksi SET npwp = ?2, nik = ?3, nama = ?4, alamat = ?5, jalan = ?6,
+                blok = ?7, nomor = ?8, rt = ?9, rw = ?10, kecamatan = ?11, kelurahan = ?12,
+                kabupaten = ?13, propinsi = ?14, kode_pos = ?15, telepon = ?16, updated_at = ?17
+             WHERE id = ?1",
+            params![
+                id,
+                p.npwp,
+                p.nik,
+                p.nama,
+                p.alamat,
+                p.jalan,
+                p.blok,
+                p.nomor,
+                p.rt,
+                p.rw,
+                p.kecamatan,
+                p.kelurahan,
+                p.kabupaten,
+                p.propinsi,
+                p.kode_pos,
+                p.telepon,
+                now()
+            ],
+        )
+        .map_err(write_error(p))?;
+    if changed == 0 {
+        return Err(gone());
+    }
+    Ok(())
+}
+
+fn gone() -> StoreError {
+    StoreError::rule(
+        DjpCode::Etax10003,
+        "Lawan Transaksi ini sudah tidak ada; muat ulang daftar",
+    )
+}
+
+/// Faktur (keluaran or masukan) whose buyer or seller is entry `id`, by the entry's key
+/// (NPWP; NIK, else name, for a party without NPWP). Uses the `faktur_adm_npwp` index.
+const USED_BY: &str = "SELECT count(*) FROM faktur f, lawan_transaksi l
+    WHERE l.id = ?1 AND f.jenis IN ('keluaran', 'masukan') AND f.lawan_npwp = l.npwp
+      AND (l.npwp <> '000000000000000'
+           OR coalesce(f.lawan_nik, f.lawan_nama) = coalesce(l.nik, l.nama))";
+
+/// How many faktur name entry `id`.
+pub fn used_by(conn: &Connection, id: i64) -> Result<u32> {
+    Ok(conn.query_row(USED_BY, [id], |r| r.get(0))?)
+}
+
+/// What a delete of a Referensi entry did.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Deleted,
+    /// Refused: this many faktur use the entry. Its data may still be changed.
+    InUse {
+        faktur: u32,
+    },
+}
+
+/// Deletes entry `id` unless a faktur names it; the check and the delete are one statement.
+pub fn delete(conn: &Connection, _by: &Admin, id: i64) -> Result<Removal> {
+    let deleted = conn.execute(
+        &format!("DELETE FROM lawan_transaksi WHERE id = ?1 AND ({USED_BY}) = 0"),
+        [id],
+    )?;
+    if deleted == 1 {
+        return Ok(Removal::Deleted);
+    }
+    match used_by(conn, id)? {
+        0 => Err(gone()),
+        n => Ok(Removal::InUse { faktur: n }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +288,58 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(list(store.conn(), "").unwrap().len(), 3);
         assert_eq!(list(store.conn(), "BARU").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn add_edit_search_and_delete_refused_while_a_faktur_names_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        crate::store::user::create(store.conn(), "admin", "rahasia-1").unwrap();
+        let admin = crate::store::user::admin::require_admin(store.conn(), "admin").unwrap();
+        let c = store.conn();
+        let mut p = LawanTransaksi {
+            npwp: "013000666091000".into(),
+            nama: "PT SATU".into(),
+            ..Default::default()
+        };
+        let id = add(c, &admin, &p).unwrap();
+        assert!(
+            add(c, &admin, &p)
+                .unwrap_err()
+                .to_string()
+                .contains("sudah terdaftar")
+        );
+        p.nama = "PT SATU BARU".into();
+        update(c, &admin, id, &p).unwrap();
+        let found = search(c, "baru", 10).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, id);
+        assert!(search(c, "013000666", 10).unwrap().len() == 1);
+
+        let mut f = crate::store::faktur::tests::draft("0002400000002");
+        f.npwp = p.npwp.clone();
+        let f = f.validate().unwrap();
+        store
+            .transaction(|tx| {
+                crate::store::faktur::insert(tx, &f, crate::domain::ApprovalStatus::Draft, "t")
+            })
+            .unwrap();
+        let c = store.conn();
+        assert_eq!(used_by(c, id).unwrap(), 1);
+        assert_eq!(delete(c, &admin, id).unwrap(), Removal::InUse { faktur: 1 });
+        assert_eq!(search(c, "", 10).unwrap().len(), 1, "kept");
+
+        let other = add(
+            c,
+            &admin,
+            &LawanTransaksi {
+                npwp: "000000000000000".into(),
+                nik: Some("3578104709870002".into()),
+                nama: "Budi".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(delete(c, &admin, other).unwrap(), Removal::Deleted);
+        assert!(delete(c, &admin, other).is_err(), "already gone");
     }
 }

@@ -1,4 +1,5 @@
 //! Local application users: argon2 hashes, and a lock after repeated wrong passwords.
+//! Roles, disabling and password changes (Administrasi User) are in [`admin`].
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -22,6 +23,10 @@ pub struct User {
     pub is_admin: bool,
 }
 
+pub use admin::{Admin, Role, UserRow};
+
+pub mod admin;
+
 /// Why a login failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoginError {
@@ -29,11 +34,15 @@ pub enum LoginError {
     Wrong { remaining: i64 },
     #[error("Terlalu banyak password salah. User dikunci; coba lagi dalam {seconds} detik.")]
     Locked { seconds: i64 },
+    /// The password was right but an Administrator disabled the user. Only said to someone who
+    /// knows the password, so it tells a stranger nothing.
+    #[error("User dinonaktifkan. Hubungi Administrator aplikasi untuk mengaktifkannya kembali.")]
+    Disabled,
     #[error("{0}")]
     Store(String),
 }
 
-fn hash(password: &str) -> Result<String> {
+pub(super) fn hash(password: &str) -> Result<String> {
     let salt_bytes: [u8; 16] = rand::random();
     let salt = SaltString::encode_b64(&salt_bytes)
         .map_err(|e| StoreError::rule(DjpCode::Etax10003, format!("salt gagal: {e}")))?;
@@ -43,8 +52,34 @@ fn hash(password: &str) -> Result<String> {
         .map_err(|e| StoreError::rule(DjpCode::Etax10003, format!("hash password gagal: {e}")))
 }
 
+/// Whether `password` matches the stored argon2 hash.
+fn verify(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
 /// Creates a user; the first user of a database is its administrator.
 pub fn create(conn: &Connection, username: &str, password: &str) -> Result<User> {
+    let role = if count(conn)? == 0 {
+        Role::Administrator
+    } else {
+        Role::Perekam
+    };
+    let row = insert(conn, username, password, role)?;
+    Ok(User {
+        id: row.id,
+        username: row.username,
+        is_admin: role == Role::Administrator,
+    })
+}
+
+/// Inserts an active user with `role` after checking the name and the password's length.
+fn insert(conn: &Connection, username: &str, password: &str, role: Role) -> Result<UserRow> {
     let username = username.trim();
     if username.is_empty() {
         return Err(StoreError::rule(
@@ -52,16 +87,12 @@ pub fn create(conn: &Connection, username: &str, password: &str) -> Result<User>
             "Nama user wajib diisi",
         ));
     }
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(StoreError::rule(
-            DjpCode::Etax20008,
-            format!("Password minimal {MIN_PASSWORD_LEN} karakter"),
-        ));
-    }
-    let is_admin = count(conn)? == 0;
+    check_password_length(password)?;
+    let is_admin = role == Role::Administrator;
     conn.execute(
-        "INSERT INTO app_user (username, password_hash, is_admin, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![username, hash(password)?, is_admin, now()],
+        "INSERT INTO app_user (username, password_hash, is_admin, role, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![username, hash(password)?, is_admin, role.as_str(), now()],
     )
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -70,11 +101,22 @@ pub fn create(conn: &Connection, username: &str, password: &str) -> Result<User>
             e.into()
         }
     })?;
-    Ok(User {
+    Ok(UserRow {
         id: conn.last_insert_rowid(),
         username: username.to_string(),
-        is_admin,
+        role,
+        active: true,
     })
+}
+
+fn check_password_length(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(StoreError::rule(
+            DjpCode::Etax20008,
+            format!("Password minimal {MIN_PASSWORD_LEN} karakter"),
+        ));
+    }
+    Ok(())
 }
 
 pub fn count(conn: &Connection) -> Result<i64> {
@@ -95,7 +137,8 @@ pub fn login(
     let typed = username.trim();
     let user = conn
         .query_row(
-            "SELECT id, username, password_hash, is_admin FROM app_user WHERE username = ?1",
+            "SELECT id, username, password_hash, role = 'administrator', disabled_at IS NOT NULL
+             FROM app_user WHERE username = ?1",
             [typed],
             |r| {
                 Ok((
@@ -103,6 +146,7 @@ pub fn login(
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, bool>(3)?,
+                    r.get::<_, bool>(4)?,
                 ))
             },
         )
@@ -125,22 +169,19 @@ pub fn login(
         });
     }
     let verified = match &user {
-        Some((_, _, stored, _)) => PasswordHash::new(stored)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false),
+        Some((_, _, stored, _, _)) => verify(stored, password),
         None => {
             // Spend the same effort as a real check so names cannot be probed by timing.
             let _ = hash(password);
             false
         }
     };
-    if let (true, Some((id, name, _, is_admin))) = (verified, user) {
+    if let (true, Some((id, name, _, is_admin, disabled))) = (verified, user) {
         conn.execute("DELETE FROM login_attempt WHERE username = ?1", [typed])
             .map_err(store_err)?;
+        if disabled {
+            return Err(LoginError::Disabled);
+        }
         return Ok(User {
             id,
             username: name,
@@ -267,20 +308,19 @@ mod tests {
         let path = dir.path().join("v5.db");
         let t0 = Utc::now();
         {
-            let store = Store::open(&path).unwrap();
-            create(store.conn(), "admin", "rahasia123").unwrap();
-            // Back to schema 5 as the previous release left it: a locked admin.
-            store
-                .conn()
-                .execute_batch("DROP TABLE login_attempt; PRAGMA user_version = 5;")
-                .unwrap();
-            store
-                .conn()
-                .execute(
-                    "UPDATE app_user SET failed_logins = 0, locked_until = ?1",
-                    [(t0 + Duration::seconds(40)).to_rfc3339()],
-                )
-                .unwrap();
+            // Schema 5 as the previous release left it: a locked admin.
+            let c = Connection::open(&path).unwrap();
+            crate::store::migrate::create_at_version(&c, 5);
+            c.execute(
+                "INSERT INTO app_user (username, password_hash, is_admin, failed_logins,
+                    locked_until, created_at)
+                 VALUES ('admin', ?1, 1, 0, ?2, 'x')",
+                params![
+                    hash("rahasia123").unwrap(),
+                    (t0 + Duration::seconds(40)).to_rfc3339()
+                ],
+            )
+            .unwrap();
         }
         let store = Store::open(&path).unwrap();
         let version: i64 = store

@@ -10,6 +10,7 @@ use efaktur::cert::{CertError, Identity, SecretError};
 pub use efaktur::cert::{CertInfo as CertSummary, Secret, SecretStore};
 use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
 use efaktur::enofa::error::ClientError;
+pub use efaktur::enofa::wire::{NsfpAllocation, NsfpRequest};
 use efaktur::store::StoreError;
 use iced::futures::future::BoxFuture;
 
@@ -232,6 +233,16 @@ pub trait Enofa: Send + Sync {
     ) -> BoxFuture<'static, Result<Registered, Failure>>;
     /// Checks that a mutual-TLS connection with this certificate works.
     fn ping(&self, server: Server, cert: OpenedCert) -> BoxFuture<'static, Result<(), Failure>>;
+    // refui:
+    /// Minta NSFP: asks the e-Nofa server for a range of numbers as the registered client
+    /// `client_id` (the server applies its quota rule, ETAX-20008).
+    fn request_nsfp(
+        &self,
+        server: Server,
+        cert: OpenedCert,
+        client_id: String,
+        request: NsfpRequest,
+    ) -> BoxFuture<'static, Result<NsfpAllocation, Failure>>;
 }
 
 /// A native "open file" dialog. `None` when the user cancels or no dialog is available; every

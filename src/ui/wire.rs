@@ -13,8 +13,8 @@ use iced::futures::future::BoxFuture;
 
 use super::ctx::SimulasiInfo;
 use super::service::{
-    Captcha, CertLoader, Enofa, Failure, FilePicker, OpenedCert, Picked, RegisterRequest,
-    Registered, Server, Services, UiProblem,
+    Captcha, CertLoader, Enofa, Failure, FilePicker, NsfpAllocation, NsfpRequest, OpenedCert,
+    Picked, RegisterRequest, Registered, Server, Services, UiProblem,
 };
 
 /// The native "open file" dialog (xdg-desktop-portal on Linux). Without a portal it returns
@@ -174,6 +174,20 @@ impl Enofa for LiveEnofa {
         Box::pin(async move {
             client(&server, &cert)?.ping().await?;
             Ok(())
+        })
+    }
+
+    // refui:
+    fn request_nsfp(
+        &self,
+        server: Server,
+        cert: OpenedCert,
+        client_id: String,
+        request: NsfpRequest,
+    ) -> BoxFuture<'static, Result<NsfpAllocation, Failure>> {
+        Box::pin(async move {
+            let c = client(&server, &cert)?.with_client_id(client_id);
+            Ok(c.request_nsfp(&request).await?)
         })
     }
 }

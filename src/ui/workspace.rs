@@ -7,6 +7,7 @@ pub mod certificate;
 pub mod detail;
 pub mod home;
 pub mod page;
+pub mod referensi;
 pub mod route;
 pub mod tentang;
 #[cfg(test)]

@@ -90,6 +90,9 @@ pub fn login(lang: Lang, e: &LoginError) -> String {
         (Lang::En, LoginError::Locked { seconds }) => format!(
             "Too many wrong passwords. This user name is locked; try again in {seconds} seconds."
         ),
+        (Lang::En, LoginError::Disabled) => {
+            "This user is disabled. Ask the app's Administrator to enable it again.".into()
+        }
         (Lang::En, LoginError::Store(detail)) => format!(
             "The Local Database could not be read. Close other e-Faktur windows and try again [{detail}]."
         ),

@@ -3,6 +3,7 @@
 
 use iced::{Element, Task};
 
+use super::referensi::{barang_jasa, lawan_transaksi, nomor_faktur, user};
 use super::route::Route;
 use super::{administrasi, certificate, detail, home, tentang};
 use crate::ui::ctx::Ctx;
@@ -45,6 +46,11 @@ pub enum Page {
     Faktur(Box<detail::Detail>),
     Certificate(Box<certificate::Certificate>),
     Tentang(tentang::Tentang),
+    // refui:
+    LawanTransaksi(Box<lawan_transaksi::LawanTransaksiPage>),
+    BarangJasa(Box<barang_jasa::BarangJasaPage>),
+    NomorFaktur(Box<nomor_faktur::NomorFaktur>),
+    AdministrasiUser(Box<user::Users>),
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +61,11 @@ pub enum Message {
     Certificate(Box<certificate::Message>),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
+    // refui:
+    LawanTransaksi(lawan_transaksi::Message),
+    BarangJasa(barang_jasa::Message),
+    NomorFaktur(nomor_faktur::Message),
+    AdministrasiUser(user::Message),
 }
 
 fn certificate_message(m: certificate::Message) -> Message {
@@ -84,6 +95,29 @@ impl Page {
                 (Page::Certificate(Box::new(p)), t.map(certificate_message))
             }
             Route::Tentang => (Page::Tentang(tentang::Tentang), Task::none()),
+            // refui:
+            Route::LawanTransaksi => {
+                let (p, t) = lawan_transaksi::LawanTransaksiPage::new(ctx);
+                (
+                    Page::LawanTransaksi(Box::new(p)),
+                    t.map(Message::LawanTransaksi),
+                )
+            }
+            Route::BarangJasa => {
+                let (p, t) = barang_jasa::BarangJasaPage::new(ctx);
+                (Page::BarangJasa(Box::new(p)), t.map(Message::BarangJasa))
+            }
+            Route::NomorFaktur => {
+                let (p, t) = nomor_faktur::NomorFaktur::new(ctx);
+                (Page::NomorFaktur(Box::new(p)), t.map(Message::NomorFaktur))
+            }
+            Route::AdministrasiUser => {
+                let (p, t) = user::Users::new(ctx);
+                (
+                    Page::AdministrasiUser(Box::new(p)),
+                    t.map(Message::AdministrasiUser),
+                )
+            }
         }
     }
 
@@ -96,6 +130,11 @@ impl Page {
             Page::Faktur(p) => Route::Faktur(p.id()),
             Page::Certificate(_) => Route::Certificate,
             Page::Tentang(_) => Route::Tentang,
+            // refui:
+            Page::LawanTransaksi(_) => Route::LawanTransaksi,
+            Page::BarangJasa(_) => Route::BarangJasa,
+            Page::NomorFaktur(_) => Route::NomorFaktur,
+            Page::AdministrasiUser(_) => Route::AdministrasiUser,
         }
     }
 
@@ -109,6 +148,19 @@ impl Page {
             (Page::Certificate(p), Message::Certificate(m)) => {
                 Action::Run(p.update(*m, ctx).map(certificate_message))
             }
+            // refui:
+            (Page::LawanTransaksi(p), Message::LawanTransaksi(m)) => {
+                p.update(m, ctx).map(Message::LawanTransaksi)
+            }
+            (Page::BarangJasa(p), Message::BarangJasa(m)) => {
+                p.update(m, ctx).map(Message::BarangJasa)
+            }
+            (Page::NomorFaktur(p), Message::NomorFaktur(m)) => {
+                p.update(m, ctx).map(Message::NomorFaktur)
+            }
+            (Page::AdministrasiUser(p), Message::AdministrasiUser(m)) => {
+                p.update(m, ctx).map(Message::AdministrasiUser)
+            }
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -121,6 +173,11 @@ impl Page {
             Page::Faktur(p) => p.view(ctx).map(Message::Faktur),
             Page::Certificate(p) => p.view(ctx).map(certificate_message),
             Page::Tentang(p) => p.view(ctx),
+            // refui:
+            Page::LawanTransaksi(p) => p.view(ctx).map(Message::LawanTransaksi),
+            Page::BarangJasa(p) => p.view(ctx).map(Message::BarangJasa),
+            Page::NomorFaktur(p) => p.view(ctx).map(Message::NomorFaktur),
+            Page::AdministrasiUser(p) => p.view(ctx).map(Message::AdministrasiUser),
         }
     }
 
@@ -128,6 +185,10 @@ impl Page {
     pub fn on_escape(&self) -> Option<Message> {
         match self {
             Page::Certificate(p) => p.on_escape().map(certificate_message),
+            // refui:
+            Page::LawanTransaksi(p) => p.on_escape().map(Message::LawanTransaksi),
+            Page::BarangJasa(p) => p.on_escape().map(Message::BarangJasa),
+            Page::NomorFaktur(p) => p.on_escape().map(Message::NomorFaktur),
             _ => None,
         }
     }

@@ -14,6 +14,11 @@ pub enum Route {
     Faktur(i64),
     Certificate,
     Tentang,
+    // refui:
+    LawanTransaksi,
+    BarangJasa,
+    NomorFaktur,
+    AdministrasiUser,
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
@@ -43,11 +48,34 @@ pub const MENU: &[(Key, &[Entry])] = &[
     ),
     (
         Key::Referensi,
-        &[Entry {
-            section: None,
-            label: Key::AdministrasiCertificate,
-            route: Route::Certificate,
-        }],
+        &[
+            Entry {
+                section: None,
+                label: Key::AdministrasiCertificate,
+                route: Route::Certificate,
+            },
+            // refui:
+            Entry {
+                section: None,
+                label: Key::LawanTransaksi,
+                route: Route::LawanTransaksi,
+            },
+            Entry {
+                section: None,
+                label: Key::BarangJasa,
+                route: Route::BarangJasa,
+            },
+            Entry {
+                section: None,
+                label: Key::NomorFakturRef,
+                route: Route::NomorFaktur,
+            },
+            Entry {
+                section: None,
+                label: Key::AdministrasiUser,
+                route: Route::AdministrasiUser,
+            },
+        ],
     ),
     (
         Key::Bantuan,
