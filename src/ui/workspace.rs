@@ -5,6 +5,7 @@
 pub mod administrasi;
 pub mod certificate;
 pub mod detail;
+pub mod faktur;
 pub mod home;
 pub mod page;
 pub mod route;
@@ -88,12 +89,13 @@ impl Workspace {
                 Some(m) if self.open_menu.is_none() => self.update(Message::Page(m), ctx),
                 _ => Action::None,
             },
-            Message::Page(page::Message::Back) => {
-                if let Some(previous) = self.back.pop() {
+            Message::Page(page::Message::Back) => match self.back.pop() {
+                Some(previous) => {
                     self.page = previous;
+                    Action::Run(self.page.on_reveal(ctx).map(Message::Page))
                 }
-                Action::None
-            }
+                None => Action::None,
+            },
             Message::Page(m) => match self.page.update(m, ctx) {
                 PageAction::None => Action::None,
                 PageAction::Run(t) => Action::Run(t.map(Message::Page)),
@@ -103,8 +105,28 @@ impl Workspace {
                     Action::Run(task.map(Message::Page))
                 }
                 PageAction::Back => self.update(Message::Page(page::Message::Back), ctx),
+                PageAction::Reset(routes) => self.reset(routes, ctx),
             },
         }
+    }
+
+    /// Opens `routes` afresh, the last one shown and the others behind it. Only the shown page
+    /// loads now: answers for a hidden page would be dropped, and Esc reloads it
+    /// ([`Page::on_reveal`]).
+    fn reset(&mut self, routes: Vec<Route>, ctx: &Ctx) -> Action {
+        let mut pages = Vec::with_capacity(routes.len());
+        let mut shown = Task::none();
+        for route in routes {
+            let (page, task) = Page::new(route, ctx);
+            pages.push(page);
+            shown = task;
+        }
+        let Some(last) = pages.pop() else {
+            return Action::None;
+        };
+        self.back = pages;
+        self.page = last;
+        Action::Run(shown.map(Message::Page))
     }
 
     fn open(&mut self, route: Route, ctx: &Ctx) -> Action {
@@ -170,7 +192,9 @@ impl Workspace {
         let here = self.page.route();
         let page_of = |r: Route| match r {
             // A faktur belongs to the list it was opened from.
-            Route::Faktur(_) => self.back.last().map(Page::route).unwrap_or(r),
+            Route::Faktur(_) | Route::Ubah(_) | Route::Pengganti(_) => {
+                self.back.first().map(Page::route).unwrap_or(r)
+            }
             r => r,
         };
         let here = page_of(here);

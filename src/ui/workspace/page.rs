@@ -3,6 +3,7 @@
 
 use iced::{Element, Task};
 
+use super::faktur::form::{self, Form};
 use super::route::Route;
 use super::{administrasi, certificate, detail, home, tentang};
 use crate::ui::ctx::Ctx;
@@ -14,6 +15,9 @@ pub enum Action<M> {
     /// Go to another page; Esc (or [`Action::Back`]) returns to this one as it was.
     Push(Route),
     Back,
+    /// Start afresh on these pages, the last one shown, Esc going back through the others
+    /// (after Simpan: the list, then the saved faktur).
+    Reset(Vec<Route>),
 }
 
 impl<M: Send + 'static> Action<M> {
@@ -23,6 +27,7 @@ impl<M: Send + 'static> Action<M> {
             Action::Run(t) => Action::Run(t.map(f)),
             Action::Push(r) => Action::Push(r),
             Action::Back => Action::Back,
+            Action::Reset(r) => Action::Reset(r),
         }
     }
 }
@@ -45,6 +50,7 @@ pub enum Page {
     Faktur(Box<detail::Detail>),
     Certificate(Box<certificate::Certificate>),
     Tentang(tentang::Tentang),
+    Form(Box<Form>),
 }
 
 #[derive(Debug, Clone)]
@@ -53,12 +59,17 @@ pub enum Message {
     Administrasi(administrasi::Message),
     Faktur(detail::Message),
     Certificate(Box<certificate::Message>),
+    Form(Box<form::Message>),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
 }
 
 fn certificate_message(m: certificate::Message) -> Message {
     Message::Certificate(Box::new(m))
+}
+
+fn form_message(m: form::Message) -> Message {
+    Message::Form(Box::new(m))
 }
 
 impl Page {
@@ -84,6 +95,9 @@ impl Page {
                 (Page::Certificate(Box::new(p)), t.map(certificate_message))
             }
             Route::Tentang => (Page::Tentang(tentang::Tentang), Task::none()),
+            Route::Rekam { masukan } => form_page(Form::new(ctx, masukan, form::Mode::Baru)),
+            Route::Ubah(id) => form_page(Form::new(ctx, false, form::Mode::Ubah(id))),
+            Route::Pengganti(id) => form_page(Form::new(ctx, false, form::Mode::Pengganti(id))),
         }
     }
 
@@ -96,6 +110,7 @@ impl Page {
             Page::Faktur(p) => Route::Faktur(p.id()),
             Page::Certificate(_) => Route::Certificate,
             Page::Tentang(_) => Route::Tentang,
+            Page::Form(p) => p.route(),
         }
     }
 
@@ -109,6 +124,7 @@ impl Page {
             (Page::Certificate(p), Message::Certificate(m)) => {
                 Action::Run(p.update(*m, ctx).map(certificate_message))
             }
+            (Page::Form(p), Message::Form(m)) => p.update(*m, ctx).map(form_message),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -121,6 +137,7 @@ impl Page {
             Page::Faktur(p) => p.view(ctx).map(Message::Faktur),
             Page::Certificate(p) => p.view(ctx).map(certificate_message),
             Page::Tentang(p) => p.view(ctx),
+            Page::Form(p) => p.view(ctx).map(form_message),
         }
     }
 
@@ -132,6 +149,15 @@ impl Page {
         }
     }
 
+    /// What a page does when Esc brings it back: a list reads its rows again, as a faktur may
+    /// have changed meanwhile.
+    pub fn on_reveal(&mut self, ctx: &Ctx) -> Task<Message> {
+        match self {
+            Page::Administrasi(p) => p.refresh(ctx).map(Message::Administrasi),
+            _ => Task::none(),
+        }
+    }
+
     /// The message for a keyboard move, on pages with a list.
     pub fn on_nav(&self, nav: Nav) -> Option<Message> {
         match self {
@@ -139,4 +165,8 @@ impl Page {
             _ => None,
         }
     }
+}
+
+fn form_page((p, t): (Form, Task<form::Message>)) -> (Page, Task<Message>) {
+    (Page::Form(Box::new(p)), t.map(form_message))
 }
