@@ -240,3 +240,76 @@ fn masukan_rekam_and_pengganti_by_the_sellers_number() {
     assert_eq!(status(store.conn(), id).0, FakturStatus::Diganti);
     assert_eq!(status(store.conn(), new).0, FakturStatus::NormalPengganti);
 }
+
+/// A Local Database of schema 5 with a faktur, its pengganti (Belum Approve) and an outbox row
+/// opens, gains the indexes of 0006_rekam.sql, and Hapus of the pengganti works on it: the
+/// original comes back in force.
+#[test]
+fn a_database_of_schema_5_with_a_pengganti_migrates_and_hapus_works_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v5.sqlite");
+    {
+        let c = Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../../../resources/migrations/client/0001_init.sql"),
+            include_str!("../../../resources/migrations/client/0002_retur_dokumen_lain.sql"),
+            include_str!("../../../resources/migrations/client/0003_coretax_fields.sql"),
+            include_str!("../../../resources/migrations/client/0004_administrasi_index.sql"),
+            include_str!("../../../resources/migrations/client/0005_upload.sql"),
+        ] {
+            c.execute_batch(sql).unwrap();
+        }
+        c.execute_batch(
+            "PRAGMA user_version = 5;
+             INSERT INTO faktur (id, jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun, tanggal,
+               lawan_npwp, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
+               status_faktur, status_approval, created_at, updated_at)
+             VALUES (1, 'keluaran', 1, 0, '0102500000001', 2, 2025, '2025-02-03',
+               '013000666091000', 'PT LAMA', 'Jl. A', 100, 12, 0, 'diganti', 'approval_sukses',
+               '', ''),
+               (2, 'keluaran', 1, 1, '0102500000001', 2, 2025, '2025-02-10',
+               '013000666091000', 'PT LAMA', 'Jl. A', 100, 12, 0, 'normal_pengganti', 'draft',
+               '', '');
+             UPDATE faktur SET replaces_id = 1 WHERE id = 2;
+             INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+               jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+             VALUES (2, 1, 'K1', 'Semen', '100', '1', '100', '0', '100', '12', '0', '0');
+             INSERT INTO outbox (faktur_id, kind, idempotency_key, next_attempt_at, created_at)
+             VALUES (1, 'upload', 'kunci-lama', '2025-02-04T00:00:00Z', '2025-02-04T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    let v: i64 = store
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, crate::store::SCHEMA_VERSION);
+    let indexes: Vec<String> = store
+        .conn()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('faktur_replaces', 'outbox_faktur') ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(indexes, ["faktur_replaces", "outbox_faktur"]);
+    // Deleting a faktur looks its pointers up by index, not by reading every faktur.
+    let plan: Vec<String> = store
+        .conn()
+        .prepare("EXPLAIN QUERY PLAN SELECT 1 FROM faktur WHERE replaces_id = 2")
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("faktur_replaces")),
+        "{plan:?}"
+    );
+    assert_eq!(status(store.conn(), 1).0, FakturStatus::Diganti);
+    store.transaction(|tx| hapus(tx, 2, "admin")).unwrap();
+    assert_eq!(status(store.conn(), 1).0, FakturStatus::Normal);
+    assert_eq!(outbox::pending_count(store.conn()).unwrap(), 1);
+    store.integrity_check().unwrap();
+}
