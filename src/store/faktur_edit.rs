@@ -43,6 +43,22 @@ pub fn rekam_keluaran(conn: &Connection, mut f: Faktur, actor: &str) -> Result<(
         ),
         other => other,
     })?;
+    // DJP refuses a faktur dated before its number was allotted (ETAXSERVICE-20025). The
+    // allocator takes the oldest range first, so when that one is too new, every range is.
+    if let Some(r) = nsfp::range_of(conn, n)?
+        && f.tanggal < r.allocated_on
+    {
+        return Err(StoreError::rule(
+            DjpCode::EtaxService20025,
+            format!(
+                "tanggal faktur {} sebelum tanggal pemberitahuan NSFP {} (range {}); pilih \
+                 tanggal faktur pada atau sesudah tanggal itu",
+                f.tanggal.format("%d/%m/%Y"),
+                r.allocated_on.format("%d/%m/%Y"),
+                r.range
+            ),
+        ));
+    }
     f.nsfp = n;
     let id = faktur::insert(conn, &f, ApprovalStatus::Draft, actor)?;
     nsfp::link_faktur(conn, n, id)?;

@@ -85,6 +85,20 @@ fn a_failed_insert_gives_the_number_back_and_none_left_is_etax_20018() {
 }
 
 #[test]
+fn a_faktur_dated_before_its_ranges_notice_is_refused_and_keeps_the_number_free() {
+    let mut store = store_with_range("0102400000001", "0102400000002");
+    let mut early = baru();
+    early.tanggal = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    early.masa = 1;
+    let e = store
+        .transaction(|tx| rekam_keluaran(tx, early, "admin"))
+        .unwrap_err();
+    assert_eq!(e.code(), DjpCode::EtaxService20025);
+    assert!(e.to_string().contains("02/01/2024"), "{e}");
+    assert!(!nsfp::is_used(store.conn(), Nsfp::parse("0102400000001").unwrap()).unwrap());
+}
+
+#[test]
 fn ubah_replaces_header_and_lines_while_not_approved_and_keeps_the_number() {
     let mut store = store_with_range("0102400000001", "0102400000009");
     let (id, n) = store

@@ -145,6 +145,7 @@ impl Page {
     pub fn on_escape(&self) -> Option<Message> {
         match self {
             Page::Certificate(p) => p.on_escape().map(certificate_message),
+            Page::Form(p) => p.on_escape().map(form_message),
             _ => None,
         }
     }

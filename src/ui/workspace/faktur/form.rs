@@ -164,6 +164,11 @@ impl Form {
         }
     }
 
+    /// Esc: as the Kembali button (a new faktur has no page behind it to go back to).
+    pub fn on_escape(&self) -> Option<Message> {
+        (self.mode == Mode::Baru).then_some(Message::Back)
+    }
+
     #[cfg(test)]
     pub fn fields(&self) -> &Fields {
         &self.fields
@@ -250,7 +255,16 @@ impl Form {
                 };
                 return Action::Reset(vec![list, Route::Faktur(id)]);
             }
-            Message::Back => return Action::Back,
+            // Ubah and Pengganti return to the faktur they came from; a new faktur (opened from
+            // the menu, with nothing behind it) to its Administrasi Faktur.
+            Message::Back => {
+                return match self.mode {
+                    Mode::Baru => Action::Reset(vec![Route::Administrasi {
+                        masukan: self.fields.masukan,
+                    }]),
+                    _ => Action::Back,
+                };
+            }
         }
         self.revalidate();
         Action::None

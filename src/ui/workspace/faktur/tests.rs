@@ -400,6 +400,14 @@ async fn errors_stand_next_to_their_fields_and_nothing_is_saved() {
     // Fixing the name takes its error away at once.
     type_into(&mut app, form::NAMA_INPUT, "PT BARU").await;
     assert!(!on_screen(&app, "ETAX-20008 : NAMA wajib diisi"));
+    // Esc leaves without saving, to the list of its side.
+    pump_app(&mut app, [Message::Escape]).await;
+    assert_eq!(route(&app), Route::Administrasi { masukan: false });
+    assert!(
+        faktur::list(db(&app).conn(), Default::default())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]

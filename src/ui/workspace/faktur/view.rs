@@ -133,23 +133,13 @@ impl Form {
             .map(|k| Choice::new(Some(k.value()), format!("{k} — {}", k.description())))
             .collect();
         let kode_now = kodes.iter().find(|c| c.value == Some(f.kode)).cloned();
-        let fixed_kode = !f.masukan && matches!(self.mode, Mode::Pengganti(_));
-        let kode: El<'a> = if fixed_kode {
-            text(
-                kode_now
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            )
-            .into()
-        } else {
-            pick_list(kodes, kode_now, |c: Choice<u8>| {
-                Message::Kode(c.value.unwrap_or(1))
-            })
-            .text_size(14)
-            .width(Length::Fill)
-            .into()
-        };
+        // A pengganti may correct the kode too (a wrong kode is a reason for one).
+        let kode: El<'a> = pick_list(kodes, kode_now, |c: Choice<u8>| {
+            Message::Kode(c.value.unwrap_or(1))
+        })
+        .text_size(14)
+        .width(Length::Fill)
+        .into();
         let mut col = column![labelled(
             ctx.t(Key::KodeTransaksi),
             kode,
