@@ -172,6 +172,7 @@ pub enum Key {
     Ya,
     Tidak,
     Menyimpan,
+    PilihSatu,
 }
 
 /// The text of `key` in `lang`.
@@ -484,6 +485,7 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         Ya => ("Ya", "Yes"),
         Tidak => ("Tidak", "No"),
         Menyimpan => ("Menyimpan…", "Saving…"),
+        PilihSatu => ("Pilih…", "Choose…"),
     }
 }
 

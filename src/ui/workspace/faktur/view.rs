@@ -27,11 +27,16 @@ type El<'a> = Element<'a, Message>;
 
 /// A label, an input and the domain's errors for `fields` under it.
 fn labelled<'a>(label: &'a str, input: El<'a>, error: Option<String>) -> El<'a> {
+    labelled_to(Length::Fill, label, input, error)
+}
+
+/// [`labelled`] of a given width (a short field: a date, a masa).
+fn labelled_to<'a>(width: Length, label: &'a str, input: El<'a>, error: Option<String>) -> El<'a> {
     let mut col = column![text(label).size(13), input].spacing(3);
     if let Some(e) = error {
         col = col.push(text(e).size(12).style(text::danger));
     }
-    col.width(Length::Fill).into()
+    col.width(width).into()
 }
 
 fn input<'a>(
@@ -66,6 +71,14 @@ pub fn amount(lang: Lang, a: Amount) -> String {
     } else {
         let sep = if lang == Lang::Id { ',' } else { '.' };
         format!("{whole}{sep}{frac:0<2}")
+    }
+}
+
+/// A typed amount in the table: grouped when it is a number, as typed otherwise.
+fn typed(lang: Lang, raw: &str) -> String {
+    match Amount::parse(raw) {
+        Ok(a) if !raw.trim().is_empty() => amount(lang, a),
+        _ => raw.to_string(),
     }
 }
 
@@ -158,6 +171,8 @@ impl Form {
                 pick_list(options, now, |c: Choice<u16>| {
                     Message::Keterangan(c.value.unwrap_or(1))
                 })
+                .placeholder(ctx.t(Key::PilihSatu))
+                .width(Length::Fixed(160.0))
                 .text_size(14)
                 .into(),
                 e(&["ID_KETERANGAN_TAMBAHAN"]),
@@ -171,32 +186,36 @@ impl Form {
             ctx.t(Key::Masa)
         };
         let period = |value: &'a str, m: fn(String) -> Message| -> El<'a> {
-            let i = input(value, m, Message::Simpan).width(Length::Fixed(90.0));
             if fixed_period {
                 text(value).into()
             } else {
-                i.into()
+                input(value, m, Message::Simpan).into()
             }
         };
+        // Each error under its own field: a long one wraps within the field's column.
         col = col.push(
             row![
-                labelled(
+                labelled_to(
+                    Length::FillPortion(2),
                     ctx.t(Key::Tanggal),
                     hinted("dd/mm/yyyy", &f.tanggal, Message::Tanggal, Message::Simpan)
                         .id(TANGGAL_INPUT)
                         .into(),
                     e(&["TANGGAL_FAKTUR"])
                 ),
-                labelled(
+                labelled_to(
+                    Length::FillPortion(1),
                     masa_label,
                     period(&f.masa, Message::Masa),
                     e(&["MASA_PAJAK"])
                 ),
-                labelled(
+                labelled_to(
+                    Length::FillPortion(1),
                     ctx.t(Key::Tahun),
                     period(&f.tahun, Message::Tahun),
                     e(&["TAHUN_PAJAK"])
                 ),
+                container(text("")).width(Length::FillPortion(2)),
             ]
             .spacing(12),
         );
@@ -226,14 +245,9 @@ impl Form {
             return column![
                 labelled(
                     ctx.t(Key::NomorFakturPenjual),
-                    hinted(
-                        "0100024000000001",
-                        &f.nomor,
-                        Message::Nomor,
-                        Message::Simpan
-                    )
-                    .id(NOMOR_INPUT)
-                    .into(),
+                    hinted("0102400000001", &f.nomor, Message::Nomor, Message::Simpan)
+                        .id(NOMOR_INPUT)
+                        .into(),
                     e
                 ),
                 checkbox(f.pengganti)
@@ -355,7 +369,11 @@ impl Form {
                     None
                 ),
                 container(labelled(
-                    ctx.t(Key::NomorIdentitas),
+                    if f.masukan {
+                        ctx.t(Key::IdNpwp)
+                    } else {
+                        ctx.t(Key::NomorIdentitas)
+                    },
                     input(&f.id, Message::Id, Message::Simpan)
                         .id(ID_INPUT)
                         .into(),
@@ -454,9 +472,9 @@ impl Form {
             table = table.push(
                 row![
                     cell(nama, 14),
-                    cell(l.harga_satuan.clone(), 7),
-                    cell(l.jumlah.clone(), 4),
-                    cell(l.diskon.clone(), 6),
+                    cell(typed(lang, &l.harga_satuan), 7),
+                    cell(typed(lang, &l.jumlah), 4),
+                    cell(typed(lang, &l.diskon), 6),
                     cell(money(c.map(|c| c.tax.dpp)), 8),
                     cell(money(c.map(|c| c.tax.ppn)), 7),
                     cell(money(c.map(|c| c.tax.ppnbm)), 6),
