@@ -90,6 +90,8 @@ pub fn rekam_masukan(conn: &Connection, f: &Faktur, actor: &str) -> Result<i64> 
 struct Current {
     jenis: String,
     nsfp: String,
+    /// Kode status: 1 for a pengganti.
+    fg_pengganti: u8,
     masa: u8,
     tahun: u16,
     tanggal: String,
@@ -101,7 +103,8 @@ struct Current {
 fn current(conn: &Connection, id: i64) -> Result<Current> {
     let row = conn
         .query_row(
-            "SELECT jenis, nsfp, masa, tahun, tanggal, status_faktur, status_approval, replaces_id
+            "SELECT jenis, nsfp, masa, tahun, tanggal, status_faktur, status_approval, replaces_id,
+                fg_pengganti
              FROM faktur WHERE id = ?1",
             [id],
             |r| {
@@ -114,11 +117,13 @@ fn current(conn: &Connection, id: i64) -> Result<Current> {
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
                     r.get::<_, Option<i64>>(7)?,
+                    r.get::<_, u8>(8)?,
                 ))
             },
         )
         .optional()?;
-    let Some((jenis, nsfp, masa, tahun, tanggal, status, approval, replaces)) = row else {
+    let Some((jenis, nsfp, masa, tahun, tanggal, status, approval, replaces, fg_pengganti)) = row
+    else {
         return Err(StoreError::rule(
             DjpCode::Etax20003,
             format!("faktur {id} tidak ada lagi di Local Database; muat ulang daftarnya"),
@@ -128,6 +133,7 @@ fn current(conn: &Connection, id: i64) -> Result<Current> {
     Ok(Current {
         jenis,
         nsfp,
+        fg_pengganti,
         masa,
         tahun,
         tanggal,
@@ -177,6 +183,13 @@ pub fn ubah(conn: &Connection, id: i64, f: &Faktur, actor: &str) -> Result<()> {
         return Err(StoreError::rule(
             DjpCode::Etax20008,
             "nomor faktur keluaran tidak dapat diubah; batalkan perubahan dan buka lagi fakturnya",
+        ));
+    }
+    // Normal or pengganti decides what the faktur replaced; Ubah leaves it as it is.
+    if cur.fg_pengganti != f.status.flag() {
+        return Err(StoreError::rule(
+            DjpCode::Etax20026,
+            "kode status (normal/pengganti) tidak dapat diubah; hapus faktur ini dan rekam lagi",
         ));
     }
     let dikreditkan = match f.jenis {

@@ -116,13 +116,19 @@ fn ubah_replaces_header_and_lines_while_not_approved_and_keeps_the_number() {
     let back = faktur::get(store.conn(), id).unwrap().unwrap();
     assert_eq!(back.faktur, changed);
 
-    // Another number for a faktur keluaran is refused.
+    // Another number for a faktur keluaran is refused, and so is another kode status.
     let other = draft("0102400000009").validate().unwrap();
     assert!(
         store
             .transaction(|tx| ubah(tx, id, &other, "admin"))
             .is_err()
     );
+    let mut flagged = changed.clone();
+    flagged.status = KodeStatus::Pengganti;
+    let e = store
+        .transaction(|tx| ubah(tx, id, &flagged, "admin"))
+        .unwrap_err();
+    assert_eq!(e.code(), DjpCode::Etax20026);
 
     // A Reject faktur is corrected and becomes Draft; an approved one is refused.
     faktur::set_approval(store.conn(), id, ApprovalStatus::SiapUpload, "t").unwrap();

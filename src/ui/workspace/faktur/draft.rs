@@ -268,38 +268,39 @@ impl Fields {
 
     /// Validates through the domain; every problem, including the identity's as typed.
     pub fn validate(&self) -> Result<Faktur, Vec<FieldError>> {
-        let id_error = self.id_problem().map(|m| FieldError {
+        let typed = self.id.trim();
+        let id_error = match (self.id_problem(), self.id_kind) {
+            (Some(m), _) => Some((DjpCode::Etax20005, m)),
+            (None, IdKind::Nik) if typed.is_empty() => {
+                Some((DjpCode::Etax20013, "NIK wajib diisi".to_string()))
+            }
+            (None, IdKind::Paspor) if typed.is_empty() => {
+                Some((DjpCode::Etax20013, "nomor paspor wajib diisi".to_string()))
+            }
+            _ => None,
+        }
+        .map(|(code, message)| FieldError {
             field: "NPWP",
             item: None,
-            code: DjpCode::Etax20005,
-            message: m,
+            code,
+            message,
         });
-        let mut result = self.to_draft().validate();
-        if self.id_kind == IdKind::Paspor && self.id.trim().is_empty() {
-            let missing = FieldError {
-                field: "NPWP",
-                item: None,
-                code: DjpCode::Etax20013,
-                message: "nomor paspor wajib diisi".into(),
-            };
-            match &mut result {
-                Ok(_) => result = Err(vec![missing]),
-                Err(errors) => errors.push(missing),
-            }
-        }
-        match (result, id_error) {
+        match (self.to_draft().validate(), id_error) {
             (Ok(mut f), None) => {
                 if self.id_kind == IdKind::Paspor {
                     f.coretax.buyer_document = Some(BuyerDocument::Passport);
-                    f.coretax.buyer_document_number = Some(self.id.trim().to_string());
+                    f.coretax.buyer_document_number = Some(typed.to_string());
                 }
                 Ok(f)
             }
             (Ok(_), Some(e)) => Err(vec![e]),
             (Err(mut errors), id) => {
-                // The identity as typed says it better than the domain's NPWP/NIK message.
+                // The identity as typed says it better than the domain's word on the NPWP or
+                // on the NIK packed into NAMA.
                 if let Some(e) = id {
-                    errors.retain(|x| x.field != "NPWP" && !x.message.contains("NIK"));
+                    errors.retain(|x| {
+                        x.field != "NPWP" && !(x.field == "NAMA" && x.message.starts_with("NIK"))
+                    });
                     errors.push(e);
                 }
                 Err(errors)

@@ -463,5 +463,15 @@ fn nik_and_passport_buyers_make_the_domains_draft() {
     );
     assert_eq!(v.coretax.buyer_document_number.as_deref(), Some("A1234567"));
     f.id = String::new();
-    assert!(f.validate().is_err(), "a passport buyer needs the number");
+    let missing = f.validate().unwrap_err();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(missing[0].message, "nomor paspor wajib diisi");
+    // An empty NIK is said under the identity, not as a broken NAMA.
+    f.id_kind = IdKind::Nik;
+    let missing = f.validate().unwrap_err();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert_eq!(
+        (missing[0].field, missing[0].message.as_str()),
+        ("NPWP", "NIK wajib diisi")
+    );
 }

@@ -250,9 +250,10 @@ impl Form {
                         .into(),
                     e
                 ),
+                // Ubah keeps the kode status (what the faktur replaced stays as it is).
                 checkbox(f.pengganti)
                     .label(ctx.t(Key::FakturPengganti))
-                    .on_toggle(Message::Pengganti),
+                    .on_toggle_maybe((self.mode == Mode::Baru).then_some(Message::Pengganti)),
             ]
             .spacing(6)
             .into();
