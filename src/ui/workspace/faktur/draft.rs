@@ -285,7 +285,35 @@ impl Fields {
             code,
             message,
         });
-        match (self.to_draft().validate(), id_error) {
+        // Lines too large to compute: said once, instead of the domain's word on each empty value.
+        let (date, kode) = (self.tax_date(), self.kode());
+        let too_large: Vec<FieldError> = if self.masukan {
+            Vec::new()
+        } else {
+            self.lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| {
+                    let (field, message) = l.too_large(date, kode)?;
+                    Some(FieldError {
+                        field,
+                        item: Some(i),
+                        code: DjpCode::Etax20004,
+                        message,
+                    })
+                })
+                .collect()
+        };
+        let result = match self.to_draft().validate() {
+            Ok(f) if too_large.is_empty() => Ok(f),
+            Ok(_) => Err(too_large),
+            Err(mut errors) => {
+                errors.retain(|e| !too_large.iter().any(|t| t.item == e.item));
+                errors.extend(too_large);
+                Err(errors)
+            }
+        };
+        match (result, id_error) {
             (Ok(mut f), None) => {
                 if self.id_kind == IdKind::Paspor {
                     f.coretax.buyer_document = Some(BuyerDocument::Passport);

@@ -3,8 +3,10 @@
 //! DPP Nilai Lain 11/12 under kode 04 from 2025).
 
 use chrono::NaiveDate;
+use efaktur::domain::money::MAX_INTEGER_DIGITS;
 use efaktur::domain::tax::{self, LineTax, Totals};
 use efaktur::domain::{Amount, FakturItemDraft, KodeTransaksi};
+use rust_decimal::Decimal;
 
 /// The fields of a line as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,6 +43,15 @@ impl LineInput {
         let diskon = amount_or_zero(&self.diskon)?;
         let tarif_ppnbm = amount_or_zero(&self.tarif_ppnbm)?;
         let harga_total = harga.checked_mul(jumlah)?;
+        // Past 18 integer digits (the most an amount may have) or a tarif over 100 %, the
+        // domain's exact arithmetic could overflow: no values then, and the line's error says why.
+        let limit = Decimal::from(10i64.pow(MAX_INTEGER_DIGITS as u32));
+        if harga_total.decimal().abs() >= limit
+            || diskon.decimal().abs() >= limit
+            || tarif_ppnbm.decimal().abs() > Decimal::ONE_HUNDRED
+        {
+            return None;
+        }
         Some(Computed {
             harga_total,
             tax: tax::line_tax(tanggal, kode, harga_total, diskon, tarif_ppnbm),
@@ -58,13 +69,54 @@ impl LineInput {
             nama: self.nama.clone(),
             harga_satuan: self.harga_satuan.clone(),
             jumlah_barang: self.jumlah.clone(),
-            harga_total: text(computed.map(|c| c.harga_total), ""),
+            // Too large to compute: the product, which the domain refuses by its size.
+            harga_total: text(
+                computed.map(|c| c.harga_total).or_else(|| self.product()),
+                "",
+            ),
             diskon: self.diskon.clone(),
             dpp: text(computed.map(|c| c.tax.dpp), ""),
             ppn: text(computed.map(|c| c.tax.ppn), ""),
             tarif_ppnbm: self.tarif_ppnbm.clone(),
             ppnbm: text(computed.map(|c| c.tax.ppnbm), ""),
         }
+    }
+
+    fn product(&self) -> Option<Amount> {
+        let h = Amount::parse(&self.harga_satuan).ok()?;
+        h.checked_mul(Amount::parse(&self.jumlah).ok()?)
+    }
+
+    /// Why a line whose amounts are numbers still has no values: too large for exact
+    /// arithmetic. The field (the domain's name) and what to do.
+    pub fn too_large(
+        &self,
+        tanggal: NaiveDate,
+        kode: KodeTransaksi,
+    ) -> Option<(&'static str, String)> {
+        let numbers = [&self.harga_satuan, &self.jumlah]
+            .into_iter()
+            .all(|s| Amount::parse(s).is_ok())
+            && amount_or_zero(&self.diskon).is_some()
+            && amount_or_zero(&self.tarif_ppnbm).is_some();
+        if !numbers || self.compute(tanggal, kode).is_some() {
+            return None;
+        }
+        let tarif = amount_or_zero(&self.tarif_ppnbm).unwrap_or(Amount::ZERO);
+        Some(if tarif.decimal().abs() > Decimal::ONE_HUNDRED {
+            (
+                "TARIF_PPNBM",
+                "tarif PPnBM paling tinggi 100 (%)".to_string(),
+            )
+        } else {
+            (
+                "HARGA_TOTAL",
+                format!(
+                    "harga satuan × jumlah (atau diskon) lebih dari {MAX_INTEGER_DIGITS} digit; \
+                     periksa angkanya"
+                ),
+            )
+        })
     }
 
     /// The line of a stored faktur, back in the form.
@@ -155,5 +207,27 @@ mod tests {
         let bad = line("12a", "1", "").to_draft(day(2024, 5, 1), KodeTransaksi::BIASA);
         assert_eq!(bad.harga_satuan, "12a");
         assert_eq!(bad.dpp, "");
+    }
+
+    /// 18-digit amounts are what an amount may hold; their product, or a tarif PPnBM of
+    /// thousands of percent, would overflow the exact arithmetic: no values and no panic, and
+    /// the line says why.
+    #[test]
+    fn amounts_too_large_to_compute_give_no_values_and_no_panic() {
+        let huge = line("999999999999999999", "9999999999", "");
+        let date = day(2025, 6, 1);
+        assert!(huge.compute(date, KodeTransaksi::NILAI_LAIN).is_none());
+        let mut ppnbm = line("999999999999", "1", "");
+        ppnbm.tarif_ppnbm = "999999999999999999".into();
+        assert!(ppnbm.compute(date, KodeTransaksi::BIASA).is_none());
+        let both = [huge.clone(), ppnbm.clone()];
+        assert_eq!(totals(&both, date, KodeTransaksi::BIASA).dpp.value(), 0);
+        let d = huge.to_draft(date, KodeTransaksi::BIASA);
+        assert_eq!(d.dpp, "");
+        assert_eq!(d.harga_total, "9999999998999999990000000001");
+        let k = KodeTransaksi::BIASA;
+        assert_eq!(huge.too_large(date, k).unwrap().0, "HARGA_TOTAL");
+        assert_eq!(ppnbm.too_large(date, k).unwrap().0, "TARIF_PPNBM");
+        assert_eq!(line("10", "2", "").too_large(date, k), None);
     }
 }
