@@ -182,7 +182,16 @@ impl Form {
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
         let f = &mut self.fields;
         match message {
-            Message::Loaded(r) => self.loaded(r),
+            Message::Loaded(r) => {
+                self.loaded(r);
+                // The fields exist now: the first one takes the focus.
+                let first = if self.fields.masukan {
+                    NOMOR_INPUT
+                } else {
+                    TANGGAL_INPUT
+                };
+                return Action::Run(operation::focus(first));
+            }
             Message::Barang(Ok(list)) => self.barang = list,
             Message::Barang(Err(e)) | Message::Saved(Err(e)) => {
                 self.saving = false;
