@@ -333,3 +333,23 @@ fn a_database_of_schema_5_with_a_pengganti_migrates_and_hapus_works_on_it() {
     assert_eq!(outbox::pending_count(store.conn()).unwrap(), 1);
     store.integrity_check().unwrap();
 }
+
+#[test]
+fn ubah_writes_the_coretax_values_of_the_faktur_and_its_lines() {
+    let mut store = store_with_range("0102400000001", "0102400000009");
+    let (id, n) = store
+        .transaction(|tx| rekam_keluaran(tx, baru(), "admin"))
+        .unwrap();
+    let mut f = draft(&n.digits()).validate().unwrap();
+    f.coretax.buyer_document = Some(BuyerDocument::Passport);
+    f.coretax.buyer_document_number = Some("X1234".into());
+    f.coretax.seller_idtku = Some("0013463476415001000000".into());
+    f.items[0].coretax = Some(crate::domain::CoretaxLine::new("B", "000000", "UM.0033").unwrap());
+    store.transaction(|tx| ubah(tx, id, &f, "admin")).unwrap();
+    assert_eq!(faktur::get(store.conn(), id).unwrap().unwrap().faktur, f);
+    // Back to a buyer with NPWP: the passport is gone.
+    f.coretax.buyer_document = None;
+    f.coretax.buyer_document_number = None;
+    store.transaction(|tx| ubah(tx, id, &f, "admin")).unwrap();
+    assert_eq!(faktur::get(store.conn(), id).unwrap().unwrap().faktur, f);
+}

@@ -6,7 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use efaktur::domain::faktur::{UangMuka, parse_tanggal};
 use efaktur::domain::tax::Totals;
 use efaktur::domain::{
-    BuyerDocument, DjpCode, Faktur, FakturDraft, FieldError, KodeTransaksi, Npwp, NpwpKind,
+    BuyerDocument, CoretaxHeader, DjpCode, Faktur, FakturDraft, FieldError, KodeTransaksi, Npwp,
+    NpwpKind,
 };
 use efaktur::store::faktur_edit::placeholder_nsfp;
 use efaktur::store::party::LawanTransaksi;
@@ -52,6 +53,8 @@ pub struct Fields {
     pub jumlah: [String; 3],
     pub dikreditkan: bool,
     pub lines: Vec<LineInput>,
+    /// What a Coretax XML said of the stored faktur (empty for a new one).
+    pub coretax: CoretaxHeader,
 }
 
 impl Fields {
@@ -76,6 +79,7 @@ impl Fields {
             jumlah: Default::default(),
             dikreditkan: true,
             lines: Vec::new(),
+            coretax: CoretaxHeader::default(),
         };
         f.period_from_date();
         f
@@ -128,6 +132,7 @@ impl Fields {
                 efaktur::domain::faktur::Jenis::Masukan { dikreditkan: true }
             ),
             lines: f.items.iter().map(LineInput::of_item).collect(),
+            coretax: f.coretax.clone(),
         }
     }
 
@@ -315,10 +320,7 @@ impl Fields {
         };
         match (result, id_error) {
             (Ok(mut f), None) => {
-                if self.id_kind == IdKind::Paspor {
-                    f.coretax.buyer_document = Some(BuyerDocument::Passport);
-                    f.coretax.buyer_document_number = Some(typed.to_string());
-                }
+                self.keep_coretax(&mut f);
                 Ok(f)
             }
             (Ok(_), Some(e)) => Err(vec![e]),
@@ -333,6 +335,30 @@ impl Fields {
                 }
                 Err(errors)
             }
+        }
+    }
+
+    /// What a Coretax XML gave the stored faktur and its lines stays (Ubah, Pengganti); the
+    /// buyer's document follows the identity as typed now.
+    fn keep_coretax(&self, f: &mut Faktur) {
+        f.coretax = self.coretax.clone();
+        for (item, line) in f.items.iter_mut().zip(&self.lines) {
+            item.coretax = line.coretax.clone();
+        }
+        let c = &mut f.coretax;
+        let typed = self.id.trim().to_string();
+        match (self.id_kind, c.buyer_document) {
+            (IdKind::Paspor, _) => {
+                c.buyer_document = Some(BuyerDocument::Passport);
+                c.buyer_document_number = Some(typed);
+            }
+            (IdKind::Nik, Some(BuyerDocument::NationalId)) => c.buyer_document_number = Some(typed),
+            // No longer a passport buyer: Coretax identifies by the NPWP or NIK again.
+            (_, Some(BuyerDocument::Passport)) => {
+                c.buyer_document = None;
+                c.buyer_document_number = None;
+            }
+            _ => {}
         }
     }
 

@@ -363,6 +363,8 @@ impl Form {
             self.line.kode = b.kode.clone();
             self.line.nama = b.nama.clone();
             self.line.harga_satuan = b.harga_satuan.to_string();
+            // Another item: what Coretax said of the old one no longer applies.
+            self.line.coretax = None;
             if self.line.jumlah.trim().is_empty() {
                 self.line.jumlah = "1".into();
             }

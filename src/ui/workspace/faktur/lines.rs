@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use efaktur::domain::money::MAX_INTEGER_DIGITS;
 use efaktur::domain::tax::{self, LineTax, Totals};
-use efaktur::domain::{Amount, FakturItemDraft, KodeTransaksi};
+use efaktur::domain::{Amount, CoretaxLine, FakturItemDraft, KodeTransaksi};
 use rust_decimal::Decimal;
 
 /// The fields of a line as typed.
@@ -17,6 +17,8 @@ pub struct LineInput {
     pub jumlah: String,
     pub diskon: String,
     pub tarif_ppnbm: String,
+    /// Goods or services, code and unit a Coretax XML gave a stored line: kept through Ubah.
+    pub coretax: Option<CoretaxLine>,
 }
 
 /// A line's computed values.
@@ -135,6 +137,7 @@ impl LineInput {
             jumlah: it.jumlah_barang.to_string(),
             diskon: zero_empty(it.diskon),
             tarif_ppnbm: zero_empty(it.tarif_ppnbm),
+            coretax: it.coretax.clone(),
         }
     }
 }

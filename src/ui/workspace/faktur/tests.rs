@@ -475,3 +475,59 @@ fn nik_and_passport_buyers_make_the_domains_draft() {
         ("NPWP", "NIK wajib diisi")
     );
 }
+
+/// A faktur from a Coretax XML keeps what the XML said (buyer document, places of business,
+/// each line's barang/jasa code and unit) through Ubah; the buyer's document follows the
+/// identity typed.
+#[test]
+fn ubah_keeps_what_a_coretax_xml_said() {
+    let stored = efaktur::domain::FakturDraft {
+        kd_jenis_transaksi: "01".into(),
+        fg_pengganti: "0".into(),
+        nomor_faktur: "0102500000001".into(),
+        masa_pajak: "2".into(),
+        tahun_pajak: "2025".into(),
+        tanggal_faktur: "03/02/2025".into(),
+        npwp: "013000666001000".into(),
+        nama: "PT ALFA".into(),
+        alamat: "Jakarta".into(),
+        jumlah_dpp: "2000".into(),
+        jumlah_ppn: "240".into(),
+        jumlah_ppnbm: "0".into(),
+        items: vec![efaktur::domain::FakturItemDraft {
+            nama: "Semen".into(),
+            harga_satuan: "1000".into(),
+            jumlah_barang: "2".into(),
+            harga_total: "2000".into(),
+            diskon: "0".into(),
+            dpp: "2000".into(),
+            ppn: "240".into(),
+            tarif_ppnbm: "0".into(),
+            ppnbm: "0".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut f = stored.validate().unwrap();
+    f.coretax.buyer_document = Some(efaktur::domain::BuyerDocument::Tin);
+    f.coretax.buyer_idtku = Some("0013000666001000000000".into());
+    f.coretax.seller_idtku = Some("0013463476415001000000".into());
+    let line = efaktur::domain::CoretaxLine::new("A", "250100", "UM.0003").unwrap();
+    f.items[0].coretax = Some(line.clone());
+
+    let mut fields = Fields::of_faktur(&f, false);
+    fields.referensi = "DIUBAH".into();
+    let again = fields.validate().unwrap();
+    assert_eq!(again.coretax, f.coretax);
+    assert_eq!(again.items[0].coretax, Some(line));
+    assert_eq!(again.referensi, "DIUBAH");
+
+    fields.id_kind = IdKind::Paspor;
+    fields.id = "X1234".into();
+    let paspor = fields.validate().unwrap();
+    assert_eq!(
+        paspor.coretax.buyer_document,
+        Some(efaktur::domain::BuyerDocument::Passport)
+    );
+    assert_eq!(paspor.coretax.seller_idtku, f.coretax.seller_idtku);
+}
