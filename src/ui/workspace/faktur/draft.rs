@@ -55,6 +55,8 @@ pub struct Fields {
     pub lines: Vec<LineInput>,
     /// What a Coretax XML said of the stored faktur (empty for a new one).
     pub coretax: CoretaxHeader,
+    /// KODE_DOKUMEN_PENDUKUNG of an imported faktur: not on the form, kept through Ubah.
+    pub kode_dokumen_pendukung: String,
 }
 
 impl Fields {
@@ -80,6 +82,7 @@ impl Fields {
             dikreditkan: true,
             lines: Vec::new(),
             coretax: CoretaxHeader::default(),
+            kode_dokumen_pendukung: String::new(),
         };
         f.period_from_date();
         f
@@ -133,6 +136,7 @@ impl Fields {
             ),
             lines: f.items.iter().map(LineInput::of_item).collect(),
             coretax: f.coretax.clone(),
+            kode_dokumen_pendukung: f.kode_dokumen_pendukung.clone(),
         }
     }
 
@@ -263,7 +267,7 @@ impl Fields {
             uang_muka_ppn: um_ppn,
             uang_muka_ppnbm: um_ppnbm,
             referensi: self.referensi.clone(),
-            kode_dokumen_pendukung: String::new(),
+            kode_dokumen_pendukung: self.kode_dokumen_pendukung.clone(),
             is_creditable: self
                 .masukan
                 .then(|| if self.dikreditkan { "1" } else { "0" }.into()),

@@ -171,13 +171,15 @@ async fn fill_keluaran(app: &mut App) {
     type_into(app, form::CARI_LAWAN_INPUT, "pt al").await;
     click(app, "013000666001000 — PT ALFA").await;
     type_into(app, form::CARI_BARANG_INPUT, "kertas").await;
-    click(app, "KRT01 — Kertas HVS A4 (50.000)").await;
+    let harga = crate::ui::i18n::rupiah(app.ctx.lang(), 50_000);
+    click(app, &format!("KRT01 — Kertas HVS A4 ({harga})")).await;
     pump_app(
         app,
         [to_form(form::Message::Line(LineField::Jumlah, "3".into()))],
     )
     .await;
-    click(app, "Tambah baris").await;
+    let add = app.ctx.t(crate::ui::i18n::Key::TambahBaris);
+    click(app, add).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
@@ -508,7 +510,12 @@ fn ubah_keeps_what_a_coretax_xml_said() {
         }],
         ..Default::default()
     };
-    let mut f = stored.validate().unwrap();
+    let mut f = efaktur::domain::FakturDraft {
+        kode_dokumen_pendukung: "PIB-1".into(),
+        ..stored
+    }
+    .validate()
+    .unwrap();
     f.coretax.buyer_document = Some(efaktur::domain::BuyerDocument::Tin);
     f.coretax.buyer_idtku = Some("0013000666001000000000".into());
     f.coretax.seller_idtku = Some("0013463476415001000000".into());
@@ -521,6 +528,7 @@ fn ubah_keeps_what_a_coretax_xml_said() {
     assert_eq!(again.coretax, f.coretax);
     assert_eq!(again.items[0].coretax, Some(line));
     assert_eq!(again.referensi, "DIUBAH");
+    assert_eq!(again.kode_dokumen_pendukung, "PIB-1");
 
     fields.id_kind = IdKind::Paspor;
     fields.id = "X1234".into();
@@ -530,4 +538,26 @@ fn ubah_keeps_what_a_coretax_xml_said() {
         Some(efaktur::domain::BuyerDocument::Passport)
     );
     assert_eq!(paspor.coretax.seller_idtku, f.coretax.seller_idtku);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn the_form_speaks_english_when_chosen() {
+    let (mut ctx, _tmp) = world(true);
+    ctx.settings.language = crate::ui::i18n::Lang::En;
+    let mut app = logged_in(ctx).await;
+    pump_app(&mut app, [open(Route::Rekam { masukan: false })]).await;
+    fill_keluaran(&mut app).await;
+    for shown in [
+        "Record invoice — Output tax (Pajak Keluaran)",
+        "The serial number is taken from Referensi Nomor Faktur on Save.",
+        "Buyer",
+        "Add line",
+        "Total — DPP: 150,000 · PPN: 18,000 · PPnBM: 0",
+        "Save",
+    ] {
+        assert!(on_screen(&app, shown), "{shown}");
+    }
+    for indonesian in ["Simpan", "Tambah baris", "Pembeli"] {
+        assert!(!on_screen(&app, indonesian), "{indonesian}");
+    }
 }
