@@ -312,6 +312,13 @@ pub fn rekam_pengganti(conn: &Connection, original: i64, f: &Faktur, actor: &str
             "faktur pengganti harus memakai nomor seri faktur yang diganti dengan kode status 1",
         ));
     }
+    if batal_diajukan(conn, original)? {
+        return Err(StoreError::rule(
+            DjpCode::Etax20039,
+            "pembatalan faktur ini sudah diajukan dan menunggu Uploader; faktur yang dibatalkan \
+             tidak diganti",
+        ));
+    }
     if o.tanggal.as_str() > f.tanggal.to_string().as_str() {
         return Err(StoreError::rule(
             DjpCode::Etax20027,

@@ -239,8 +239,23 @@ fn batal_of_an_approved_faktur_waits_for_the_uploader_once_and_a_draft_is_refuse
         .unwrap();
     assert!(batal_diajukan(store.conn(), id).unwrap());
     assert_eq!(outbox::pending_count(store.conn()).unwrap(), 1);
-    // Hapus of an approved faktur is refused.
+    // Hapus of an approved faktur is refused; so is a pengganti of one being cancelled.
     assert!(store.transaction(|tx| hapus(tx, id, "admin")).is_err());
+    let mut d = draft(
+        &faktur::get(store.conn(), id)
+            .unwrap()
+            .unwrap()
+            .faktur
+            .nsfp
+            .digits(),
+    );
+    d.fg_pengganti = "1".into();
+    let p = d.validate().unwrap();
+    let e = store
+        .transaction(|tx| rekam_pengganti(tx, id, &p, "admin"))
+        .unwrap_err();
+    assert_eq!(e.code(), DjpCode::Etax20039);
+    assert_eq!(status(store.conn(), id).0, FakturStatus::Normal);
 }
 
 #[test]

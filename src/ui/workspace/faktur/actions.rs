@@ -142,11 +142,10 @@ impl Actions {
             offered.push((Key::Ubah, Message::Ubah));
             offered.push((Key::Hapus, Message::Ask(Ask::Hapus)));
         }
-        if approved && keluaran {
+        // A faktur whose batal is on its way is neither replaced nor cancelled again.
+        if approved && keluaran && !self.batal_pending {
             offered.push((Key::Pengganti, Message::Pengganti));
-            if !self.batal_pending {
-                offered.push((Key::BatalFaktur, Message::Ask(Ask::Batal)));
-            }
+            offered.push((Key::BatalFaktur, Message::Ask(Ask::Batal)));
         }
         if !offered.is_empty() {
             let mut buttons = row![].spacing(8);
