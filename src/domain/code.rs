@@ -52,11 +52,14 @@ djp_codes! {
     Etax20025 = "ETAX-20025", "Masa Faktur melebihi batas ketentuan pelaporan Faktur Pajak";
     Etax20026 = "ETAX-20026", "Flag Pengganti tidak sesuai format";
     Etax20028 = "ETAX-20028", "Jumlah Dpp, Ppn, PPnBm Objek Faktur tidak sama dengan nilai Faktur";
+    Etax20027 = "ETAX-20027", "Tanggal Faktur Pengganti tidak boleh kurang dari Faktur Pajak";
     Etax20030 = "ETAX-20030", "Tanggal Retur tidak boleh kurang dari tanggal Faktur";
     Etax20031 = "ETAX-20031", "Masa Retur tidak sesuai dengan tanggal Retur";
     Etax20032 = "ETAX-20032", "Saldo DPP untuk retur kurang";
     Etax20033 = "ETAX-20033", "Saldo PPN untuk retur kurang";
     Etax20034 = "ETAX-20034", "Saldo PPnBM untuk retur kurang";
+    Etax20038 = "ETAX-20038", "Faktur Pajak Batal tidak ditemukan";
+    Etax20039 = "ETAX-20039", "Tidak ditemukan faktur yang akan diganti";
     Etax20040 = "ETAX-20040", "Faktur tidak dapat dibuat";
     Etax30002 = "ETAX-30002", "Tidak dapat melakukan hashing";
     Etax30005 = "ETAX-30005", "Error Objek Mapping";

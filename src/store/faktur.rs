@@ -36,14 +36,14 @@ pub struct Filter {
     pub approval: Option<ApprovalStatus>,
 }
 
-fn jenis_key(j: Jenis) -> &'static str {
+pub(super) fn jenis_key(j: Jenis) -> &'static str {
     match j {
         Jenis::Keluaran => "keluaran",
         Jenis::Masukan { .. } => "masukan",
     }
 }
 
-fn uang_muka_flag(u: UangMuka) -> u8 {
+pub(super) fn uang_muka_flag(u: UangMuka) -> u8 {
     match u {
         UangMuka::Tidak => 0,
         UangMuka::UangMuka => 1,
@@ -124,6 +124,18 @@ pub fn insert_bulk(
     }
     write_coretax(conn, id, f)?;
     Ok(id)
+}
+
+/// Writes the items of faktur `id` (whose old items are gone) and its Coretax values: Ubah
+/// replaces a faktur's lines this way ([`super::faktur_edit::ubah`]).
+pub(super) fn write_lines(conn: &Connection, id: i64, f: &Faktur) -> Result<()> {
+    let text = FakturText::of(f);
+    let rows: Vec<ItemRow<'_>> = item_rows(id, f, &text).collect();
+    for chunk in rows.chunks(ITEM_ROWS) {
+        let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
+        write_items(&mut stmt, chunk)?;
+    }
+    write_coretax(conn, id, f)
 }
 
 /// Writes the Coretax values of a faktur and its lines, when it has any (a faktur from Coretax

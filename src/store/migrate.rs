@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0005_upload.sql"),
     include_str!("../../resources/migrations/client/0006_lang.sql"),
     include_str!("../../resources/migrations/client/0007_user_role.sql"),
+    include_str!("../../resources/migrations/client/0008_rekam.sql"),
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,7 @@ pub mod certificate;
 pub mod dashboard;
 pub mod dokumen_lain;
 pub mod faktur;
+pub mod faktur_edit;
 pub mod faktur_list;
 pub mod item;
 pub mod list_index;

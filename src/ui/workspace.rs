@@ -5,6 +5,7 @@
 pub mod administrasi;
 pub mod certificate;
 pub mod detail;
+pub mod faktur;
 pub mod home;
 pub mod page;
 pub mod referensi;
@@ -113,12 +114,13 @@ impl Workspace {
                 Some(m) if !self.blocked() => self.update(Message::Page(m), ctx),
                 _ => Action::None,
             },
-            Message::Page(page::Message::Back) => {
-                if let Some(previous) = self.back.pop() {
+            Message::Page(page::Message::Back) => match self.back.pop() {
+                Some(previous) => {
                     self.page = previous;
+                    Action::Run(self.page.on_reveal(ctx).map(Message::Page))
                 }
-                Action::None
-            }
+                None => Action::None,
+            },
             Message::Page(m) => match self.page.update(m, ctx) {
                 PageAction::None => Action::None,
                 PageAction::Run(t) => Action::Run(t.map(Message::Page)),
@@ -128,6 +130,7 @@ impl Workspace {
                     Action::Run(task.map(Message::Page))
                 }
                 PageAction::Back => self.update(Message::Page(page::Message::Back), ctx),
+                PageAction::Reset(routes) => self.reset(routes, ctx),
             },
         }
     }
@@ -135,6 +138,25 @@ impl Workspace {
     /// A menu or dialog is open: the page behind it takes no input.
     fn blocked(&self) -> bool {
         self.open_menu.is_some() || self.asking_logout
+    }
+
+    /// Opens `routes` afresh, the last one shown and the others behind it. Only the shown page
+    /// loads now: answers for a hidden page would be dropped, and Esc reloads it
+    /// ([`Page::on_reveal`]).
+    fn reset(&mut self, routes: Vec<Route>, ctx: &Ctx) -> Action {
+        let mut pages = Vec::with_capacity(routes.len());
+        let mut shown = Task::none();
+        for route in routes {
+            let (page, task) = Page::new(route, ctx);
+            pages.push(page);
+            shown = task;
+        }
+        let Some(last) = pages.pop() else {
+            return Action::None;
+        };
+        self.back = pages;
+        self.page = last;
+        Action::Run(shown.map(Message::Page))
     }
 
     fn open(&mut self, route: Route, ctx: &Ctx) -> Action {
@@ -302,8 +324,10 @@ impl Workspace {
     fn here(&self) -> Route {
         let r = self.page.route();
         match r {
-            // A faktur belongs to the list it was opened from.
-            Route::Faktur(_) => self.back.last().map(Page::route).unwrap_or(r),
+            // A faktur, and its Ubah or Pengganti form, belong to the list it was opened from.
+            Route::Faktur(_) | Route::Ubah(_) | Route::Pengganti(_) => {
+                self.back.first().map(Page::route).unwrap_or(r)
+            }
             r => r,
         }
     }

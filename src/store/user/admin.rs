@@ -295,13 +295,13 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_5_database_with_users_migrates_and_every_user_becomes_administrator() {
+    fn a_schema_6_database_with_users_migrates_and_every_user_becomes_administrator() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v5.sqlite");
         let (admin_hash, staf_hash) = (hash("rahasia-1").unwrap(), hash("rahasia-2").unwrap());
         {
             let c = Connection::open(&path).unwrap();
-            crate::store::migrate::create_at_version(&c, 5);
+            crate::store::migrate::create_at_version(&c, 6);
             c.execute(
                 "INSERT INTO app_user (username, password_hash, is_admin, created_at)
                  VALUES ('admin', ?1, 1, 'x'), ('staf', ?2, 0, 'x')",

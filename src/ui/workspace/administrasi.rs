@@ -141,6 +141,13 @@ impl Administrasi {
         )
     }
 
+    /// The page shown again (Esc back from a faktur that may have changed): the rows are read
+    /// again where they were, the selection kept.
+    pub fn refresh(&mut self, ctx: &Ctx) -> Task<Message> {
+        let keep = Select::Keep(self.selected.unwrap_or(0));
+        self.load(ctx, self.cursor.clone(), keep)
+    }
+
     /// The filter or search changed: back to the first page.
     fn requery(&mut self, ctx: &Ctx) -> Task<Message> {
         self.query.period = self.masa.map(|m| (self.tahun, m));

@@ -7,6 +7,7 @@ use efaktur::store::faktur_list::AdminStatus;
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Element, Length, Task};
 
+use super::faktur::actions::{self, Actions};
 use super::page::Action;
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::{self, Key};
@@ -17,6 +18,7 @@ use crate::ui::widget;
 pub enum Message {
     Loaded(Result<Option<Box<StoredFaktur>>, Failure>),
     Back,
+    Actions(actions::Message),
 }
 
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub struct Detail {
     faktur: Option<Box<StoredFaktur>>,
     loaded: bool,
     banner: Option<Failure>,
+    /// Ubah, Hapus, Pengganti, Batal Faktur.
+    actions: Actions,
 }
 
 impl Detail {
@@ -39,20 +43,22 @@ impl Detail {
             ),
             None => Task::none(),
         };
+        let (actions, more) = Actions::new(ctx, id);
         let page = Detail {
             id,
             faktur: None,
             loaded: false,
             banner: None,
+            actions,
         };
-        (page, task)
+        (page, Task::batch([task, more.map(Message::Actions)]))
     }
 
     pub fn id(&self) -> i64 {
         self.id
     }
 
-    pub fn update(&mut self, message: Message, _ctx: &Ctx) -> Action<Message> {
+    pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
         match message {
             Message::Loaded(r) => {
                 self.loaded = true;
@@ -63,6 +69,13 @@ impl Detail {
                 Action::None
             }
             Message::Back => Action::Back,
+            Message::Actions(m) => {
+                let masukan = self
+                    .faktur
+                    .as_ref()
+                    .is_some_and(|s| s.faktur.jenis != efaktur::domain::faktur::Jenis::Keluaran);
+                self.actions.update(m, ctx, masukan).map(Message::Actions)
+            }
         }
     }
 
@@ -118,7 +131,8 @@ impl Detail {
                 field(Key::Ppn, i18n::rupiah(lang, f.totals.ppn.value())),
                 field(Key::Ppnbm, i18n::rupiah(lang, f.totals.ppnbm.value())),
                 field(Key::AlasanReject, reject_text(s)),
-            ]);
+            ])
+            .push(self.actions.view(ctx, s).map(Message::Actions));
         let head =
             |key: Key, w: u16| container(text(ctx.t(key)).size(12)).width(Length::FillPortion(w));
         let mut items = column![

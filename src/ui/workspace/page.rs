@@ -3,6 +3,7 @@
 
 use iced::{Element, Task};
 
+use super::faktur::form::{self, Form};
 use super::referensi::{barang_jasa, lawan_transaksi, nomor_faktur, user};
 use super::route::Route;
 use super::{administrasi, certificate, detail, home, tentang};
@@ -15,6 +16,9 @@ pub enum Action<M> {
     /// Go to another page; Esc (or [`Action::Back`]) returns to this one as it was.
     Push(Route),
     Back,
+    /// Start afresh on these pages, the last one shown, Esc going back through the others
+    /// (after Simpan: the list, then the saved faktur).
+    Reset(Vec<Route>),
 }
 
 impl<M: Send + 'static> Action<M> {
@@ -24,6 +28,7 @@ impl<M: Send + 'static> Action<M> {
             Action::Run(t) => Action::Run(t.map(f)),
             Action::Push(r) => Action::Push(r),
             Action::Back => Action::Back,
+            Action::Reset(r) => Action::Reset(r),
         }
     }
 }
@@ -51,6 +56,7 @@ pub enum Page {
     BarangJasa(Box<barang_jasa::BarangJasaPage>),
     NomorFaktur(Box<nomor_faktur::NomorFaktur>),
     AdministrasiUser(Box<user::Users>),
+    Form(Box<Form>),
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +65,7 @@ pub enum Message {
     Administrasi(administrasi::Message),
     Faktur(detail::Message),
     Certificate(Box<certificate::Message>),
+    Form(Box<form::Message>),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
     // refui:
@@ -70,6 +77,10 @@ pub enum Message {
 
 fn certificate_message(m: certificate::Message) -> Message {
     Message::Certificate(Box::new(m))
+}
+
+fn form_message(m: form::Message) -> Message {
+    Message::Form(Box::new(m))
 }
 
 impl Page {
@@ -118,6 +129,9 @@ impl Page {
                     t.map(Message::AdministrasiUser),
                 )
             }
+            Route::Rekam { masukan } => form_page(Form::new(ctx, masukan, form::Mode::Baru)),
+            Route::Ubah(id) => form_page(Form::new(ctx, false, form::Mode::Ubah(id))),
+            Route::Pengganti(id) => form_page(Form::new(ctx, false, form::Mode::Pengganti(id))),
         }
     }
 
@@ -135,6 +149,7 @@ impl Page {
             Page::BarangJasa(_) => Route::BarangJasa,
             Page::NomorFaktur(_) => Route::NomorFaktur,
             Page::AdministrasiUser(_) => Route::AdministrasiUser,
+            Page::Form(p) => p.route(),
         }
     }
 
@@ -161,6 +176,7 @@ impl Page {
             (Page::AdministrasiUser(p), Message::AdministrasiUser(m)) => {
                 p.update(m, ctx).map(Message::AdministrasiUser)
             }
+            (Page::Form(p), Message::Form(m)) => p.update(*m, ctx).map(form_message),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -178,6 +194,7 @@ impl Page {
             Page::BarangJasa(p) => p.view(ctx).map(Message::BarangJasa),
             Page::NomorFaktur(p) => p.view(ctx).map(Message::NomorFaktur),
             Page::AdministrasiUser(p) => p.view(ctx).map(Message::AdministrasiUser),
+            Page::Form(p) => p.view(ctx).map(form_message),
         }
     }
 
@@ -189,7 +206,17 @@ impl Page {
             Page::LawanTransaksi(p) => p.on_escape().map(Message::LawanTransaksi),
             Page::BarangJasa(p) => p.on_escape().map(Message::BarangJasa),
             Page::NomorFaktur(p) => p.on_escape().map(Message::NomorFaktur),
+            Page::Form(p) => p.on_escape().map(form_message),
             _ => None,
+        }
+    }
+
+    /// What a page does when Esc brings it back: a list reads its rows again, as a faktur may
+    /// have changed meanwhile.
+    pub fn on_reveal(&mut self, ctx: &Ctx) -> Task<Message> {
+        match self {
+            Page::Administrasi(p) => p.refresh(ctx).map(Message::Administrasi),
+            _ => Task::none(),
         }
     }
 
@@ -200,4 +227,8 @@ impl Page {
             _ => None,
         }
     }
+}
+
+fn form_page((p, t): (Form, Task<form::Message>)) -> (Page, Task<Message>) {
+    (Page::Form(Box::new(p)), t.map(form_message))
 }

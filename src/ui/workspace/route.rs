@@ -19,6 +19,15 @@ pub enum Route {
     BarangJasa,
     NomorFaktur,
     AdministrasiUser,
+    // rekam:
+    /// Rekam Faktur: a new faktur keluaran (`false`) or masukan (`true`).
+    Rekam {
+        masukan: bool,
+    },
+    /// Ubah of a stored faktur (not yet approved).
+    Ubah(i64),
+    /// The pengganti of an approved faktur.
+    Pengganti(i64),
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
@@ -40,9 +49,19 @@ pub const MENU: &[(Key, &[Entry])] = &[
                 route: Route::Administrasi { masukan: false },
             },
             Entry {
+                section: Some(Key::PajakKeluaran),
+                label: Key::RekamFaktur,
+                route: Route::Rekam { masukan: false },
+            },
+            Entry {
                 section: Some(Key::PajakMasukan),
                 label: Key::AdministrasiFaktur,
                 route: Route::Administrasi { masukan: true },
+            },
+            Entry {
+                section: Some(Key::PajakMasukan),
+                label: Key::RekamFaktur,
+                route: Route::Rekam { masukan: true },
             },
         ],
     ),
