@@ -122,6 +122,14 @@ pub enum Key {
     HargaTotal,
     Diskon,
     AlasanReject,
+    // upui:
+    MenuUpload,
+    StartUploader,
+    StopUploader,
+    UploaderBerjalan,
+    UploaderBerhenti,
+    UploaderMati,
+    UploaderAngka,
 }
 
 /// The text of `key` in `lang`.
@@ -336,6 +344,17 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         HargaTotal => ("Harga total", "Total price"),
         Diskon => ("Diskon", "Discount"),
         AlasanReject => ("Alasan reject", "Reject reason"),
+        // upui:
+        MenuUpload => ("Upload", "Upload"),
+        StartUploader => ("Start Uploader", "Start Uploader"),
+        StopUploader => ("Stop Uploader", "Stop Uploader"),
+        UploaderBerjalan => ("Uploader berjalan", "Uploader running"),
+        UploaderBerhenti => ("Uploader berhenti…", "Uploader stopping…"),
+        UploaderMati => ("Uploader berhenti", "Uploader stopped"),
+        UploaderAngka => (
+            "Antre {antre} · Terkirim {terkirim} · Approval Sukses {approved} · Reject {reject} · {laju} faktur/detik",
+            "Queued {antre} · Sent {terkirim} · Approved {approved} · Rejected {reject} · {laju} invoices/s",
+        ),
     }
 }
 

@@ -9,6 +9,8 @@ mod screen;
 mod service;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod upload_flow_tests;
 mod widget;
 mod wire;
 mod workspace;

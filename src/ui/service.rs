@@ -142,6 +142,11 @@ pub trait Enofa: Send + Sync {
     ) -> BoxFuture<'static, Result<Registered, Failure>>;
     /// Checks that a mutual-TLS connection with this certificate works.
     fn ping(&self, server: Server, cert: OpenedCert) -> BoxFuture<'static, Result<(), Failure>>;
+    /// The answer to a captcha of the in-process simulasi server at `server_url`, shown to a
+    /// trainee; `None` for any other server.
+    fn simulasi_captcha_answer(&self, _server_url: &str, _captcha_id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A native "open file" dialog. `None` when the user cancels or no dialog is available; every

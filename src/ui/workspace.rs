@@ -11,6 +11,7 @@ pub mod route;
 pub mod tentang;
 #[cfg(test)]
 mod tests;
+pub mod uploader;
 
 use efaktur::store::profile::Registration;
 use iced::widget::{button, column, container, row, rule, text};
@@ -22,6 +23,9 @@ use crate::ui::widget;
 use page::{Action as PageAction, Nav, Page};
 use route::{MENU, Route};
 
+/// The Upload menu's index for [`Message::ToggleMenu`]: after the pages' menus.
+const UPLOAD_MENU: usize = MENU.len();
+
 #[derive(Debug, Clone)]
 pub enum Message {
     /// Opens or closes the menu at this index of [`MENU`].
@@ -31,6 +35,7 @@ pub enum Message {
     Logout,
     Nav(Nav),
     Page(page::Message),
+    Uploader(uploader::Message),
 }
 
 pub enum Action {
@@ -45,6 +50,8 @@ pub struct Workspace {
     /// Pages left by [`PageAction::Push`], newest last; Esc returns to them as they were.
     back: Vec<Page>,
     open_menu: Option<usize>,
+    /// Start/Stop Uploader: lives as long as the window, whatever page is open.
+    uploader: uploader::Uploader,
 }
 
 impl Workspace {
@@ -55,12 +62,16 @@ impl Workspace {
                 page,
                 back: Vec::new(),
                 open_menu: None,
+                uploader: uploader::Uploader::default(),
             },
             task.map(Message::Page),
         )
     }
 
     pub fn on_escape(&self) -> Option<Message> {
+        if let Some(m) = self.uploader.on_escape() {
+            return Some(Message::Uploader(m));
+        }
         if self.open_menu.is_some() {
             return self.open_menu.map(Message::ToggleMenu);
         }
@@ -83,7 +94,21 @@ impl Workspace {
                 self.open(route, ctx)
             }
             Message::Language(lang) => Action::SetLanguage(lang),
-            Message::Logout => Action::Logout,
+            Message::Logout => {
+                self.uploader.stop();
+                Action::Logout
+            }
+            Message::Uploader(m) => {
+                self.open_menu = None;
+                let outcome = self.uploader.update(m, ctx);
+                let task = outcome.task.map(Message::Uploader);
+                if outcome.changed {
+                    let refresh = self.page.refresh(ctx).map(Message::Page);
+                    Action::Run(Task::batch([task, refresh]))
+                } else {
+                    Action::Run(task)
+                }
+            }
             Message::Nav(nav) => match self.page.on_nav(nav) {
                 Some(m) if self.open_menu.is_none() => self.update(Message::Page(m), ctx),
                 _ => Action::None,
@@ -114,7 +139,7 @@ impl Workspace {
     }
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
-        column![
+        let mut window = column![
             self.header_view(ctx),
             self.menu_view(ctx),
             rule::horizontal(1),
@@ -122,8 +147,27 @@ impl Workspace {
                 .padding(12)
                 .width(Length::Fill)
                 .height(Length::Fill),
-        ]
-        .into()
+        ];
+        if let Some(bar) = self.uploader.status_view(ctx) {
+            window = window.push(bar.map(Message::Uploader));
+        }
+        if self.uploader.dialog_open() {
+            // The dialog's own messages only; the window under it cannot be clicked.
+            let base: Element<'a, uploader::Message> = iced::widget::Space::new().into();
+            let dialog = self.uploader.dialog_view(ctx, base).map(Message::Uploader);
+            return iced::widget::stack![Element::from(window), dialog].into();
+        }
+        window.into()
+    }
+
+    #[cfg(test)]
+    pub fn uploader(&self) -> &uploader::Uploader {
+        &self.uploader
+    }
+
+    #[cfg(test)]
+    pub fn page(&self) -> &Page {
+        &self.page
     }
 
     fn header_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
@@ -187,6 +231,17 @@ impl Workspace {
                     .on_press(Message::ToggleMenu(i)),
             );
         }
+        // Upload: actions, not pages (after the pages' menus).
+        let style = if self.open_menu == Some(UPLOAD_MENU) {
+            button::secondary
+        } else {
+            button::text
+        };
+        bar = bar.push(
+            button(text(ctx.t(Key::MenuUpload)))
+                .style(style)
+                .on_press(Message::ToggleMenu(UPLOAD_MENU)),
+        );
         let bar = bar.push(widget::fill()).push(
             row![
                 button(text(i18n::lang_name(other)))
@@ -199,6 +254,9 @@ impl Workspace {
             .spacing(4),
         );
         let mut col = column![bar];
+        if self.open_menu == Some(UPLOAD_MENU) {
+            col = col.push(self.upload_menu_view(ctx));
+        }
         if let Some((_, entries)) = self.open_menu.and_then(|i| MENU.get(i)) {
             let mut list = column![].spacing(2);
             let mut section = None;
@@ -231,5 +289,24 @@ impl Workspace {
             );
         }
         col.into()
+    }
+
+    fn upload_menu_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let running = self.uploader.running();
+        let entry = |key: Key, m: uploader::Message, enabled: bool| {
+            button(text(ctx.t(key)))
+                .style(button::text)
+                .on_press_maybe(enabled.then_some(Message::Uploader(m)))
+        };
+        container(
+            column![
+                entry(Key::StartUploader, uploader::Message::Start, !running),
+                entry(Key::StopUploader, uploader::Message::Stop, running),
+            ]
+            .spacing(2),
+        )
+        .padding([6, 16])
+        .style(container::bordered_box)
+        .into()
     }
 }

@@ -141,6 +141,12 @@ impl Administrasi {
         )
     }
 
+    /// The same page read again (its rows changed underneath), the same row selected.
+    pub fn refresh(&mut self, ctx: &Ctx) -> Task<Message> {
+        let keep = Select::Keep(self.selected.unwrap_or(0));
+        self.load(ctx, self.cursor.clone(), keep)
+    }
+
     /// The filter or search changed: back to the first page.
     fn requery(&mut self, ctx: &Ctx) -> Task<Message> {
         self.query.period = self.masa.map(|m| (self.tahun, m));

@@ -124,6 +124,17 @@ impl Page {
         }
     }
 
+    /// Reads the page's data again where it shows faktur (the uploader wrote answers); the
+    /// position and selection stay.
+    pub fn refresh(&mut self, ctx: &Ctx) -> Task<Message> {
+        match self {
+            Page::Home(_) => home::Home::new(ctx).1.map(Message::Home),
+            Page::Administrasi(p) => p.refresh(ctx).map(Message::Administrasi),
+            Page::Faktur(p) => detail::Detail::new(ctx, p.id()).1.map(Message::Faktur),
+            _ => Task::none(),
+        }
+    }
+
     /// What Esc does on this page, `None` when it only goes back.
     pub fn on_escape(&self) -> Option<Message> {
         match self {
