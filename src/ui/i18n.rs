@@ -130,6 +130,17 @@ pub enum Key {
     UploaderBerhenti,
     UploaderMati,
     UploaderAngka,
+    Cetak,
+    CetakTerpilih,
+    CetakSesuaiFilter,
+    CetakKeFolder,
+    CetakGabung,
+    CetakTujuan,
+    CetakTimpa,
+    CetakBerjalan,
+    CetakSelesai,
+    CetakDilewati,
+    MulaiCetak,
 }
 
 /// The text of `key` in `lang`.
@@ -355,6 +366,32 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "Antre {antre} · Terkirim {terkirim} · Approval Sukses {approved} · Reject {reject} · {laju} faktur/detik",
             "Queued {antre} · Sent {terkirim} · Approved {approved} · Rejected {reject} · {laju} invoices/s",
         ),
+        Cetak => ("Cetak", "Print"),
+        CetakTerpilih => ("Faktur terpilih: {nomor}", "Selected invoice: {nomor}"),
+        CetakSesuaiFilter => (
+            "Semua faktur daftar ini (masa dan status yang dipilih; pencarian tidak dipakai)",
+            "Every invoice of this list (the chosen period and status; the search is not used)",
+        ),
+        CetakKeFolder => (
+            "Satu PDF per faktur ke folder",
+            "One PDF per invoice into a folder",
+        ),
+        CetakGabung => ("Satu PDF gabungan", "One merged PDF"),
+        CetakTujuan => ("Folder atau file tujuan", "Target folder or file"),
+        CetakTimpa => ("Timpa file yang sudah ada", "Replace existing files"),
+        CetakBerjalan => (
+            "Mencetak… {n} faktur selesai",
+            "Printing… {n} invoices done",
+        ),
+        CetakSelesai => (
+            "{n} faktur dicetak ke {tujuan}",
+            "{n} invoices printed to {tujuan}",
+        ),
+        CetakDilewati => (
+            "{n} file sudah ada dan tidak ditimpa; centang Timpa file yang sudah ada untuk menimpanya.",
+            "{n} files existed and were kept; tick Replace existing files to replace them.",
+        ),
+        MulaiCetak => ("Mulai cetak", "Start printing"),
     }
 }
 

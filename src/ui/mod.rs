@@ -1,6 +1,8 @@
 //! The desktop user interface (iced). Only this module and `main.rs` name iced.
 
 mod app;
+#[cfg(test)]
+mod cetak_flow_tests;
 mod ctx;
 #[cfg(test)]
 mod flow_tests;

@@ -35,7 +35,7 @@ struct World {
     _tmp: tempfile::TempDir,
 }
 
-fn payload(nsfp: &str, k: usize) -> FakturPayload {
+pub(super) fn payload(nsfp: &str, k: usize) -> FakturPayload {
     let today = Utc::now().date_naive();
     FakturPayload {
         kd_jenis_transaksi: "01".into(),
@@ -143,14 +143,14 @@ async fn world(n: u32) -> World {
 
 /// The window's loop without a window: every task runs concurrently and its messages come back
 /// through one channel, as iced's runtime delivers them.
-struct Live {
-    main: Workspace,
+pub(super) struct Live {
+    pub main: Workspace,
     tx: mpsc::UnboundedSender<workspace::Message>,
     rx: mpsc::UnboundedReceiver<workspace::Message>,
 }
 
 impl Live {
-    fn new(ctx: &Ctx) -> Live {
+    pub(super) fn new(ctx: &Ctx) -> Live {
         let (main, boot) = Workspace::new(ctx);
         let (tx, rx) = mpsc::unbounded();
         let mut live = Live { main, tx, rx };
@@ -158,7 +158,7 @@ impl Live {
         live
     }
 
-    fn spawn(&mut self, task: Task<workspace::Message>) {
+    pub(super) fn spawn(&mut self, task: Task<workspace::Message>) {
         use iced_test::runtime::Action;
         let Some(stream) = iced_test::runtime::task::into_stream(task) else {
             return;
@@ -172,14 +172,14 @@ impl Live {
         }));
     }
 
-    fn send(&mut self, ctx: &Ctx, m: workspace::Message) {
+    pub(super) fn send(&mut self, ctx: &Ctx, m: workspace::Message) {
         if let workspace::Action::Run(t) = self.main.update(m, ctx) {
             self.spawn(t);
         }
     }
 
     /// Clicks and types in the window, then handles what that produced.
-    fn interact(
+    pub(super) fn interact(
         &mut self,
         ctx: &Ctx,
         steps: impl FnOnce(&mut iced_test::Simulator<'_, workspace::Message>),
@@ -194,7 +194,7 @@ impl Live {
     }
 
     /// Handles messages as they arrive until `done` holds. The wait only guards against a hang.
-    async fn until(&mut self, ctx: &Ctx, what: &str, done: impl Fn(&Workspace) -> bool) {
+    pub(super) async fn until(&mut self, ctx: &Ctx, what: &str, done: impl Fn(&Workspace) -> bool) {
         while !done(&self.main) {
             let next = tokio::time::timeout(Duration::from_secs(120), self.rx.next()).await;
             match next {
@@ -205,7 +205,7 @@ impl Live {
     }
 }
 
-fn list_statuses(main: &Workspace) -> Vec<AdminStatus> {
+pub(super) fn list_statuses(main: &Workspace) -> Vec<AdminStatus> {
     match main.page() {
         Page::Administrasi(p) => p.rows().iter().map(|r| r.status).collect(),
         _ => Vec::new(),

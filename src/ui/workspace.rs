@@ -4,6 +4,7 @@
 
 pub mod administrasi;
 pub mod certificate;
+pub mod cetak;
 pub mod detail;
 pub mod home;
 pub mod page;

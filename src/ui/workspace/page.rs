@@ -139,6 +139,8 @@ impl Page {
     pub fn on_escape(&self) -> Option<Message> {
         match self {
             Page::Certificate(p) => p.on_escape().map(certificate_message),
+            Page::Administrasi(p) => p.on_escape().map(Message::Administrasi),
+            Page::Faktur(p) => p.on_escape().map(Message::Faktur),
             _ => None,
         }
     }
