@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0003_coretax_fields.sql"),
     include_str!("../../resources/migrations/client/0004_administrasi_index.sql"),
     include_str!("../../resources/migrations/client/0005_upload.sql"),
+    include_str!("../../resources/migrations/client/0006_upui.sql"),
 ];
 
 /// The schema version this build writes.
