@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use efaktur::store::faktur_list::{
     self, AdminStatus, Cursor, ListQuery, Search, SearchField, SortKey,
 };
-use efaktur::store::{Store, dashboard, faktur};
+use efaktur::store::{Store, dashboard, deadline, faktur};
 
 const ROWS: usize = 30;
 const RUNS: usize = 300;
@@ -231,6 +231,15 @@ fn measure(db: &Path, n: u32) -> (f64, f64) {
         drop(dashboard::load(conn, tahun, masa).expect("dashboard"))
     })
     .report("Beranda (dashboard counts)");
+    // Beranda's upload deadline marks, on a day in each masa of the data (every faktur not yet
+    // approved of the masa before is overdue then: the worst case, capped by COUNT_LIMIT).
+    time(|i| {
+        let (tahun, masa) = periods[i % periods.len()];
+        let day =
+            chrono::NaiveDate::from_ymd_opt(i32::from(tahun), u32::from(masa), 18).expect("date");
+        drop(deadline::load(conn, day, 20).expect("deadlines"))
+    })
+    .report("Beranda (upload deadline marks)");
     let ids = n as usize;
     worst = worst.max(
         time(|i| {

@@ -141,6 +141,11 @@ pub enum Key {
     CetakSelesai,
     CetakDilewati,
     MulaiCetak,
+    BatasUpload,
+    JatuhTempo,
+    LewatBatas,
+    TidakAdaBatas,
+    LihatMasa,
 }
 
 /// The text of `key` in `lang`.
@@ -392,6 +397,23 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "{n} files existed and were kept; tick Replace existing files to replace them.",
         ),
         MulaiCetak => ("Mulai cetak", "Start printing"),
+        BatasUpload => (
+            "Batas upload (tanggal {hari} bulan berikutnya)",
+            "Upload deadline (day {hari} of the next month)",
+        ),
+        JatuhTempo => (
+            "Jatuh tempo: masa {masa} harus Approval Sukses paling lambat {tanggal}; {n} faktur belum. Start Uploader sekarang.",
+            "Due soon: period {masa} must be approved by {tanggal}; {n} invoices are not yet. Start the uploader now.",
+        ),
+        LewatBatas => (
+            "Lewat batas upload: {n} faktur belum Approval Sukses (masa {dari} s.d. {sampai}). Upload segera; faktur yang terlambat dapat dikenai sanksi.",
+            "Past the upload deadline: {n} invoices not approved (periods {dari} to {sampai}). Upload them now; late invoices may be penalised.",
+        ),
+        TidakAdaBatas => (
+            "Tidak ada faktur yang mendekati atau lewat batas upload.",
+            "No invoices near or past the upload deadline.",
+        ),
+        LihatMasa => ("Lihat masa {masa}", "Show period {masa}"),
     }
 }
 

@@ -2,7 +2,7 @@
 
 mod app;
 #[cfg(test)]
-mod cetak_flow_tests;
+mod cetak_beranda_flow_tests;
 mod ctx;
 #[cfg(test)]
 mod flow_tests;

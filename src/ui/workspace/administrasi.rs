@@ -91,6 +91,15 @@ pub struct Administrasi {
 
 impl Administrasi {
     pub fn new(ctx: &Ctx, masukan: bool) -> (Self, Task<Message>) {
+        Self::with_masa(ctx, masukan, None)
+    }
+
+    /// Pajak Keluaran of one masa: where Beranda's deadline marks lead.
+    pub fn for_masa(ctx: &Ctx, tahun: u16, masa: u8) -> (Self, Task<Message>) {
+        Self::with_masa(ctx, false, Some((tahun, masa)))
+    }
+
+    fn with_masa(ctx: &Ctx, masukan: bool, period: Option<(u16, u8)>) -> (Self, Task<Message>) {
         let mut page = Administrasi {
             query: ListQuery {
                 masukan,
@@ -107,6 +116,11 @@ impl Administrasi {
             banner: None,
             cetak: None,
         };
+        if let Some((tahun, masa)) = period {
+            page.tahun = tahun;
+            page.masa = Some(masa);
+            page.query.period = period;
+        }
         let load = page.load(ctx, Cursor::First, Select::First);
         (page, Task::batch([load, operation::focus(SEARCH_INPUT)]))
     }

@@ -84,6 +84,13 @@ impl Page {
                 (Page::Certificate(Box::new(p)), t.map(certificate_message))
             }
             Route::Tentang => (Page::Tentang(tentang::Tentang), Task::none()),
+            Route::KeluaranMasa { tahun, masa } => {
+                let (p, t) = administrasi::Administrasi::for_masa(ctx, tahun, masa);
+                (
+                    Page::Administrasi(Box::new(p)),
+                    t.map(Message::Administrasi),
+                )
+            }
         }
     }
 

@@ -14,6 +14,12 @@ pub enum Route {
     Faktur(i64),
     Certificate,
     Tentang,
+    // upui:
+    /// Administrasi Faktur of Pajak Keluaran filtered to one masa (Beranda's deadline links).
+    KeluaranMasa {
+        tahun: u16,
+        masa: u8,
+    },
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.

@@ -1,5 +1,5 @@
-//! Cetak from Administrasi Faktur in the window: the dialog prints through `efaktur::print`
-//! on its own thread; the PDFs are read back with pdftotext (poppler-utils).
+//! Cetak from Administrasi Faktur in the window, and Beranda's upload deadline marks. The print
+//! runs on its own thread; the PDFs are read back with pdftotext (poppler-utils).
 
 use std::path::Path;
 
@@ -108,4 +108,53 @@ async fn cetak_from_the_list_writes_one_pdf_per_faktur_and_a_merged_one() {
     // Esc closes the dialog.
     live.send(&ctx, live.main.on_escape().expect("Esc closes the dialog"));
     assert_eq!(cetak_running(&live.main), None);
+}
+
+fn home_deadlines(main: &workspace::Workspace) -> Option<efaktur::store::deadline::Deadlines> {
+    match main.page() {
+        Page::Home(h) => h.deadlines().cloned(),
+        _ => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn beranda_marks_faktur_past_the_upload_deadline_and_links_to_their_masa() {
+    use efaktur::domain::deadline;
+    let (ctx, _tmp) = ctx_with_session();
+    let today = chrono::Local::now().date_naive();
+    let (tahun, masa) = deadline::last_overdue(today, ctx.settings.upload.batas_hari);
+    let number = format!("010{:02}{:08}", tahun % 100, 7);
+    {
+        let mut p = payload(&number, 0);
+        p.masa_pajak = masa.to_string();
+        p.tahun_pajak = tahun.to_string();
+        p.tanggal_faktur = format!("01/{masa:02}/{tahun}");
+        let store = Store::open(&ctx.session.as_ref().unwrap().db_path).unwrap();
+        let f = FakturDraft::from(&p).validate().unwrap();
+        faktur::insert(store.conn(), &f, ApprovalStatus::SiapUpload, "test").unwrap();
+    }
+    let mut live = Live::new(&ctx);
+    live.until(&ctx, "Beranda's deadline marks", |m| {
+        home_deadlines(m).is_some()
+    })
+    .await;
+    let d = home_deadlines(&live.main).unwrap();
+    assert_eq!((d.overdue, d.overdue_newest), (1, Some((tahun, masa))));
+    let masa_text = format!("{masa:02}/{tahun}");
+    live.interact(&ctx, |ui| {
+        let said = format!(
+            "Lewat batas upload: 1 faktur belum Approval Sukses (masa {masa_text} s.d. {masa_text}). \
+             Upload segera; faktur yang terlambat dapat dikenai sanksi."
+        );
+        ui.find(said.as_str()).expect("the overdue mark");
+        ui.click(format!("Lihat masa {masa_text}").as_str()).unwrap();
+    });
+    live.until(&ctx, "the list of that masa", |m| {
+        list_statuses(m).len() == 1
+    })
+    .await;
+    match live.main.page() {
+        Page::Administrasi(p) => assert_eq!(p.query().period, Some((tahun, masa))),
+        _ => panic!("the list"),
+    }
 }
