@@ -12,7 +12,7 @@ use super::Result;
 use crate::domain::deadline::{self, Masa};
 
 /// The overdue count is exact up to this many faktur; beyond, Beranda says "more than".
-pub const COUNT_LIMIT: u64 = 100_000;
+pub const COUNT_LIMIT: u64 = 10_000;
 
 /// Faktur waiting past (or close to) their upload deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,27 +50,48 @@ pub fn load(conn: &Connection, today: NaiveDate, day: u8) -> Result<Deadlines> {
             out.due_soon.push((m, date, n as u64));
         }
     }
+    // Every masa up to (tahun, masa) is overdue: read as two clean ranges of the index (the
+    // masa of that year, then the years before), since an OR across them walks the whole year.
     let (tahun, masa) = deadline::last_overdue(today, day);
-    let until = format!("{WAITING} AND (tahun < ?1 OR (tahun = ?1 AND masa <= ?2))");
-    out.overdue =
-        conn.prepare_cached(&format!(
-            "SELECT count(*) FROM (SELECT 1 FROM faktur INDEXED BY faktur_belum_approval
-             WHERE {until} LIMIT {COUNT_LIMIT})"
-        ))?
-        .query_row(rusqlite::params![tahun, masa], |r| r.get::<_, i64>(0))? as u64;
-    let edge = |order: &str| -> Result<Option<Masa>> {
+    let this_year = format!("{WAITING} AND tahun = ?1 AND masa <= ?2");
+    let years_before = format!("{WAITING} AND tahun < ?1");
+    let count = |range: &str, params: &[&dyn rusqlite::ToSql], limit: u64| -> Result<u64> {
         Ok(conn
             .prepare_cached(&format!(
-                "SELECT tahun, masa FROM faktur INDEXED BY faktur_belum_approval
-                 WHERE {until} ORDER BY jenis {order}, tahun {order}, masa {order} LIMIT 1"
+                "SELECT count(*) FROM (SELECT 1 FROM faktur INDEXED BY faktur_belum_approval
+                 WHERE {range} LIMIT ?{})",
+                params.len() + 1
             ))?
-            .query_row(rusqlite::params![tahun, masa], |r| {
-                Ok((r.get::<_, u16>(0)?, r.get::<_, u8>(1)?))
-            })
-            .optional()?)
+            .query_row(
+                rusqlite::params_from_iter(
+                    params
+                        .iter()
+                        .copied()
+                        .chain([&(limit as i64) as &dyn rusqlite::ToSql]),
+                ),
+                |r| r.get::<_, i64>(0),
+            )? as u64)
     };
-    out.overdue_newest = edge("DESC")?;
-    out.overdue_oldest = edge("ASC")?;
+    let edge =
+        |range: &str, params: &[&dyn rusqlite::ToSql], order: &str| -> Result<Option<Masa>> {
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT tahun, masa FROM faktur INDEXED BY faktur_belum_approval
+                 WHERE {range} ORDER BY jenis {order}, tahun {order}, masa {order} LIMIT 1"
+                ))?
+                .query_row(params, |r| Ok((r.get::<_, u16>(0)?, r.get::<_, u8>(1)?)))
+                .optional()?)
+        };
+    let first = count(&this_year, &[&tahun, &masa], COUNT_LIMIT)?;
+    out.overdue = first + count(&years_before, &[&tahun], COUNT_LIMIT - first)?;
+    out.overdue_newest = match edge(&this_year, &[&tahun, &masa], "DESC")? {
+        Some(m) => Some(m),
+        None => edge(&years_before, &[&tahun], "DESC")?,
+    };
+    out.overdue_oldest = match edge(&years_before, &[&tahun], "ASC")? {
+        Some(m) => Some(m),
+        None => edge(&this_year, &[&tahun, &masa], "ASC")?,
+    };
     Ok(out)
 }
 
