@@ -146,6 +146,7 @@ pub enum Key {
     LewatBatas,
     TidakAdaBatas,
     LihatMasa,
+    PasswordCabang,
 }
 
 /// The text of `key` in `lang`.
@@ -414,6 +415,10 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "No invoices near or past the upload deadline.",
         ),
         LihatMasa => ("Lihat masa {masa}", "Show period {masa}"),
+        PasswordCabang => (
+            "NPWP cabang: isi password cabang yang ditetapkan kantor pusat di Administrasi Cabang e-Nofa.",
+            "Branch NPWP: enter the branch password the head office set in e-Nofa's Administrasi Cabang.",
+        ),
     }
 }
 

@@ -576,6 +576,18 @@ impl Uploader {
             return base;
         };
         let mut body = column![].spacing(10);
+        // A cabang (NPWP ending other than 000) opens its session with the branch password.
+        let cabang = ctx
+            .session
+            .as_ref()
+            .and_then(|s| s.profile.npwp.npwp15().map(|n| !n.ends_with("000")))
+            .unwrap_or(false);
+        if cabang && matches!(d.stage, Stage::Captcha { .. }) {
+            body = body.push(widget::notice(
+                widget::Tone::Info,
+                ctx.t(Key::PasswordCabang),
+            ));
+        }
         if let Some(f) = &d.banner {
             body = body.push(widget::failure(f));
         }
