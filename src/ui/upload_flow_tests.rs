@@ -274,6 +274,9 @@ async fn start_uploader_approves_the_siap_upload_faktur_in_the_list_then_stops()
     );
 
     open_dialog(&mut live, &w).await;
+    // Enter with no field focused does not open a faktur under the dialog.
+    live.send(ctx, workspace::Message::Nav(workspace::page::Nav::Enter));
+    assert!(matches!(live.main.page(), Page::Administrasi(_)));
     submit(&mut live, &w, w.sim.password.expose()).await;
     live.until(ctx, "Approval Sukses in the list", |m| {
         let s = list_statuses(m);

@@ -111,7 +111,10 @@ impl Workspace {
                 }
             }
             Message::Nav(nav) => match self.page.on_nav(nav) {
-                Some(m) if self.open_menu.is_none() => self.update(Message::Page(m), ctx),
+                // The list under a menu or the Start Uploader dialog stays still.
+                Some(m) if self.open_menu.is_none() && !self.uploader.dialog_open() => {
+                    self.update(Message::Page(m), ctx)
+                }
                 _ => Action::None,
             },
             Message::Page(page::Message::Back) => {
