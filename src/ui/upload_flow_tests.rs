@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{Datelike, Utc};
-use efaktur::cert::Identity;
+use std::path::PathBuf;
+
+use efaktur::cert::{Identity, Secret};
 use efaktur::config::Settings;
 use efaktur::domain::{ApprovalStatus, FakturDraft, Npwp, Nsfp, NsfpRange};
 use efaktur::enofa::EnofaClient;
@@ -21,7 +23,7 @@ use iced::widget::Id;
 use iced::{Element, Task};
 use iced_test::simulator;
 
-use super::ctx::{Ctx, Session, SimulasiInfo};
+use super::ctx::{Ctx, Session};
 use super::screen::captcha;
 use super::test_support::services;
 use super::wire;
@@ -30,8 +32,10 @@ use super::workspace::{self, Workspace, certificate};
 
 struct World {
     ctx: Ctx,
-    sim: SimulasiInfo,
-    _server: Arc<RunningServer>,
+    /// The session PKP's certificate passphrase and e-Nofa (or branch) password.
+    passphrase: Secret,
+    password: Secret,
+    server: Arc<RunningServer>,
     _tmp: tempfile::TempDir,
 }
 
@@ -66,22 +70,26 @@ pub(super) fn payload(nsfp: &str, k: usize) -> FakturPayload {
     }
 }
 
-/// The demo PKP registered (as REGISTER ETAX INVOICE records it), logged in, with `n` faktur
-/// Siap Upload on NSFP it requested from e-Nofa.
-async fn world(n: u32) -> World {
-    let tmp = tempfile::tempdir().unwrap();
-    let dirs = AppDirs::new(Some(tmp.path())).unwrap();
-    dirs.ensure().unwrap();
-    let (sim, server) = wire::start_simulasi(&dirs).await.unwrap();
-    let npwp = Npwp::parse(&sim.npwp).unwrap();
-    let p12 = std::fs::read(&sim.p12_path).unwrap();
-    let identity = Identity::from_p12(&p12, sim.passphrase.expose()).unwrap();
+/// What registering a Local Database needs: the PKP's certificate, Kode Aktivasi, password.
+struct Account {
+    npwp: Npwp,
+    p12_path: PathBuf,
+    passphrase: Secret,
+    kode: Secret,
+    password: Secret,
+}
+
+/// `account` registered (as REGISTER ETAX INVOICE records it) in a new Local Database, logged
+/// in, with `n` faktur Siap Upload on NSFP it requested from e-Nofa.
+async fn registered(dirs: &AppDirs, server: &RunningServer, account: &Account, n: u32) -> Session {
+    let npwp = &account.npwp;
+    let p12 = std::fs::read(&account.p12_path).unwrap();
+    let identity = Identity::from_p12(&p12, account.passphrase.expose()).unwrap();
     let c = EnofaClient::new(&server.api_url, &server.ca_pem, &identity).unwrap();
     let cap = c.captcha().await.unwrap();
     let answer = server.demo_captcha_answer(&cap.id).unwrap();
-    let kode = sim.kode_aktivasi.clone().expect("a fresh Kode Aktivasi");
     let reg = c
-        .register(&npwp, &kode, &cap.id, &answer, &sim.password)
+        .register(npwp, &account.kode, &cap.id, &answer, &account.password)
         .await
         .unwrap();
     let alloc = c
@@ -90,13 +98,13 @@ async fn world(n: u32) -> World {
             jumlah: n,
             nama_pemohon: "Budi".into(),
             jabatan_pemohon: "Direktur".into(),
-            password: sim.password.expose().into(),
+            password: account.password.expose().into(),
         })
         .await
         .unwrap();
-    let db_path = dirs.db_path(&npwp);
+    let db_path = dirs.db_path(npwp);
     let mut store = Store::open(&db_path).unwrap();
-    let meta = efaktur::registration::certificate_meta(&sim.p12_path, &identity.info(), &p12);
+    let meta = efaktur::registration::certificate_meta(&account.p12_path, &identity.info(), &p12);
     let registered = efaktur::registration::record(
         &mut store,
         profile::Profile::new(npwp.clone(), reg.profile.nama, reg.profile.alamat),
@@ -122,9 +130,25 @@ async fn world(n: u32) -> World {
             Ok::<_, efaktur::store::StoreError>(())
         })
         .unwrap();
-    drop(store);
     let mut session = Session::new(db_path, registered);
     session.user = Some("admin".into());
+    session
+}
+
+/// The simulasi server with the demo PKP registered and `n` faktur Siap Upload.
+async fn world(n: u32) -> World {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = AppDirs::new(Some(tmp.path())).unwrap();
+    dirs.ensure().unwrap();
+    let (sim, server) = wire::start_simulasi(&dirs).await.unwrap();
+    let account = Account {
+        npwp: Npwp::parse(&sim.npwp).unwrap(),
+        p12_path: sim.p12_path.clone(),
+        passphrase: sim.passphrase.clone(),
+        kode: sim.kode_aktivasi.clone().expect("a fresh Kode Aktivasi"),
+        password: sim.password.clone(),
+    };
+    let session = registered(&dirs, &server, &account, n).await;
     let ctx = Ctx {
         dirs,
         settings: Settings::default(),
@@ -135,8 +159,9 @@ async fn world(n: u32) -> World {
     };
     World {
         ctx,
-        sim,
-        _server: server,
+        passphrase: account.passphrase,
+        password: account.password,
+        server,
         _tmp: tmp,
     }
 }
@@ -232,7 +257,7 @@ async fn open_dialog(live: &mut Live, w: &World) {
         m.uploader().asks_passphrase()
     })
     .await;
-    let passphrase = w.sim.passphrase.expose().to_string();
+    let passphrase = w.passphrase.expose().to_string();
     live.interact(ctx, |ui| {
         type_into(ui, certificate::PROMPT_INPUT, &passphrase);
         ui.tap_key(iced::keyboard::key::Named::Enter);
@@ -277,7 +302,7 @@ async fn start_uploader_approves_the_siap_upload_faktur_in_the_list_then_stops()
     // Enter with no field focused does not open a faktur under the dialog.
     live.send(ctx, workspace::Message::Nav(workspace::page::Nav::Enter));
     assert!(matches!(live.main.page(), Page::Administrasi(_)));
-    submit(&mut live, &w, w.sim.password.expose()).await;
+    submit(&mut live, &w, w.password.expose()).await;
     live.until(ctx, "Approval Sukses in the list", |m| {
         let s = list_statuses(m);
         s.len() == 2 && s.iter().all(|s| *s == AdminStatus::ApprovalSukses)
@@ -327,4 +352,78 @@ async fn a_wrong_e_nofa_password_shows_djp_message_and_the_uploader_does_not_sta
     let store = Store::open(&ctx.session.as_ref().unwrap().db_path).unwrap();
     let all = faktur::list(store.conn(), faktur::Filter::default()).unwrap();
     assert!(all.iter().all(|s| s.approval == ApprovalStatus::SiapUpload));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cabang_starts_the_uploader_with_the_branch_password_and_is_approved() {
+    use efaktur::enofa::server::operator;
+    use efaktur::enofa::wire::CabangAdd;
+    let mut w = world(1).await;
+    // The head office (the demo PKP) records its cabang; the KPP approves (operator); the head
+    // office makes the cabang's Kode Aktivasi and certificate.
+    let pusat = w.ctx.session.clone().unwrap();
+    let p12 = std::fs::read(&w.ctx.simulasi.as_ref().unwrap().p12_path).unwrap();
+    let identity = Identity::from_p12(&p12, w.passphrase.expose()).unwrap();
+    let hc = EnofaClient::new(&w.server.api_url, &w.server.ca_pem, &identity)
+        .unwrap()
+        .with_client_id(pusat.profile.client_id.clone().unwrap());
+    let digits = pusat.profile.npwp.digits().to_string();
+    let cabang = Npwp::parse(&format!("{}{}001", &digits[..9], &digits[9..12])).unwrap();
+    hc.cabang_add(&CabangAdd {
+        npwp: cabang.digits().into(),
+        nomor_sk: "SK-001/PJ/2026".into(),
+        tanggal_sk: Utc::now().date_naive().format("%d/%m/%Y").to_string(),
+        email: "cabang@example.invalid".into(),
+        password: "cabang-rahasia".into(),
+    })
+    .await
+    .unwrap();
+    let state = w.ctx.dirs.data_dir().join("simulasi");
+    operator::cabang_approve(&state, cabang.digits()).unwrap();
+    let kode = hc.cabang_kode_aktivasi(&cabang).await.unwrap();
+    let passphrase = Secret::new("passphrase-cabang");
+    hc.cabang_request_cert(&cabang, &passphrase).await.unwrap();
+    operator::cabang_approve_cert(&state, cabang.digits()).unwrap();
+    let (_, p12) = hc.cabang_download_cert(&cabang).await.unwrap();
+    let p12_path = w.ctx.dirs.data_dir().join("cabang.p12");
+    std::fs::write(&p12_path, p12).unwrap();
+    let account = Account {
+        npwp: cabang.clone(),
+        p12_path,
+        passphrase: passphrase.clone(),
+        kode,
+        password: Secret::new("cabang-rahasia"),
+    };
+    // The cabang's own Local Database, as its own computer would have it.
+    let session = registered(&w.ctx.dirs, &w.server, &account, 1).await;
+    w.ctx.session = Some(session);
+    w.passphrase = passphrase;
+    w.password = account.password.clone();
+    let ctx = &w.ctx;
+    let mut live = Live::new(ctx);
+    live.send(
+        ctx,
+        workspace::Message::Open(workspace::route::Route::Administrasi { masukan: false }),
+    );
+    live.until(ctx, "the list", |m| list_statuses(m).len() == 1)
+        .await;
+    open_dialog(&mut live, &w).await;
+    live.interact(ctx, |ui| {
+        ui.find(
+            "NPWP cabang: isi password cabang yang ditetapkan kantor pusat di Administrasi \
+             Cabang e-Nofa.",
+        )
+        .expect("the dialog names the branch password");
+    });
+    submit(&mut live, &w, w.password.expose()).await;
+    live.until(ctx, "Approval Sukses in the cabang's list", |m| {
+        list_statuses(m) == [AdminStatus::ApprovalSukses]
+    })
+    .await;
+    live.send(
+        ctx,
+        workspace::Message::Uploader(workspace::uploader::Message::Stop),
+    );
+    live.until(ctx, "the uploader to stop", |m| !m.uploader().running())
+        .await;
 }
