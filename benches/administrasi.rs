@@ -40,9 +40,13 @@ fn fill(db: &Path, n: u32) {
         .bulk_transaction(|tx| {
             faktur_list::fill_synthetic(tx, n, false)?;
             tx.execute_batch(
-                "INSERT INTO faktur_item SELECT id, 1, 'A1', 'Barang satu', '1000', '2', '2000',
+                "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+                     jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+                 SELECT id, 1, 'A1', 'Barang satu', '1000', '2', '2000',
                      '0', '2000', '220', '0', '0' FROM faktur;
-                 INSERT INTO faktur_item SELECT id, 2, 'B2', 'Jasa dua', '500', '1', '500',
+                 INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+                     jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+                 SELECT id, 2, 'B2', 'Jasa dua', '500', '1', '500',
                      '0', '500', '55', '0', '0' FROM faktur;",
             )
             .map_err(efaktur::store::StoreError::from)
