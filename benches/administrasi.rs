@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use efaktur::store::faktur_list::{
     self, AdminStatus, Cursor, ListQuery, Search, SearchField, SortKey,
 };
-use efaktur::store::{Store, dashboard, faktur};
+use efaktur::store::{Store, dashboard, deadline, faktur};
 
 const ROWS: usize = 30;
 const RUNS: usize = 300;
@@ -40,9 +40,13 @@ fn fill(db: &Path, n: u32) {
         .bulk_transaction(|tx| {
             faktur_list::fill_synthetic(tx, n, false)?;
             tx.execute_batch(
-                "INSERT INTO faktur_item SELECT id, 1, 'A1', 'Barang satu', '1000', '2', '2000',
+                "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+                     jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+                 SELECT id, 1, 'A1', 'Barang satu', '1000', '2', '2000',
                      '0', '2000', '220', '0', '0' FROM faktur;
-                 INSERT INTO faktur_item SELECT id, 2, 'B2', 'Jasa dua', '500', '1', '500',
+                 INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
+                     jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)
+                 SELECT id, 2, 'B2', 'Jasa dua', '500', '1', '500',
                      '0', '500', '55', '0', '0' FROM faktur;",
             )
             .map_err(efaktur::store::StoreError::from)
@@ -231,6 +235,15 @@ fn measure(db: &Path, n: u32) -> (f64, f64) {
         drop(dashboard::load(conn, tahun, masa).expect("dashboard"))
     })
     .report("Beranda (dashboard counts)");
+    // Beranda's upload deadline marks, on a day in each masa of the data (every faktur not yet
+    // approved of the masa before is overdue then: the worst case, capped by COUNT_LIMIT).
+    time(|i| {
+        let (tahun, masa) = periods[i % periods.len()];
+        let day =
+            chrono::NaiveDate::from_ymd_opt(i32::from(tahun), u32::from(masa), 18).expect("date");
+        drop(deadline::load(conn, day, 20).expect("deadlines"))
+    })
+    .report("Beranda (upload deadline marks)");
     let ids = n as usize;
     worst = worst.max(
         time(|i| {

@@ -40,6 +40,24 @@ pub struct Settings {
     pub last_database: Option<String>,
     /// Place and signer printed on faktur (`efaktur cetak`; its flags override them).
     pub cetak: CetakSettings,
+    /// The upload deadline shown on Beranda.
+    pub upload: UploadSettings,
+}
+
+/// `[upload]` in the settings file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UploadSettings {
+    /// Faktur of a masa must be approved by this day of the next month (DJP: 20).
+    pub batas_hari: u8,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        UploadSettings {
+            batas_hari: crate::domain::deadline::DEFAULT_DAY,
+        }
+    }
 }
 
 /// `[cetak]` in the settings file.
@@ -115,6 +133,7 @@ mod tests {
                 kota: Some("JAKARTA".into()),
                 penandatangan: Some("Budi Santoso".into()),
             },
+            upload: UploadSettings { batas_hari: 15 },
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -126,6 +145,15 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("last_server = \"simulasi\""), "{text}");
         assert!(text.contains("[cetak]"), "{text}");
+        assert!(text.contains("batas_hari = 15"), "{text}");
+    }
+
+    #[test]
+    fn the_upload_deadline_day_defaults_to_djps_20() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, "[upload]\n").unwrap();
+        assert_eq!(Settings::load(&path).unwrap().upload.batas_hari, 20);
     }
 
     #[test]

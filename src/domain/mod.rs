@@ -6,6 +6,7 @@
 pub mod activation;
 pub mod code;
 pub mod coretax;
+pub mod deadline;
 pub mod dokumen_lain;
 pub mod faktur;
 pub mod kode_transaksi;

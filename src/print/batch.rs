@@ -25,6 +25,8 @@ pub enum Selection {
     Nomor { masukan: bool, nomor: String },
     /// A masa and/or a status approval.
     Filter(Filter),
+    /// Exactly these faktur, in this order (the window's selection).
+    Ids(Vec<i64>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +110,19 @@ fn select(
                     "faktur {} nomor {nomor} tidak ada di Local Database; periksa nomornya (efaktur export menampilkan faktur yang ada)",
                     if *masukan { "masukan" } else { "keluaran" }
                 )));
+            }
+            Ok(())
+        }
+        Selection::Ids(ids) => {
+            for &id in ids {
+                match faktur::get(conn, id)? {
+                    Some(f) => each(f)?,
+                    None => {
+                        return Err(BatchError::Nomor(format!(
+                            "faktur {id} sudah tidak ada di Local Database; muat ulang daftarnya"
+                        )));
+                    }
+                }
             }
             Ok(())
         }

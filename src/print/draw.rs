@@ -178,6 +178,13 @@ pub fn sheet(doc: &mut Document, sheet: &Sheet) {
         pen.frame(BOX_TOP, y);
 
         if last {
+            if !sheet.cap.is_empty() {
+                y += GAP;
+                for line in &sheet.cap {
+                    y += LINE;
+                    pen.center((LEFT + RIGHT) / 2.0, y - 2.5, &f.bold, BODY, line);
+                }
+            }
             y += GAP;
             for line in &sheet.esign {
                 y += SMALL_LINE;

@@ -77,6 +77,9 @@ pub struct Sheet {
     pub referensi: String,
     /// The e-signature paragraph, wrapped (empty when not approved).
     pub esign: Vec<String>,
+    /// Kode 07/08: the cap fasilitas sentence and the Dokumen Referensi line, wrapped (bold,
+    /// centred under the totals); empty for other kode.
+    pub cap: Vec<String>,
     /// Items per page (ranges into `items`); the totals and signature follow the last page's items.
     pub pages: Vec<std::ops::Range<usize>>,
 }
@@ -196,6 +199,7 @@ impl Sheet {
         } else {
             Vec::new()
         };
+        let cap = cap_lines(f);
         let mut sheet = Sheet {
             nomor: f.nomor().to_string(),
             seller: seller_rows,
@@ -209,6 +213,7 @@ impl Sheet {
             signer: opts.penandatangan.clone().unwrap_or_default(),
             referensi: f.referensi.trim().to_string(),
             esign,
+            cap,
             pages: Vec::new(),
         };
         sheet.pages = paginate(
@@ -218,6 +223,15 @@ impl Sheet {
             sheet.tail_height(),
         );
         sheet
+    }
+
+    /// The cap lines and the gap above them.
+    pub fn cap_height(&self) -> f32 {
+        if self.cap.is_empty() {
+            0.0
+        } else {
+            GAP + self.cap.len() as f32 * LINE
+        }
     }
 
     fn block_height(rows: &[Row]) -> f32 {
@@ -244,11 +258,38 @@ impl Sheet {
     /// Totals rows, the e-signature paragraph and the signature/QR block.
     pub fn tail_height(&self) -> f32 {
         self.totals.len() as f32 * TOTAL_ROW
+            + self.cap_height()
             + GAP
             + self.esign.len() as f32 * SMALL_LINE
             + GAP
             + SIGN_BLOCK
     }
+}
+
+/// DJP's cap on a faktur of kode 07 (PPN tidak dipungut).
+pub const CAP_07: &str = "Pajak Pertambahan Nilai atau Pajak Pertambahan Nilai dan Pajak Penjualan atas Barang Mewah tidak dipungut";
+/// ... and of kode 08 (dibebaskan).
+pub const CAP_08: &str = "Pajak Pertambahan Nilai atau Pajak Pertambahan Nilai dan Pajak Penjualan atas Barang Mewah dibebaskan";
+
+/// The cap of kode 07/08 with the number of its keterangan tambahan, and the Dokumen Referensi
+/// (the supporting document) where there is one.
+fn cap_lines(f: &crate::domain::Faktur) -> Vec<String> {
+    let sentence = match f.kode.value() {
+        7 => CAP_07,
+        8 => CAP_08,
+        _ => return Vec::new(),
+    };
+    let bold = &fonts().bold;
+    let text = match f.keterangan_tambahan {
+        Some(n) => format!("{sentence} (keterangan tambahan {n})"),
+        None => sentence.to_string(),
+    };
+    let mut lines = bold.wrap(&text, BODY, RIGHT - LEFT - 40.0);
+    let dokumen = f.kode_dokumen_pendukung.trim();
+    if !dokumen.is_empty() && dokumen != "0" {
+        lines.push(format!("Dokumen Referensi : {dokumen}"));
+    }
+    lines
 }
 
 /// Splits items of the given heights into pages: the first page's items start at `first_top`,

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0006_lang.sql"),
     include_str!("../../resources/migrations/client/0007_user_role.sql"),
     include_str!("../../resources/migrations/client/0008_rekam.sql"),
+    include_str!("../../resources/migrations/client/0009_upload_deadline.sql"),
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod certificate;
 pub mod dashboard;
+pub mod deadline;
 pub mod dokumen_lain;
 pub mod faktur;
 pub mod faktur_edit;

@@ -273,6 +273,31 @@ pub enum Key {
     Tidak,
     Menyimpan,
     PilihSatu,
+    // upui:
+    MenuUpload,
+    StartUploader,
+    StopUploader,
+    UploaderBerjalan,
+    UploaderBerhenti,
+    UploaderMati,
+    UploaderAngka,
+    Cetak,
+    CetakTerpilih,
+    CetakSesuaiFilter,
+    CetakKeFolder,
+    CetakGabung,
+    CetakTujuan,
+    CetakTimpa,
+    CetakBerjalan,
+    CetakSelesai,
+    CetakDilewati,
+    MulaiCetak,
+    BatasUpload,
+    JatuhTempo,
+    LewatBatas,
+    TidakAdaBatas,
+    LihatMasa,
+    PasswordCabang,
 }
 
 /// The text of `key` in `lang`.
@@ -815,6 +840,64 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         Tidak => ("Tidak", "No"),
         Menyimpan => ("Menyimpan…", "Saving…"),
         PilihSatu => ("Pilih…", "Choose…"),
+        // upui:
+        MenuUpload => ("Upload", "Upload"),
+        StartUploader => ("Start Uploader", "Start Uploader"),
+        StopUploader => ("Stop Uploader", "Stop Uploader"),
+        UploaderBerjalan => ("Uploader berjalan", "Uploader running"),
+        UploaderBerhenti => ("Uploader berhenti…", "Uploader stopping…"),
+        UploaderMati => ("Uploader berhenti", "Uploader stopped"),
+        UploaderAngka => (
+            "Antre {antre} · Terkirim {terkirim} · Approval Sukses {approved} · Reject {reject} · {laju} faktur/detik",
+            "Queued {antre} · Sent {terkirim} · Approved {approved} · Rejected {reject} · {laju} invoices/s",
+        ),
+        Cetak => ("Cetak", "Print"),
+        CetakTerpilih => ("Faktur terpilih: {nomor}", "Selected invoice: {nomor}"),
+        CetakSesuaiFilter => (
+            "Semua faktur daftar ini (masa dan status yang dipilih; pencarian tidak dipakai)",
+            "Every invoice of this list (the chosen period and status; the search is not used)",
+        ),
+        CetakKeFolder => (
+            "Satu PDF per faktur ke folder",
+            "One PDF per invoice into a folder",
+        ),
+        CetakGabung => ("Satu PDF gabungan", "One merged PDF"),
+        CetakTujuan => ("Folder atau file tujuan", "Target folder or file"),
+        CetakTimpa => ("Timpa file yang sudah ada", "Replace existing files"),
+        CetakBerjalan => (
+            "Mencetak… {n} faktur selesai",
+            "Printing… {n} invoices done",
+        ),
+        CetakSelesai => (
+            "{n} faktur dicetak ke {tujuan}",
+            "{n} invoices printed to {tujuan}",
+        ),
+        CetakDilewati => (
+            "{n} file sudah ada dan tidak ditimpa; centang Timpa file yang sudah ada untuk menimpanya.",
+            "{n} files existed and were kept; tick Replace existing files to replace them.",
+        ),
+        MulaiCetak => ("Mulai cetak", "Start printing"),
+        BatasUpload => (
+            "Batas upload (tanggal {hari} bulan berikutnya)",
+            "Upload deadline (day {hari} of the next month)",
+        ),
+        JatuhTempo => (
+            "Jatuh tempo: masa {masa} harus Approval Sukses paling lambat {tanggal}; {n} faktur belum. Start Uploader sekarang.",
+            "Due soon: period {masa} must be approved by {tanggal}; {n} invoices are not yet. Start the uploader now.",
+        ),
+        LewatBatas => (
+            "Lewat batas upload: {n} faktur belum Approval Sukses (masa {dari} s.d. {sampai}). Upload segera; faktur yang terlambat dapat dikenai sanksi.",
+            "Past the upload deadline: {n} invoices not approved (periods {dari} to {sampai}). Upload them now; late invoices may be penalised.",
+        ),
+        TidakAdaBatas => (
+            "Tidak ada faktur yang mendekati atau lewat batas upload.",
+            "No invoices near or past the upload deadline.",
+        ),
+        LihatMasa => ("Lihat masa {masa}", "Show period {masa}"),
+        PasswordCabang => (
+            "NPWP cabang: isi password cabang yang ditetapkan kantor pusat di Administrasi Cabang e-Nofa.",
+            "Branch NPWP: enter the branch password the head office set in e-Nofa's Administrasi Cabang.",
+        ),
     }
 }
 

@@ -1,6 +1,8 @@
 //! The desktop user interface (iced). Only this module and `main.rs` name iced.
 
 mod app;
+#[cfg(test)]
+mod cetak_beranda_flow_tests;
 mod chooser;
 mod ctx;
 #[cfg(test)]
@@ -13,6 +15,8 @@ mod screen;
 mod service;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod upload_flow_tests;
 mod widget;
 mod wire;
 mod workspace;

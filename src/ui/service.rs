@@ -243,6 +243,11 @@ pub trait Enofa: Send + Sync {
         client_id: String,
         request: NsfpRequest,
     ) -> BoxFuture<'static, Result<NsfpAllocation, Failure>>;
+    /// The answer to a captcha of the in-process simulasi server at `server_url`, shown to a
+    /// trainee; `None` for any other server.
+    fn simulasi_captcha_answer(&self, _server_url: &str, _captcha_id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A native "open file" dialog. `None` when the user cancels or no dialog is available; every

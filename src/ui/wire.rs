@@ -190,6 +190,13 @@ impl Enofa for LiveEnofa {
             Ok(c.request_nsfp(&request).await?)
         })
     }
+
+    fn simulasi_captcha_answer(&self, server_url: &str, captcha_id: &str) -> Option<String> {
+        self.simulasi
+            .as_ref()
+            .filter(|s| s.api_url == server_url)
+            .and_then(|s| s.demo_captcha_answer(captcha_id))
+    }
 }
 
 /// The services of the real app.

@@ -4,6 +4,7 @@
 
 pub mod administrasi;
 pub mod certificate;
+pub mod cetak;
 pub mod detail;
 pub mod faktur;
 pub mod home;
@@ -13,6 +14,7 @@ pub mod route;
 pub mod tentang;
 #[cfg(test)]
 mod tests;
+pub mod uploader;
 
 use efaktur::store::profile::Registration;
 use iced::widget::{button, column, container, mouse_area, opaque, row, rule, stack, text};
@@ -23,6 +25,9 @@ use crate::ui::i18n::{self, Key, Lang};
 use crate::ui::widget;
 use page::{Action as PageAction, Nav, Page};
 use route::{MENU, Route};
+
+/// The Upload menu's index for [`Message::ToggleMenu`]: after the pages' menus.
+const UPLOAD_MENU: usize = MENU.len();
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -37,6 +42,7 @@ pub enum Message {
     Dismiss,
     Nav(Nav),
     Page(page::Message),
+    Uploader(uploader::Message),
 }
 
 pub enum Action {
@@ -53,6 +59,8 @@ pub struct Workspace {
     open_menu: Option<usize>,
     /// The "Logout?" dialog is open.
     asking_logout: bool,
+    /// Start/Stop Uploader: lives as long as the window, whatever page is open.
+    uploader: uploader::Uploader,
 }
 
 impl Workspace {
@@ -64,12 +72,16 @@ impl Workspace {
                 back: Vec::new(),
                 open_menu: None,
                 asking_logout: false,
+                uploader: uploader::Uploader::default(),
             },
             task.map(Message::Page),
         )
     }
 
     pub fn on_escape(&self) -> Option<Message> {
+        if let Some(m) = self.uploader.on_escape() {
+            return Some(Message::Uploader(m));
+        }
         if self.open_menu.is_some() || self.asking_logout {
             return Some(Message::Dismiss);
         }
@@ -99,7 +111,19 @@ impl Workspace {
             }
             Message::ConfirmLogout => {
                 self.asking_logout = false;
+                self.uploader.stop();
                 Action::Logout
+            }
+            Message::Uploader(m) => {
+                self.open_menu = None;
+                let outcome = self.uploader.update(m, ctx);
+                let task = outcome.task.map(Message::Uploader);
+                if outcome.changed {
+                    let refresh = self.page.refresh(ctx).map(Message::Page);
+                    Action::Run(Task::batch([task, refresh]))
+                } else {
+                    Action::Run(task)
+                }
             }
             Message::Dismiss => {
                 self.open_menu = None;
@@ -135,9 +159,9 @@ impl Workspace {
         }
     }
 
-    /// A menu or dialog is open: the page behind it takes no input.
+    /// A menu or dialog (Logout, Start Uploader) is open: the page behind it takes no input.
     fn blocked(&self) -> bool {
-        self.open_menu.is_some() || self.asking_logout
+        self.open_menu.is_some() || self.asking_logout || self.uploader.dialog_open()
     }
 
     /// Opens `routes` afresh, the last one shown and the others behind it. Only the shown page
@@ -172,24 +196,36 @@ impl Workspace {
             .height(Length::Fill)
             .into();
         // An open menu lies over the page and blocks it; a click beside it closes it.
-        let page = match self.open_menu.and_then(|i| MENU.get(i).map(|m| (i, m))) {
-            Some((i, (_, entries))) => {
-                let veil = mouse_area(
-                    container(self.dropdown_view(ctx, i, entries))
-                        .width(Length::Fill)
-                        .height(Length::Fill),
-                )
-                .on_press(Message::Dismiss);
+        let dropdown = match self.open_menu {
+            Some(UPLOAD_MENU) => Some(self.upload_menu_view(ctx)),
+            Some(i) => MENU
+                .get(i)
+                .map(|(_, entries)| self.dropdown_view(ctx, i, entries)),
+            None => None,
+        };
+        let page = match dropdown {
+            Some(dropdown) => {
+                let veil = mouse_area(container(dropdown).width(Length::Fill).height(Length::Fill))
+                    .on_press(Message::Dismiss);
                 stack![page, opaque(veil)].into()
             }
             None => page,
         };
-        let window = column![
+        let mut window = column![
             self.header_view(ctx),
             self.menu_view(ctx),
             rule::horizontal(1),
             page
         ];
+        if let Some(bar) = self.uploader.status_view(ctx) {
+            window = window.push(bar.map(Message::Uploader));
+        }
+        if self.uploader.dialog_open() {
+            // The dialog's own messages only; the window under it cannot be clicked.
+            let base: Element<'a, uploader::Message> = iced::widget::Space::new().into();
+            let dialog = self.uploader.dialog_view(ctx, base).map(Message::Uploader);
+            return stack![Element::from(window), dialog].into();
+        }
         if self.asking_logout {
             let body = column![
                 text(ctx.t(Key::LogoutTanya)),
@@ -203,6 +239,16 @@ impl Workspace {
             return widget::dialog(window.into(), ctx.t(Key::Logout), body.into());
         }
         window.into()
+    }
+
+    #[cfg(test)]
+    pub fn uploader(&self) -> &uploader::Uploader {
+        &self.uploader
+    }
+
+    #[cfg(test)]
+    pub fn page(&self) -> &Page {
+        &self.page
     }
 
     fn header_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
@@ -257,6 +303,17 @@ impl Workspace {
                     .on_press(Message::ToggleMenu(i)),
             );
         }
+        // Upload: actions, not pages (after the pages' menus).
+        let style = if self.open_menu == Some(UPLOAD_MENU) {
+            button::secondary
+        } else {
+            button::text
+        };
+        bar = bar.push(
+            button(text(ctx.t(Key::MenuUpload)))
+                .style(style)
+                .on_press(Message::ToggleMenu(UPLOAD_MENU)),
+        );
         let bar = bar.push(widget::fill()).push(
             row![
                 button(text(i18n::lang_name(other)))
@@ -320,6 +377,32 @@ impl Workspace {
         }
     }
 
+    /// The Upload menu: Start and Stop Uploader, under its button (after the pages' menus).
+    fn upload_menu_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let running = self.uploader.running();
+        let entry = |key: Key, m: uploader::Message, enabled: bool| {
+            button(text(ctx.t(key)))
+                .style(button::text)
+                .on_press_maybe(enabled.then_some(Message::Uploader(m)))
+        };
+        let width_of = |k: Key| (ctx.t(k).chars().count() * 9 + 24) as f32;
+        let offset =
+            8.0 + width_of(Key::Beranda) + MENU.iter().map(|(k, _)| width_of(*k)).sum::<f32>();
+        container(
+            container(
+                column![
+                    entry(Key::StartUploader, uploader::Message::Start, !running),
+                    entry(Key::StopUploader, uploader::Message::Stop, running),
+                ]
+                .spacing(2),
+            )
+            .padding([6, 16])
+            .style(container::bordered_box),
+        )
+        .padding(iced::Padding::ZERO.left(offset))
+        .into()
+    }
+
     /// The page the menu bar marks as current.
     fn here(&self) -> Route {
         let r = self.page.route();
@@ -328,6 +411,7 @@ impl Workspace {
             Route::Faktur(_) | Route::Ubah(_) | Route::Pengganti(_) => {
                 self.back.first().map(Page::route).unwrap_or(r)
             }
+            Route::KeluaranMasa { .. } => Route::Administrasi { masukan: false },
             r => r,
         }
     }

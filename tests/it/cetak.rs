@@ -683,3 +683,56 @@ fn cli_prints_a_masa_to_a_folder_or_one_file_and_keeps_existing_files() {
     assert_eq!(code, 2);
     assert!(err.contains("tidak sah"), "{err}");
 }
+
+#[test]
+fn kode_07_and_08_print_the_cap_fasilitas_and_the_dokumen_referensi() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = payload(&nsfp13(9), simple_items());
+    p.kd_jenis_transaksi = "07".into();
+    p.id_keterangan_tambahan = "1".into();
+    p.kode_dokumen_pendukung = "KEP-123/WPJ.07/2025".into();
+    let f = stored(&p, ApprovalStatus::ApprovalSukses, FakturStatus::Normal);
+    let pdf = write_pdf(dir.path(), "kode07", &f);
+    render(&pdf, &artefacts(), "kode07", 60);
+    let text = pdftotext(&pdf, None)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    in_order(
+        &text,
+        &[
+            "Total PPnBM",
+            "Pajak Pertambahan Nilai atau Pajak Pertambahan Nilai dan Pajak Penjualan atas \
+             Barang Mewah tidak dipungut (keterangan tambahan 1)",
+            "Dokumen Referensi : KEP-123/WPJ.07/2025",
+            "ditandatangani secara elektronik",
+        ],
+    );
+
+    p.kd_jenis_transaksi = "08".into();
+    p.id_keterangan_tambahan = "3".into();
+    p.kode_dokumen_pendukung = String::new();
+    let f = stored(&p, ApprovalStatus::Draft, FakturStatus::Normal);
+    let pdf = write_pdf(dir.path(), "kode08", &f);
+    let text = pdftotext(&pdf, None)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Penjualan atas Barang Mewah dibebaskan (keterangan tambahan 3)"),
+        "{text}"
+    );
+    assert!(!text.contains("Dokumen Referensi"), "none given:\n{text}");
+
+    // Other kode: no cap.
+    let f = stored(
+        &payload(&nsfp13(10), simple_items()),
+        ApprovalStatus::ApprovalSukses,
+        FakturStatus::Normal,
+    );
+    let text = pdftotext(&write_pdf(dir.path(), "kode01", &f), None);
+    assert!(
+        !text.contains("tidak dipungut") && !text.contains("dibebaskan"),
+        "{text}"
+    );
+}

@@ -12,6 +12,7 @@ use efaktur::store::faktur_list::{
 use iced::widget::{button, column, container, operation, pick_list, row, text, text_input};
 use iced::{Element, Length, Task};
 
+use super::cetak;
 use super::page::{Action, Nav};
 use super::route::Route;
 use crate::ui::ctx::Ctx;
@@ -45,6 +46,8 @@ pub enum Message {
     Select(usize),
     Open,
     Nav(Nav),
+    OpenCetak,
+    Cetak(cetak::Message),
 }
 
 /// An option of a pick list: `None` is "Semua".
@@ -82,10 +85,21 @@ pub struct Administrasi {
     seq: u64,
     loading: bool,
     banner: Option<Failure>,
+    /// The Cetak dialog, while open.
+    cetak: Option<cetak::Cetak>,
 }
 
 impl Administrasi {
     pub fn new(ctx: &Ctx, masukan: bool) -> (Self, Task<Message>) {
+        Self::with_masa(ctx, masukan, None)
+    }
+
+    /// Pajak Keluaran of one masa: where Beranda's deadline marks lead.
+    pub fn for_masa(ctx: &Ctx, tahun: u16, masa: u8) -> (Self, Task<Message>) {
+        Self::with_masa(ctx, false, Some((tahun, masa)))
+    }
+
+    fn with_masa(ctx: &Ctx, masukan: bool, period: Option<(u16, u8)>) -> (Self, Task<Message>) {
         let mut page = Administrasi {
             query: ListQuery {
                 masukan,
@@ -100,7 +114,13 @@ impl Administrasi {
             seq: 0,
             loading: false,
             banner: None,
+            cetak: None,
         };
+        if let Some((tahun, masa)) = period {
+            page.tahun = tahun;
+            page.masa = Some(masa);
+            page.query.period = period;
+        }
         let load = page.load(ctx, Cursor::First, Select::First);
         (page, Task::batch([load, operation::focus(SEARCH_INPUT)]))
     }
@@ -141,8 +161,8 @@ impl Administrasi {
         )
     }
 
-    /// The page shown again (Esc back from a faktur that may have changed): the rows are read
-    /// again where they were, the selection kept.
+    /// The same page read again (its rows changed underneath: Esc back from a faktur, an
+    /// uploader's answers), the same row selected.
     pub fn refresh(&mut self, ctx: &Ctx) -> Task<Message> {
         let keep = Select::Keep(self.selected.unwrap_or(0));
         self.load(ctx, self.cursor.clone(), keep)
@@ -225,9 +245,65 @@ impl Administrasi {
                     None => Action::None,
                 };
             }
+            // The list stays still under the Cetak dialog.
+            Message::Nav(_) if self.cetak.is_some() => Task::none(),
             Message::Nav(nav) => return self.nav(nav, ctx),
+            Message::OpenCetak => {
+                self.cetak = Some(cetak::Cetak::new(ctx, self.cetak_scopes(ctx)));
+                Task::none()
+            }
+            Message::Cetak(m) => match &mut self.cetak {
+                Some(c) => {
+                    let (task, close) = c.update(m, ctx);
+                    if close {
+                        self.cetak = None;
+                    }
+                    task.map(Message::Cetak)
+                }
+                None => Task::none(),
+            },
         };
         Action::Run(task)
+    }
+
+    /// Esc closes the Cetak dialog.
+    pub fn on_escape(&self) -> Option<Message> {
+        self.cetak
+            .as_ref()
+            .map(|_| Message::Cetak(cetak::Message::Close))
+    }
+
+    /// What Cetak offers: the selected faktur, and every faktur of the list's masa and status
+    /// (not after Diganti/Batal, which the print selection cannot name).
+    fn cetak_scopes(&self, ctx: &Ctx) -> Vec<cetak::Scope> {
+        let mut scopes = Vec::new();
+        if let Some(r) = self.selected() {
+            scopes.push(cetak::Scope {
+                label: ctx.t(Key::CetakTerpilih).replace("{nomor}", &r.nomor),
+                selection: cetak::SelectionOf::Ids(vec![r.id]),
+            });
+        }
+        let approval = self
+            .query
+            .status
+            .map(|s| efaktur::domain::ApprovalStatus::from_key(s.key()));
+        if approval != Some(None) {
+            scopes.push(cetak::Scope {
+                label: ctx.t(Key::CetakSesuaiFilter).to_string(),
+                selection: cetak::SelectionOf::Filter(efaktur::store::faktur::Filter {
+                    masukan: Some(self.query.masukan),
+                    masa: self.query.period.map(|(_, m)| m),
+                    tahun: self.query.period.map(|(t, _)| t),
+                    approval: approval.flatten(),
+                }),
+            });
+        }
+        scopes
+    }
+
+    #[cfg(test)]
+    pub fn cetak(&self) -> Option<&cetak::Cetak> {
+        self.cetak.as_ref()
     }
 
     fn loaded(&mut self, seq: u64, cursor: Cursor, select: Select, result: Result<Page, Failure>) {
@@ -323,9 +399,14 @@ impl Administrasi {
             let message = ctx.t(Key::PersempitPencarian).replace("{n}", &n);
             page = page.push(widget::notice(widget::Tone::Info, message));
         }
-        page.push(self.table_view(ctx))
+        let page: Element<'a, Message> = page
+            .push(self.table_view(ctx))
             .push(self.footer_view(ctx))
-            .into()
+            .into();
+        match &self.cetak {
+            Some(c) => widget::dialog(page, ctx.t(Key::Cetak), c.view(ctx).map(Message::Cetak)),
+            None => page,
+        }
     }
 
     fn filters_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
@@ -476,6 +557,8 @@ impl Administrasi {
             nav(Key::Akhir, after, Nav::End),
             widget::fill(),
             text(ctx.t(Key::PetunjukTabel)).size(12),
+            button(text(ctx.t(Key::Cetak)).size(13))
+                .on_press_maybe((!self.page.rows.is_empty()).then_some(Message::OpenCetak)),
             button(text(ctx.t(Key::Buka)).size(13))
                 .on_press_maybe(self.selected().map(|_| Message::Open)),
         ]

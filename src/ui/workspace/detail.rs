@@ -7,6 +7,7 @@ use efaktur::store::faktur_list::AdminStatus;
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Element, Length, Task};
 
+use super::cetak;
 use super::faktur::actions::{self, Actions};
 use super::page::Action;
 use crate::ui::ctx::Ctx;
@@ -19,6 +20,8 @@ pub enum Message {
     Loaded(Result<Option<Box<StoredFaktur>>, Failure>),
     Back,
     Actions(actions::Message),
+    OpenCetak,
+    Cetak(cetak::Message),
 }
 
 #[derive(Debug)]
@@ -29,6 +32,7 @@ pub struct Detail {
     banner: Option<Failure>,
     /// Ubah, Hapus, Pengganti, Batal Faktur.
     actions: Actions,
+    cetak: Option<cetak::Cetak>,
 }
 
 impl Detail {
@@ -50,12 +54,20 @@ impl Detail {
             loaded: false,
             banner: None,
             actions,
+            cetak: None,
         };
         (page, Task::batch([task, more.map(Message::Actions)]))
     }
 
     pub fn id(&self) -> i64 {
         self.id
+    }
+
+    /// Esc closes the Cetak dialog.
+    pub fn on_escape(&self) -> Option<Message> {
+        self.cetak
+            .as_ref()
+            .map(|_| Message::Cetak(cetak::Message::Close))
     }
 
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
@@ -76,17 +88,51 @@ impl Detail {
                     .is_some_and(|s| s.faktur.jenis != efaktur::domain::faktur::Jenis::Keluaran);
                 self.actions.update(m, ctx, masukan).map(Message::Actions)
             }
+            Message::OpenCetak => {
+                if let Some(s) = &self.faktur {
+                    let scope = cetak::Scope {
+                        label: ctx
+                            .t(Key::CetakTerpilih)
+                            .replace("{nomor}", &s.faktur.nomor().to_string()),
+                        selection: cetak::SelectionOf::Ids(vec![self.id]),
+                    };
+                    self.cetak = Some(cetak::Cetak::new(ctx, vec![scope]));
+                }
+                Action::None
+            }
+            Message::Cetak(m) => {
+                let Some(c) = &mut self.cetak else {
+                    return Action::None;
+                };
+                let (task, close) = c.update(m, ctx);
+                if close {
+                    self.cetak = None;
+                }
+                Action::Run(task.map(Message::Cetak))
+            }
         }
     }
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
+        let page = self.page_view(ctx);
+        match &self.cetak {
+            Some(c) => widget::dialog(page, ctx.t(Key::Cetak), c.view(ctx).map(Message::Cetak)),
+            None => page,
+        }
+    }
+
+    fn page_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let back = button(text(ctx.t(Key::Back))).on_press(Message::Back);
+        let print = button(text(ctx.t(Key::Cetak)))
+            .on_press_maybe(self.faktur.as_ref().map(|_| Message::OpenCetak));
         let mut page = column![
             row![
                 text(ctx.t(Key::DetailFaktur)).size(20),
                 widget::fill(),
+                print,
                 back
             ]
+            .spacing(8)
             .align_y(iced::Alignment::Center)
         ]
         .spacing(10);

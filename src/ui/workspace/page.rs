@@ -132,6 +132,13 @@ impl Page {
             Route::Rekam { masukan } => form_page(Form::new(ctx, masukan, form::Mode::Baru)),
             Route::Ubah(id) => form_page(Form::new(ctx, false, form::Mode::Ubah(id))),
             Route::Pengganti(id) => form_page(Form::new(ctx, false, form::Mode::Pengganti(id))),
+            Route::KeluaranMasa { tahun, masa } => {
+                let (p, t) = administrasi::Administrasi::for_masa(ctx, tahun, masa);
+                (
+                    Page::Administrasi(Box::new(p)),
+                    t.map(Message::Administrasi),
+                )
+            }
         }
     }
 
@@ -198,6 +205,17 @@ impl Page {
         }
     }
 
+    /// Reads the page's data again where it shows faktur (the uploader wrote answers); the
+    /// position and selection stay.
+    pub fn refresh(&mut self, ctx: &Ctx) -> Task<Message> {
+        match self {
+            Page::Home(_) => home::Home::new(ctx).1.map(Message::Home),
+            Page::Administrasi(p) => p.refresh(ctx).map(Message::Administrasi),
+            Page::Faktur(p) => detail::Detail::new(ctx, p.id()).1.map(Message::Faktur),
+            _ => Task::none(),
+        }
+    }
+
     /// What Esc does on this page, `None` when it only goes back.
     pub fn on_escape(&self) -> Option<Message> {
         match self {
@@ -207,6 +225,8 @@ impl Page {
             Page::BarangJasa(p) => p.on_escape().map(Message::BarangJasa),
             Page::NomorFaktur(p) => p.on_escape().map(Message::NomorFaktur),
             Page::Form(p) => p.on_escape().map(form_message),
+            Page::Administrasi(p) => p.on_escape().map(Message::Administrasi),
+            Page::Faktur(p) => p.on_escape().map(Message::Faktur),
             _ => None,
         }
     }

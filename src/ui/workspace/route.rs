@@ -28,6 +28,12 @@ pub enum Route {
     Ubah(i64),
     /// The pengganti of an approved faktur.
     Pengganti(i64),
+    // upui:
+    /// Administrasi Faktur of Pajak Keluaran filtered to one masa (Beranda's deadline links).
+    KeluaranMasa {
+        tahun: u16,
+        masa: u8,
+    },
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
