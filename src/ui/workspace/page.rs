@@ -46,7 +46,7 @@ pub enum Nav {
 }
 
 pub enum Page {
-    Home(home::Home),
+    Home(Box<home::Home>),
     Administrasi(Box<administrasi::Administrasi>),
     Faktur(Box<detail::Detail>),
     Certificate(Box<certificate::Certificate>),
@@ -88,7 +88,7 @@ impl Page {
         match route {
             Route::Home => {
                 let (p, t) = home::Home::new(ctx);
-                (Page::Home(p), t.map(Message::Home))
+                (Page::Home(Box::new(p)), t.map(Message::Home))
             }
             Route::Administrasi { masukan } => {
                 let (p, t) = administrasi::Administrasi::new(ctx, masukan);
