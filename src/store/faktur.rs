@@ -122,12 +122,13 @@ pub fn insert_bulk(
         let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
         write_items(&mut stmt, chunk)?;
     }
-    write_coretax(conn, id, f)?;
+    write_coretax(conn, id, f, true)?;
     Ok(id)
 }
 
-/// Writes the items of faktur `id` (whose old items are gone) and its Coretax values: Ubah
-/// replaces a faktur's lines this way ([`super::faktur_edit::ubah`]).
+/// Writes the items of faktur `id` (whose old items are gone, and with them their Coretax
+/// values) and its Coretax values: Ubah replaces a faktur's lines this way
+/// ([`super::faktur_edit::ubah`]).
 pub(super) fn write_lines(conn: &Connection, id: i64, f: &Faktur) -> Result<()> {
     let text = FakturText::of(f);
     let rows: Vec<ItemRow<'_>> = item_rows(id, f, &text).collect();
@@ -135,19 +136,25 @@ pub(super) fn write_lines(conn: &Connection, id: i64, f: &Faktur) -> Result<()> 
         let mut stmt = conn.prepare_cached(item_insert_sql(chunk.len()))?;
         write_items(&mut stmt, chunk)?;
     }
-    write_coretax(conn, id, f)
+    write_coretax(conn, id, f, false)
 }
 
-/// Writes the Coretax values of a faktur and its lines, when it has any (a faktur from Coretax
-/// XML). The inserts above leave these columns NULL, so bulk CSV imports bind nothing more.
-fn write_coretax(conn: &Connection, id: i64, f: &Faktur) -> Result<()> {
+/// Writes the Coretax values of a faktur and its lines into `faktur_coretax` and
+/// `faktur_item_coretax` (migration 0010), when it has any (a faktur from Coretax XML): faktur
+/// from CSV or typed in have none, and bulk imports write no row for them.
+/// `fresh`: faktur `id` was just inserted, so it has no old values to replace.
+fn write_coretax(conn: &Connection, id: i64, f: &Faktur, fresh: bool) -> Result<()> {
     let c = &f.coretax;
     if !c.is_empty() {
         conn.prepare_cached(
-            "UPDATE faktur SET ct_buyer_document = ?2, ct_buyer_document_number = ?3,
-                ct_buyer_country = ?4, ct_buyer_email = ?5, ct_buyer_idtku = ?6,
-                ct_seller_idtku = ?7, ct_custom_doc_month_year = ?8, ct_facility_stamp = ?9
-             WHERE id = ?1",
+            "INSERT INTO faktur_coretax (faktur_id, buyer_document, buyer_document_number,
+                buyer_country, buyer_email, buyer_idtku, seller_idtku, custom_doc_month_year,
+                facility_stamp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (faktur_id) DO UPDATE SET buyer_document = ?2,
+                buyer_document_number = ?3, buyer_country = ?4, buyer_email = ?5,
+                buyer_idtku = ?6, seller_idtku = ?7, custom_doc_month_year = ?8,
+                facility_stamp = ?9",
         )?
         .execute(params![
             id,
@@ -160,12 +167,15 @@ fn write_coretax(conn: &Connection, id: i64, f: &Faktur) -> Result<()> {
             c.custom_doc_month_year,
             c.facility_stamp,
         ])?;
+    } else if !fresh {
+        conn.prepare_cached("DELETE FROM faktur_coretax WHERE faktur_id = ?1")?
+            .execute([id])?;
     }
     for (i, it) in f.items.iter().enumerate() {
         if let Some(line) = &it.coretax {
             conn.prepare_cached(
-                "UPDATE faktur_item SET ct_opt = ?3, ct_code = ?4, ct_unit = ?5
-                 WHERE faktur_id = ?1 AND line_no = ?2",
+                "INSERT OR REPLACE INTO faktur_item_coretax (faktur_id, line_no, opt, code, unit)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![
                 id,
@@ -303,7 +313,7 @@ impl<'c> BulkWriter<'c> {
             s.raw_execute()?;
         }
         for w in written.iter().filter(|w| w.items) {
-            write_coretax(self.conn, w.id, w.faktur)?;
+            write_coretax(self.conn, w.id, w.faktur, true)?;
         }
         Ok(())
     }
@@ -506,8 +516,10 @@ const HEADER_COLUMNS: &str = "id, jenis, kode_transaksi, fg_pengganti, nsfp, mas
     lawan_npwp, lawan_nik, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm,
     id_keterangan_tambahan, fg_uang_muka, uang_muka_dpp, uang_muka_ppn, uang_muka_ppnbm, referensi,
     kode_dokumen_pendukung, dikreditkan, status_faktur, status_approval, approval_time, qr_url,
-    reject_code, reject_message, ct_buyer_document, ct_buyer_document_number, ct_buyer_country,
-    ct_buyer_email, ct_buyer_idtku, ct_seller_idtku, ct_custom_doc_month_year, ct_facility_stamp";
+    reject_code, reject_message, ct.buyer_document, ct.buyer_document_number, ct.buyer_country,
+    ct.buyer_email, ct.buyer_idtku, ct.seller_idtku, ct.custom_doc_month_year, ct.facility_stamp";
+/// The tables [`HEADER_COLUMNS`] are read from: a faktur and its Coretax values, if any.
+const HEADER_FROM: &str = "faktur LEFT JOIN faktur_coretax ct ON ct.faktur_id = faktur.id";
 
 fn corrupt(what: &str) -> rusqlite::Error {
     rusqlite::Error::InvalidColumnType(0, what.to_string(), rusqlite::types::Type::Text)
@@ -561,17 +573,16 @@ fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
         kode_dokumen_pendukung: r.get(21)?,
         coretax: CoretaxHeader {
             buyer_document: match r.get::<_, Option<String>>(29)? {
-                Some(k) => {
-                    Some(BuyerDocument::parse(&k).ok_or_else(|| corrupt("ct_buyer_document"))?)
-                }
+                Some(k) => Some(BuyerDocument::parse(&k).ok_or_else(|| corrupt("buyer_document"))?),
                 None => None,
             },
             buyer_document_number: r.get(30)?,
             buyer_country: r.get(31)?,
-            buyer_email: r.get(32)?,
+            // No row in faktur_coretax: the columns' defaults.
+            buyer_email: r.get::<_, Option<String>>(32)?.unwrap_or_default(),
             buyer_idtku: r.get(33)?,
             seller_idtku: r.get(34)?,
-            custom_doc_month_year: r.get(35)?,
+            custom_doc_month_year: r.get::<_, Option<String>>(35)?.unwrap_or_default(),
             facility_stamp: r.get(36)?,
         },
         items: Vec::new(),
@@ -592,9 +603,11 @@ fn header_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredFaktur> {
 
 fn items_of(conn: &Connection, faktur_id: i64) -> Result<Vec<FakturItem>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT kode_objek, nama, harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn,
-            tarif_ppnbm, ppnbm, ct_opt, ct_code, ct_unit
-         FROM faktur_item WHERE faktur_id = ?1 ORDER BY line_no",
+        "SELECT i.kode_objek, i.nama, i.harga_satuan, i.jumlah_barang, i.harga_total, i.diskon,
+            i.dpp, i.ppn, i.tarif_ppnbm, i.ppnbm, ct.opt, ct.code, ct.unit
+         FROM faktur_item i
+         LEFT JOIN faktur_item_coretax ct ON ct.faktur_id = i.faktur_id AND ct.line_no = i.line_no
+         WHERE i.faktur_id = ?1 ORDER BY i.line_no",
     )?;
     let rows = stmt.query_map([faktur_id], |r| {
         let a = |i: usize| -> rusqlite::Result<Amount> {
@@ -617,7 +630,7 @@ fn items_of(conn: &Connection, faktur_id: i64) -> Result<Vec<FakturItem>> {
                 r.get::<_, Option<String>>(12)?,
             ) {
                 (Some(opt), Some(code), Some(unit)) => {
-                    Some(CoretaxLine::new(&opt, &code, &unit).map_err(|_| corrupt("ct_opt"))?)
+                    Some(CoretaxLine::new(&opt, &code, &unit).map_err(|_| corrupt("opt"))?)
                 }
                 _ => None,
             },
@@ -630,7 +643,7 @@ fn items_of(conn: &Connection, faktur_id: i64) -> Result<Vec<FakturItem>> {
 pub fn get(conn: &Connection, id: i64) -> Result<Option<StoredFaktur>> {
     let found = conn
         .query_row(
-            &format!("SELECT {HEADER_COLUMNS} FROM faktur WHERE id = ?1"),
+            &format!("SELECT {HEADER_COLUMNS} FROM {HEADER_FROM} WHERE id = ?1"),
             [id],
             header_from_row,
         )
@@ -660,7 +673,7 @@ pub fn for_each(
     mut each: impl FnMut(StoredFaktur) -> Result<()>,
 ) -> Result<()> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {HEADER_COLUMNS} FROM faktur
+        "SELECT {HEADER_COLUMNS} FROM {HEADER_FROM}
          WHERE (?1 IS NULL OR jenis = CASE WHEN ?1 THEN 'masukan' ELSE 'keluaran' END)
            AND (?2 IS NULL OR masa = ?2) AND (?3 IS NULL OR tahun = ?3)
            AND (?4 IS NULL OR status_approval = ?4)
@@ -729,8 +742,9 @@ pub fn keluaran_keys(
 ) -> Result<Vec<(String, KeluaranKey)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kode_transaksi, fg_pengganti, nsfp, referensi, tanggal, lawan_npwp, lawan_nik,
-            lawan_nama, jumlah_dpp, jumlah_ppn, jumlah_ppnbm, ct_seller_idtku
-         FROM faktur WHERE jenis = 'keluaran' AND tahun = ?1 AND masa = ?2
+            lawan_nama, jumlah_dpp, jumlah_ppn, jumlah_ppnbm, ct.seller_idtku
+         FROM faktur LEFT JOIN faktur_coretax ct ON ct.faktur_id = faktur.id
+         WHERE jenis = 'keluaran' AND tahun = ?1 AND masa = ?2
            AND status_faktur IN ('normal', 'normal_pengganti')",
     )?;
     let rows = stmt.query_map(params![tahun, masa], |r| {
@@ -846,6 +860,96 @@ pub(crate) mod tests {
     use super::*;
     use crate::domain::{FakturDraft, FakturItemDraft};
     use crate::store::Store;
+
+    /// Schema 9 kept Coretax values in columns of faktur and faktur_item; 0010 moves them beside
+    /// them. A faktur from Coretax (passport buyer, a jasa line) keeps every value, a faktur from
+    /// CSV gets no Coretax row, and the columns are gone.
+    #[test]
+    fn a_database_of_schema_9_keeps_its_coretax_values_in_their_own_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v9.sqlite");
+        {
+            let c = Connection::open(&path).unwrap();
+            crate::store::migrate::create_at_version(&c, 9);
+            c.execute_batch(
+                "INSERT INTO faktur (id, jenis, kode_transaksi, fg_pengganti, nsfp, masa, tahun,
+                   tanggal, lawan_npwp, lawan_nama, lawan_alamat, jumlah_dpp, jumlah_ppn,
+                   jumlah_ppnbm, created_at, updated_at, ct_buyer_document,
+                   ct_buyer_document_number, ct_buyer_country, ct_buyer_email, ct_buyer_idtku,
+                   ct_seller_idtku, ct_custom_doc_month_year, ct_facility_stamp)
+                 VALUES (1, 'keluaran', 1, 0, '0102500000001', 2, 2025, '2025-02-03',
+                   '000000000000000', 'JOHN DOE', 'Jl. A', 1000, 120, 0, '', '', 'Passport',
+                   'A12345678', 'USA', 'john@example.com', '000000', '0013463476415001000001',
+                   '022025', 7),
+                        (2, 'keluaran', 1, 0, '0102500000002', 2, 2025, '2025-02-03',
+                   '013000666091000', 'PT CSV', 'Jl. B', 1000, 120, 0, '', '', NULL, NULL, NULL,
+                   '', NULL, NULL, '', NULL);
+                 INSERT INTO faktur_item (faktur_id, line_no, nama, harga_satuan, jumlah_barang,
+                   harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm, ct_opt, ct_code, ct_unit)
+                 VALUES (1, 1, 'Jasa konsultasi', '1000', '1', '1000', '0', '1000', '120', '0',
+                   '0', 'B', '000000', 'UM.0030'),
+                        (1, 2, 'Lain', '0', '1', '0', '0', '0', '0', '0', '0', NULL, NULL, NULL),
+                        (2, 1, 'Barang', '1000', '1', '1000', '0', '1000', '120', '0', '0', NULL,
+                   NULL, NULL);",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let one = get(store.conn(), 1).unwrap().unwrap().faktur;
+        let c = &one.coretax;
+        assert_eq!(c.buyer_document, Some(BuyerDocument::Passport));
+        assert_eq!(c.buyer_document_number.as_deref(), Some("A12345678"));
+        assert_eq!(c.buyer_country.as_deref(), Some("USA"));
+        assert_eq!(c.buyer_email, "john@example.com");
+        assert_eq!(c.buyer_idtku.as_deref(), Some("000000"));
+        assert_eq!(c.seller_idtku.as_deref(), Some("0013463476415001000001"));
+        assert_eq!(c.custom_doc_month_year, "022025");
+        assert_eq!(c.facility_stamp, Some(7));
+        let line = one.items[0]
+            .coretax
+            .as_ref()
+            .expect("the jasa line's values");
+        assert_eq!(
+            (line.opt(), line.kode.as_str(), line.satuan.as_str()),
+            ("B", "000000", "UM.0030")
+        );
+        assert!(one.items[1].coretax.is_none());
+        let two = get(store.conn(), 2).unwrap().unwrap().faktur;
+        assert!(two.coretax.is_empty());
+        let rows: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM faktur_coretax", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1, "only the Coretax faktur has a row");
+        let columns: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('faktur') WHERE name LIKE 'ct\\_%' ESCAPE '\\'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(columns, 0);
+        // Deleting the faktur takes its Coretax rows along.
+        store
+            .conn()
+            .execute("DELETE FROM faktur_item WHERE faktur_id = 1", [])
+            .unwrap();
+        store
+            .conn()
+            .execute("DELETE FROM faktur WHERE id = 1", [])
+            .unwrap();
+        let left: i64 = store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM faktur_coretax) + (SELECT count(*) FROM faktur_item_coretax)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(left, 0);
+        store.integrity_check().unwrap();
+    }
 
     pub(crate) fn draft(nsfp: &str) -> FakturDraft {
         FakturDraft {

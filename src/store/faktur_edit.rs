@@ -13,9 +13,7 @@ use super::faktur::{self, jenis_key, uang_muka_flag};
 use super::outbox::{self, Kind};
 use super::{Result, StoreError, audit, is_unique_violation, now, nsfp};
 use crate::domain::faktur::Jenis;
-use crate::domain::{
-    ApprovalStatus, BuyerDocument, DjpCode, Faktur, FakturStatus, KodeStatus, Nsfp,
-};
+use crate::domain::{ApprovalStatus, DjpCode, Faktur, FakturStatus, KodeStatus, Nsfp};
 
 /// The number a new faktur keluaran is validated with before Simpan gives it its own: the
 /// domain's checks need one of the faktur's year.
@@ -196,16 +194,14 @@ pub fn ubah(conn: &Connection, id: i64, f: &Faktur, actor: &str) -> Result<()> {
         Jenis::Keluaran => None,
         Jenis::Masukan { dikreditkan } => Some(dikreditkan),
     };
-    let c = &f.coretax;
     conn.execute(
         "UPDATE faktur SET kode_transaksi = ?2, fg_pengganti = ?3, nsfp = ?4, masa = ?5,
             tahun = ?6, tanggal = ?7, lawan_npwp = ?8, lawan_nik = ?9, lawan_nama = ?10,
             lawan_alamat = ?11, jumlah_dpp = ?12, jumlah_ppn = ?13, jumlah_ppnbm = ?14,
             id_keterangan_tambahan = ?15, fg_uang_muka = ?16, uang_muka_dpp = ?17,
             uang_muka_ppn = ?18, uang_muka_ppnbm = ?19, referensi = ?20,
-            kode_dokumen_pendukung = ?21, dikreditkan = ?22, ct_buyer_document = ?23,
-            ct_buyer_document_number = ?24, status_approval = 'draft', reject_code = NULL,
-            reject_message = NULL, updated_at = ?25
+            kode_dokumen_pendukung = ?21, dikreditkan = ?22, status_approval = 'draft',
+            reject_code = NULL, reject_message = NULL, updated_at = ?23
          WHERE id = ?1",
         params![
             id,
@@ -230,8 +226,6 @@ pub fn ubah(conn: &Connection, id: i64, f: &Faktur, actor: &str) -> Result<()> {
             f.referensi,
             f.kode_dokumen_pendukung,
             dikreditkan,
-            c.buyer_document.map(BuyerDocument::as_str),
-            c.buyer_document_number,
             now(),
         ],
     )

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../resources/migrations/client/0007_user_role.sql"),
     include_str!("../../resources/migrations/client/0008_rekam.sql"),
     include_str!("../../resources/migrations/client/0009_upload_deadline.sql"),
+    include_str!("../../resources/migrations/client/0010_coretax_beside.sql"),
 ];
 
 /// The schema version this build writes.

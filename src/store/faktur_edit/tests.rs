@@ -347,7 +347,7 @@ fn ubah_writes_the_coretax_values_of_the_faktur_and_its_lines() {
         .transaction(|tx| rekam_keluaran(tx, baru(), "admin"))
         .unwrap();
     let mut f = draft(&n.digits()).validate().unwrap();
-    f.coretax.buyer_document = Some(BuyerDocument::Passport);
+    f.coretax.buyer_document = Some(crate::domain::BuyerDocument::Passport);
     f.coretax.buyer_document_number = Some("X1234".into());
     f.coretax.seller_idtku = Some("0013463476415001000000".into());
     f.items[0].coretax = Some(crate::domain::CoretaxLine::new("B", "000000", "UM.0033").unwrap());
