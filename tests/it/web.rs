@@ -195,6 +195,7 @@ async fn e_nofa_online_pages_in_headless_chromium() {
     lockout_is_shared_with_the_api(&w).await;
     let a = lupa_password_mails_a_link(&w, a).await;
     ganti_password(&w, &a).await;
+    reset_aplikasi_client_lets_the_desktop_register_again(&w).await;
 
     let World { s, b, _dir, .. } = w;
     b.close().await;
@@ -527,4 +528,69 @@ async fn ganti_password(w: &World, a: &Pkp) {
     w.b.click("logout").await;
     login(&w.s, &w.b, a.npwp.digits(), "password-baru-2").await;
     assert_eq!(w.b.path().await, "/pkp/home");
+}
+
+async fn reset_aplikasi_client_lets_the_desktop_register_again(w: &World) {
+    let r = new_pkp(&w.dir, "PT REGISTRASI ULANG", "");
+    let (_, p12) = operator::cert_issue(
+        &w.dir,
+        r.npwp.digits(),
+        "rahasia-p12",
+        P12Encryption::default(),
+    )
+    .unwrap();
+    let identity = Identity::from_p12(&p12, "rahasia-p12").unwrap();
+    let client = EnofaClient::new(&w.s.api_url, &w.s.ca_pem, &identity).unwrap();
+    let register = |kode: String| {
+        let client = &client;
+        let (s, npwp, password) = (&w.s, r.npwp.clone(), r.password.clone());
+        async move {
+            let cap = client.captcha().await.unwrap();
+            let answer = s.demo_captcha_answer(&cap.id).unwrap();
+            client
+                .register(
+                    &npwp,
+                    &Secret::new(kode),
+                    &cap.id,
+                    &answer,
+                    &Secret::new(password),
+                )
+                .await
+        }
+    };
+    register(r.kode.clone()).await.unwrap();
+
+    w.b.click("logout").await;
+    login(&w.s, &w.b, r.npwp.digits(), &r.password).await;
+    w.b.click("menu-reset").await;
+    assert_eq!(w.b.path().await, "/pkp/reset-aplikasi");
+    assert!(w.b.text().await.contains("Aplikasi eFaktur Desktop aktif"));
+    w.b.shot("reset-aplikasi").await;
+    w.b.fill("kode", &r.kode).await;
+    w.b.fill("password", &r.password).await;
+    w.b.click("reset-aplikasi").await;
+    let new_kode =
+        w.b.client
+            .find(fantoccini::Locator::Id("p-kode"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    assert_eq!(new_kode.len(), 19, "{new_kode}");
+    assert_ne!(new_kode, r.kode);
+    let text = w.b.text().await;
+    assert!(
+        text.contains("Reset berhasil") && text.contains("Belum Registrasi"),
+        "{text}"
+    );
+    w.b.shot("reset-aplikasi-kode-baru").await;
+    // The desktop client library registers again with the new code; the old one is spent.
+    let old = register(r.kode.clone()).await.unwrap_err();
+    assert!(old.to_string().contains("Kode Aktivasi"), "{old}");
+    let again = register(new_kode).await.unwrap();
+    assert_eq!(again.profile.status_aplikasi, "Aktif");
+    // Shown once: Profile User does not show it again.
+    w.b.click("menu-profil").await;
+    assert!(w.b.text().await.contains("disimpan hanya sebagai hash"));
 }

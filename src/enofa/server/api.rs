@@ -69,7 +69,7 @@ async fn captcha(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Cap
     })
 }
 
-fn refuse_registration(reason: impl Into<String>) -> ApiError {
+pub(super) fn refuse_registration(reason: impl Into<String>) -> ApiError {
     ApiError::bad(DjpCode::Etax40005, reason)
 }
 
@@ -103,7 +103,11 @@ pub(super) fn check_password(
 }
 
 /// The typed Kode Aktivasi against the account's, in the hashing pool (not under the lock).
-async fn check_kode(state: &AppState, typed: &str, account: &Account) -> Result<Checked, ApiError> {
+pub(super) async fn check_kode(
+    state: &AppState,
+    typed: &str,
+    account: &Account,
+) -> Result<Checked, ApiError> {
     match (KodeAktivasi::parse(typed), account.kode_hash.as_deref()) {
         (Ok(kode), Some(hash)) => state.hashing.check(kode.as_str(), hash).await,
         _ => Ok(Checked::failed()),
@@ -206,38 +210,12 @@ async fn reset(
     caller: Caller,
     ApiJson(req): ApiJson<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
-    let password = state
-        .hashing
-        .check(&req.password, &caller.account.password_hash)
-        .await?;
-    let kode = check_kode(&state, &req.kode_aktivasi, &caller.account).await?;
-    let code = operator::new_kode_aktivasi();
-    let code_hash = state.hashing.hash_kode(&code).await?;
-    state
-        .db(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = caller.account;
-            check_throttle(&tx, &a.npwp)?;
-            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
-                tx.commit()?;
-                return Err(e);
-            }
-            let code_ok = kode.holds_for(a.kode_hash.as_deref());
-            if !code_ok {
-                db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
-                tx.commit()?;
-                return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
-            }
-            let status = if a.client_status == "aktif" { "reset" } else { a.client_status.as_str() };
-            tx.execute(
-                "UPDATE account SET kode_hash = ?2, kode_used = 0, client_status = ?3, client_id = NULL WHERE npwp = ?1",
-                params![a.npwp, code_hash, status],
-            )?;
-            db::audit(&tx, Some(&a.npwp), "reset", "client desktop di-reset, kode aktivasi baru")?;
-            tx.commit()?;
-            Ok(Json(KodeAktivasiResponse { kode_aktivasi: code }))
-        })
-        .await
+    let code =
+        super::service::reset_client(&state, &caller.account, &req.kode_aktivasi, &req.password)
+            .await?;
+    Ok(Json(KodeAktivasiResponse {
+        kode_aktivasi: code,
+    }))
 }
 
 async fn profile(Registered(caller): Registered) -> Json<Profile> {

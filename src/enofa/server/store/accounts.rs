@@ -22,3 +22,18 @@ pub fn find_npwp(conn: &Connection, candidates: &[String]) -> Result<Option<Stri
     }
     Ok(None)
 }
+
+/// Deactivates the desktop client of `npwp` and stores the hash of its new Kode Aktivasi
+/// eFaktur Desktop (unused), leaving `client_status` as `status`.
+pub fn reset_client(
+    conn: &Connection,
+    npwp: &str,
+    code_hash: &str,
+    status: &str,
+) -> Result<(), ServerError> {
+    conn.execute(
+        "UPDATE account SET kode_hash = ?2, kode_used = 0, client_status = ?3, client_id = NULL WHERE npwp = ?1",
+        params![npwp, code_hash, status],
+    )?;
+    Ok(())
+}

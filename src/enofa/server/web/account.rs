@@ -15,9 +15,9 @@ use super::pages::{Page, html, problem_text};
 use super::session::Pkp;
 use crate::domain::{DjpCode, Npwp};
 use crate::enofa::server::api::{check_password, check_throttle, profile_of};
-use crate::enofa::server::db;
 use crate::enofa::server::state::ApiError;
 use crate::enofa::server::store::{accounts, web_session};
+use crate::enofa::server::{db, service};
 
 #[derive(Template)]
 #[template(path = "home.html", config = "resources/askama.toml")]
@@ -40,6 +40,8 @@ struct ProfilePage {
     email: String,
     status: String,
     csrf: String,
+    /// A Kode Aktivasi eFaktur Desktop just made (Reset Aplikasi Client): shown this once.
+    new_kode: Option<String>,
 }
 
 /// NPWP as DJP writes it (`01.234.567.8-901.000`) where it parses, else as stored.
@@ -50,6 +52,15 @@ fn display_npwp(npwp: &str) -> String {
 }
 
 fn profile_page(pkp: &Pkp, page: Page, status: StatusCode) -> Response {
+    profile_with_kode(pkp, page, status, None)
+}
+
+fn profile_with_kode(
+    pkp: &Pkp,
+    page: Page,
+    status: StatusCode,
+    new_kode: Option<String>,
+) -> Response {
     let p = profile_of(&pkp.account);
     html(
         status,
@@ -60,6 +71,7 @@ fn profile_page(pkp: &Pkp, page: Page, status: StatusCode) -> Response {
             email: p.email,
             status: p.status_aplikasi,
             csrf: pkp.csrf.clone(),
+            new_kode,
         },
         pkp.lang.0,
     )
@@ -142,4 +154,68 @@ async fn set_password(state: &WebState, pkp: &Pkp, form: &PasswordForm) -> Resul
             Ok(())
         })
         .await
+}
+
+#[derive(Template)]
+#[template(path = "reset_aplikasi.html", config = "resources/askama.toml")]
+struct ResetAplikasiPage {
+    page: Page,
+    active: bool,
+    csrf: String,
+}
+
+fn reset_aplikasi_page(pkp: &Pkp, page: Page, status: StatusCode) -> Response {
+    html(
+        status,
+        &ResetAplikasiPage {
+            page,
+            active: pkp.account.client_status == "aktif",
+            csrf: pkp.csrf.clone(),
+        },
+        pkp.lang.0,
+    )
+}
+
+pub async fn reset_aplikasi_form(pkp: Pkp) -> Response {
+    let page = Page::new(pkp.lang, pkp.lang.0.reset_aplikasi).with_user(pkp.user());
+    reset_aplikasi_page(&pkp, page, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct ResetAplikasiForm {
+    csrf: String,
+    kode: String,
+    password: String,
+}
+
+/// Reset Aplikasi Client, the rule the API's `POST /api/v1/reset` follows too: the new Kode
+/// Aktivasi eFaktur Desktop is shown once, in Profile User.
+pub async fn reset_aplikasi(
+    State(state): State<Arc<WebState>>,
+    mut pkp: Pkp,
+    WebForm(form): WebForm<ResetAplikasiForm>,
+) -> Response {
+    if let Some(refused) = pkp.csrf_refusal(&form.csrf) {
+        return refused;
+    }
+    let t = pkp.lang.0;
+    let reset = service::reset_client(&state.app, &pkp.account, &form.kode, &form.password).await;
+    match reset {
+        Ok(code) => {
+            let npwp = pkp.account.npwp.clone();
+            if let Ok(Some(a)) = state.app.read(move |c| Ok(db::account(c, &npwp)?)).await {
+                pkp.account = a;
+            }
+            let page = Page::new(pkp.lang, t.profile)
+                .with_user(pkp.user())
+                .notice(t.reset_success);
+            profile_with_kode(&pkp, page, StatusCode::OK, Some(code))
+        }
+        Err(e) => {
+            let page = Page::new(pkp.lang, t.reset_aplikasi)
+                .with_user(pkp.user())
+                .problem(problem_text(t, &e));
+            reset_aplikasi_page(&pkp, page, e.status)
+        }
+    }
 }

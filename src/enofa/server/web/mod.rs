@@ -65,6 +65,10 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/pkp/home", get(account::home))
         .route("/pkp/profil", get(account::profile))
         .route("/pkp/ganti-password", post(account::change_password))
+        .route(
+            "/pkp/reset-aplikasi",
+            get(account::reset_aplikasi_form).post(account::reset_aplikasi),
+        )
         .route("/static/web.css", get(css))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

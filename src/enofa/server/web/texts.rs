@@ -51,6 +51,15 @@ pub struct Texts {
     pub not_found: &'static str,
     pub bad_form: &'static str,
     pub internal: &'static str,
+    pub reset_aplikasi: &'static str,
+    pub reset_heading: &'static str,
+    pub informasi: &'static str,
+    pub app_active: &'static str,
+    pub app_not_active: &'static str,
+    pub reset_prompt: &'static str,
+    pub kode_aplikasi: &'static str,
+    pub reset_button: &'static str,
+    pub reset_success: &'static str,
 }
 
 pub const ID: Texts = Texts {
@@ -101,6 +110,15 @@ pub const ID: Texts = Texts {
     not_found: "Halaman tidak ditemukan. Kembali ke Home melalui menu.",
     bad_form: "Isian formulir tidak terbaca atau terlalu besar. Muat ulang halaman lalu kirim lagi.",
     internal: "Terjadi kesalahan internal server (id {id}). Coba lagi nanti; bila berulang, sampaikan id ini kepada pengelola e-Nofa.",
+    reset_aplikasi: "Reset Aplikasi Client",
+    reset_heading: "Registrasi Ulang Aplikasi eFaktur Desktop",
+    informasi: "Informasi",
+    app_active: "Aplikasi eFaktur Desktop aktif",
+    app_not_active: "Aplikasi eFaktur Desktop belum registrasi (atau sudah di-reset)",
+    reset_prompt: "Reset Aplikasi? Masukkan Kode Aktivasi aplikasi dan Password",
+    kode_aplikasi: "Kode Aktivasi Aplikasi",
+    reset_button: "Reset Aplikasi",
+    reset_success: "Reset berhasil. Gunakan Kode Aktivasi eFaktur Desktop di atas untuk registrasi ulang aplikasi e-Faktur. Kode ini hanya ditampilkan sekali: catat sekarang.",
 };
 
 pub const EN: Texts = Texts {
@@ -151,4 +169,13 @@ pub const EN: Texts = Texts {
     not_found: "Page not found. Go back to Home through the menu.",
     bad_form: "The form could not be read or is too large. Reload the page and send it again.",
     internal: "Internal server error (id {id}). Try again later; if it repeats, tell the e-Nofa operator this id.",
+    reset_aplikasi: "Reset Aplikasi Client (desktop reset)",
+    reset_heading: "Register the eFaktur Desktop application again",
+    informasi: "Information",
+    app_active: "The eFaktur Desktop application is active",
+    app_not_active: "The eFaktur Desktop application is not registered (or was reset)",
+    reset_prompt: "Reset the application? Enter the application's activation code and your password",
+    kode_aplikasi: "Application activation code",
+    reset_button: "Reset application",
+    reset_success: "Reset done. Use the eFaktur Desktop activation code above to register the e-Faktur application again. It is shown only this once: write it down now.",
 };
