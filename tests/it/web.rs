@@ -196,6 +196,7 @@ async fn e_nofa_online_pages_in_headless_chromium() {
     let a = lupa_password_mails_a_link(&w, a).await;
     ganti_password(&w, &a).await;
     reset_aplikasi_client_lets_the_desktop_register_again(&w).await;
+    administrasi_cabang_up_to_the_downloaded_certificate(&w, &other).await;
 
     let World { s, b, _dir, .. } = w;
     b.close().await;
@@ -593,4 +594,94 @@ async fn reset_aplikasi_client_lets_the_desktop_register_again(w: &World) {
     // Shown once: Profile User does not show it again.
     w.b.click("menu-profil").await;
     assert!(w.b.text().await.contains("disimpan hanya sebagai hash"));
+}
+
+async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: &Pkp) {
+    let p = new_pkp(&w.dir, "PT PUSAT CABANG", "pusat@pusat.example");
+    let branch = Npwp::parse(&format!("{}411001", &p.npwp.digits()[..9])).unwrap();
+    let b = branch.digits().to_owned();
+    w.b.click("logout").await;
+    login(&w.s, &w.b, p.npwp.digits(), &p.password).await;
+    w.b.click("menu-cabang").await;
+    assert!(w.b.text().await.contains("Belum ada cabang yang direkam"));
+    // Tambah Cabang: waits for the KPP's confirmation of the SK Pemusatan.
+    w.b.fill("npwp", &branch.to_string()).await;
+    w.b.fill("nomor_sk", "KEP-00003.PKP/WPJ.07/KP.0503/2015")
+        .await;
+    w.b.fill("tanggal_sk", "04/02/2015").await;
+    w.b.fill("email", "cabang@pusat.example").await;
+    w.b.fill("password", "uploader-cabang-1").await;
+    w.b.click("tambah").await;
+    let text = w.b.text().await;
+    assert!(
+        text.contains("Menunggu Persetujuan KPP") && text.contains("Tidak Terdaftar"),
+        "{text}"
+    );
+    // The KPP officer confirms it (the operator command's function).
+    operator::cabang_approve(&w.dir, &b).unwrap();
+    w.b.click("menu-cabang").await;
+    w.b.click(&format!("kode-{b}")).await;
+    let kode = w.b.element_text("kode-baru").await;
+    assert_eq!(kode.len(), 19, "{kode}");
+    assert!(w.b.text().await.contains("Belum Aktif"));
+    w.b.shot("cabang-kode-aktivasi").await;
+    // Permohonan: the terms must be accepted; the passphrase typed twice.
+    w.b.click(&format!("minta-{b}")).await;
+    w.b.shot("cabang-permohonan-sertifikat").await;
+    w.b.fill("passphrase", "passphrase-cabang").await;
+    w.b.fill("ulang", "passphrase-cabang").await;
+    w.b.click("ajukan").await;
+    assert!(w.b.text().await.contains("Setujui syarat dan ketentuan"));
+    w.b.click_only("setuju").await;
+    w.b.fill("passphrase", "passphrase-cabang").await;
+    w.b.fill("ulang", "passphrase-cabang").await;
+    w.b.click("ajukan").await;
+    let text = w.b.text().await;
+    assert!(
+        text.contains("Permohonan sertifikat terkirim") && text.contains("Dalam Proses"),
+        "{text}"
+    );
+    w.b.shot("cabang-1280").await;
+    w.b.size(390, 844).await;
+    w.b.shot("cabang-390").await;
+    w.b.size(1280, 800).await;
+    // The passphrase is nowhere in the state database.
+    let db = std::fs::read(w.dir.join("enofa.sqlite")).unwrap();
+    let wal = std::fs::read(w.dir.join("enofa.sqlite-wal")).unwrap_or_default();
+    for bytes in [&db, &wal] {
+        assert!(!bytes.windows(17).any(|x| x == b"passphrase-cabang"));
+    }
+    // Another PKP's session learns and changes nothing of this branch.
+    let c = http(&w.s);
+    let (session, csrf) = http_login(&w.s, &c, other).await;
+    for path in ["sertifikat", "unduh"] {
+        let r = c
+            .get(format!("{}/pkp/cabang/{b}/{path}", w.s.web_url))
+            .header(COOKIE, &session)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let r = c
+        .post(format!("{}/pkp/cabang/{b}/kode", w.s.web_url))
+        .header(COOKIE, &session)
+        .form_pairs(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The officer approves the certificate; the head office downloads `<npwp>.p12`.
+    operator::cabang_approve_cert(&w.dir, &b).unwrap();
+    w.b.click("menu-cabang").await;
+    assert!(w.b.text().await.contains("Siap Diunduh"));
+    let p12 =
+        w.b.download(&format!("unduh-{b}"), &format!("{b}.p12"))
+            .await;
+    let identity = Identity::from_p12(&p12, "passphrase-cabang").unwrap();
+    assert_eq!(
+        identity.info().npwp.as_ref().map(|n| n.digits()),
+        Some(b.as_str())
+    );
+    assert!(Identity::from_p12(&p12, "bukan-passphrase").is_err());
 }

@@ -22,7 +22,7 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     /// HOME of chromedriver and Chromium (NSS database, profile); removed with the browser.
-    _home: TempDir,
+    home_dir: TempDir,
     shots: PathBuf,
 }
 
@@ -85,7 +85,11 @@ impl Browser {
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--window-size=1280,800",
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                ],
+                "prefs": {
+                    "download.default_directory": home.path().join("downloads"),
+                    "download.prompt_for_download": false,
+                }
             }
         });
         let caps = match caps {
@@ -113,7 +117,7 @@ impl Browser {
         Browser {
             client,
             driver,
-            _home: home,
+            home_dir: home,
             shots,
         }
     }
@@ -154,6 +158,27 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks `id` without waiting for a page (a checkbox).
+    pub async fn click_only(&self, id: &str) {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    pub async fn element_text(&self, id: &str) -> String {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn value(&self, id: &str) -> String {
         self.client
             .find(Locator::Id(id))
@@ -180,6 +205,30 @@ impl Browser {
         match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_owned(),
+        }
+    }
+
+    /// Clicks a download link of id `id` and waits for `file` in the downloads folder.
+    pub async fn download(&self, id: &str, file: &str) -> Vec<u8> {
+        self.client
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let path = self.home_dir.path().join("downloads").join(file);
+        let started = Instant::now();
+        loop {
+            // Chromium writes `<file>.crdownload` first and renames it when complete.
+            if let Ok(bytes) = std::fs::read(&path) {
+                return bytes;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{file} was not downloaded"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

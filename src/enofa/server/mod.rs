@@ -19,6 +19,7 @@
 mod api;
 mod auth;
 mod ca;
+mod cabang;
 mod captcha;
 mod db;
 pub mod demo;

@@ -8,6 +8,7 @@
 //! `no-store` on every page, small bodies only.
 
 mod account;
+mod cabang;
 mod cookies;
 mod form;
 mod login;
@@ -69,6 +70,13 @@ pub fn router(state: Arc<WebState>) -> Router {
             "/pkp/reset-aplikasi",
             get(account::reset_aplikasi_form).post(account::reset_aplikasi),
         )
+        .route("/pkp/cabang", get(cabang::list).post(cabang::add))
+        .route("/pkp/cabang/{npwp}/kode", post(cabang::new_kode))
+        .route(
+            "/pkp/cabang/{npwp}/sertifikat",
+            get(cabang::certificate_form).post(cabang::request_certificate),
+        )
+        .route("/pkp/cabang/{npwp}/unduh", get(cabang::download))
         .route("/static/web.css", get(css))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

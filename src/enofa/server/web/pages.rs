@@ -126,6 +126,18 @@ pub fn refusal(status: StatusCode, lang: Lang, title: &str, problem: &str) -> Re
     )
 }
 
+/// `page` (of a logged-in PKP) with only `problem` on it.
+pub fn refusal_for(status: StatusCode, page: Page, problem: &str) -> Response {
+    let t = page.t;
+    html(
+        status,
+        &MessagePage {
+            page: page.problem(problem),
+        },
+        t,
+    )
+}
+
 /// The detail goes to the log under an id; the page shows only the id.
 pub fn internal(t: &'static Texts, detail: &str) -> Response {
     let id = random_hex(6);
