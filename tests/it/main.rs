@@ -29,4 +29,6 @@ mod upload;
 mod web;
 #[cfg(target_os = "linux")]
 mod web_browser;
+#[cfg(target_os = "linux")]
+mod web_nsfp;
 mod xlsx;

@@ -684,4 +684,13 @@ async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: 
         Some(b.as_str())
     );
     assert!(Identity::from_p12(&p12, "bukan-passphrase").is_err());
+    // Permintaan NSFP needs the PKP's certificate in the browser; this one has none.
+    w.b.goto(&format!("{}/pkp/nsfp", w.s.web_url)).await;
+    let text = w.b.text().await;
+    assert!(
+        text.contains("Sertifikat elektronik PKP tidak dikirim oleh browser"),
+        "{text}"
+    );
+    assert!(!text.contains("Data Pemohon"));
+    w.b.shot("nsfp-tanpa-sertifikat").await;
 }

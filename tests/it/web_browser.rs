@@ -54,6 +54,12 @@ fn run(cmd: &mut Command) {
 impl Browser {
     /// Starts chromedriver and a headless Chromium trusting `ca_pem` (the e-Nofa CA).
     pub async fn start(ca_pem: &[u8]) -> Browser {
+        Browser::start_with(ca_pem, None).await
+    }
+
+    /// [`Browser::start`] with a PKP's `.p12` (bytes, passphrase) in the browser's certificate
+    /// store, as a PKP installs it (manual section II).
+    pub async fn start_with(ca_pem: &[u8], p12: Option<(&[u8], &str)>) -> Browser {
         let home = tempfile::tempdir().unwrap();
         let nssdb = home.path().join(".pki/nssdb");
         std::fs::create_dir_all(&nssdb).unwrap();
@@ -64,6 +70,14 @@ impl Browser {
         run(Command::new("certutil")
             .args(["-A", "-t", "C,,", "-n", "enofa-ca", "-d", &db, "-i"])
             .arg(&ca));
+        if let Some((bytes, passphrase)) = p12 {
+            let file = home.path().join("pkp.p12");
+            std::fs::write(&file, bytes).unwrap();
+            run(Command::new("pk12util")
+                .args(["-d", &db, "-K", "", "-W", passphrase, "-i"])
+                .arg(&file));
+            std::fs::remove_file(&file).unwrap();
+        }
 
         let port = free_port();
         // Its own process group, which Chromium joins: a failed test ends the whole group.
@@ -277,5 +291,35 @@ impl Browser {
             .await
             .unwrap()
             .unwrap_or_default()
+    }
+}
+
+/// Chromium's managed policy `AutoSelectCertificateForUrls` for one origin, so the browser
+/// presents the client certificate without a dialog (it has none headless). Chromium reads
+/// policies only from /etc/chromium/policies/managed/; the file goes when this is dropped.
+pub struct AutoSelectCertificate {
+    path: PathBuf,
+}
+
+impl AutoSelectCertificate {
+    pub fn for_origin(origin: &str) -> AutoSelectCertificate {
+        let dir = Path::new("/etc/chromium/policies/managed");
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the web tests run as root, as CI does)",
+                dir.display()
+            )
+        });
+        let path = dir.join(format!("enofa-web-test-{}.json", std::process::id()));
+        let rule = serde_json::json!({"pattern": origin, "filter": {}}).to_string();
+        let policy = serde_json::json!({ "AutoSelectCertificateForUrls": [rule] });
+        std::fs::write(&path, policy.to_string()).unwrap();
+        AutoSelectCertificate { path }
+    }
+}
+
+impl Drop for AutoSelectCertificate {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }

@@ -256,15 +256,27 @@ async fn request_nsfp(
     Registered(caller): Registered,
     ApiJson(req): ApiJson<NsfpRequest>,
 ) -> Result<Json<NsfpAllocation>, ApiError> {
+    request_nsfp_for(&state, caller.account, req)
+        .await
+        .map(Json)
+}
+
+/// Permintaan NSFP of `account` (API and web page): this year's range, confirmed with the
+/// e-Nofa password, within the quota of the last three masa.
+pub(super) async fn request_nsfp_for(
+    state: &AppState,
+    account: Account,
+    req: NsfpRequest,
+) -> Result<NsfpAllocation, ApiError> {
     check_nsfp_request(&req)?;
     let password = state
         .hashing
-        .check(&req.password, &caller.account.password_hash)
+        .check(&req.password, &account.password_hash)
         .await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = caller.account;
+            let a = account;
             check_throttle(&tx, &a.npwp)?;
             if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40004) {
                 tx.commit()?;
@@ -273,7 +285,7 @@ async fn request_nsfp(
             check_quota(&tx, &a.npwp, &req)?;
             let allocation = allocate(&tx, &a.npwp, &req)?;
             tx.commit()?;
-            Ok(Json(allocation))
+            Ok(allocation)
         })
         .await
 }
@@ -376,13 +388,21 @@ async fn nsfp_history(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
 ) -> Result<Json<Vec<NsfpAllocation>>, ApiError> {
+    nsfp_history_of(&state, caller.account.npwp).await.map(Json)
+}
+
+/// Riwayat Permintaan NSFP of `npwp`, oldest first (API and web page).
+pub(super) async fn nsfp_history_of(
+    state: &AppState,
+    npwp: String,
+) -> Result<Vec<NsfpAllocation>, ApiError> {
     state
-        .db(move |conn| {
+        .read(move |conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {ALLOCATION_COLUMNS} FROM nsfp_allocation WHERE npwp = ?1 ORDER BY id"
             ))?;
-            let rows = stmt.query_map([&caller.account.npwp], allocation_of)?;
-            Ok(Json(rows.collect::<Result<Vec<_>, _>>()?))
+            let rows = stmt.query_map([&npwp], allocation_of)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
 }

@@ -14,6 +14,7 @@ mod form;
 mod login;
 mod lupa;
 mod mail;
+mod nsfp;
 mod pages;
 mod session;
 mod texts;
@@ -77,6 +78,8 @@ pub fn router(state: Arc<WebState>) -> Router {
             get(cabang::certificate_form).post(cabang::request_certificate),
         )
         .route("/pkp/cabang/{npwp}/unduh", get(cabang::download))
+        .route("/pkp/nsfp", get(nsfp::form).post(nsfp::request))
+        .route("/pkp/nsfp/riwayat", get(nsfp::history))
         .route("/static/web.css", get(css))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
