@@ -79,6 +79,13 @@ async fn permintaan_nsfp_with_the_certificate_from_the_browser() {
         "{text}"
     );
     b.shot("nsfp-riwayat").await;
+    // Pengecekan NSFP: its own first number is allotted and not used yet.
+    b.click("menu-cek").await;
+    b.fill("nsfp", range.split(" s.d. ").next().unwrap()).await;
+    b.click("periksa").await;
+    assert_eq!(b.element_text("cek-milik").await, "Ya");
+    assert_eq!(b.element_text("cek-dipakai").await, "Tidak");
+    b.shot("nsfp-pengecekan").await;
 
     // Another NPWP logged in with this browser: the certificate is not its own.
     b.click("logout").await;
@@ -90,6 +97,14 @@ async fn permintaan_nsfp_with_the_certificate_from_the_browser() {
         "{text}"
     );
     assert!(!text.contains("Data Pemohon"));
+    // Nor is the first PKP's number its business.
+    b.goto(&format!(
+        "{}/pkp/nsfp/cek?nsfp={}",
+        s.web_url,
+        range.split(" s.d. ").next().unwrap()
+    ))
+    .await;
+    assert_eq!(b.element_text("cek-milik").await, "Tidak");
 
     // A revoked certificate no longer opens the page.
     b.click("logout").await;

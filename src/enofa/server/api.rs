@@ -429,24 +429,34 @@ async fn check_nsfp(
     Registered(caller): Registered,
     ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<NsfpCheck>, ApiError> {
-    let parsed = crate::domain::Nsfp::parse(&nsfp)
+    check_nsfp_of(&state, caller.account.npwp, &nsfp)
+        .await
+        .map(Json)
+}
+
+/// Pengecekan NSFP (API and web page): whether `nsfp` was allotted to `npwp` and used by one of
+/// its approved faktur. Only about its own numbers: whether another PKP's NSFP is in use is
+/// not its business (it would reveal that PKP's activity).
+pub(super) async fn check_nsfp_of(
+    state: &AppState,
+    npwp: String,
+    nsfp: &str,
+) -> Result<NsfpCheck, ApiError> {
+    let parsed = crate::domain::Nsfp::parse(nsfp)
         .map_err(|e| ApiError::bad(DjpCode::Etax20007, e.to_string()))?;
     state
         .db(move |conn| {
-            // Only about the caller's own numbers: whether another PKP's NSFP is in use is
-            // not the caller's business (it would reveal that PKP's activity).
-            let npwp = &caller.account.npwp;
-            let allotted = allocation_for(conn, npwp, parsed)?.is_some();
+            let allotted = allocation_for(conn, &npwp, parsed)?.is_some();
             let used: i64 = conn.query_row(
                 "SELECT COUNT(*) FROM faktur WHERE nsfp = ?1 AND npwp = ?2",
                 params![parsed.digits(), npwp],
                 |r| r.get(0),
             )?;
-            Ok(Json(NsfpCheck {
+            Ok(NsfpCheck {
                 nsfp: parsed.digits(),
                 allotted,
                 used: used > 0,
-            }))
+            })
         })
         .await
 }

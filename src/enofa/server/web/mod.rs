@@ -80,6 +80,7 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/pkp/cabang/{npwp}/unduh", get(cabang::download))
         .route("/pkp/nsfp", get(nsfp::form).post(nsfp::request))
         .route("/pkp/nsfp/riwayat", get(nsfp::history))
+        .route("/pkp/nsfp/cek", get(nsfp::check))
         .route("/static/web.css", get(css))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
@@ -17,10 +17,10 @@ use super::form::WebForm;
 use super::pages::{Page, html, problem_text, refusal_for};
 use super::session::Pkp;
 use crate::cert::CertInfo;
-use crate::enofa::server::api::{nsfp_history_of, request_nsfp_for};
+use crate::enofa::server::api::{check_nsfp_of, nsfp_history_of, request_nsfp_for};
 use crate::enofa::server::auth::active_account;
 use crate::enofa::server::listener::PeerCert;
-use crate::enofa::wire::{NsfpAllocation, NsfpRequest};
+use crate::enofa::wire::{NsfpAllocation, NsfpCheck, NsfpRequest};
 
 /// The client certificate the browser presented on this connection, if any.
 pub struct ClientCert(Option<PeerCert>);
@@ -200,4 +200,66 @@ pub async fn history(State(state): State<Arc<WebState>>, pkp: Pkp) -> Response {
         Err(e) => (Vec::new(), page.problem(problem_text(t, &e))),
     };
     html(StatusCode::OK, &HistoryPage { page, rows }, t)
+}
+
+#[derive(Template)]
+#[template(path = "nsfp_cek.html", config = "resources/askama.toml")]
+struct CheckPage {
+    page: Page,
+    asked: String,
+    result: Option<NsfpCheck>,
+}
+
+#[derive(Deserialize)]
+pub struct CheckQuery {
+    #[serde(default)]
+    nsfp: String,
+}
+
+/// Pengecekan NSFP: a plain GET form (it changes nothing), about this NPWP's own numbers only.
+pub async fn check(
+    State(state): State<Arc<WebState>>,
+    pkp: Pkp,
+    Query(q): Query<CheckQuery>,
+) -> Response {
+    let t = pkp.lang.0;
+    let page = Page::new(pkp.lang, t.pengecekan_nsfp).with_user(pkp.user());
+    let asked = q.nsfp.trim().to_owned();
+    if asked.is_empty() {
+        return html(
+            StatusCode::OK,
+            &CheckPage {
+                page,
+                asked,
+                result: None,
+            },
+            t,
+        );
+    }
+    match check_nsfp_of(&state.app, pkp.account.npwp.clone(), &asked).await {
+        Ok(mut c) => {
+            c.nsfp = nsfp_shown(&c.nsfp);
+            html(
+                StatusCode::OK,
+                &CheckPage {
+                    page,
+                    asked,
+                    result: Some(c),
+                },
+                t,
+            )
+        }
+        Err(e) => {
+            let page = page.problem(problem_text(t, &e));
+            html(
+                e.status,
+                &CheckPage {
+                    page,
+                    asked,
+                    result: None,
+                },
+                t,
+            )
+        }
+    }
 }

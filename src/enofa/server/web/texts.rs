@@ -109,6 +109,13 @@ pub struct Texts {
     pub nomor_akhir: &'static str,
     pub jumlah: &'static str,
     pub belum_ada_nsfp: &'static str,
+    pub pengecekan_nsfp: &'static str,
+    pub nomor_seri: &'static str,
+    pub periksa: &'static str,
+    pub nsfp_milik: &'static str,
+    pub nsfp_dipakai: &'static str,
+    pub ya: &'static str,
+    pub tidak: &'static str,
 }
 
 pub const ID: Texts = Texts {
@@ -217,6 +224,13 @@ pub const ID: Texts = Texts {
     nomor_akhir: "Nomor Akhir",
     jumlah: "Jumlah",
     belum_ada_nsfp: "Belum ada permintaan NSFP.",
+    pengecekan_nsfp: "Pengecekan NSFP",
+    nomor_seri: "Nomor Seri Faktur Pajak",
+    periksa: "Periksa",
+    nsfp_milik: "Diberikan kepada NPWP ini",
+    nsfp_dipakai: "Sudah dipakai faktur yang disetujui",
+    ya: "Ya",
+    tidak: "Tidak",
 };
 
 pub const EN: Texts = Texts {
@@ -325,4 +339,11 @@ pub const EN: Texts = Texts {
     nomor_akhir: "Last number",
     jumlah: "Count",
     belum_ada_nsfp: "No NSFP requested yet.",
+    pengecekan_nsfp: "NSFP check",
+    nomor_seri: "Tax invoice serial number",
+    periksa: "Check",
+    nsfp_milik: "Granted to this NPWP",
+    nsfp_dipakai: "Used by an approved faktur",
+    ya: "Yes",
+    tidak: "No",
 };
