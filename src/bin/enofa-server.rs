@@ -73,6 +73,20 @@ enum Command {
         #[command(subcommand)]
         command: CabangCommand,
     },
+    /// KPP officers of the web pages (e-Nofa Online, `/kpp`).
+    Officer {
+        #[command(subcommand)]
+        command: OfficerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficerCommand {
+    /// Create an officer account; prints its password once.
+    Add {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 /// Timeouts and limits of `serve` and `demo` (defaults: [`Limits::default`]).
@@ -273,6 +287,15 @@ async fn run(args: Args) -> Result<(), ServerError> {
                 "Sertifikat cabang {} disetujui (serial {}); siap diunduh.",
                 a.npwp, a.serial
             );
+            Ok(())
+        }
+        Command::Officer {
+            command: OfficerCommand::Add { username },
+        } => {
+            let password = operator::officer_add(&state, &username)?;
+            println!("Petugas KPP  : {}", username.trim());
+            println!("Password     : {}", password.expose());
+            println!("Password hanya ditampilkan sekali ini. Login di <web>/kpp/login.");
             Ok(())
         }
     }

@@ -197,6 +197,7 @@ async fn e_nofa_online_pages_in_headless_chromium() {
     ganti_password(&w, &a).await;
     reset_aplikasi_client_lets_the_desktop_register_again(&w).await;
     administrasi_cabang_up_to_the_downloaded_certificate(&w, &other).await;
+    officer_pages(&w).await;
 
     let World { s, b, _dir, .. } = w;
     b.close().await;
@@ -693,4 +694,117 @@ async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: 
     );
     assert!(!text.contains("Data Pemohon"));
     w.b.shot("nsfp-tanpa-sertifikat").await;
+}
+
+async fn officer_pages(w: &World) {
+    let password = operator::officer_add(&w.dir, "petugas.kpp").unwrap();
+    w.b.goto(&format!("{}/kpp/login", w.s.web_url)).await;
+    w.b.fill("username", "petugas.kpp").await;
+    w.b.fill("password", password.expose()).await;
+    let id = w.b.value("captcha-id").await;
+    w.b.fill("captcha", &w.s.demo_captcha_answer(&id).unwrap())
+        .await;
+    w.b.click("kpp-login").await;
+    assert_eq!(w.b.path().await, "/kpp");
+    // Rekam Akun PKP: the letter is shown once and its password logs in.
+    let npwp = fresh_npwp();
+    w.b.fill("npwp", npwp.digits()).await;
+    w.b.fill("nama", "PT DIREKAM PETUGAS").await;
+    w.b.fill("alamat", "JL. KPP 1").await;
+    w.b.click("rekam-pkp").await;
+    let letter_password = w.b.element_text("surat-password").await;
+    let kode = w.b.element_text("surat-kode").await;
+    assert_eq!(kode.len(), 19, "{kode}");
+    w.b.shot("kpp-surat-kode-aktivasi").await;
+    let q = Pkp {
+        npwp: npwp.clone(),
+        nama: "PT DIREKAM PETUGAS".into(),
+        email: String::new(),
+        password: letter_password,
+        kode,
+    };
+    let c = http(&w.s);
+    let (session, csrf) = http_login(&w.s, &c, &q).await;
+    // A PKP session is no officer session.
+    let r = c
+        .get(format!("{}/kpp", w.s.web_url))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[LOCATION], "/kpp/login");
+    // The new PKP adds a branch; the officer confirms it in the browser.
+    let branch = Npwp::parse(&format!("{}411002", &npwp.digits()[..9])).unwrap();
+    let b = branch.digits().to_owned();
+    let post = |path: String, pairs: Vec<(&'static str, String)>| {
+        let pairs: Vec<(&str, String)> = pairs;
+        let c = &c;
+        let session = session.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            c.post(format!("{}{path}", w.s.web_url))
+                .header(COOKIE, session)
+                .form_pairs(&pairs)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let added = post(
+        "/pkp/cabang".into(),
+        vec![
+            ("csrf", csrf.clone()),
+            ("npwp", b.clone()),
+            ("nomor_sk", "KEP-1/2026".into()),
+            ("tanggal_sk", "01/02/2026".into()),
+            ("password", "uploader-cabang-2".into()),
+        ],
+    )
+    .await;
+    assert_eq!(added, StatusCode::OK);
+    w.b.goto(&format!("{}/kpp", w.s.web_url)).await;
+    w.b.shot("kpp-beranda").await;
+    w.b.click(&format!("setujui-cabang-{b}")).await;
+    assert!(w.b.text().await.contains(&format!("cabang {b} disetujui")));
+    // Its certificate request: the officer refuses it.
+    let asked = post(
+        format!("/pkp/cabang/{b}/sertifikat"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("setuju", "ya".into()),
+            ("passphrase", "passphrase-cabang-2".into()),
+            ("ulang", "passphrase-cabang-2".into()),
+        ],
+    )
+    .await;
+    assert_eq!(asked, StatusCode::OK);
+    w.b.goto(&format!("{}/kpp", w.s.web_url)).await;
+    w.b.click(&format!("tolak-sertifikat-{b}")).await;
+    assert!(w.b.text().await.contains("ditolak"));
+    // Cabut Sertifikat: a certificate of the PKP, revoked by serial.
+    let (serial, _) = operator::cert_issue(
+        &w.dir,
+        npwp.digits(),
+        "rahasia-p12",
+        P12Encryption::default(),
+    )
+    .unwrap();
+    w.b.fill("serial", &serial).await;
+    w.b.click("cabut").await;
+    assert!(
+        w.b.text()
+            .await
+            .contains(&format!("sertifikat serial {serial} dicabut"))
+    );
+    let conn = rusqlite::Connection::open(w.dir.join("enofa.sqlite")).unwrap();
+    let status: String = conn
+        .query_row(
+            "SELECT status FROM certificate WHERE serial = ?1",
+            [&serial],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "revoked");
+    w.b.shot("kpp-cabut").await;
 }

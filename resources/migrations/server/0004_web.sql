@@ -19,3 +19,19 @@ CREATE TABLE password_reset (
     expires_at  TEXT NOT NULL,
     used_at     TEXT
 );
+
+-- KPP officers of the web pages (accounts made with `enofa-server officer add`); argon2 hashes.
+CREATE TABLE officer (
+    username      TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+
+-- Officer sessions, kept as web_session is (token hash only).
+CREATE TABLE officer_session (
+    token_hash  TEXT PRIMARY KEY,
+    username    TEXT NOT NULL REFERENCES officer (username),
+    csrf        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);

@@ -143,7 +143,7 @@ async fn set_password(state: &WebState, pkp: &Pkp, form: &PasswordForm) -> Resul
                 return Err(e);
             }
             accounts::set_password_hash(&tx, &a.npwp, &new_hash)?;
-            web_session::end_others(&tx, &a.npwp, Some(&keep))?;
+            web_session::PKP.end_others(&tx, &a.npwp, Some(&keep))?;
             db::audit(
                 &tx,
                 Some(&a.npwp),

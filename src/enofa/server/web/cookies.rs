@@ -7,6 +7,8 @@ use axum::http::header::COOKIE;
 
 /// The session: a random token; the server keeps only its hash (`web_session`).
 pub const SESSION: &str = "__Host-enofa_sesi";
+/// A KPP officer's session (separate from any PKP session in the same browser).
+pub const KPP: &str = "__Host-enofa_kpp";
 /// Before login: ties the login/Lupa Password form (and its captcha) to this browser.
 pub const PRE: &str = "__Host-enofa_pra";
 /// The chosen language (`id` or `en`); not a secret.

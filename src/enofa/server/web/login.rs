@@ -121,7 +121,7 @@ fn candidates(npwp: &Npwp) -> Vec<String> {
 
 /// An argon2 hash of nothing anybody types, checked when the NPWP is unknown so that an unknown
 /// NPWP takes as long to refuse as a wrong password.
-fn dummy_hash() -> &'static str {
+pub(super) fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| db::hash_secret(&random_hex(16)).unwrap_or_default())
 }
@@ -230,7 +230,7 @@ async fn start_session(state: &WebState, account: Account, lang: Lang) -> Respon
         .app
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            web_session::create(
+            web_session::PKP.create(
                 &tx,
                 &stored,
                 &account.npwp,
@@ -271,7 +271,7 @@ pub async fn logout(
     let ended = state
         .app
         .db(move |conn| {
-            web_session::end_session(conn, &token)?;
+            web_session::PKP.end_session(conn, &token)?;
             db::audit(conn, Some(&npwp), "web-logout", "keluar e-Nofa Online")?;
             Ok(())
         })

@@ -277,7 +277,7 @@ pub async fn reset(
             };
             accounts::set_password_hash(&tx, &npwp, &hash)?;
             password_reset::use_up(&tx, &npwp)?;
-            web_session::end_others(&tx, &npwp, None)?;
+            web_session::PKP.end_others(&tx, &npwp, None)?;
             db::audit(
                 &tx,
                 Some(&npwp),

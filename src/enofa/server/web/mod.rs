@@ -11,6 +11,7 @@ mod account;
 mod cabang;
 mod cookies;
 mod form;
+mod kpp;
 mod login;
 mod lupa;
 mod mail;
@@ -39,6 +40,8 @@ pub struct WebState {
     pub app: Arc<AppState>,
     pub base_url: String,
     pub mailer: Mailer,
+    /// The state directory: officer pages run the operator commands' own functions on it.
+    pub dir: std::path::PathBuf,
 }
 
 impl WebState {
@@ -47,6 +50,7 @@ impl WebState {
             app,
             base_url,
             mailer: Mailer::folder(state_dir.join("mail")),
+            dir: state_dir.to_owned(),
         }
     }
 }
@@ -81,6 +85,16 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/pkp/nsfp", get(nsfp::form).post(nsfp::request))
         .route("/pkp/nsfp/riwayat", get(nsfp::history))
         .route("/pkp/nsfp/cek", get(nsfp::check))
+        .route("/kpp/login", get(kpp::login_page).post(kpp::login))
+        .route("/kpp/logout", post(kpp::logout))
+        .route("/kpp", get(kpp::home))
+        .route("/kpp/pkp", post(kpp::add_pkp))
+        .route("/kpp/cabang/{npwp}/{keputusan}", post(kpp::decide_cabang))
+        .route(
+            "/kpp/sertifikat/{serial}/{keputusan}",
+            post(kpp::decide_certificate),
+        )
+        .route("/kpp/cabut", post(kpp::revoke))
         .route("/static/web.css", get(css))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

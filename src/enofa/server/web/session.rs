@@ -81,7 +81,7 @@ impl FromRequestParts<Arc<WebState>> for Pkp {
         let found = state
             .app
             .db(move |conn| {
-                let Some(live) = web_session::touch(
+                let Some(live) = web_session::PKP.touch(
                     conn,
                     &looked_up,
                     Duration::minutes(IDLE_MINUTES),
