@@ -196,8 +196,9 @@ async fn e_nofa_online_pages_in_headless_chromium() {
     let a = lupa_password_mails_a_link(&w, a).await;
     ganti_password(&w, &a).await;
     reset_aplikasi_client_lets_the_desktop_register_again(&w).await;
-    administrasi_cabang_up_to_the_downloaded_certificate(&w, &other).await;
+    let pusat = administrasi_cabang_up_to_the_downloaded_certificate(&w, &other).await;
     officer_pages(&w).await;
+    own_certificate_request_approved_by_the_officer(&w, &pusat).await;
 
     let World { s, b, _dir, .. } = w;
     b.close().await;
@@ -597,7 +598,7 @@ async fn reset_aplikasi_client_lets_the_desktop_register_again(w: &World) {
     assert!(w.b.text().await.contains("disimpan hanya sebagai hash"));
 }
 
-async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: &Pkp) {
+async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: &Pkp) -> Pkp {
     let p = new_pkp(&w.dir, "PT PUSAT CABANG", "pusat@pusat.example");
     let branch = Npwp::parse(&format!("{}411001", &p.npwp.digits()[..9])).unwrap();
     let b = branch.digits().to_owned();
@@ -694,6 +695,7 @@ async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: 
     );
     assert!(!text.contains("Data Pemohon"));
     w.b.shot("nsfp-tanpa-sertifikat").await;
+    p
 }
 
 async fn officer_pages(w: &World) {
@@ -807,4 +809,37 @@ async fn officer_pages(w: &World) {
         .unwrap();
     assert_eq!(status, "revoked");
     w.b.shot("kpp-cabut").await;
+}
+
+/// Permintaan Sertifikat Digital → Dalam Proses → the officer approves on /kpp → Download
+/// Sertifikat Digital `<npwp>.p12`, which opens with the passphrase. The browser holds the
+/// head office's session and the officer's at once (separate cookies).
+async fn own_certificate_request_approved_by_the_officer(w: &World, p: &Pkp) {
+    w.b.goto(&format!("{}/pkp/sertifikat", w.s.web_url)).await;
+    assert_eq!(w.b.element_text("status-sertifikat").await, "Belum Diminta");
+    w.b.click_only("setuju").await;
+    w.b.fill("passphrase", "passphrase-pusat").await;
+    w.b.fill("ulang", "passphrase-pusat").await;
+    w.b.click("ajukan").await;
+    assert_eq!(w.b.element_text("status-sertifikat").await, "Dalam Proses");
+    w.b.shot("sertifikat-permohonan").await;
+    w.b.click("menu-unduh").await;
+    assert!(
+        w.b.text()
+            .await
+            .contains("belum ada sertifikat yang disetujui KPP")
+    );
+    let n = p.npwp.digits().to_owned();
+    w.b.goto(&format!("{}/kpp", w.s.web_url)).await;
+    w.b.click(&format!("setujui-sertifikat-{n}")).await;
+    assert!(w.b.text().await.contains("disetujui"));
+    w.b.goto(&format!("{}/pkp/sertifikat", w.s.web_url)).await;
+    assert_eq!(w.b.element_text("status-sertifikat").await, "Siap Diunduh");
+    w.b.shot("sertifikat-siap-diunduh").await;
+    let p12 = w.b.download("unduh-sertifikat", &format!("{n}.p12")).await;
+    let identity = Identity::from_p12(&p12, "passphrase-pusat").unwrap();
+    assert_eq!(
+        identity.info().npwp.as_ref().map(|x| x.digits()),
+        Some(n.as_str())
+    );
 }

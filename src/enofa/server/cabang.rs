@@ -1,5 +1,6 @@
 //! Administrasi Cabang: the rules of a head office's branches, for the API (`/api/v1/cabang…`)
-//! and the web pages alike.
+//! and the web pages alike; and the PKP's own certificate request (Permintaan / Download
+//! Sertifikat Digital), which follows the branch certificate's steps.
 
 use rusqlite::{Connection, params};
 
@@ -254,6 +255,90 @@ pub async fn download_certificate(
                 .optional()?;
             let p12 = p12.ok_or_else(|| ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, "sertifikat cabang masih Dalam Proses (belum disetujui KPP)"))?;
             Ok((format!("{}.p12", b.npwp), p12))
+        })
+        .await
+}
+
+/// Status of the PKP's own certificate requested online, as the branch table words it.
+pub async fn own_certificate_status(
+    state: &AppState,
+    account: &Account,
+) -> Result<String, ApiError> {
+    let account = account.clone();
+    state
+        .read(move |conn| Ok(cabang_of(conn, &account)?.status_sertifikat))
+        .await
+}
+
+/// Permintaan Sertifikat Digital of the PKP itself: issued now under `passphrase` (not kept),
+/// `Dalam Proses` until the KPP approves it, then downloadable. One request at a time.
+pub async fn request_own_certificate(
+    state: &AppState,
+    account: &Account,
+    passphrase: String,
+) -> Result<String, ApiError> {
+    if passphrase.chars().count() < 8 {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "passphrase minimal 8 karakter",
+        ));
+    }
+    let (ca, account) = (state.ca.clone(), account.clone());
+    state
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if cabang_of(&tx, &account)?.status_sertifikat == "Dalam Proses" {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    DjpCode::Etax20008,
+                    "permohonan sertifikat sebelumnya masih Dalam Proses; tunggu persetujuan KPP",
+                ));
+            }
+            operator::issue_into(
+                &tx,
+                &ca,
+                &account,
+                &passphrase,
+                crate::cert::P12Encryption::default(),
+                "pending",
+            )?;
+            db::audit(
+                &tx,
+                Some(&account.npwp),
+                "sertifikat-minta",
+                "permohonan sertifikat lewat e-Nofa Online",
+            )?;
+            let status = cabang_of(&tx, &account)?.status_sertifikat;
+            tx.commit()?;
+            Ok(status)
+        })
+        .await
+}
+
+/// Download Sertifikat Digital: the PKP's own approved certificate as (`<npwp>.p12`, bytes).
+pub async fn download_own_certificate(
+    state: &AppState,
+    account: &Account,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let npwp = account.npwp.clone();
+    state
+        .read(move |conn| {
+            use rusqlite::OptionalExtension;
+            let p12: Option<Vec<u8>> = conn
+                .query_row(
+                    "SELECT p12 FROM certificate WHERE npwp = ?1 AND status = 'active' AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
+                    [&npwp],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let p12 = p12.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    DjpCode::Etax20008,
+                    "belum ada sertifikat yang disetujui KPP untuk diunduh; ajukan di Permintaan Sertifikat Digital",
+                )
+            })?;
+            Ok((format!("{npwp}.p12"), p12))
         })
         .await
 }

@@ -34,7 +34,7 @@ struct Row {
     can_download: bool,
 }
 
-fn shown(npwp: &str) -> String {
+pub(super) fn shown(npwp: &str) -> String {
     Npwp::parse(npwp)
         .map(|n| n.to_string())
         .unwrap_or_else(|_| npwp.to_owned())
@@ -175,11 +175,17 @@ pub async fn new_kode(
 
 #[derive(Template)]
 #[template(path = "cabang_sertifikat.html", config = "resources/askama.toml")]
-struct CertificatePage {
-    page: Page,
-    npwp: String,
-    npwp_shown: String,
-    csrf: String,
+pub(super) struct CertificatePage {
+    pub page: Page,
+    pub npwp_shown: String,
+    pub csrf: String,
+    /// Where the form goes, and the link back.
+    pub action: String,
+    pub back: &'static str,
+    pub back_label: &'static str,
+    /// The PKP's own certificate status (its own request page only).
+    pub status: Option<String>,
+    pub show_form: bool,
 }
 
 /// Whether `npwp` is a branch of the session's head office (so nobody learns of others').
@@ -208,8 +214,12 @@ fn certificate_page(pkp: &Pkp, npwp: String, page: Page, status: StatusCode) -> 
         &CertificatePage {
             page,
             npwp_shown: shown(&npwp),
-            npwp,
+            action: format!("/pkp/cabang/{npwp}/sertifikat"),
+            back: "/pkp/cabang",
+            back_label: pkp.lang.0.administrasi_cabang,
             csrf: pkp.csrf.clone(),
+            status: None,
+            show_form: true,
         },
         pkp.lang.0,
     )

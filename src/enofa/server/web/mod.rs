@@ -17,6 +17,7 @@ mod lupa;
 mod mail;
 mod nsfp;
 mod pages;
+mod sertifikat;
 mod session;
 mod texts;
 
@@ -95,6 +96,11 @@ pub fn router(state: Arc<WebState>) -> Router {
             post(kpp::decide_certificate),
         )
         .route("/kpp/cabut", post(kpp::revoke))
+        .route(
+            "/pkp/sertifikat",
+            get(sertifikat::form).post(sertifikat::request),
+        )
+        .route("/pkp/sertifikat/unduh", get(sertifikat::download))
         .route("/static/web.css", get(css))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

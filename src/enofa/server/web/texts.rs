@@ -116,6 +116,10 @@ pub struct Texts {
     pub nsfp_dipakai: &'static str,
     pub ya: &'static str,
     pub tidak: &'static str,
+    pub permintaan_sertifikat: &'static str,
+    pub download_sertifikat: &'static str,
+    pub status_sertifikat: &'static str,
+    pub sertifikat_title: &'static str,
 }
 
 pub const ID: Texts = Texts {
@@ -231,6 +235,10 @@ pub const ID: Texts = Texts {
     nsfp_dipakai: "Sudah dipakai faktur yang disetujui",
     ya: "Ya",
     tidak: "Tidak",
+    permintaan_sertifikat: "Permintaan Sertifikat Digital",
+    download_sertifikat: "Download Sertifikat Digital",
+    status_sertifikat: "Status Sertifikat Digital",
+    sertifikat_title: "Permohonan Sertifikat Digital PKP",
 };
 
 pub const EN: Texts = Texts {
@@ -346,4 +354,8 @@ pub const EN: Texts = Texts {
     nsfp_dipakai: "Used by an approved faktur",
     ya: "Yes",
     tidak: "No",
+    permintaan_sertifikat: "Certificate request",
+    download_sertifikat: "Certificate download",
+    status_sertifikat: "Certificate status",
+    sertifikat_title: "PKP certificate request",
 };
