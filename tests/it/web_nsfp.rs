@@ -60,6 +60,10 @@ async fn permintaan_nsfp_with_the_certificate_from_the_browser() {
     b.click("menu-nsfp").await;
     assert_eq!(b.path().await, "/pkp/nsfp");
     assert_eq!(b.element_text("cert-serial").await, serial);
+    // The quota of the last three masa: no faktur yet, so the floor of 75 unused numbers.
+    assert_eq!(b.element_text("kuota").await, "75");
+    assert_eq!(b.element_text("belum-terpakai").await, "0");
+    assert_eq!(b.element_text("masa").await.matches(" : 0").count(), 3);
     b.fill("nama_pemohon", "Budi Santoso").await;
     b.fill("jabatan_pemohon", "Direktur").await;
     b.fill("jumlah", "10").await;
@@ -67,6 +71,7 @@ async fn permintaan_nsfp_with_the_certificate_from_the_browser() {
     b.shot("nsfp-permintaan").await;
     b.click("proses").await;
     let range = b.element_text("nsfp-range").await;
+    assert_eq!(b.element_text("belum-terpakai").await, "10");
     assert!(
         range.starts_with("000-") && range.contains(" s.d. "),
         "{range}"

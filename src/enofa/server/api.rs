@@ -311,20 +311,41 @@ fn check_nsfp_request(req: &NsfpRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Refuses a request that would leave `npwp` holding more unused NSFP than [`quota`] allows.
-fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), ApiError> {
+/// What the NSFP quota of a PKP rests on: faktur approved in each of the last three masa
+/// (newest first, as `(year, month 1-12, count)`), the limit of unused numbers, and how many it
+/// holds unused in `tahun`.
+#[derive(Debug, Clone)]
+pub struct QuotaInfo {
+    pub masa: Vec<(i32, u32, i64)>,
+    pub limit: i64,
+    pub unused: i64,
+}
+
+impl QuotaInfo {
+    pub fn approved(&self) -> i64 {
+        self.masa.iter().map(|m| m.2).sum()
+    }
+}
+
+/// [`QuotaInfo`] of `npwp` for `tahun` (Permintaan NSFP shows it; [`check_quota`] applies it).
+pub fn quota_of(conn: &Connection, npwp: &str, tahun: i32) -> Result<QuotaInfo, ApiError> {
     let now = Utc::now();
     let month_index = now.year() * 12 + now.month0() as i32;
-    let approved: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti'
-         AND tahun * 12 + masa - 1 BETWEEN ?2 AND ?3",
-        params![npwp, month_index - 3, month_index - 1],
-        |r| r.get(0),
-    )?;
-    let yy = format!("{:02}", req.tahun % 100);
+    let mut masa = Vec::with_capacity(3);
+    for back in 1..=3 {
+        let m = month_index - back;
+        let count: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti'
+             AND tahun * 12 + masa - 1 = ?2",
+            params![npwp, m],
+            |r| r.get(0),
+        )?;
+        masa.push((m.div_euclid(12), m.rem_euclid(12) as u32 + 1, count));
+    }
+    let yy = format!("{:02}", tahun % 100);
     let allotted: i64 = conn.query_row(
         "SELECT COALESCE(SUM(akhir_serial - awal_serial + 1), 0) FROM nsfp_allocation WHERE npwp = ?1 AND tahun = ?2",
-        params![npwp, req.tahun],
+        params![npwp, tahun],
         |r| r.get(0),
     )?;
     let used: i64 = conn.query_row(
@@ -332,7 +353,18 @@ fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), A
         params![npwp, yy],
         |r| r.get(0),
     )?;
-    let (limit, unused) = (quota(approved), allotted - used);
+    let approved: i64 = masa.iter().map(|m| m.2).sum();
+    Ok(QuotaInfo {
+        masa,
+        limit: quota(approved),
+        unused: allotted - used,
+    })
+}
+
+/// Refuses a request that would leave `npwp` holding more unused NSFP than [`quota`] allows.
+fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), ApiError> {
+    let q = quota_of(conn, npwp, req.tahun)?;
+    let (limit, unused, approved) = (q.limit, q.unused, q.approved());
     if unused + i64::from(req.jumlah) > limit {
         return Err(ApiError::bad(
             DjpCode::Etax20008,
@@ -509,4 +541,62 @@ async fn cabang_cert_download(
         file_name,
         p12: B64.encode(p12),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quota counts each of the last three masa (not this one, not older ones) and the
+    /// numbers of the year given but not used; past 75 approved faktur the limit is 120 %.
+    #[test]
+    fn quota_rests_on_the_last_three_masa() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = db::open(dir.path()).unwrap();
+        let npwp = "013000666091000";
+        conn.execute(
+            "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
+             VALUES (?1, 'PT Q', '', '', 'x', '2026-01-01T00:00:00Z')",
+            [npwp],
+        )
+        .unwrap();
+        let now = Utc::now();
+        let this = now.year() * 12 + now.month0() as i32;
+        let mut id = 0;
+        let mut faktur = |months_back: i32, n: usize| {
+            let m = this - months_back;
+            for _ in 0..n {
+                id += 1;
+                conn.execute(
+                    "INSERT INTO faktur (nsfp, npwp, status, fg_pengganti, masa, tahun, payload, approval_time, approval_code)
+                     VALUES (?1, ?2, 'approved', '0', ?3, ?4, '{}', '', '')",
+                    params![format!("0009900{id:06}"), npwp, m.rem_euclid(12) + 1, m.div_euclid(12)],
+                )
+                .unwrap();
+            }
+        };
+        faktur(0, 5);
+        faktur(1, 30);
+        faktur(2, 30);
+        faktur(3, 40);
+        faktur(4, 7);
+        let tahun = now.year();
+        conn.execute(
+            "INSERT INTO nsfp_allocation (npwp, tahun, prefix, awal_serial, akhir_serial, nama_pemohon, jabatan_pemohon, allocated_at)
+             VALUES (?1, ?2, 0, 1, 20, 'A', 'B', '')",
+            params![npwp, tahun],
+        )
+        .unwrap();
+        let q = quota_of(&conn, npwp, tahun).unwrap();
+        let counts: Vec<i64> = q.masa.iter().map(|m| m.2).collect();
+        assert_eq!(counts, [30, 30, 40]);
+        let last = this - 1;
+        assert_eq!(
+            (q.masa[0].0, q.masa[0].1),
+            (last.div_euclid(12), last.rem_euclid(12) as u32 + 1)
+        );
+        assert_eq!(q.limit, 120);
+        // 20 given this year; the faktur numbered 00099… are not of this year's prefix.
+        assert_eq!(q.unused, 20);
+    }
 }

@@ -17,7 +17,9 @@ use super::form::WebForm;
 use super::pages::{Page, html, problem_text, refusal_for};
 use super::session::Pkp;
 use crate::cert::CertInfo;
-use crate::enofa::server::api::{check_nsfp_of, nsfp_history_of, request_nsfp_for};
+use crate::enofa::server::api::{
+    QuotaInfo, check_nsfp_of, nsfp_history_of, quota_of, request_nsfp_for,
+};
 use crate::enofa::server::auth::active_account;
 use crate::enofa::server::listener::PeerCert;
 use crate::enofa::wire::{NsfpAllocation, NsfpCheck, NsfpRequest};
@@ -95,22 +97,31 @@ struct NsfpPage {
     serial: String,
     csrf: String,
     granted: Option<NsfpAllocation>,
+    quota: Option<QuotaInfo>,
 }
 
-fn nsfp_page(
+async fn nsfp_page(
+    state: &WebState,
     pkp: &Pkp,
     serial: String,
     page: Page,
     status: StatusCode,
     granted: Option<NsfpAllocation>,
 ) -> Response {
+    let (npwp, tahun) = (pkp.account.npwp.clone(), chrono::Utc::now().year());
+    let quota = state
+        .app
+        .read(move |conn| quota_of(conn, &npwp, tahun))
+        .await
+        .ok();
     html(
         status,
         &NsfpPage {
             page,
             npwp: pkp.user().npwp,
             nama: pkp.account.nama.clone(),
-            tahun: chrono::Utc::now().year(),
+            tahun,
+            quota,
             serial,
             csrf: pkp.csrf.clone(),
             granted,
@@ -123,7 +134,7 @@ pub async fn form(State(state): State<Arc<WebState>>, pkp: Pkp, cert: ClientCert
     match certificate_of(&state, &pkp, cert).await {
         Ok(serial) => {
             let page = Page::new(pkp.lang, pkp.lang.0.permintaan_nsfp).with_user(pkp.user());
-            nsfp_page(&pkp, serial, page, StatusCode::OK, None)
+            nsfp_page(&state, &pkp, serial, page, StatusCode::OK, None).await
         }
         Err(refused) => refused,
     }
@@ -159,12 +170,14 @@ pub async fn request(
             t.jumlah_nsfp
         );
         return nsfp_page(
+            &state,
             &pkp,
             serial,
             page().problem(problem),
             StatusCode::BAD_REQUEST,
             None,
-        );
+        )
+        .await;
     };
     let req = NsfpRequest {
         tahun: chrono::Utc::now().year(),
@@ -174,14 +187,11 @@ pub async fn request(
         password: form.password,
     };
     match request_nsfp_for(&state.app, pkp.account.clone(), req).await {
-        Ok(a) => nsfp_page(&pkp, serial, page(), StatusCode::OK, Some(shown(a))),
-        Err(e) => nsfp_page(
-            &pkp,
-            serial,
-            page().problem(problem_text(t, &e)),
-            e.status,
-            None,
-        ),
+        Ok(a) => nsfp_page(&state, &pkp, serial, page(), StatusCode::OK, Some(shown(a))).await,
+        Err(e) => {
+            let page = page().problem(problem_text(t, &e));
+            nsfp_page(&state, &pkp, serial, page, e.status, None).await
+        }
     }
 }
 

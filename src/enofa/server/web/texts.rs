@@ -120,6 +120,9 @@ pub struct Texts {
     pub download_sertifikat: &'static str,
     pub status_sertifikat: &'static str,
     pub sertifikat_title: &'static str,
+    pub masa_3_bulan: &'static str,
+    pub kuota: &'static str,
+    pub belum_terpakai: &'static str,
 }
 
 pub const ID: Texts = Texts {
@@ -239,6 +242,9 @@ pub const ID: Texts = Texts {
     download_sertifikat: "Download Sertifikat Digital",
     status_sertifikat: "Status Sertifikat Digital",
     sertifikat_title: "Permohonan Sertifikat Digital PKP",
+    masa_3_bulan: "Masa SPT 3 Bulan Terakhir (faktur disetujui)",
+    kuota: "Kuota NSFP belum terpakai",
+    belum_terpakai: "NSFP belum terpakai",
 };
 
 pub const EN: Texts = Texts {
@@ -358,4 +364,7 @@ pub const EN: Texts = Texts {
     download_sertifikat: "Certificate download",
     status_sertifikat: "Certificate status",
     sertifikat_title: "PKP certificate request",
+    masa_3_bulan: "Last 3 tax periods (approved faktur)",
+    kuota: "Quota of unused NSFP",
+    belum_terpakai: "Unused NSFP held",
 };
