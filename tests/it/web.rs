@@ -656,7 +656,7 @@ async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: 
     // Another PKP's session learns and changes nothing of this branch.
     let c = http(&w.s);
     let (session, csrf) = http_login(&w.s, &c, other).await;
-    for path in ["sertifikat", "unduh"] {
+    for path in ["sertifikat", "unduh", "ubah"] {
         let r = c
             .get(format!("{}/pkp/cabang/{b}/{path}", w.s.web_url))
             .header(COOKIE, &session)
@@ -686,6 +686,21 @@ async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: 
         Some(b.as_str())
     );
     assert!(Identity::from_p12(&p12, "bukan-passphrase").is_err());
+    // Ubah: a new email keeps the KPP's approval; a new SK Pemusatan waits for it again.
+    w.b.click(&format!("ubah-{b}")).await;
+    w.b.fill("email", "cabang-baru@pusat.example").await;
+    w.b.shot("cabang-ubah").await;
+    w.b.click("simpan-ubah").await;
+    let text = w.b.text().await;
+    assert!(
+        text.contains("cabang-baru@pusat.example") && text.contains("Disetujui KPP"),
+        "{text}"
+    );
+    w.b.click(&format!("ubah-{b}")).await;
+    w.b.fill("nomor_sk", "KEP-00004.PKP/WPJ.07/KP.0503/2016")
+        .await;
+    w.b.click("simpan-ubah").await;
+    assert!(w.b.text().await.contains("Menunggu Persetujuan KPP"));
     // Permintaan NSFP needs the PKP's certificate in the browser; this one has none.
     w.b.goto(&format!("{}/pkp/nsfp", w.s.web_url)).await;
     let text = w.b.text().await;
@@ -701,6 +716,7 @@ async fn administrasi_cabang_up_to_the_downloaded_certificate(w: &World, other: 
 async fn officer_pages(w: &World) {
     let password = operator::officer_add(&w.dir, "petugas.kpp").unwrap();
     w.b.goto(&format!("{}/kpp/login", w.s.web_url)).await;
+    w.b.shot("kpp-login").await;
     w.b.fill("username", "petugas.kpp").await;
     w.b.fill("password", password.expose()).await;
     let id = w.b.value("captcha-id").await;

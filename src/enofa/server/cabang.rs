@@ -168,6 +168,57 @@ pub async fn add(state: &AppState, pusat: &Account, req: CabangAdd) -> Result<Ca
         .await
 }
 
+/// Ubah Cabang: new SK Pemusatan and email of branch `npwp` of `pusat`, and a new Start
+/// Uploader password when one is given. A changed SK waits for the KPP again.
+pub async fn update(
+    state: &AppState,
+    pusat: &Account,
+    npwp: String,
+    nomor_sk: String,
+    tanggal_sk: String,
+    email: String,
+    password: Option<String>,
+) -> Result<Cabang, ApiError> {
+    require_pusat(pusat)?;
+    if crate::domain::faktur::parse_tanggal(&tanggal_sk).is_none() || nomor_sk.trim().is_empty() {
+        return Err(ApiError::bad(
+            DjpCode::Etax20008,
+            "nomor SK pemusatan wajib diisi dan tanggal SK harus dd/mm/yyyy",
+        ));
+    }
+    let password_hash = match password.filter(|p| !p.is_empty()) {
+        Some(p) if p.chars().count() < 8 => {
+            return Err(ApiError::bad(
+                DjpCode::Etax20008,
+                "password cabang minimal 8 karakter",
+            ));
+        }
+        Some(p) => Some(state.hashing.hash(&p).await?),
+        None => None,
+    };
+    let pusat = pusat.clone();
+    state
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let b = branch(&tx, &pusat.npwp, &npwp)?;
+            crate::enofa::server::store::cabang::update(
+                &tx,
+                &b.npwp,
+                nomor_sk.trim(),
+                tanggal_sk.trim(),
+                email.trim(),
+            )?;
+            if let Some(hash) = &password_hash {
+                crate::enofa::server::store::accounts::set_password_hash(&tx, &b.npwp, hash)?;
+            }
+            db::audit(&tx, Some(&pusat.npwp), "cabang-ubah", &b.npwp)?;
+            let c = cabang_of(&tx, &branch(&tx, &pusat.npwp, &b.npwp)?)?;
+            tx.commit()?;
+            Ok(c)
+        })
+        .await
+}
+
 /// Buat Kode Aktivasi for branch `npwp` of `pusat`: returned formatted, to be shown once.
 pub async fn new_kode(state: &AppState, pusat: &Account, npwp: String) -> Result<String, ApiError> {
     require_pusat(pusat)?;

@@ -2,6 +2,7 @@
 //! here; older SQL still lives beside its handlers (`api.rs`, `db.rs`, …) until it moves.
 
 pub mod accounts;
+pub mod cabang;
 pub mod officers;
 pub mod password_reset;
 pub mod web_session;

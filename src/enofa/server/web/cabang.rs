@@ -311,3 +311,116 @@ pub async fn download(
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "cabang_ubah.html", config = "resources/askama.toml")]
+struct EditPage {
+    page: Page,
+    npwp: String,
+    npwp_shown: String,
+    nomor_sk: String,
+    tanggal_sk: String,
+    email: String,
+    csrf: String,
+}
+
+fn edit_page(pkp: &Pkp, c: Cabang, page: Page, status: StatusCode) -> Response {
+    html(
+        status,
+        &EditPage {
+            page,
+            npwp_shown: shown(&c.npwp),
+            npwp: c.npwp,
+            nomor_sk: c.nomor_sk,
+            tanggal_sk: c.tanggal_sk,
+            email: c.email,
+            csrf: pkp.csrf.clone(),
+        },
+        pkp.lang.0,
+    )
+}
+
+/// The branch `npwp` of the session's head office, or the refusal page.
+async fn own_row(state: &WebState, pkp: &Pkp, npwp: &str) -> Result<Cabang, Response> {
+    own_branch(state, pkp, npwp).await?;
+    let t = pkp.lang.0;
+    match cabang::list(&state.app, &pkp.account).await {
+        Ok(list) => list.into_iter().find(|c| c.npwp == npwp).ok_or_else(|| {
+            super::pages::refusal_for(StatusCode::NOT_FOUND, page_of(pkp), t.not_found)
+        }),
+        Err(e) => Err(super::pages::refusal_for(
+            e.status,
+            page_of(pkp),
+            &problem_text(t, &e),
+        )),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<Arc<WebState>>,
+    pkp: Pkp,
+    Path(npwp): Path<String>,
+) -> Response {
+    match own_row(&state, &pkp, &npwp).await {
+        Ok(c) => {
+            let page = Page::new(pkp.lang, pkp.lang.0.ubah_cabang).with_user(pkp.user());
+            edit_page(&pkp, c, page, StatusCode::OK)
+        }
+        Err(refused) => refused,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EditForm {
+    csrf: String,
+    nomor_sk: String,
+    tanggal_sk: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn edit(
+    State(state): State<Arc<WebState>>,
+    pkp: Pkp,
+    Path(npwp): Path<String>,
+    WebForm(form): WebForm<EditForm>,
+) -> Response {
+    if let Some(refused) = pkp.csrf_refusal(&form.csrf) {
+        return refused;
+    }
+    let t = pkp.lang.0;
+    let updated = cabang::update(
+        &state.app,
+        &pkp.account,
+        npwp.clone(),
+        form.nomor_sk.clone(),
+        form.tanggal_sk.clone(),
+        form.email.clone(),
+        Some(form.password),
+    )
+    .await;
+    match updated {
+        Ok(_) => {
+            table(
+                &state,
+                &pkp,
+                page_of(&pkp).notice(t.cabang_changed),
+                StatusCode::OK,
+                None,
+            )
+            .await
+        }
+        Err(e) => match own_row(&state, &pkp, &npwp).await {
+            Ok(mut c) => {
+                (c.nomor_sk, c.tanggal_sk, c.email) = (form.nomor_sk, form.tanggal_sk, form.email);
+                let page = Page::new(pkp.lang, t.ubah_cabang)
+                    .with_user(pkp.user())
+                    .problem(problem_text(t, &e));
+                edit_page(&pkp, c, page, e.status)
+            }
+            Err(refused) => refused,
+        },
+    }
+}

@@ -79,6 +79,10 @@ pub fn router(state: Arc<WebState>) -> Router {
         .route("/pkp/cabang", get(cabang::list).post(cabang::add))
         .route("/pkp/cabang/{npwp}/kode", post(cabang::new_kode))
         .route(
+            "/pkp/cabang/{npwp}/ubah",
+            get(cabang::edit_form).post(cabang::edit),
+        )
+        .route(
             "/pkp/cabang/{npwp}/sertifikat",
             get(cabang::certificate_form).post(cabang::request_certificate),
         )

@@ -123,6 +123,10 @@ pub struct Texts {
     pub masa_3_bulan: &'static str,
     pub kuota: &'static str,
     pub belum_terpakai: &'static str,
+    pub ubah: &'static str,
+    pub ubah_cabang: &'static str,
+    pub password_cabang_baru: &'static str,
+    pub cabang_changed: &'static str,
 }
 
 pub const ID: Texts = Texts {
@@ -245,6 +249,10 @@ pub const ID: Texts = Texts {
     masa_3_bulan: "Masa SPT 3 Bulan Terakhir (faktur disetujui)",
     kuota: "Kuota NSFP belum terpakai",
     belum_terpakai: "NSFP belum terpakai",
+    ubah: "Ubah",
+    ubah_cabang: "Ubah Cabang",
+    password_cabang_baru: "Password Start Uploader baru (kosongkan bila tidak diganti)",
+    cabang_changed: "Data cabang tersimpan. SK Pemusatan yang berubah menunggu persetujuan KPP lagi.",
 };
 
 pub const EN: Texts = Texts {
@@ -367,4 +375,8 @@ pub const EN: Texts = Texts {
     masa_3_bulan: "Last 3 tax periods (approved faktur)",
     kuota: "Quota of unused NSFP",
     belum_terpakai: "Unused NSFP held",
+    ubah: "Edit",
+    ubah_cabang: "Edit branch",
+    password_cabang_baru: "New Start Uploader password (leave empty to keep it)",
+    cabang_changed: "Branch saved. A changed decree waits for the tax office again.",
 };
