@@ -37,6 +37,9 @@ enum Command {
         /// Public QR validation listener.
         #[arg(long, default_value = "127.0.0.1:8080")]
         public_listen: SocketAddr,
+        /// e-Nofa Online web pages (HTTPS; login, Profile User, Lupa Password, ...).
+        #[arg(long, default_value = "127.0.0.1:8444")]
+        web_listen: SocketAddr,
         /// Host names/IPs for the server certificate (first start only).
         #[arg(long = "host", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
         hosts: Vec<String>,
@@ -50,6 +53,8 @@ enum Command {
         listen: SocketAddr,
         #[arg(long, default_value = "127.0.0.1:8080")]
         public_listen: SocketAddr,
+        #[arg(long, default_value = "127.0.0.1:8444")]
+        web_listen: SocketAddr,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -67,6 +72,20 @@ enum Command {
     Cabang {
         #[command(subcommand)]
         command: CabangCommand,
+    },
+    /// KPP officers of the web pages (e-Nofa Online, `/kpp`).
+    Officer {
+        #[command(subcommand)]
+        command: OfficerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OfficerCommand {
+    /// Create an officer account; prints its password once.
+    Add {
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -187,12 +206,14 @@ async fn run(args: Args) -> Result<(), ServerError> {
         Command::Serve {
             listen,
             public_listen,
+            web_listen,
             hosts,
             limits,
         } => {
             let config = ServerConfig {
                 listen,
                 public_listen,
+                web_listen,
                 hosts,
                 limits: limits.limits(),
                 ..ServerConfig::new(&state)
@@ -202,11 +223,13 @@ async fn run(args: Args) -> Result<(), ServerError> {
         Command::Demo {
             listen,
             public_listen,
+            web_listen,
             limits,
         } => {
             let config = ServerConfig {
                 listen,
                 public_listen,
+                web_listen,
                 limits: limits.limits(),
                 ..ServerConfig::demo(&state)
             };
@@ -264,6 +287,15 @@ async fn run(args: Args) -> Result<(), ServerError> {
                 "Sertifikat cabang {} disetujui (serial {}); siap diunduh.",
                 a.npwp, a.serial
             );
+            Ok(())
+        }
+        Command::Officer {
+            command: OfficerCommand::Add { username },
+        } => {
+            let password = operator::officer_add(&state, &username)?;
+            println!("Petugas KPP  : {}", username.trim());
+            println!("Password     : {}", password.expose());
+            println!("Password hanya ditampilkan sekali ini. Login di <web>/kpp/login.");
             Ok(())
         }
     }
@@ -353,6 +385,7 @@ async fn serve_until_stopped(config: ServerConfig) -> Result<(), ServerError> {
     let running = server::start(config).await?;
     println!("API     : {}", running.api_url);
     println!("Publik  : {}", running.public_url);
+    println!("Web     : {}", running.web_url);
     println!("Tekan Ctrl+C untuk berhenti.");
     stop_requested().await?;
     println!(

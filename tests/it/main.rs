@@ -24,4 +24,11 @@ mod targets;
 mod tidy;
 mod ui;
 mod upload;
+// e-Nofa Online pages in headless Chromium (Debian chromium + chromium-driver, certutil).
+#[cfg(target_os = "linux")]
+mod web;
+#[cfg(target_os = "linux")]
+mod web_browser;
+#[cfg(target_os = "linux")]
+mod web_nsfp;
 mod xlsx;

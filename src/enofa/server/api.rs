@@ -17,7 +17,7 @@ use super::db::{self, Account};
 use super::extract::{ApiJson, ApiPath, unknown_path, wrong_method};
 use super::hashing::Checked;
 use super::state::{ApiError, AppState, random_hex};
-use super::{operator, session, upload};
+use super::{session, upload};
 use crate::domain::{DjpCode, KodeAktivasi, Npwp};
 use crate::enofa::wire::*;
 
@@ -69,7 +69,7 @@ async fn captcha(State(state): State<Arc<AppState>>, caller: Caller) -> Json<Cap
     })
 }
 
-fn refuse_registration(reason: impl Into<String>) -> ApiError {
+pub(super) fn refuse_registration(reason: impl Into<String>) -> ApiError {
     ApiError::bad(DjpCode::Etax40005, reason)
 }
 
@@ -103,7 +103,11 @@ pub(super) fn check_password(
 }
 
 /// The typed Kode Aktivasi against the account's, in the hashing pool (not under the lock).
-async fn check_kode(state: &AppState, typed: &str, account: &Account) -> Result<Checked, ApiError> {
+pub(super) async fn check_kode(
+    state: &AppState,
+    typed: &str,
+    account: &Account,
+) -> Result<Checked, ApiError> {
     match (KodeAktivasi::parse(typed), account.kode_hash.as_deref()) {
         (Ok(kode), Some(hash)) => state.hashing.check(kode.as_str(), hash).await,
         _ => Ok(Checked::failed()),
@@ -206,38 +210,12 @@ async fn reset(
     caller: Caller,
     ApiJson(req): ApiJson<ResetRequest>,
 ) -> Result<Json<ResetResponse>, ApiError> {
-    let password = state
-        .hashing
-        .check(&req.password, &caller.account.password_hash)
-        .await?;
-    let kode = check_kode(&state, &req.kode_aktivasi, &caller.account).await?;
-    let code = operator::new_kode_aktivasi();
-    let code_hash = state.hashing.hash_kode(&code).await?;
-    state
-        .db(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = caller.account;
-            check_throttle(&tx, &a.npwp)?;
-            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
-                tx.commit()?;
-                return Err(e);
-            }
-            let code_ok = kode.holds_for(a.kode_hash.as_deref());
-            if !code_ok {
-                db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
-                tx.commit()?;
-                return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
-            }
-            let status = if a.client_status == "aktif" { "reset" } else { a.client_status.as_str() };
-            tx.execute(
-                "UPDATE account SET kode_hash = ?2, kode_used = 0, client_status = ?3, client_id = NULL WHERE npwp = ?1",
-                params![a.npwp, code_hash, status],
-            )?;
-            db::audit(&tx, Some(&a.npwp), "reset", "client desktop di-reset, kode aktivasi baru")?;
-            tx.commit()?;
-            Ok(Json(KodeAktivasiResponse { kode_aktivasi: code }))
-        })
-        .await
+    let code =
+        super::service::reset_client(&state, &caller.account, &req.kode_aktivasi, &req.password)
+            .await?;
+    Ok(Json(KodeAktivasiResponse {
+        kode_aktivasi: code,
+    }))
 }
 
 async fn profile(Registered(caller): Registered) -> Json<Profile> {
@@ -278,15 +256,27 @@ async fn request_nsfp(
     Registered(caller): Registered,
     ApiJson(req): ApiJson<NsfpRequest>,
 ) -> Result<Json<NsfpAllocation>, ApiError> {
+    request_nsfp_for(&state, caller.account, req)
+        .await
+        .map(Json)
+}
+
+/// Permintaan NSFP of `account` (API and web page): this year's range, confirmed with the
+/// e-Nofa password, within the quota of the last three masa.
+pub(super) async fn request_nsfp_for(
+    state: &AppState,
+    account: Account,
+    req: NsfpRequest,
+) -> Result<NsfpAllocation, ApiError> {
     check_nsfp_request(&req)?;
     let password = state
         .hashing
-        .check(&req.password, &caller.account.password_hash)
+        .check(&req.password, &account.password_hash)
         .await?;
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = caller.account;
+            let a = account;
             check_throttle(&tx, &a.npwp)?;
             if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40004) {
                 tx.commit()?;
@@ -295,7 +285,7 @@ async fn request_nsfp(
             check_quota(&tx, &a.npwp, &req)?;
             let allocation = allocate(&tx, &a.npwp, &req)?;
             tx.commit()?;
-            Ok(Json(allocation))
+            Ok(allocation)
         })
         .await
 }
@@ -321,20 +311,41 @@ fn check_nsfp_request(req: &NsfpRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Refuses a request that would leave `npwp` holding more unused NSFP than [`quota`] allows.
-fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), ApiError> {
+/// What the NSFP quota of a PKP rests on: faktur approved in each of the last three masa
+/// (newest first, as `(year, month 1-12, count)`), the limit of unused numbers, and how many it
+/// holds unused in `tahun`.
+#[derive(Debug, Clone)]
+pub struct QuotaInfo {
+    pub masa: Vec<(i32, u32, i64)>,
+    pub limit: i64,
+    pub unused: i64,
+}
+
+impl QuotaInfo {
+    pub fn approved(&self) -> i64 {
+        self.masa.iter().map(|m| m.2).sum()
+    }
+}
+
+/// [`QuotaInfo`] of `npwp` for `tahun` (Permintaan NSFP shows it; [`check_quota`] applies it).
+pub fn quota_of(conn: &Connection, npwp: &str, tahun: i32) -> Result<QuotaInfo, ApiError> {
     let now = Utc::now();
     let month_index = now.year() * 12 + now.month0() as i32;
-    let approved: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti'
-         AND tahun * 12 + masa - 1 BETWEEN ?2 AND ?3",
-        params![npwp, month_index - 3, month_index - 1],
-        |r| r.get(0),
-    )?;
-    let yy = format!("{:02}", req.tahun % 100);
+    let mut masa = Vec::with_capacity(3);
+    for back in 1..=3 {
+        let m = month_index - back;
+        let count: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM faktur WHERE npwp = ?1 AND status <> 'diganti'
+             AND tahun * 12 + masa - 1 = ?2",
+            params![npwp, m],
+            |r| r.get(0),
+        )?;
+        masa.push((m.div_euclid(12), m.rem_euclid(12) as u32 + 1, count));
+    }
+    let yy = format!("{:02}", tahun % 100);
     let allotted: i64 = conn.query_row(
         "SELECT COALESCE(SUM(akhir_serial - awal_serial + 1), 0) FROM nsfp_allocation WHERE npwp = ?1 AND tahun = ?2",
-        params![npwp, req.tahun],
+        params![npwp, tahun],
         |r| r.get(0),
     )?;
     let used: i64 = conn.query_row(
@@ -342,7 +353,18 @@ fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), A
         params![npwp, yy],
         |r| r.get(0),
     )?;
-    let (limit, unused) = (quota(approved), allotted - used);
+    let approved: i64 = masa.iter().map(|m| m.2).sum();
+    Ok(QuotaInfo {
+        masa,
+        limit: quota(approved),
+        unused: allotted - used,
+    })
+}
+
+/// Refuses a request that would leave `npwp` holding more unused NSFP than [`quota`] allows.
+fn check_quota(conn: &Connection, npwp: &str, req: &NsfpRequest) -> Result<(), ApiError> {
+    let q = quota_of(conn, npwp, req.tahun)?;
+    let (limit, unused, approved) = (q.limit, q.unused, q.approved());
     if unused + i64::from(req.jumlah) > limit {
         return Err(ApiError::bad(
             DjpCode::Etax20008,
@@ -398,13 +420,21 @@ async fn nsfp_history(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
 ) -> Result<Json<Vec<NsfpAllocation>>, ApiError> {
+    nsfp_history_of(&state, caller.account.npwp).await.map(Json)
+}
+
+/// Riwayat Permintaan NSFP of `npwp`, oldest first (API and web page).
+pub(super) async fn nsfp_history_of(
+    state: &AppState,
+    npwp: String,
+) -> Result<Vec<NsfpAllocation>, ApiError> {
     state
-        .db(move |conn| {
+        .read(move |conn| {
             let mut stmt = conn.prepare(&format!(
                 "SELECT {ALLOCATION_COLUMNS} FROM nsfp_allocation WHERE npwp = ?1 ORDER BY id"
             ))?;
-            let rows = stmt.query_map([&caller.account.npwp], allocation_of)?;
-            Ok(Json(rows.collect::<Result<Vec<_>, _>>()?))
+            let rows = stmt.query_map([&npwp], allocation_of)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
 }
@@ -431,142 +461,43 @@ async fn check_nsfp(
     Registered(caller): Registered,
     ApiPath(nsfp): ApiPath<String>,
 ) -> Result<Json<NsfpCheck>, ApiError> {
-    let parsed = crate::domain::Nsfp::parse(&nsfp)
+    check_nsfp_of(&state, caller.account.npwp, &nsfp)
+        .await
+        .map(Json)
+}
+
+/// Pengecekan NSFP (API and web page): whether `nsfp` was allotted to `npwp` and used by one of
+/// its approved faktur. Only about its own numbers: whether another PKP's NSFP is in use is
+/// not its business (it would reveal that PKP's activity).
+pub(super) async fn check_nsfp_of(
+    state: &AppState,
+    npwp: String,
+    nsfp: &str,
+) -> Result<NsfpCheck, ApiError> {
+    let parsed = crate::domain::Nsfp::parse(nsfp)
         .map_err(|e| ApiError::bad(DjpCode::Etax20007, e.to_string()))?;
     state
         .db(move |conn| {
-            // Only about the caller's own numbers: whether another PKP's NSFP is in use is
-            // not the caller's business (it would reveal that PKP's activity).
-            let npwp = &caller.account.npwp;
-            let allotted = allocation_for(conn, npwp, parsed)?.is_some();
+            let allotted = allocation_for(conn, &npwp, parsed)?.is_some();
             let used: i64 = conn.query_row(
                 "SELECT COUNT(*) FROM faktur WHERE nsfp = ?1 AND npwp = ?2",
                 params![parsed.digits(), npwp],
                 |r| r.get(0),
             )?;
-            Ok(Json(NsfpCheck {
+            Ok(NsfpCheck {
                 nsfp: parsed.digits(),
                 allotted,
                 used: used > 0,
-            }))
+            })
         })
         .await
-}
-
-fn require_pusat(caller: &Caller) -> Result<(), ApiError> {
-    if caller.account.npwp_pusat.is_some() {
-        return Err(ApiError::forbidden(
-            DjpCode::Etax40004,
-            "hanya kantor pusat yang dapat mengelola cabang",
-        ));
-    }
-    Ok(())
-}
-
-fn cabang_of(conn: &Connection, a: &Account) -> Result<Cabang, ApiError> {
-    use rusqlite::OptionalExtension;
-    let cert: Option<String> = conn
-        .query_row(
-            "SELECT status FROM certificate WHERE npwp = ?1 AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
-            [&a.npwp],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(Cabang {
-        npwp: a.npwp.clone(),
-        nomor_sk: a.nomor_sk.clone().unwrap_or_default(),
-        tanggal_sk: a.tanggal_sk.clone().unwrap_or_default(),
-        email: a.email.clone(),
-        status_aktivasi: match (&a.kode_hash, a.client_status.as_str()) {
-            (_, "aktif") => "Aktif",
-            (None, _) => "Tidak Terdaftar",
-            (Some(_), _) => "Belum Aktif",
-        }
-        .into(),
-        status_sertifikat: match cert.as_deref() {
-            None => "Belum Diminta",
-            Some("pending") => "Dalam Proses",
-            Some("active") => "Siap Diunduh",
-            Some(_) => "Dicabut",
-        }
-        .into(),
-        status_persetujuan: if a.cabang_pending() {
-            "Menunggu Persetujuan KPP"
-        } else {
-            "Disetujui KPP"
-        }
-        .into(),
-    })
-}
-
-/// The branch `npwp` of the calling head office.
-fn branch(conn: &Connection, pusat: &str, npwp: &str) -> Result<Account, ApiError> {
-    db::account(conn, npwp)?
-        .filter(|a| a.npwp_pusat.as_deref() == Some(pusat))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                DjpCode::Etax20008,
-                format!("{npwp} bukan cabang NPWP ini"),
-            )
-        })
-}
-
-/// [`branch`], once the KPP confirmed its SK Pemusatan: before that it gets no Kode Aktivasi
-/// and no certificate.
-fn approved_branch(conn: &Connection, pusat: &str, npwp: &str) -> Result<Account, ApiError> {
-    let b = branch(conn, pusat, npwp)?;
-    if b.cabang_pending() {
-        return Err(ApiError::cabang_pending(&b.npwp));
-    }
-    Ok(b)
 }
 
 async fn cabang_list(
     State(state): State<Arc<AppState>>,
     Registered(caller): Registered,
 ) -> Result<Json<Vec<Cabang>>, ApiError> {
-    state
-        .db(move |conn| {
-            let npwps: Vec<String> = conn
-                .prepare("SELECT npwp FROM account WHERE npwp_pusat = ?1 ORDER BY npwp")?
-                .query_map([&caller.account.npwp], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let mut out = Vec::new();
-            for n in npwps {
-                out.push(cabang_of(conn, &branch(conn, &caller.account.npwp, &n)?)?);
-            }
-            Ok(Json(out))
-        })
-        .await
-}
-
-/// A head office may add only its own places of business ([`Npwp::is_branch_of`]), never
-/// another taxpayer's NPWP.
-fn check_branch_identity(cabang: &Npwp, pusat: &str) -> Result<(), ApiError> {
-    let pusat =
-        Npwp::parse(pusat).map_err(|e| ApiError::internal(format!("NPWP pusat {pusat}: {e}")))?;
-    if cabang.is_branch_of(&pusat) {
-        return Ok(());
-    }
-    let nitku = format!(
-        "NITKU 22 digit: {} diikuti 6 digit selain 000000",
-        pusat.npwp16()
-    );
-    let rule = match pusat.npwp15() {
-        Some(p15) => format!(
-            "NPWP 15 digit yang 9 digit pertamanya {} dan 3 digit terakhirnya bukan 000, atau {nitku}",
-            &p15[..9]
-        ),
-        None => nitku,
-    };
-    Err(ApiError::bad(
-        DjpCode::Etax20005,
-        format!(
-            "NPWP {cabang} bukan cabang NPWP {pusat}. Cabang harus wajib pajak yang sama: {rule}. \
-             Periksa NPWP cabang pada SK Pemusatan"
-        ),
-    ))
+    super::cabang::list(&state, &caller.account).await.map(Json)
 }
 
 async fn cabang_add(
@@ -574,43 +505,9 @@ async fn cabang_add(
     Registered(caller): Registered,
     ApiJson(req): ApiJson<CabangAdd>,
 ) -> Result<Json<Cabang>, ApiError> {
-    require_pusat(&caller)?;
-    let npwp = Npwp::parse(&req.npwp)
-        .map_err(|e| ApiError::bad(DjpCode::Etax20005, format!("NPWP cabang: {e}")))?;
-    check_branch_identity(&npwp, &caller.account.npwp)?;
-    if crate::domain::faktur::parse_tanggal(&req.tanggal_sk).is_none()
-        || req.nomor_sk.trim().is_empty()
-    {
-        return Err(ApiError::bad(
-            DjpCode::Etax20008,
-            "nomor SK pemusatan wajib diisi dan tanggal SK harus dd/mm/yyyy",
-        ));
-    }
-    if req.password.chars().count() < 8 {
-        return Err(ApiError::bad(
-            DjpCode::Etax20008,
-            "password cabang minimal 8 karakter",
-        ));
-    }
-    let password_hash = state.hashing.hash(&req.password).await?;
-    state
-        .db(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            if db::account(&tx, npwp.digits())?.is_some() {
-                return Err(ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, format!("NPWP {npwp} sudah terdaftar")));
-            }
-            let p = &caller.account;
-            tx.execute(
-                "INSERT INTO account (npwp, nama, alamat, email, password_hash, npwp_pusat, nomor_sk, tanggal_sk, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![npwp.digits(), p.nama, p.alamat, req.email.trim(), password_hash, p.npwp, req.nomor_sk.trim(), req.tanggal_sk.trim(), db::now()],
-            )?;
-            db::audit(&tx, Some(&p.npwp), "cabang-tambah", npwp.digits())?;
-            let c = cabang_of(&tx, &branch(&tx, &p.npwp, npwp.digits())?)?;
-            tx.commit()?;
-            Ok(Json(c))
-        })
+    super::cabang::add(&state, &caller.account, req)
         .await
+        .map(Json)
 }
 
 async fn cabang_kode(
@@ -618,31 +515,8 @@ async fn cabang_kode(
     Registered(caller): Registered,
     ApiPath(npwp): ApiPath<String>,
 ) -> Result<Json<KodeAktivasiResponse>, ApiError> {
-    require_pusat(&caller)?;
-    let code = operator::new_kode_aktivasi();
-    let code_hash = state.hashing.hash_kode(&code).await?;
-    state
-        .db(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let b = approved_branch(&tx, &caller.account.npwp, &npwp)?;
-            if b.client_status == "aktif" {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    DjpCode::EtaxService20019,
-                    "cabang sudah aktif",
-                ));
-            }
-            tx.execute(
-                "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
-                params![b.npwp, code_hash],
-            )?;
-            db::audit(&tx, Some(&caller.account.npwp), "cabang-kode", &b.npwp)?;
-            tx.commit()?;
-            Ok(Json(KodeAktivasiResponse {
-                kode_aktivasi: code,
-            }))
-        })
-        .await
+    let kode_aktivasi = super::cabang::new_kode(&state, &caller.account, npwp).await?;
+    Ok(Json(KodeAktivasiResponse { kode_aktivasi }))
 }
 
 async fn cabang_cert_request(
@@ -651,38 +525,9 @@ async fn cabang_cert_request(
     ApiPath(npwp): ApiPath<String>,
     ApiJson(req): ApiJson<CabangCertRequest>,
 ) -> Result<Json<Cabang>, ApiError> {
-    require_pusat(&caller)?;
-    if req.passphrase.chars().count() < 8 {
-        return Err(ApiError::bad(
-            DjpCode::Etax20008,
-            "passphrase minimal 8 karakter",
-        ));
-    }
-    let ca = state.ca.clone();
-    state
-        .db(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let b = approved_branch(&tx, &caller.account.npwp, &npwp)?;
-            // Issued now, usable only once the operator approves (status 'pending' until then).
-            operator::issue_into(
-                &tx,
-                &ca,
-                &b,
-                &req.passphrase,
-                crate::cert::P12Encryption::default(),
-                "pending",
-            )?;
-            db::audit(
-                &tx,
-                Some(&caller.account.npwp),
-                "cabang-sertifikat-minta",
-                &b.npwp,
-            )?;
-            let c = cabang_of(&tx, &b)?;
-            tx.commit()?;
-            Ok(Json(c))
-        })
+    super::cabang::request_certificate(&state, &caller.account, npwp, req)
         .await
+        .map(Json)
 }
 
 async fn cabang_cert_download(
@@ -690,23 +535,68 @@ async fn cabang_cert_download(
     Registered(caller): Registered,
     ApiPath(npwp): ApiPath<String>,
 ) -> Result<Json<CabangCertDownload>, ApiError> {
-    require_pusat(&caller)?;
-    state
-        .db(move |conn| {
-            use rusqlite::OptionalExtension;
-            let b = approved_branch(conn, &caller.account.npwp, &npwp)?;
-            let p12: Option<Vec<u8>> = conn
-                .query_row(
-                    "SELECT p12 FROM certificate WHERE npwp = ?1 AND status = 'active' AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
-                    [&b.npwp],
-                    |r| r.get(0),
+    let (file_name, p12) =
+        super::cabang::download_certificate(&state, &caller.account, npwp).await?;
+    Ok(Json(CabangCertDownload {
+        file_name,
+        p12: B64.encode(p12),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quota counts each of the last three masa (not this one, not older ones) and the
+    /// numbers of the year given but not used; past 75 approved faktur the limit is 120 %.
+    #[test]
+    fn quota_rests_on_the_last_three_masa() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = db::open(dir.path()).unwrap();
+        let npwp = "013000666091000";
+        conn.execute(
+            "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
+             VALUES (?1, 'PT Q', '', '', 'x', '2026-01-01T00:00:00Z')",
+            [npwp],
+        )
+        .unwrap();
+        let now = Utc::now();
+        let this = now.year() * 12 + now.month0() as i32;
+        let mut id = 0;
+        let mut faktur = |months_back: i32, n: usize| {
+            let m = this - months_back;
+            for _ in 0..n {
+                id += 1;
+                conn.execute(
+                    "INSERT INTO faktur (nsfp, npwp, status, fg_pengganti, masa, tahun, payload, approval_time, approval_code)
+                     VALUES (?1, ?2, 'approved', '0', ?3, ?4, '{}', '', '')",
+                    params![format!("0009900{id:06}"), npwp, m.rem_euclid(12) + 1, m.div_euclid(12)],
                 )
-                .optional()?;
-            let p12 = p12.ok_or_else(|| ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, "sertifikat cabang masih Dalam Proses (belum disetujui KPP)"))?;
-            Ok(Json(CabangCertDownload {
-                file_name: format!("{}.p12", b.npwp),
-                p12: B64.encode(p12),
-            }))
-        })
-        .await
+                .unwrap();
+            }
+        };
+        faktur(0, 5);
+        faktur(1, 30);
+        faktur(2, 30);
+        faktur(3, 40);
+        faktur(4, 7);
+        let tahun = now.year();
+        conn.execute(
+            "INSERT INTO nsfp_allocation (npwp, tahun, prefix, awal_serial, akhir_serial, nama_pemohon, jabatan_pemohon, allocated_at)
+             VALUES (?1, ?2, 0, 1, 20, 'A', 'B', '')",
+            params![npwp, tahun],
+        )
+        .unwrap();
+        let q = quota_of(&conn, npwp, tahun).unwrap();
+        let counts: Vec<i64> = q.masa.iter().map(|m| m.2).collect();
+        assert_eq!(counts, [30, 30, 40]);
+        let last = this - 1;
+        assert_eq!(
+            (q.masa[0].0, q.masa[0].1),
+            (last.div_euclid(12), last.rem_euclid(12) as u32 + 1)
+        );
+        assert_eq!(q.limit, 120);
+        // 20 given this year; the faktur numbered 00099… are not of this year's prefix.
+        assert_eq!(q.unused, 20);
+    }
 }

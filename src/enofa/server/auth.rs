@@ -60,7 +60,11 @@ impl FromRequestParts<Arc<AppState>> for Caller {
 
 /// The account behind a verified client certificate: its serial must be on record as issued to
 /// that very NPWP (a serial of another PKP's certificate does not count) and be active.
-fn active_account(conn: &Connection, serial: &str, npwp15: &str) -> Result<Account, ApiError> {
+pub(super) fn active_account(
+    conn: &Connection,
+    serial: &str,
+    npwp15: &str,
+) -> Result<Account, ApiError> {
     match db::certificate_status(conn, serial, npwp15)?.as_deref() {
         Some("active") => {}
         Some("revoked") => {

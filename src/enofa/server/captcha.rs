@@ -75,7 +75,13 @@ impl Pendings {
 pub struct CaptchaStore {
     pending: Mutex<Pendings>,
     per_npwp: usize,
+    /// Keys (NPWP or browser) held at most; past this the key whose captcha is oldest goes.
+    max_keys: usize,
 }
+
+/// Browsers the web login keeps captchas for at once (one each): anybody can ask for a login
+/// page, so this bounds the memory a flood of them takes.
+pub const MAX_ANONYMOUS_KEYS: usize = 20_000;
 
 impl Default for CaptchaStore {
     fn default() -> CaptchaStore {
@@ -88,6 +94,15 @@ impl CaptchaStore {
         CaptchaStore {
             pending: Mutex::default(),
             per_npwp: per_npwp.max(1),
+            max_keys: usize::MAX,
+        }
+    }
+
+    /// For the web login form: one captcha per browser, at most [`MAX_ANONYMOUS_KEYS`] browsers.
+    pub fn anonymous() -> CaptchaStore {
+        CaptchaStore {
+            max_keys: MAX_ANONYMOUS_KEYS,
+            ..CaptchaStore::with_limit(1)
         }
     }
 
@@ -101,6 +116,18 @@ impl CaptchaStore {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         pending.sweep(now);
+        if !pending.by_npwp.contains_key(npwp) && pending.by_npwp.len() >= self.max_keys {
+            pending.last_sweep = None;
+            pending.sweep(now);
+            let oldest = pending
+                .by_npwp
+                .iter()
+                .min_by_key(|(_, q)| q.front().map(|p| p.expires))
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest.filter(|_| pending.by_npwp.len() >= self.max_keys) {
+                pending.by_npwp.remove(&k);
+            }
+        }
         let queue = pending.by_npwp.entry(npwp.to_owned()).or_default();
         queue.retain(|p| p.expires > now);
         while queue.len() >= self.per_npwp {
@@ -228,5 +255,28 @@ mod tests {
             "another NPWP's captcha is untouched"
         );
         assert!(!store.pending.lock().unwrap().by_npwp.contains_key(OTHER));
+    }
+
+    #[test]
+    fn anonymous_captchas_keep_one_per_browser_and_a_bounded_number_of_browsers() {
+        let store = CaptchaStore {
+            max_keys: 3,
+            ..CaptchaStore::anonymous()
+        };
+        let (first, answer, _) = store.issue("web-login:a");
+        let (second, answer2, _) = store.issue("web-login:a");
+        assert_eq!(
+            store.take(&first, &answer, "web-login:a"),
+            CaptchaCheck::Gone
+        );
+        for b in ["b", "c", "d", "e"] {
+            store.issue(&format!("web-login:{b}"));
+        }
+        assert_eq!(store.pending.lock().unwrap().by_npwp.len(), 3);
+        assert_eq!(
+            store.take(&second, &answer2, "web-login:a"),
+            CaptchaCheck::Gone,
+            "the oldest browser made room"
+        );
     }
 }

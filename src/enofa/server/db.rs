@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../resources/migrations/server/0001_init.sql"),
     include_str!("../../../resources/migrations/server/0002_cabang_approval.sql"),
     include_str!("../../../resources/migrations/server/0003_upload_session.sql"),
+    include_str!("../../../resources/migrations/server/0004_web.sql"),
 ];
 
 /// Wrong passwords, captchas and Kode Aktivasi allowed per account inside [`THROTTLE_WINDOW_MINUTES`].
@@ -233,5 +234,45 @@ mod tests {
             .query_row("PRAGMA synchronous", [], |r| r.get(0))
             .unwrap();
         assert_eq!((journal.as_str(), synchronous), ("wal", 2));
+    }
+
+    /// A schema-3 state (before the web pages) with an account, a session of the uploader and
+    /// a failure record opens, migrates to the web tables, and keeps every row.
+    #[test]
+    fn schema_3_state_migrates_to_the_web_tables() {
+        let tmp = tempfile::tempdir().unwrap();
+        {
+            let conn = rusqlite::Connection::open(tmp.path().join("enofa.sqlite")).unwrap();
+            for sql in &super::MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
+                 VALUES ('013000666091000', 'PT LAMA', 'JL. 1', 'a@b.c', 'h', '2026-01-01T00:00:00Z');
+                 INSERT INTO upload_session VALUES ('t', '013000666091000', 'c', 's', 'x', 'y');
+                 INSERT INTO failed_attempt VALUES ('013000666091000', 'password', '2026-01-01T00:00:00Z');
+                 PRAGMA user_version = 3;",
+            )
+            .unwrap();
+        }
+        let conn = super::open(tmp.path()).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, super::MIGRATIONS.len() as i64);
+        let a = super::account(&conn, "013000666091000").unwrap().unwrap();
+        assert_eq!((a.nama.as_str(), a.email.as_str()), ("PT LAMA", "a@b.c"));
+        let kept: i64 = conn
+            .query_row("SELECT (SELECT COUNT(*) FROM upload_session) + (SELECT COUNT(*) FROM failed_attempt)", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 2);
+        let empty: i64 = conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM web_session) + (SELECT COUNT(*) FROM password_reset)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(empty, 0);
     }
 }

@@ -72,6 +72,31 @@ pub fn tls_configs(
     Ok((Arc::new(api), Arc::new(public)))
 }
 
+/// The web pages' config: a client certificate of our CA is asked for but not required (only
+/// the pages that need one refuse a request without it).
+pub fn web_tls_config(dir: &Path, ca_der: &[u8]) -> Result<Arc<ServerConfig>, ServerError> {
+    let chain = vec![
+        CertificateDer::from_pem_file(dir.join("server.pem")).map_err(tls_error)?,
+        CertificateDer::from(ca_der.to_vec()),
+    ];
+    let key = PrivateKeyDer::from_pem_file(dir.join("server-key.pem")).map_err(tls_error)?;
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(CertificateDer::from(ca_der.to_vec()))
+        .map_err(tls_error)?;
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+        .allow_unauthenticated()
+        .build()
+        .map_err(tls_error)?;
+    let config = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .map_err(tls_error)?;
+    Ok(Arc::new(config))
+}
+
 /// Accepts connections until `stop` turns true; then stops accepting, lets every connection
 /// finish the request it is serving (up to [`Limits::drain_timeout`]) and cuts off the rest.
 pub async fn serve(

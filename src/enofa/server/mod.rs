@@ -1,8 +1,9 @@
 //! The e-Nofa service (`enofa-server`): PKP accounts, its own CA, activation codes, captcha,
 //! client registration, branches, NSFP allocation, faktur upload and approval, QR validation.
 //!
-//! Two HTTPS listeners: the API (client certificate required, see [`crate::enofa::wire`]) and
-//! the public QR validation (`GET /validasi/faktur/...`, no client certificate).
+//! Three HTTPS listeners: the API (client certificate required, see [`crate::enofa::wire`]),
+//! the public QR validation (`GET /validasi/faktur/...`, no client certificate) and the web
+//! pages of e-Nofa Online ([`web`]; a client certificate is asked for but optional).
 //!
 //! In-process use (`efaktur --simulasi`, tests):
 //!
@@ -18,6 +19,7 @@
 mod api;
 mod auth;
 mod ca;
+mod cabang;
 mod captcha;
 mod db;
 pub mod demo;
@@ -27,9 +29,12 @@ mod limits;
 mod listener;
 pub mod operator;
 mod public;
+mod service;
 mod session;
 mod state;
+mod store;
 mod upload;
+mod web;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -65,6 +70,8 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     /// Public QR validation listener (TLS, no client certificate).
     pub public_listen: SocketAddr,
+    /// e-Nofa Online web pages (TLS; a client certificate of our CA is optional).
+    pub web_listen: SocketAddr,
     /// Names and IPs in the server certificate (used on first start only).
     pub hosts: Vec<String>,
     /// Demo mode: the captcha answer is logged and readable via
@@ -81,6 +88,7 @@ impl ServerConfig {
             state_dir: state_dir.into(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             public_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            web_listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             hosts: default_hosts(),
             demo: false,
             limits: Limits::default(),
@@ -101,6 +109,8 @@ pub struct RunningServer {
     /// e.g. `https://127.0.0.1:40123` (no trailing slash).
     pub api_url: String,
     pub public_url: String,
+    /// The e-Nofa Online web pages, e.g. `https://127.0.0.1:40125`.
+    pub web_url: String,
     /// The CA certificate (PEM) clients must trust.
     pub ca_pem: Vec<u8>,
     state: Arc<state::AppState>,
@@ -131,7 +141,10 @@ impl RunningServer {
         if !self.state.demo {
             return None;
         }
-        self.state.captchas.answer(captcha_id)
+        self.state
+            .captchas
+            .answer(captcha_id)
+            .or_else(|| self.state.web_captchas.answer(captcha_id))
     }
 }
 
@@ -153,10 +166,13 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
 
     let api_tcp = bind(config.listen).await?;
     let public_tcp = bind(config.public_listen).await?;
+    let web_tcp = bind(config.web_listen).await?;
     let api_url = url_of(&api_tcp, &config.hosts)?;
     let public_url = url_of(&public_tcp, &config.hosts)?;
+    let web_url = url_of(&web_tcp, &config.hosts)?;
 
     let (api_tls, public_tls) = listener::tls_configs(&dir, &ca.cert_der)?;
+    let web_tls = listener::web_tls_config(&dir, &ca.cert_der)?;
     let ca_pem = ca.cert_pem.clone().into_bytes();
     let limits = config.limits.clone().sane();
     let state = Arc::new(state::AppState::new(
@@ -167,6 +183,7 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         public_url.clone(),
         limits.hash_workers,
     )?);
+    let web_state = Arc::new(web::WebState::new(state.clone(), web_url.clone(), &dir));
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
         tokio::spawn(listener::serve(
@@ -180,14 +197,22 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
             public_tcp,
             public_tls,
             public::router(state.clone()),
+            limits.clone(),
+            stop_rx.clone(),
+        )),
+        tokio::spawn(listener::serve(
+            web_tcp,
+            web_tls,
+            web::router(web_state),
             limits,
             stop_rx,
         )),
     ];
-    tracing::info!(%api_url, %public_url, demo = config.demo, "enofa-server listening");
+    tracing::info!(%api_url, %public_url, %web_url, demo = config.demo, "enofa-server listening");
     Ok(RunningServer {
         api_url,
         public_url,
+        web_url,
         ca_pem,
         state,
         stop,

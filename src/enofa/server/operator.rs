@@ -377,3 +377,26 @@ pub fn cabang_approve_cert(dir: &Path, npwp: &str) -> Result<CabangCertApproval,
         serial,
     })
 }
+/// Creates KPP officer `username` (3–40 of `a-z 0-9 . _ -`) for the web pages, with a fresh
+/// password shown to the operator once.
+pub fn officer_add(dir: &Path, username: &str) -> Result<Secret, ServerError> {
+    let name = username.trim();
+    let ok = (3..=40).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !ok {
+        return Err(ServerError::Operator(format!(
+            "--username {username:?}: use 3-40 characters a-z, 0-9, '.', '_' or '-'"
+        )));
+    }
+    let conn = open(dir)?;
+    let password = new_password();
+    if !super::store::officers::add(&conn, name, &db::hash_secret(&password)?)? {
+        return Err(ServerError::Operator(format!(
+            "officer {name} already exists"
+        )));
+    }
+    db::audit(&conn, None, "petugas-tambah", name)?;
+    Ok(Secret::new(password))
+}

@@ -11,11 +11,11 @@ use chrono::{Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::api::{check_password, check_throttle};
+use super::api::check_throttle;
 use super::auth::{Caller, Registered};
-use super::captcha::CaptchaCheck;
 use super::db;
 use super::extract::ApiJson;
+use super::service;
 use super::state::{ApiError, AppState, random_hex};
 use crate::domain::DjpCode;
 use crate::enofa::wire::{SESSION_HEADER, SessionRequest, SessionResponse};
@@ -57,21 +57,16 @@ pub async fn open(
             let a = db::account(&tx, &caller.account.npwp)?
                 .ok_or_else(|| ApiError::forbidden(DjpCode::EtaxService40002, "NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
-            match st.captchas.take(&req.captcha_id, &req.captcha_answer, &a.npwp) {
-                CaptchaCheck::Correct => {}
-                CaptchaCheck::Wrong => {
-                    db::record_failure(&tx, &a.npwp, "captcha")?;
-                    tx.commit()?;
-                    return Err(ApiError::bad(DjpCode::Etax40005, "captcha salah; minta captcha baru"));
-                }
-                CaptchaCheck::Gone => {
-                    return Err(ApiError::bad(
-                        DjpCode::Etax40005,
-                        "captcha tidak berlaku lagi (kedaluwarsa, sudah dipakai atau digantikan); minta captcha baru",
-                    ));
-                }
-            }
-            if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
+            if let Err(e) = service::captcha_and_password(
+                &tx,
+                &st.captchas,
+                &a.npwp,
+                &req.captcha_id,
+                &req.captcha_answer,
+                &a,
+                &password,
+                DjpCode::Etax40005,
+            ) {
                 tx.commit()?;
                 return Err(e);
             }

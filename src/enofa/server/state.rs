@@ -26,6 +26,8 @@ pub struct AppState {
     /// Argon2 work, bounded and outside `db`'s lock (see [`HashPool`]).
     pub hashing: HashPool,
     pub captchas: CaptchaStore,
+    /// Captchas of the web login form, keyed by the browser's pre-login token (no NPWP yet).
+    pub web_captchas: CaptchaStore,
     pub demo: bool,
     pub public_url: String,
     /// Mixed into approval codes so nobody can compute a valid QR URL.
@@ -55,6 +57,7 @@ impl AppState {
             reader: Arc::new(Mutex::new(Some(reader))),
             hashing: HashPool::new(hash_workers),
             captchas: CaptchaStore::default(),
+            web_captchas: CaptchaStore::anonymous(),
             demo,
             public_url,
             qr_secret,

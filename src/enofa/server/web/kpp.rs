@@ -1,0 +1,532 @@
+//! The KPP officer's pages (`/kpp`): a separate login (accounts from `enofa-server officer
+//! add`, own session cookie, captcha and lockout as the PKP's), then what the operator commands
+//! do — record a PKP (its letter with password and Kode Aktivasi shown once), confirm or refuse
+//! branches and branch certificate requests, revoke certificates. Each action calls the
+//! operator command's own function.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::WebState;
+use super::cookies;
+use super::form::WebForm;
+use super::pages::{User, html};
+use super::session::{CSRF_HEX, IDLE_MINUTES, MAX_HOURS, PreSession, TOKEN_HEX};
+use crate::enofa::server::operator::{self, PendingCabang};
+use crate::enofa::server::state::{ApiError, random_hex};
+use crate::enofa::server::store::{officers, web_session};
+use crate::enofa::server::{ServerError, db};
+
+/// The key officer failures are counted under (beside the PKP's NPWP in `failed_attempt`).
+fn failure_key(username: &str) -> String {
+    format!("kpp:{username}")
+}
+
+/// A request of a logged-in officer.
+pub struct Officer {
+    username: String,
+    token: String,
+    csrf: String,
+}
+
+impl Officer {
+    fn user(&self) -> User {
+        User {
+            npwp: self.username.clone(),
+            nama: String::new(),
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<Arc<WebState>> for Officer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<WebState>,
+    ) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/kpp/login").into_response();
+        let Some(token) =
+            cookies::get(&parts.headers, cookies::KPP).filter(|t| cookies::is_token(t, TOKEN_HEX))
+        else {
+            return Err(to_login());
+        };
+        let looked_up = token.clone();
+        let live = state
+            .app
+            .db(move |conn| {
+                Ok(web_session::KPP.touch(
+                    conn,
+                    &looked_up,
+                    Duration::minutes(IDLE_MINUTES),
+                    Duration::hours(MAX_HOURS),
+                )?)
+            })
+            .await;
+        match live {
+            Ok(Some(l)) => Ok(Officer {
+                username: l.npwp,
+                token,
+                csrf: l.csrf,
+            }),
+            Ok(None) => Err(to_login()),
+            Err(e) => Err(super::pages::internal(&super::texts::ID, &e.reason)),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "kpp_login.html", config = "resources/askama.toml")]
+struct LoginPage {
+    title: &'static str,
+    officer: Option<User>,
+    notice: Option<String>,
+    problem: Option<String>,
+    csrf: String,
+    captcha_id: String,
+    captcha_png: String,
+}
+
+fn login_form(
+    state: &WebState,
+    headers: &HeaderMap,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let pre = PreSession::of(headers);
+    let (id, answer, png) = state
+        .app
+        .web_captchas
+        .issue(&format!("kpp-login:{}", pre.id));
+    if state.app.demo {
+        tracing::info!(captcha_id = %id, jawaban = %answer, "captcha login petugas (mode demo)");
+    }
+    let body = html(
+        status,
+        &LoginPage {
+            title: "Login Petugas KPP",
+            officer: None,
+            notice: None,
+            problem,
+            csrf: pre.id.clone(),
+            captcha_id: id,
+            captcha_png: B64.encode(png),
+        },
+        &super::texts::ID,
+    );
+    let set: Vec<_> = pre
+        .set_cookie
+        .into_iter()
+        .map(|c| (SET_COOKIE, c))
+        .collect();
+    (AppendHeaders(set), body).into_response()
+}
+
+pub async fn login_page(State(state): State<Arc<WebState>>, headers: HeaderMap) -> Response {
+    login_form(&state, &headers, None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    username: String,
+    password: String,
+    captcha_id: String,
+    captcha: String,
+}
+
+pub async fn login(
+    State(state): State<Arc<WebState>>,
+    headers: HeaderMap,
+    WebForm(form): WebForm<LoginForm>,
+) -> Response {
+    if !PreSession::matches(&headers, &form.csrf) {
+        let t = &super::texts::ID;
+        return super::pages::refusal(
+            StatusCode::FORBIDDEN,
+            super::pages::Lang(t),
+            "Login Petugas KPP",
+            t.csrf_refused,
+        );
+    }
+    let pre = PreSession::of(&headers);
+    match check_login(&state, &form, &pre.id).await {
+        Ok(username) => start_session(&state, username).await,
+        Err(e) if e.status == StatusCode::BAD_REQUEST => login_form(
+            &state,
+            &headers,
+            Some("ETAX-40005 : Nama pengguna, password atau captcha salah. Coba lagi dengan captcha yang baru.".into()),
+            StatusCode::BAD_REQUEST,
+        ),
+        Err(e) => login_form(&state, &headers, Some(super::pages::problem_text(&super::texts::ID, &e)), e.status),
+    }
+}
+
+async fn check_login(state: &WebState, form: &LoginForm, pre: &str) -> Result<String, ApiError> {
+    let username = form.username.trim().to_owned();
+    let name = username.clone();
+    let hash = state
+        .app
+        .read(move |conn| Ok(officers::password_hash(conn, &name)?))
+        .await?;
+    let refused = || ApiError::bad(crate::domain::DjpCode::Etax40005, "login petugas ditolak");
+    let Some(hash) = hash else {
+        let _ = state
+            .app
+            .hashing
+            .check(&form.password, super::login::dummy_hash())
+            .await?;
+        return Err(refused());
+    };
+    let checked = state.app.hashing.check(&form.password, &hash).await?;
+    let app = state.app.clone();
+    let (key, id, answer) = (
+        format!("kpp-login:{pre}"),
+        form.captcha_id.clone(),
+        form.captcha.clone(),
+    );
+    state
+        .app
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let counted = failure_key(&username);
+            crate::enofa::server::api::check_throttle(&tx, &counted)?;
+            let captcha = app.web_captchas.take(&id, &answer, &key);
+            if captcha != crate::enofa::server::captcha::CaptchaCheck::Correct {
+                if captcha == crate::enofa::server::captcha::CaptchaCheck::Wrong {
+                    db::record_failure(&tx, &counted, "captcha")?;
+                }
+                tx.commit()?;
+                return Err(refused());
+            }
+            let stored = officers::password_hash(&tx, &username)?;
+            if !checked.holds_for(stored.as_deref()) {
+                db::record_failure(&tx, &counted, "password")?;
+                tx.commit()?;
+                return Err(refused());
+            }
+            tx.commit()?;
+            Ok(username)
+        })
+        .await
+}
+
+async fn start_session(state: &WebState, username: String) -> Response {
+    let token = random_hex(TOKEN_HEX / 2);
+    let csrf = random_hex(CSRF_HEX / 2);
+    let stored = token.clone();
+    let created = state
+        .app
+        .db(move |conn| {
+            web_session::KPP.create(
+                conn,
+                &stored,
+                &username,
+                &csrf,
+                Duration::minutes(IDLE_MINUTES),
+            )?;
+            db::audit(conn, None, "petugas-login", &username)?;
+            Ok(())
+        })
+        .await;
+    match created {
+        Ok(()) => (
+            AppendHeaders([
+                (
+                    SET_COOKIE,
+                    cookies::secret(cookies::KPP, &token, MAX_HOURS * 3600),
+                ),
+                (SET_COOKIE, cookies::remove(cookies::PRE)),
+            ]),
+            Redirect::to("/kpp"),
+        )
+            .into_response(),
+        Err(e) => super::pages::internal(&super::texts::ID, &e.reason),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+fn csrf_refusal(officer: &Officer, sent: &str) -> Option<Response> {
+    if cookies::same(sent, &officer.csrf) {
+        return None;
+    }
+    let t = &super::texts::ID;
+    Some(super::pages::refusal(
+        StatusCode::FORBIDDEN,
+        super::pages::Lang(t),
+        "Petugas KPP",
+        t.csrf_refused,
+    ))
+}
+
+pub async fn logout(
+    State(state): State<Arc<WebState>>,
+    officer: Officer,
+    WebForm(form): WebForm<CsrfOnly>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+        return refused;
+    }
+    let token = officer.token.clone();
+    let _ = state
+        .app
+        .db(move |conn| Ok(web_session::KPP.end_session(conn, &token)?))
+        .await;
+    (
+        AppendHeaders([(SET_COOKIE, cookies::remove(cookies::KPP))]),
+        Redirect::to("/kpp/login"),
+    )
+        .into_response()
+}
+
+/// The letter of a PKP account just recorded: shown once, never stored in clear.
+struct Letter {
+    npwp: String,
+    nama: String,
+    password: String,
+    kode: String,
+}
+
+#[derive(Template)]
+#[template(path = "kpp_home.html", config = "resources/askama.toml")]
+struct HomePage {
+    title: &'static str,
+    officer: Option<User>,
+    notice: Option<String>,
+    problem: Option<String>,
+    csrf: String,
+    cabang: Vec<PendingCabang>,
+    certificates: Vec<(String, String, String)>,
+    letter: Option<Letter>,
+}
+
+/// Runs an operator command's function on the state directory, off the async threads.
+async fn run<T: Send + 'static>(
+    state: &WebState,
+    f: impl FnOnce(&std::path::Path) -> Result<T, ServerError> + Send + 'static,
+) -> Result<T, String> {
+    let dir = state.dir.clone();
+    match tokio::task::spawn_blocking(move || f(&dir)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn home_page(
+    state: &WebState,
+    officer: &Officer,
+    notice: Option<String>,
+    mut problem: Option<String>,
+    letter: Option<Letter>,
+) -> Response {
+    let cabang = match run(state, operator::cabang_pending).await {
+        Ok(c) => c,
+        Err(e) => {
+            problem = Some(e);
+            Vec::new()
+        }
+    };
+    let certificates = state
+        .app
+        .read(|conn| Ok(officers::pending_certificates(conn)?))
+        .await
+        .unwrap_or_default();
+    let status = if problem.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    html(
+        status,
+        &HomePage {
+            title: "Petugas KPP",
+            officer: Some(officer.user()),
+            notice,
+            problem,
+            csrf: officer.csrf.clone(),
+            cabang,
+            certificates,
+            letter,
+        },
+        &super::texts::ID,
+    )
+}
+
+pub async fn home(State(state): State<Arc<WebState>>, officer: Officer) -> Response {
+    home_page(&state, &officer, None, None, None).await
+}
+
+/// After an action: the page with its result, and the action in the audit log.
+async fn done(
+    state: &WebState,
+    officer: &Officer,
+    result: Result<String, String>,
+    letter: Option<Letter>,
+) -> Response {
+    let (notice, problem) = match result {
+        Ok(n) => {
+            let (who, what) = (officer.username.clone(), n.clone());
+            let _ = state
+                .app
+                .db(move |conn| Ok(db::audit(conn, None, "petugas", &format!("{who}: {what}"))?))
+                .await;
+            (Some(n), None)
+        }
+        Err(e) => (None, Some(e)),
+    };
+    home_page(state, officer, notice, problem, letter).await
+}
+
+#[derive(Deserialize)]
+pub struct PkpForm {
+    csrf: String,
+    npwp: String,
+    nama: String,
+    alamat: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn add_pkp(
+    State(state): State<Arc<WebState>>,
+    officer: Officer,
+    WebForm(form): WebForm<PkpForm>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+        return refused;
+    }
+    let (npwp, nama, alamat, email) = (form.npwp, form.nama, form.alamat, form.email);
+    let made = run(&state, move |dir| {
+        operator::pkp_add(dir, &npwp, &nama, &alamat, &email).map(|p| (p, nama))
+    })
+    .await;
+    match made {
+        Ok((p, nama)) => {
+            let letter = Letter {
+                npwp: p.npwp.to_string(),
+                nama,
+                password: p.password.expose().to_owned(),
+                kode: p.kode_aktivasi.expose().to_owned(),
+            };
+            done(
+                &state,
+                &officer,
+                Ok(format!("akun PKP {} direkam", p.npwp)),
+                Some(letter),
+            )
+            .await
+        }
+        Err(e) => done(&state, &officer, Err(e), None).await,
+    }
+}
+
+pub async fn decide_cabang(
+    State(state): State<Arc<WebState>>,
+    officer: Officer,
+    Path((npwp, keputusan)): Path<(String, String)>,
+    WebForm(form): WebForm<CsrfOnly>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+        return refused;
+    }
+    let result = match keputusan.as_str() {
+        "setujui" => {
+            let n = npwp.clone();
+            run(&state, move |dir| operator::cabang_approve(dir, &n))
+                .await
+                .map(|()| format!("cabang {npwp} disetujui"))
+        }
+        "tolak" => {
+            let n = npwp.clone();
+            run(&state, move |dir| operator::cabang_reject(dir, &n))
+                .await
+                .map(|()| format!("cabang {npwp} ditolak"))
+        }
+        _ => Err("keputusan tidak dikenal".into()),
+    };
+    done(&state, &officer, result, None).await
+}
+
+pub async fn decide_certificate(
+    State(state): State<Arc<WebState>>,
+    officer: Officer,
+    Path((serial, keputusan)): Path<(String, String)>,
+    WebForm(form): WebForm<CsrfOnly>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+        return refused;
+    }
+    let s = serial.clone();
+    let pending = state
+        .app
+        .read(move |conn| {
+            Ok(officers::pending_certificates(conn)?
+                .into_iter()
+                .find(|c| c.0 == s))
+        })
+        .await
+        .ok()
+        .flatten();
+    let Some((serial, npwp, _)) = pending else {
+        return done(
+            &state,
+            &officer,
+            Err(format!(
+                "tidak ada permohonan sertifikat dengan serial {serial}"
+            )),
+            None,
+        )
+        .await;
+    };
+    let result = match keputusan.as_str() {
+        "setujui" => run(&state, move |dir| operator::cabang_approve_cert(dir, &npwp))
+            .await
+            .map(|a| format!("sertifikat {} (serial {}) disetujui", a.npwp, a.serial)),
+        "tolak" => {
+            let s = serial.clone();
+            run(&state, move |dir| operator::cert_revoke(dir, &s))
+                .await
+                .map(|()| format!("permohonan sertifikat serial {serial} ditolak"))
+        }
+        _ => Err("keputusan tidak dikenal".into()),
+    };
+    done(&state, &officer, result, None).await
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    csrf: String,
+    serial: String,
+}
+
+pub async fn revoke(
+    State(state): State<Arc<WebState>>,
+    officer: Officer,
+    WebForm(form): WebForm<RevokeForm>,
+) -> Response {
+    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+        return refused;
+    }
+    let serial = form.serial.trim().to_owned();
+    let s = serial.clone();
+    let result = run(&state, move |dir| operator::cert_revoke(dir, &s))
+        .await
+        .map(|()| format!("sertifikat serial {serial} dicabut"));
+    done(&state, &officer, result, None).await
+}

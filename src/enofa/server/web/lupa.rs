@@ -1,0 +1,310 @@
+//! Lupa Password: NPWP + Kode Aktivasi + registered email → a single-use link, valid 30
+//! minutes, mailed to that email ([`super::mail`]); the link's page sets a new password.
+//! Wrong Kode Aktivasi count toward the account's lockout like the API's.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use chrono::Duration;
+use serde::Deserialize;
+
+use super::WebState;
+use super::form::WebForm;
+use super::pages::{Lang, Page, html, problem_text, refusal};
+use super::session::PreSession;
+use crate::domain::{DjpCode, KodeAktivasi, Npwp};
+use crate::enofa::server::api::check_throttle;
+use crate::enofa::server::db;
+use crate::enofa::server::hashing::Checked;
+use crate::enofa::server::state::{ApiError, random_hex};
+use crate::enofa::server::store::{accounts, password_reset, web_session};
+
+/// How long a mailed link works.
+pub const LINK_MINUTES: i64 = 30;
+
+#[derive(Template)]
+#[template(path = "lupa.html", config = "resources/askama.toml")]
+struct LupaPage {
+    page: Page,
+    csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "reset.html", config = "resources/askama.toml")]
+struct ResetPage {
+    page: Page,
+    csrf: String,
+    token: String,
+    valid: bool,
+}
+
+fn with_pre(response: Response, pre: &PreSession) -> Response {
+    let cookies: Vec<_> = pre
+        .set_cookie
+        .iter()
+        .map(|c| (SET_COOKIE, c.clone()))
+        .collect();
+    (AppendHeaders(cookies), response).into_response()
+}
+
+fn lupa_form(lang: Lang, pre: &PreSession, page: Page, status: StatusCode) -> Response {
+    let body = html(
+        status,
+        &LupaPage {
+            page,
+            csrf: pre.id.clone(),
+        },
+        lang.0,
+    );
+    with_pre(body, pre)
+}
+
+pub async fn lupa_page(lang: Lang, headers: HeaderMap) -> Response {
+    let pre = PreSession::of(&headers);
+    let page = Page::new(lang, lang.0.lupa_password);
+    lupa_form(lang, &pre, page, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+pub struct LupaForm {
+    csrf: String,
+    npwp: String,
+    kode: String,
+    email: String,
+}
+
+pub async fn lupa(
+    State(state): State<Arc<WebState>>,
+    lang: Lang,
+    headers: HeaderMap,
+    WebForm(form): WebForm<LupaForm>,
+) -> Response {
+    let t = lang.0;
+    if !PreSession::matches(&headers, &form.csrf) {
+        return refusal(StatusCode::FORBIDDEN, lang, t.lupa_password, t.csrf_refused);
+    }
+    let pre = PreSession::of(&headers);
+    let page = || Page::new(lang, t.lupa_password);
+    match send_link(&state, &form).await {
+        // The same answer whether or not the data matched: the page tells nobody which NPWP
+        // has which email.
+        Ok(()) => lupa_form(lang, &pre, page().notice(t.lupa_sent), StatusCode::OK),
+        Err(e) => lupa_form(lang, &pre, page().problem(problem_text(t, &e)), e.status),
+    }
+}
+
+async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
+    let npwp = Npwp::parse(&form.npwp)
+        .map_err(|e| ApiError::bad(DjpCode::Etax40005, format!("NPWP: {e}")))?;
+    let mut names = vec![npwp.digits().to_owned(), npwp.npwp16()];
+    names.extend(npwp.npwp15().map(str::to_owned));
+    let account = state
+        .app
+        .read(move |conn| {
+            Ok(match accounts::find_npwp(conn, &names)? {
+                Some(n) => db::account(conn, &n)?,
+                None => None,
+            })
+        })
+        .await?;
+    let Some(account) = account else {
+        return Ok(());
+    };
+    let kode = match (
+        KodeAktivasi::parse(&form.kode),
+        account.kode_hash.as_deref(),
+    ) {
+        (Ok(k), Some(hash)) => state.app.hashing.check(k.as_str(), hash).await?,
+        _ => Checked::failed(),
+    };
+    let email_ok = !account.email.trim().is_empty()
+        && account.email.trim().eq_ignore_ascii_case(form.email.trim());
+    let token = random_hex(32);
+    let stored = token.clone();
+    let npwp = account.npwp.clone();
+    let matched = state
+        .app
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            check_throttle(&tx, &npwp)?;
+            let a =
+                db::account(&tx, &npwp)?.ok_or_else(|| ApiError::internal("account vanished"))?;
+            if !kode.holds_for(a.kode_hash.as_deref()) {
+                db::record_failure(&tx, &npwp, "kode_aktivasi")?;
+                tx.commit()?;
+                return Ok(false);
+            }
+            if !email_ok {
+                return Ok(false);
+            }
+            password_reset::create(&tx, &stored, &npwp, Duration::minutes(LINK_MINUTES))?;
+            db::audit(
+                &tx,
+                Some(&npwp),
+                "lupa-password",
+                "tautan password baru dikirim",
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await?;
+    if matched {
+        let link = format!("{}/reset-password?token={token}", state.base_url);
+        let body = format!(
+            "Yth. {nama} (NPWP {npwp}),\r\n\r\nUntuk membuat password e-Nofa baru, buka tautan berikut \
+             dalam {LINK_MINUTES} menit:\r\n\r\n{link}\r\n\r\nTautan hanya dapat dipakai satu kali. \
+             Bila Anda tidak meminta password baru, abaikan surat ini; password lama tetap berlaku.\r\n",
+            nama = account.nama,
+            npwp = account.npwp,
+        );
+        let file =
+            state
+                .mailer
+                .send(&account.email, "e-Nofa Online: tautan Lupa Password", &body)?;
+        tracing::info!(npwp = %account.npwp, %file, "Lupa Password: tautan dikirim");
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+fn reset_form(
+    lang: Lang,
+    pre: &PreSession,
+    token: String,
+    valid: bool,
+    page: Page,
+    status: StatusCode,
+) -> Response {
+    let body = html(
+        status,
+        &ResetPage {
+            page,
+            csrf: pre.id.clone(),
+            token,
+            valid,
+        },
+        lang.0,
+    );
+    with_pre(body, pre)
+}
+
+async fn link_npwp(state: &WebState, token: &str) -> Result<Option<String>, ApiError> {
+    let token = token.to_owned();
+    state
+        .app
+        .read(move |conn| Ok(password_reset::valid(conn, &token)?))
+        .await
+}
+
+pub async fn reset_page(
+    State(state): State<Arc<WebState>>,
+    lang: Lang,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let t = lang.0;
+    let pre = PreSession::of(&headers);
+    let page = Page::new(lang, t.reset_title);
+    match link_npwp(&state, &q.token).await {
+        Ok(Some(_)) => reset_form(lang, &pre, q.token, true, page, StatusCode::OK),
+        Ok(None) => reset_form(
+            lang,
+            &pre,
+            String::new(),
+            false,
+            page.problem(t.reset_link_bad),
+            StatusCode::NOT_FOUND,
+        ),
+        Err(e) => super::pages::internal(t, &e.reason),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+    token: String,
+    baru: String,
+    ulang: String,
+}
+
+pub async fn reset(
+    State(state): State<Arc<WebState>>,
+    lang: Lang,
+    headers: HeaderMap,
+    WebForm(form): WebForm<ResetForm>,
+) -> Response {
+    let t = lang.0;
+    if !PreSession::matches(&headers, &form.csrf) {
+        return refusal(StatusCode::FORBIDDEN, lang, t.reset_title, t.csrf_refused);
+    }
+    let pre = PreSession::of(&headers);
+    let page = || Page::new(lang, t.reset_title);
+    if form.baru != form.ulang || form.baru.chars().count() < 8 {
+        let problem = if form.baru != form.ulang {
+            t.password_mismatch
+        } else {
+            t.password_short
+        };
+        return reset_form(
+            lang,
+            &pre,
+            form.token.clone(),
+            true,
+            page().problem(problem),
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    let hash = match state.app.hashing.hash(&form.baru).await {
+        Ok(h) => h,
+        Err(e) => return super::pages::internal(t, &e.reason),
+    };
+    let token = form.token.clone();
+    let done = state
+        .app
+        .db(move |conn| {
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let Some(npwp) = password_reset::valid(&tx, &token)? else {
+                return Ok(false);
+            };
+            accounts::set_password_hash(&tx, &npwp, &hash)?;
+            password_reset::use_up(&tx, &npwp)?;
+            web_session::PKP.end_others(&tx, &npwp, None)?;
+            db::audit(
+                &tx,
+                Some(&npwp),
+                "reset-password",
+                "password baru lewat tautan Lupa Password",
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await;
+    match done {
+        Ok(true) => Redirect::to("/login?reset=1").into_response(),
+        Ok(false) => reset_form(
+            lang,
+            &pre,
+            String::new(),
+            false,
+            page().problem(t.reset_link_bad),
+            StatusCode::NOT_FOUND,
+        ),
+        Err(e) => reset_form(
+            lang,
+            &pre,
+            String::new(),
+            false,
+            page().problem(problem_text(t, &e)),
+            e.status,
+        ),
+    }
+}
