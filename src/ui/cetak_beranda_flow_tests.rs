@@ -134,8 +134,9 @@ async fn beranda_marks_faktur_past_the_upload_deadline_and_links_to_their_masa()
         faktur::insert(store.conn(), &f, ApprovalStatus::SiapUpload, "test").unwrap();
     }
     let mut live = Live::new(&ctx);
-    live.until(&ctx, "Beranda's deadline marks", |m| {
-        home_deadlines(m).is_some()
+    // Both of Beranda's answers first: the figures arriving later would move the marks.
+    live.until(&ctx, "Beranda's figures and deadline marks", |m| {
+        home_deadlines(m).is_some() && matches!(m.page(), Page::Home(h) if h.figures().is_some())
     })
     .await;
     let d = home_deadlines(&live.main).unwrap();
