@@ -40,6 +40,8 @@ pub struct Settings {
     pub last_database: Option<String>,
     /// Place and signer printed on faktur (`efaktur cetak`; its flags override them).
     pub cetak: CetakSettings,
+    /// Scheduled backups of the Local Database (`[backup]`).
+    pub backup: BackupSettings,
 }
 
 /// `[cetak]` in the settings file.
@@ -50,6 +52,25 @@ pub struct CetakSettings {
     pub kota: Option<String>,
     /// The name under the signature.
     pub penandatangan: Option<String>,
+}
+
+/// `[backup]` in the settings file: a backup of the opened Local Database every `every_days`
+/// days (0 = no scheduled backups), keeping the newest `keep`. Checked when the window or a
+/// subcommand opens the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupSettings {
+    pub every_days: u32,
+    pub keep: usize,
+}
+
+impl Default for BackupSettings {
+    fn default() -> BackupSettings {
+        BackupSettings {
+            every_days: 0,
+            keep: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -115,6 +136,10 @@ mod tests {
                 kota: Some("JAKARTA".into()),
                 penandatangan: Some("Budi Santoso".into()),
             },
+            backup: BackupSettings {
+                every_days: 7,
+                keep: 4,
+            },
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -126,6 +151,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("last_server = \"simulasi\""), "{text}");
         assert!(text.contains("[cetak]"), "{text}");
+        assert!(
+            text.contains("[backup]\nevery_days = 7\nkeep = 4"),
+            "{text}"
+        );
     }
 
     #[test]

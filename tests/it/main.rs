@@ -1,5 +1,7 @@
 //! The one integration-test binary (one link step instead of many). Each area has its module.
 
+// ship:
+mod backup;
 mod cetak;
 mod coretax;
 mod enofa;
