@@ -22,6 +22,8 @@ mod load_driver;
 mod props;
 mod referensi;
 mod retur;
+// ship:
+mod ship;
 mod targets;
 mod tidy;
 mod ui;
