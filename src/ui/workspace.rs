@@ -3,6 +3,9 @@
 //! shell through [`page::Action`]; the shell only routes.
 
 pub mod administrasi;
+pub mod cadangan;
+#[cfg(test)]
+mod cadangan_tests;
 pub mod certificate;
 pub mod detail;
 pub mod home;
@@ -38,6 +41,8 @@ pub enum Action {
     Run(Task<Message>),
     SetLanguage(Lang),
     Logout,
+    /// Back to Pilih Database (after a restore replaced the open Local Database).
+    CloseDatabase,
 }
 
 pub struct Workspace {
@@ -103,6 +108,7 @@ impl Workspace {
                     Action::Run(task.map(Message::Page))
                 }
                 PageAction::Back => self.update(Message::Page(page::Message::Back), ctx),
+                PageAction::CloseDatabase => Action::CloseDatabase,
             },
         }
     }

@@ -4,7 +4,7 @@
 use iced::{Element, Task};
 
 use super::route::Route;
-use super::{administrasi, certificate, detail, home, tentang};
+use super::{administrasi, cadangan, certificate, detail, home, tentang};
 use crate::ui::ctx::Ctx;
 
 /// What a page hands to the workspace.
@@ -14,6 +14,8 @@ pub enum Action<M> {
     /// Go to another page; Esc (or [`Action::Back`]) returns to this one as it was.
     Push(Route),
     Back,
+    /// Close the Local Database and return to Pilih Database (after a restore).
+    CloseDatabase,
 }
 
 impl<M: Send + 'static> Action<M> {
@@ -23,6 +25,7 @@ impl<M: Send + 'static> Action<M> {
             Action::Run(t) => Action::Run(t.map(f)),
             Action::Push(r) => Action::Push(r),
             Action::Back => Action::Back,
+            Action::CloseDatabase => Action::CloseDatabase,
         }
     }
 }
@@ -45,6 +48,7 @@ pub enum Page {
     Faktur(Box<detail::Detail>),
     Certificate(Box<certificate::Certificate>),
     Tentang(tentang::Tentang),
+    Cadangan(Box<cadangan::Cadangan>),
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +57,7 @@ pub enum Message {
     Administrasi(administrasi::Message),
     Faktur(detail::Message),
     Certificate(Box<certificate::Message>),
+    Cadangan(cadangan::Message),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
 }
@@ -84,6 +89,10 @@ impl Page {
                 (Page::Certificate(Box::new(p)), t.map(certificate_message))
             }
             Route::Tentang => (Page::Tentang(tentang::Tentang), Task::none()),
+            Route::Cadangan { restore } => {
+                let (p, t) = cadangan::Cadangan::new(restore);
+                (Page::Cadangan(Box::new(p)), t.map(Message::Cadangan))
+            }
         }
     }
 
@@ -96,6 +105,9 @@ impl Page {
             Page::Faktur(p) => Route::Faktur(p.id()),
             Page::Certificate(_) => Route::Certificate,
             Page::Tentang(_) => Route::Tentang,
+            Page::Cadangan(p) => Route::Cadangan {
+                restore: p.restore(),
+            },
         }
     }
 
@@ -109,6 +121,7 @@ impl Page {
             (Page::Certificate(p), Message::Certificate(m)) => {
                 Action::Run(p.update(*m, ctx).map(certificate_message))
             }
+            (Page::Cadangan(p), Message::Cadangan(m)) => p.update(m, ctx).map(Message::Cadangan),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -121,6 +134,7 @@ impl Page {
             Page::Faktur(p) => p.view(ctx).map(Message::Faktur),
             Page::Certificate(p) => p.view(ctx).map(certificate_message),
             Page::Tentang(p) => p.view(ctx),
+            Page::Cadangan(p) => p.view(ctx).map(Message::Cadangan),
         }
     }
 
@@ -128,6 +142,7 @@ impl Page {
     pub fn on_escape(&self) -> Option<Message> {
         match self {
             Page::Certificate(p) => p.on_escape().map(certificate_message),
+            Page::Cadangan(p) => p.on_escape().map(Message::Cadangan),
             _ => None,
         }
     }
