@@ -20,8 +20,9 @@ pub fn icon() -> Option<window::Icon> {
     window::icon::from_rgba(rgba.into_raw(), w, h).ok()
 }
 
-/// The desktop entry's name (`installer/`), so docks and task bars group the window under it.
-pub const APP_ID: &str = "id.efaktur-open.efaktur";
+/// The desktop entry's name (`efaktur.desktop`, see `installer/`), so docks and task bars
+/// group the window under it and show its icon.
+pub const APP_ID: &str = "efaktur";
 
 pub fn window_settings() -> window::Settings {
     window::Settings {

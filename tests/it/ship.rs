@@ -163,3 +163,42 @@ async fn moving_to_a_new_laptop_keeps_faktur_and_nsfp_and_uploads_after_reregist
     assert_eq!(approved, 3, "each faktur approved once, under its NPWP");
     s.shutdown().await;
 }
+
+/// The packaging definition names this version, the icons of every system, the licence and the
+/// runtime libraries the window opens (installer/check.sh also checks it against the schema).
+#[test]
+fn the_installer_definition_matches_the_crate_and_names_its_files() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("installer/packager.toml")).unwrap();
+    let cfg: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(cfg["version"].as_str(), Some(env!("CARGO_PKG_VERSION")));
+    let installer = root.join("installer");
+    let icons: Vec<&str> = cfg["icons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for ext in [".png", ".ico", ".icns"] {
+        assert!(icons.iter().any(|i| i.ends_with(ext)), "an {ext} icon");
+    }
+    for file in icons.iter().copied().chain([
+        cfg["licenseFile"].as_str().unwrap(),
+        cfg["deb"]["desktopTemplate"].as_str().unwrap(),
+    ]) {
+        assert!(installer.join(file).is_file(), "{file}");
+    }
+    let depends: Vec<&str> = cfg["deb"]["depends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for lib in ["libx11-6", "libxkbcommon-x11-0", "libwayland-client0"] {
+        assert!(depends.contains(&lib), "{lib} in {depends:?}");
+    }
+    let formats = cfg["formats"].as_array().unwrap();
+    for f in ["deb", "appimage", "nsis", "wix", "app", "dmg"] {
+        assert!(formats.iter().any(|v| v.as_str() == Some(f)), "{f}");
+    }
+}
