@@ -428,11 +428,22 @@ pub fn restore(dirs: &AppDirs, file: &Path, expect: Option<&Npwp>) -> Result<Res
     let existed = database.is_file();
     crate::private_files::prepare_database(&database).map_err(io_err(&database))?;
     let mut target = open_existing(&database)?;
-    let replaced = if existed {
-        Some(take(&target, &database, Kind::Replaced)?)
-    } else {
-        None
-    };
+    let mut replaced = None;
+    if existed {
+        match take(&target, &database, Kind::Replaced) {
+            Ok(p) => replaced = Some(p),
+            // Busy: someone holds the write lock for long; nothing was changed.
+            Err(e @ BackupError::Store(StoreError::Busy { .. })) => return Err(e),
+            // A database SQLite cannot read (often why one restores): its files are kept aside
+            // as they are, and a new file takes its place.
+            Err(_) => {
+                drop(target);
+                replaced = Some(set_aside_unreadable(&database)?);
+                crate::private_files::prepare_database(&database).map_err(io_err(&database))?;
+                target = open_existing(&database)?;
+            }
+        }
+    }
     copy_all(&source, &mut target)?;
     check_integrity(&target, &database)?;
     Ok(Restored {
@@ -440,6 +451,22 @@ pub fn restore(dirs: &AppDirs, file: &Path, expect: Option<&Npwp>) -> Result<Res
         database,
         replaced,
     })
+}
+
+/// Moves an unreadable database (and its `-wal`, `-shm`) to `<npwp>-replaced-<ts>.db` (`-wal`,
+/// `-shm` beside it) by renaming, which keeps the bytes exactly as they were.
+fn set_aside_unreadable(db: &Path) -> Result<PathBuf> {
+    let aside = new_file(&folder_of(db), &stem_of(db), Kind::Replaced, Utc::now())?;
+    for suffix in ["-wal", "-shm"] {
+        let (mut from, mut to) = (db.as_os_str().to_owned(), aside.as_os_str().to_owned());
+        from.push(suffix);
+        to.push(suffix);
+        if Path::new(&from).exists() {
+            std::fs::rename(&from, &to).map_err(io_err(Path::new(&from)))?;
+        }
+    }
+    std::fs::rename(db, &aside).map_err(io_err(db))?;
+    Ok(aside)
 }
 
 /// Deletes the oldest regular backups of `db` so that `keep` remain; returns what was deleted.

@@ -255,6 +255,19 @@ fn a_restore_replaces_the_database_and_keeps_the_replaced_one_aside() {
 }
 
 #[test]
+fn a_restore_over_an_unreadable_database_keeps_its_bytes_aside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dirs, _npwp, path, file) = database_and_backup(tmp.path());
+    let garbage = b"rusak karena disk bermasalah ".repeat(300);
+    std::fs::write(&path, &garbage).unwrap();
+    assert!(Store::open(&path).is_err());
+    let r = backup::restore(&dirs, &file, None).unwrap();
+    assert_eq!(std::fs::read(r.replaced.unwrap()).unwrap(), garbage);
+    assert_eq!(faktur_count(&path), 2);
+    Store::open(&path).unwrap().integrity_check().unwrap();
+}
+
+#[test]
 fn keep_last_n_prunes_only_the_oldest_regular_backups() {
     let tmp = tempfile::tempdir().unwrap();
     let (dirs, npwp, path) = data_with_profile(tmp.path());
