@@ -289,7 +289,13 @@ pub fn backup(db: &Path, to: Option<&Path>) -> Result<PathBuf> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(crate::private_files::FILE_MODE);
     }
-    options.open(to).map_err(io_err(to))?;
+    options.open(to).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => BackupError::Io {
+            path: to.display().to_string(),
+            reason: "file sudah ada dan tidak ditimpa; pilih nama lain".into(),
+        },
+        _ => io_err(to)(e),
+    })?;
     snapshot_into(&src, to).inspect_err(|_| {
         let _ = std::fs::remove_file(to);
     })?;

@@ -135,6 +135,10 @@ fn database_and_backup(root: &Path) -> (AppDirs, Npwp, PathBuf, PathBuf) {
     save_faktur(&mut store, 0);
     save_faktur(&mut store, 1);
     let file = backup::backup(&path, Some(&root.join("cadangan.db"))).unwrap();
+    // An existing file is never overwritten.
+    let err = backup::backup(&path, Some(&file)).unwrap_err();
+    assert!(err.to_string().contains("tidak ditimpa"), "{err}");
+    assert_eq!(faktur_count(&file), 2);
     (dirs, npwp, path, file)
 }
 
