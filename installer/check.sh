@@ -6,7 +6,13 @@
 # desktop-file-validate (desktop-file-utils) when present.
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 - <<'PY'
+# Debian's python3-jsonschema is in /usr/bin/python3; a python3 earlier in PATH (pyenv) may lack it.
+python=""
+for candidate in /usr/bin/python3 python3; do
+  if "$candidate" -c 'import jsonschema, tomllib' 2>/dev/null; then python="$candidate"; break; fi
+done
+[[ -n "$python" ]] || { echo "installer/check.sh: needs python3 >= 3.11 with jsonschema (apt-get install python3-jsonschema)"; exit 2; }
+"$python" - <<'PY'
 import json, pathlib, sys, tomllib
 import jsonschema
 
