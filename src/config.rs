@@ -42,6 +42,8 @@ pub struct Settings {
     pub cetak: CetakSettings,
     /// The upload deadline shown on Beranda.
     pub upload: UploadSettings,
+    /// Scheduled backups of the Local Database (`[backup]`).
+    pub backup: BackupSettings,
 }
 
 /// `[upload]` in the settings file.
@@ -68,6 +70,25 @@ pub struct CetakSettings {
     pub kota: Option<String>,
     /// The name under the signature.
     pub penandatangan: Option<String>,
+}
+
+/// `[backup]` in the settings file: a backup of the opened Local Database every `every_days`
+/// days (0 = no scheduled backups), keeping the newest `keep`. Checked when the window or a
+/// subcommand opens the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BackupSettings {
+    pub every_days: u32,
+    pub keep: usize,
+}
+
+impl Default for BackupSettings {
+    fn default() -> BackupSettings {
+        BackupSettings {
+            every_days: 0,
+            keep: 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -134,6 +155,10 @@ mod tests {
                 penandatangan: Some("Budi Santoso".into()),
             },
             upload: UploadSettings { batas_hari: 15 },
+            backup: BackupSettings {
+                every_days: 7,
+                keep: 4,
+            },
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -145,6 +170,10 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("last_server = \"simulasi\""), "{text}");
         assert!(text.contains("[cetak]"), "{text}");
+        assert!(
+            text.contains("[backup]\nevery_days = 7\nkeep = 4"),
+            "{text}"
+        );
         assert!(text.contains("batas_hari = 15"), "{text}");
     }
 

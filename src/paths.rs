@@ -59,6 +59,12 @@ impl AppDirs {
         self.db_dir().join(format!("{}.sqlite", npwp.digits()))
     }
 
+    /// Folder of the backups of the Local Databases (`efaktur backup`, scheduled, pre-migration,
+    /// and databases a restore replaced).
+    pub fn backup_dir(&self) -> PathBuf {
+        self.data.join("backups")
+    }
+
     /// Creates the folders the app writes to, readable by the user only (0700 on Unix; folders
     /// left by older versions are tightened).
     pub fn ensure(&self) -> Result<(), PathsError> {

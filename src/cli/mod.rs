@@ -4,6 +4,7 @@
 //! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export or
 //! cetak refusing to overwrite without `--force`), 3 nothing to export or print (nothing written).
 
+mod backup;
 mod barang;
 mod cetak;
 mod exchange;
@@ -22,6 +23,7 @@ use std::process::ExitCode;
 use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 
+pub use backup::{BackupArgs, RestoreArgs};
 pub use barang::BarangCommand;
 pub use cetak::CetakArgs;
 pub use exchange::{ExportArgs, ImportArgs, ValidateArgs};
@@ -61,6 +63,13 @@ pub enum Command {
     Upload(UploadArgs),
     /// Print faktur as PDF (A4): one faktur, a masa or a status, to a folder or one merged file.
     Cetak(CetakArgs),
+    // ship:
+    /// Back up a Local Database (also while the window is open) to a timestamped file in
+    /// `<data>/backups`, or to `--to FILE`.
+    Backup(BackupArgs),
+    /// Restore a Local Database from a backup: checked first (integrity, schema, NPWP); the
+    /// database it replaces is kept in `<data>/backups`.
+    Restore(RestoreArgs),
 }
 
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
@@ -88,6 +97,8 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
         Command::Register(a) => register::run(a, dirs),
         Command::Upload(a) => upload::run(a, dirs),
         Command::Cetak(a) => cetak::run(a, dirs),
+        Command::Backup(a) => backup::backup(a, dirs),
+        Command::Restore(a) => backup::restore(a, dirs),
     };
     match result {
         Ok(code) => code,
@@ -110,7 +121,17 @@ pub(crate) fn language(dirs: &AppDirs) -> crate::ui::i18n::Lang {
 pub(crate) type CliResult = Result<ExitCode, String>;
 
 /// The Local Database to work on: the one named by `--npwp`, or the only one there is.
+/// The scheduled backup runs here, when the settings ask for one and it is due.
 pub(crate) fn choose_database(
+    dirs: &AppDirs,
+    npwp: Option<&str>,
+) -> Result<(Npwp, PathBuf), String> {
+    let chosen = choose_database_unscheduled(dirs, npwp)?;
+    backup::scheduled(dirs, &chosen.1);
+    Ok(chosen)
+}
+
+pub(crate) fn choose_database_unscheduled(
     dirs: &AppDirs,
     npwp: Option<&str>,
 ) -> Result<(Npwp, PathBuf), String> {

@@ -8,8 +8,10 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::raw::TableProvider;
 use skrifa::{FontRef, MetadataProvider};
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
+/// The font files; also the window's font (`src/ui/assets.rs`), so both look the same and the
+/// binary carries them once.
+pub static REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+pub static BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
 
 /// One face: the font handed to krilla and the advance widths used to place text.
 pub struct Face {

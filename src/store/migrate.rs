@@ -49,6 +49,24 @@ pub(crate) fn create_at_version(conn: &Connection, n: usize) {
         .expect("user_version");
 }
 
+/// Backs up a database that holds data of an older schema before [`run`] migrates it, into
+/// `<npwp>-premigration-v<N>-<ts>.db` (see [`super::backup`]). A new file (schema 0) has nothing
+/// to lose; a failed backup stops the open, so no migration runs without one.
+pub(super) fn backup_before(conn: &Connection, db: &std::path::Path) -> Result<()> {
+    let from = version(conn)?;
+    if from == 0 || from >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    super::backup::take(conn, db, super::backup::Kind::PreMigration { from })
+        .map(drop)
+        .map_err(|e| StoreError::Open {
+            path: db.display().to_string(),
+            reason: format!(
+                "cadangan sebelum pembaruan skema {from} -> {SCHEMA_VERSION} gagal, database tidak diubah ({e})"
+            ),
+        })
+}
+
 /// Applies the missing migrations, each in its own transaction together with its version bump.
 ///
 /// Two processes may open a new file at once (two `efaktur profile add`): each migration takes

@@ -5,6 +5,7 @@
 //! ([`Store::transaction`]); a `rusqlite::Transaction` derefs to a `Connection`.
 
 pub mod audit;
+pub mod backup;
 pub mod certificate;
 pub mod dashboard;
 pub mod deadline;
@@ -192,6 +193,9 @@ impl Store {
         // import is one transaction, so the cost is one sync per save.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        if let Some(db) = &path {
+            migrate::backup_before(&conn, db)?;
+        }
         migrate::run(&mut conn)?;
         Ok(Store { conn, path })
     }

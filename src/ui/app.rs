@@ -183,7 +183,12 @@ impl App {
                     connect::Choice::New => self.show_register(None),
                     connect::Choice::Existing(npwp) => {
                         let db_path = self.ctx.dirs.db_path(&npwp);
-                        Task::perform(open_database(db_path, npwp), Message::Opened)
+                        let b = self.ctx.settings.backup;
+                        let schedule = efaktur::store::backup::Schedule {
+                            every_days: b.every_days,
+                            keep: b.keep,
+                        };
+                        Task::perform(open_database(db_path, npwp, schedule), Message::Opened)
                     }
                 };
                 Task::batch([save, next])
@@ -290,6 +295,7 @@ impl App {
                 }
                 self.show_login(None)
             }
+            workspace::Action::CloseDatabase => self.show_connect(),
         }
     }
 
@@ -430,6 +436,7 @@ fn terminate() -> Subscription<Message> {
 async fn open_database(
     db_path: PathBuf,
     npwp: efaktur::domain::Npwp,
+    schedule: efaktur::store::backup::Schedule,
 ) -> Result<Opened, OpenFailure> {
     let result = blocking(move || {
         let db = match Store::open(&db_path) {
@@ -439,6 +446,12 @@ async fn open_database(
             }
             Err(e) => return Err(e.into()),
         };
+        // The backup schedule set in the settings ([backup]); a failure does not stop the work.
+        match efaktur::store::backup::run_schedule(&db_path, schedule) {
+            Ok(Some(made)) => tracing::info!(file = %made.display(), "cadangan terjadwal"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "cadangan terjadwal gagal"),
+        }
         let profile = store::profile::get(db.conn()).map_err(Failure::from)?;
         let users = store::user::count(db.conn()).map_err(Failure::from)?;
         Ok(Ok(Opened {
@@ -463,7 +476,7 @@ mod tests {
         let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
         let path = ctx.dirs.db_path(&npwp);
         std::fs::write(&path, vec![b'x'; 4096]).unwrap();
-        let result = open_database(path, npwp).await;
+        let result = open_database(path, npwp, NO_SCHEDULE).await;
         let (mut app, _) = App::new(ctx, None);
         let _ = app.update(Message::Opened(result));
         match &app.screen {
@@ -484,10 +497,38 @@ mod tests {
         let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
         let path = ctx.dirs.db_path(&npwp);
         Store::open(&path).unwrap();
-        let result = open_database(path, npwp).await;
+        let result = open_database(path, npwp, NO_SCHEDULE).await;
         let (mut app, _) = App::new(ctx, None);
         let _ = app.update(Message::Opened(result));
         assert!(matches!(app.screen, Screen::Register(_)));
+    }
+
+    const NO_SCHEDULE: efaktur::store::backup::Schedule = efaktur::store::backup::Schedule {
+        every_days: 0,
+        keep: 1,
+    };
+
+    // ship:
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn opening_a_database_runs_the_backup_schedule_of_the_settings() {
+        use efaktur::store::backup;
+        let (ctx, _tmp) = ctx();
+        let npwp = efaktur::domain::Npwp::parse(NPWP).unwrap();
+        let path = ctx.dirs.db_path(&npwp);
+        Store::open(&path).unwrap();
+        let daily = backup::Schedule {
+            every_days: 1,
+            keep: 2,
+        };
+        open_database(path.clone(), npwp.clone(), NO_SCHEDULE)
+            .await
+            .unwrap();
+        assert!(backup::list(&path).is_empty(), "no schedule, no backup");
+        open_database(path.clone(), npwp.clone(), daily)
+            .await
+            .unwrap();
+        open_database(path.clone(), npwp, daily).await.unwrap();
+        assert_eq!(backup::list(&path).len(), 1, "one a day");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 1)]

@@ -298,6 +298,22 @@ pub enum Key {
     TidakAdaBatas,
     LihatMasa,
     PasswordCabang,
+    // ship:
+    MenuFile,
+    BackupDatabase,
+    RestoreDatabase,
+    BackupPenjelasan,
+    RestorePenjelasan,
+    FolderCadangan,
+    BuatCadangan,
+    CadanganDibuat,
+    FileCadangan,
+    PilihCadangan,
+    PeriksaCadangan,
+    CadanganUtuh,
+    Skema,
+    Pulihkan,
+    KonfirmasiRestore,
 }
 
 /// The text of `key` in `lang`.
@@ -897,6 +913,34 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         PasswordCabang => (
             "NPWP cabang: isi password cabang yang ditetapkan kantor pusat di Administrasi Cabang e-Nofa.",
             "Branch NPWP: enter the branch password the head office set in e-Nofa's Administrasi Cabang.",
+        ),
+        // ship:
+        MenuFile => ("File", "File"),
+        BackupDatabase => ("Backup Local Database", "Back up the Local Database"),
+        RestoreDatabase => ("Restore Local Database", "Restore a Local Database"),
+        BackupPenjelasan => (
+            "Salinan Local Database ini dibuat sekarang, juga saat faktur sedang disimpan. Simpan salinannya juga di luar komputer ini (flashdisk, penyimpanan kantor).",
+            "A copy of this Local Database is made now, also while invoices are being saved. Keep the copy outside this computer too (USB stick, office storage).",
+        ),
+        RestorePenjelasan => (
+            "Pilih file cadangan (.db). File diperiksa dulu (utuh, versi skema, NPWP); database yang diganti disimpan di folder cadangan. Setelah itu aplikasi kembali ke Pilih Database.",
+            "Choose a backup file (.db). It is checked first (intact, schema version, NPWP); the database it replaces is kept in the backup folder. Afterwards the app returns to Choose Database.",
+        ),
+        FolderCadangan => ("Folder cadangan", "Backup folder"),
+        BuatCadangan => ("Buat Cadangan Sekarang", "Back Up Now"),
+        CadanganDibuat => ("Cadangan dibuat", "Backup written"),
+        FileCadangan => ("File cadangan", "Backup file"),
+        PilihCadangan => ("Pilih…", "Choose…"),
+        PeriksaCadangan => ("Periksa", "Check"),
+        CadanganUtuh => (
+            "Cadangan utuh: Local Database NPWP",
+            "Backup intact: Local Database of NPWP",
+        ),
+        Skema => ("skema", "schema"),
+        Pulihkan => ("Pulihkan", "Restore"),
+        KonfirmasiRestore => (
+            "Local Database NPWP ini akan diganti dengan isi cadangan. Database yang sekarang disimpan di folder cadangan. Lanjutkan?",
+            "The Local Database of this NPWP will be replaced by the backup. The current database is kept in the backup folder. Continue?",
         ),
     }
 }

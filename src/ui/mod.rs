@@ -1,6 +1,7 @@
 //! The desktop user interface (iced). Only this module and `main.rs` name iced.
 
 mod app;
+mod assets;
 #[cfg(test)]
 mod cetak_beranda_flow_tests;
 mod chooser;
@@ -86,7 +87,10 @@ pub fn run(dirs: &AppDirs, options: Options) -> ExitCode {
     let result = iced::application(boot, App::update, App::view)
         .title(App::title)
         .subscription(App::subscription)
-        .window_size((960.0, 720.0))
+        .window(assets::window_settings())
+        .font(efaktur::print::fonts::REGULAR)
+        .font(efaktur::print::fonts::BOLD)
+        .default_font(assets::FONT)
         .run();
     if let Some(server) = running.and_then(|s| std::sync::Arc::try_unwrap(s).ok()) {
         runtime.block_on(server.shutdown());

@@ -3,6 +3,9 @@
 //! shell through [`page::Action`]; the shell only routes.
 
 pub mod administrasi;
+pub mod cadangan;
+#[cfg(test)]
+mod cadangan_tests;
 pub mod certificate;
 pub mod cetak;
 pub mod detail;
@@ -50,6 +53,8 @@ pub enum Action {
     Run(Task<Message>),
     SetLanguage(Lang),
     Logout,
+    /// Back to Pilih Database (after a restore replaced the open Local Database).
+    CloseDatabase,
 }
 
 pub struct Workspace {
@@ -155,6 +160,7 @@ impl Workspace {
                 }
                 PageAction::Back => self.update(Message::Page(page::Message::Back), ctx),
                 PageAction::Reset(routes) => self.reset(routes, ctx),
+                PageAction::CloseDatabase => Action::CloseDatabase,
             },
         }
     }

@@ -1,5 +1,7 @@
 //! The one integration-test binary (one link step instead of many). Each area has its module.
 
+// ship:
+mod backup;
 mod cetak;
 mod coretax;
 mod enofa;
@@ -20,6 +22,8 @@ mod load_driver;
 mod props;
 mod referensi;
 mod retur;
+// ship:
+mod ship;
 mod targets;
 mod tidy;
 mod ui;

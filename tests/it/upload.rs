@@ -23,7 +23,7 @@ use efaktur::upload::{self, Control, Options};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const PASSPHRASE: &str = "rahasia-p12";
+pub(crate) const PASSPHRASE: &str = "rahasia-p12";
 
 /// A fresh valid NPWP (correct check digit) per call, away from the other modules' numbers.
 pub(crate) fn fresh_npwp() -> Npwp {
@@ -503,7 +503,7 @@ fn spawn_uploader(pkp: &LocalPkp, s: &RunningServer) -> Child {
 }
 
 /// `efaktur --data-dir data ARGS`, its captcha answered from the server's demo log.
-fn spawn_efaktur(data: &Path, args: &[std::ffi::OsString], s: &RunningServer) -> Child {
+pub(crate) fn spawn_efaktur(data: &Path, args: &[std::ffi::OsString], s: &RunningServer) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_efaktur"))
         .arg("--data-dir")
         .arg(data)
@@ -534,7 +534,7 @@ fn spawn_efaktur(data: &Path, args: &[std::ffi::OsString], s: &RunningServer) ->
 }
 
 /// Waits for `child` to end: (exit code, stderr).
-async fn finished(mut child: Child) -> (Option<i32>, String) {
+pub(crate) async fn finished(mut child: Child) -> (Option<i32>, String) {
     tokio::task::spawn_blocking(move || {
         let mut err = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();

@@ -6,7 +6,7 @@ use iced::{Element, Task};
 use super::faktur::form::{self, Form};
 use super::referensi::{barang_jasa, lawan_transaksi, nomor_faktur, user};
 use super::route::Route;
-use super::{administrasi, certificate, detail, home, tentang};
+use super::{administrasi, cadangan, certificate, detail, home, tentang};
 use crate::ui::ctx::Ctx;
 
 /// What a page hands to the workspace.
@@ -19,6 +19,8 @@ pub enum Action<M> {
     /// Start afresh on these pages, the last one shown, Esc going back through the others
     /// (after Simpan: the list, then the saved faktur).
     Reset(Vec<Route>),
+    /// Close the Local Database and return to Pilih Database (after a restore).
+    CloseDatabase,
 }
 
 impl<M: Send + 'static> Action<M> {
@@ -29,6 +31,7 @@ impl<M: Send + 'static> Action<M> {
             Action::Push(r) => Action::Push(r),
             Action::Back => Action::Back,
             Action::Reset(r) => Action::Reset(r),
+            Action::CloseDatabase => Action::CloseDatabase,
         }
     }
 }
@@ -57,6 +60,7 @@ pub enum Page {
     NomorFaktur(Box<nomor_faktur::NomorFaktur>),
     AdministrasiUser(Box<user::Users>),
     Form(Box<Form>),
+    Cadangan(Box<cadangan::Cadangan>),
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +70,7 @@ pub enum Message {
     Faktur(detail::Message),
     Certificate(Box<certificate::Message>),
     Form(Box<form::Message>),
+    Cadangan(cadangan::Message),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
     // refui:
@@ -139,6 +144,10 @@ impl Page {
                     t.map(Message::Administrasi),
                 )
             }
+            Route::Cadangan { restore } => {
+                let (p, t) = cadangan::Cadangan::new(restore);
+                (Page::Cadangan(Box::new(p)), t.map(Message::Cadangan))
+            }
         }
     }
 
@@ -157,6 +166,9 @@ impl Page {
             Page::NomorFaktur(_) => Route::NomorFaktur,
             Page::AdministrasiUser(_) => Route::AdministrasiUser,
             Page::Form(p) => p.route(),
+            Page::Cadangan(p) => Route::Cadangan {
+                restore: p.restore(),
+            },
         }
     }
 
@@ -184,6 +196,7 @@ impl Page {
                 p.update(m, ctx).map(Message::AdministrasiUser)
             }
             (Page::Form(p), Message::Form(m)) => p.update(*m, ctx).map(form_message),
+            (Page::Cadangan(p), Message::Cadangan(m)) => p.update(m, ctx).map(Message::Cadangan),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -202,6 +215,7 @@ impl Page {
             Page::NomorFaktur(p) => p.view(ctx).map(Message::NomorFaktur),
             Page::AdministrasiUser(p) => p.view(ctx).map(Message::AdministrasiUser),
             Page::Form(p) => p.view(ctx).map(form_message),
+            Page::Cadangan(p) => p.view(ctx).map(Message::Cadangan),
         }
     }
 
@@ -227,6 +241,7 @@ impl Page {
             Page::Form(p) => p.on_escape().map(form_message),
             Page::Administrasi(p) => p.on_escape().map(Message::Administrasi),
             Page::Faktur(p) => p.on_escape().map(Message::Faktur),
+            Page::Cadangan(p) => p.on_escape().map(Message::Cadangan),
             _ => None,
         }
     }

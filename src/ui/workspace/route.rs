@@ -34,6 +34,11 @@ pub enum Route {
         tahun: u16,
         masa: u8,
     },
+    // ship:
+    /// File > Backup (`false`) or File > Restore (`true`).
+    Cadangan {
+        restore: bool,
+    },
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
@@ -109,5 +114,21 @@ pub const MENU: &[(Key, &[Entry])] = &[
             label: Key::Tentang,
             route: Route::Tentang,
         }],
+    ),
+    // ship:
+    (
+        Key::MenuFile,
+        &[
+            Entry {
+                section: None,
+                label: Key::BackupDatabase,
+                route: Route::Cadangan { restore: false },
+            },
+            Entry {
+                section: None,
+                label: Key::RestoreDatabase,
+                route: Route::Cadangan { restore: true },
+            },
+        ],
     ),
 ];
