@@ -5,6 +5,7 @@
 pub mod administrasi;
 pub mod certificate;
 pub mod detail;
+pub mod exchange;
 pub mod home;
 pub mod page;
 pub mod route;

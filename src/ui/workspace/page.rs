@@ -3,6 +3,7 @@
 
 use iced::{Element, Task};
 
+use super::exchange::{ekspor, impor};
 use super::route::Route;
 use super::{administrasi, certificate, detail, home, tentang};
 use crate::ui::ctx::Ctx;
@@ -45,6 +46,9 @@ pub enum Page {
     Faktur(Box<detail::Detail>),
     Certificate(Box<certificate::Certificate>),
     Tentang(tentang::Tentang),
+    // impor:
+    Impor(Box<impor::Impor>),
+    Ekspor(Box<ekspor::Ekspor>),
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +57,9 @@ pub enum Message {
     Administrasi(administrasi::Message),
     Faktur(detail::Message),
     Certificate(Box<certificate::Message>),
+    // impor:
+    Impor(impor::Message),
+    Ekspor(ekspor::Message),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
 }
@@ -84,6 +91,15 @@ impl Page {
                 (Page::Certificate(Box::new(p)), t.map(certificate_message))
             }
             Route::Tentang => (Page::Tentang(tentang::Tentang), Task::none()),
+            // impor:
+            Route::Impor => {
+                let (p, t) = impor::Impor::new(ctx);
+                (Page::Impor(Box::new(p)), t.map(Message::Impor))
+            }
+            Route::Ekspor => {
+                let (p, t) = ekspor::Ekspor::new(ctx);
+                (Page::Ekspor(Box::new(p)), t.map(Message::Ekspor))
+            }
         }
     }
 
@@ -96,6 +112,9 @@ impl Page {
             Page::Faktur(p) => Route::Faktur(p.id()),
             Page::Certificate(_) => Route::Certificate,
             Page::Tentang(_) => Route::Tentang,
+            // impor:
+            Page::Impor(_) => Route::Impor,
+            Page::Ekspor(_) => Route::Ekspor,
         }
     }
 
@@ -109,6 +128,9 @@ impl Page {
             (Page::Certificate(p), Message::Certificate(m)) => {
                 Action::Run(p.update(*m, ctx).map(certificate_message))
             }
+            // impor:
+            (Page::Impor(p), Message::Impor(m)) => p.update(m, ctx).map(Message::Impor),
+            (Page::Ekspor(p), Message::Ekspor(m)) => p.update(m, ctx).map(Message::Ekspor),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -121,6 +143,9 @@ impl Page {
             Page::Faktur(p) => p.view(ctx).map(Message::Faktur),
             Page::Certificate(p) => p.view(ctx).map(certificate_message),
             Page::Tentang(p) => p.view(ctx),
+            // impor:
+            Page::Impor(p) => p.view(ctx).map(Message::Impor),
+            Page::Ekspor(p) => p.view(ctx).map(Message::Ekspor),
         }
     }
 
@@ -128,6 +153,9 @@ impl Page {
     pub fn on_escape(&self) -> Option<Message> {
         match self {
             Page::Certificate(p) => p.on_escape().map(certificate_message),
+            // impor:
+            Page::Impor(p) => p.on_escape().map(Message::Impor),
+            Page::Ekspor(p) => p.on_escape().map(Message::Ekspor),
             _ => None,
         }
     }

@@ -14,6 +14,9 @@ pub enum Route {
     Faktur(i64),
     Certificate,
     Tentang,
+    // impor:
+    Impor,
+    Ekspor,
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
@@ -38,6 +41,17 @@ pub const MENU: &[(Key, &[Entry])] = &[
                 section: Some(Key::PajakMasukan),
                 label: Key::AdministrasiFaktur,
                 route: Route::Administrasi { masukan: true },
+            },
+            // impor:
+            Entry {
+                section: None,
+                label: Key::MenuImpor,
+                route: Route::Impor,
+            },
+            Entry {
+                section: None,
+                label: Key::MenuEkspor,
+                route: Route::Ekspor,
             },
         ],
     ),

@@ -1,0 +1,1 @@
+//! Faktur > Impor and Ekspor through the window.
