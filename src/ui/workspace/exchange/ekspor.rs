@@ -124,8 +124,8 @@ impl Ekspor {
     }
 
     #[cfg(test)]
-    pub fn is_running(&self) -> bool {
-        self.running.is_some()
+    pub fn path(&self) -> &str {
+        &self.path
     }
 
     pub fn on_escape(&self) -> Option<Message> {

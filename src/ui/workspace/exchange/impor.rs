@@ -79,6 +79,11 @@ impl Impor {
     }
 
     #[cfg(test)]
+    pub fn step(&self) -> Option<Step> {
+        self.running.as_ref().map(|r| r.step)
+    }
+
+    #[cfg(test)]
     pub fn result(&self) -> Option<&Result<Imported, Failure>> {
         self.result.as_ref()
     }
