@@ -124,6 +124,11 @@ impl Ekspor {
     }
 
     #[cfg(test)]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    #[cfg(test)]
     pub fn path(&self) -> &str {
         &self.path
     }

@@ -388,19 +388,9 @@ fn progress_view<'a>(ctx: &'a Ctx, r: &Running) -> Element<'a, Message> {
     .into()
 }
 
-/// Bytes as a person reads them: `512 KB`, `12,5 MB`.
+/// Bytes as a person reads them, in whole kilobytes: `12.345 KB` (`12,345 KB` in English).
 pub fn size(lang: Lang, bytes: u64) -> String {
-    const KB: u64 = 1024;
-    const MB: u64 = 1024 * 1024;
-    if bytes < MB {
-        return format!("{} KB", bytes.div_ceil(KB));
-    }
-    let tenths = bytes * 10 / MB;
-    let sep = match lang {
-        Lang::Id => ',',
-        Lang::En => '.',
-    };
-    format!("{}{sep}{} MB", tenths / 10, tenths % 10)
+    format!("{} KB", i18n::rupiah(lang, bytes.div_ceil(1024) as i64))
 }
 
 /// Every kept problem, errors then warnings, in one table.

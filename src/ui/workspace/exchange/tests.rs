@@ -13,7 +13,7 @@ use iced::widget::Id;
 use iced_test::simulator;
 
 use super::ekspor::{self, Ekspor};
-use super::exporter::Exported;
+use super::exporter::{Exported, Format};
 use super::impor::{self, Impor};
 use crate::ui::app::{App, Message, Screen};
 use crate::ui::i18n::Lang;
@@ -427,14 +427,19 @@ async fn export_writes_a_file_that_imports_back_identically_and_asks_before_repl
         "Tidak ada faktur untuk masa, jenis dan status ini; tidak ada file yang ditulis. Pilih masa atau status lain."
     ));
 
-    // Coretax XML of the same masa is refused by Coretax's own rules only from 2025 on; the
-    // format is offered for keluaran and not for masukan.
+    // Coretax XML is for keluaran only: choosing masukan goes back to CSV.
     pump_app(
         &mut app,
-        [eks(ekspor::Message::Masukan(ekspor::Choice::new(true, "")))],
+        [
+            eks(ekspor::Message::Format(ekspor::Choice::new(
+                Format::CoretaxXml,
+                "",
+            ))),
+            eks(ekspor::Message::Masukan(ekspor::Choice::new(true, ""))),
+        ],
     )
     .await;
-    assert!(!on_screen(&app, "XML Coretax"));
+    assert_eq!(ekspor_page(&app).format(), Format::EfakturCsv);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
@@ -466,4 +471,54 @@ async fn an_unreadable_path_says_so_in_english_too() {
     .await;
     assert!(!impor_page(&app).is_running());
     assert!(on_screen(&app, "Required") || on_screen(&app, "Wajib diisi"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn coretax_xml_exports_and_its_reimport_is_refused_as_duplicates_writing_nothing() {
+    let (mut app, tmp) = logged_in().await;
+    {
+        let mut store = Store::open(&db_path(&app)).unwrap();
+        let file = std::fs::File::open(fixture("odoo_export_2025.csv")).unwrap();
+        let r = import_csv(file, &mut store, &ImportOptions::default(), &mut |_| {}).unwrap();
+        assert!(r.is_clean(), "{:#?}", r.errors);
+    }
+    let before = stored(&app);
+    assert_eq!(before.len(), 2);
+    pump_app(&mut app, [Message::Main(W::Open(Route::Ekspor))]).await;
+    let out = tmp.path().join("coretax.xml");
+    pump_app(
+        &mut app,
+        [
+            eks(ekspor::Message::Format(ekspor::Choice::new(
+                Format::CoretaxXml,
+                "",
+            ))),
+            eks(ekspor::Message::Masa(3)),
+            eks(ekspor::Message::TahunChanged("2025".into())),
+            eks(ekspor::Message::PathChanged(out.display().to_string())),
+            eks(ekspor::Message::Start),
+        ],
+    )
+    .await;
+    match ekspor_page(&app).result() {
+        Some(Ok(Exported::Written { files, faktur, .. })) => {
+            assert_eq!((files.as_slice(), *faktur), ([out.clone()].as_slice(), 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(on_screen(&app, &out.display().to_string()));
+
+    // The same faktur again, from the XML: each one a duplicate (ETAX-20002), nothing written.
+    pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
+    type_and_enter(&mut app, impor::PATH_INPUT, &out.display().to_string()).await;
+    let r = report(&app);
+    assert_eq!((r.faktur, r.imported), (2, 0));
+    assert!(!r.errors.is_empty());
+    assert!(
+        r.errors.iter().all(|p| p.code == DjpCode::Etax20002),
+        "{:#?}",
+        r.errors
+    );
+    assert!(on_screen(&app, "ETAX-20002"));
+    assert_eq!(stored(&app), before);
 }
