@@ -18,6 +18,9 @@ use crate::ui::ctx::LocalDb;
 use crate::ui::i18n::{self, Key, Lang};
 use crate::ui::service::Failure;
 
+/// Faktur between two progress steps of an export.
+const STEP_EVERY: u64 = 256;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     EfakturCsv,
@@ -109,12 +112,15 @@ fn write(
         tahun: Some(request.tahun),
         approval: request.status,
     };
+    // The writers count every faktur; the window needs a step now and then, not a million.
     let mut tick = |n: u64| {
-        step(Step {
-            done: n,
-            total: 0,
-            faktur: n,
-        })
+        if n == 1 || n.is_multiple_of(STEP_EVERY) {
+            step(Step {
+                done: n,
+                total: 0,
+                faktur: n,
+            })
+        }
     };
     let path = request.path.as_path();
     match request.format {

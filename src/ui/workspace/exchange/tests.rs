@@ -258,6 +258,31 @@ async fn importing_the_valid_ones_writes_only_those() {
     assert_eq!(stored(&app), ["0002400000001"]);
 }
 
+type Stream = iced::futures::stream::BoxStream<'static, iced_test::runtime::Action<Message>>;
+
+/// The first message of a running task (its first progress step).
+async fn first_output(stream: &mut Stream) -> Message {
+    loop {
+        match stream.next().await.expect("progress before the end") {
+            iced_test::runtime::Action::Output(m) => break m,
+            _ => continue,
+        }
+    }
+}
+
+/// The task's remaining messages, to its end.
+async fn rest_of(stream: Stream) -> Vec<Message> {
+    stream
+        .filter_map(|a| async move {
+            match a {
+                iced_test::runtime::Action::Output(m) => Some(m),
+                _ => None,
+            }
+        })
+        .collect()
+        .await
+}
+
 /// `n` valid faktur keluaran, one item each.
 fn many_faktur(n: u32) -> String {
     let mut csv = String::new();
@@ -279,13 +304,7 @@ async fn batal_during_an_import_writes_nothing() {
     let task = app.update(imp(impor::Message::Start));
     assert!(impor_page(&app).is_running());
     let mut stream = iced_test::runtime::task::into_stream(task).expect("a background task");
-    // The first progress step: the bar and the counts are shown, with Batal.
-    let first = loop {
-        match stream.next().await.expect("progress before the end") {
-            iced_test::runtime::Action::Output(m) => break m,
-            _ => continue,
-        }
-    };
+    let first = first_output(&mut stream).await;
     pump_app(&mut app, [first]).await;
     assert!(impor_page(&app).is_running());
     let step = impor_page(&app).step().expect("running");
@@ -301,16 +320,7 @@ async fn batal_during_an_import_writes_nothing() {
     assert!(on_screen(&app, &shown), "{shown}");
     click(&mut app, "Batal").await;
     assert!(on_screen(&app, "Membatalkan…"));
-    // The rest of the task, to its end.
-    let rest: Vec<Message> = stream
-        .filter_map(|a| async move {
-            match a {
-                iced_test::runtime::Action::Output(m) => Some(m),
-                _ => None,
-            }
-        })
-        .collect()
-        .await;
+    let rest = rest_of(stream).await;
     pump_app(&mut app, rest).await;
     assert!(!impor_page(&app).is_running());
     match impor_page(&app).result() {
@@ -521,4 +531,52 @@ async fn coretax_xml_exports_and_its_reimport_is_refused_as_duplicates_writing_n
     );
     assert!(on_screen(&app, "ETAX-20002"));
     assert_eq!(stored(&app), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn batal_during_a_csv_export_writes_no_file() {
+    let (mut app, tmp) = logged_in().await;
+    {
+        let mut store = Store::open(&db_path(&app)).unwrap();
+        let csv = many_faktur(4000);
+        let r = import_csv(
+            csv.as_bytes(),
+            &mut store,
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(r.imported, 4000);
+    }
+    pump_app(&mut app, [Message::Main(W::Open(Route::Ekspor))]).await;
+    let out = tmp.path().join("besar.csv");
+    pump_app(
+        &mut app,
+        [
+            eks(ekspor::Message::Masa(1)),
+            eks(ekspor::Message::TahunChanged("2024".into())),
+            eks(ekspor::Message::PathChanged(out.display().to_string())),
+        ],
+    )
+    .await;
+    let task = app.update(eks(ekspor::Message::Start));
+    let mut stream = iced_test::runtime::task::into_stream(task).expect("a background task");
+    let first = first_output(&mut stream).await;
+    pump_app(&mut app, [first]).await;
+    assert!(on_screen(&app, "Mengekspor… 1 faktur"));
+    click(&mut app, "Batal").await;
+    let rest = rest_of(stream).await;
+    pump_app(&mut app, rest).await;
+    assert_eq!(ekspor_page(&app).result(), Some(&Ok(Exported::Cancelled)));
+    assert!(on_screen(
+        &app,
+        "Ekspor dibatalkan; tidak ada file yang ditulis."
+    ));
+    assert!(!out.exists());
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".efaktur-ekspor-"))
+        .collect();
+    assert!(left.is_empty(), "no temporary file left: {left:?}");
 }
