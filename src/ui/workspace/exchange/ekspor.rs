@@ -289,6 +289,7 @@ impl Ekspor {
                 Key::Tahun,
                 text_input("", &self.tahun)
                     .on_input(Message::TahunChanged)
+                    .on_submit(Message::Start)
                     .padding(6)
                     .width(Length::Fixed(90.0))
                     .into()
