@@ -580,3 +580,27 @@ async fn batal_during_a_csv_export_writes_no_file() {
         .collect();
     assert!(left.is_empty(), "no temporary file left: {left:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn referensi_files_are_told_by_their_first_row_and_imported() {
+    use efaktur::exchange::FileKind;
+    let (mut app, tmp) = logged_in().await;
+    pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
+    for (name, kind) in [
+        ("referensi_lawan_transaksi.csv", FileKind::LawanTransaksi),
+        ("referensi_barang_jasa.csv", FileKind::BarangJasa),
+    ] {
+        let file = copy(tmp.path(), name);
+        pump_app(&mut app, [imp(impor::Message::PathChanged(String::new()))]).await;
+        type_and_enter(&mut app, impor::PATH_INPUT, &file.display().to_string()).await;
+        let r = report(&app);
+        assert!(r.is_clean(), "{name}: {:#?}", r.errors);
+        assert_eq!((r.kind, r.imported), (kind, 2), "{name}");
+        // Nothing to see in Administrasi Faktur.
+        assert!(!on_screen(&app, "Buka Administrasi Faktur"));
+    }
+    let store = Store::open(&db_path(&app)).unwrap();
+    let parties = efaktur::store::party::list(store.conn(), "").unwrap();
+    assert_eq!(parties.len(), 2);
+    assert!(stored(&app).is_empty(), "no faktur from Referensi files");
+}
