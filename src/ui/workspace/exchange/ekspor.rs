@@ -53,13 +53,15 @@ pub enum Message {
     PathChanged(String),
     Start,
     Cancel,
-    Job(Event<Exported>),
+    /// An event of the job with this id ([`job::next_id`]).
+    Job(u64, Event<Exported>),
     /// The answer of the "replace the existing file?" dialog.
     Overwrite(bool),
 }
 
 #[derive(Debug)]
 struct Running {
+    id: u64,
     control: Arc<Control>,
     step: Step,
     /// Coretax XML is written whole at the end: Batal is offered for CSV only.
@@ -204,12 +206,13 @@ impl Ekspor {
                     r.control.cancel();
                 }
             }
-            Message::Job(Event::Progress(s)) => {
+            Message::Job(id, _) if self.running.as_ref().map(|r| r.id) != Some(id) => {}
+            Message::Job(_, Event::Progress(s)) => {
                 if let Some(r) = &mut self.running {
                     r.step = s;
                 }
             }
-            Message::Job(Event::Done(result)) => {
+            Message::Job(_, Event::Done(result)) => {
                 self.running = None;
                 match result {
                     Ok(Exported::Exists(p)) => self.confirm_overwrite = Some(p),
@@ -244,7 +247,9 @@ impl Ekspor {
             return Action::Run(operation::focus(PATH_INPUT));
         }
         let control = Arc::new(Control::new());
+        let id = job::next_id();
         self.running = Some(Running {
+            id,
             control: control.clone(),
             step: Step::default(),
             cancellable: request.format == Format::EfakturCsv,
@@ -253,7 +258,7 @@ impl Ekspor {
         self.error = None;
         let work =
             move |step: &mut dyn FnMut(Step)| exporter::export(&db, &request, &control, step);
-        Action::Run(Task::run(job::run(work), Message::Job))
+        Action::Run(Task::run(job::run(work), move |e| Message::Job(id, e)))
     }
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {

@@ -35,7 +35,8 @@ pub enum Message {
     SkipInvalid(bool),
     Start,
     Cancel,
-    Job(Event<Imported>),
+    /// An event of the job with this id ([`job::next_id`]).
+    Job(u64, Event<Imported>),
     ProblemsPathChanged(String),
     SaveProblems,
     /// Replace the existing problems file (answer of the dialog), or keep it.
@@ -47,6 +48,7 @@ pub enum Message {
 /// An import on its way.
 #[derive(Debug)]
 struct Running {
+    id: u64,
     control: Arc<Control>,
     step: Step,
     /// Progress counts rows (a spreadsheet) rather than bytes.
@@ -120,12 +122,13 @@ impl Impor {
                     r.control.cancel();
                 }
             }
-            Message::Job(Event::Progress(step)) => {
+            Message::Job(id, _) if self.running.as_ref().map(|r| r.id) != Some(id) => {}
+            Message::Job(_, Event::Progress(step)) => {
                 if let Some(r) = &mut self.running {
                     r.step = step;
                 }
             }
-            Message::Job(Event::Done(result)) => self.finished(result),
+            Message::Job(_, Event::Done(result)) => self.finished(result),
             Message::ProblemsPathChanged(p) => {
                 self.problems_path = p;
                 self.saved = None;
@@ -181,7 +184,9 @@ impl Impor {
             lang: ctx.lang(),
         };
         let control = Arc::new(Control::new());
+        let id = job::next_id();
         self.running = Some(Running {
+            id,
             control: control.clone(),
             step: Step::default(),
             rows: efaktur::exchange::xlsx::is_xlsx(&path),
@@ -192,7 +197,7 @@ impl Impor {
         self.imported_from = path;
         let work =
             move |step: &mut dyn FnMut(Step)| importer::import(&db, &request, &control, step);
-        Action::Run(Task::run(job::run(work), Message::Job))
+        Action::Run(Task::run(job::run(work), move |e| Message::Job(id, e)))
     }
 
     fn finished(&mut self, result: Result<Imported, Failure>) {

@@ -4,6 +4,7 @@
 //! by the worker within a batch or two.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use efaktur::exchange::control::Control;
 use iced::futures::Stream;
@@ -30,6 +31,13 @@ impl Step {
             (self.done.min(self.total) as f64 / self.total as f64) as f32
         }
     }
+}
+
+/// A new number for a job: its messages carry it, so a page opened again (whose own job this
+/// is not) ignores the answers of an earlier page's job.
+pub fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[derive(Debug, Clone)]

@@ -604,3 +604,22 @@ async fn referensi_files_are_told_by_their_first_row_and_imported() {
     assert_eq!(parties.len(), 2);
     assert!(stored(&app).is_empty(), "no faktur from Referensi files");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_page_opened_again_ignores_the_answers_of_the_earlier_pages_job() {
+    let (mut app, tmp) = logged_in().await;
+    pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
+    let file = copy(tmp.path(), "djp_export_2015.csv");
+    let _ = app.update(imp(impor::Message::PathChanged(file.display().to_string())));
+    let task = app.update(imp(impor::Message::Start));
+    // Faktur > Impor again while the first import runs: a new, idle page.
+    pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
+    let stream = iced_test::runtime::task::into_stream(task).expect("a background task");
+    let late = rest_of(stream).await;
+    assert!(!late.is_empty());
+    pump_app(&mut app, late).await;
+    assert!(impor_page(&app).result().is_none());
+    assert!(!impor_page(&app).is_running());
+    // The first import itself finished (one transaction, as from the CLI).
+    assert_eq!(stored(&app).len(), 2);
+}
