@@ -334,6 +334,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
         skip_invalid: args.skip_invalid,
         actor: "cli".into(),
         fail_after: None,
+        control: None,
     };
     let together = args.files.len() > 1 && !args.per_file;
     if together {

@@ -168,6 +168,7 @@ fn import_input(args: &ImportArgs, path: &Path, store: &mut Store, input: Input)
                 skip_invalid: args.skip_invalid,
                 actor: "cli".into(),
                 fail_after: None,
+                control: None,
             };
             let pb = bar(sheet.rows.len() as u64, false, args.json, "Mengimpor");
             let reader = CsvReader::<std::io::Empty>::from_rows(sheet.rows);

@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rusqlite::Connection;
@@ -24,6 +25,7 @@ use crate::store::list_index::ListIndexes;
 use crate::store::nsfp::RecordedRange;
 use crate::store::{self, Store, StoreError, audit};
 
+use super::control::Control;
 use super::csv_read::{CsvOptions, CsvReader, Entry, ParsedFaktur, ParsedLawan};
 use super::report::{FileKind, Problem, Problems, Report};
 
@@ -38,6 +40,8 @@ pub struct ImportOptions {
     /// Fails the import after this many faktur were written, as a crash would: for tests of the
     /// all-or-nothing guarantee.
     pub fail_after: Option<u64>,
+    /// Progress count and *Batal* of a watcher (the window); a cancelled import writes nothing.
+    pub control: Option<Arc<Control>>,
 }
 
 /// At most this many warnings are kept one by one; the rest are counted.
@@ -372,6 +376,9 @@ impl<'o> Run<'o> {
             None
         };
         for batch in rx {
+            if self.cancelled() {
+                return Err(Abort::RolledBack);
+            }
             // Faktur whose headers are written; their items and numbers follow in a few
             // multi-row statements at the end of the batch.
             let mut written = Vec::with_capacity(BATCH);
@@ -384,7 +391,12 @@ impl<'o> Run<'o> {
                     }
                     Msg::Lawan(lt) => self.lawan(conn, lt)?,
                     Msg::Problems(p) => self.report.errors.append(p),
-                    Msg::Progress(pos) => progress(*pos),
+                    Msg::Progress(pos) => {
+                        if let Some(c) = &self.options.control {
+                            c.set_faktur(self.report.faktur);
+                        }
+                        progress(*pos)
+                    }
                     Msg::End(k) => kind = Some(*k),
                 }
             }
@@ -399,6 +411,10 @@ impl<'o> Run<'o> {
             drop(written);
             // Full (or the reader is done): freeing here is fine.
             let _ = back.try_send(batch);
+        }
+        // A late Batal still wins over the commit that follows.
+        if self.cancelled() {
+            return Err(Abort::RolledBack);
         }
         let Some(kind) = kind else {
             // The reading thread ended without its last message: it panicked.
@@ -416,6 +432,13 @@ impl<'o> Run<'o> {
             ));
         }
         Ok(())
+    }
+
+    fn cancelled(&self) -> bool {
+        self.options
+            .control
+            .as_ref()
+            .is_some_and(|c| c.is_cancelled())
     }
 
     /// Whether rows should still be written: not in a check, and not after an error when the

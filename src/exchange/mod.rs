@@ -10,8 +10,10 @@
 //! - [`referensi`] imports and exports Referensi Lawan Transaksi and Barang/Jasa;
 //! - [`rows`] hands rows out of CSV files and [`xlsx`] spreadsheets alike;
 //! - [`output`] writes export files safely (temporary file + rename, no silent overwrite);
+//! - [`control`] lets a watcher count faktur and cancel an import;
 //! - [`report`] is what every one of them tells the user: problems with line, column and DJP code.
 
+pub mod control;
 pub mod coretax;
 mod coretax_check;
 pub mod coretax_import;

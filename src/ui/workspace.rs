@@ -9,6 +9,7 @@ mod cadangan_tests;
 pub mod certificate;
 pub mod cetak;
 pub mod detail;
+pub mod exchange;
 pub mod faktur;
 pub mod home;
 pub mod page;

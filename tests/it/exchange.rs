@@ -905,3 +905,54 @@ fn one_seller_in_npwp15_and_npwp16_form_is_one_seller_for_duplicates() {
         r.errors
     );
 }
+
+/// `n` valid faktur, one OF each: more than one hand-over batch when `n` > 256.
+fn many_faktur(n: u32) -> String {
+    let mut csv = String::new();
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "FK,01,0,00024{i:08},1,2024,15/01/2024,013000666091000,PT PEMBELI {i},Jl. {i},1000,110,0,,0,0,0,0,INV/{i},\nOF,K1,Barang,1000,1,1000,0,1000,110,0,0\n"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn a_cancelled_import_writes_nothing_and_counts_faktur_as_it_goes() {
+    use efaktur::exchange::control::Control;
+    use std::sync::Arc;
+    let csv = many_faktur(2000);
+    for skip_invalid in [false, true] {
+        let mut store = store_with_profile();
+        let control = Arc::new(Control::new());
+        let options = ImportOptions {
+            skip_invalid,
+            control: Some(control.clone()),
+            ..ImportOptions::default()
+        };
+        let mut seen = Vec::new();
+        // Batal pressed while the first batch is reported, as the window does.
+        let r = import_csv(csv.as_bytes(), &mut store, &options, &mut |_| {
+            seen.push(control.faktur());
+            control.cancel();
+        })
+        .unwrap();
+        assert_eq!(r.imported, 0);
+        assert!(seen[0] > 0 && seen[0] < 2000, "{seen:?}");
+        assert!(
+            faktur::list(store.conn(), Filter::default())
+                .unwrap()
+                .is_empty(),
+            "skip_invalid {skip_invalid}"
+        );
+    }
+    // Without Batal the same control only counts.
+    let mut store = store_with_profile();
+    let control = Arc::new(Control::new());
+    let options = ImportOptions {
+        control: Some(control.clone()),
+        ..ImportOptions::default()
+    };
+    let r = import_csv(csv.as_bytes(), &mut store, &options, &mut |_| {}).unwrap();
+    assert_eq!((r.imported, control.faktur()), (2000, 2000));
+}

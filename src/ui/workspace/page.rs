@@ -3,6 +3,7 @@
 
 use iced::{Element, Task};
 
+use super::exchange::{ekspor, impor};
 use super::faktur::form::{self, Form};
 use super::referensi::{barang_jasa, lawan_transaksi, nomor_faktur, user};
 use super::route::Route;
@@ -61,6 +62,9 @@ pub enum Page {
     AdministrasiUser(Box<user::Users>),
     Form(Box<Form>),
     Cadangan(Box<cadangan::Cadangan>),
+    // impor:
+    Impor(Box<impor::Impor>),
+    Ekspor(Box<ekspor::Ekspor>),
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +75,9 @@ pub enum Message {
     Certificate(Box<certificate::Message>),
     Form(Box<form::Message>),
     Cadangan(cadangan::Message),
+    // impor:
+    Impor(impor::Message),
+    Ekspor(ekspor::Message),
     /// Back to the page this one was opened from (the workspace handles it).
     Back,
     // refui:
@@ -148,6 +155,15 @@ impl Page {
                 let (p, t) = cadangan::Cadangan::new(restore);
                 (Page::Cadangan(Box::new(p)), t.map(Message::Cadangan))
             }
+            // impor:
+            Route::Impor => {
+                let (p, t) = impor::Impor::new(ctx);
+                (Page::Impor(Box::new(p)), t.map(Message::Impor))
+            }
+            Route::Ekspor => {
+                let (p, t) = ekspor::Ekspor::new(ctx);
+                (Page::Ekspor(Box::new(p)), t.map(Message::Ekspor))
+            }
         }
     }
 
@@ -169,6 +185,9 @@ impl Page {
             Page::Cadangan(p) => Route::Cadangan {
                 restore: p.restore(),
             },
+            // impor:
+            Page::Impor(_) => Route::Impor,
+            Page::Ekspor(_) => Route::Ekspor,
         }
     }
 
@@ -197,6 +216,9 @@ impl Page {
             }
             (Page::Form(p), Message::Form(m)) => p.update(*m, ctx).map(form_message),
             (Page::Cadangan(p), Message::Cadangan(m)) => p.update(m, ctx).map(Message::Cadangan),
+            // impor:
+            (Page::Impor(p), Message::Impor(m)) => p.update(m, ctx).map(Message::Impor),
+            (Page::Ekspor(p), Message::Ekspor(m)) => p.update(m, ctx).map(Message::Ekspor),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -216,6 +238,9 @@ impl Page {
             Page::AdministrasiUser(p) => p.view(ctx).map(Message::AdministrasiUser),
             Page::Form(p) => p.view(ctx).map(form_message),
             Page::Cadangan(p) => p.view(ctx).map(Message::Cadangan),
+            // impor:
+            Page::Impor(p) => p.view(ctx).map(Message::Impor),
+            Page::Ekspor(p) => p.view(ctx).map(Message::Ekspor),
         }
     }
 
@@ -242,6 +267,9 @@ impl Page {
             Page::Administrasi(p) => p.on_escape().map(Message::Administrasi),
             Page::Faktur(p) => p.on_escape().map(Message::Faktur),
             Page::Cadangan(p) => p.on_escape().map(Message::Cadangan),
+            // impor:
+            Page::Impor(p) => p.on_escape().map(Message::Impor),
+            Page::Ekspor(p) => p.on_escape().map(Message::Ekspor),
             _ => None,
         }
     }

@@ -39,6 +39,9 @@ pub enum Route {
     Cadangan {
         restore: bool,
     },
+    // impor:
+    Impor,
+    Ekspor,
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
@@ -73,6 +76,17 @@ pub const MENU: &[(Key, &[Entry])] = &[
                 section: Some(Key::PajakMasukan),
                 label: Key::RekamFaktur,
                 route: Route::Rekam { masukan: true },
+            },
+            // impor:
+            Entry {
+                section: None,
+                label: Key::MenuImpor,
+                route: Route::Impor,
+            },
+            Entry {
+                section: None,
+                label: Key::MenuEkspor,
+                route: Route::Ekspor,
             },
         ],
     ),

@@ -1,0 +1,194 @@
+//! What Faktur > Ekspor runs off the UI thread: the CLI's writers (e-Faktur CSV, Coretax XML)
+//! with its refusals: an existing file is replaced only when the user confirmed, and nothing is
+//! written when no faktur matches.
+
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use efaktur::domain::ApprovalStatus;
+use efaktur::exchange::control::Control;
+use efaktur::exchange::coretax::{self, CoretaxOptions};
+use efaktur::exchange::csv_write::{self, ExportError};
+use efaktur::exchange::output::{Staged, refuse_existing};
+use efaktur::store::faktur::Filter;
+use efaktur::store::{Store, profile};
+
+use super::job::{CancelWrite, Step};
+use crate::ui::ctx::LocalDb;
+use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::service::Failure;
+
+/// Faktur between two progress steps of an export.
+const STEP_EVERY: u64 = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    EfakturCsv,
+    CoretaxXml,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::EfakturCsv => "csv",
+            Format::CoretaxXml => "xml",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub masa: u8,
+    pub tahun: u16,
+    pub masukan: bool,
+    pub status: Option<ApprovalStatus>,
+    pub format: Format,
+    pub path: PathBuf,
+    /// The user confirmed replacing existing files.
+    pub force: bool,
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exported {
+    Written {
+        files: Vec<PathBuf>,
+        faktur: u64,
+        /// Faktur Batal left out of a CSV export.
+        skipped: u64,
+        /// Parts of an earlier, larger Coretax export removed (only after confirming).
+        removed: Vec<PathBuf>,
+    },
+    /// No faktur matched: no file written.
+    Nothing,
+    /// The file exists: nothing written; ask before replacing it.
+    Exists(PathBuf),
+    /// *Batal*: no file written.
+    Cancelled,
+}
+
+pub fn export(
+    db: &LocalDb,
+    request: &Request,
+    control: &Control,
+    step: &mut dyn FnMut(Step),
+) -> Result<Exported, Failure> {
+    let lang = request.lang;
+    if request.format == Format::CoretaxXml && request.masukan {
+        return Err(Failure::new(
+            None,
+            i18n::t(lang, Key::CoretaxHanyaKeluaran),
+            "",
+        ));
+    }
+    let outcome = db.with(|store| Ok(write(store, request, control, step)))?;
+    match outcome {
+        Ok(e) => Ok(e),
+        Err(_) if control.is_cancelled() => Ok(Exported::Cancelled),
+        Err(ExportError::Exists(p)) => Ok(Exported::Exists(p)),
+        Err(e) => Err(Failure::new(
+            None,
+            i18n::t(lang, Key::EksporGagal).replace("{error}", &e.to_string()),
+            i18n::t(lang, Key::PilihFileLain),
+        )),
+    }
+}
+
+fn write(
+    store: &mut Store,
+    request: &Request,
+    control: &Control,
+    step: &mut dyn FnMut(Step),
+) -> Result<Exported, ExportError> {
+    let conn = store.conn();
+    let Some(seller) = profile::get(conn)? else {
+        return Err(ExportError::Invalid(
+            i18n::t(request.lang, Key::ProfilBelumAda).into(),
+        ));
+    };
+    let filter = Filter {
+        masukan: Some(request.masukan),
+        masa: Some(request.masa),
+        tahun: Some(request.tahun),
+        approval: request.status,
+    };
+    // The writers count every faktur; the window needs a step now and then, not a million.
+    let mut tick = |n: u64| {
+        if n == 1 || n.is_multiple_of(STEP_EVERY) {
+            step(Step {
+                done: n,
+                total: 0,
+                faktur: n,
+            })
+        }
+    };
+    let path = request.path.as_path();
+    match request.format {
+        Format::EfakturCsv => {
+            refuse_existing(path, request.force)?;
+            let mut staged = Staged::new(path)?;
+            let out = BufWriter::new(CancelWrite {
+                inner: staged.file(),
+                control,
+            });
+            let summary = if request.masukan {
+                csv_write::write_masukan(out, conn, filter, &mut tick)?
+            } else {
+                csv_write::write_keluaran(out, conn, filter, &seller, &mut tick)?
+            };
+            if control.is_cancelled() {
+                return Ok(Exported::Cancelled);
+            }
+            if summary.faktur == 0 {
+                // The staged file is dropped: nothing for nothing.
+                return Ok(Exported::Nothing);
+            }
+            let file = staged.commit(request.force)?;
+            Ok(Exported::Written {
+                files: vec![file],
+                faktur: summary.faktur,
+                skipped: summary.skipped,
+                removed: Vec::new(),
+            })
+        }
+        Format::CoretaxXml => {
+            // Coretax files are written whole at the end: Batal counts before that only.
+            if control.is_cancelled() {
+                return Ok(Exported::Cancelled);
+            }
+            let mut faktur = 0;
+            let written = coretax::write_files_to(
+                conn,
+                filter,
+                &seller,
+                &CoretaxOptions::default(),
+                path,
+                request.force,
+                &mut |n| {
+                    faktur = n;
+                    tick(n)
+                },
+            )?;
+            if written.files.is_empty() {
+                return Ok(Exported::Nothing);
+            }
+            Ok(Exported::Written {
+                files: written.files,
+                faktur,
+                skipped: 0,
+                removed: written.removed,
+            })
+        }
+    }
+}
+
+/// `faktur-<npwp>-<tahun><masa>.<ext>` (`-masukan` for pajak masukan) in `folder`.
+pub fn default_name(folder: &Path, npwp: &str, request: &Request) -> PathBuf {
+    let jenis = if request.masukan { "-masukan" } else { "" };
+    folder.join(format!(
+        "faktur{jenis}-{npwp}-{}{:02}.{}",
+        request.tahun,
+        request.masa,
+        request.format.extension()
+    ))
+}
