@@ -112,6 +112,12 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
         })
         .await?;
     let Some(account) = account else {
+        // As long as a real check, so the answer's time tells nobody whether the NPWP exists.
+        let _ = state
+            .app
+            .hashing
+            .check(form.kode.trim(), super::login::dummy_hash())
+            .await?;
         return Ok(());
     };
     let kode = match (
