@@ -360,6 +360,32 @@ pub enum Key {
     CoretaxHanyaKeluaran,
     TahunSalah,
     ProfilBelumAda,
+    // english: the pages' own failure sentences (issue #10)
+    CetakTujuanKosong,
+    CetakTulisTujuan,
+    CetakTidakJalan,
+    CobaLagi,
+    ProfilPkpKosong,
+    CetakFileAda,
+    CetakCentangTimpa,
+    CetakPerbaikiTujuan,
+    FakturTidakAdaLagi,
+    KembaliMuatUlang,
+    ProsesBerhenti,
+    CobaLagiLaporkan,
+    PilihServerConnect,
+    BelumRegistrasi,
+    LakukanRegister,
+    PasangP12,
+    FakturDireject,
+    PerbaikiFakturReject,
+    FakturBelumTerkirim,
+    UploaderMencobaLagi,
+    UploaderTidakJalan,
+    TutupAplikasiBerat,
+    StartUploaderLagi,
+    StartUploaderBaru,
+    PeriksaCaptchaSubmit,
 }
 
 /// The text of `key` in `lang`.
@@ -1105,6 +1131,104 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ProfilBelumAda => (
             "Local Database ini belum punya profil PKP; daftarkan PKP terlebih dahulu.",
             "This Local Database has no PKP profile yet; register the PKP first.",
+        ),
+        // english: the pages' own failure sentences (issue #10)
+        CetakTujuanKosong => (
+            "Tujuan cetak belum diisi.",
+            "The print destination is empty.",
+        ),
+        CetakTulisTujuan => (
+            "Tulis folder atau nama file PDF.",
+            "Type a folder or a PDF file name.",
+        ),
+        CetakTidakJalan => (
+            "Cetak tidak dapat dijalankan: {error}",
+            "Printing could not start: {error}",
+        ),
+        CobaLagi => ("Coba lagi.", "Try again."),
+        ProfilPkpKosong => (
+            "Profil PKP belum diisi.",
+            "The PKP profile is not filled in yet.",
+        ),
+        CetakFileAda => (
+            "File {file} sudah ada dan tidak ditimpa.",
+            "The file {file} already exists and was not replaced.",
+        ),
+        CetakCentangTimpa => (
+            "Centang Timpa file yang sudah ada, atau tulis nama file lain.",
+            "Tick Replace existing files, or type another file name.",
+        ),
+        CetakPerbaikiTujuan => (
+            "Perbaiki tujuan cetak (folder ada dan boleh ditulis), lalu Cetak lagi.",
+            "Correct the print destination (the folder exists and can be written to), then Print again.",
+        ),
+        FakturTidakAdaLagi => (
+            "faktur tidak ada lagi di Local Database.",
+            "the invoice is no longer in the Local Database.",
+        ),
+        KembaliMuatUlang => (
+            "Kembali ke Administrasi Faktur dan muat ulang daftarnya.",
+            "Go back to Administrasi Faktur and reload its list.",
+        ),
+        ProsesBerhenti => (
+            "Proses latar belakang berhenti tiba-tiba; tidak ada yang ditulis.",
+            "The background task stopped unexpectedly; nothing was written.",
+        ),
+        CobaLagiLaporkan => (
+            "Coba lagi; bila berulang, laporkan ke pengembang.",
+            "Try again; if it repeats, report it to the developers.",
+        ),
+        PilihServerConnect => (
+            "Pilih server e-Nofa di layar Connect.",
+            "Choose the e-Nofa server on the Connect screen.",
+        ),
+        BelumRegistrasi => (
+            "Local Database ini belum registrasi e-Nofa.",
+            "This Local Database is not registered with e-Nofa yet.",
+        ),
+        LakukanRegister => (
+            "Lakukan REGISTER ETAX INVOICE dulu.",
+            "Do REGISTER ETAX INVOICE first.",
+        ),
+        PasangP12 => (
+            "Pasang file .p12 di Referensi > Administrasi Certificate.",
+            "Install the .p12 file in Referensi > Administrasi Certificate.",
+        ),
+        FakturDireject => (
+            "Faktur {nsfp} di-reject: {code} : {message}",
+            "Invoice {nsfp} was rejected: {code} : {message}",
+        ),
+        PerbaikiFakturReject => (
+            "Perbaiki faktur sesuai keterangan, tandai Siap Upload lagi; uploader mengirimnya lagi.",
+            "Correct the invoice as the message says and mark it Siap Upload again; the uploader sends it again.",
+        ),
+        FakturBelumTerkirim => (
+            "Faktur {nsfp} belum terkirim: {error}",
+            "Invoice {nsfp} is not sent yet: {error}",
+        ),
+        UploaderMencobaLagi => (
+            "Uploader mencoba lagi otomatis; bila berulang, periksa koneksi ke server e-Nofa.",
+            "The uploader tries again by itself; if it repeats, check the connection to the e-Nofa server.",
+        ),
+        UploaderTidakJalan => (
+            "Uploader tidak dapat dijalankan: {error}",
+            "The uploader could not start: {error}",
+        ),
+        StartUploaderBaru => (
+            "Start Uploader lagi (captcha dan password baru).",
+            "Start Uploader again (a new captcha and password).",
+        ),
+        PeriksaCaptchaSubmit => (
+            "Periksa captcha dan password e-Nofa, lalu Submit lagi dengan captcha baru.",
+            "Check the captcha and the e-Nofa password, then Submit again with a new captcha.",
+        ),
+        StartUploaderLagi => (
+            "Start Uploader lagi (captcha dan password baru); faktur yang antre tidak hilang.",
+            "Start Uploader again (a new captcha and password); the queued invoices are not lost.",
+        ),
+        TutupAplikasiBerat => (
+            "Tutup aplikasi lain yang berat, lalu Start Uploader lagi.",
+            "Close other heavy applications, then Start Uploader again.",
         ),
     }
 }

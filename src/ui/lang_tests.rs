@@ -79,7 +79,7 @@ fn indonesian_in(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn assert_english(what: &str, text: &str) {
+pub(super) fn assert_english(what: &str, text: &str) {
     let found = indonesian_in(text);
     assert!(found.is_empty(), "{what}: Indonesian {found:?} in {text:?}");
 }
@@ -531,4 +531,213 @@ async fn raw_os_and_asn1_texts_follow_a_plain_sentence_in_brackets() {
         assert!(plain < detail, "the sentence comes first: {said}");
         assert!(said.ends_with("]."), "{said}");
     }
+}
+
+/// The pages' own failure sentences (issue 10): English without Indonesian, and each
+/// Indonesian text still the one the page always showed.
+#[test]
+fn page_failure_sentences_are_english_and_their_indonesian_is_unchanged() {
+    use super::i18n::{Key, t};
+    use super::service::Failure;
+    let keys = [
+        Key::CetakTujuanKosong,
+        Key::CetakTulisTujuan,
+        Key::CetakTidakJalan,
+        Key::CobaLagi,
+        Key::ProfilPkpKosong,
+        Key::CetakFileAda,
+        Key::CetakCentangTimpa,
+        Key::CetakPerbaikiTujuan,
+        Key::FakturTidakAdaLagi,
+        Key::KembaliMuatUlang,
+        Key::ProsesBerhenti,
+        Key::CobaLagiLaporkan,
+        Key::PilihServerConnect,
+        Key::BelumRegistrasi,
+        Key::LakukanRegister,
+        Key::PasangP12,
+        Key::FakturDireject,
+        Key::PerbaikiFakturReject,
+        Key::FakturBelumTerkirim,
+        Key::UploaderMencobaLagi,
+        Key::UploaderTidakJalan,
+        Key::StartUploaderLagi,
+        Key::StartUploaderBaru,
+        Key::PeriksaCaptchaSubmit,
+        Key::TutupAplikasiBerat,
+    ];
+    for k in keys {
+        assert_english(&format!("{k:?}"), t(Lang::En, k));
+        assert_ne!(t(Lang::Id, k), t(Lang::En, k), "{k:?} has its own English");
+    }
+    let f = Failure::said(None, Key::CetakFileAda, &[("{file}", "/x/a.pdf".into())])
+        .with_hint(Key::CetakCentangTimpa);
+    assert_eq!(
+        f.to_string(),
+        "File /x/a.pdf sudah ada dan tidak ditimpa. Centang Timpa file yang sudah ada, atau \
+         tulis nama file lain."
+    );
+    assert_eq!(f.text(Lang::Id), f.to_string());
+    assert_english("CetakFileAda", &f.text(Lang::En));
+    let f = Failure::said(Some(DjpCode::Etax20003), Key::FakturTidakAdaLagi, &[])
+        .with_hint(Key::KembaliMuatUlang);
+    assert_eq!(
+        f.to_string(),
+        format!(
+            "{} : faktur tidak ada lagi di Local Database. Kembali ke Administrasi Faktur dan \
+             muat ulang daftarnya.",
+            DjpCode::Etax20003.as_str()
+        )
+    );
+    assert_english("FakturTidakAdaLagi", &f.text(Lang::En));
+    let f = Failure::coded(DjpCode::Etax40001).with_hint(Key::PilihServerConnect);
+    assert_english("Etax40001", &f.text(Lang::En));
+}
+
+/// Every backup/restore failure, print failure and export failure the core can give, in
+/// English: no Indonesian word; in Indonesian: the core's own `Display`, as before.
+#[test]
+fn backup_print_and_export_errors_are_english_and_their_indonesian_is_unchanged() {
+    use efaktur::exchange::csv_write::ExportError;
+    use efaktur::print::PrintError;
+    use efaktur::print::batch::BatchError;
+    use efaktur::store::StoreError;
+    use efaktur::store::backup::BackupError;
+
+    use super::i18n::Key;
+    use super::service::Failure;
+
+    let path = || "/data/efaktur.db".to_string();
+    let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+    let mut backups = vec![
+        BackupError::SchemaTooNew {
+            path: path(),
+            found: 99,
+            supported: 3,
+        },
+        BackupError::OtherNpwp {
+            path: path(),
+            found: "013463476415001".into(),
+            expected: "013463476415002".into(),
+        },
+        BackupError::Io {
+            path: path(),
+            reason: "Permission denied (os error 13)".into(),
+        },
+        BackupError::Store(StoreError::Busy { path: path() }),
+    ];
+    // The reasons the core writes itself.
+    for reason in [
+        "file tidak ada",
+        "terlalu banyak cadangan dalam detik yang sama",
+        "file sudah ada dan tidak ditimpa; pilih nama lain",
+    ] {
+        backups.push(BackupError::Io {
+            path: path(),
+            reason: reason.into(),
+        });
+    }
+    for reason in [
+        "tidak ada skema e-Faktur",
+        "tidak ada profil PKP",
+        "referensi rusak di tabel faktur",
+        "file is not a database",
+    ] {
+        backups.push(BackupError::NotALocalDatabase {
+            path: path(),
+            reason: reason.into(),
+        });
+    }
+    for e in backups {
+        let id = e.to_string();
+        let f = Failure::from(e);
+        assert_eq!(f.to_string(), id);
+        assert_eq!(f.text(Lang::Id), id);
+        assert_english("backup", &f.text(Lang::En));
+    }
+
+    let batches = vec![
+        BatchError::Store(StoreError::Busy { path: path() }),
+        BatchError::Pdf(PrintError::Pdf("font".into())),
+        BatchError::Io {
+            path: path(),
+            source: io(),
+        },
+        BatchError::Exists(path().into()),
+        BatchError::Nomor(
+            "faktur 7 sudah tidak ada di Local Database; muat ulang daftarnya".into(),
+        ),
+    ];
+    for e in batches {
+        let id = format!("{e} {}", super::i18n::t(Lang::Id, Key::CetakPerbaikiTujuan));
+        let f = Failure::from(e).with_hint(Key::CetakPerbaikiTujuan);
+        assert_eq!(f.to_string(), id);
+        assert_english("print", &f.text(Lang::En));
+    }
+
+    let exports = vec![
+        ExportError::Store(StoreError::Busy { path: path() }),
+        ExportError::Io(io()),
+        ExportError::Exists(path().into()),
+    ];
+    for e in exports {
+        assert_eq!(errors::export(Lang::Id, &e), e.to_string());
+        assert_english("export", &errors::export(Lang::En, &e));
+    }
+}
+
+/// File > Restore of a file that is no Local Database, in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn english_restore_of_a_file_that_is_no_database_says_so_in_english() {
+    use super::workspace::cadangan::{Cadangan, Message as C};
+    use super::workspace::page::Action;
+
+    let (ctx, tmp) = ctx_with_session();
+    let ctx = english(ctx);
+    let file = tmp.path().join("catatan.db");
+    std::fs::write(&file, "bukan database, hanya catatan ".repeat(200)).unwrap();
+    let (mut page, _) = Cadangan::new(true);
+    page.update(C::PathChanged(file.display().to_string()), &ctx);
+    let Action::Run(task) = page.update(C::Check, &ctx) else {
+        panic!("Check runs the inspection");
+    };
+    for m in outputs(task).await {
+        page.update(m, &ctx);
+    }
+    let mut ui = simulator(page.view(&ctx));
+    let shown = text_containing(&mut ui, &file.display().to_string()).expect("failure shown");
+    assert_english("Restore", &shown);
+}
+
+/// Cetak to a folder that cannot be made (its parent is a file), and with no destination, in
+/// English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn english_cetak_to_a_folder_that_cannot_be_made_says_so_in_english() {
+    use super::workspace::cetak::{Cetak, Message as P, Scope, SelectionOf};
+
+    let (ctx, tmp) = ctx_with_session();
+    let ctx = english(ctx);
+    let scopes = vec![Scope {
+        label: "Selected".into(),
+        selection: SelectionOf::Ids(vec![]),
+    }];
+    let mut page = Cetak::new(&ctx, scopes);
+
+    let _ = page.update(P::PathChanged(" ".into()), &ctx);
+    let _ = page.update(P::Print, &ctx);
+    let f = page.failure().expect("an empty destination is refused");
+    assert_english("Cetak, no destination", &f.text(Lang::En));
+
+    let parent = tmp.path().join("berkas");
+    std::fs::write(&parent, "x").unwrap();
+    let folder = parent.join("pdf");
+    let _ = page.update(P::PathChanged(folder.display().to_string()), &ctx);
+    let (task, _) = page.update(P::Print, &ctx);
+    for m in outputs(task).await {
+        let _ = page.update(m, &ctx);
+    }
+    assert!(page.failure().is_some(), "the folder cannot be made");
+    let mut ui = simulator(page.view(&ctx));
+    let shown = text_containing(&mut ui, &folder.display().to_string()).expect("failure shown");
+    assert_english("Cetak", &shown);
 }

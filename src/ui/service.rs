@@ -11,7 +11,9 @@ pub use efaktur::cert::{CertInfo as CertSummary, Secret, SecretStore};
 use efaktur::domain::{DjpCode, KodeAktivasi, Npwp};
 use efaktur::enofa::error::ClientError;
 pub use efaktur::enofa::wire::{NsfpAllocation, NsfpRequest};
+use efaktur::print::batch::BatchError;
 use efaktur::store::StoreError;
+use efaktur::store::backup::BackupError;
 use iced::futures::future::BoxFuture;
 
 use super::i18n::{self, Key, Lang, errors};
@@ -42,6 +44,10 @@ pub enum Cause {
     Client(Arc<ClientError>),
     Secret(SecretError),
     Ui(UiProblem),
+    /// The window's own sentence: a [`Key`] and the `{name}` values put into it.
+    Said(Key, Vec<(&'static str, String)>),
+    Backup(Arc<BackupError>),
+    Batch(Arc<BatchError>),
 }
 
 /// Problems the window itself finds; raw OS texts are kept as the detail.
@@ -114,6 +120,11 @@ impl Failure {
         Failure::typed(code, Cause::Ui(problem))
     }
 
+    /// The window's own sentence `key`, each `{name}` in it replaced by its value.
+    pub fn said(code: Option<DjpCode>, key: Key, args: &[(&'static str, String)]) -> Failure {
+        Failure::typed(code, Cause::Said(key, args.to_vec()))
+    }
+
     /// Adds what to do next, in both languages.
     pub fn with_hint(mut self, hint: Key) -> Failure {
         self.hint = Some(hint);
@@ -163,6 +174,20 @@ impl From<ClientError> for Failure {
 impl From<SecretError> for Failure {
     fn from(e: SecretError) -> Failure {
         Failure::typed(None, Cause::Secret(e))
+    }
+}
+
+/// A backup/restore failure; the code stays off as the page always showed it.
+impl From<BackupError> for Failure {
+    fn from(e: BackupError) -> Failure {
+        Failure::typed(None, Cause::Backup(Arc::new(e)))
+    }
+}
+
+/// A print failure; the code stays off as the page always showed it.
+impl From<BatchError> for Failure {
+    fn from(e: BatchError) -> Failure {
+        Failure::typed(None, Cause::Batch(Arc::new(e)))
     }
 }
 

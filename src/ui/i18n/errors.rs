@@ -8,7 +8,11 @@ use efaktur::domain::activation::KodeAktivasiError;
 use efaktur::domain::{DjpCode, NpwpError};
 use efaktur::enofa::error::{ClientError, TlsProblem};
 use efaktur::exchange::Problem;
+use efaktur::exchange::csv_write::ExportError;
+use efaktur::print::PrintError;
+use efaktur::print::batch::BatchError;
 use efaktur::store::StoreError;
+use efaktur::store::backup::BackupError;
 use efaktur::store::user::LoginError;
 
 use super::Lang;
@@ -27,6 +31,13 @@ pub fn failure(lang: Lang, f: &Failure) -> String {
         Cause::Client(e) => client(lang, e),
         Cause::Secret(e) => secret(lang, e),
         Cause::Ui(p) => ui(lang, p),
+        Cause::Said(key, args) => args
+            .iter()
+            .fold(super::t(lang, *key).to_string(), |text, (name, value)| {
+                text.replace(name, value)
+            }),
+        Cause::Backup(e) => backup(lang, e),
+        Cause::Batch(e) => batch(lang, e),
     };
     let todo = match f.hint {
         Some(k) => super::t(lang, k),
@@ -316,6 +327,105 @@ pub fn secret(lang: Lang, e: &SecretError) -> String {
         (Lang::En, SecretError::Failed(d)) => {
             format!("The system keyring refused the operation [{d}].")
         }
+    }
+}
+
+/// Why a backup or a restore failed; nothing was changed in any case.
+pub fn backup(lang: Lang, e: &BackupError) -> String {
+    match (lang, e) {
+        (Lang::Id, e) => e.to_string(),
+        (Lang::En, BackupError::NotALocalDatabase { path, reason }) => format!(
+            "{path} is not an e-Faktur Local Database or is damaged ({}). Nothing was \
+             changed; choose another backup file.",
+            backup_reason(reason)
+        ),
+        (
+            Lang::En,
+            BackupError::SchemaTooNew {
+                path,
+                found,
+                supported,
+            },
+        ) => format!(
+            "The backup {path} was made by a newer version of the application (schema {found}, \
+             this one knows up to {supported}). Nothing was changed; update the application, then \
+             restore again."
+        ),
+        (
+            Lang::En,
+            BackupError::OtherNpwp {
+                path,
+                found,
+                expected,
+            },
+        ) => format!(
+            "The backup {path} belongs to NPWP {found}, not to NPWP {expected}. Nothing was \
+             changed; choose this NPWP's backup."
+        ),
+        (Lang::En, BackupError::Io { path, reason }) => format!(
+            "{path} cannot be read or written: {}. Check the folder's permissions and the free \
+             disk space.",
+            backup_reason(reason)
+        ),
+        (Lang::En, BackupError::Store(e)) => store(lang, e),
+    }
+}
+
+/// The reasons `efaktur::store::backup` writes itself (Indonesian literals) in English; the OS's
+/// and SQLite's own reasons are English already and pass as they are.
+fn backup_reason(reason: &str) -> String {
+    match reason {
+        "file tidak ada" => "the file does not exist".into(),
+        "tidak ada skema e-Faktur" => "it has no e-Faktur schema".into(),
+        "tidak ada profil PKP" => "it has no PKP profile".into(),
+        "terlalu banyak cadangan dalam detik yang sama" => {
+            "too many backups in the same second".into()
+        }
+        "file sudah ada dan tidak ditimpa; pilih nama lain" => {
+            "the file already exists and was not replaced; choose another name".into()
+        }
+        r => match r.strip_prefix("referensi rusak di tabel ") {
+            Some(table) => format!("a broken reference in table {table}"),
+            None => r.into(),
+        },
+    }
+}
+
+/// Why printing faktur to PDF failed.
+pub fn batch(lang: Lang, e: &BatchError) -> String {
+    match (lang, e) {
+        (Lang::Id, e) => e.to_string(),
+        (Lang::En, BatchError::Store(e)) => store(lang, e),
+        (Lang::En, BatchError::Pdf(PrintError::Pdf(detail))) => {
+            format!("The invoice PDF could not be made [{detail}].")
+        }
+        (Lang::En, BatchError::Io { path, source }) => {
+            format!("{path}: {source}; check the folder's permissions and the free disk space.")
+        }
+        (Lang::En, BatchError::Exists(p)) => format!(
+            "The file {} already exists and was not replaced; choose to replace it or another \
+             destination.",
+            p.display()
+        ),
+        // The core's detail is Indonesian free text; the window prints faktur it listed itself.
+        (Lang::En, BatchError::Nomor(_)) => "An invoice to print is no longer in the Local \
+             Database or its number is not valid. Reload the list and print again."
+            .into(),
+    }
+}
+
+/// Why an export (or a saved problem list) could not be written, to go into a sentence.
+pub fn export(lang: Lang, e: &ExportError) -> String {
+    match (lang, e) {
+        (Lang::Id, e) => e.to_string(),
+        (Lang::En, ExportError::Store(e)) => store(lang, e),
+        (Lang::En, ExportError::Io(e)) => format!("the export file cannot be written: {e}"),
+        // The window's own reasons are already in `lang`; Coretax's refusal list is the core's.
+        (Lang::En, ExportError::Invalid(m)) => m.clone(),
+        (Lang::En, ExportError::Exists(p)) => format!(
+            "the file {} already exists and was not replaced; choose to replace it or another file",
+            p.display()
+        ),
     }
 }
 

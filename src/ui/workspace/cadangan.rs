@@ -41,7 +41,7 @@ pub struct Cadangan {
 
 fn failure(e: backup::BackupError) -> Failure {
     tracing::warn!(error = %e, "backup/restore");
-    Failure::new(None, e.to_string(), "")
+    Failure::from(e)
 }
 
 impl Cadangan {

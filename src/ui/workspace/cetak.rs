@@ -150,11 +150,9 @@ impl Cetak {
         };
         let path = PathBuf::from(self.path().trim());
         if path.as_os_str().is_empty() {
-            self.result = Some(Err(Failure::new(
-                None,
-                "Tujuan cetak belum diisi.",
-                "Tulis folder atau nama file PDF.",
-            )));
+            self.result =
+                Some(Err(Failure::said(None, Key::CetakTujuanKosong, &[])
+                    .with_hint(Key::CetakTulisTujuan)));
             return Task::none();
         }
         let job = Job {
@@ -267,22 +265,21 @@ impl Job {
                 let _ = tx.unbounded_send(Progress::Done(result));
             });
         if let Err(e) = spawned {
-            let _ = done.unbounded_send(Progress::Done(Err(Failure::new(
+            let _ = done.unbounded_send(Progress::Done(Err(Failure::said(
                 None,
-                format!("Cetak tidak dapat dijalankan: {e}"),
-                "Coba lagi.",
-            ))));
+                Key::CetakTidakJalan,
+                &[("{error}", e.to_string())],
+            )
+            .with_hint(Key::CobaLagi))));
         }
         rx
     }
 
     fn run(self, tick: impl FnMut(usize)) -> Result<Printed, Failure> {
-        let store_failure =
-            |e: efaktur::store::StoreError| Failure::new(Some(e.code()), e.to_string(), "");
-        let store = Store::open_read_only(&self.db_path).map_err(store_failure)?;
+        let store = Store::open_read_only(&self.db_path).map_err(Failure::from)?;
         let seller = profile::get(store.conn())
-            .map_err(store_failure)?
-            .ok_or_else(|| Failure::new(None, "Profil PKP belum diisi.", ""))?;
+            .map_err(Failure::from)?
+            .ok_or_else(|| Failure::said(None, Key::ProfilPkpKosong, &[]))?;
         let printed = match self.target {
             Target::Folder => batch::to_folder(
                 store.conn(),
@@ -304,16 +301,13 @@ impl Job {
             ),
         };
         printed.map_err(|e| match e {
-            batch::BatchError::Exists(p) => Failure::new(
+            batch::BatchError::Exists(p) => Failure::said(
                 None,
-                format!("File {} sudah ada dan tidak ditimpa.", p.display()),
-                "Centang Timpa file yang sudah ada, atau tulis nama file lain.",
-            ),
-            e => Failure::new(
-                None,
-                e.to_string(),
-                "Perbaiki tujuan cetak (folder ada dan boleh ditulis), lalu Cetak lagi.",
-            ),
+                Key::CetakFileAda,
+                &[("{file}", p.display().to_string())],
+            )
+            .with_hint(Key::CetakCentangTimpa),
+            e => Failure::from(e).with_hint(Key::CetakPerbaikiTujuan),
         })
     }
 }

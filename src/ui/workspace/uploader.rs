@@ -324,19 +324,13 @@ impl Uploader {
         d.stage = Stage::Connecting;
         d.banner = None;
         let (Some(session), Some(server)) = (&ctx.session, &ctx.server) else {
-            d.banner = Some(Failure::new(
-                Some(DjpCode::Etax40001),
-                DjpCode::Etax40001.message(),
-                "Pilih server e-Nofa di layar Connect.",
-            ));
+            d.banner = Some(Failure::coded(DjpCode::Etax40001).with_hint(Key::PilihServerConnect));
             return Task::none();
         };
         let Some(client_id) = session.profile.client_id.clone() else {
-            d.banner = Some(Failure::new(
-                None,
-                "Local Database ini belum registrasi e-Nofa.",
-                "Lakukan REGISTER ETAX INVOICE dulu.",
-            ));
+            d.banner = Some(
+                Failure::said(None, Key::BelumRegistrasi, &[]).with_hint(Key::LakukanRegister),
+            );
             return Task::none();
         };
         let services = ctx.services.clone();
@@ -348,13 +342,7 @@ impl Uploader {
                 let meta = db
                     .run(|s| certificate::get(s.conn()))
                     .await?
-                    .ok_or_else(|| {
-                        Failure::new(
-                            Some(DjpCode::Etax30022),
-                            DjpCode::Etax30022.message(),
-                            "Pasang file .p12 di Referensi > Administrasi Certificate.",
-                        )
-                    })?;
+                    .ok_or_else(|| Failure::coded(DjpCode::Etax30022).with_hint(Key::PasangP12))?;
                 let cert =
                     blocking(move || open_installed(certs.as_ref(), &meta, &passphrase)).await?;
                 let client = EnofaClient::new(&server.url, &server.ca_pem, &cert.identity)?
@@ -499,20 +487,28 @@ impl Uploader {
             } => {
                 s.rejected += 1;
                 s.sent += 1;
-                self.problem = Some(Failure::new(
-                    None,
-                    format!("Faktur {nsfp} di-reject: {code} : {message}"),
-                    "Perbaiki faktur sesuai keterangan, tandai Siap Upload lagi; uploader \
-                     mengirimnya lagi.",
-                ));
+                self.problem = Some(
+                    Failure::said(
+                        None,
+                        Key::FakturDireject,
+                        &[
+                            ("{nsfp}", nsfp.clone()),
+                            ("{code}", code.clone()),
+                            ("{message}", message.clone()),
+                        ],
+                    )
+                    .with_hint(Key::PerbaikiFakturReject),
+                );
             }
             Event::Retrying { nsfp, error } => {
-                self.problem = Some(Failure::new(
-                    None,
-                    format!("Faktur {nsfp} belum terkirim: {error}"),
-                    "Uploader mencoba lagi otomatis; bila berulang, periksa koneksi ke server \
-                     e-Nofa.",
-                ));
+                self.problem = Some(
+                    Failure::said(
+                        None,
+                        Key::FakturBelumTerkirim,
+                        &[("{nsfp}", nsfp.clone()), ("{error}", error.clone())],
+                    )
+                    .with_hint(Key::UploaderMencobaLagi),
+                );
                 return false;
             }
         }
@@ -625,12 +621,12 @@ impl Uploader {
 }
 
 /// A refused session says what to do next.
-fn with_todo(mut f: Failure) -> Failure {
-    if f.todo.is_empty() {
-        f.todo =
-            "Periksa captcha dan password e-Nofa, lalu Submit lagi dengan captcha baru.".into();
+fn with_todo(f: Failure) -> Failure {
+    if f.todo.is_empty() && f.hint.is_none() {
+        f.with_hint(Key::PeriksaCaptchaSubmit)
+    } else {
+        f
     }
-    f
 }
 
 async fn fetch_captcha(
@@ -668,11 +664,12 @@ fn worker(
             let _ = tx.unbounded_send(Progress::Finished(result));
         });
     if let Err(e) = spawned {
-        let _ = events.unbounded_send(Progress::Finished(Err(Failure::new(
+        let _ = events.unbounded_send(Progress::Finished(Err(Failure::said(
             None,
-            format!("Uploader tidak dapat dijalankan: {e}"),
-            "Tutup aplikasi lain yang berat, lalu Start Uploader lagi.",
-        ))));
+            Key::UploaderTidakJalan,
+            &[("{error}", e.to_string())],
+        )
+        .with_hint(Key::TutupAplikasiBerat))));
     }
     drop(events);
     rx
@@ -690,10 +687,8 @@ fn work(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::new(None, format!("Uploader tidak dapat dijalankan: {e}"), ""))?;
-    let store_failure =
-        |e: efaktur::store::StoreError| Failure::new(Some(e.code()), e.to_string(), "");
-    let mut store = Store::open(db_path).map_err(store_failure)?;
+        .map_err(|e| Failure::said(None, Key::UploaderTidakJalan, &[("{error}", e.to_string())]))?;
+    let mut store = Store::open(db_path).map_err(Failure::from)?;
     let options = Options {
         give_up_after: None,
         ..Options::default()
@@ -706,15 +701,10 @@ fn work(
             upload::run(&mut store, client, &options, control, &mut on_event)
                 .await
                 .map_err(|e| match e {
-                    upload::UploadError::Store(s) => store_failure(s),
+                    upload::UploadError::Store(s) => Failure::from(s),
                     upload::UploadError::Client(c) => Failure::from(c),
                 })
-                .map_err(|f| Failure {
-                    todo: "Start Uploader lagi (captcha dan password baru); faktur yang antre \
-                           tidak hilang."
-                        .into(),
-                    ..f
-                })?;
+                .map_err(|f| f.with_hint(Key::StartUploaderLagi))?;
             control.sleep(WATCH_EVERY).await;
             if control.stopped() {
                 return Ok(());
@@ -723,10 +713,7 @@ fn work(
             if let Err(e) = client.renew_session().await
                 && upload::policy::classify(&e) != upload::policy::Failure::Retry
             {
-                return Err(Failure {
-                    todo: "Start Uploader lagi (captcha dan password baru).".into(),
-                    ..Failure::from(e)
-                });
+                return Err(Failure::from(e).with_hint(Key::StartUploaderBaru));
             }
         }
     })

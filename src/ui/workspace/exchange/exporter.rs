@@ -15,7 +15,7 @@ use efaktur::store::{Store, profile};
 
 use super::job::{CancelWrite, Step};
 use crate::ui::ctx::LocalDb;
-use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::Failure;
 
 /// Faktur between two progress steps of an export.
@@ -88,7 +88,7 @@ pub fn export(
         Err(ExportError::Exists(p)) => Ok(Exported::Exists(p)),
         Err(e) => Err(Failure::new(
             None,
-            i18n::t(lang, Key::EksporGagal).replace("{error}", &e.to_string()),
+            i18n::t(lang, Key::EksporGagal).replace("{error}", &errors::export(lang, &e)),
             i18n::t(lang, Key::PilihFileLain),
         )),
     }

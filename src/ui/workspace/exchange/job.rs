@@ -11,6 +11,7 @@ use iced::futures::Stream;
 use iced::futures::stream;
 use tokio::sync::mpsc;
 
+use crate::ui::i18n::Key;
 use crate::ui::service::Failure;
 
 /// How far the work is: `done` of `total` (bytes, or rows of a spreadsheet; `total` 0 when not
@@ -81,11 +82,7 @@ where
 }
 
 fn crashed() -> Failure {
-    Failure::new(
-        None,
-        "Proses latar belakang berhenti tiba-tiba; tidak ada yang ditulis.",
-        "Coba lagi; bila berulang, laporkan ke pengembang.",
-    )
+    Failure::said(None, Key::ProsesBerhenti, &[]).with_hint(Key::CobaLagiLaporkan)
 }
 
 /// The error a cancelled read or write ends with.

@@ -7,7 +7,7 @@ use efaktur::exchange::Report;
 use efaktur::exchange::csv_write::ExportError;
 use efaktur::exchange::output::{Staged, refuse_existing};
 
-use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::Failure;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub fn save(report: &Report, target: &Path, force: bool, lang: Lang) -> Result<S
             None,
             i18n::t(lang, Key::MasalahTidakTersimpan)
                 .replace("{file}", &target.display().to_string())
-                .replace("{error}", &e.to_string()),
+                .replace("{error}", &errors::export(lang, &e)),
             i18n::t(lang, Key::PilihFileLain),
         )
     };

@@ -623,3 +623,41 @@ async fn a_page_opened_again_ignores_the_answers_of_the_earlier_pages_job() {
     // The first import itself finished (one transaction, as from the CLI).
     assert_eq!(stored(&app).len(), 2);
 }
+
+/// Faktur > Ekspor in English to a folder that cannot be written (its parent is a file): the
+/// failure is English, the core's Indonesian `Display` of the write error not shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn english_export_to_a_folder_that_cannot_be_written_says_so_in_english() {
+    let (mut app, tmp) = logged_in().await;
+    {
+        let mut store = Store::open(&db_path(&app)).unwrap();
+        let file = std::fs::File::open(fixture("djp_export_2015.csv")).unwrap();
+        let r = import_csv(file, &mut store, &ImportOptions::default(), &mut |_| {}).unwrap();
+        assert!(r.is_clean(), "{:#?}", r.errors);
+    }
+    app.ctx.settings.language = Lang::En;
+    click(&mut app, "Invoices (Faktur)").await;
+    click(&mut app, "Export").await;
+    assert_eq!(workspace(&app).page.route(), Route::Ekspor);
+    let parent = tmp.path().join("berkas");
+    std::fs::write(&parent, "x").unwrap();
+    let out = parent.join("ekspor.csv");
+    pump_app(
+        &mut app,
+        [
+            eks(ekspor::Message::Masa(7)),
+            eks(ekspor::Message::TahunChanged("2015".into())),
+            eks(ekspor::Message::PathChanged(out.display().to_string())),
+            eks(ekspor::Message::Start),
+        ],
+    )
+    .await;
+    match ekspor_page(&app).result() {
+        Some(Err(f)) => crate::ui::lang_tests::assert_english("Ekspor", &f.text(Lang::En)),
+        other => panic!("{other:?}"),
+    }
+    let mut ui = simulator(app.view());
+    let shown = crate::ui::flow_tests::text_containing(&mut ui, "Export failed")
+        .expect("the failure is shown");
+    crate::ui::lang_tests::assert_english("Ekspor", &shown);
+}

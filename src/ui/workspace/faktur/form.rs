@@ -16,6 +16,7 @@ use iced::widget::operation;
 use super::draft::{Fields, IdKind};
 use super::lines::LineInput;
 use crate::ui::ctx::Ctx;
+use crate::ui::i18n::Key;
 use crate::ui::service::Failure;
 use crate::ui::workspace::page::Action;
 use crate::ui::workspace::route::Route;
@@ -283,11 +284,14 @@ impl Form {
         let s = match r {
             Ok(Some(s)) => s,
             Ok(None) => {
-                self.banner = Some(Failure::new(
-                    Some(efaktur::domain::DjpCode::Etax20003),
-                    "faktur tidak ada lagi di Local Database.",
-                    "Kembali ke Administrasi Faktur dan muat ulang daftarnya.",
-                ));
+                self.banner = Some(
+                    Failure::said(
+                        Some(efaktur::domain::DjpCode::Etax20003),
+                        Key::FakturTidakAdaLagi,
+                        &[],
+                    )
+                    .with_hint(Key::KembaliMuatUlang),
+                );
                 return;
             }
             Err(e) => {

@@ -311,11 +311,7 @@ impl NomorFaktur {
     /// Minta NSFP: checks the form, then asks the server and records the range it grants.
     fn minta(&mut self, ctx: &Ctx) -> Action<Message> {
         let (Some(session), Some(server)) = (&ctx.session, &ctx.server) else {
-            self.banner = Some(Failure::new(
-                Some(DjpCode::Etax40001),
-                DjpCode::Etax40001.message(),
-                ctx.t(Key::PilihServer),
-            ));
+            self.banner = Some(Failure::coded(DjpCode::Etax40001).with_hint(Key::PilihServer));
             return Action::None;
         };
         if self.busy {
@@ -342,11 +338,8 @@ impl NomorFaktur {
             return Action::None;
         };
         let Some(client_id) = session.profile.client_id.clone() else {
-            self.banner = Some(Failure::new(
-                Some(DjpCode::EtaxService20017),
-                DjpCode::EtaxService20017.message(),
-                ctx.t(Key::RegisterDulu),
-            ));
+            self.banner =
+                Some(Failure::coded(DjpCode::EtaxService20017).with_hint(Key::RegisterDulu));
             return Action::None;
         };
         let job = Minta {
@@ -651,9 +644,7 @@ impl Minta {
                 store::certificate::get(s.conn())
             })
             .await?
-            .ok_or_else(|| {
-                Failure::new(Some(DjpCode::Etax30022), DjpCode::Etax30022.message(), "")
-            })?;
+            .ok_or_else(|| Failure::coded(DjpCode::Etax30022))?;
         let (secrets, key, typed, none) = (
             self.services.secrets.clone(),
             self.passphrase_key,
