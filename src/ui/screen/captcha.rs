@@ -40,6 +40,18 @@ impl Dialog {
         }
     }
 
+    /// Shows a captcha. Only the simulasi server reveals its answer (the dialog shows it too): it
+    /// is filled in, so a trainee (or the CI GUI smoke test) just confirms. A real e-Nofa
+    /// server never reveals one, so nothing changes outside simulasi.
+    pub fn show(&mut self, shown: Shown) {
+        if let Some(answer) = &shown.captcha.simulasi_answer {
+            self.answer = answer.clone();
+            self.answer_error = None;
+        }
+        self.loading = false;
+        self.shown = Some(shown);
+    }
+
     /// Checks the two fields; `Some((captcha id, answer, password))` when they are filled.
     pub fn validate(&mut self) -> Option<(String, String, Secret)> {
         self.answer_error = self.answer.trim().is_empty().then_some("Captcha");
