@@ -606,6 +606,8 @@ mod tests {
             panic!("REGISTER ETAX INVOICE expected");
         };
         assert_eq!(r.npwp(), sim.npwp);
+        // What the simulasi screen log writes (the CI GUI smoke test waits for it).
+        assert_eq!(app.stage(), "Register form");
         let mut ui = iced_test::simulator(app.view());
         for shown in [panel, sim.passphrase.expose(), sim.password.expose()] {
             assert!(ui.find(shown).is_ok(), "{shown} on screen");
