@@ -262,7 +262,7 @@ impl Register {
         // Simulasi, the demo `.p12`: its public training passphrase is filled in (OK confirms).
         let demo = ctx
             .active_simulasi()
-            .filter(|d| PathBuf::from(self.cert_path.trim()) == d.p12_path)
+            .filter(|d| d.p12_path.as_path() == std::path::Path::new(self.cert_path.trim()))
             .map(|d| d.passphrase.clone());
         self.passphrase = Some(demo.unwrap_or_default());
         Action::Run(operation::focus(PASSPHRASE_INPUT))
