@@ -5,10 +5,12 @@
 #   01 Pilih Database (simulasi, Database baru) → Connect
 #   02 REGISTER ETAX INVOICE → Buka (passphrase) → 03 certificate open → Register → 04 captcha
 #   05 Submit → REGISTER USER → 06 Login → 07 Beranda
-#   08 Referensi > Nomor Faktur → 09 Minta NSFP (10 numbers from the simulasi e-Nofa server)
-#   10 Faktur > Pajak Keluaran > Rekam Faktur → 11 filled in → 12 Simpan: the saved faktur
-#   13 Administrasi Faktur with the faktur
-#   14 Upload > Start Uploader → 15 captcha → 16 Approval Sukses in the list
+#   08 Referensi menu → 09 Nomor Faktur → 10 Minta NSFP (10 numbers from the simulasi e-Nofa
+#      server) → 11 the range recorded
+#   12 Faktur > Pajak Keluaran > Rekam Faktur → 13 filled in (one line) → 14 Simpan: the faktur
+#   15 Esc: Administrasi Faktur with the faktur
+#   16 Upload > Start Uploader (passphrase, unless remembered in a keyring) → 17 captcha
+#   18 the uploader running (Antre 0: see the note at the end of the walk)
 #   then SIGTERM, expecting exit code 0.
 #
 # One PNG per step in $SMOKE_OUT. Every step waits (polling, generous time-outs for a slow CI
@@ -115,16 +117,19 @@ shot() {
   n=$((n + 1))
   local file
   file="$(printf '%s/%02d-%s.png' "$out" "$n" "$1")"
-  import -window "$window" "$file" 2>/dev/null || import -window root "$file"
-  local colours
-  colours="$(convert "$file" -format %k info:)"
+  local colours diff deadline=$((SECONDS + timeout))
+  # A slow machine may present the new frame late: take the picture again until it has changed.
+  while :; do
+    import -window "$window" "$file" 2>/dev/null || import -window root "$file"
+    colours="$(convert "$file" -format %k info:)"
+    [[ -z "$last_shot" ]] && break
+    diff="$(compare -metric AE "$last_shot" "$file" null: 2>&1 || true)"
+    [[ "${diff%% *}" != "0" ]] && break
+    ((SECONDS < deadline)) || fail "$file is still the same picture as $last_shot"
+    sleep 0.5
+  done
   # A blank or black window has a handful of colours; rendered text and widgets have hundreds.
   ((colours >= 64)) || fail "$file looks blank ($colours colours)"
-  if [[ -n "$last_shot" ]]; then
-    local diff
-    diff="$(compare -metric AE "$last_shot" "$file" null: 2>&1 || true)"
-    [[ "${diff%% *}" != "0" ]] || fail "$file is the same picture as $last_shot"
-  fi
   last_shot="$file"
   echo "  $(basename "$file"): $colours colours"
 }
