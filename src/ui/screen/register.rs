@@ -265,7 +265,7 @@ impl Register {
             .filter(|d| d.p12_path.as_path() == std::path::Path::new(self.cert_path.trim()))
             .map(|d| d.passphrase.clone());
         self.passphrase = Some(demo.unwrap_or_default());
-        Action::Run(operation::focus(PASSPHRASE_INPUT))
+        Action::Run(widget::focus_selected(PASSPHRASE_INPUT))
     }
 
     fn open_cert(&mut self, ctx: &Ctx) -> Action {
@@ -295,7 +295,7 @@ impl Register {
                 }
                 self.cert = Some(cert);
                 // The next thing to type is the Kode Aktivasi.
-                Action::Run(operation::focus(KODE_INPUT))
+                Action::Run(widget::focus_selected(KODE_INPUT))
             }
             Err(f) => {
                 self.cert = None;
@@ -366,7 +366,7 @@ impl Register {
                 // The simulasi answer is filled in: Submit confirms.
                 d.show(shown);
                 // Focus once the dialog's field exists in the view.
-                return Action::Run(operation::focus(captcha::CAPTCHA_INPUT));
+                return Action::Run(widget::focus_selected(captcha::CAPTCHA_INPUT));
             }
             (Err(f), _) => {
                 // Without a captcha the dialog is useless: back to the form with the reason.

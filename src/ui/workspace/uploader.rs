@@ -233,7 +233,7 @@ impl Uploader {
                             dialog,
                             busy: false,
                         };
-                        operation::focus(captcha::CAPTCHA_INPUT).into()
+                        widget::focus_selected(captcha::CAPTCHA_INPUT).into()
                     }
                     Err(f) => {
                         // Back to the passphrase: the usual cause is a wrong one.
