@@ -63,6 +63,8 @@ pub struct App {
     pub ctx: Ctx,
     pub screen: Screen,
     banner: Option<Failure>,
+    /// The last stage written to the simulasi screen log.
+    logged: String,
 }
 
 impl App {
@@ -85,6 +87,7 @@ impl App {
                 ctx,
                 screen,
                 banner: None,
+                logged: String::new(),
             },
             task,
         )
@@ -99,6 +102,33 @@ impl App {
     }
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
+        let task = self.route(message);
+        // Simulasi only (a training mode, nothing secret on screen): each change of screen,
+        // dialog or page is written to stderr, so a trainer and the CI GUI smoke test
+        // (.ci/gui-smoke.sh) can follow the walk.
+        if self.ctx.simulasi.is_some() {
+            let stage = self.stage();
+            if stage != self.logged {
+                eprintln!("efaktur-ui: {stage}");
+                self.logged = stage;
+            }
+        }
+        task
+    }
+
+    /// The screen and its step, as the simulasi screen log writes it.
+    pub fn stage(&self) -> String {
+        match &self.screen {
+            Screen::Connect(_) => "Connect".into(),
+            Screen::Register(s) => format!("Register {}", s.stage()),
+            Screen::RegisterUser(_) => "RegisterUser".into(),
+            Screen::Login(_) => "Login".into(),
+            Screen::Main(s) => format!("Main {}", s.stage()),
+            Screen::Fatal(_) => "Fatal".into(),
+        }
+    }
+
+    fn route(&mut self, message: Message) -> Task<Message> {
         match message {
             Message::Connect(m) => self.connect(m),
             Message::Register(m) => self.register(m),
@@ -617,6 +647,8 @@ mod tests {
             panic!("REGISTER ETAX INVOICE expected");
         };
         assert_eq!(r.npwp(), sim.npwp);
+        // What the simulasi screen log writes (the CI GUI smoke test waits for it).
+        assert_eq!(app.stage(), "Register form");
         let mut ui = iced_test::simulator(app.view());
         for shown in [panel, sim.passphrase.expose(), sim.password.expose()] {
             assert!(ui.find(shown).is_ok(), "{shown} on screen");

@@ -49,7 +49,22 @@ pub(super) fn interact<'a, M: Clone + 'a>(
 pub(super) fn type_into<M>(ui: &mut iced_test::Simulator<'_, M>, id: &'static str, text: &str) {
     ui.click(Id::new(id))
         .unwrap_or_else(|e| panic!("no field {id}: {e}"));
+    select_all(ui);
     ui.typewrite(text);
+}
+
+/// Ctrl+A in the focused field: what is typed next replaces what simulasi filled in (the demo
+/// passphrase, the revealed captcha answer, the e-Nofa password), as it does for a trainee.
+pub(super) fn select_all<M>(ui: &mut iced_test::Simulator<'_, M>) {
+    use iced::keyboard::{Event as K, Key, Modifiers};
+    ui.simulate([iced::Event::Keyboard(K::ModifiersChanged(Modifiers::CTRL))]);
+    ui.simulate(iced_test::simulator::tap_key(
+        Key::Character("a".into()),
+        None,
+    ));
+    ui.simulate([iced::Event::Keyboard(K::ModifiersChanged(
+        Modifiers::empty(),
+    ))]);
 }
 
 /// The first text on screen that contains `needle`.

@@ -240,6 +240,7 @@ pub(super) fn list_statuses(main: &Workspace) -> Vec<AdminStatus> {
 fn type_into(ui: &mut iced_test::Simulator<'_, workspace::Message>, id: &'static str, text: &str) {
     ui.click(Id::new(id))
         .unwrap_or_else(|e| panic!("no field {id}: {e}"));
+    super::flow_tests::select_all(ui);
     ui.typewrite(text);
 }
 

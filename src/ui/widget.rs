@@ -115,3 +115,9 @@ pub fn dialog<'a, M: 'a>(
 pub fn fill() -> Space {
     Space::new().width(Length::Fill)
 }
+
+/// Focuses a field and selects what it holds, so typing replaces a value simulasi filled in
+/// (a trainee who types the demo value from the panel does not end up with it twice).
+pub fn focus_selected<T: 'static>(id: &'static str) -> iced::Task<T> {
+    iced::widget::operation::focus(id).chain(iced::widget::operation::select_all(id))
+}

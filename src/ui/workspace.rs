@@ -410,6 +410,29 @@ impl Workspace {
         .into()
     }
 
+    /// The page and what lies over it, for the simulasi screen log (see `App::update`).
+    pub fn stage(&self) -> String {
+        let mut said = format!("{:?}", self.page.route());
+        if let Some(i) = self.open_menu {
+            said.push_str(&format!(" menu {i}"));
+        }
+        if self.asking_logout {
+            said.push_str(" logout?");
+        }
+        if let Some(step) = self.uploader.dialog_stage() {
+            said.push_str(" uploader-");
+            said.push_str(step);
+        }
+        if self.uploader.running() {
+            let st = self.uploader.stats();
+            said.push_str(&format!(
+                " uploader sent={} approved={} rejected={}",
+                st.sent, st.approved, st.rejected
+            ));
+        }
+        said
+    }
+
     /// The page the menu bar marks as current.
     fn here(&self) -> Route {
         let r = self.page.route();

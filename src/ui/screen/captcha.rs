@@ -40,6 +40,18 @@ impl Dialog {
         }
     }
 
+    /// Shows a captcha. Only the simulasi server reveals its answer (the dialog shows it too): it
+    /// is filled in, so a trainee (or the CI GUI smoke test) just confirms. A real e-Nofa
+    /// server never reveals one, so nothing changes outside simulasi.
+    pub fn show(&mut self, shown: Shown) {
+        if let Some(answer) = &shown.captcha.simulasi_answer {
+            self.answer = answer.clone();
+            self.answer_error = None;
+        }
+        self.loading = false;
+        self.shown = Some(shown);
+    }
+
     /// Checks the two fields; `Some((captcha id, answer, password))` when they are filled.
     pub fn validate(&mut self) -> Option<(String, String, Secret)> {
         self.answer_error = self.answer.trim().is_empty().then_some("Captcha");
@@ -169,4 +181,38 @@ pub fn decode_png(png: &[u8]) -> Result<image::Handle, Failure> {
         img.height(),
         img.into_raw(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn shown(answer: Option<&str>) -> Shown {
+        Shown {
+            captcha: Captcha {
+                id: "c1".into(),
+                png: Arc::new(Vec::new()),
+                simulasi_answer: answer.map(str::to_string),
+            },
+            image: image::Handle::from_rgba(1, 1, vec![0; 4]),
+        }
+    }
+
+    #[test]
+    fn only_an_answer_the_simulasi_server_revealed_is_filled_in() {
+        let mut d = Dialog::new();
+        d.show(shown(Some("40213")));
+        assert_eq!(d.answer, "40213");
+        assert!(!d.loading);
+        // A real server's captcha (Start Uploader and registration share this dialog).
+        let mut d = Dialog::new();
+        d.show(shown(None));
+        assert!(d.answer.is_empty());
+        assert!(d.shown.is_some());
+        assert!(
+            d.password.is_empty(),
+            "the password is never filled in here"
+        );
+    }
 }

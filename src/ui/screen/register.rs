@@ -79,16 +79,22 @@ pub struct Register {
 
 impl Register {
     /// `npwp` continues the registration of an existing Local Database. In simulasi (`demo`) the
-    /// demo PKP's NPWP and `.p12` are filled in, and the first thing to do is open the certificate.
+    /// demo PKP's NPWP, `.p12` and unused Kode Aktivasi are filled in (the panel above shows
+    /// them anyway), and the first thing to do is open the certificate.
     pub fn new(npwp: Option<&Npwp>, demo: Option<&SimulasiInfo>) -> (Self, Task<Message>) {
         let npwp = npwp
             .map(Npwp::to_string)
             .or_else(|| demo.map(|d| d.npwp.clone()))
             .unwrap_or_default();
+        // Only for the demo PKP itself: another NPWP typed in simulasi gets nothing of it.
+        let demo = demo.filter(|d| is_demo_npwp(&npwp, d));
         let screen = Register {
             npwp,
             cert_path: demo
                 .map(|d| d.p12_path.display().to_string())
+                .unwrap_or_default(),
+            kode: demo
+                .and_then(|d| d.kode_aktivasi.clone())
                 .unwrap_or_default(),
             ..Register::default()
         };
@@ -123,6 +129,18 @@ impl Register {
     #[cfg(test)]
     pub fn banner(&self) -> Option<&Failure> {
         self.banner.as_ref()
+    }
+
+    /// Where the registration is, for the simulasi screen log (see `App::update`).
+    pub fn stage(&self) -> &'static str {
+        match (&self.passphrase, &self.captcha, &self.cert, self.busy) {
+            (Some(_), ..) => "passphrase",
+            (_, Some(d), ..) if d.shown.is_some() => "captcha",
+            (_, Some(_), ..) => "captcha-loading",
+            (_, _, _, Some(_)) => "busy",
+            (_, _, Some(_), None) => "sertifikat-terbuka",
+            _ => "form",
+        }
     }
 
     /// Enter outside a field: the open dialog's OK/Submit, else Register.
@@ -185,7 +203,7 @@ impl Register {
                 self.kode_error = None;
             }
             Message::Register => return self.register(ctx),
-            Message::CaptchaLoaded(result) => return self.captcha_loaded(result),
+            Message::CaptchaLoaded(result) => return self.captcha_loaded(result, ctx),
             Message::RefreshCaptcha => return self.refresh_captcha(ctx),
             Message::CaptchaChanged(v) => {
                 if let Some(d) = &mut self.captcha {
@@ -241,8 +259,13 @@ impl Register {
             self.cert_error = Some(ctx.t(Key::PilihFileP12).to_string());
             return Action::None;
         }
-        self.passphrase = Some(Secret::default());
-        Action::Run(operation::focus(PASSPHRASE_INPUT))
+        // Simulasi, the demo `.p12`: its public training passphrase is filled in (OK confirms).
+        let demo = ctx
+            .active_simulasi()
+            .filter(|d| d.p12_path.as_path() == std::path::Path::new(self.cert_path.trim()))
+            .map(|d| d.passphrase.clone());
+        self.passphrase = Some(demo.unwrap_or_default());
+        Action::Run(widget::focus_selected(PASSPHRASE_INPUT))
     }
 
     fn open_cert(&mut self, ctx: &Ctx) -> Action {
@@ -272,7 +295,7 @@ impl Register {
                 }
                 self.cert = Some(cert);
                 // The next thing to type is the Kode Aktivasi.
-                Action::Run(operation::focus(KODE_INPUT))
+                Action::Run(widget::focus_selected(KODE_INPUT))
             }
             Err(f) => {
                 self.cert = None;
@@ -328,13 +351,22 @@ impl Register {
         )
     }
 
-    fn captcha_loaded(&mut self, result: Result<Shown, Failure>) -> Action {
+    fn captcha_loaded(&mut self, result: Result<Shown, Failure>, ctx: &Ctx) -> Action {
+        // Simulasi, the demo PKP: the e-Nofa password is its public training value.
+        let demo_password = ctx
+            .active_simulasi()
+            .filter(|d| is_demo_npwp(&self.npwp, d))
+            .map(|d| d.password.clone());
         match (result, &mut self.captcha) {
             (Ok(shown), Some(d)) => {
-                d.loading = false;
-                d.shown = Some(shown);
+                if let (Some(p), Some(_)) = (demo_password, &shown.captcha.simulasi_answer) {
+                    d.password = p;
+                    d.password_error = None;
+                }
+                // The simulasi answer is filled in: Submit confirms.
+                d.show(shown);
                 // Focus once the dialog's field exists in the view.
-                return Action::Run(operation::focus(captcha::CAPTCHA_INPUT));
+                return Action::Run(widget::focus_selected(captcha::CAPTCHA_INPUT));
             }
             (Err(f), _) => {
                 // Without a captcha the dialog is useless: back to the form with the reason.
@@ -558,6 +590,14 @@ fn simulasi_panel(sim: &SimulasiInfo, lang: Lang) -> Element<'_, Message> {
         .into()
 }
 
+/// Whether `npwp` (as typed) is the demo PKP's.
+fn is_demo_npwp(npwp: &str, demo: &SimulasiInfo) -> bool {
+    match (Npwp::parse(npwp), Npwp::parse(&demo.npwp)) {
+        (Ok(a), Ok(b)) => a.npwp16() == b.npwp16(),
+        _ => false,
+    }
+}
+
 /// Whether a certificate's NPWP is the one being registered (15 and 16-digit forms agree).
 pub fn same_npwp(cert: Option<&Npwp>, npwp: &Npwp) -> bool {
     cert.is_some_and(|c| c.npwp16() == npwp.npwp16())
@@ -661,5 +701,91 @@ mod tests {
         s.update(Message::CloseDialog, &ctx);
         assert!(s.passphrase.is_none());
         assert!(s.on_escape().is_none());
+    }
+}
+
+#[cfg(test)]
+mod simulasi_tests {
+    use super::*;
+    use crate::ui::service::Captcha;
+    use crate::ui::test_support::{ctx, fake_simulasi};
+    use std::sync::Arc;
+
+    fn shown(answer: Option<&str>) -> Shown {
+        Shown {
+            captcha: Captcha {
+                id: "c1".into(),
+                png: Arc::new(Vec::new()),
+                simulasi_answer: answer.map(str::to_string),
+            },
+            image: iced::widget::image::Handle::from_rgba(1, 1, vec![0; 4]),
+        }
+    }
+
+    #[test]
+    fn simulasi_fills_in_the_demo_values_so_enter_walks_the_registration() {
+        let (mut ctx, _tmp) = ctx();
+        let mut sim = fake_simulasi(&ctx.dirs);
+        sim.kode_aktivasi = Some(Secret::new("J23D-5LDT-SE1A-W64J"));
+        ctx.server = Some(sim.server.clone());
+        ctx.simulasi = Some(sim.clone());
+
+        let (mut s, _) = Register::new(None, ctx.active_simulasi());
+        assert_eq!(s.stage(), "form");
+        assert_eq!(s.kode.expose(), "J23D-5LDT-SE1A-W64J");
+        // Enter in the certificate field: the passphrase dialog, with the demo passphrase.
+        assert!(matches!(s.update(Message::OpenCert, &ctx), Action::Run(_)));
+        assert_eq!(s.stage(), "passphrase");
+        assert_eq!(
+            s.passphrase.as_ref().map(Secret::expose),
+            Some("simulasi-efaktur")
+        );
+
+        // The captcha the simulasi server revealed, and the demo e-Nofa password.
+        s.passphrase = None;
+        s.captcha = Some(Dialog::new());
+        assert_eq!(s.stage(), "captcha-loading");
+        s.update(Message::CaptchaLoaded(Ok(shown(Some("7K2QX")))), &ctx);
+        assert_eq!(s.stage(), "captcha");
+        let d = s.captcha.as_ref().unwrap();
+        assert_eq!(d.answer, "7K2QX");
+        assert_eq!(d.password.expose(), "simulasi-enofa");
+    }
+
+    #[test]
+    fn nothing_is_filled_in_for_another_npwp_or_a_captcha_without_an_answer() {
+        let (mut ctx, _tmp) = ctx();
+        let mut sim = fake_simulasi(&ctx.dirs);
+        sim.kode_aktivasi = Some(Secret::new("J23D-5LDT-SE1A-W64J"));
+        ctx.server = Some(sim.server.clone());
+        ctx.simulasi = Some(sim.clone());
+
+        // Continuing another NPWP's registration in simulasi: no demo values.
+        let other = Npwp::parse(crate::ui::test_support::NPWP).unwrap();
+        let (mut s, _) = Register::new(Some(&other), ctx.active_simulasi());
+        assert!(s.kode.expose().is_empty());
+        assert!(s.cert_path.is_empty());
+        s.update(Message::CertPathChanged("/tmp/lain.p12".into()), &ctx);
+        s.update(Message::OpenCert, &ctx);
+        assert!(s.passphrase.as_ref().unwrap().is_empty());
+
+        // A real server reveals no answer: the dialog stays empty, even for the demo NPWP.
+        let (mut s, _) = Register::new(None, ctx.active_simulasi());
+        s.captcha = Some(Dialog::new());
+        s.update(Message::CaptchaLoaded(Ok(shown(None))), &ctx);
+        let d = s.captcha.as_ref().unwrap();
+        assert!(d.answer.is_empty());
+        assert!(d.password.is_empty());
+
+        // Not the simulasi server: nothing of the demo PKP, not even its passphrase.
+        ctx.server = None;
+        let (mut s, _) = Register::new(None, ctx.active_simulasi());
+        assert!(s.kode.expose().is_empty());
+        s.update(
+            Message::CertPathChanged(sim.p12_path.display().to_string()),
+            &ctx,
+        );
+        s.update(Message::OpenCert, &ctx);
+        assert!(s.passphrase.as_ref().unwrap().is_empty());
     }
 }

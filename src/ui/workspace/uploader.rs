@@ -129,7 +129,6 @@ impl Uploader {
         self.control.is_some()
     }
 
-    #[cfg(test)]
     pub fn stats(&self) -> &Stats {
         &self.stats
     }
@@ -147,6 +146,16 @@ impl Uploader {
 
     pub fn dialog_open(&self) -> bool {
         self.dialog.is_some()
+    }
+
+    /// The Start Uploader dialog's step, for the simulasi screen log.
+    pub fn dialog_stage(&self) -> Option<&'static str> {
+        self.dialog.as_ref().map(|d| match &d.stage {
+            Stage::Passphrase(_) => "passphrase",
+            Stage::Connecting => "connecting",
+            Stage::Captcha { dialog, .. } if dialog.shown.is_none() => "captcha-loading",
+            Stage::Captcha { .. } => "captcha",
+        })
     }
 
     #[cfg(test)]
@@ -218,14 +227,13 @@ impl Uploader {
                 match r {
                     Ok((client, shown)) => {
                         let mut dialog = captcha::Dialog::new();
-                        dialog.shown = Some(shown);
-                        dialog.loading = false;
+                        dialog.show(shown);
                         d.stage = Stage::Captcha {
                             client,
                             dialog,
                             busy: false,
                         };
-                        operation::focus(captcha::CAPTCHA_INPUT).into()
+                        widget::focus_selected(captcha::CAPTCHA_INPUT).into()
                     }
                     Err(f) => {
                         // Back to the passphrase: the usual cause is a wrong one.
@@ -244,7 +252,7 @@ impl Uploader {
                 {
                     dialog.loading = false;
                     match r {
-                        Ok(shown) => dialog.shown = Some(shown),
+                        Ok(shown) => dialog.show(shown),
                         Err(f) => *banner = Some(f),
                     }
                 }
