@@ -13,7 +13,7 @@ use efaktur::config::Settings;
 use efaktur::domain::Npwp;
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
-use efaktur::store::{Store, certificate, outbox, profile};
+use efaktur::store::{Store, certificate, faktur_edit, outbox, profile};
 use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
@@ -53,6 +53,10 @@ pub struct UploadArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// First make every faktur keluaran that is Draft or Reject, with its NSFP in a recorded
+    /// range, Siap Upload (the window's *Upload Faktur*): e.g. the faktur of a file just imported.
+    #[arg(long)]
+    siapkan: bool,
 }
 
 /// The certificate, CA and server of a registered Local Database, as a client.
@@ -114,6 +118,17 @@ async fn open_session(
 pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
     let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    if args.siapkan {
+        let (marked, outside) = store
+            .transaction(|tx| faktur_edit::siap_upload_all(tx, "efaktur upload"))
+            .map_err(|e| e.to_string())?;
+        println!("{marked} faktur dijadikan Siap Upload.");
+        if outside > 0 {
+            println!(
+                "{outside} faktur tetap Draft: nomornya di luar range Referensi Nomor Faktur; rekam range-nya (efaktur nsfp add) lalu jalankan lagi."
+            );
+        }
+    }
     // Nothing to send: no captcha, no password.
     upload::queue_ready(&mut store).map_err(|e| e.to_string())?;
     if !args.watch && outbox::pending_count(store.conn()).map_err(|e| e.to_string())? == 0 {

@@ -376,6 +376,79 @@ pub fn ajukan_batal(conn: &Connection, id: i64, actor: &str) -> Result<()> {
     Ok(())
 }
 
+/// *Upload* of a faktur keluaran (DJP's button in Administrasi Faktur): one that is recorded or
+/// was rejected, still in force, with its NSFP inside a recorded range, becomes Siap Upload,
+/// which the uploader sends on its next round. Anything else is refused with what to do.
+pub fn siap_upload(conn: &Connection, id: i64, actor: &str) -> Result<()> {
+    let Some(s) = faktur::get(conn, id)? else {
+        return Err(StoreError::rule(
+            DjpCode::Etax20003,
+            format!("faktur {id} tidak ditemukan"),
+        ));
+    };
+    if s.faktur.jenis != Jenis::Keluaran {
+        return Err(StoreError::rule(
+            DjpCode::Etax20008,
+            "hanya faktur pajak keluaran yang diupload; faktur masukan dilaporkan lewat SPT",
+        ));
+    }
+    if !matches!(
+        s.status,
+        FakturStatus::Normal | FakturStatus::NormalPengganti
+    ) {
+        return Err(StoreError::rule(
+            DjpCode::Etax20008,
+            "faktur ini sudah diganti atau dibatalkan; upload faktur yang berlaku",
+        ));
+    }
+    if !s.approval.editable() {
+        return Err(StoreError::rule(
+            DjpCode::Etax20008,
+            format!(
+                "faktur ini berstatus {}; hanya faktur Draft atau Reject yang dapat diupload",
+                s.approval.label()
+            ),
+        ));
+    }
+    if nsfp::range_of(conn, s.faktur.nsfp)?.is_none() {
+        return Err(StoreError::rule(
+            DjpCode::Etax20017,
+            format!(
+                "nomor {} di luar range Referensi Nomor Faktur; rekam range NSFP-nya (Referensi > Nomor Faktur) lalu upload lagi",
+                s.faktur.nsfp
+            ),
+        ));
+    }
+    faktur::set_approval(conn, id, ApprovalStatus::SiapUpload, actor)
+}
+
+/// [`siap_upload`] of every faktur keluaran in force that is Draft or Reject, e.g. a file just
+/// imported (`efaktur upload --siapkan`). Returns how many became Siap Upload, and how many stay
+/// as they are because their number lies outside every recorded range (ETAX-20017).
+pub fn siap_upload_all(conn: &Connection, actor: &str) -> Result<(u64, u64)> {
+    let ids = conn
+        .prepare(
+            "SELECT id FROM faktur
+             WHERE jenis = 'keluaran' AND status_approval IN ('draft', 'reject')
+               AND status_faktur IN ('normal', 'normal_pengganti')
+             ORDER BY id",
+        )?
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (mut marked, mut outside) = (0, 0);
+    for id in ids {
+        match siap_upload(conn, id, actor) {
+            Ok(()) => marked += 1,
+            Err(StoreError::Rule {
+                code: DjpCode::Etax20017,
+                ..
+            }) => outside += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((marked, outside))
+}
+
 /// Whether a request to cancel faktur `id` waits for the uploader.
 pub fn batal_diajukan(conn: &Connection, id: i64) -> Result<bool> {
     Ok(conn

@@ -386,6 +386,8 @@ pub enum Key {
     StartUploaderLagi,
     StartUploaderBaru,
     PeriksaCaptchaSubmit,
+    // siap upload:
+    UploadFaktur,
 }
 
 /// The text of `key` in `lang`.
@@ -1230,6 +1232,8 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "Tutup aplikasi lain yang berat, lalu Start Uploader lagi.",
             "Close other heavy applications, then Start Uploader again.",
         ),
+        // siap upload:
+        UploadFaktur => ("Upload Faktur", "Upload invoice"),
     }
 }
 

@@ -359,3 +359,51 @@ fn ubah_writes_the_coretax_values_of_the_faktur_and_its_lines() {
     store.transaction(|tx| ubah(tx, id, &f, "admin")).unwrap();
     assert_eq!(faktur::get(store.conn(), id).unwrap().unwrap().faktur, f);
 }
+
+#[test]
+fn upload_makes_a_recorded_faktur_siap_upload_and_refuses_what_cannot_be_sent() {
+    let mut store = store_with_range("0102400000007", "0102400000009");
+    let (id, _) = store
+        .transaction(|tx| rekam_keluaran(tx, baru(), "admin"))
+        .unwrap();
+    siap_upload(store.conn(), id, "admin").unwrap();
+    assert_eq!(status(store.conn(), id).1, ApprovalStatus::SiapUpload);
+    // The uploader's queue takes it.
+    assert_eq!(outbox::ready_for_upload(store.conn()).unwrap(), vec![id]);
+    // Twice: it is no longer Draft.
+    let again = siap_upload(store.conn(), id, "admin").unwrap_err();
+    assert_eq!(again.code(), DjpCode::Etax20008);
+
+    // A number outside every recorded range (an imported faktur): ETAX-20017, still Draft.
+    let outside = faktur::insert(
+        store.conn(),
+        &draft("0102400000100").validate().unwrap(),
+        ApprovalStatus::Draft,
+        "t",
+    )
+    .unwrap();
+    let e = siap_upload(store.conn(), outside, "admin").unwrap_err();
+    assert_eq!(e.code(), DjpCode::Etax20017);
+    assert_eq!(status(store.conn(), outside).1, ApprovalStatus::Draft);
+
+    // A faktur masukan is not uploaded.
+    let mut d = draft("0102400000001");
+    d.is_creditable = Some("1".into());
+    let m = store
+        .transaction(|tx| rekam_masukan(tx, &d.validate().unwrap(), "admin"))
+        .unwrap();
+    assert_eq!(
+        siap_upload(store.conn(), m, "admin").unwrap_err().code(),
+        DjpCode::Etax20008
+    );
+
+    // All at once, as `efaktur upload --siapkan` does after an import: the next recorded one
+    // becomes Siap Upload, the one outside every range stays Draft, the masukan is not touched.
+    let (next, _) = store
+        .transaction(|tx| rekam_keluaran(tx, baru(), "admin"))
+        .unwrap();
+    assert_eq!(siap_upload_all(store.conn(), "admin").unwrap(), (1, 1));
+    assert_eq!(status(store.conn(), next).1, ApprovalStatus::SiapUpload);
+    assert_eq!(status(store.conn(), outside).1, ApprovalStatus::Draft);
+    assert_eq!(status(store.conn(), m).1, ApprovalStatus::Draft);
+}

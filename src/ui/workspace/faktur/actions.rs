@@ -1,5 +1,6 @@
-//! The buttons of one faktur on its detail page: Ubah and Hapus while DJP has not approved it,
-//! Pengganti and Batal Faktur once it has. Hapus and Batal ask first.
+//! The buttons of one faktur on its detail page: Ubah, Hapus and Upload (to Siap Upload, for the
+//! uploader) while DJP has not approved it, Pengganti and Batal Faktur once it has. Hapus and
+//! Batal ask first.
 
 use efaktur::domain::faktur::Jenis;
 use efaktur::domain::{ApprovalStatus, FakturStatus};
@@ -31,6 +32,9 @@ pub enum Message {
     Confirm,
     Cancel,
     Done(Ask, Result<(), Failure>),
+    /// *Upload*: the faktur becomes Siap Upload.
+    Upload,
+    Uploaded(Result<(), Failure>),
 }
 
 #[derive(Debug)]
@@ -79,6 +83,20 @@ impl Actions {
             }
             Message::Cancel => self.asking = None,
             Message::Confirm => return self.confirm(ctx),
+            Message::Upload => return self.upload(ctx),
+            Message::Uploaded(r) => {
+                self.busy = false;
+                match r {
+                    // The page again, with the list behind it, both showing Siap Upload.
+                    Ok(()) => {
+                        return Action::Reset(vec![
+                            Route::Administrasi { masukan },
+                            Route::Faktur(self.id),
+                        ]);
+                    }
+                    Err(e) => self.banner = Some(e),
+                }
+            }
             Message::Done(ask, r) => {
                 self.busy = false;
                 match (ask, r) {
@@ -91,6 +109,27 @@ impl Actions {
             }
         }
         Action::None
+    }
+
+    fn upload(&mut self, ctx: &Ctx) -> Action<Message> {
+        let Some(db) = ctx.db() else {
+            return Action::None;
+        };
+        self.busy = true;
+        self.banner = None;
+        let id = self.id;
+        let actor = ctx
+            .session
+            .as_ref()
+            .and_then(|s| s.user.clone())
+            .unwrap_or_else(|| "user".into());
+        Action::Run(Task::perform(
+            async move {
+                db.run(move |s| s.transaction(|tx| faktur_edit::siap_upload(tx, id, &actor)))
+                    .await
+            },
+            Message::Uploaded,
+        ))
     }
 
     fn confirm(&mut self, ctx: &Ctx) -> Action<Message> {
@@ -141,6 +180,9 @@ impl Actions {
         if editable {
             offered.push((Key::Ubah, Message::Ubah));
             offered.push((Key::Hapus, Message::Ask(Ask::Hapus)));
+            if keluaran {
+                offered.push((Key::UploadFaktur, Message::Upload));
+            }
         }
         // A faktur whose batal is on its way is neither replaced nor cancelled again.
         if approved && keluaran && !self.batal_pending {

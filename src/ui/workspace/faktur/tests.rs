@@ -332,6 +332,33 @@ async fn hapus_a_draft_asks_and_returns_to_the_list() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn upload_makes_a_recorded_faktur_siap_upload_for_the_uploader() {
+    let (ctx, _tmp) = world(true);
+    let mut app = logged_in(ctx).await;
+    pump_app(&mut app, [open(Route::Rekam { masukan: false })]).await;
+    fill_keluaran(&mut app).await;
+    click(&mut app, "Simpan").await;
+    let Route::Faktur(id) = route(&app) else {
+        panic!("saved: {:?}", form_of(&app).errors());
+    };
+    assert!(
+        efaktur::store::outbox::ready_for_upload(db(&app).conn())
+            .unwrap()
+            .is_empty()
+    );
+    click(&mut app, "Upload Faktur").await;
+    assert_eq!(route(&app), Route::Faktur(id));
+    assert!(on_screen(&app, "Siap Upload"));
+    let stored = faktur::get(db(&app).conn(), id).unwrap().unwrap();
+    assert_eq!(stored.approval, efaktur::domain::ApprovalStatus::SiapUpload);
+    // What Start Uploader sends next.
+    assert_eq!(
+        efaktur::store::outbox::ready_for_upload(db(&app).conn()).unwrap(),
+        vec![id]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn rekam_masukan_with_the_sellers_number_appears_in_its_list() {
     let (ctx, _tmp) = world(false);
     let mut app = logged_in(ctx).await;
