@@ -17,7 +17,8 @@ use efaktur::store::{Store, certificate, outbox, profile};
 use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
-use super::{CliResult, choose_database, progress};
+use super::{CliResult, choose_database, progress, say};
+use crate::ui::i18n::{Key, Lang, t};
 
 #[derive(Debug, clap::Args)]
 pub struct UploadArgs {
@@ -112,12 +113,16 @@ async fn open_session(
 }
 
 pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
+    let lang = super::language(dirs);
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&path)?;
     // Nothing to send: no captcha, no password.
-    upload::queue_ready(&mut store).map_err(|e| e.to_string())?;
-    if !args.watch && outbox::pending_count(store.conn()).map_err(|e| e.to_string())? == 0 {
-        println!("Tidak ada faktur Siap Upload untuk NPWP {npwp}.");
+    upload::queue_ready(&mut store)?;
+    if !args.watch && outbox::pending_count(store.conn())? == 0 {
+        println!(
+            "{}",
+            say(lang, Key::CliTidakAdaSiapUpload, &[("npwp", &npwp)])
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let client = Arc::new(client_for(&store, &npwp, &args, dirs)?);
@@ -153,7 +158,8 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
         });
         let mut total = Summary::default();
         loop {
-            let summary = upload_pass(&mut store, &client, &options, &control, args.quiet).await?;
+            let summary =
+                upload_pass(&mut store, &client, &options, &control, args.quiet, lang).await?;
             total.approved += summary.approved;
             total.rejected += summary.rejected;
             total.cancelled += summary.cancelled;
@@ -167,7 +173,7 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
             }
             client.renew_session().await.map_err(|e| e.to_string())?;
         }
-        Ok(report(&total))
+        Ok(report(&total, lang))
     })
 }
 
@@ -177,6 +183,7 @@ async fn upload_pass(
     options: &Options,
     control: &Control,
     quiet: bool,
+    lang: Lang,
 ) -> Result<Summary, String> {
     let bar = progress::bar(0, false, quiet, "Upload");
     let mut on_event = |e: &Event| match e {
@@ -191,7 +198,16 @@ async fn upload_pass(
             bar.suspend(|| println!("REJECT {nsfp} {code} : {message}"));
         }
         Event::Retrying { nsfp, error } => {
-            bar.suspend(|| eprintln!("coba lagi nanti {nsfp}: {error}"));
+            bar.suspend(|| {
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        Key::CliCobaLagiNanti,
+                        &[("nsfp", nsfp), ("error", error)]
+                    )
+                )
+            });
         }
     };
     let result = upload::run(store, client, options, control, &mut on_event).await;
@@ -199,23 +215,26 @@ async fn upload_pass(
     result.map_err(|e| e.to_string())
 }
 
-fn report(s: &Summary) -> ExitCode {
+fn report(s: &Summary, lang: Lang) -> ExitCode {
     println!(
-        "Approval Sukses: {}, Reject: {}, Batal: {}, masih antre: {}",
-        s.approved, s.rejected, s.cancelled, s.pending
+        "{}",
+        say(
+            lang,
+            Key::CliRingkasanUpload,
+            &[
+                ("approved", &s.approved),
+                ("rejected", &s.rejected),
+                ("cancelled", &s.cancelled),
+                ("pending", &s.pending)
+            ]
+        )
     );
     if s.rejected > 0 {
-        eprintln!(
-            "Ada faktur Reject: perbaiki sesuai keterangan, tandai Siap Upload lagi, lalu jalankan ulang."
-        );
+        eprintln!("{}", t(lang, Key::CliAdaReject));
         return ExitCode::from(1);
     }
     if s.pending > 0 {
-        eprintln!(
-            "ETAX-40001 : {} faktur belum terkirim (server tidak terjangkau). Jalankan lagi nanti; \
-             tidak ada yang hilang atau terkirim dua kali.",
-            s.pending
-        );
+        eprintln!("{}", say(lang, Key::CliBelumTerkirim, &[("n", &s.pending)]));
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
