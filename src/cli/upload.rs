@@ -17,7 +17,7 @@ use efaktur::store::{Store, certificate, outbox, profile};
 use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
-use super::{CliResult, choose_database, progress, say};
+use super::{CliError, CliResult, choose_database, progress, say};
 use crate::ui::i18n::{Key, Lang, t};
 
 #[derive(Debug, clap::Args)]
@@ -62,18 +62,16 @@ fn client_for(
     npwp: &Npwp,
     args: &UploadArgs,
     dirs: &AppDirs,
-) -> Result<EnofaClient, String> {
-    let p = profile::get(store.conn())
-        .map_err(|e| e.to_string())?
-        .ok_or("Local Database ini belum punya profil PKP")?;
+) -> Result<EnofaClient, CliError> {
+    let p = profile::get(store.conn())?.ok_or("Local Database ini belum punya profil PKP")?;
     let (Some(client_id), Some(server_url)) = (p.client_id.clone(), p.server_url.clone()) else {
-        return Err(format!(
+        return Err(fail!(
             "NPWP {npwp} belum registrasi e-Nofa; jalankan dulu: efaktur register --npwp {}",
             npwp.digits()
         ));
     };
     let cert = certificate::get(store.conn())
-        .map_err(|e| e.to_string())?
+        ?
         .ok_or("belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi")?;
     let ca_path = match &args.ca {
         Some(p) => p.clone(),
@@ -91,10 +89,10 @@ fn client_for(
         &format!("passphrase/{}", npwp.digits()),
         "Passphrase sertifikat .p12: ",
     )?;
-    let identity = Identity::from_p12(&p12, passphrase.expose()).map_err(|e| e.to_string())?;
+    let identity = Identity::from_p12(&p12, passphrase.expose())?;
     EnofaClient::new(&server_url, &ca_pem, &identity)
         .map(|c| c.with_client_id(client_id))
-        .map_err(|e| e.to_string())
+        .map_err(CliError::from)
 }
 
 /// Opens the upload session with a captcha answered on the terminal.
@@ -103,13 +101,13 @@ async fn open_session(
     dirs: &AppDirs,
     npwp: &Npwp,
     password: &Secret,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let (id, answer) = prompt::captcha(client, dirs, npwp).await?;
     client
         .open_session(&id, &answer, password)
         .await
         .map(drop)
-        .map_err(|e| e.to_string())
+        .map_err(CliError::from)
 }
 
 pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
@@ -171,7 +169,7 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
             if control.stopped() {
                 break;
             }
-            client.renew_session().await.map_err(|e| e.to_string())?;
+            client.renew_session().await?;
         }
         Ok(report(&total, lang))
     })
@@ -184,7 +182,7 @@ async fn upload_pass(
     control: &Control,
     quiet: bool,
     lang: Lang,
-) -> Result<Summary, String> {
+) -> Result<Summary, CliError> {
     let bar = progress::bar(0, false, quiet, "Upload");
     let mut on_event = |e: &Event| match e {
         Event::Queued { pending, .. } => bar.set_length(*pending),
@@ -212,7 +210,7 @@ async fn upload_pass(
     };
     let result = upload::run(store, client, options, control, &mut on_event).await;
     bar.finish_and_clear();
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| CliError::Said(e.to_string()))
 }
 
 fn report(s: &Summary, lang: Lang) -> ExitCode {
