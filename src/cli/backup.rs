@@ -10,7 +10,8 @@ use efaktur::domain::Npwp;
 use efaktur::paths::AppDirs;
 use efaktur::store::backup::{self, Schedule};
 
-use super::{CliResult, choose_database_unscheduled};
+use super::{CliResult, choose_database_unscheduled, language, say};
+use crate::ui::i18n::Key;
 
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
@@ -37,12 +38,21 @@ pub struct RestoreArgs {
 
 pub fn backup(args: BackupArgs, dirs: &AppDirs) -> CliResult {
     let (npwp, path) = choose_database_unscheduled(dirs, args.npwp.as_deref())?;
-    let made = backup::backup(&path, args.to.as_deref()).map_err(|e| e.to_string())?;
-    println!("Cadangan Local Database {npwp}: {}", made.display());
+    let made = backup::backup(&path, args.to.as_deref())?;
+    let lang = language(dirs);
+    println!(
+        "{}",
+        say(
+            lang,
+            Key::CliCadanganDibuat,
+            &[("npwp", &npwp), ("file", &made.display())]
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn restore(args: RestoreArgs, dirs: &AppDirs) -> CliResult {
+    let lang = language(dirs);
     let expect = args
         .npwp
         .as_deref()
@@ -50,28 +60,43 @@ pub fn restore(args: RestoreArgs, dirs: &AppDirs) -> CliResult {
         .transpose()?;
     dirs.ensure().map_err(|e| e.to_string())?;
     if args.check {
-        let c = backup::inspect(dirs, &args.file).map_err(|e| e.to_string())?;
+        let c = backup::inspect(dirs, &args.file)?;
         println!(
-            "{}: Local Database NPWP {} (skema {}), utuh; dapat dipulihkan",
-            args.file.display(),
-            c.npwp,
-            c.schema
+            "{}",
+            say(
+                lang,
+                Key::CliCadanganDapatDipulihkan,
+                &[
+                    ("file", &args.file.display()),
+                    ("npwp", &c.npwp),
+                    ("schema", &c.schema)
+                ]
+            )
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let r = backup::restore(dirs, &args.file, expect.as_ref()).map_err(|e| e.to_string())?;
+    let r = backup::restore(dirs, &args.file, expect.as_ref())?;
     println!(
-        "Local Database {} dipulihkan dari {}",
-        r.npwp,
-        args.file.display()
+        "{}",
+        say(
+            lang,
+            Key::CliDipulihkan,
+            &[("npwp", &r.npwp), ("file", &args.file.display())]
+        )
     );
     if let Some(old) = &r.replaced {
-        println!("Database sebelumnya disimpan di {}", old.display());
+        println!(
+            "{}",
+            say(
+                lang,
+                Key::CliDatabaseSebelumnya,
+                &[("file", &old.display())]
+            )
+        );
     }
     println!(
-        "Di laptop baru: lakukan Reset Aplikasi Client di e-Nofa, lalu registrasi ulang dengan Kode Aktivasi baru \
-         (efaktur register --npwp {} ...).",
-        r.npwp.digits()
+        "{}",
+        say(lang, Key::CliLaptopBaru, &[("digits", &r.npwp.digits())])
     );
     Ok(ExitCode::SUCCESS)
 }

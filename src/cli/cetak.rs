@@ -12,7 +12,8 @@ use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
 
 use super::progress::bar;
-use super::{CliResult, choose_database};
+use super::{CliResult, choose_database, say};
+use crate::ui::i18n::{Key, t};
 
 /// Exit code when no faktur matches (nothing written), as `efaktur export`.
 const NOTHING_TO_PRINT: u8 = 3;
@@ -57,12 +58,10 @@ pub struct CetakArgs {
 
 pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
-    let seller = profile::get(store.conn())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
-        })?;
+    let store = Store::open_read_only(&path)?;
+    let seller = profile::get(store.conn())?.ok_or_else(|| {
+        format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
+    })?;
     let settings =
         Settings::load(&Settings::path_in(dirs.config_dir())).map_err(|e| e.to_string())?;
     let opts = PrintOptions {
@@ -108,32 +107,36 @@ pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
             tick,
         ),
         (None, None) => return Err("pilih --folder FOLDER atau --gabung FILE".into()),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     pb.finish_and_clear();
+    let lang = super::language(dirs);
     for kept in &printed.kept {
         eprintln!(
-            "file {} sudah ada dan tidak ditimpa; pakai --force untuk menimpanya",
-            kept.display()
+            "{}",
+            say(lang, Key::CliFileTidakDitimpa, &[("file", &kept.display())])
         );
     }
     if printed.faktur == 0 && printed.kept.is_empty() {
-        eprintln!("tidak ada faktur yang cocok dengan pilihan itu; tidak ada file yang ditulis");
+        eprintln!("{}", t(lang, Key::CliTidakAdaFakturCocok));
         return Ok(ExitCode::from(NOTHING_TO_PRINT));
     }
-    match (&args.gabung, printed.files.first()) {
-        (Some(_), Some(file)) => {
-            eprintln!("{} faktur dicetak ke {}", printed.faktur, file.display())
-        }
-        _ => eprintln!(
-            "{} faktur dicetak ke {}",
-            printed.faktur,
-            args.folder
-                .as_deref()
-                .unwrap_or(std::path::Path::new("."))
-                .display()
-        ),
-    }
+    let target = match (&args.gabung, printed.files.first()) {
+        (Some(_), Some(file)) => file.display().to_string(),
+        _ => args
+            .folder
+            .as_deref()
+            .unwrap_or(std::path::Path::new("."))
+            .display()
+            .to_string(),
+    };
+    eprintln!(
+        "{}",
+        say(
+            lang,
+            Key::CliFakturDicetak,
+            &[("n", &printed.faktur), ("file", &target)]
+        )
+    );
     if printed.kept.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {

@@ -340,7 +340,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     if together {
         for f in &args.files {
             if is_xml(f) || super::retur::is_own_kind(f)? {
-                return Err(format!(
+                return Err(fail!(
                     "{}: Coretax XML, .xlsx dan file retur/dokumen lain diimpor per file; pakai --per-file, atau impor file itu tersendiri",
                     f.display()
                 ));

@@ -4,6 +4,13 @@
 //! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export or
 //! cetak refusing to overwrite without `--force`), 3 nothing to export or print (nothing written).
 
+/// A [`CliError`] worded by the CLI itself: `fail!("...", args)`.
+macro_rules! fail {
+    ($($t:tt)*) => {
+        $crate::cli::CliError::Said(format!($($t)*))
+    };
+}
+
 mod backup;
 mod barang;
 mod cetak;
@@ -102,11 +109,23 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("efaktur: {message}");
+        Err(e) => {
+            eprintln!("efaktur: {}", e.render(language(dirs)));
             ExitCode::from(2)
         }
     }
+}
+
+/// The sentence `key` in `lang` with its `{name}` placeholders filled in.
+pub(crate) fn say(
+    lang: crate::ui::i18n::Lang,
+    key: crate::ui::i18n::Key,
+    args: &[(&str, &dyn std::fmt::Display)],
+) -> String {
+    args.iter().fold(
+        crate::ui::i18n::t(lang, key).to_string(),
+        |text, (name, value)| text.replace(&format!("{{{name}}}"), &value.to_string()),
+    )
 }
 
 /// The language chosen in the settings (Bahasa Indonesia when there are none yet).
@@ -117,8 +136,69 @@ pub(crate) fn language(dirs: &AppDirs) -> crate::ui::i18n::Lang {
         .unwrap_or_default()
 }
 
-/// A usage or I/O problem, already worded for the user (exit code 2).
-pub(crate) type CliResult = Result<ExitCode, String>;
+/// A usage or I/O problem (exit code 2).
+pub(crate) type CliResult = Result<ExitCode, CliError>;
+
+/// Why a subcommand could not run: a sentence the CLI worded itself, or a typed core error that
+/// is worded in the language of the settings when it is printed (its `Display`, Bahasa
+/// Indonesia, when that is the language).
+#[derive(Debug)]
+pub(crate) enum CliError {
+    Said(String),
+    Store(efaktur::store::StoreError),
+    Backup(efaktur::store::backup::BackupError),
+    Batch(efaktur::print::batch::BatchError),
+    Client(efaktur::enofa::error::ClientError),
+    Cert(efaktur::cert::CertError),
+    Export(efaktur::exchange::csv_write::ExportError),
+}
+
+impl CliError {
+    /// The error's text in `lang`; Indonesian is the core's own `Display`, as before.
+    pub(crate) fn render(&self, lang: crate::ui::i18n::Lang) -> String {
+        use crate::ui::i18n::errors;
+        match self {
+            CliError::Said(s) => s.clone(),
+            CliError::Store(e) => errors::store(lang, e),
+            CliError::Backup(e) => errors::backup(lang, e),
+            CliError::Batch(e) => errors::batch(lang, e),
+            CliError::Client(e) => errors::client(lang, e),
+            CliError::Cert(e) => errors::cert(lang, e),
+            CliError::Export(e) => errors::export(lang, e),
+        }
+    }
+}
+
+impl From<String> for CliError {
+    fn from(s: String) -> Self {
+        CliError::Said(s)
+    }
+}
+
+impl From<&str> for CliError {
+    fn from(s: &str) -> Self {
+        CliError::Said(s.to_string())
+    }
+}
+
+macro_rules! typed {
+    ($($variant:ident($ty:ty)),* $(,)?) => {$(
+        impl From<$ty> for CliError {
+            fn from(e: $ty) -> Self {
+                CliError::$variant(e)
+            }
+        }
+    )*};
+}
+
+typed!(
+    Store(efaktur::store::StoreError),
+    Backup(efaktur::store::backup::BackupError),
+    Batch(efaktur::print::batch::BatchError),
+    Client(efaktur::enofa::error::ClientError),
+    Cert(efaktur::cert::CertError),
+    Export(efaktur::exchange::csv_write::ExportError),
+);
 
 /// The Local Database to work on: the one named by `--npwp`, or the only one there is.
 /// The scheduled backup runs here, when the settings ask for one and it is due.

@@ -47,9 +47,16 @@ pub fn run(command: NsfpCommand, dirs: &AppDirs) -> CliResult {
                     "--tanggal {tanggal}: ETAX-20006 : tulis tanggal/bulan/tahun, mis. 02/01/2025"
                 )
             })?;
-            let store = Store::open(&path).map_err(|e| e.to_string())?;
-            nsfp::add_range(store.conn(), range, day).map_err(|e| e.to_string())?;
-            println!("Range {range} ({} nomor) direkam", range.len());
+            let store = Store::open(&path)?;
+            nsfp::add_range(store.conn(), range, day)?;
+            println!(
+                "{}",
+                super::say(
+                    super::language(dirs),
+                    crate::ui::i18n::Key::CliRangeDirekam,
+                    &[("range", &range), ("n", &range.len())]
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

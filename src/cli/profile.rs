@@ -36,10 +36,10 @@ pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
             }
             dirs.ensure().map_err(|e| e.to_string())?;
             let path = dirs.db_path(&n);
-            let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+            let mut store = Store::open(&path)?;
             let p = profile::Profile::new(n.clone(), nama.trim(), alamat.trim());
-            if let Err(existing) = profile::add(&mut store, &p).map_err(|e| e.to_string())? {
-                return Err(format!(
+            if let Err(existing) = profile::add(&mut store, &p)? {
+                return Err(fail!(
                     "profil NPWP {} ({}) sudah ada di {}",
                     existing.npwp,
                     existing.nama,
@@ -47,9 +47,12 @@ pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
                 ));
             }
             println!(
-                "Local Database untuk {n} ({}) dibuat: {}",
-                p.nama,
-                path.display()
+                "{}",
+                super::say(
+                    super::language(dirs),
+                    crate::ui::i18n::Key::CliProfilDibuat,
+                    &[("npwp", &n), ("nama", &p.nama), ("file", &path.display())]
+                )
             );
             Ok(ExitCode::SUCCESS)
         }

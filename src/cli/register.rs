@@ -61,7 +61,7 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
     let identity = Identity::from_p12(&p12, passphrase.expose()).map_err(|e| e.to_string())?;
     let info = identity.info();
     if info.npwp.as_ref().map(Npwp::npwp16) != Some(npwp.npwp16()) {
-        return Err(format!(
+        return Err(fail!(
             "sertifikat {} bukan milik NPWP {npwp}; pilih file .p12 NPWP ini",
             cert_path.display()
         ));
@@ -107,9 +107,16 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
     settings.server_ca_path = Some(ca_path);
     settings.save(&settings_path).map_err(|e| e.to_string())?;
     println!(
-        "Registrasi berhasil: {} ({npwp}); Local Database {}",
-        profile.nama,
-        db_path.display()
+        "{}",
+        super::say(
+            settings.language,
+            crate::ui::i18n::Key::CliRegistrasiBerhasil,
+            &[
+                ("nama", &profile.nama),
+                ("npwp", &npwp),
+                ("file", &db_path.display())
+            ]
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -57,7 +57,7 @@ pub fn validate(args: &ValidateArgs, dirs: &AppDirs) -> Option<CliResult> {
     let input = match classify(&args.file) {
         Ok(Some(i)) => i,
         Ok(None) => return None,
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(e.into())),
     };
     Some(validate_input(args, dirs, input))
 }
@@ -131,7 +131,7 @@ pub fn is_own_kind(path: &Path) -> Result<bool, String> {
 pub fn import(args: &ImportArgs, file: &Path, store: &mut Store) -> CliResult {
     match classify(file)? {
         Some(input) => import_input(args, file, store, input),
-        None => Err(format!(
+        None => Err(fail!(
             "{}: bukan file retur, dokumen lain atau .xlsx",
             file.display()
         )),

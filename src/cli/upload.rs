@@ -17,7 +17,8 @@ use efaktur::store::{Store, certificate, faktur_edit, outbox, profile};
 use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
-use super::{CliResult, choose_database, progress};
+use super::{CliError, CliResult, choose_database, progress, say};
+use crate::ui::i18n::{Key, Lang, t};
 
 #[derive(Debug, clap::Args)]
 pub struct UploadArgs {
@@ -65,18 +66,16 @@ fn client_for(
     npwp: &Npwp,
     args: &UploadArgs,
     dirs: &AppDirs,
-) -> Result<EnofaClient, String> {
-    let p = profile::get(store.conn())
-        .map_err(|e| e.to_string())?
-        .ok_or("Local Database ini belum punya profil PKP")?;
+) -> Result<EnofaClient, CliError> {
+    let p = profile::get(store.conn())?.ok_or("Local Database ini belum punya profil PKP")?;
     let (Some(client_id), Some(server_url)) = (p.client_id.clone(), p.server_url.clone()) else {
-        return Err(format!(
+        return Err(fail!(
             "NPWP {npwp} belum registrasi e-Nofa; jalankan dulu: efaktur register --npwp {}",
             npwp.digits()
         ));
     };
     let cert = certificate::get(store.conn())
-        .map_err(|e| e.to_string())?
+        ?
         .ok_or("belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi")?;
     let ca_path = match &args.ca {
         Some(p) => p.clone(),
@@ -94,10 +93,10 @@ fn client_for(
         &format!("passphrase/{}", npwp.digits()),
         "Passphrase sertifikat .p12: ",
     )?;
-    let identity = Identity::from_p12(&p12, passphrase.expose()).map_err(|e| e.to_string())?;
+    let identity = Identity::from_p12(&p12, passphrase.expose())?;
     EnofaClient::new(&server_url, &ca_pem, &identity)
         .map(|c| c.with_client_id(client_id))
-        .map_err(|e| e.to_string())
+        .map_err(CliError::from)
 }
 
 /// Opens the upload session with a captcha answered on the terminal.
@@ -106,33 +105,44 @@ async fn open_session(
     dirs: &AppDirs,
     npwp: &Npwp,
     password: &Secret,
-) -> Result<(), String> {
+) -> Result<(), CliError> {
     let (id, answer) = prompt::captcha(client, dirs, npwp).await?;
     client
         .open_session(&id, &answer, password)
         .await
         .map(drop)
-        .map_err(|e| e.to_string())
+        .map_err(CliError::from)
 }
 
 pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
+    let lang = super::language(dirs);
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&path)?;
     if args.siapkan {
-        let (marked, outside) = store
-            .transaction(|tx| faktur_edit::siap_upload_all(tx, "efaktur upload"))
-            .map_err(|e| e.to_string())?;
-        println!("{marked} faktur dijadikan Siap Upload.");
+        let (marked, outside) =
+            store.transaction(|tx| faktur_edit::siap_upload_all(tx, "efaktur upload"))?;
+        println!(
+            "{}",
+            say(
+                lang,
+                Key::CliSiapUploadDibuat,
+                &[("n", &marked.to_string())]
+            )
+        );
         if outside > 0 {
             println!(
-                "{outside} faktur tetap Draft: nomornya di luar range Referensi Nomor Faktur; rekam range-nya (efaktur nsfp add) lalu jalankan lagi."
+                "{}",
+                say(lang, Key::CliTetapDraft, &[("n", &outside.to_string())])
             );
         }
     }
     // Nothing to send: no captcha, no password.
-    upload::queue_ready(&mut store).map_err(|e| e.to_string())?;
-    if !args.watch && outbox::pending_count(store.conn()).map_err(|e| e.to_string())? == 0 {
-        println!("Tidak ada faktur Siap Upload untuk NPWP {npwp}.");
+    upload::queue_ready(&mut store)?;
+    if !args.watch && outbox::pending_count(store.conn())? == 0 {
+        println!(
+            "{}",
+            say(lang, Key::CliTidakAdaSiapUpload, &[("npwp", &npwp)])
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let client = Arc::new(client_for(&store, &npwp, &args, dirs)?);
@@ -168,7 +178,8 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
         });
         let mut total = Summary::default();
         loop {
-            let summary = upload_pass(&mut store, &client, &options, &control, args.quiet).await?;
+            let summary =
+                upload_pass(&mut store, &client, &options, &control, args.quiet, lang).await?;
             total.approved += summary.approved;
             total.rejected += summary.rejected;
             total.cancelled += summary.cancelled;
@@ -180,9 +191,9 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
             if control.stopped() {
                 break;
             }
-            client.renew_session().await.map_err(|e| e.to_string())?;
+            client.renew_session().await?;
         }
-        Ok(report(&total))
+        Ok(report(&total, lang))
     })
 }
 
@@ -192,7 +203,8 @@ async fn upload_pass(
     options: &Options,
     control: &Control,
     quiet: bool,
-) -> Result<Summary, String> {
+    lang: Lang,
+) -> Result<Summary, CliError> {
     let bar = progress::bar(0, false, quiet, "Upload");
     let mut on_event = |e: &Event| match e {
         Event::Queued { pending, .. } => bar.set_length(*pending),
@@ -206,31 +218,43 @@ async fn upload_pass(
             bar.suspend(|| println!("REJECT {nsfp} {code} : {message}"));
         }
         Event::Retrying { nsfp, error } => {
-            bar.suspend(|| eprintln!("coba lagi nanti {nsfp}: {error}"));
+            bar.suspend(|| {
+                eprintln!(
+                    "{}",
+                    say(
+                        lang,
+                        Key::CliCobaLagiNanti,
+                        &[("nsfp", nsfp), ("error", error)]
+                    )
+                )
+            });
         }
     };
     let result = upload::run(store, client, options, control, &mut on_event).await;
     bar.finish_and_clear();
-    result.map_err(|e| e.to_string())
+    result.map_err(|e| CliError::Said(e.to_string()))
 }
 
-fn report(s: &Summary) -> ExitCode {
+fn report(s: &Summary, lang: Lang) -> ExitCode {
     println!(
-        "Approval Sukses: {}, Reject: {}, Batal: {}, masih antre: {}",
-        s.approved, s.rejected, s.cancelled, s.pending
+        "{}",
+        say(
+            lang,
+            Key::CliRingkasanUpload,
+            &[
+                ("approved", &s.approved),
+                ("rejected", &s.rejected),
+                ("cancelled", &s.cancelled),
+                ("pending", &s.pending)
+            ]
+        )
     );
     if s.rejected > 0 {
-        eprintln!(
-            "Ada faktur Reject: perbaiki sesuai keterangan, tandai Siap Upload lagi, lalu jalankan ulang."
-        );
+        eprintln!("{}", t(lang, Key::CliAdaReject));
         return ExitCode::from(1);
     }
     if s.pending > 0 {
-        eprintln!(
-            "ETAX-40001 : {} faktur belum terkirim (server tidak terjangkau). Jalankan lagi nanti; \
-             tidak ada yang hilang atau terkirim dua kali.",
-            s.pending
-        );
+        eprintln!("{}", say(lang, Key::CliBelumTerkirim, &[("n", &s.pending)]));
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS

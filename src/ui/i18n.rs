@@ -388,6 +388,25 @@ pub enum Key {
     PeriksaCaptchaSubmit,
     // siap upload:
     UploadFaktur,
+    // clilang: the CLI's summaries and progress lines ({name} placeholders)
+    CliCadanganDibuat,
+    CliCadanganDapatDipulihkan,
+    CliDipulihkan,
+    CliDatabaseSebelumnya,
+    CliLaptopBaru,
+    CliFileTidakDitimpa,
+    CliTidakAdaFakturCocok,
+    CliFakturDicetak,
+    CliTidakAdaSiapUpload,
+    CliRingkasanUpload,
+    CliAdaReject,
+    CliBelumTerkirim,
+    CliCobaLagiNanti,
+    CliRangeDirekam,
+    CliProfilDibuat,
+    CliRegistrasiBerhasil,
+    CliSiapUploadDibuat,
+    CliTetapDraft,
 }
 
 /// The text of `key` in `lang`.
@@ -1234,6 +1253,79 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ),
         // siap upload:
         UploadFaktur => ("Upload Faktur", "Upload invoice"),
+        // clilang:
+        CliCadanganDibuat => (
+            "Cadangan Local Database {npwp}: {file}",
+            "Backup of Local Database {npwp}: {file}",
+        ),
+        CliCadanganDapatDipulihkan => (
+            "{file}: Local Database NPWP {npwp} (skema {schema}), utuh; dapat dipulihkan",
+            "{file}: Local Database of NPWP {npwp} (schema {schema}), intact; it can be restored",
+        ),
+        CliDipulihkan => (
+            "Local Database {npwp} dipulihkan dari {file}",
+            "Local Database {npwp} restored from {file}",
+        ),
+        CliDatabaseSebelumnya => (
+            "Database sebelumnya disimpan di {file}",
+            "The previous database was kept in {file}",
+        ),
+        CliLaptopBaru => (
+            "Di laptop baru: lakukan Reset Aplikasi Client di e-Nofa, lalu registrasi ulang dengan Kode Aktivasi baru (efaktur register --npwp {digits} ...).",
+            "On a new laptop: do Reset Aplikasi Client in e-Nofa, then register again with a new Kode Aktivasi (efaktur register --npwp {digits} ...).",
+        ),
+        CliFileTidakDitimpa => (
+            "file {file} sudah ada dan tidak ditimpa; pakai --force untuk menimpanya",
+            "file {file} already exists and was not replaced; use --force to replace it",
+        ),
+        CliTidakAdaFakturCocok => (
+            "tidak ada faktur yang cocok dengan pilihan itu; tidak ada file yang ditulis",
+            "no invoice matches that selection; no file was written",
+        ),
+        CliFakturDicetak => (
+            "{n} faktur dicetak ke {file}",
+            "{n} invoices printed to {file}",
+        ),
+        CliTidakAdaSiapUpload => (
+            "Tidak ada faktur Siap Upload untuk NPWP {npwp}.",
+            "There are no Siap Upload invoices for NPWP {npwp}.",
+        ),
+        CliRingkasanUpload => (
+            "Approval Sukses: {approved}, Reject: {rejected}, Batal: {cancelled}, masih antre: {pending}",
+            "Approval Sukses: {approved}, Reject: {rejected}, Batal: {cancelled}, still queued: {pending}",
+        ),
+        CliAdaReject => (
+            "Ada faktur Reject: perbaiki sesuai keterangan, tandai Siap Upload lagi, lalu jalankan ulang.",
+            "Some invoices were rejected (Reject): correct them as the reason says, mark them Siap Upload again, then run again.",
+        ),
+        CliBelumTerkirim => (
+            "ETAX-40001 : {n} faktur belum terkirim (server tidak terjangkau). Jalankan lagi nanti; tidak ada yang hilang atau terkirim dua kali.",
+            "ETAX-40001 : {n} invoices not sent yet (the server cannot be reached). Run again later; nothing is lost or sent twice.",
+        ),
+        CliCobaLagiNanti => (
+            "coba lagi nanti {nsfp}: {error}",
+            "will try again later {nsfp}: {error}",
+        ),
+        CliRangeDirekam => (
+            "Range {range} ({n} nomor) direkam",
+            "Range {range} ({n} numbers) recorded",
+        ),
+        CliProfilDibuat => (
+            "Local Database untuk {npwp} ({nama}) dibuat: {file}",
+            "Local Database for {npwp} ({nama}) created: {file}",
+        ),
+        CliRegistrasiBerhasil => (
+            "Registrasi berhasil: {nama} ({npwp}); Local Database {file}",
+            "Registration succeeded: {nama} ({npwp}); Local Database {file}",
+        ),
+        CliSiapUploadDibuat => (
+            "{n} faktur dijadikan Siap Upload.",
+            "{n} invoices are now Siap Upload (ready to upload).",
+        ),
+        CliTetapDraft => (
+            "{n} faktur tetap Draft: nomornya di luar range Referensi Nomor Faktur; rekam range-nya (efaktur nsfp add) lalu jalankan lagi.",
+            "{n} invoices stay Draft: their numbers lie outside every range in Referensi Nomor Faktur; record the range (efaktur nsfp add), then run again.",
+        ),
     }
 }
 

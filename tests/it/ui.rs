@@ -89,3 +89,156 @@ fn cli_validate_speaks_the_language_of_the_settings() {
         assert!(!err.contains(word), "{word} in {err}");
     }
 }
+
+/// `efaktur ARGS` in a data folder with one Local Database, first in Bahasa Indonesia (no
+/// settings), then with `language = "en"`: (exit code, stdout, stderr) of each.
+type Run = (Option<i32>, String, String);
+
+fn both_languages(args: &[&str]) -> (Run, Run) {
+    use efaktur::config::{Language, Settings};
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = efaktur::paths::AppDirs::new(Some(tmp.path())).unwrap();
+    dirs.ensure().unwrap();
+    let junk = tmp.path().join("junk.db");
+    std::fs::write(&junk, b"bukan database").unwrap();
+    let add = efaktur()
+        .arg("--data-dir")
+        .arg(tmp.path())
+        .args([
+            "profile",
+            "add",
+            "--npwp",
+            "012345674901000",
+            "--nama",
+            "PT Contoh",
+            "--alamat",
+            "Jl. Contoh 1",
+        ])
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{add:?}");
+    let run = || {
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                a.replace("{junk}", &junk.display().to_string())
+                    .replace("{data}", &tmp.path().display().to_string())
+            })
+            .collect();
+        let out = efaktur()
+            .arg("--data-dir")
+            .arg(tmp.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let id = run();
+    let english = Settings {
+        language: Language::En,
+        ..Settings::default()
+    };
+    english.save(&Settings::path_in(dirs.config_dir())).unwrap();
+    (id, run())
+}
+
+fn no_indonesian(text: &str, words: &[&str]) {
+    for word in words {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+}
+
+#[test]
+fn cli_restore_of_a_non_database_speaks_the_language_of_the_settings() {
+    let ((code, _, err), (en_code, _, en_err)) = both_languages(&["restore", "{junk}"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("efaktur: ")
+            && err.contains("junk.db bukan Local Database e-Faktur atau rusak (file is not a database). Tidak ada yang diubah; pilih file cadangan lain."),
+        "{err}"
+    );
+    assert_eq!(en_code, Some(2));
+    assert!(
+        en_err.contains("is not an e-Faktur Local Database or is damaged")
+            && en_err.contains("Nothing was changed"),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["bukan", "rusak", "Tidak ada", "pilih"]);
+}
+
+#[test]
+fn cli_backup_to_an_existing_file_speaks_the_language_of_the_settings() {
+    let ((code, _, err), (en_code, _, en_err)) = both_languages(&["backup", "--to", "{junk}"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("junk.db tidak dapat dibaca atau ditulis: file sudah ada dan tidak ditimpa; pilih nama lain. Periksa izin folder dan sisa ruang disk."),
+        "{err}"
+    );
+    assert_eq!(en_code, Some(2));
+    assert!(
+        en_err.contains("cannot be read or written")
+            && en_err.contains("the file already exists and was not replaced"),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["tidak", "sudah ada", "Periksa", "pilih"]);
+}
+
+#[test]
+fn cli_backup_summary_speaks_the_language_of_the_settings() {
+    let ((code, out, _), (en_code, en_out, _)) = both_languages(&["backup"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.starts_with("Cadangan Local Database 01.234.567.4-901.000: ") && out.contains(".db"),
+        "{out}"
+    );
+    assert_eq!(en_code, Some(0));
+    assert!(
+        en_out.starts_with("Backup of Local Database 01.234.567.4-901.000: "),
+        "{en_out}"
+    );
+    no_indonesian(&en_out, &["Cadangan"]);
+}
+
+#[test]
+fn cli_cetak_of_nothing_speaks_the_language_of_the_settings() {
+    let args = [
+        "cetak",
+        "--masa",
+        "1",
+        "--tahun",
+        "2025",
+        "--folder",
+        "{data}/pdf",
+    ];
+    let ((code, _, err), (en_code, _, en_err)) = both_languages(&args);
+    assert_eq!(code, Some(3));
+    assert_eq!(
+        err,
+        "tidak ada faktur yang cocok dengan pilihan itu; tidak ada file yang ditulis\n"
+    );
+    assert_eq!(en_code, Some(3));
+    assert_eq!(
+        en_err,
+        "no invoice matches that selection; no file was written\n"
+    );
+}
+
+#[test]
+fn cli_upload_with_nothing_queued_speaks_the_language_of_the_settings() {
+    let ((code, out, _), (en_code, en_out, _)) = both_languages(&["upload", "--once"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "Tidak ada faktur Siap Upload untuk NPWP 01.234.567.4-901.000.\n"
+    );
+    assert_eq!(en_code, Some(0));
+    assert!(
+        en_out.contains("no Siap Upload invoices for NPWP 01.234.567.4-901.000"),
+        "{en_out}"
+    );
+    no_indonesian(&en_out, &["Tidak ada", "untuk"]);
+}
