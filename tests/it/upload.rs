@@ -514,8 +514,11 @@ pub(crate) fn spawn_efaktur(data: &Path, args: &[std::ffi::OsString], s: &Runnin
         .spawn()
         .unwrap();
     let mut out = BufReader::new(child.stdout.take().unwrap());
+    // Lines before the captcha's (e.g. `--siapkan`'s count) are skipped.
     let mut line = String::new();
-    out.read_line(&mut line).unwrap();
+    while out.read_line(&mut line).unwrap_or(0) > 0 && !line.contains("(id ") {
+        line.clear();
+    }
     let Some(id) = line
         .split("(id ")
         .nth(1)
@@ -949,5 +952,52 @@ async fn an_uploader_without_a_captcha_answer_stops_and_costs_no_lockout_attempt
     let (code, err) = upload_process(&pkp, &s).await;
     assert_eq!(code, Some(0), "{err}");
     assert_each_approved_once(&pkp, &state);
+    s.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_siapkan_sends_the_draft_faktur_of_an_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("enofa");
+    let s = start_server(&state).await;
+    let pkp = local_pkp(&s, &state, &dir.path().join("pkp"), 3).await;
+    // As a file just imported leaves them: Draft, numbers in the recorded range.
+    {
+        let store = Store::open(&pkp.dirs.db_path(&pkp.npwp)).unwrap();
+        store
+            .conn()
+            .execute("UPDATE faktur SET status_approval = 'draft'", [])
+            .unwrap();
+    }
+    // Without --siapkan nothing is sent.
+    let plain = Command::new(env!("CARGO_BIN_EXE_efaktur"))
+        .arg("--data-dir")
+        .arg(&pkp.data)
+        .args(["upload", "--quiet", "--npwp", pkp.npwp.digits()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(plain.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("Tidak ada faktur Siap Upload"));
+    assert_eq!(approved_count(&pkp), 0);
+
+    let mut args: Vec<std::ffi::OsString> = ["upload", "--once", "--quiet", "--siapkan"]
+        .into_iter()
+        .chain(["--npwp", pkp.npwp.digits()])
+        .map(Into::into)
+        .collect();
+    for (flag, file) in [
+        ("--password-file", &pkp.password_file),
+        ("--passphrase-file", &pkp.passphrase_file),
+        ("--ca", &pkp.ca_file),
+    ] {
+        args.push(flag.into());
+        args.push(file.into());
+    }
+    let child = tokio::task::block_in_place(|| spawn_efaktur(&pkp.data, &args, &s));
+    let (code, err) = finished(child).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_each_approved_once(&pkp, &state);
+    assert_eq!(approved_count(&pkp), 3);
     s.shutdown().await;
 }
