@@ -8,9 +8,9 @@
 #   08 Referensi menu → 09 Nomor Faktur → 10 Minta NSFP (10 numbers from the simulasi e-Nofa
 #      server) → 11 the range recorded
 #   12 Faktur > Pajak Keluaran > Rekam Faktur → 13 filled in (one line) → 14 Simpan: the faktur
-#   15 Esc: Administrasi Faktur with the faktur
-#   16 Upload > Start Uploader (passphrase, unless remembered in a keyring) → 17 captcha
-#   18 the uploader running (Antre 0: see the note at the end of the walk)
+#   15 Upload Faktur (on the faktur page): Siap Upload → 16 Esc: Administrasi Faktur with it
+#   17 Upload > Start Uploader (passphrase, unless remembered in a keyring) → 18 captcha
+#   19 the uploader running → 20 Approval Sukses in the list
 #   then SIGTERM, expecting exit code 0.
 #
 # One PNG per step in $SMOKE_OUT. Every step waits (polling, generous time-outs for a slow CI
@@ -336,6 +336,14 @@ wait_sql "select count(*) || ' ' || min(lawan_nama) || ' ' || min(jumlah_dpp) ||
 settle
 shot "faktur-tersimpan"
 
+step "Upload Faktur"
+set_mark
+click 230 336 # Upload Faktur, after Ubah and Hapus
+wait_sql "select status_approval from faktur" "siap_upload" "the faktur to be Siap Upload"
+# The same page again (no new screen-log line), now showing Siap Upload.
+settle
+shot "siap-upload"
+
 step "Administrasi Faktur"
 # Esc goes back to the list behind the saved faktur.
 key Escape
@@ -366,13 +374,17 @@ typed "$DEMO_PASSWORD"
 shot "uploader-captcha"
 set_mark
 key Return
-wait_stage "Main Administrasi \\{ masukan: false \\} uploader sent=0 approved=0 rejected=0"
+wait_stage "Main Administrasi \\{ masukan: false \\} uploader sent=[0-9]+ approved=[0-9]+ rejected=0"
 settle
 shot "uploader-berjalan"
-# Approval Sukses is not walked: a faktur recorded in the window is Draft, and neither the window
-# nor the CLI can mark it Siap Upload yet (only Siap Upload faktur are queued), so the running
-# uploader rightly has nothing to send.
-wait_sql "select status_approval from faktur" "draft" "the faktur to stay Draft"
+
+step "Approval Sukses"
+wait_sql "select status_approval from faktur" "approval_sukses" "e-Nofa's approval of the faktur"
+# The answer may come before the step's mark, so the whole log is read here.
+wait_for "the status bar to count the approval" \
+  grep -qE "^efaktur-ui: Main Administrasi \\{ masukan: false \\} uploader sent=1 approved=1 rejected=0\$" "$log"
+settle
+shot "approval-sukses"
 
 echo "[$((SECONDS - started))s] walk done"
 
