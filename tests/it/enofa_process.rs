@@ -118,6 +118,7 @@ impl ServerProcess {
             .arg(state)
             .arg(command)
             .args(["--listen", "127.0.0.1:0", "--public-listen", "127.0.0.1:0"])
+            .args(["--web-listen", "127.0.0.1:0"])
             .args(args)
             .env("NO_COLOR", "1")
             .env("RUST_LOG", "info")
