@@ -4,9 +4,9 @@
 //! header insert — while `CREATE INDEX` over the finished table sorts once, several times
 //! cheaper per row. So an import into an empty table, or one that has proved large (it wrote
 //! [`MIN_ROWS`] faktur, and at least half as many as the table held before), drops them and
-//! builds them again just before its transaction commits. Both happen inside that transaction: a failed import rolls back to
-//! the indexes it started with, and no other connection ever sees the table without them (WAL
-//! readers keep their snapshot). Small imports, and imports into a big database, keep updating
+//! builds them again just before its transaction commits. Both happen inside that transaction:
+//! a failed import rolls back to the indexes it started with, and no other connection ever sees
+//! the table without them (WAL readers keep their snapshot). Small imports, and imports into a big database, keep updating
 //! them row by row, which is then the cheaper way.
 
 use rusqlite::Connection;
@@ -62,7 +62,7 @@ impl<'c> ListIndexes<'c> {
         Ok(())
     }
 
-    /// Whether the indexes are dropped now (for tests and the benchmark's report).
+    /// Whether the indexes are dropped now.
     pub fn deferred(&self) -> bool {
         !self.dropped.is_empty()
     }
@@ -82,8 +82,8 @@ impl<'c> ListIndexes<'c> {
 
 impl Drop for ListIndexes<'_> {
     /// An import that ends without [`ListIndexes::restore`] is failing and its transaction will be
-    /// rolled back, which brings the indexes back; building them here as well only guards against
-    /// a caller that would commit anyway.
+    /// rolled back, which brings the indexes back anyway; building them here (time wasted on that
+    /// path) guards against a caller that would commit all the same.
     fn drop(&mut self) {
         if !self.dropped.is_empty()
             && !self.conn.is_autocommit()
