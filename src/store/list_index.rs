@@ -25,6 +25,8 @@ pub struct ListIndexes<'c> {
     written: u64,
     /// Name and `CREATE INDEX` statement of each dropped index, as `sqlite_master` kept it.
     dropped: Vec<(String, String)>,
+    /// The indexes were looked up (and dropped): `sqlite_master` is read once per import.
+    switched: bool,
 }
 
 impl<'c> ListIndexes<'c> {
@@ -36,6 +38,7 @@ impl<'c> ListIndexes<'c> {
             before: before.max(0) as u64,
             written: 0,
             dropped: Vec::new(),
+            switched: false,
         })
     }
 
@@ -44,7 +47,8 @@ impl<'c> ListIndexes<'c> {
     pub fn wrote(&mut self, n: u64) -> Result<()> {
         self.written += n;
         let large = self.written >= MIN_ROWS.max(self.before / 2);
-        if self.dropped.is_empty() && (self.before == 0 || large) {
+        if !self.switched && (self.before == 0 || large) {
+            self.switched = true;
             let mut stmt = self.conn.prepare(
                 "SELECT name, sql FROM sqlite_master
                  WHERE type = 'index' AND tbl_name = 'faktur' AND name LIKE 'faktur\\_adm\\_%' ESCAPE '\\'
