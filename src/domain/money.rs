@@ -37,23 +37,45 @@ impl Amount {
     /// Parses the import form: digits with an optional `.` decimal part and optional leading `-`.
     /// Thousands separators and `,` decimals are refused, as DJP's import refuses them.
     pub fn parse(input: &str) -> Result<Amount, AmountError> {
-        let t = input.trim();
-        let body = t.strip_prefix('-').unwrap_or(t);
-        let mut parts = body.splitn(2, '.');
-        let int = parts.next().unwrap_or("");
-        let frac = parts.next();
-        let digits_ok = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        // Byte-wise: an import parses eight amounts per item line, and `str::trim` and the
+        // `char` searches cost more than the digits. Unicode spaces around it are still trimmed.
+        let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_digit() || *b == b'-');
+        let t = if plain(input.as_bytes().first()) && plain(input.as_bytes().last()) {
+            input
+        } else {
+            input.trim()
+        };
+        let body = t.strip_prefix('-').unwrap_or(t).as_bytes();
+        let (int, frac) = match body.iter().position(|&b| b == b'.') {
+            Some(p) => (&body[..p], Some(&body[p + 1..])),
+            None => (body, None),
+        };
+        let digits_ok = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         if !digits_ok(int) || frac.is_some_and(|f| !digits_ok(f)) {
             return Err(AmountError::Format(input.to_string()));
         }
-        if int.trim_start_matches('0').len() > MAX_INTEGER_DIGITS {
-            return Err(AmountError::TooLarge(input.trim().to_string()));
+        let leading_zeros = int.iter().take_while(|&&b| b == b'0').count();
+        if int.len() - leading_zeros > MAX_INTEGER_DIGITS {
+            return Err(AmountError::TooLarge(t.to_string()));
+        }
+        // Nearly every amount has at most 18 digits in all: they fit a u64 exactly, and building
+        // the decimal from its digits costs a fifth of `Decimal::from_str`. The value, sign and
+        // scale are the ones `from_str` gives.
+        let frac = frac.unwrap_or_default();
+        if int.len() + frac.len() <= 18 {
+            let mantissa = int
+                .iter()
+                .chain(frac)
+                .fold(0u64, |m, b| m * 10 + u64::from(b - b'0'));
+            let mut d = Decimal::from_i128_with_scale(i128::from(mantissa), frac.len() as u32);
+            d.set_sign_negative(mantissa != 0 && body.len() != t.len());
+            return Ok(Amount(d));
         }
         let d = Decimal::from_str(t).map_err(|_| AmountError::Format(input.to_string()))?;
         // Past 28 significant digits the decimals are rounded, which can carry into a 19th
         // integer digit (999…9.99…9 becomes 10^18): that is too large as well.
         if d.abs() >= Decimal::from(10i64.pow(MAX_INTEGER_DIGITS as u32)) {
-            return Err(AmountError::TooLarge(input.trim().to_string()));
+            return Err(AmountError::TooLarge(t.to_string()));
         }
         Ok(Amount(d))
     }
@@ -117,7 +139,13 @@ impl Amount {
     /// Appends the import/export form (as [`Display`](fmt::Display) writes it) to `out`, without
     /// going through the formatting machinery: imports write millions of these.
     pub fn push_to(self, out: &mut String) {
-        let d = self.0.normalize();
+        // Without decimals there are no trailing zeros to drop (normalize would only turn -0
+        // into 0, which is written without its sign anyway).
+        let d = if self.0.scale() == 0 {
+            self.0
+        } else {
+            self.0.normalize()
+        };
         let scale = d.scale() as usize;
         // 28 digits at most, plus sign, point and the zeros of `0.000…`: 64 is plenty.
         let mut buf = [0u8; 64];
@@ -156,8 +184,8 @@ impl Amount {
             start -= 1;
             buf[start] = b'-';
         }
-        // Only ASCII digits, '.' and '-' were written.
-        out.push_str(std::str::from_utf8(&buf[start..end]).unwrap_or_default());
+        // Only ASCII digits, '.' and '-' were written: each byte is its own char.
+        out.extend(buf[start..end].iter().map(|&b| char::from(b)));
     }
 }
 
@@ -304,6 +332,80 @@ mod tests {
         let big = Amount::parse(&max).unwrap();
         assert!(big.checked_mul(big).is_none());
         assert!(big.checked_mul(Amount::parse("2").unwrap()).is_some());
+    }
+
+    #[test]
+    fn parse_gives_the_value_sign_and_scale_of_decimal_from_str() {
+        let mut inputs: Vec<String> = [
+            "0",
+            "-0",
+            "00",
+            "0.0",
+            "-0.00",
+            "1",
+            "-1",
+            "007",
+            "12.50",
+            "-12.5",
+            "0.001",
+            " 17500 ",
+            "1925.00",
+            "999999999999999999",
+            "99999999999999999.9",
+            "123456789012345678",
+            "12345678901234567.89",
+            "1234567890123456.0001",
+            "0.000000000000000001",
+            "0.0000000000000000001",
+            "-999999999999999999.99",
+            "18446744073709551615",
+            "000000000000000000012",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every split of 1..=20 digits into integer and decimal part, around the 18-digit edge.
+        for n in 1..=20usize {
+            let digits: String = (0..n).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+            for point in 1..n {
+                inputs.push(format!("{}.{}", &digits[..point], &digits[point..]));
+                inputs.push(format!("-{}.{}", &digits[..point], &digits[point..]));
+            }
+            inputs.push(digits.replace('1', "9"));
+        }
+        for bad in [
+            "", "-", ".5", "5.", "1.2.3", "1,5", "+5", "1 000", "--1", "1-", "\u{a0}",
+        ] {
+            assert!(
+                matches!(Amount::parse(bad), Err(AmountError::Format(_))),
+                "{bad:?}"
+            );
+        }
+        inputs.push("\u{a0}12.5\u{3000}".to_string());
+        inputs.push("\t-7 ".to_string());
+        for s in &inputs {
+            let Ok(a) = Amount::parse(s) else {
+                assert!(
+                    s.trim()
+                        .trim_start_matches('-')
+                        .split('.')
+                        .next()
+                        .unwrap()
+                        .trim_start_matches('0')
+                        .len()
+                        > MAX_INTEGER_DIGITS,
+                    "{s}"
+                );
+                continue;
+            };
+            let d = Decimal::from_str(s.trim()).unwrap();
+            let got = a.decimal();
+            assert_eq!(
+                (got.mantissa(), got.scale(), got.is_sign_negative()),
+                (d.mantissa(), d.scale(), d.is_sign_negative()),
+                "{s}"
+            );
+        }
     }
 
     #[test]

@@ -310,6 +310,28 @@ impl<R: Read> CsvReader<R> {
         // The strings are reused from row to row: no allocation once they are long enough.
         self.fields
             .resize_with(n.max(self.fields.len()), String::new);
+        // One UTF-8 check of the whole record instead of one per field (a fixed cost each): valid
+        // fields concatenate to valid text whose field bounds fall on character boundaries.
+        let whole = std::str::from_utf8(self.record.as_slice())
+            .ok()
+            .filter(|s| {
+                (0..n).all(|i| {
+                    self.record
+                        .range(i)
+                        .is_some_and(|r| s.is_char_boundary(r.start) && s.is_char_boundary(r.end))
+                })
+            });
+        if let Some(whole) = whole {
+            for i in 0..n {
+                let slot = &mut self.fields[i];
+                slot.clear();
+                if let Some(r) = self.record.range(i) {
+                    slot.push_str(&whole[r]);
+                }
+            }
+            self.used = n;
+            return problems;
+        }
         for (i, raw) in self.record.iter().enumerate() {
             let slot = &mut self.fields[i];
             slot.clear();
@@ -818,6 +840,29 @@ mod tests {
         assert_eq!(
             found,
             vec![(3, DjpCode::Etax20023), (4, DjpCode::Etax20023)]
+        );
+    }
+
+    #[test]
+    fn a_character_split_across_two_fields_is_not_utf8() {
+        // "é" is C3 A9: split by the comma, each field is invalid though the record's bytes
+        // (without the comma) would read as valid text.
+        let mut bytes = FK.replace("PT A,Jl. B", "PT A\u{1},Jl. B").into_bytes();
+        let at = bytes.iter().position(|&b| b == 1).unwrap_or(0);
+        bytes.splice(at..=at + 1, [0xC3, b',', 0xA9]);
+        let text = [bytes.as_slice(), b"\n", OF.as_bytes(), b"\n"].concat();
+        let (_, entries, _) = read_all(text.as_slice(), CsvOptions::default());
+        let Some(Entry::Faktur(f)) = entries.first() else {
+            panic!("no faktur read");
+        };
+        let found: Vec<_> = f
+            .problems
+            .iter()
+            .map(|p| (p.line, p.column.as_str(), p.code))
+            .collect();
+        assert!(
+            found.contains(&(1, "NAMA", DjpCode::EtaxService20021)),
+            "{found:?}"
         );
     }
 

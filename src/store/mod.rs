@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod party;
 pub mod profile;
 pub mod retur;
+mod text_slots;
 pub mod user;
 
 use std::path::{Path, PathBuf};
