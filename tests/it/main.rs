@@ -35,4 +35,7 @@ mod web;
 mod web_browser;
 #[cfg(target_os = "linux")]
 mod web_nsfp;
+// mail: Lupa Password over a real SMTP relay (Debian python3-aiosmtpd) on loopback
+#[cfg(target_os = "linux")]
+mod web_mail;
 mod xlsx;

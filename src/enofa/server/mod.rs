@@ -46,6 +46,7 @@ use tokio::task::JoinHandle;
 pub use ca::Ca;
 pub use limits::Limits;
 pub use operator::{CabangCertApproval, NewPkp};
+pub use web::{SmtpConfig, SmtpSecurity, read_password_file as read_smtp_password_file};
 
 /// What can stop the service, with where and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,6 +80,8 @@ pub struct ServerConfig {
     pub demo: bool,
     /// Timeouts, connection limits, password-hashing pool, shutdown drain.
     pub limits: Limits,
+    /// The relay for Lupa Password mail; `None`: mail is written to `<state>/mail/`.
+    pub smtp: Option<SmtpConfig>,
 }
 
 impl ServerConfig {
@@ -92,6 +95,7 @@ impl ServerConfig {
             hosts: default_hosts(),
             demo: false,
             limits: Limits::default(),
+            smtp: None,
         }
     }
 
@@ -183,7 +187,12 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         public_url.clone(),
         limits.hash_workers,
     )?);
-    let web_state = Arc::new(web::WebState::new(state.clone(), web_url.clone(), &dir));
+    let web_state = Arc::new(web::WebState::new(
+        state.clone(),
+        web_url.clone(),
+        &dir,
+        config.smtp.as_ref(),
+    )?);
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
         tokio::spawn(listener::serve(

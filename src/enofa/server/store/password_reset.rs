@@ -47,3 +47,13 @@ pub fn use_up(conn: &Connection, npwp: &str) -> Result<(), ServerError> {
     )?;
     Ok(())
 }
+
+/// Takes back the link `token` whose mail could not be sent: nobody holds it, so it must not
+/// stay usable (the PKP asks again).
+pub fn withdraw(conn: &Connection, token: &str) -> Result<(), ServerError> {
+    conn.execute(
+        "DELETE FROM password_reset WHERE token_hash = ?1",
+        params![token_hash(token)],
+    )?;
+    Ok(())
+}

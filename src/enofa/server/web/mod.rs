@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::state::AppState;
-pub use mail::Mailer;
+pub use mail::{Mailer, SmtpConfig, SmtpSecurity, read_password_file};
 use pages::{Lang, refusal};
 
 /// What the pages share: the service state, their own address (for mailed links), the mailer.
@@ -46,13 +46,24 @@ pub struct WebState {
 }
 
 impl WebState {
-    pub fn new(app: Arc<AppState>, base_url: String, state_dir: &Path) -> WebState {
-        WebState {
+    /// Mail goes through `smtp` when given, else to `<state_dir>/mail`.
+    pub fn new(
+        app: Arc<AppState>,
+        base_url: String,
+        state_dir: &Path,
+        smtp: Option<&SmtpConfig>,
+    ) -> Result<WebState, super::ServerError> {
+        let mailer = match smtp {
+            Some(config) => Mailer::smtp(config)?,
+            None => Mailer::folder(state_dir.join("mail")),
+        };
+        tracing::info!(surat = %mailer.describe(), "transport surat Lupa Password");
+        Ok(WebState {
             app,
             base_url,
-            mailer: Mailer::folder(state_dir.join("mail")),
+            mailer,
             dir: state_dir.to_owned(),
-        }
+        })
     }
 }
 

@@ -127,6 +127,11 @@ pub struct Texts {
     pub ubah_cabang: &'static str,
     pub password_cabang_baru: &'static str,
     pub cabang_changed: &'static str,
+    // mail: Lupa Password mail and its failure
+    pub lupa_mail_failed: &'static str,
+    pub mail_subject: &'static str,
+    /// `{nama}`, `{npwp}`, `{menit}`, `{link}` are filled in.
+    pub mail_body: &'static str,
 }
 
 pub const ID: Texts = Texts {
@@ -253,6 +258,10 @@ pub const ID: Texts = Texts {
     ubah_cabang: "Ubah Cabang",
     password_cabang_baru: "Password Start Uploader baru (kosongkan bila tidak diganti)",
     cabang_changed: "Data cabang tersimpan. SK Pemusatan yang berubah menunggu persetujuan KPP lagi.",
+    // mail:
+    lupa_mail_failed: "Surat berisi tautan password baru tidak dapat dikirim karena layanan email e-Nofa sedang tidak dapat dihubungi. Tautan itu dibatalkan. Coba kirim lagi beberapa saat lagi; bila tetap gagal, hubungi pengelola e-Nofa.",
+    mail_subject: "e-Nofa Online: tautan Lupa Password",
+    mail_body: "Yth. {nama} (NPWP {npwp}),\r\n\r\nUntuk membuat password e-Nofa baru, buka tautan berikut dalam {menit} menit:\r\n\r\n{link}\r\n\r\nTautan hanya dapat dipakai satu kali. Bila Anda tidak meminta password baru, abaikan surat ini; password lama tetap berlaku.\r\n",
 };
 
 pub const EN: Texts = Texts {
@@ -379,4 +388,8 @@ pub const EN: Texts = Texts {
     ubah_cabang: "Edit branch",
     password_cabang_baru: "New Start Uploader password (leave empty to keep it)",
     cabang_changed: "Branch saved. A changed decree waits for the tax office again.",
+    // mail:
+    lupa_mail_failed: "The mail with the link for a new password could not be sent: the e-Nofa mail service cannot be reached right now. That link was cancelled. Try again in a while; if it keeps failing, contact the e-Nofa operator.",
+    mail_subject: "e-Nofa Online: Forgot password link",
+    mail_body: "Dear {nama} (NPWP {npwp}),\r\n\r\nTo set a new e-Nofa password, open this link within {menit} minutes:\r\n\r\n{link}\r\n\r\nThe link works only once. If you did not ask for a new password, ignore this mail; your password stays as it is.\r\n",
 };
