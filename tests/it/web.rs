@@ -829,6 +829,11 @@ async fn officer_pages(w: &World) {
         .unwrap();
     assert_eq!(status, "revoked");
     w.b.shot("kpp-cabut").await;
+    // The officer's page in English (every label: tests/it/web_kpp_lang.rs), then back.
+    w.b.goto(&format!("{}/kpp?lang=en", w.s.web_url)).await;
+    assert!(w.b.text().await.contains("Revoke a certificate"));
+    w.b.shot("kpp-beranda-en").await;
+    w.b.goto(&format!("{}/kpp?lang=id", w.s.web_url)).await;
 }
 
 /// Permintaan Sertifikat Digital → Dalam Proses → the officer approves on /kpp → Download
