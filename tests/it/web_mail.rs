@@ -343,3 +343,72 @@ async fn smtp_certificate_not_from_a_trusted_ca_is_refused() {
     assert_eq!(open_links(dir.path()), 1);
     s.shutdown().await;
 }
+
+/// `enofa-server serve` refuses SMTP settings that would send in clear or could never log in,
+/// with what to do, before it listens.
+#[test]
+fn serve_refuses_smtp_settings_that_cannot_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let refusal = |extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_enofa-server"))
+            .arg("--state")
+            .arg(dir.path())
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--public-listen",
+                "127.0.0.1:0",
+            ])
+            .args(["--web-listen", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("ENOFA_SMTP_PASSWORD")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A refusal ends the process at once; one that serves is stopped and reported.
+        for _ in 0..300 {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(!status.success());
+                let mut err = String::new();
+                use std::io::Read;
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                return err;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("enofa-server serve {extra:?} started instead of refusing");
+    };
+    let plain = refusal(&[
+        "--smtp-host",
+        "relay.kpp.example",
+        "--smtp-from",
+        "noreply@kpp.example",
+        "--smtp-security",
+        "plain",
+    ]);
+    assert!(plain.contains("SMTP tanpa TLS hanya diizinkan"), "{plain}");
+    assert!(
+        plain.contains("Pilih --smtp-security starttls atau tls"),
+        "{plain}"
+    );
+    let no_password = refusal(&[
+        "--smtp-host",
+        "relay.kpp.example",
+        "--smtp-from",
+        "noreply@kpp.example",
+        "--smtp-username",
+        "enofa",
+    ]);
+    assert!(no_password.contains("ENOFA_SMTP_PASSWORD"), "{no_password}");
+    let no_from = refusal(&["--smtp-host", "relay.kpp.example"]);
+    assert!(no_from.contains("memerlukan --smtp-from"), "{no_from}");
+}

@@ -157,6 +157,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let dir = config.state_dir.clone();
     crate::private_files::create_dir_all(&dir)
         .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
+    // A mail relay that cannot work is refused before anything listens.
+    let mailer = web::Mailer::configured(config.smtp.as_ref(), &dir)?;
     let hosts = config.hosts.clone();
     let dir2 = dir.clone();
     let (ca, conn, reader) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
@@ -191,8 +193,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         state.clone(),
         web_url.clone(),
         &dir,
-        config.smtp.as_ref(),
-    )?);
+        mailer,
+    ));
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
         tokio::spawn(listener::serve(

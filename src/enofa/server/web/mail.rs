@@ -133,6 +133,16 @@ impl Mailer {
         Mailer::Folder(folder)
     }
 
+    /// Through `smtp` when given, else to `<state_dir>/mail`.
+    pub fn configured(smtp: Option<&SmtpConfig>, state_dir: &Path) -> Result<Mailer, ServerError> {
+        let mailer = match smtp {
+            Some(config) => Mailer::smtp(config)?,
+            None => Mailer::folder(state_dir.join("mail")),
+        };
+        tracing::info!(surat = %mailer.describe(), "transport surat Lupa Password");
+        Ok(mailer)
+    }
+
     /// The SMTP transport of `config`. Refuses what could not work or would send in clear:
     /// a bad sender, an unreadable or empty CA file, plain SMTP to another machine, a user
     /// without a password.

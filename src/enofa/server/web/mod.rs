@@ -46,24 +46,13 @@ pub struct WebState {
 }
 
 impl WebState {
-    /// Mail goes through `smtp` when given, else to `<state_dir>/mail`.
-    pub fn new(
-        app: Arc<AppState>,
-        base_url: String,
-        state_dir: &Path,
-        smtp: Option<&SmtpConfig>,
-    ) -> Result<WebState, super::ServerError> {
-        let mailer = match smtp {
-            Some(config) => Mailer::smtp(config)?,
-            None => Mailer::folder(state_dir.join("mail")),
-        };
-        tracing::info!(surat = %mailer.describe(), "transport surat Lupa Password");
-        Ok(WebState {
+    pub fn new(app: Arc<AppState>, base_url: String, state_dir: &Path, mailer: Mailer) -> WebState {
+        WebState {
             app,
             base_url,
             mailer,
             dir: state_dir.to_owned(),
-        })
+        }
     }
 }
 
