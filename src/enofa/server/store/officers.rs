@@ -2,13 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::super::{ServerError, db};
+use super::super::ServerError;
 
 /// Adds officer `username` with the argon2 `password_hash`; `false` if the name is taken.
 pub fn add(conn: &Connection, username: &str, password_hash: &str) -> Result<bool, ServerError> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO officer (username, password_hash, created_at) VALUES (?1, ?2, ?3)",
-        params![username, password_hash, db::now()],
+        params![username, password_hash, super::now()],
     )?;
     Ok(n == 1)
 }

@@ -22,10 +22,11 @@ use super::cookies;
 use super::form::WebForm;
 use super::pages::{User, html};
 use super::session::{CSRF_HEX, IDLE_MINUTES, MAX_HOURS, PreSession, TOKEN_HEX};
+use crate::enofa::server::ServerError;
 use crate::enofa::server::operator::{self, PendingCabang};
 use crate::enofa::server::state::{ApiError, random_hex};
+use crate::enofa::server::store::{audit, throttle};
 use crate::enofa::server::store::{officers, web_session};
-use crate::enofa::server::{ServerError, db};
 
 /// The key officer failures are counted under (beside the PKP's NPWP in `failed_attempt`).
 fn failure_key(username: &str) -> String {
@@ -201,18 +202,18 @@ async fn check_login(state: &WebState, form: &LoginForm, pre: &str) -> Result<St
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let counted = failure_key(&username);
-            crate::enofa::server::api::check_throttle(&tx, &counted)?;
+            crate::enofa::server::service::check_throttle(&tx, &counted)?;
             let captcha = app.web_captchas.take(&id, &answer, &key);
             if captcha != crate::enofa::server::captcha::CaptchaCheck::Correct {
                 if captcha == crate::enofa::server::captcha::CaptchaCheck::Wrong {
-                    db::record_failure(&tx, &counted, "captcha")?;
+                    throttle::record_failure(&tx, &counted, "captcha")?;
                 }
                 tx.commit()?;
                 return Err(refused());
             }
             let stored = officers::password_hash(&tx, &username)?;
             if !checked.holds_for(stored.as_deref()) {
-                db::record_failure(&tx, &counted, "password")?;
+                throttle::record_failure(&tx, &counted, "password")?;
                 tx.commit()?;
                 return Err(refused());
             }
@@ -236,7 +237,7 @@ async fn start_session(state: &WebState, username: String) -> Response {
                 &csrf,
                 Duration::minutes(IDLE_MINUTES),
             )?;
-            db::audit(conn, None, "petugas-login", &username)?;
+            audit::record(conn, None, "petugas-login", &username)?;
             Ok(())
         })
         .await;
@@ -384,7 +385,14 @@ async fn done(
             let (who, what) = (officer.username.clone(), n.clone());
             let _ = state
                 .app
-                .db(move |conn| Ok(db::audit(conn, None, "petugas", &format!("{who}: {what}"))?))
+                .db(move |conn| {
+                    Ok(audit::record(
+                        conn,
+                        None,
+                        "petugas",
+                        &format!("{who}: {what}"),
+                    )?)
+                })
                 .await;
             (Some(n), None)
         }

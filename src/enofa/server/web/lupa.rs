@@ -17,11 +17,11 @@ use super::form::WebForm;
 use super::pages::{Lang, Page, html, problem_text, refusal};
 use super::session::PreSession;
 use crate::domain::{DjpCode, KodeAktivasi, Npwp};
-use crate::enofa::server::api::check_throttle;
-use crate::enofa::server::db;
 use crate::enofa::server::hashing::Checked;
+use crate::enofa::server::service::check_throttle;
 use crate::enofa::server::state::{ApiError, random_hex};
 use crate::enofa::server::store::{accounts, password_reset, web_session};
+use crate::enofa::server::store::{audit, throttle};
 
 /// How long a mailed link works.
 pub const LINK_MINUTES: i64 = 30;
@@ -106,7 +106,7 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
         .app
         .read(move |conn| {
             Ok(match accounts::find_npwp(conn, &names)? {
-                Some(n) => db::account(conn, &n)?,
+                Some(n) => accounts::find(conn, &n)?,
                 None => None,
             })
         })
@@ -137,10 +137,10 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             check_throttle(&tx, &npwp)?;
-            let a =
-                db::account(&tx, &npwp)?.ok_or_else(|| ApiError::internal("account vanished"))?;
+            let a = accounts::find(&tx, &npwp)?
+                .ok_or_else(|| ApiError::internal("account vanished"))?;
             if !kode.holds_for(a.kode_hash.as_deref()) {
-                db::record_failure(&tx, &npwp, "kode_aktivasi")?;
+                throttle::record_failure(&tx, &npwp, "kode_aktivasi")?;
                 tx.commit()?;
                 return Ok(false);
             }
@@ -148,7 +148,7 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
                 return Ok(false);
             }
             password_reset::create(&tx, &stored, &npwp, Duration::minutes(LINK_MINUTES))?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&npwp),
                 "lupa-password",
@@ -284,7 +284,7 @@ pub async fn reset(
             accounts::set_password_hash(&tx, &npwp, &hash)?;
             password_reset::use_up(&tx, &npwp)?;
             web_session::PKP.end_others(&tx, &npwp, None)?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&npwp),
                 "reset-password",
