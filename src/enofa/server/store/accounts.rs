@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::ServerError;
+use crate::domain::Npwp;
 
 /// One account row, as the handlers need it.
 #[derive(Debug, Clone)]
@@ -59,11 +60,16 @@ pub fn find(conn: &Connection, npwp: &str) -> Result<Option<Account>, ServerErro
         .optional()?)
 }
 
-/// The account stored under one of `candidates` (an NPWP typed as 15 or 16 digits), first match.
-pub fn find_npwp(conn: &Connection, candidates: &[String]) -> Result<Option<String>, ServerError> {
-    for c in candidates {
-        if find(conn, c)?.is_some() {
-            return Ok(Some(c.clone()));
+/// The account of an NPWP as a person typed it (15 or 16 digits): it may be stored under the
+/// digits typed, the 15-digit form or the 16-digit form; the first found, in that order.
+pub fn find_typed(conn: &Connection, npwp: &Npwp) -> Result<Option<Account>, ServerError> {
+    let mut names = vec![npwp.digits().to_owned()];
+    names.extend(npwp.npwp15().map(str::to_owned));
+    names.push(npwp.npwp16());
+    names.dedup();
+    for name in &names {
+        if let Some(a) = find(conn, name)? {
+            return Ok(Some(a));
         }
     }
     Ok(None)

@@ -95,3 +95,14 @@ pub fn delete_of(conn: &Connection, npwp: &str) -> Result<(), ServerError> {
     conn.execute("DELETE FROM certificate WHERE npwp = ?1", [npwp])?;
     Ok(())
 }
+
+/// Certificates requested online (of a PKP or a branch) waiting for the KPP, oldest first:
+/// (serial, NPWP, requested at).
+pub fn waiting_for_kpp(conn: &Connection) -> Result<Vec<(String, String, String)>, ServerError> {
+    let mut stmt = conn.prepare(
+        "SELECT serial, npwp, issued_at FROM certificate WHERE status = 'pending' AND p12 IS NOT NULL
+         ORDER BY issued_at, serial",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

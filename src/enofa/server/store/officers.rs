@@ -23,15 +23,3 @@ pub fn password_hash(conn: &Connection, username: &str) -> Result<Option<String>
         )
         .optional()?)
 }
-
-/// A branch certificate waiting for the KPP: (serial, NPWP, requested at).
-pub fn pending_certificates(
-    conn: &Connection,
-) -> Result<Vec<(String, String, String)>, ServerError> {
-    let mut stmt = conn.prepare(
-        "SELECT serial, npwp, issued_at FROM certificate WHERE status = 'pending' AND p12 IS NOT NULL
-         ORDER BY issued_at, serial",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}

@@ -25,7 +25,7 @@ use super::session::{CSRF_HEX, IDLE_MINUTES, MAX_HOURS, PreSession, TOKEN_HEX};
 use crate::enofa::server::ServerError;
 use crate::enofa::server::operator::{self, PendingCabang};
 use crate::enofa::server::state::{ApiError, random_hex};
-use crate::enofa::server::store::{audit, throttle};
+use crate::enofa::server::store::{audit, certificates, throttle};
 use crate::enofa::server::store::{officers, web_session};
 
 /// The key officer failures are counted under (beside the PKP's NPWP in `failed_attempt`).
@@ -345,7 +345,7 @@ async fn home_page(
     };
     let certificates = state
         .app
-        .read(|conn| Ok(officers::pending_certificates(conn)?))
+        .read(|conn| Ok(certificates::waiting_for_kpp(conn)?))
         .await
         .unwrap_or_default();
     let status = if problem.is_some() {
@@ -484,7 +484,7 @@ pub async fn decide_certificate(
     let pending = state
         .app
         .read(move |conn| {
-            Ok(officers::pending_certificates(conn)?
+            Ok(certificates::waiting_for_kpp(conn)?
                 .into_iter()
                 .find(|c| c.0 == s))
         })

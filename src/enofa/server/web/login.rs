@@ -109,17 +109,6 @@ pub struct LoginForm {
     captcha: String,
 }
 
-/// The account names an NPWP may be stored under, as typed (15 or 16 digits).
-fn candidates(npwp: &Npwp) -> Vec<String> {
-    let mut out = vec![npwp.digits().to_owned()];
-    if let Some(n15) = npwp.npwp15() {
-        out.push(n15.to_owned());
-    }
-    out.push(npwp.npwp16());
-    out.dedup();
-    out
-}
-
 /// An argon2 hash of nothing anybody types, checked when the NPWP is unknown so that an unknown
 /// NPWP takes as long to refuse as a wrong password.
 pub(super) fn dummy_hash() -> &'static str {
@@ -164,16 +153,10 @@ async fn check_login(
     form: &LoginForm,
     pre: &str,
 ) -> Result<Account, ApiError> {
-    let names = candidates(npwp);
+    let typed = npwp.clone();
     let account = state
         .app
-        .read(move |conn| {
-            let found = accounts::find_npwp(conn, &names)?;
-            Ok(match found {
-                Some(n) => accounts::find(conn, &n)?,
-                None => None,
-            })
-        })
+        .read(move |conn| Ok(accounts::find_typed(conn, &typed)?))
         .await?;
     let Some(account) = account else {
         let _ = state

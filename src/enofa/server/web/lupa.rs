@@ -100,16 +100,9 @@ pub async fn lupa(
 async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
     let npwp = Npwp::parse(&form.npwp)
         .map_err(|e| ApiError::bad(DjpCode::Etax40005, format!("NPWP: {e}")))?;
-    let mut names = vec![npwp.digits().to_owned(), npwp.npwp16()];
-    names.extend(npwp.npwp15().map(str::to_owned));
     let account = state
         .app
-        .read(move |conn| {
-            Ok(match accounts::find_npwp(conn, &names)? {
-                Some(n) => accounts::find(conn, &n)?,
-                None => None,
-            })
-        })
+        .read(move |conn| Ok(accounts::find_typed(conn, &npwp)?))
         .await?;
     let Some(account) = account else {
         // As long as a real check, so the answer's time tells nobody whether the NPWP exists.
