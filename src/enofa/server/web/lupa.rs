@@ -16,9 +16,8 @@ use super::WebState;
 use super::form::WebForm;
 use super::pages::{Lang, Page, html, problem_text, refusal};
 use super::session::PreSession;
-use crate::domain::{DjpCode, KodeAktivasi, Npwp};
-use crate::enofa::server::hashing::Checked;
-use crate::enofa::server::service::check_throttle;
+use crate::domain::{DjpCode, Npwp};
+use crate::enofa::server::service::{check_kode, check_throttle};
 use crate::enofa::server::state::{ApiError, random_hex};
 use crate::enofa::server::store::{accounts, password_reset, web_session};
 use crate::enofa::server::store::{audit, throttle};
@@ -113,13 +112,7 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
             .await?;
         return Ok(());
     };
-    let kode = match (
-        KodeAktivasi::parse(&form.kode),
-        account.kode_hash.as_deref(),
-    ) {
-        (Ok(k), Some(hash)) => state.app.hashing.check(k.as_str(), hash).await?,
-        _ => Checked::failed(),
-    };
+    let kode = check_kode(&state.app, &form.kode, &account).await?;
     let email_ok = !account.email.trim().is_empty()
         && account.email.trim().eq_ignore_ascii_case(form.email.trim());
     let token = random_hex(32);
