@@ -100,11 +100,15 @@ fn the_word_check_tells_words_apart() {
 }
 
 /// What marks a line as SQL: rusqlite's calls that run a statement, and the statements' words.
-const SQL_MARKS: [&str; 14] = [
+const SQL_MARKS: [&str; 18] = [
     ".execute(",
     ".execute_batch(",
     ".query_row(",
     ".query_map(",
+    ".query([",
+    ".query(params!",
+    "query_and_then(",
+    "query_row_and_then(",
     ".prepare(",
     ".prepare_cached(",
     ".pragma_update(",
@@ -160,9 +164,9 @@ fn the_sql_check_sees_statements_and_calls() {
     let f = dir.path().join("x.rs");
     std::fs::write(
         &f,
-        "let n = conn.execute(\n  \"UPDATE account SET x = 1\",\n  [],\n);\n// SELECT in a comment\nlet q = uri.query();\n",
+        "let n = conn.execute(\n  \"UPDATE account SET x = 1\",\n  [],\n);\n// SELECT in a comment\nlet q = uri.query();\nlet rows = stmt.query([1])?;\n",
     )
     .unwrap();
     let lines: Vec<usize> = sql_lines(&f).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(lines, [1, 2]);
+    assert_eq!(lines, [1, 2, 7]);
 }
