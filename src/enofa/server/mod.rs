@@ -27,6 +27,7 @@ mod extract;
 mod hashing;
 mod limits;
 mod listener;
+mod nsfp;
 pub mod operator;
 mod public;
 mod service;

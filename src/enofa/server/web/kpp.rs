@@ -25,10 +25,11 @@ use super::form::WebForm;
 use super::pages::{Lang, User, html};
 use super::session::{CSRF_HEX, IDLE_MINUTES, MAX_HOURS, PreSession, TOKEN_HEX};
 use super::texts::{ID, Texts};
+use crate::enofa::server::ServerError;
 use crate::enofa::server::operator::{self, PendingCabang};
 use crate::enofa::server::state::{ApiError, random_hex};
+use crate::enofa::server::store::{audit, certificates, throttle};
 use crate::enofa::server::store::{officers, web_session};
-use crate::enofa::server::{ServerError, db};
 
 /// The key officer failures are counted under (beside the PKP's NPWP in `failed_attempt`).
 fn failure_key(username: &str) -> String {
@@ -219,18 +220,18 @@ async fn check_login(state: &WebState, form: &LoginForm, pre: &str) -> Result<St
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let counted = failure_key(&username);
-            crate::enofa::server::api::check_throttle(&tx, &counted)?;
+            crate::enofa::server::service::check_throttle(&tx, &counted)?;
             let captcha = app.web_captchas.take(&id, &answer, &key);
             if captcha != crate::enofa::server::captcha::CaptchaCheck::Correct {
                 if captcha == crate::enofa::server::captcha::CaptchaCheck::Wrong {
-                    db::record_failure(&tx, &counted, "captcha")?;
+                    throttle::record_failure(&tx, &counted, "captcha")?;
                 }
                 tx.commit()?;
                 return Err(refused());
             }
             let stored = officers::password_hash(&tx, &username)?;
             if !checked.holds_for(stored.as_deref()) {
-                db::record_failure(&tx, &counted, "password")?;
+                throttle::record_failure(&tx, &counted, "password")?;
                 tx.commit()?;
                 return Err(refused());
             }
@@ -254,7 +255,7 @@ async fn start_session(state: &WebState, t: &'static Texts, username: String) ->
                 &csrf,
                 Duration::minutes(IDLE_MINUTES),
             )?;
-            db::audit(conn, None, "petugas-login", &username)?;
+            audit::record(conn, None, "petugas-login", &username)?;
             Ok(())
         })
         .await;
@@ -364,7 +365,7 @@ async fn home_page(
     };
     let certificates = state
         .app
-        .read(|conn| Ok(officers::pending_certificates(conn)?))
+        .read(|conn| Ok(certificates::waiting_for_kpp(conn)?))
         .await
         .unwrap_or_default();
     let status = if problem.is_some() {
@@ -433,7 +434,14 @@ async fn done(
             let (who, what) = (officer.username.clone(), d.text(&ID));
             let _ = state
                 .app
-                .db(move |conn| Ok(db::audit(conn, None, "petugas", &format!("{who}: {what}"))?))
+                .db(move |conn| {
+                    Ok(audit::record(
+                        conn,
+                        None,
+                        "petugas",
+                        &format!("{who}: {what}"),
+                    )?)
+                })
                 .await;
             (Some(d.text(lang.0)), None)
         }
@@ -530,7 +538,7 @@ pub async fn decide_certificate(
     let pending = state
         .app
         .read(move |conn| {
-            Ok(officers::pending_certificates(conn)?
+            Ok(certificates::waiting_for_kpp(conn)?
                 .into_iter()
                 .find(|c| c.0 == s))
         })

@@ -21,12 +21,11 @@ use super::WebState;
 use super::form::WebForm;
 use super::pages::{Lang, Page, html, problem_text, refusal};
 use super::session::PreSession;
-use crate::domain::{DjpCode, KodeAktivasi, Npwp};
-use crate::enofa::server::api::check_throttle;
-use crate::enofa::server::db;
-use crate::enofa::server::hashing::Checked;
+use crate::domain::{DjpCode, Npwp};
+use crate::enofa::server::service::{check_kode, check_throttle};
 use crate::enofa::server::state::{ApiError, random_hex};
 use crate::enofa::server::store::{accounts, password_reset, web_session};
+use crate::enofa::server::store::{audit, throttle};
 
 /// How long a mailed link works.
 pub const LINK_MINUTES: i64 = 30;
@@ -123,16 +122,9 @@ async fn send_link(
 ) -> Result<Sent, ApiError> {
     let npwp = Npwp::parse(&form.npwp)
         .map_err(|e| ApiError::bad(DjpCode::Etax40005, format!("NPWP: {e}")))?;
-    let mut names = vec![npwp.digits().to_owned(), npwp.npwp16()];
-    names.extend(npwp.npwp15().map(str::to_owned));
     let account = state
         .app
-        .read(move |conn| {
-            Ok(match accounts::find_npwp(conn, &names)? {
-                Some(n) => db::account(conn, &n)?,
-                None => None,
-            })
-        })
+        .read(move |conn| Ok(accounts::find_typed(conn, &npwp)?))
         .await?;
     let Some(account) = account else {
         // As long as a real check, so the answer's time tells nobody whether the NPWP exists.
@@ -143,13 +135,7 @@ async fn send_link(
             .await?;
         return Ok(Sent::AsFarAsKnown);
     };
-    let kode = match (
-        KodeAktivasi::parse(&form.kode),
-        account.kode_hash.as_deref(),
-    ) {
-        (Ok(k), Some(hash)) => state.app.hashing.check(k.as_str(), hash).await?,
-        _ => Checked::failed(),
-    };
+    let kode = check_kode(&state.app, &form.kode, &account).await?;
     let email_ok = !account.email.trim().is_empty()
         && account.email.trim().eq_ignore_ascii_case(form.email.trim());
     let token = random_hex(32);
@@ -160,10 +146,10 @@ async fn send_link(
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             check_throttle(&tx, &npwp)?;
-            let a =
-                db::account(&tx, &npwp)?.ok_or_else(|| ApiError::internal("account vanished"))?;
+            let a = accounts::find(&tx, &npwp)?
+                .ok_or_else(|| ApiError::internal("account vanished"))?;
             if !kode.holds_for(a.kode_hash.as_deref()) {
-                db::record_failure(&tx, &npwp, "kode_aktivasi")?;
+                throttle::record_failure(&tx, &npwp, "kode_aktivasi")?;
                 tx.commit()?;
                 return Ok(false);
             }
@@ -171,7 +157,7 @@ async fn send_link(
                 return Ok(false);
             }
             password_reset::create(&tx, &stored, &npwp, Duration::minutes(LINK_MINUTES))?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&npwp),
                 "lupa-password",
@@ -208,7 +194,7 @@ async fn send_link(
                 .db(move |conn| {
                     let tx = conn.transaction()?;
                     password_reset::withdraw(&tx, &token)?;
-                    db::audit(
+                    audit::record(
                         &tx,
                         Some(&npwp),
                         "lupa-password",
@@ -331,7 +317,7 @@ pub async fn reset(
             accounts::set_password_hash(&tx, &npwp, &hash)?;
             password_reset::use_up(&tx, &npwp)?;
             web_session::PKP.end_others(&tx, &npwp, None)?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&npwp),
                 "reset-password",
