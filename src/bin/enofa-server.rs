@@ -45,6 +45,8 @@ enum Command {
         hosts: Vec<String>,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        smtp: SmtpArgs,
     },
     /// Create (or, on the same --state, keep) the demo PKP, print its training credentials,
     /// then serve in demo mode.
@@ -122,6 +124,65 @@ impl LimitArgs {
             hash_workers: self.hash_workers,
             drain_timeout: Duration::from_secs(self.drain_timeout),
         }
+    }
+}
+
+/// The SMTP relay for Lupa Password mail. Without --smtp-host, mail is written to
+/// `<state>/mail/`. The relay password never goes on the command line: it is read from
+/// `--smtp-password-file` (e.g. systemd's `$CREDENTIALS_DIRECTORY/smtp`) or the environment
+/// variable `ENOFA_SMTP_PASSWORD`.
+#[derive(ClapArgs)]
+struct SmtpArgs {
+    /// Host name (or IP) of the relay; its certificate must be valid for this name.
+    #[arg(long, value_name = "HOST")]
+    smtp_host: Option<String>,
+    /// Port (default: 587 for starttls, 465 for tls, 25 for plain).
+    #[arg(long, value_name = "PORT", requires = "smtp_host")]
+    smtp_port: Option<u16>,
+    /// starttls | tls | plain (plain only to a relay on 127.0.0.1, ::1 or localhost).
+    #[arg(long, value_name = "KEAMANAN", default_value = "starttls", value_parser = server::SmtpSecurity::parse)]
+    smtp_security: server::SmtpSecurity,
+    /// Sender address, e.g. "e-Nofa <noreply@kpp.example>".
+    #[arg(long, value_name = "ALAMAT", requires = "smtp_host")]
+    smtp_from: Option<String>,
+    /// Login name at the relay (its password: --smtp-password-file or ENOFA_SMTP_PASSWORD).
+    #[arg(long, value_name = "NAMA", requires = "smtp_host")]
+    smtp_username: Option<String>,
+    /// File holding the relay password (one line).
+    #[arg(long, value_name = "BERKAS", requires = "smtp_username")]
+    smtp_password_file: Option<PathBuf>,
+    /// PEM file with the CA certificate of a private relay, trusted besides the system's roots.
+    #[arg(long, value_name = "BERKAS", requires = "smtp_host")]
+    smtp_ca_file: Option<PathBuf>,
+}
+
+/// The environment variable that may hold the relay password.
+const SMTP_PASSWORD_ENV: &str = "ENOFA_SMTP_PASSWORD";
+
+impl SmtpArgs {
+    fn config(self) -> Result<Option<server::SmtpConfig>, ServerError> {
+        let Some(host) = self.smtp_host else {
+            return Ok(None);
+        };
+        let Some(from) = self.smtp_from else {
+            return Err(ServerError::Operator(
+                "--smtp-host memerlukan --smtp-from (alamat pengirim, mis. \"e-Nofa <noreply@kpp.example>\").".into(),
+            ));
+        };
+        let password = match (&self.smtp_username, &self.smtp_password_file) {
+            (None, _) => None,
+            (Some(_), Some(file)) => Some(server::read_smtp_password_file(file)?),
+            (Some(_), None) => std::env::var(SMTP_PASSWORD_ENV)
+                .ok()
+                .map(efaktur::cert::Secret::new),
+        };
+        let mut config = server::SmtpConfig::new(host, from);
+        config.port = self.smtp_port;
+        config.security = self.smtp_security;
+        config.username = self.smtp_username;
+        config.password = password;
+        config.extra_ca = self.smtp_ca_file;
+        Ok(Some(config))
     }
 }
 
@@ -209,6 +270,7 @@ async fn run(args: Args) -> Result<(), ServerError> {
             web_listen,
             hosts,
             limits,
+            smtp,
         } => {
             let config = ServerConfig {
                 listen,
@@ -216,6 +278,7 @@ async fn run(args: Args) -> Result<(), ServerError> {
                 web_listen,
                 hosts,
                 limits: limits.limits(),
+                smtp: smtp.config()?,
                 ..ServerConfig::new(&state)
             };
             serve_until_stopped(config).await

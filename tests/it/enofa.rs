@@ -427,6 +427,46 @@ async fn nsfp_quota_is_enforced() {
     assert_eq!(refused_code(c.request_nsfp(&bad).await), DjpCode::Etax40004);
 }
 
+/// Ranges asked for at the same moment by several PKP never share a number: each allocation
+/// reads the year's last serial and writes its range in one IMMEDIATE transaction.
+#[tokio::test]
+async fn nsfp_ranges_asked_at_once_never_overlap() {
+    let pkp: Vec<Pkp> = (0..3).map(|_| new_pkp(&shared().dir)).collect();
+    let clients: Vec<EnofaClient> = pkp.iter().map(|p| client(&p.identity)).collect();
+    for (c, p) in clients.iter().zip(&pkp) {
+        register(c, p).await.unwrap();
+    }
+    let requests: Vec<NsfpRequest> = pkp.iter().map(|p| nsfp_request(p, 5)).collect();
+    let ask = |i: usize| clients[i].request_nsfp(&requests[i]);
+    let (a, b, c, d, e, f, g, h, i) = tokio::join!(
+        ask(0),
+        ask(1),
+        ask(2),
+        ask(0),
+        ask(1),
+        ask(2),
+        ask(0),
+        ask(1),
+        ask(2)
+    );
+    let serial = |nsfp: &str| nsfp[5..].parse::<u32>().unwrap();
+    let mut ranges: Vec<(u32, u32)> = [a, b, c, d, e, f, g, h, i]
+        .into_iter()
+        .map(|r| {
+            let alloc = r.unwrap();
+            assert_eq!(alloc.jumlah, 5);
+            (serial(&alloc.awal), serial(&alloc.akhir))
+        })
+        .collect();
+    ranges.sort();
+    for (awal, akhir) in &ranges {
+        assert_eq!(akhir - awal + 1, 5, "{ranges:?}");
+    }
+    for pair in ranges.windows(2) {
+        assert!(pair[0].1 < pair[1].0, "ranges overlap: {ranges:?}");
+    }
+}
+
 fn tls_problem(r: Result<Pong, ClientError>) -> TlsProblem {
     match r {
         Err(ClientError::Tls { problem, .. }) => problem,

@@ -35,4 +35,10 @@ mod web;
 mod web_browser;
 #[cfg(target_os = "linux")]
 mod web_nsfp;
+// mail: Lupa Password over a real SMTP relay (Debian python3-aiosmtpd) on loopback
+#[cfg(target_os = "linux")]
+mod web_mail;
+// mail: the KPP officer's pages in both languages, compared text by text
+#[cfg(target_os = "linux")]
+mod web_kpp_lang;
 mod xlsx;

@@ -18,15 +18,15 @@ use tempfile::TempDir;
 use crate::web_browser::Browser;
 
 /// A PKP account made by the operator command, as its letter gives it.
-struct Pkp {
-    npwp: Npwp,
-    nama: String,
-    email: String,
-    password: String,
-    kode: String,
+pub(crate) struct Pkp {
+    pub(crate) npwp: Npwp,
+    pub(crate) nama: String,
+    pub(crate) email: String,
+    pub(crate) password: String,
+    pub(crate) kode: String,
 }
 
-fn fresh_npwp() -> Npwp {
+pub(crate) fn fresh_npwp() -> Npwp {
     use std::sync::atomic::{AtomicU32, Ordering};
     static NEXT: AtomicU32 = AtomicU32::new(52_000_000);
     loop {
@@ -39,7 +39,7 @@ fn fresh_npwp() -> Npwp {
     }
 }
 
-fn new_pkp(dir: &Path, nama: &str, email: &str) -> Pkp {
+pub(crate) fn new_pkp(dir: &Path, nama: &str, email: &str) -> Pkp {
     let npwp = fresh_npwp();
     let made = operator::pkp_add(dir, npwp.digits(), nama, "JL. UJI 1", email).unwrap();
     Pkp {
@@ -65,7 +65,7 @@ async fn login(s: &RunningServer, b: &Browser, npwp: &str, password: &str) {
 
 /// `application/x-www-form-urlencoded` as a browser sends it (reqwest's `form` needs a feature
 /// the app does not use).
-trait FormPairs {
+pub(crate) trait FormPairs {
     fn form_pairs(self, pairs: &[(&str, &str)]) -> Self;
 }
 
@@ -92,7 +92,7 @@ impl FormPairs for reqwest::RequestBuilder {
 }
 
 /// An HTTP client trusting the service CA, following no redirects (we look at them).
-fn http(s: &RunningServer) -> reqwest::Client {
+pub(crate) fn http(s: &RunningServer) -> reqwest::Client {
     reqwest::Client::builder()
         .tls_certs_only([reqwest::Certificate::from_pem(&s.ca_pem).unwrap()])
         .redirect(reqwest::redirect::Policy::none())
@@ -101,7 +101,7 @@ fn http(s: &RunningServer) -> reqwest::Client {
 }
 
 /// `name=value` of the cookie `name` among a response's `Set-Cookie` headers, and the whole header.
-fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
+pub(crate) fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
     r.headers()
         .get_all(SET_COOKIE)
         .iter()
@@ -111,7 +111,7 @@ fn set_cookie(r: &reqwest::Response, name: &str) -> Option<(String, String)> {
 }
 
 /// The `value` of the input with `marker` (e.g. `name="csrf"`) in a page.
-fn input_value(html: &str, marker: &str) -> String {
+pub(crate) fn input_value(html: &str, marker: &str) -> String {
     let at = html
         .find(marker)
         .unwrap_or_else(|| panic!("{marker} in {html}"));
@@ -121,7 +121,11 @@ fn input_value(html: &str, marker: &str) -> String {
 }
 
 /// Logs `p` in without a browser: (session cookie `name=value`, the session's form token).
-async fn http_login(s: &RunningServer, c: &reqwest::Client, p: &Pkp) -> (String, String) {
+pub(crate) async fn http_login(
+    s: &RunningServer,
+    c: &reqwest::Client,
+    p: &Pkp,
+) -> (String, String) {
     let page = c.get(format!("{}/login", s.web_url)).send().await.unwrap();
     let (pre, _) = set_cookie(&page, "__Host-enofa_pra").unwrap();
     let html = page.text().await.unwrap();
@@ -825,6 +829,11 @@ async fn officer_pages(w: &World) {
         .unwrap();
     assert_eq!(status, "revoked");
     w.b.shot("kpp-cabut").await;
+    // The officer's page in English (every label: tests/it/web_kpp_lang.rs), then back.
+    w.b.goto(&format!("{}/kpp?lang=en", w.s.web_url)).await;
+    assert!(w.b.text().await.contains("Revoke a certificate"));
+    w.b.shot("kpp-beranda-en").await;
+    w.b.goto(&format!("{}/kpp?lang=id", w.s.web_url)).await;
 }
 
 /// Permintaan Sertifikat Digital → Dalam Proses → the officer approves on /kpp → Download

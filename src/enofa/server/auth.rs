@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use rusqlite::Connection;
 
-use super::db::{self, Account};
 use super::listener::PeerCert;
 use super::state::{ApiError, AppState};
+use super::store::accounts::{self, Account};
+use super::store::certificates;
 use crate::cert::CertInfo;
 use crate::domain::DjpCode;
 use crate::enofa::wire::CLIENT_ID_HEADER;
@@ -65,7 +66,7 @@ pub(super) fn active_account(
     serial: &str,
     npwp15: &str,
 ) -> Result<Account, ApiError> {
-    match db::certificate_status(conn, serial, npwp15)?.as_deref() {
+    match certificates::status(conn, serial, npwp15)?.as_deref() {
         Some("active") => {}
         Some("revoked") => {
             return Err(ApiError::certificate(
@@ -86,7 +87,7 @@ pub(super) fn active_account(
             ));
         }
     }
-    let account = db::account(conn, npwp15)?.ok_or_else(|| {
+    let account = accounts::find(conn, npwp15)?.ok_or_else(|| {
         ApiError::forbidden(
             DjpCode::EtaxService40002,
             format!("NPWP {npwp15} tidak terdaftar"),
@@ -131,13 +132,19 @@ impl FromRequestParts<Arc<AppState>> for Registered {
 mod tests {
     use super::*;
 
+    use crate::enofa::server::db;
+
     fn add_account(conn: &Connection, npwp: &str) {
-        conn.execute(
-            "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
-             VALUES (?1, 'PT X', '', '', 'x', '2025-01-01T00:00:00Z')",
-            [npwp],
-        )
-        .unwrap();
+        let a = accounts::NewAccount {
+            npwp,
+            nama: "PT X",
+            alamat: "",
+            email: "",
+            password_hash: "x",
+            kode_hash: None,
+            pusat: None,
+        };
+        accounts::insert(conn, &a).unwrap();
     }
 
     #[test]
@@ -147,17 +154,18 @@ mod tests {
         let (a, b) = ("013000666091000", "016090524017000");
         add_account(&conn, a);
         add_account(&conn, b);
-        conn.execute(
-            "INSERT INTO certificate (serial, npwp, status, not_after, issued_at)
-             VALUES ('0abc', ?1, 'active', '2030-01-01T00:00:00Z', '2025-01-01T00:00:00Z')",
-            [a],
-        )
-        .unwrap();
+        let cert = certificates::NewCertificate {
+            serial: "0abc",
+            npwp: a,
+            status: "active",
+            not_after: "2030-01-01T00:00:00Z",
+            p12: None,
+        };
+        certificates::insert(&conn, &cert).unwrap();
         assert_eq!(active_account(&conn, "0abc", a).unwrap().npwp, a);
         let other = active_account(&conn, "0abc", b).err().unwrap();
         assert_eq!(other.certificate, Some("unknown"));
-        conn.execute("UPDATE certificate SET status = 'revoked'", [])
-            .unwrap();
+        assert!(certificates::revoke(&conn, "0abc").unwrap());
         let revoked = active_account(&conn, "0abc", a).err().unwrap();
         assert_eq!(revoked.certificate, Some("revoked"));
     }

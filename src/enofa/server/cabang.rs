@@ -2,11 +2,13 @@
 //! and the web pages alike; and the PKP's own certificate request (Permintaan / Download
 //! Sertifikat Digital), which follows the branch certificate's steps.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::db::{self, Account};
 use super::operator;
 use super::state::{ApiError, AppState};
+use super::store::accounts::{self, Account, NewAccount, Pusat};
+use super::store::cabang as store_cabang;
+use super::store::{audit, certificates};
 use crate::domain::{DjpCode, Npwp};
 use crate::enofa::wire::{Cabang, CabangAdd, CabangCertRequest};
 use axum::http::StatusCode;
@@ -22,14 +24,7 @@ fn require_pusat(pusat: &Account) -> Result<(), ApiError> {
 }
 
 fn cabang_of(conn: &Connection, a: &Account) -> Result<Cabang, ApiError> {
-    use rusqlite::OptionalExtension;
-    let cert: Option<String> = conn
-        .query_row(
-            "SELECT status FROM certificate WHERE npwp = ?1 AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
-            [&a.npwp],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let cert = certificates::latest_requested_status(conn, &a.npwp)?;
     Ok(Cabang {
         npwp: a.npwp.clone(),
         nomor_sk: a.nomor_sk.clone().unwrap_or_default(),
@@ -59,7 +54,7 @@ fn cabang_of(conn: &Connection, a: &Account) -> Result<Cabang, ApiError> {
 
 /// The branch `npwp` of the calling head office.
 fn branch(conn: &Connection, pusat: &str, npwp: &str) -> Result<Account, ApiError> {
-    db::account(conn, npwp)?
+    accounts::find(conn, npwp)?
         .filter(|a| a.npwp_pusat.as_deref() == Some(pusat))
         .ok_or_else(|| {
             ApiError::new(
@@ -85,12 +80,8 @@ pub async fn list(state: &AppState, pusat: &Account) -> Result<Vec<Cabang>, ApiE
     let pusat = pusat.clone();
     state
         .db(move |conn| {
-            let npwps: Vec<String> = conn
-                .prepare("SELECT npwp FROM account WHERE npwp_pusat = ?1 ORDER BY npwp")?
-                .query_map([&pusat.npwp], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
             let mut out = Vec::new();
-            for n in npwps {
+            for n in store_cabang::npwps_of(conn, &pusat.npwp)? {
                 out.push(cabang_of(conn, &branch(conn, &pusat.npwp, &n)?)?);
             }
             Ok(out)
@@ -151,16 +142,31 @@ pub async fn add(state: &AppState, pusat: &Account, req: CabangAdd) -> Result<Ca
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            if db::account(&tx, npwp.digits())?.is_some() {
-                return Err(ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, format!("NPWP {npwp} sudah terdaftar")));
+            if accounts::find(&tx, npwp.digits())?.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    DjpCode::Etax20008,
+                    format!("NPWP {npwp} sudah terdaftar"),
+                ));
             }
             let p = &pusat;
-            tx.execute(
-                "INSERT INTO account (npwp, nama, alamat, email, password_hash, npwp_pusat, nomor_sk, tanggal_sk, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![npwp.digits(), p.nama, p.alamat, req.email.trim(), password_hash, p.npwp, req.nomor_sk.trim(), req.tanggal_sk.trim(), db::now()],
+            accounts::insert(
+                &tx,
+                &NewAccount {
+                    npwp: npwp.digits(),
+                    nama: &p.nama,
+                    alamat: &p.alamat,
+                    email: req.email.trim(),
+                    password_hash: &password_hash,
+                    kode_hash: None,
+                    pusat: Some(Pusat {
+                        npwp: &p.npwp,
+                        nomor_sk: req.nomor_sk.trim(),
+                        tanggal_sk: req.tanggal_sk.trim(),
+                    }),
+                },
             )?;
-            db::audit(&tx, Some(&p.npwp), "cabang-tambah", npwp.digits())?;
+            audit::record(&tx, Some(&p.npwp), "cabang-tambah", npwp.digits())?;
             let c = cabang_of(&tx, &branch(&tx, &p.npwp, npwp.digits())?)?;
             tx.commit()?;
             Ok(c)
@@ -201,7 +207,7 @@ pub async fn update(
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let b = branch(&tx, &pusat.npwp, &npwp)?;
-            crate::enofa::server::store::cabang::update(
+            store_cabang::update(
                 &tx,
                 &b.npwp,
                 nomor_sk.trim(),
@@ -209,9 +215,9 @@ pub async fn update(
                 email.trim(),
             )?;
             if let Some(hash) = &password_hash {
-                crate::enofa::server::store::accounts::set_password_hash(&tx, &b.npwp, hash)?;
+                accounts::set_password_hash(&tx, &b.npwp, hash)?;
             }
-            db::audit(&tx, Some(&pusat.npwp), "cabang-ubah", &b.npwp)?;
+            audit::record(&tx, Some(&pusat.npwp), "cabang-ubah", &b.npwp)?;
             let c = cabang_of(&tx, &branch(&tx, &pusat.npwp, &b.npwp)?)?;
             tx.commit()?;
             Ok(c)
@@ -236,11 +242,8 @@ pub async fn new_kode(state: &AppState, pusat: &Account, npwp: String) -> Result
                     "cabang sudah aktif",
                 ));
             }
-            tx.execute(
-                "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
-                params![b.npwp, code_hash],
-            )?;
-            db::audit(&tx, Some(&pusat.npwp), "cabang-kode", &b.npwp)?;
+            accounts::set_kode(&tx, &b.npwp, &code_hash)?;
+            audit::record(&tx, Some(&pusat.npwp), "cabang-kode", &b.npwp)?;
             tx.commit()?;
             Ok(code)
         })
@@ -277,7 +280,7 @@ pub async fn request_certificate(
                 crate::cert::P12Encryption::default(),
                 "pending",
             )?;
-            db::audit(&tx, Some(&pusat.npwp), "cabang-sertifikat-minta", &b.npwp)?;
+            audit::record(&tx, Some(&pusat.npwp), "cabang-sertifikat-minta", &b.npwp)?;
             let c = cabang_of(&tx, &b)?;
             tx.commit()?;
             Ok(c)
@@ -295,16 +298,14 @@ pub async fn download_certificate(
     let pusat = pusat.clone();
     state
         .db(move |conn| {
-            use rusqlite::OptionalExtension;
             let b = approved_branch(conn, &pusat.npwp, &npwp)?;
-            let p12: Option<Vec<u8>> = conn
-                .query_row(
-                    "SELECT p12 FROM certificate WHERE npwp = ?1 AND status = 'active' AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
-                    [&b.npwp],
-                    |r| r.get(0),
+            let p12 = certificates::active_p12(conn, &b.npwp)?.ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    DjpCode::Etax20008,
+                    "sertifikat cabang masih Dalam Proses (belum disetujui KPP)",
                 )
-                .optional()?;
-            let p12 = p12.ok_or_else(|| ApiError::new(StatusCode::CONFLICT, DjpCode::Etax20008, "sertifikat cabang masih Dalam Proses (belum disetujui KPP)"))?;
+            })?;
             Ok((format!("{}.p12", b.npwp), p12))
         })
         .await
@@ -353,7 +354,7 @@ pub async fn request_own_certificate(
                 crate::cert::P12Encryption::default(),
                 "pending",
             )?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&account.npwp),
                 "sertifikat-minta",
@@ -374,15 +375,7 @@ pub async fn download_own_certificate(
     let npwp = account.npwp.clone();
     state
         .read(move |conn| {
-            use rusqlite::OptionalExtension;
-            let p12: Option<Vec<u8>> = conn
-                .query_row(
-                    "SELECT p12 FROM certificate WHERE npwp = ?1 AND status = 'active' AND p12 IS NOT NULL ORDER BY issued_at DESC LIMIT 1",
-                    [&npwp],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let p12 = p12.ok_or_else(|| {
+            let p12 = certificates::active_p12(conn, &npwp)?.ok_or_else(|| {
                 ApiError::new(
                     StatusCode::CONFLICT,
                     DjpCode::Etax20008,

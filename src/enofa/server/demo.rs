@@ -7,12 +7,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use chrono::{Duration, Utc};
-use rusqlite::params;
-
+use super::hashing::{hash_kode, hash_secret, verify_secret};
+use super::store::accounts::{self, NewAccount};
+use super::store::{audit, certificates};
 use super::{Ca, ServerError, db, operator};
 use crate::cert::{Identity, P12Encryption, Secret};
 use crate::domain::Npwp;
+use chrono::{Duration, Utc};
 
 pub const DEMO_NPWP: &str = "013000666091000";
 pub const DEMO_NAMA: &str = "PT SIMULASI FAKTUR";
@@ -106,42 +107,36 @@ pub fn prepare(state_dir: &Path) -> Result<DemoCredentials, ServerError> {
 fn ensure_account(state_dir: &Path, npwp: &Npwp) -> Result<Option<Secret>, ServerError> {
     let mut conn = db::open(state_dir)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let account = match db::account(&tx, npwp.digits())? {
+    let account = match accounts::find(&tx, npwp.digits())? {
         Some(a) => a,
         None => {
-            tx.execute(
-                "INSERT INTO account (npwp, nama, alamat, email, password_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    npwp.digits(),
-                    DEMO_NAMA,
-                    "JL. LATIHAN NO. 1, JAKARTA",
-                    "demo@example.invalid",
-                    db::hash_secret(DEMO_PASSWORD)?,
-                    db::now()
-                ],
+            accounts::insert(
+                &tx,
+                &NewAccount {
+                    npwp: npwp.digits(),
+                    nama: DEMO_NAMA,
+                    alamat: "JL. LATIHAN NO. 1, JAKARTA",
+                    email: "demo@example.invalid",
+                    password_hash: &hash_secret(DEMO_PASSWORD)?,
+                    kode_hash: None,
+                    pusat: None,
+                },
             )?;
-            db::audit(&tx, Some(npwp.digits()), "pkp-tambah", DEMO_NAMA)?;
-            db::account(&tx, npwp.digits())?
+            audit::record(&tx, Some(npwp.digits()), "pkp-tambah", DEMO_NAMA)?;
+            accounts::find(&tx, npwp.digits())?
                 .ok_or_else(|| ServerError::Database("akun demo tidak tersimpan".into()))?
         }
     };
     // State from older versions had a random password: switch it to the documented one.
-    if !db::verify_secret(DEMO_PASSWORD, &account.password_hash) {
-        tx.execute(
-            "UPDATE account SET password_hash = ?2 WHERE npwp = ?1",
-            params![npwp.digits(), db::hash_secret(DEMO_PASSWORD)?],
-        )?;
+    if !verify_secret(DEMO_PASSWORD, &account.password_hash) {
+        accounts::set_password_hash(&tx, npwp.digits(), &hash_secret(DEMO_PASSWORD)?)?;
     }
     let kode = if account.client_status == "aktif" {
         None
     } else {
         let kode = operator::new_kode_aktivasi();
-        tx.execute(
-            "UPDATE account SET kode_hash = ?2, kode_used = 0 WHERE npwp = ?1",
-            params![npwp.digits(), db::hash_kode(&kode)?],
-        )?;
-        db::audit(
+        accounts::set_kode(&tx, npwp.digits(), &hash_kode(&kode)?)?;
+        audit::record(
             &tx,
             Some(npwp.digits()),
             "kode-aktivasi-demo",
@@ -159,12 +154,8 @@ fn ensure_account(state_dir: &Path, npwp: &Npwp) -> Result<Option<Secret>, Serve
 pub fn reset_client(state_dir: &Path, creds: &mut DemoCredentials) -> Result<(), ServerError> {
     let conn = db::open(state_dir)?;
     let kode = operator::new_kode_aktivasi();
-    conn.execute(
-        "UPDATE account SET client_status = 'reset', client_id = NULL, kode_hash = ?2, kode_used = 0
-         WHERE npwp = ?1",
-        params![creds.npwp.digits(), db::hash_kode(&kode)?],
-    )?;
-    db::audit(
+    accounts::reset_client(&conn, creds.npwp.digits(), &hash_kode(&kode)?, "reset")?;
+    audit::record(
         &conn,
         Some(creds.npwp.digits()),
         "reset-klien-demo",
@@ -225,7 +216,7 @@ fn p12_still_usable(state_dir: &Path, path: &Path, npwp: &Npwp) -> Result<bool, 
         return Ok(false);
     }
     let conn = db::open(state_dir)?;
-    Ok(db::certificate_status(&conn, &info.serial, npwp.digits())?.as_deref() == Some("active"))
+    Ok(certificates::status(&conn, &info.serial, npwp.digits())?.as_deref() == Some("active"))
 }
 
 #[cfg(test)]
@@ -251,15 +242,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         prepare(dir.path()).unwrap();
         let conn = db::open(dir.path()).unwrap();
-        conn.execute(
-            "UPDATE account SET kode_used = 1, client_status = 'aktif', client_id = 'c1'",
-            [],
-        )
-        .unwrap();
+        accounts::activate_client(&conn, DEMO_NPWP, "c1").unwrap();
         let mut creds = prepare(dir.path()).unwrap();
         assert!(creds.registered());
         assert!(creds.to_string().contains(KODE_SUDAH_DIPAKAI));
-        let a = db::account(&conn, DEMO_NPWP).unwrap().unwrap();
+        let a = accounts::find(&conn, DEMO_NPWP).unwrap().unwrap();
         assert_eq!(
             a.client_id.as_deref(),
             Some("c1"),
@@ -267,9 +254,9 @@ mod tests {
         );
         reset_client(dir.path(), &mut creds).unwrap();
         let kode = creds.kode_aktivasi.clone().expect("a new code");
-        let a = db::account(&conn, DEMO_NPWP).unwrap().unwrap();
+        let a = accounts::find(&conn, DEMO_NPWP).unwrap().unwrap();
         assert_eq!((a.client_status.as_str(), a.client_id), ("reset", None));
-        assert!(db::verify_secret(
+        assert!(verify_secret(
             &kode.expose().replace('-', ""),
             a.kode_hash.as_deref().unwrap()
         ));

@@ -12,8 +12,39 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
-use super::db;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use super::ServerError;
 use super::state::ApiError;
+
+/// A new argon2 hash of `secret` (blocking: the pool or an operator command calls it).
+pub fn hash_secret(secret: &str) -> Result<String, ServerError> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| ServerError::Database(e.to_string()))?;
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServerError::Database(e.to_string()))
+}
+
+/// Whether `secret` matches the argon2 `hash` (blocking, as [`hash_secret`]).
+pub fn verify_secret(secret: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(secret.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Hashes a Kode Aktivasi in the form [`crate::domain::KodeAktivasi::as_str`] gives (no dashes),
+/// which is how registration compares it.
+pub fn hash_kode(formatted: &str) -> Result<String, ServerError> {
+    hash_secret(&formatted.replace('-', ""))
+}
 
 pub struct HashPool {
     permits: Arc<Semaphore>,
@@ -56,9 +87,7 @@ impl HashPool {
     /// Checks `secret` against the argon2 `hash`.
     pub async fn check(&self, secret: &str, hash: &str) -> Result<Checked, ApiError> {
         let (secret, stored) = (Zeroizing::new(secret.to_owned()), hash.to_owned());
-        let matched = self
-            .run(move || db::verify_secret(&secret, &stored))
-            .await?;
+        let matched = self.run(move || verify_secret(&secret, &stored)).await?;
         Ok(Checked {
             hash: Some(hash.to_owned()),
             matched,
@@ -68,12 +97,12 @@ impl HashPool {
     /// A new argon2 hash of `secret`.
     pub async fn hash(&self, secret: &str) -> Result<String, ApiError> {
         let secret = Zeroizing::new(secret.to_owned());
-        self.run(move || db::hash_secret(&secret))
+        self.run(move || hash_secret(&secret))
             .await?
             .map_err(ApiError::from)
     }
 
-    /// The hash of a Kode Aktivasi as [`db::hash_kode`] makes it (dashes dropped).
+    /// The hash of a Kode Aktivasi as [`hash_kode`] makes it (dashes dropped).
     pub async fn hash_kode(&self, formatted: &str) -> Result<String, ApiError> {
         self.hash(&formatted.replace('-', "")).await
     }

@@ -27,6 +27,7 @@ mod extract;
 mod hashing;
 mod limits;
 mod listener;
+mod nsfp;
 pub mod operator;
 mod public;
 mod service;
@@ -46,6 +47,7 @@ use tokio::task::JoinHandle;
 pub use ca::Ca;
 pub use limits::Limits;
 pub use operator::{CabangCertApproval, NewPkp};
+pub use web::{SmtpConfig, SmtpSecurity, read_password_file as read_smtp_password_file};
 
 /// What can stop the service, with where and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,6 +81,8 @@ pub struct ServerConfig {
     pub demo: bool,
     /// Timeouts, connection limits, password-hashing pool, shutdown drain.
     pub limits: Limits,
+    /// The relay for Lupa Password mail; `None`: mail is written to `<state>/mail/`.
+    pub smtp: Option<SmtpConfig>,
 }
 
 impl ServerConfig {
@@ -92,6 +96,7 @@ impl ServerConfig {
             hosts: default_hosts(),
             demo: false,
             limits: Limits::default(),
+            smtp: None,
         }
     }
 
@@ -153,6 +158,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let dir = config.state_dir.clone();
     crate::private_files::create_dir_all(&dir)
         .map_err(|e| ServerError::Io(format!("{}: {e}", dir.display())))?;
+    // A mail relay that cannot work is refused before anything listens.
+    let mailer = web::Mailer::configured(config.smtp.as_ref(), &dir)?;
     let hosts = config.hosts.clone();
     let dir2 = dir.clone();
     let (ca, conn, reader) = tokio::task::spawn_blocking(move || -> Result<_, ServerError> {
@@ -183,7 +190,12 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         public_url.clone(),
         limits.hash_workers,
     )?);
-    let web_state = Arc::new(web::WebState::new(state.clone(), web_url.clone(), &dir));
+    let web_state = Arc::new(web::WebState::new(
+        state.clone(),
+        web_url.clone(),
+        &dir,
+        mailer,
+    ));
     let (stop, stop_rx) = watch::channel(false);
     let tasks = vec![
         tokio::spawn(listener::serve(

@@ -7,10 +7,12 @@ use std::fmt;
 use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::db::{self, Account};
-use super::{Ca, ServerError};
+use super::hashing::{hash_kode, hash_secret};
+use super::store::accounts::{self, Account, NewAccount};
+use super::store::{audit, cabang, certificates, officers, throttle};
+use super::{Ca, ServerError, db};
 use crate::cert::{P12Encryption, Secret};
 use crate::domain::Npwp;
 
@@ -75,7 +77,7 @@ fn parse_npwp(npwp: &str) -> Result<Npwp, ServerError> {
 }
 
 fn account(conn: &Connection, npwp: &Npwp) -> Result<Account, ServerError> {
-    db::account(conn, npwp.digits())?.ok_or_else(|| {
+    accounts::find(conn, npwp.digits())?.ok_or_else(|| {
         ServerError::Operator(format!(
             "NPWP {npwp} has no account; run `enofa-server pkp add` first"
         ))
@@ -96,26 +98,25 @@ pub fn pkp_add(
     }
     let mut conn = open(dir)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    if db::account(&tx, npwp.digits())?.is_some() {
+    if accounts::find(&tx, npwp.digits())?.is_some() {
         return Err(ServerError::Operator(format!(
             "NPWP {npwp} already has an account"
         )));
     }
     let (password, kode) = (new_password(), new_kode_aktivasi());
-    tx.execute(
-        "INSERT INTO account (npwp, nama, alamat, email, password_hash, kode_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            npwp.digits(),
-            nama.trim(),
-            alamat.trim(),
-            email.trim(),
-            db::hash_secret(&password)?,
-            db::hash_kode(&kode)?,
-            db::now()
-        ],
+    accounts::insert(
+        &tx,
+        &NewAccount {
+            npwp: npwp.digits(),
+            nama: nama.trim(),
+            alamat: alamat.trim(),
+            email: email.trim(),
+            password_hash: &hash_secret(&password)?,
+            kode_hash: Some(&hash_kode(&kode)?),
+            pusat: None,
+        },
     )?;
-    db::audit(&tx, Some(npwp.digits()), "pkp-tambah", nama.trim())?;
+    audit::record(&tx, Some(npwp.digits()), "pkp-tambah", nama.trim())?;
     tx.commit()?;
     Ok(NewPkp {
         npwp,
@@ -168,11 +169,17 @@ fn issue_with_validity(
     )?;
     // Branch certificates keep their .p12 for download after approval; PKP ones go to the operator.
     let keep = (status == "pending").then_some(issued.p12.clone());
-    conn.execute(
-        "INSERT INTO certificate (serial, npwp, status, not_after, issued_at, p12) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![issued.serial, account.npwp, status, issued.not_after.to_rfc3339(), db::now(), keep],
+    certificates::insert(
+        conn,
+        &certificates::NewCertificate {
+            serial: &issued.serial,
+            npwp: &account.npwp,
+            status,
+            not_after: &issued.not_after.to_rfc3339(),
+            p12: keep.as_deref(),
+        },
     )?;
-    db::audit(
+    audit::record(
         conn,
         Some(&account.npwp),
         "sertifikat-terbit",
@@ -219,16 +226,12 @@ pub fn cert_issue_valid(
 pub fn cert_revoke(dir: &Path, serial: &str) -> Result<(), ServerError> {
     let serial = serial.trim().to_ascii_lowercase().replace(':', "");
     let conn = open(dir)?;
-    let n = conn.execute(
-        "UPDATE certificate SET status = 'revoked' WHERE serial = ?1",
-        [&serial],
-    )?;
-    if n == 0 {
+    if !certificates::revoke(&conn, &serial)? {
         return Err(ServerError::Operator(format!(
             "no certificate with serial {serial}"
         )));
     }
-    db::audit(&conn, None, "sertifikat-cabut", &serial)
+    audit::record(&conn, None, "sertifikat-cabut", &serial)
 }
 
 /// A branch waiting for the KPP to confirm its SK Pemusatan, as `cabang pending` lists it.
@@ -255,23 +258,17 @@ fn is_branch_of(npwp: &str, pusat: &str) -> bool {
 /// `enofa-server cabang pending`: branches waiting for the KPP, oldest first.
 pub fn cabang_pending(dir: &Path) -> Result<Vec<PendingCabang>, ServerError> {
     let conn = open(dir)?;
-    let mut stmt = conn.prepare(
-        "SELECT npwp, npwp_pusat, COALESCE(nomor_sk, ''), COALESCE(tanggal_sk, ''), created_at
-         FROM account WHERE npwp_pusat IS NOT NULL AND sk_approved_at IS NULL
-         ORDER BY created_at, npwp",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let (npwp, npwp_pusat): (String, String) = (r.get(0)?, r.get(1)?);
-        Ok(PendingCabang {
-            same_taxpayer: is_branch_of(&npwp, &npwp_pusat),
-            npwp,
-            npwp_pusat,
-            nomor_sk: r.get(2)?,
-            tanggal_sk: r.get(3)?,
-            added_at: r.get(4)?,
+    Ok(cabang::waiting(&conn)?
+        .into_iter()
+        .map(|w| PendingCabang {
+            same_taxpayer: is_branch_of(&w.npwp, &w.npwp_pusat),
+            npwp: w.npwp,
+            npwp_pusat: w.npwp_pusat,
+            nomor_sk: w.nomor_sk,
+            tanggal_sk: w.tanggal_sk,
+            added_at: w.added_at,
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        .collect())
 }
 
 /// The branch `npwp` still waiting for the KPP, or why it is not one.
@@ -305,11 +302,8 @@ pub fn cabang_approve(dir: &Path, npwp: &str) -> Result<(), ServerError> {
             a.npwp
         )));
     }
-    tx.execute(
-        "UPDATE account SET sk_approved_at = ?2 WHERE npwp = ?1",
-        params![a.npwp, db::now()],
-    )?;
-    db::audit(&tx, Some(&pusat), "cabang-setuju", &a.npwp)?;
+    cabang::approve(&tx, &a.npwp)?;
+    audit::record(&tx, Some(&pusat), "cabang-setuju", &a.npwp)?;
     tx.commit()?;
     Ok(())
 }
@@ -323,24 +317,17 @@ pub fn cabang_reject(dir: &Path, npwp: &str) -> Result<(), ServerError> {
     let mut conn = open(dir)?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let a = pending_branch(&tx, &npwp)?;
-    let history: i64 = tx.query_row(
-        "SELECT (SELECT COUNT(*) FROM nsfp_allocation WHERE npwp = ?1)
-              + (SELECT COUNT(*) FROM faktur WHERE npwp = ?1)
-              + (SELECT COUNT(*) FROM upload WHERE npwp = ?1)",
-        [&a.npwp],
-        |r| r.get(0),
-    )?;
-    if history > 0 {
+    if cabang::activity(&tx, &a.npwp)? > 0 {
         return Err(ServerError::Operator(format!(
             "cabang {npwp} sudah punya NSFP atau faktur, jadi tidak dihapus (tetap ditolak selama \
              belum disetujui). Cabut sertifikatnya dengan `enofa-server cert revoke` bila harus berhenti"
         )));
     }
     // Its failed attempts go too: the real owner starts with a clean slate.
-    tx.execute("DELETE FROM failed_attempt WHERE npwp = ?1", [&a.npwp])?;
-    tx.execute("DELETE FROM certificate WHERE npwp = ?1", [&a.npwp])?;
-    tx.execute("DELETE FROM account WHERE npwp = ?1", [&a.npwp])?;
-    db::audit(&tx, a.npwp_pusat.as_deref(), "cabang-tolak", &a.npwp)?;
+    throttle::forget(&tx, &a.npwp)?;
+    certificates::delete_of(&tx, &a.npwp)?;
+    accounts::delete(&tx, &a.npwp)?;
+    audit::record(&tx, a.npwp_pusat.as_deref(), "cabang-tolak", &a.npwp)?;
     tx.commit()?;
     Ok(())
 }
@@ -355,18 +342,11 @@ pub fn cabang_approve_cert(dir: &Path, npwp: &str) -> Result<CabangCertApproval,
             npwp.digits()
         )));
     }
-    let serial: String = conn
-        .query_row(
-            "SELECT serial FROM certificate WHERE npwp = ?1 AND status = 'pending' ORDER BY issued_at DESC LIMIT 1",
-            [npwp.digits()],
-            |r| r.get(0),
-        )
-        .map_err(|_| ServerError::Operator(format!("no pending certificate request for {npwp}")))?;
-    conn.execute(
-        "UPDATE certificate SET status = 'active' WHERE serial = ?1",
-        [&serial],
-    )?;
-    db::audit(
+    let serial = certificates::latest_pending_serial(&conn, npwp.digits())?.ok_or_else(|| {
+        ServerError::Operator(format!("no pending certificate request for {npwp}"))
+    })?;
+    certificates::activate(&conn, &serial)?;
+    audit::record(
         &conn,
         Some(npwp.digits()),
         "sertifikat-cabang-setuju",
@@ -392,11 +372,11 @@ pub fn officer_add(dir: &Path, username: &str) -> Result<Secret, ServerError> {
     }
     let conn = open(dir)?;
     let password = new_password();
-    if !super::store::officers::add(&conn, name, &db::hash_secret(&password)?)? {
+    if !officers::add(&conn, name, &hash_secret(&password)?)? {
         return Err(ServerError::Operator(format!(
             "officer {name} already exists"
         )));
     }
-    db::audit(&conn, None, "petugas-tambah", name)?;
+    audit::record(&conn, None, "petugas-tambah", name)?;
     Ok(Secret::new(password))
 }

@@ -3,16 +3,15 @@
 
 use std::sync::Arc;
 
+use super::state::{AppState, random_hex};
+use super::store::faktur;
+use crate::enofa::wire::FakturPayload;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use quick_xml::escape::escape;
-use rusqlite::{OptionalExtension, params};
-
-use super::state::{AppState, random_hex};
-use crate::enofa::wire::FakturPayload;
 
 pub const STATUS_VALID: &str = "Faktur Valid, Sudah Diapprove oleh DJP";
 
@@ -35,27 +34,18 @@ async fn validate(
     let code = code.to_ascii_lowercase();
     let found = state
         .read(move |conn| {
-            let row: Option<(String, String, String)> = conn
-                .query_row(
-                    "SELECT f.status, f.payload, a.nama || char(10) || a.alamat FROM faktur f JOIN account a ON a.npwp = f.npwp
-                     WHERE f.npwp = ?1 AND f.nsfp = ?2 AND f.approval_code = ?3",
-                    params![npwp, nomor, code],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
+            let row = faktur::by_approval_code(conn, &npwp, &nomor, &code)?;
             Ok(row.map(|r| (npwp, r)))
         })
         .await;
     match found {
-        Ok(Some((npwp, (status, payload, seller)))) => {
-            match serde_json::from_str::<FakturPayload>(&payload) {
-                Ok(p) => {
-                    let (nama, alamat) = seller.split_once('\n').unwrap_or((&seller, ""));
-                    xml(StatusCode::OK, render(&p, &npwp, nama, alamat, &status))
-                }
-                Err(e) => internal_error(&e.to_string()),
-            }
-        }
+        Ok(Some((npwp, f))) => match serde_json::from_str::<FakturPayload>(&f.payload) {
+            Ok(p) => xml(
+                StatusCode::OK,
+                render(&p, &npwp, &f.nama, &f.alamat, &f.status),
+            ),
+            Err(e) => internal_error(&e.to_string()),
+        },
         Ok(None) => xml(
             StatusCode::NOT_FOUND,
             format!(

@@ -1,14 +1,66 @@
 //! Rules the API and the web pages share, so each has one owner.
 
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
 use rusqlite::Connection;
 
-use super::api::{check_kode, check_password, check_throttle, refuse_registration};
 use super::captcha::{CaptchaCheck, CaptchaStore};
-use super::db::{self, Account};
 use super::hashing::Checked;
 use super::state::{ApiError, AppState};
-use super::store::accounts;
-use crate::domain::DjpCode;
+use super::store::accounts::{self, Account};
+use super::store::{audit, throttle};
+use crate::domain::{DjpCode, KodeAktivasi};
+
+/// Wrong passwords, captchas and Kode Aktivasi allowed per account inside [`THROTTLE_WINDOW_MINUTES`].
+pub const MAX_FAILURES: i64 = 5;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+/// A refused registration or reset (ETAX-40005).
+pub fn refuse_registration(reason: impl Into<String>) -> ApiError {
+    ApiError::bad(DjpCode::Etax40005, reason)
+}
+
+/// Refuses while the account has too many recent wrong passwords, captchas or Kode Aktivasi.
+pub fn check_throttle(conn: &Connection, npwp: &str) -> Result<(), ApiError> {
+    let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    if throttle::failures_since(conn, npwp, since)? >= MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            DjpCode::Etax40004,
+            format!(
+                "terlalu banyak password/captcha/Kode Aktivasi salah; coba lagi setelah {} menit",
+                THROTTLE_WINDOW_MINUTES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `password` was checked before the transaction ([`AppState::hashing`]).
+pub fn check_password(
+    conn: &Connection,
+    account: &Account,
+    password: &Checked,
+    code: DjpCode,
+) -> Result<(), ApiError> {
+    if password.holds_for(Some(&account.password_hash)) {
+        return Ok(());
+    }
+    throttle::record_failure(conn, &account.npwp, "password")?;
+    Err(ApiError::bad(code, "password e-Nofa salah"))
+}
+
+/// The typed Kode Aktivasi against the account's, in the hashing pool (not under the lock).
+pub async fn check_kode(
+    state: &AppState,
+    typed: &str,
+    account: &Account,
+) -> Result<Checked, ApiError> {
+    match (KodeAktivasi::parse(typed), account.kode_hash.as_deref()) {
+        (Ok(kode), Some(hash)) => state.hashing.check(kode.as_str(), hash).await,
+        _ => Ok(Checked::failed()),
+    }
+}
 
 /// Inside the caller's transaction: the captcha `captcha_id` (issued under `captcha_key`) and
 /// the password (checked before the transaction) of `account`. A wrong captcha or password is
@@ -27,7 +79,7 @@ pub fn captcha_and_password(
     match captchas.take(captcha_id, captcha_answer, captcha_key) {
         CaptchaCheck::Correct => {}
         CaptchaCheck::Wrong => {
-            db::record_failure(conn, &account.npwp, "captcha")?;
+            throttle::record_failure(conn, &account.npwp, "captcha")?;
             return Err(ApiError::bad(code, "captcha salah; minta captcha baru"));
         }
         // Nothing was guessed: a captcha that expired or was displaced is no failure.
@@ -61,7 +113,7 @@ pub async fn reset_client(
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = db::account(&tx, &npwp)?
+            let a = accounts::find(&tx, &npwp)?
                 .ok_or_else(|| refuse_registration("NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
             if let Err(e) = check_password(&tx, &a, &password, DjpCode::Etax40005) {
@@ -69,7 +121,7 @@ pub async fn reset_client(
                 return Err(e);
             }
             if !kode.holds_for(a.kode_hash.as_deref()) {
-                db::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
+                throttle::record_failure(&tx, &a.npwp, "kode_aktivasi")?;
                 tx.commit()?;
                 return Err(refuse_registration("Kode Aktivasi aplikasi salah"));
             }
@@ -79,7 +131,7 @@ pub async fn reset_client(
                 a.client_status.as_str()
             };
             accounts::reset_client(&tx, &a.npwp, &code_hash, status)?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&a.npwp),
                 "reset",

@@ -8,15 +8,15 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use chrono::{Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
-use sha2::{Digest, Sha256};
+use rusqlite::Connection;
 
-use super::api::check_throttle;
 use super::auth::{Caller, Registered};
-use super::db;
 use super::extract::ApiJson;
-use super::service;
+use super::service::{self, check_throttle};
 use super::state::{ApiError, AppState, random_hex};
+use super::store::accounts;
+use super::store::upload_session::{self, Owner};
+use super::store::{self, audit, token_hash};
 use crate::domain::DjpCode;
 use crate::enofa::wire::{SESSION_HEADER, SessionRequest, SessionResponse};
 
@@ -24,13 +24,6 @@ use crate::enofa::wire::{SESSION_HEADER, SessionRequest, SessionResponse};
 pub const LIFETIME_MINUTES: i64 = 30;
 /// Live sessions per NPWP; opening one more ends the oldest (a killed uploader leaves one).
 pub const MAX_PER_NPWP: i64 = 4;
-
-fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 fn expiry() -> String {
     (Utc::now() + Duration::minutes(LIFETIME_MINUTES))
@@ -54,8 +47,9 @@ pub async fn open(
     state
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = db::account(&tx, &caller.account.npwp)?
-                .ok_or_else(|| ApiError::forbidden(DjpCode::EtaxService40002, "NPWP tidak terdaftar"))?;
+            let a = accounts::find(&tx, &caller.account.npwp)?.ok_or_else(|| {
+                ApiError::forbidden(DjpCode::EtaxService40002, "NPWP tidak terdaftar")
+            })?;
             check_throttle(&tx, &a.npwp)?;
             if let Err(e) = service::captcha_and_password(
                 &tx,
@@ -70,25 +64,18 @@ pub async fn open(
                 tx.commit()?;
                 return Err(e);
             }
-            let now = db::now();
-            tx.execute(
-                "DELETE FROM upload_session WHERE npwp = ?1 AND expires_at <= ?2",
-                params![a.npwp, now],
-            )?;
-            tx.execute(
-                "DELETE FROM upload_session WHERE token_hash IN (
-                   SELECT token_hash FROM upload_session WHERE npwp = ?1
-                   ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?2)",
-                params![a.npwp, MAX_PER_NPWP - 1],
-            )?;
+            let now = store::now();
+            upload_session::drop_expired(&tx, &a.npwp, &now)?;
+            upload_session::keep_newest(&tx, &a.npwp, MAX_PER_NPWP - 1)?;
             let token = random_hex(32);
             let expires_at = expiry();
-            tx.execute(
-                "INSERT INTO upload_session (token_hash, npwp, client_id, cert_serial, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![token_hash(&token), a.npwp, a.client_id.clone().unwrap_or_default(), caller.serial, now, expires_at],
-            )?;
-            db::audit(&tx, Some(&a.npwp), "sesi-upload", "sesi upload dibuka")?;
+            let owner = Owner {
+                npwp: &a.npwp,
+                client_id: a.client_id.as_deref().unwrap_or_default(),
+                cert_serial: &caller.serial,
+            };
+            upload_session::insert(&tx, &token_hash(&token), &owner, &now, &expires_at)?;
+            audit::record(&tx, Some(&a.npwp), "sesi-upload", "sesi upload dibuka")?;
             tx.commit()?;
             Ok(Json(SessionResponse {
                 session: token,
@@ -106,12 +93,10 @@ pub async fn renew(
     state
         .db(move |conn| {
             let expires_at = expiry();
-            let n = conn.execute(
-                "UPDATE upload_session SET expires_at = ?2 WHERE token_hash = ?1 AND expires_at > ?3",
-                params![hash, expires_at, db::now()],
-            )?;
-            if n == 0 {
-                return Err(unauthorized("sesi upload sudah berakhir; buka sesi baru dengan captcha dan password"));
+            if !upload_session::renew(conn, &hash, &expires_at, &store::now())? {
+                return Err(unauthorized(
+                    "sesi upload sudah berakhir; buka sesi baru dengan captcha dan password",
+                ));
             }
             Ok(Json(SessionResponse {
                 session: token,
@@ -137,21 +122,12 @@ impl std::ops::Deref for SessionCaller {
 }
 
 fn live(conn: &Connection, hash: &str, caller: &Caller) -> Result<bool, ApiError> {
-    let found: Option<i64> = conn
-        .query_row(
-            "SELECT 1 FROM upload_session WHERE token_hash = ?1 AND npwp = ?2 AND client_id = ?3
-             AND cert_serial = ?4 AND expires_at > ?5",
-            params![
-                hash,
-                caller.account.npwp,
-                caller.account.client_id.clone().unwrap_or_default(),
-                caller.serial,
-                db::now()
-            ],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(found.is_some())
+    let owner = Owner {
+        npwp: &caller.account.npwp,
+        client_id: caller.account.client_id.as_deref().unwrap_or_default(),
+        cert_serial: &caller.serial,
+    };
+    Ok(upload_session::is_live(conn, hash, &owner, &store::now())?)
 }
 
 impl FromRequestParts<Arc<AppState>> for InSession {

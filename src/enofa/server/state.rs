@@ -10,8 +10,8 @@ use tokio::sync::Mutex;
 
 use super::ServerError;
 use super::captcha::CaptchaStore;
-use super::db;
 use super::hashing::HashPool;
+use super::store::settings;
 use crate::domain::DjpCode;
 use crate::enofa::wire::ErrorBody;
 
@@ -44,11 +44,11 @@ impl AppState {
         public_url: String,
         hash_workers: usize,
     ) -> Result<AppState, ServerError> {
-        let qr_secret = match db::setting(&conn, "qr_secret")? {
+        let qr_secret = match settings::get(&conn, "qr_secret")? {
             Some(s) => s,
             None => {
                 let s = random_hex(32);
-                db::set_setting(&conn, "qr_secret", &s)?;
+                settings::set(&conn, "qr_secret", &s)?;
                 s
             }
         };

@@ -8,14 +8,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction};
 use sha2::{Digest, Sha256};
 
-use super::api::allocation_for;
-use super::db;
 use super::extract::{ApiJson, ApiPath};
 use super::session::InSession;
 use super::state::{ApiError, AppState};
+use super::store::{self, audit, uploads};
 use crate::domain::faktur::{Faktur, FieldError};
 use crate::domain::{DjpCode, FakturDraft, Nsfp};
 use crate::enofa::wire::{FakturPayload, UploadRequest, UploadResult};
@@ -64,23 +63,21 @@ pub async fn upload(
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let npwp = caller.account.npwp.clone();
-            let earlier: Option<String> = tx
-                .query_row(
-                    "SELECT result FROM upload WHERE npwp = ?1 AND idempotency_key = ?2",
-                    params![npwp, req.idempotency_key],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(json) = earlier {
-                return serde_json::from_str(&json).map(Json).map_err(|e| ApiError::internal(e.to_string()));
+            if let Some(json) = uploads::earlier_result(&tx, &npwp, &req.idempotency_key)? {
+                return serde_json::from_str(&json)
+                    .map(Json)
+                    .map_err(|e| ApiError::internal(e.to_string()));
             }
             let result = decide(&tx, &npwp, &payload, &req.payload, &public_url, &secret)?;
-            let json = serde_json::to_string(&result).map_err(|e| ApiError::internal(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO upload (idempotency_key, npwp, result, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![req.idempotency_key, npwp, json, db::now()],
+            let json =
+                serde_json::to_string(&result).map_err(|e| ApiError::internal(e.to_string()))?;
+            uploads::record(&tx, &npwp, &req.idempotency_key, &json)?;
+            audit::record(
+                &tx,
+                Some(&npwp),
+                "upload",
+                &format!("{} {}", result.nomor_faktur, result.status),
             )?;
-            db::audit(&tx, Some(&npwp), "upload", &format!("{} {}", result.nomor_faktur, result.status))?;
             tx.commit()?;
             Ok(Json(result))
         })
@@ -105,22 +102,27 @@ fn decide(
         return Ok(rejected);
     }
     let nsfp = faktur.nsfp.digits();
-    let approval_time = db::now();
+    let approval_time = store::now();
     let code = hex(&Sha256::digest(
         format!("{secret}|{npwp}|{nsfp}|{approval_time}|{raw}").as_bytes(),
     ));
     if pengganti {
         // The replaced version keeps its row (and its QR code), now "Diganti".
-        tx.execute(
-            "UPDATE faktur SET status = 'diganti' WHERE nsfp = ?1 AND status = 'approved'",
-            [&nsfp],
-        )?;
-        db::audit(tx, Some(npwp), "diganti", &nsfp)?;
+        store::faktur::mark_replaced(tx, &nsfp)?;
+        audit::record(tx, Some(npwp), "diganti", &nsfp)?;
     }
-    tx.execute(
-        "INSERT INTO faktur (nsfp, npwp, status, fg_pengganti, masa, tahun, payload, approval_time, approval_code)
-         VALUES (?1, ?2, 'approved', ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![nsfp, npwp, payload.fg_pengganti.trim(), faktur.masa, faktur.tahun, raw, approval_time, code],
+    store::faktur::insert_approved(
+        tx,
+        &store::faktur::Approved {
+            nsfp: &nsfp,
+            npwp,
+            fg_pengganti: payload.fg_pengganti.trim(),
+            masa: u32::from(faktur.masa),
+            tahun: i32::from(faktur.tahun),
+            payload: raw,
+            approval_time: &approval_time,
+            approval_code: &code,
+        },
     )?;
     Ok(approved(
         public_url,
@@ -153,20 +155,14 @@ fn check_nsfp_use(
     pengganti: bool,
 ) -> Result<Option<UploadResult>, ApiError> {
     let nsfp = faktur.nsfp.digits();
-    let Some(allocated_at) = allocation_for(tx, npwp, faktur.nsfp)? else {
+    let Some(allocated_at) = store::nsfp::allocated_at(tx, npwp, faktur.nsfp)? else {
         return Ok(Some(reject(
             &nsfp,
             DjpCode::EtaxService20020,
             format!("{nsfp} tidak dialokasikan untuk NPWP {npwp}"),
         )));
     };
-    let current: Option<String> = tx
-        .query_row(
-            "SELECT status FROM faktur WHERE nsfp = ?1 AND status <> 'diganti'",
-            [&nsfp],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let current = store::faktur::current_status(tx, &nsfp)?;
     let refused = match (current, pengganti) {
         (Some(_), false) => Some((
             DjpCode::EtaxService20008,
@@ -185,7 +181,7 @@ fn check_nsfp_use(
     if let Some((code, reason)) = refused {
         return Ok(Some(reject(&nsfp, code, reason)));
     }
-    let allocated = db::parse_time(&allocated_at).date_naive();
+    let allocated = store::parse_time(&allocated_at).date_naive();
     if faktur.tanggal < allocated {
         return Ok(Some(reject(
             &nsfp,
@@ -228,22 +224,21 @@ fn stored(
     npwp: &str,
     nsfp: &str,
 ) -> Result<UploadResult, ApiError> {
-    let row: Option<(String, String, String)> = conn
-        .query_row(
-            "SELECT status, approval_time, approval_code FROM faktur WHERE nsfp = ?1 AND npwp = ?2
-             ORDER BY id DESC LIMIT 1",
-            params![nsfp, npwp],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let (status, time, code) = row.ok_or_else(|| {
+    let row = store::faktur::latest(conn, npwp, nsfp)?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             DjpCode::EtaxService20001,
             format!("faktur {nsfp} tidak ditemukan untuk NPWP {npwp}"),
         )
     })?;
-    Ok(approved(public_url, npwp, nsfp, &time, &code, &status))
+    Ok(approved(
+        public_url,
+        npwp,
+        nsfp,
+        &row.approval_time,
+        &row.approval_code,
+        &row.status,
+    ))
 }
 
 fn parse_nsfp(s: &str) -> Result<String, ApiError> {
@@ -277,11 +272,8 @@ pub async fn batal(
             let npwp = &caller.account.npwp;
             let current = stored(&tx, &url, npwp, &nsfp)?;
             if current.status == "approved" {
-                tx.execute(
-                    "UPDATE faktur SET status = 'batal' WHERE nsfp = ?1 AND status = 'approved'",
-                    [&nsfp],
-                )?;
-                db::audit(&tx, Some(npwp), "batal", &nsfp)?;
+                store::faktur::cancel(&tx, &nsfp)?;
+                audit::record(&tx, Some(npwp), "batal", &nsfp)?;
             }
             let result = stored(&tx, &url, npwp, &nsfp)?;
             tx.commit()?;

@@ -2,13 +2,13 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::super::{ServerError, db};
+use super::super::ServerError;
 
 /// Adds officer `username` with the argon2 `password_hash`; `false` if the name is taken.
 pub fn add(conn: &Connection, username: &str, password_hash: &str) -> Result<bool, ServerError> {
     let n = conn.execute(
         "INSERT OR IGNORE INTO officer (username, password_hash, created_at) VALUES (?1, ?2, ?3)",
-        params![username, password_hash, db::now()],
+        params![username, password_hash, super::now()],
     )?;
     Ok(n == 1)
 }
@@ -22,16 +22,4 @@ pub fn password_hash(conn: &Connection, username: &str) -> Result<Option<String>
             |r| r.get(0),
         )
         .optional()?)
-}
-
-/// A branch certificate waiting for the KPP: (serial, NPWP, requested at).
-pub fn pending_certificates(
-    conn: &Connection,
-) -> Result<Vec<(String, String, String)>, ServerError> {
-    let mut stmt = conn.prepare(
-        "SELECT serial, npwp, issued_at FROM certificate WHERE status = 'pending' AND p12 IS NOT NULL
-         ORDER BY issued_at, serial",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

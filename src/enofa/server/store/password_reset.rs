@@ -4,7 +4,6 @@ use chrono::{Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::ServerError;
-use super::super::db;
 use super::token_hash;
 
 /// Stores a reset link token for `npwp`, valid for `lifetime`.
@@ -21,7 +20,7 @@ pub fn create(
         params![
             token_hash(token),
             npwp,
-            db::now(),
+            super::now(),
             (now + lifetime).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ],
     )?;
@@ -33,7 +32,7 @@ pub fn valid(conn: &Connection, token: &str) -> Result<Option<String>, ServerErr
     Ok(conn
         .query_row(
             "SELECT npwp FROM password_reset WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-            params![token_hash(token), db::now()],
+            params![token_hash(token), super::now()],
             |r| r.get(0),
         )
         .optional()?)
@@ -43,7 +42,17 @@ pub fn valid(conn: &Connection, token: &str) -> Result<Option<String>, ServerErr
 pub fn use_up(conn: &Connection, npwp: &str) -> Result<(), ServerError> {
     conn.execute(
         "UPDATE password_reset SET used_at = ?2 WHERE npwp = ?1 AND used_at IS NULL",
-        params![npwp, db::now()],
+        params![npwp, super::now()],
+    )?;
+    Ok(())
+}
+
+/// Takes back the link `token` whose mail could not be sent: nobody holds it, so it must not
+/// stay usable (the PKP asks again).
+pub fn withdraw(conn: &Connection, token: &str) -> Result<(), ServerError> {
+    conn.execute(
+        "DELETE FROM password_reset WHERE token_hash = ?1",
+        params![token_hash(token)],
     )?;
     Ok(())
 }

@@ -6,7 +6,6 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::super::ServerError;
-use super::super::db;
 use super::token_hash;
 
 /// A live session: whose it is (NPWP or officer) and its form token.
@@ -86,7 +85,7 @@ impl Sessions {
         let Some((npwp, csrf, created)) = row else {
             return Ok(None);
         };
-        let end = db::parse_time(&created) + max_age;
+        let end = super::parse_time(&created) + max_age;
         if end <= now {
             self.end_session(conn, token)?;
             return Ok(None);

@@ -14,10 +14,10 @@ use super::form::WebForm;
 use super::pages::{Page, html, problem_text};
 use super::session::Pkp;
 use crate::domain::{DjpCode, Npwp};
-use crate::enofa::server::api::{check_password, check_throttle, profile_of};
+use crate::enofa::server::api::profile_of;
+use crate::enofa::server::service::{self, check_password, check_throttle};
 use crate::enofa::server::state::ApiError;
-use crate::enofa::server::store::{accounts, web_session};
-use crate::enofa::server::{db, service};
+use crate::enofa::server::store::{accounts, audit, web_session};
 
 #[derive(Template)]
 #[template(path = "home.html", config = "resources/askama.toml")]
@@ -134,7 +134,7 @@ async fn set_password(state: &WebState, pkp: &Pkp, form: &PasswordForm) -> Resul
         .app
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = db::account(&tx, &npwp)?.ok_or_else(|| {
+            let a = accounts::find(&tx, &npwp)?.ok_or_else(|| {
                 ApiError::forbidden(DjpCode::EtaxService40002, "NPWP tidak terdaftar")
             })?;
             check_throttle(&tx, &a.npwp)?;
@@ -144,7 +144,7 @@ async fn set_password(state: &WebState, pkp: &Pkp, form: &PasswordForm) -> Resul
             }
             accounts::set_password_hash(&tx, &a.npwp, &new_hash)?;
             web_session::PKP.end_others(&tx, &a.npwp, Some(&keep))?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&a.npwp),
                 "ganti-password",
@@ -203,7 +203,7 @@ pub async fn reset_aplikasi(
     match reset {
         Ok(code) => {
             let npwp = pkp.account.npwp.clone();
-            if let Ok(Some(a)) = state.app.read(move |c| Ok(db::account(c, &npwp)?)).await {
+            if let Ok(Some(a)) = state.app.read(move |c| Ok(accounts::find(c, &npwp)?)).await {
                 pkp.account = a;
             }
             let page = Page::new(pkp.lang, t.profile)

@@ -2,7 +2,9 @@
 //! add`, own session cookie, captcha and lockout as the PKP's), then what the operator commands
 //! do — record a PKP (its letter with password and Kode Aktivasi shown once), confirm or refuse
 //! branches and branch certificate requests, revoke certificates. Each action calls the
-//! operator command's own function.
+//! operator command's own function. In Bahasa Indonesia or English (`?lang=`, the language
+//! cookie) like the PKP's pages; refusals of the operator functions keep their Indonesian text,
+//! as the service's refusals do on every page.
 
 use std::sync::Arc;
 
@@ -20,12 +22,14 @@ use serde::Deserialize;
 use super::WebState;
 use super::cookies;
 use super::form::WebForm;
-use super::pages::{User, html};
+use super::pages::{Lang, User, html};
 use super::session::{CSRF_HEX, IDLE_MINUTES, MAX_HOURS, PreSession, TOKEN_HEX};
+use super::texts::{ID, Texts};
+use crate::enofa::server::ServerError;
 use crate::enofa::server::operator::{self, PendingCabang};
 use crate::enofa::server::state::{ApiError, random_hex};
+use crate::enofa::server::store::{audit, certificates, throttle};
 use crate::enofa::server::store::{officers, web_session};
-use crate::enofa::server::{ServerError, db};
 
 /// The key officer failures are counted under (beside the PKP's NPWP in `failed_attempt`).
 fn failure_key(username: &str) -> String {
@@ -81,7 +85,7 @@ impl FromRequestParts<Arc<WebState>> for Officer {
                 csrf: l.csrf,
             }),
             Ok(None) => Err(to_login()),
-            Err(e) => Err(super::pages::internal(&super::texts::ID, &e.reason)),
+            Err(e) => Err(super::pages::internal(Lang::from_parts(parts).0, &e.reason)),
         }
     }
 }
@@ -89,6 +93,7 @@ impl FromRequestParts<Arc<WebState>> for Officer {
 #[derive(Template)]
 #[template(path = "kpp_login.html", config = "resources/askama.toml")]
 struct LoginPage {
+    t: &'static Texts,
     title: &'static str,
     officer: Option<User>,
     notice: Option<String>,
@@ -101,6 +106,7 @@ struct LoginPage {
 fn login_form(
     state: &WebState,
     headers: &HeaderMap,
+    lang: Lang,
     problem: Option<String>,
     status: StatusCode,
 ) -> Response {
@@ -115,7 +121,8 @@ fn login_form(
     let body = html(
         status,
         &LoginPage {
-            title: "Login Petugas KPP",
+            t: lang.0,
+            title: lang.0.kpp_login_title,
             officer: None,
             notice: None,
             problem,
@@ -123,7 +130,7 @@ fn login_form(
             captcha_id: id,
             captcha_png: B64.encode(png),
         },
-        &super::texts::ID,
+        lang.0,
     );
     let set: Vec<_> = pre
         .set_cookie
@@ -133,8 +140,12 @@ fn login_form(
     (AppendHeaders(set), body).into_response()
 }
 
-pub async fn login_page(State(state): State<Arc<WebState>>, headers: HeaderMap) -> Response {
-    login_form(&state, &headers, None, StatusCode::OK)
+pub async fn login_page(
+    State(state): State<Arc<WebState>>,
+    lang: Lang,
+    headers: HeaderMap,
+) -> Response {
+    login_form(&state, &headers, lang, None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -148,28 +159,36 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<Arc<WebState>>,
+    lang: Lang,
     headers: HeaderMap,
     WebForm(form): WebForm<LoginForm>,
 ) -> Response {
+    let t = lang.0;
     if !PreSession::matches(&headers, &form.csrf) {
-        let t = &super::texts::ID;
         return super::pages::refusal(
             StatusCode::FORBIDDEN,
-            super::pages::Lang(t),
-            "Login Petugas KPP",
+            lang,
+            t.kpp_login_title,
             t.csrf_refused,
         );
     }
     let pre = PreSession::of(&headers);
     match check_login(&state, &form, &pre.id).await {
-        Ok(username) => start_session(&state, username).await,
+        Ok(username) => start_session(&state, t, username).await,
         Err(e) if e.status == StatusCode::BAD_REQUEST => login_form(
             &state,
             &headers,
-            Some("ETAX-40005 : Nama pengguna, password atau captcha salah. Coba lagi dengan captcha yang baru.".into()),
+            lang,
+            Some(t.kpp_login_wrong.into()),
             StatusCode::BAD_REQUEST,
         ),
-        Err(e) => login_form(&state, &headers, Some(super::pages::problem_text(&super::texts::ID, &e)), e.status),
+        Err(e) => login_form(
+            &state,
+            &headers,
+            lang,
+            Some(super::pages::problem_text(t, &e)),
+            e.status,
+        ),
     }
 }
 
@@ -201,18 +220,18 @@ async fn check_login(state: &WebState, form: &LoginForm, pre: &str) -> Result<St
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let counted = failure_key(&username);
-            crate::enofa::server::api::check_throttle(&tx, &counted)?;
+            crate::enofa::server::service::check_throttle(&tx, &counted)?;
             let captcha = app.web_captchas.take(&id, &answer, &key);
             if captcha != crate::enofa::server::captcha::CaptchaCheck::Correct {
                 if captcha == crate::enofa::server::captcha::CaptchaCheck::Wrong {
-                    db::record_failure(&tx, &counted, "captcha")?;
+                    throttle::record_failure(&tx, &counted, "captcha")?;
                 }
                 tx.commit()?;
                 return Err(refused());
             }
             let stored = officers::password_hash(&tx, &username)?;
             if !checked.holds_for(stored.as_deref()) {
-                db::record_failure(&tx, &counted, "password")?;
+                throttle::record_failure(&tx, &counted, "password")?;
                 tx.commit()?;
                 return Err(refused());
             }
@@ -222,7 +241,7 @@ async fn check_login(state: &WebState, form: &LoginForm, pre: &str) -> Result<St
         .await
 }
 
-async fn start_session(state: &WebState, username: String) -> Response {
+async fn start_session(state: &WebState, t: &'static Texts, username: String) -> Response {
     let token = random_hex(TOKEN_HEX / 2);
     let csrf = random_hex(CSRF_HEX / 2);
     let stored = token.clone();
@@ -236,7 +255,7 @@ async fn start_session(state: &WebState, username: String) -> Response {
                 &csrf,
                 Duration::minutes(IDLE_MINUTES),
             )?;
-            db::audit(conn, None, "petugas-login", &username)?;
+            audit::record(conn, None, "petugas-login", &username)?;
             Ok(())
         })
         .await;
@@ -252,7 +271,7 @@ async fn start_session(state: &WebState, username: String) -> Response {
             Redirect::to("/kpp"),
         )
             .into_response(),
-        Err(e) => super::pages::internal(&super::texts::ID, &e.reason),
+        Err(e) => super::pages::internal(t, &e.reason),
     }
 }
 
@@ -261,25 +280,25 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-fn csrf_refusal(officer: &Officer, sent: &str) -> Option<Response> {
+fn csrf_refusal(officer: &Officer, lang: Lang, sent: &str) -> Option<Response> {
     if cookies::same(sent, &officer.csrf) {
         return None;
     }
-    let t = &super::texts::ID;
     Some(super::pages::refusal(
         StatusCode::FORBIDDEN,
-        super::pages::Lang(t),
-        "Petugas KPP",
-        t.csrf_refused,
+        lang,
+        lang.0.kpp_title,
+        lang.0.csrf_refused,
     ))
 }
 
 pub async fn logout(
     State(state): State<Arc<WebState>>,
     officer: Officer,
+    lang: Lang,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+    if let Some(refused) = csrf_refusal(&officer, lang, &form.csrf) {
         return refused;
     }
     let token = officer.token.clone();
@@ -305,6 +324,7 @@ struct Letter {
 #[derive(Template)]
 #[template(path = "kpp_home.html", config = "resources/askama.toml")]
 struct HomePage {
+    t: &'static Texts,
     title: &'static str,
     officer: Option<User>,
     notice: Option<String>,
@@ -331,6 +351,7 @@ async fn run<T: Send + 'static>(
 async fn home_page(
     state: &WebState,
     officer: &Officer,
+    lang: Lang,
     notice: Option<String>,
     mut problem: Option<String>,
     letter: Option<Letter>,
@@ -344,7 +365,7 @@ async fn home_page(
     };
     let certificates = state
         .app
-        .read(|conn| Ok(officers::pending_certificates(conn)?))
+        .read(|conn| Ok(certificates::waiting_for_kpp(conn)?))
         .await
         .unwrap_or_default();
     let status = if problem.is_some() {
@@ -355,7 +376,8 @@ async fn home_page(
     html(
         status,
         &HomePage {
-            title: "Petugas KPP",
+            t: lang.0,
+            title: lang.0.kpp_title,
             officer: Some(officer.user()),
             notice,
             problem,
@@ -364,33 +386,68 @@ async fn home_page(
             certificates,
             letter,
         },
-        &super::texts::ID,
+        lang.0,
     )
 }
 
-pub async fn home(State(state): State<Arc<WebState>>, officer: Officer) -> Response {
-    home_page(&state, &officer, None, None, None).await
+pub async fn home(State(state): State<Arc<WebState>>, officer: Officer, lang: Lang) -> Response {
+    home_page(&state, &officer, lang, None, None, None).await
+}
+
+/// What an officer's action did: the page's notice in its language, the audit log's in
+/// Indonesian.
+enum Done {
+    PkpAdded { npwp: String },
+    CabangApproved { npwp: String },
+    CabangRefused { npwp: String },
+    CertApproved { npwp: String, serial: String },
+    CertRefused { serial: String },
+    Revoked { serial: String },
+}
+
+impl Done {
+    fn text(&self, t: &Texts) -> String {
+        let (template, npwp, serial) = match self {
+            Done::PkpAdded { npwp } => (t.kpp_pkp_added, npwp.as_str(), ""),
+            Done::CabangApproved { npwp } => (t.kpp_cabang_approved, npwp.as_str(), ""),
+            Done::CabangRefused { npwp } => (t.kpp_cabang_refused, npwp.as_str(), ""),
+            Done::CertApproved { npwp, serial } => {
+                (t.kpp_cert_approved, npwp.as_str(), serial.as_str())
+            }
+            Done::CertRefused { serial } => (t.kpp_cert_refused, "", serial.as_str()),
+            Done::Revoked { serial } => (t.kpp_revoked, "", serial.as_str()),
+        };
+        template.replace("{npwp}", npwp).replace("{serial}", serial)
+    }
 }
 
 /// After an action: the page with its result, and the action in the audit log.
 async fn done(
     state: &WebState,
     officer: &Officer,
-    result: Result<String, String>,
+    lang: Lang,
+    result: Result<Done, String>,
     letter: Option<Letter>,
 ) -> Response {
     let (notice, problem) = match result {
-        Ok(n) => {
-            let (who, what) = (officer.username.clone(), n.clone());
+        Ok(d) => {
+            let (who, what) = (officer.username.clone(), d.text(&ID));
             let _ = state
                 .app
-                .db(move |conn| Ok(db::audit(conn, None, "petugas", &format!("{who}: {what}"))?))
+                .db(move |conn| {
+                    Ok(audit::record(
+                        conn,
+                        None,
+                        "petugas",
+                        &format!("{who}: {what}"),
+                    )?)
+                })
                 .await;
-            (Some(n), None)
+            (Some(d.text(lang.0)), None)
         }
         Err(e) => (None, Some(e)),
     };
-    home_page(state, officer, notice, problem, letter).await
+    home_page(state, officer, lang, notice, problem, letter).await
 }
 
 #[derive(Deserialize)]
@@ -406,9 +463,10 @@ pub struct PkpForm {
 pub async fn add_pkp(
     State(state): State<Arc<WebState>>,
     officer: Officer,
+    lang: Lang,
     WebForm(form): WebForm<PkpForm>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+    if let Some(refused) = csrf_refusal(&officer, lang, &form.csrf) {
         return refused;
     }
     let (npwp, nama, alamat, email) = (form.npwp, form.nama, form.alamat, form.email);
@@ -424,25 +482,28 @@ pub async fn add_pkp(
                 password: p.password.expose().to_owned(),
                 kode: p.kode_aktivasi.expose().to_owned(),
             };
+            let npwp = p.npwp.to_string();
             done(
                 &state,
                 &officer,
-                Ok(format!("akun PKP {} direkam", p.npwp)),
+                lang,
+                Ok(Done::PkpAdded { npwp }),
                 Some(letter),
             )
             .await
         }
-        Err(e) => done(&state, &officer, Err(e), None).await,
+        Err(e) => done(&state, &officer, lang, Err(e), None).await,
     }
 }
 
 pub async fn decide_cabang(
     State(state): State<Arc<WebState>>,
     officer: Officer,
+    lang: Lang,
     Path((npwp, keputusan)): Path<(String, String)>,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+    if let Some(refused) = csrf_refusal(&officer, lang, &form.csrf) {
         return refused;
     }
     let result = match keputusan.as_str() {
@@ -450,33 +511,34 @@ pub async fn decide_cabang(
             let n = npwp.clone();
             run(&state, move |dir| operator::cabang_approve(dir, &n))
                 .await
-                .map(|()| format!("cabang {npwp} disetujui"))
+                .map(|()| Done::CabangApproved { npwp })
         }
         "tolak" => {
             let n = npwp.clone();
             run(&state, move |dir| operator::cabang_reject(dir, &n))
                 .await
-                .map(|()| format!("cabang {npwp} ditolak"))
+                .map(|()| Done::CabangRefused { npwp })
         }
-        _ => Err("keputusan tidak dikenal".into()),
+        _ => Err(lang.0.kpp_unknown_decision.into()),
     };
-    done(&state, &officer, result, None).await
+    done(&state, &officer, lang, result, None).await
 }
 
 pub async fn decide_certificate(
     State(state): State<Arc<WebState>>,
     officer: Officer,
+    lang: Lang,
     Path((serial, keputusan)): Path<(String, String)>,
     WebForm(form): WebForm<CsrfOnly>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+    if let Some(refused) = csrf_refusal(&officer, lang, &form.csrf) {
         return refused;
     }
     let s = serial.clone();
     let pending = state
         .app
         .read(move |conn| {
-            Ok(officers::pending_certificates(conn)?
+            Ok(certificates::waiting_for_kpp(conn)?
                 .into_iter()
                 .find(|c| c.0 == s))
         })
@@ -484,29 +546,25 @@ pub async fn decide_certificate(
         .ok()
         .flatten();
     let Some((serial, npwp, _)) = pending else {
-        return done(
-            &state,
-            &officer,
-            Err(format!(
-                "tidak ada permohonan sertifikat dengan serial {serial}"
-            )),
-            None,
-        )
-        .await;
+        let problem = lang.0.kpp_no_request.replace("{serial}", &serial);
+        return done(&state, &officer, lang, Err(problem), None).await;
     };
     let result = match keputusan.as_str() {
         "setujui" => run(&state, move |dir| operator::cabang_approve_cert(dir, &npwp))
             .await
-            .map(|a| format!("sertifikat {} (serial {}) disetujui", a.npwp, a.serial)),
+            .map(|a| Done::CertApproved {
+                npwp: a.npwp,
+                serial: a.serial,
+            }),
         "tolak" => {
             let s = serial.clone();
             run(&state, move |dir| operator::cert_revoke(dir, &s))
                 .await
-                .map(|()| format!("permohonan sertifikat serial {serial} ditolak"))
+                .map(|()| Done::CertRefused { serial })
         }
-        _ => Err("keputusan tidak dikenal".into()),
+        _ => Err(lang.0.kpp_unknown_decision.into()),
     };
-    done(&state, &officer, result, None).await
+    done(&state, &officer, lang, result, None).await
 }
 
 #[derive(Deserialize)]
@@ -518,15 +576,16 @@ pub struct RevokeForm {
 pub async fn revoke(
     State(state): State<Arc<WebState>>,
     officer: Officer,
+    lang: Lang,
     WebForm(form): WebForm<RevokeForm>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&officer, &form.csrf) {
+    if let Some(refused) = csrf_refusal(&officer, lang, &form.csrf) {
         return refused;
     }
     let serial = form.serial.trim().to_owned();
     let s = serial.clone();
     let result = run(&state, move |dir| operator::cert_revoke(dir, &s))
         .await
-        .map(|()| format!("sertifikat serial {serial} dicabut"));
-    done(&state, &officer, result, None).await
+        .map(|()| Done::Revoked { serial });
+    done(&state, &officer, lang, result, None).await
 }

@@ -19,11 +19,12 @@ use super::form::WebForm;
 use super::pages::{Lang, Page, html, problem_text, refusal};
 use super::session::{CSRF_HEX, IDLE_MINUTES, MAX_HOURS, Pkp, PreSession, TOKEN_HEX};
 use crate::domain::{DjpCode, Npwp};
-use crate::enofa::server::api::check_throttle;
-use crate::enofa::server::db;
+use crate::enofa::server::hashing::hash_secret;
+use crate::enofa::server::service;
+use crate::enofa::server::service::check_throttle;
 use crate::enofa::server::state::{ApiError, random_hex};
-use crate::enofa::server::store::{accounts, web_session};
-use crate::enofa::server::{db::Account, service};
+use crate::enofa::server::store::accounts::{self, Account};
+use crate::enofa::server::store::{audit, web_session};
 
 #[derive(Template)]
 #[template(path = "login.html", config = "resources/askama.toml")]
@@ -108,22 +109,11 @@ pub struct LoginForm {
     captcha: String,
 }
 
-/// The account names an NPWP may be stored under, as typed (15 or 16 digits).
-fn candidates(npwp: &Npwp) -> Vec<String> {
-    let mut out = vec![npwp.digits().to_owned()];
-    if let Some(n15) = npwp.npwp15() {
-        out.push(n15.to_owned());
-    }
-    out.push(npwp.npwp16());
-    out.dedup();
-    out
-}
-
 /// An argon2 hash of nothing anybody types, checked when the NPWP is unknown so that an unknown
 /// NPWP takes as long to refuse as a wrong password.
 pub(super) fn dummy_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| db::hash_secret(&random_hex(16)).unwrap_or_default())
+    HASH.get_or_init(|| hash_secret(&random_hex(16)).unwrap_or_default())
 }
 
 pub async fn login(
@@ -163,16 +153,10 @@ async fn check_login(
     form: &LoginForm,
     pre: &str,
 ) -> Result<Account, ApiError> {
-    let names = candidates(npwp);
+    let typed = npwp.clone();
     let account = state
         .app
-        .read(move |conn| {
-            let found = accounts::find_npwp(conn, &names)?;
-            Ok(match found {
-                Some(n) => db::account(conn, &n)?,
-                None => None,
-            })
-        })
+        .read(move |conn| Ok(accounts::find_typed(conn, &typed)?))
         .await?;
     let Some(account) = account else {
         let _ = state
@@ -197,7 +181,7 @@ async fn check_login(
         .app
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let a = db::account(&tx, &account.npwp)?
+            let a = accounts::find(&tx, &account.npwp)?
                 .ok_or_else(|| ApiError::bad(DjpCode::Etax40005, "NPWP tidak terdaftar"))?;
             check_throttle(&tx, &a.npwp)?;
             if let Err(e) = service::captcha_and_password(
@@ -237,7 +221,7 @@ async fn start_session(state: &WebState, account: Account, lang: Lang) -> Respon
                 &csrf,
                 Duration::minutes(IDLE_MINUTES),
             )?;
-            db::audit(&tx, Some(&account.npwp), "web-login", "login e-Nofa Online")?;
+            audit::record(&tx, Some(&account.npwp), "web-login", "login e-Nofa Online")?;
             tx.commit()?;
             Ok(())
         })
@@ -272,7 +256,7 @@ pub async fn logout(
         .app
         .db(move |conn| {
             web_session::PKP.end_session(conn, &token)?;
-            db::audit(conn, Some(&npwp), "web-logout", "keluar e-Nofa Online")?;
+            audit::record(conn, Some(&npwp), "web-logout", "keluar e-Nofa Online")?;
             Ok(())
         })
         .await;

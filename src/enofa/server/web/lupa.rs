@@ -1,6 +1,11 @@
 //! Lupa Password: NPWP + Kode Aktivasi + registered email → a single-use link, valid 30
-//! minutes, mailed to that email ([`super::mail`]); the link's page sets a new password.
-//! Wrong Kode Aktivasi count toward the account's lockout like the API's.
+//! minutes, mailed to that email ([`super::mail`]) in the page's language; the link's page sets
+//! a new password. Wrong Kode Aktivasi count toward the account's lockout like the API's.
+//!
+//! When the mail cannot be sent (relay unreachable, refused, untrusted certificate) the link is
+//! withdrawn at once — nobody holds it — and the page says the mail service failed and to try
+//! again later; the cause goes to the log only. That answer tells only someone who already
+//! typed the right NPWP, Kode Aktivasi and email that they matched.
 
 use std::sync::Arc;
 
@@ -16,12 +21,11 @@ use super::WebState;
 use super::form::WebForm;
 use super::pages::{Lang, Page, html, problem_text, refusal};
 use super::session::PreSession;
-use crate::domain::{DjpCode, KodeAktivasi, Npwp};
-use crate::enofa::server::api::check_throttle;
-use crate::enofa::server::db;
-use crate::enofa::server::hashing::Checked;
+use crate::domain::{DjpCode, Npwp};
+use crate::enofa::server::service::{check_kode, check_throttle};
 use crate::enofa::server::state::{ApiError, random_hex};
 use crate::enofa::server::store::{accounts, password_reset, web_session};
+use crate::enofa::server::store::{audit, throttle};
 
 /// How long a mailed link works.
 pub const LINK_MINUTES: i64 = 30;
@@ -89,27 +93,38 @@ pub async fn lupa(
     }
     let pre = PreSession::of(&headers);
     let page = || Page::new(lang, t.lupa_password);
-    match send_link(&state, &form).await {
+    match send_link(&state, t, &form).await {
         // The same answer whether or not the data matched: the page tells nobody which NPWP
         // has which email.
-        Ok(()) => lupa_form(lang, &pre, page().notice(t.lupa_sent), StatusCode::OK),
+        Ok(Sent::AsFarAsKnown) => lupa_form(lang, &pre, page().notice(t.lupa_sent), StatusCode::OK),
+        Ok(Sent::MailFailed) => lupa_form(
+            lang,
+            &pre,
+            page().problem(t.lupa_mail_failed),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
         Err(e) => lupa_form(lang, &pre, page().problem(problem_text(t, &e)), e.status),
     }
 }
 
-async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
+/// What became of a Lupa Password request.
+enum Sent {
+    /// Mailed, or nothing to mail (the data matched no account): the page cannot tell which.
+    AsFarAsKnown,
+    /// The data matched but the mail could not be sent; the link was withdrawn.
+    MailFailed,
+}
+
+async fn send_link(
+    state: &WebState,
+    t: &'static super::texts::Texts,
+    form: &LupaForm,
+) -> Result<Sent, ApiError> {
     let npwp = Npwp::parse(&form.npwp)
         .map_err(|e| ApiError::bad(DjpCode::Etax40005, format!("NPWP: {e}")))?;
-    let mut names = vec![npwp.digits().to_owned(), npwp.npwp16()];
-    names.extend(npwp.npwp15().map(str::to_owned));
     let account = state
         .app
-        .read(move |conn| {
-            Ok(match accounts::find_npwp(conn, &names)? {
-                Some(n) => db::account(conn, &n)?,
-                None => None,
-            })
-        })
+        .read(move |conn| Ok(accounts::find_typed(conn, &npwp)?))
         .await?;
     let Some(account) = account else {
         // As long as a real check, so the answer's time tells nobody whether the NPWP exists.
@@ -118,15 +133,9 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
             .hashing
             .check(form.kode.trim(), super::login::dummy_hash())
             .await?;
-        return Ok(());
+        return Ok(Sent::AsFarAsKnown);
     };
-    let kode = match (
-        KodeAktivasi::parse(&form.kode),
-        account.kode_hash.as_deref(),
-    ) {
-        (Ok(k), Some(hash)) => state.app.hashing.check(k.as_str(), hash).await?,
-        _ => Checked::failed(),
-    };
+    let kode = check_kode(&state.app, &form.kode, &account).await?;
     let email_ok = !account.email.trim().is_empty()
         && account.email.trim().eq_ignore_ascii_case(form.email.trim());
     let token = random_hex(32);
@@ -137,10 +146,10 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
         .db(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             check_throttle(&tx, &npwp)?;
-            let a =
-                db::account(&tx, &npwp)?.ok_or_else(|| ApiError::internal("account vanished"))?;
+            let a = accounts::find(&tx, &npwp)?
+                .ok_or_else(|| ApiError::internal("account vanished"))?;
             if !kode.holds_for(a.kode_hash.as_deref()) {
-                db::record_failure(&tx, &npwp, "kode_aktivasi")?;
+                throttle::record_failure(&tx, &npwp, "kode_aktivasi")?;
                 tx.commit()?;
                 return Ok(false);
             }
@@ -148,7 +157,7 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
                 return Ok(false);
             }
             password_reset::create(&tx, &stored, &npwp, Duration::minutes(LINK_MINUTES))?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&npwp),
                 "lupa-password",
@@ -158,22 +167,46 @@ async fn send_link(state: &WebState, form: &LupaForm) -> Result<(), ApiError> {
             Ok(true)
         })
         .await?;
-    if matched {
-        let link = format!("{}/reset-password?token={token}", state.base_url);
-        let body = format!(
-            "Yth. {nama} (NPWP {npwp}),\r\n\r\nUntuk membuat password e-Nofa baru, buka tautan berikut \
-             dalam {LINK_MINUTES} menit:\r\n\r\n{link}\r\n\r\nTautan hanya dapat dipakai satu kali. \
-             Bila Anda tidak meminta password baru, abaikan surat ini; password lama tetap berlaku.\r\n",
-            nama = account.nama,
-            npwp = account.npwp,
-        );
-        let file =
-            state
-                .mailer
-                .send(&account.email, "e-Nofa Online: tautan Lupa Password", &body)?;
-        tracing::info!(npwp = %account.npwp, %file, "Lupa Password: tautan dikirim");
+    if !matched {
+        return Ok(Sent::AsFarAsKnown);
     }
-    Ok(())
+    let link = format!("{}/reset-password?token={token}", state.base_url);
+    let body = t
+        .mail_body
+        .replace("{nama}", &account.nama)
+        .replace("{npwp}", &account.npwp)
+        .replace("{menit}", &LINK_MINUTES.to_string())
+        .replace("{link}", &link);
+    match state
+        .mailer
+        .send(&account.email, t.mail_subject, &body)
+        .await
+    {
+        Ok(to) => {
+            tracing::info!(npwp = %account.npwp, %to, "Lupa Password: tautan dikirim");
+            Ok(Sent::AsFarAsKnown)
+        }
+        Err(e) => {
+            tracing::warn!(npwp = %account.npwp, cause = %e.cause, "Lupa Password: surat gagal dikirim; tautan dibatalkan");
+            let npwp = account.npwp.clone();
+            state
+                .app
+                .db(move |conn| {
+                    let tx = conn.transaction()?;
+                    password_reset::withdraw(&tx, &token)?;
+                    audit::record(
+                        &tx,
+                        Some(&npwp),
+                        "lupa-password",
+                        "surat tautan gagal dikirim; tautan dibatalkan",
+                    )?;
+                    tx.commit()?;
+                    Ok(())
+                })
+                .await?;
+            Ok(Sent::MailFailed)
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -284,7 +317,7 @@ pub async fn reset(
             accounts::set_password_hash(&tx, &npwp, &hash)?;
             password_reset::use_up(&tx, &npwp)?;
             web_session::PKP.end_others(&tx, &npwp, None)?;
-            db::audit(
+            audit::record(
                 &tx,
                 Some(&npwp),
                 "reset-password",

@@ -33,7 +33,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::state::AppState;
-pub use mail::Mailer;
+pub use mail::{Mailer, SmtpConfig, SmtpSecurity, read_password_file};
 use pages::{Lang, refusal};
 
 /// What the pages share: the service state, their own address (for mailed links), the mailer.
@@ -46,11 +46,11 @@ pub struct WebState {
 }
 
 impl WebState {
-    pub fn new(app: Arc<AppState>, base_url: String, state_dir: &Path) -> WebState {
+    pub fn new(app: Arc<AppState>, base_url: String, state_dir: &Path, mailer: Mailer) -> WebState {
         WebState {
             app,
             base_url,
-            mailer: Mailer::folder(state_dir.join("mail")),
+            mailer,
             dir: state_dir.to_owned(),
         }
     }

@@ -1,6 +1,6 @@
 //! Permintaan NSFP (the PKP's certificate from the TLS handshake must name the logged-in NPWP
 //! and be active) and Riwayat Permintaan NSFP (no certificate needed, as the manual says).
-//! The allocation rules are the API's (`api::request_nsfp_for`).
+//! The allocation rules are the API's too (`server::nsfp`).
 
 use std::sync::Arc;
 
@@ -17,11 +17,9 @@ use super::form::WebForm;
 use super::pages::{Page, html, problem_text, refusal_for};
 use super::session::Pkp;
 use crate::cert::CertInfo;
-use crate::enofa::server::api::{
-    QuotaInfo, check_nsfp_of, nsfp_history_of, quota_of, request_nsfp_for,
-};
 use crate::enofa::server::auth::active_account;
 use crate::enofa::server::listener::PeerCert;
+use crate::enofa::server::nsfp::{self, QuotaInfo, quota_of};
 use crate::enofa::wire::{NsfpAllocation, NsfpCheck, NsfpRequest};
 
 /// The client certificate the browser presented on this connection, if any.
@@ -186,7 +184,7 @@ pub async fn request(
         jabatan_pemohon: form.jabatan_pemohon,
         password: form.password,
     };
-    match request_nsfp_for(&state.app, pkp.account.clone(), req).await {
+    match nsfp::request(&state.app, pkp.account.clone(), req).await {
         Ok(a) => nsfp_page(&state, &pkp, serial, page(), StatusCode::OK, Some(shown(a))).await,
         Err(e) => {
             let page = page().problem(problem_text(t, &e));
@@ -205,7 +203,7 @@ struct HistoryPage {
 pub async fn history(State(state): State<Arc<WebState>>, pkp: Pkp) -> Response {
     let t = pkp.lang.0;
     let page = Page::new(pkp.lang, t.riwayat_nsfp).with_user(pkp.user());
-    let (rows, page) = match nsfp_history_of(&state.app, pkp.account.npwp.clone()).await {
+    let (rows, page) = match nsfp::history_of(&state.app, pkp.account.npwp.clone()).await {
         Ok(rows) => (rows.into_iter().map(shown).collect(), page),
         Err(e) => (Vec::new(), page.problem(problem_text(t, &e))),
     };
@@ -246,7 +244,7 @@ pub async fn check(
             t,
         );
     }
-    match check_nsfp_of(&state.app, pkp.account.npwp.clone(), &asked).await {
+    match nsfp::check_of(&state.app, pkp.account.npwp.clone(), &asked).await {
         Ok(mut c) => {
             c.nsfp = nsfp_shown(&c.nsfp);
             html(

@@ -12,8 +12,8 @@ use chrono::Duration;
 use super::WebState;
 use super::cookies;
 use super::pages::{Lang, User, refusal};
-use crate::enofa::server::db::{self, Account};
 use crate::enofa::server::state::{ApiError, random_hex};
+use crate::enofa::server::store::accounts::{self, Account};
 use crate::enofa::server::store::web_session;
 
 /// A session ends after this long without a request…
@@ -90,7 +90,7 @@ impl FromRequestParts<Arc<WebState>> for Pkp {
                 else {
                     return Ok(None);
                 };
-                let account = db::account(conn, &live.npwp)?
+                let account = accounts::find(conn, &live.npwp)?
                     .ok_or_else(|| ApiError::internal("session of a vanished account"))?;
                 Ok(Some((account, live.csrf)))
             })
