@@ -16,7 +16,9 @@ fn match_from(p: &[char], s: &[char]) -> bool {
     };
     match first {
         '*' => {
-            // '*' takes any run of characters up to the next '/' (none too).
+            // '*' takes any run of characters up to the next '/' (none too); "**" is "*", and
+            // taking them as one keeps a pattern of many stars from trying every split.
+            let rest = &rest[rest.iter().take_while(|&&c| c == '*').count()..];
             let run = s.iter().take_while(|&&c| c != '/').count();
             (0..=run).any(|n| match_from(rest, &s[n..]))
         }
@@ -94,5 +96,11 @@ mod tests {
         assert!(matches("[", "["), "an unclosed '[' is itself");
         assert!(!matches("", "AppRun"));
         assert!(matches("*", ".DirIcon"));
+        assert!(matches("**", "AppRun"));
+        let stars = "*".repeat(200) + "x";
+        assert!(
+            !matches(&stars, &"a".repeat(200)),
+            "quickly, not after every split"
+        );
     }
 }
