@@ -1,7 +1,10 @@
 //! The unpacked AppDir of one image, shared by its starts: `~/.cache/efaktur-appimage/<SHA-256
 //! of the image>/` (`$XDG_CACHE_HOME` if set). Written to a private temporary folder first and
 //! renamed when complete, so a start that was cut short (or one running at the same time) never
-//! sees half the files.
+//! sees half the files. Hashing a 12 MB image costs more than the rest of a start, so which
+//! folder belongs to which file (device, inode, size, modification and change times) is kept as
+//! a symbolic link in `.seen/`; any write to the file changes its change time, so a changed file
+//! is hashed again.
 
 use crate::extract::{self, Options};
 use sha2::{Digest, Sha256};
@@ -13,7 +16,24 @@ use std::path::{Path, PathBuf};
 /// The AppDir of `image` (its squashfs at `offset`), unpacked below `root` on first use.
 pub fn appdir(image: &Path, offset: u64, root: &Path) -> Result<PathBuf, String> {
     private_folder(root)?;
-    let dir = root.join(image_hash(image)?);
+    let seen = root.join(".seen").join(file_identity(image)?);
+    if let Some(dir) = fs::read_link(&seen)
+        .ok()
+        .and_then(|link| linked_hash(&link))
+        .map(|hash| root.join(hash))
+        .filter(|dir| dir.join("AppRun").symlink_metadata().is_ok())
+    {
+        return Ok(dir);
+    }
+    let hash = image_hash(image)?;
+    let dir = unpacked(image, offset, root, &hash)?;
+    remember(&seen, &hash);
+    Ok(dir)
+}
+
+/// The folder named `hash` below `root`, unpacked from `image` if it is not there.
+fn unpacked(image: &Path, offset: u64, root: &Path, hash: &str) -> Result<PathBuf, String> {
+    let dir = root.join(hash);
     if dir.join("AppRun").symlink_metadata().is_ok() {
         return Ok(dir);
     }
@@ -90,6 +110,49 @@ fn private_folder(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// What the file system says about this exact file: another file, or any write, changes it.
+fn file_identity(image: &Path) -> Result<String, String> {
+    let m = fs::metadata(image)
+        .map_err(|e| format!("file AppImage {} tidak dapat dibaca: {e}", image.display()))?;
+    Ok(format!(
+        "{:x}-{:x}-{}-{}.{}-{}.{}",
+        m.dev(),
+        m.ino(),
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec()
+    ))
+}
+
+/// Links `seen` to the folder `hash` (best effort: without it the next start hashes again).
+fn remember(seen: &Path, hash: &str) {
+    let (Some(folder), Some(name)) = (seen.parent(), seen.file_name()) else {
+        return;
+    };
+    let fresh = folder.join(format!(
+        ".{}.{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let _ = DirBuilder::new().mode(0o700).create(folder);
+    let _ = fs::remove_file(&fresh);
+    let linked = std::os::unix::fs::symlink(format!("../{hash}"), &fresh)
+        .and_then(|()| fs::rename(&fresh, seen));
+    if linked.is_err() {
+        let _ = fs::remove_file(&fresh);
+    }
+}
+
+/// The folder name in a link `remember` made (`../<32 hex digits>`), nothing else.
+fn linked_hash(link: &Path) -> Option<String> {
+    link.to_str()?
+        .strip_prefix("../")
+        .filter(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned)
+}
+
 /// The first 128 bits of the image's SHA-256, in hex: a new or changed image gets its own folder.
 fn image_hash(image: &Path) -> Result<String, String> {
     let read = || -> io::Result<String> {
@@ -118,6 +181,7 @@ mod tests {
     use crate::test_image::{self, APP, OFFSET};
     use std::fs;
     use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
 
     #[test]
     fn unpacked_once_per_image_into_a_private_folder() {
@@ -135,9 +199,11 @@ mod tests {
         fs::write(dir.join("app.desktop"), "marked").unwrap();
         assert_eq!(appdir(&image, OFFSET, &root).unwrap(), dir);
         assert_eq!(fs::read(dir.join("app.desktop")).unwrap(), b"marked");
-        // A changed image gets its own folder.
+        // A changed image gets its own folder (a byte more: a changed size, whatever the
+        // granularity of the file times).
         let mut bytes = fs::read(&image).unwrap();
         bytes[0] ^= 1;
+        bytes.push(0);
         fs::write(&image, &bytes).unwrap();
         let other = appdir(&image, OFFSET, &root).unwrap();
         assert_ne!(other, dir);
@@ -146,7 +212,46 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 2, "no partial folders left: {names:?}");
+        assert_eq!(
+            names.len(),
+            3,
+            "two folders and .seen, no partial ones: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_known_file_is_not_hashed_again_but_a_removed_folder_is_unpacked_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let image = tmp.path().join("app.AppImage");
+        test_image::write(&image);
+        let root = tmp.path().join("efaktur-appimage");
+        let dir = appdir(&image, OFFSET, &root).unwrap();
+        let seen: Vec<_> = fs::read_dir(root.join(".seen"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(
+            fs::read_link(&seen[0]).unwrap(),
+            Path::new("..").join(dir.file_name().unwrap())
+        );
+        // The link is followed without hashing: pointed elsewhere, it is used as it is.
+        let copy = root.join("0123456789abcdef0123456789abcdef");
+        fs::create_dir(&copy).unwrap();
+        std::os::unix::fs::symlink("x", copy.join("AppRun")).unwrap();
+        fs::remove_file(&seen[0]).unwrap();
+        std::os::unix::fs::symlink("../0123456789abcdef0123456789abcdef", &seen[0]).unwrap();
+        assert_eq!(appdir(&image, OFFSET, &root).unwrap(), copy);
+        // A link to something that is not a cache folder, or to a removed one, is not trusted.
+        for bad in ["/etc", "../../x", "../0123456789abcdef0123456789abcdee"] {
+            fs::remove_file(&seen[0]).unwrap();
+            std::os::unix::fs::symlink(bad, &seen[0]).unwrap();
+            assert_eq!(appdir(&image, OFFSET, &root).unwrap(), dir, "{bad}");
+        }
+        fs::remove_dir_all(&dir).unwrap();
+        let again = appdir(&image, OFFSET, &root).unwrap();
+        assert_eq!(again, dir);
+        assert_eq!(fs::read(dir.join("usr/bin/app")).unwrap(), APP);
     }
 
     #[test]
