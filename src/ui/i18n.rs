@@ -407,6 +407,13 @@ pub enum Key {
     CliRegistrasiBerhasil,
     CliSiapUploadDibuat,
     CliTetapDraft,
+    // leave: leaving a page that would lose work
+    TinggalkanJudul,
+    TinggalkanImpor,
+    TinggalkanEkspor,
+    TinggalkanRekam,
+    TinggalkanYa,
+    TetapDiSini,
 }
 
 /// The text of `key` in `lang`.
@@ -1326,6 +1333,22 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "{n} faktur tetap Draft: nomornya di luar range Referensi Nomor Faktur; rekam range-nya (efaktur nsfp add) lalu jalankan lagi.",
             "{n} invoices stay Draft: their numbers lie outside every range in Referensi Nomor Faktur; record the range (efaktur nsfp add), then run again.",
         ),
+        // leave:
+        TinggalkanJudul => ("Tinggalkan halaman ini?", "Leave this page?"),
+        TinggalkanImpor => (
+            "Impor masih berjalan. Jika Anda pindah halaman, impor dihentikan dan tidak satu faktur pun dari file ini disimpan; Anda dapat mengimpornya lagi nanti.",
+            "The import is still running. If you leave this page, the import stops and no invoice of this file is saved; you can import it again later.",
+        ),
+        TinggalkanEkspor => (
+            "Ekspor masih berjalan. Jika Anda pindah halaman, ekspor dihentikan dan file tidak ditulis; Anda dapat mengekspor lagi nanti.",
+            "The export is still running. If you leave this page, the export stops and no file is written; you can export again later.",
+        ),
+        TinggalkanRekam => (
+            "Faktur ini belum disimpan. Jika Anda pindah halaman, isian Anda hilang. Tetap di sini lalu tekan Simpan untuk menyimpannya.",
+            "This invoice has not been saved. If you leave this page, what you typed is lost. Stay here and press Simpan (Save) to keep it.",
+        ),
+        TinggalkanYa => ("Tinggalkan", "Leave"),
+        TetapDiSini => ("Tetap di sini", "Stay here"),
     }
 }
 

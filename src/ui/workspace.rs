@@ -44,6 +44,10 @@ pub enum Message {
     ConfirmLogout,
     /// Closes the open menu or dialog (Batal, Esc, a click beside the menu).
     Dismiss,
+    /// Esc on a page that has one behind it: back to it, asking first if this one is busy.
+    Escape,
+    /// Leave the busy page as asked ([`Workspace::leaving`]).
+    ConfirmLeave,
     Nav(Nav),
     Page(page::Message),
     Uploader(uploader::Message),
@@ -67,6 +71,19 @@ pub struct Workspace {
     asking_logout: bool,
     /// Start/Stop Uploader: lives as long as the window, whatever page is open.
     uploader: uploader::Uploader,
+    /// Where the user asked to go while the page was busy (an import running, a faktur not
+    /// saved), and what leaving would lose: the dialog that asks first.
+    leaving: Option<(Leave, Key)>,
+}
+
+/// A move away from the current page.
+#[derive(Debug, Clone)]
+enum Leave {
+    Open(Route),
+    Back,
+    Logout,
+    /// The page's own way out ([`Page::leaves_with`]).
+    Page(page::Message),
 }
 
 impl Workspace {
@@ -79,6 +96,7 @@ impl Workspace {
                 open_menu: None,
                 asking_logout: false,
                 uploader: uploader::Uploader::default(),
+                leaving: None,
             },
             task.map(Message::Page),
         )
@@ -88,12 +106,12 @@ impl Workspace {
         if let Some(m) = self.uploader.on_escape() {
             return Some(Message::Uploader(m));
         }
-        if self.open_menu.is_some() || self.asking_logout {
+        if self.open_menu.is_some() || self.asking_logout || self.leaving.is_some() {
             return Some(Message::Dismiss);
         }
         match self.page.on_escape() {
             Some(m) => Some(Message::Page(m)),
-            None if !self.back.is_empty() => Some(Message::Page(page::Message::Back)),
+            None if !self.back.is_empty() => Some(Message::Escape),
             None => None,
         }
     }
@@ -106,12 +124,39 @@ impl Workspace {
             }
             Message::Open(route) => {
                 self.open_menu = None;
+                if self.ask_before(Leave::Open(route)) {
+                    return Action::None;
+                }
                 self.back.clear();
                 self.open(route, ctx)
+            }
+            Message::Escape => {
+                if self.ask_before(Leave::Back) {
+                    return Action::None;
+                }
+                self.update(Message::Page(page::Message::Back), ctx)
+            }
+            Message::ConfirmLeave => {
+                let Some((leave, _)) = self.leaving.take() else {
+                    return Action::None;
+                };
+                self.page.abandon();
+                match leave {
+                    Leave::Open(route) => {
+                        self.back.clear();
+                        self.open(route, ctx)
+                    }
+                    Leave::Back => self.update(Message::Page(page::Message::Back), ctx),
+                    Leave::Logout => self.update(Message::ConfirmLogout, ctx),
+                    Leave::Page(m) => self.page_update(m, ctx),
+                }
             }
             Message::Language(lang) => Action::SetLanguage(lang),
             Message::Logout => {
                 self.open_menu = None;
+                if self.ask_before(Leave::Logout) {
+                    return Action::None;
+                }
                 self.asking_logout = true;
                 Action::None
             }
@@ -134,6 +179,7 @@ impl Workspace {
             Message::Dismiss => {
                 self.open_menu = None;
                 self.asking_logout = false;
+                self.leaving = None;
                 Action::None
             }
             // Enter in the Logout dialog confirms it.
@@ -151,24 +197,48 @@ impl Workspace {
                 }
                 None => Action::None,
             },
-            Message::Page(m) => match self.page.update(m, ctx) {
-                PageAction::None => Action::None,
-                PageAction::Run(t) => Action::Run(t.map(Message::Page)),
-                PageAction::Push(route) => {
-                    let (page, task) = Page::new(route, ctx);
-                    self.back.push(std::mem::replace(&mut self.page, page));
-                    Action::Run(task.map(Message::Page))
+            Message::Page(m) => {
+                if self.page.leaves_with(&m) && self.ask_before(Leave::Page(m.clone())) {
+                    return Action::None;
                 }
-                PageAction::Back => self.update(Message::Page(page::Message::Back), ctx),
-                PageAction::Reset(routes) => self.reset(routes, ctx),
-                PageAction::CloseDatabase => Action::CloseDatabase,
-            },
+                self.page_update(m, ctx)
+            }
+        }
+    }
+
+    fn page_update(&mut self, m: page::Message, ctx: &Ctx) -> Action {
+        match self.page.update(m, ctx) {
+            PageAction::None => Action::None,
+            PageAction::Run(t) => Action::Run(t.map(Message::Page)),
+            PageAction::Push(route) => {
+                let (page, task) = Page::new(route, ctx);
+                self.back.push(std::mem::replace(&mut self.page, page));
+                Action::Run(task.map(Message::Page))
+            }
+            PageAction::Back => self.update(Message::Page(page::Message::Back), ctx),
+            PageAction::Reset(routes) => self.reset(routes, ctx),
+            PageAction::CloseDatabase => Action::CloseDatabase,
         }
     }
 
     /// A menu or dialog (Logout, Start Uploader) is open: the page behind it takes no input.
     fn blocked(&self) -> bool {
-        self.open_menu.is_some() || self.asking_logout || self.uploader.dialog_open()
+        self.open_menu.is_some()
+            || self.asking_logout
+            || self.leaving.is_some()
+            || self.uploader.dialog_open()
+    }
+
+    /// Whether `leave` must wait for the user's answer: the page would lose work (a running
+    /// import, a faktur not saved), so the dialog asks first.
+    fn ask_before(&mut self, leave: Leave) -> bool {
+        match self.page.leaving_loses() {
+            Some(what) => {
+                self.leaving = Some((leave, what));
+                true
+            }
+            None => false,
+        }
     }
 
     /// Opens `routes` afresh, the last one shown and the others behind it. Only the shown page
@@ -232,6 +302,18 @@ impl Workspace {
             let base: Element<'a, uploader::Message> = iced::widget::Space::new().into();
             let dialog = self.uploader.dialog_view(ctx, base).map(Message::Uploader);
             return stack![Element::from(window), dialog].into();
+        }
+        if let Some((_, what)) = &self.leaving {
+            let body = column![
+                text(ctx.t(*what)),
+                row![
+                    widget::action(ctx.t(Key::TinggalkanYa), Message::ConfirmLeave, true),
+                    widget::action(ctx.t(Key::TetapDiSini), Message::Dismiss, true),
+                ]
+                .spacing(8),
+            ]
+            .spacing(12);
+            return widget::dialog(window.into(), ctx.t(Key::TinggalkanJudul), body.into());
         }
         if self.asking_logout {
             let body = column![

@@ -231,11 +231,20 @@ impl Browser {
             .click()
             .await
             .unwrap();
-        let path = self.home_dir.path().join("downloads").join(file);
+        let dir = self.home_dir.path().join("downloads");
+        let path = dir.join(file);
         let started = Instant::now();
         loop {
-            // Chromium writes `<file>.crdownload` first and renames it when complete.
-            if let Ok(bytes) = std::fs::read(&path) {
+            // Chromium reserves the name with an empty file, writes `*.crdownload` and renames
+            // it over the name when complete: done when no `.crdownload` is left and it has bytes.
+            let partial = std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .any(|e| e.is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".crdownload")));
+            if let Ok(bytes) = std::fs::read(&path)
+                && !partial
+                && !bytes.is_empty()
+            {
                 return bytes;
             }
             assert!(

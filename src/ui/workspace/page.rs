@@ -9,6 +9,7 @@ use super::referensi::{barang_jasa, lawan_transaksi, nomor_faktur, user};
 use super::route::Route;
 use super::{administrasi, cadangan, certificate, detail, home, tentang};
 use crate::ui::ctx::Ctx;
+use crate::ui::i18n::Key;
 
 /// What a page hands to the workspace.
 pub enum Action<M> {
@@ -96,6 +97,35 @@ fn form_message(m: form::Message) -> Message {
 }
 
 impl Page {
+    /// What leaving this page now would throw away: the question the workspace asks first.
+    pub fn leaving_loses(&self) -> Option<Key> {
+        match self {
+            Page::Impor(p) if p.is_running() => Some(Key::TinggalkanImpor),
+            Page::Ekspor(p) if p.is_running() => Some(Key::TinggalkanEkspor),
+            Page::Form(f) if f.unsaved() => Some(Key::TinggalkanRekam),
+            _ => None,
+        }
+    }
+
+    /// Whether `m` is this page's own way out (Rekam Faktur's Kembali and Esc), which asks
+    /// first as the menu does when the page would lose work.
+    pub fn leaves_with(&self, m: &Message) -> bool {
+        matches!(
+            (self, m),
+            (Page::Form(_), Message::Form(f)) if matches!(**f, form::Message::Back)
+        )
+    }
+
+    /// Leaving anyway: a running import or export is stopped (the import rolls back, the export
+    /// writes no file) rather than finishing unseen; typed fields go with the page.
+    pub fn abandon(&self) {
+        match self {
+            Page::Impor(p) => p.cancel(),
+            Page::Ekspor(p) => p.cancel(),
+            _ => {}
+        }
+    }
+
     pub fn new(route: Route, ctx: &Ctx) -> (Page, Task<Message>) {
         match route {
             Route::Home => {

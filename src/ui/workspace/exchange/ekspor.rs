@@ -135,6 +135,17 @@ impl Ekspor {
         &self.path
     }
 
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Stops the running export (its file is not written).
+    pub fn cancel(&self) {
+        if let Some(r) = &self.running {
+            r.control.cancel();
+        }
+    }
+
     pub fn on_escape(&self) -> Option<Message> {
         self.confirm_overwrite
             .is_some()
@@ -201,11 +212,7 @@ impl Ekspor {
                 self.path_typed = true;
             }
             Message::Start => return self.start(ctx, false),
-            Message::Cancel => {
-                if let Some(r) = &self.running {
-                    r.control.cancel();
-                }
-            }
+            Message::Cancel => self.cancel(),
             Message::Job(id, _) if self.running.as_ref().map(|r| r.id) != Some(id) => {}
             Message::Job(_, Event::Progress(s)) => {
                 if let Some(r) = &mut self.running {

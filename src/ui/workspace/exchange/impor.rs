@@ -75,9 +75,15 @@ impl Impor {
         (Impor::default(), operation::focus(PATH_INPUT))
     }
 
-    #[cfg(test)]
     pub fn is_running(&self) -> bool {
         self.running.is_some()
+    }
+
+    /// Stops the running import (it rolls back: nothing of the file stays).
+    pub fn cancel(&self) {
+        if let Some(r) = &self.running {
+            r.control.cancel();
+        }
     }
 
     #[cfg(test)]
@@ -117,11 +123,7 @@ impl Impor {
             Message::Picked(None) => {}
             Message::SkipInvalid(on) => self.skip_invalid = on,
             Message::Start => return self.start(ctx),
-            Message::Cancel => {
-                if let Some(r) = &self.running {
-                    r.control.cancel();
-                }
-            }
+            Message::Cancel => self.cancel(),
             Message::Job(id, _) if self.running.as_ref().map(|r| r.id) != Some(id) => {}
             Message::Job(_, Event::Progress(step)) => {
                 if let Some(r) = &mut self.running {

@@ -605,23 +605,45 @@ async fn referensi_files_are_told_by_their_first_row_and_imported() {
     assert!(stored(&app).is_empty(), "no faktur from Referensi files");
 }
 
+/// Leaving the Impor page while its import runs asks first. *Tetap di sini* keeps the page and
+/// its import; *Tinggalkan* stops the import (nothing of the file is written) and opens the page
+/// asked for, which ignores the stopped job's answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
-async fn a_page_opened_again_ignores_the_answers_of_the_earlier_pages_job() {
+async fn leaving_a_running_import_asks_first_and_stops_it() {
     let (mut app, tmp) = logged_in().await;
-    pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
-    let file = copy(tmp.path(), "djp_export_2015.csv");
+    open_impor(&mut app).await;
+    let file = tmp.path().join("besar.csv");
+    std::fs::write(&file, many_faktur(4000)).unwrap();
     let _ = app.update(imp(impor::Message::PathChanged(file.display().to_string())));
     let task = app.update(imp(impor::Message::Start));
-    // Faktur > Impor again while the first import runs: a new, idle page.
+    let mut stream = iced_test::runtime::task::into_stream(task).expect("a background task");
+    let first = first_output(&mut stream).await;
+    pump_app(&mut app, [first]).await;
+    assert!(impor_page(&app).is_running());
+
+    // Beranda while the import runs: asked, and staying keeps the import going.
+    pump_app(&mut app, [Message::Main(W::Open(Route::Home))]).await;
+    assert!(on_screen(&app, "Tinggalkan halaman ini?"));
+    assert!(on_screen(
+        &app,
+        app.ctx.t(crate::ui::i18n::Key::TinggalkanImpor)
+    ));
+    click(&mut app, "Tetap di sini").await;
+    assert!(!on_screen(&app, "Tinggalkan halaman ini?"));
+    assert_eq!(workspace(&app).page.route(), Route::Impor);
+    assert!(impor_page(&app).is_running());
+
+    // Faktur > Impor again: asked again; leaving stops the import.
     pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
-    let stream = iced_test::runtime::task::into_stream(task).expect("a background task");
+    assert!(on_screen(&app, "Tinggalkan halaman ini?"));
+    click(&mut app, "Tinggalkan").await;
+    assert!(!on_screen(&app, "Tinggalkan halaman ini?"));
+    assert!(!impor_page(&app).is_running(), "a new, idle page");
     let late = rest_of(stream).await;
     assert!(!late.is_empty());
     pump_app(&mut app, late).await;
     assert!(impor_page(&app).result().is_none());
-    assert!(!impor_page(&app).is_running());
-    // The first import itself finished (one transaction, as from the CLI).
-    assert_eq!(stored(&app).len(), 2);
+    assert!(stored(&app).is_empty(), "the stopped import rolled back");
 }
 
 /// Faktur > Ekspor in English to a folder that cannot be written (its parent is a file): the

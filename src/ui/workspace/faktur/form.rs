@@ -90,6 +90,9 @@ pub enum Message {
 pub struct Form {
     pub(super) mode: Mode,
     pub(super) fields: Fields,
+    /// The fields as they were when the form became ready: leaving a form that differs from them
+    /// asks first ([`Form::unsaved`]).
+    pristine: Fields,
     /// The faktur of Ubah/Pengganti has arrived (always for a new one).
     pub(super) ready: bool,
     /// Pengganti: the replaced faktur's date, which the pengganti may not precede.
@@ -113,9 +116,11 @@ pub struct Form {
 impl Form {
     pub fn new(ctx: &Ctx, masukan: bool, mode: Mode) -> (Self, Task<Message>) {
         let today = chrono::Local::now().date_naive();
+        let fields = Fields::new(masukan, today);
         let form = Form {
             mode,
-            fields: Fields::new(masukan, today),
+            pristine: fields.clone(),
+            fields,
             ready: mode == Mode::Baru,
             original_tanggal: None,
             simpan_lawan: true,
@@ -312,6 +317,12 @@ impl Form {
         }
         self.simpan_lawan = false;
         self.ready = true;
+        self.pristine = self.fields.clone();
+    }
+
+    /// Something was typed that Simpan has not stored: a field changed, or a line is half typed.
+    pub fn unsaved(&self) -> bool {
+        self.ready && (self.fields != self.pristine || self.line != LineInput::default())
     }
 
     fn cari_lawan(&mut self, s: String, ctx: &Ctx) -> Task<Message> {

@@ -429,14 +429,37 @@ async fn errors_stand_next_to_their_fields_and_nothing_is_saved() {
     // Fixing the name takes its error away at once.
     type_into(&mut app, form::NAMA_INPUT, "PT BARU").await;
     assert!(!on_screen(&app, "ETAX-20008 : NAMA wajib diisi"));
-    // Esc leaves without saving, to the list of its side.
+    // Esc would lose what was typed: asked first; staying keeps every field.
     pump_app(&mut app, [Message::Escape]).await;
+    assert!(on_screen(
+        &app,
+        app.ctx.t(crate::ui::i18n::Key::TinggalkanRekam)
+    ));
+    click(&mut app, "Tetap di sini").await;
+    assert!(matches!(route(&app), Route::Rekam { .. }));
+    assert_eq!(form_of(&app).fields().nama, "PT BARU");
+    // The menu asks as well; leaving goes without saving.
+    pump_app(&mut app, [open(Route::Home)]).await;
+    assert!(on_screen(&app, "Tinggalkan halaman ini?"));
+    click(&mut app, "Tetap di sini").await;
+    pump_app(&mut app, [Message::Escape]).await;
+    click(&mut app, "Tinggalkan").await;
     assert_eq!(route(&app), Route::Administrasi { masukan: false });
     assert!(
         faktur::list(db(&app).conn(), Default::default())
             .unwrap()
             .is_empty()
     );
+}
+
+/// Nothing typed, nothing to lose: the menu leaves an untouched form at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn an_untouched_form_leaves_without_asking() {
+    let (ctx, _tmp) = world(true);
+    let mut app = logged_in(ctx).await;
+    pump_app(&mut app, [open(Route::Rekam { masukan: false })]).await;
+    pump_app(&mut app, [open(Route::Home)]).await;
+    assert_eq!(route(&app), Route::Home);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
