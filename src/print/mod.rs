@@ -10,6 +10,7 @@ pub mod draw;
 pub mod fonts;
 pub mod format;
 pub mod geometry;
+pub mod merge;
 pub mod qr;
 pub mod sheet;
 
