@@ -142,10 +142,7 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut counts: Vec<u32> = args[1..]
-        .iter()
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let mut counts: Vec<u32> = args[1..].iter().filter_map(|a| a.parse().ok()).collect();
     if counts.is_empty() {
         counts = COUNTS.to_vec();
     }

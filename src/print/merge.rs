@@ -499,3 +499,26 @@ fn glyph_texts(data: &'static [u8]) -> Vec<String> {
     );
     texts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_glyph_page_draws_each_glyph_once_ascii_first() {
+        let texts = glyph_texts(fonts::REGULAR);
+        assert_eq!(texts.first().map(String::as_str), Some(" "));
+        for c in ["A", "z", "0", "é", "Ü", "–", "€"] {
+            assert!(texts.iter().any(|t| t == c), "{c} in {texts:?}");
+        }
+        let font = FontRef::new(fonts::REGULAR).unwrap();
+        let singles: Vec<u32> = texts
+            .iter()
+            .filter(|t| t.chars().count() == 1)
+            .filter_map(|t| font.charmap().map(t.chars().next()?))
+            .map(|g| g.to_u32())
+            .collect();
+        let distinct: HashSet<u32> = singles.iter().copied().collect();
+        assert_eq!(distinct.len(), singles.len(), "one text per glyph");
+    }
+}
