@@ -4,12 +4,14 @@
 //! only with `force`.
 
 use std::collections::HashSet;
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use super::{PdfFile, PrintError, PrintOptions, faktur_pdf, file_name};
+use super::merge::{MergeError, MergedPdf};
+use super::{PrintError, PrintOptions, faktur_pdf, file_name};
 use crate::domain::{DjpCode, NomorFaktur, Nsfp};
 use crate::exchange::csv_write::ExportError;
 use crate::exchange::output::Staged;
@@ -63,6 +65,13 @@ impl BatchError {
             ExportError::Io(io) => BatchError::io(path, io),
             ExportError::Store(s) => BatchError::Store(s),
             ExportError::Invalid(m) => BatchError::Nomor(m),
+        }
+    }
+
+    fn merge(path: &Path, e: MergeError) -> BatchError {
+        match e {
+            MergeError::Io(io) => BatchError::io(path, io),
+            MergeError::Pdf(p) => BatchError::Pdf(p),
         }
     }
 }
@@ -193,7 +202,8 @@ pub fn to_folder(
     Ok(out)
 }
 
-/// All selected faktur in one PDF at `file`; nothing is written when nothing is selected.
+/// All selected faktur in one PDF at `file`, written as it is drawn ([`MergedPdf`]): memory stays
+/// flat in the count. Nothing is written when nothing is selected.
 pub fn merged(
     conn: &Connection,
     sel: &Selection,
@@ -206,29 +216,42 @@ pub fn merged(
     if !force && file.exists() {
         return Err(BatchError::Exists(file.to_path_buf()));
     }
-    let mut pdf = PdfFile::new();
+    // Begun at the first faktur; dropped unfinished (an error), the temporary file goes with it.
+    let mut out: Option<(Staged, MergedPdf<BufWriter<File>>)> = None;
     select(conn, sel, |f| {
-        pdf.add(&f, seller, opts);
+        let pdf = match &mut out {
+            Some((_, pdf)) => pdf,
+            None => {
+                let mut staged = Staged::new(file).map_err(|e| BatchError::export(file, e))?;
+                let handle = staged
+                    .file()
+                    .try_clone()
+                    .map_err(|e| BatchError::io(file, e))?;
+                let pdf = MergedPdf::new(BufWriter::new(handle))
+                    .map_err(|e| BatchError::merge(file, e))?;
+                &mut out.insert((staged, pdf)).1
+            }
+        };
+        pdf.add(&f, seller, opts)
+            .map_err(|e| BatchError::merge(file, e))?;
         tick(pdf.faktur());
         Ok(())
     })?;
-    let mut out = Printed {
-        faktur: pdf.faktur(),
-        ..Printed::default()
+    let Some((staged, pdf)) = out else {
+        return Ok(Printed::default());
     };
-    if out.faktur == 0 {
-        return Ok(out);
-    }
-    let bytes = pdf.finish()?;
-    let mut staged = Staged::new(file).map_err(|e| BatchError::export(file, e))?;
-    staged
-        .file()
-        .write_all(&bytes)
-        .map_err(|e| BatchError::io(file, e))?;
-    out.files.push(
-        staged
-            .commit(force)
-            .map_err(|e| BatchError::export(file, e))?,
-    );
-    Ok(out)
+    let faktur = pdf.faktur();
+    let written = pdf.finish().map_err(|e| BatchError::merge(file, e))?;
+    written
+        .into_inner()
+        .map_err(|e| BatchError::io(file, e.into_error()))?;
+    Ok(Printed {
+        faktur,
+        files: vec![
+            staged
+                .commit(force)
+                .map_err(|e| BatchError::export(file, e))?,
+        ],
+        kept: Vec::new(),
+    })
 }

@@ -3,13 +3,15 @@
 //! faktur, and DRAF / BATAL / DIGANTI watermarks.
 //!
 //! [`sheet`] prepares the texts and the page breaks, [`draw`] puts them on krilla pages,
-//! [`qr`] makes the QR image, [`fonts`] holds the embedded typeface and its metrics.
+//! [`qr`] makes the QR image, [`fonts`] holds the embedded typeface and its metrics; [`merge`]
+//! writes many faktur into one PDF as they are drawn (`efaktur cetak --gabung`).
 
 pub mod batch;
 pub mod draw;
 pub mod fonts;
 pub mod format;
 pub mod geometry;
+pub mod merge;
 pub mod qr;
 pub mod sheet;
 

@@ -736,3 +736,213 @@ fn kode_07_and_08_print_the_cap_fasilitas_and_the_dokumen_referensi() {
         "{text}"
     );
 }
+
+/// The merged PDF is written batch by batch (`print::merge`): many batches, one of them partly
+/// filled, still make one document with every page in order and the two fonts embedded once.
+#[test]
+fn a_merged_pdf_of_many_batches_has_every_page_in_order_and_its_fonts_once() {
+    use efaktur::print::batch::{self, Selection};
+    use efaktur::print::merge::BATCH;
+    use efaktur::store::faktur::Filter;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+    profile::save(store.conn(), &seller()).unwrap();
+    let count = 2 * BATCH + 3;
+    let long = BATCH + 7;
+    let mut nomors = Vec::new();
+    let mut long_pages = 0;
+    for serial in 1..=count as u32 {
+        let mut items = simple_items();
+        if serial as usize == long {
+            // Two pages in the middle of the second batch.
+            items = (1..=40)
+                .map(|i| item(&format!("Barang ke-{i}"), 1_000, i, 0))
+                .collect();
+        }
+        if serial == 60 {
+            // Shaped with the "fi" ligature where the font has one: already in the shared subset.
+            items.push(item("Jasa sertifikasi dan konfirmasi", 500_000, 1, 0));
+        }
+        let f = FakturDraft::from(&payload(&nsfp13(serial), items))
+            .validate()
+            .unwrap();
+        let approved = serial % 3 == 0;
+        let approval = if approved {
+            ApprovalStatus::DalamProses
+        } else {
+            ApprovalStatus::Draft
+        };
+        let id = faktur::insert(store.conn(), &f, approval, "uji").unwrap();
+        if serial as usize == long {
+            let alone = faktur::get(store.conn(), id).unwrap().unwrap();
+            long_pages = page_count(&write_pdf(dir.path(), "panjang", &alone));
+            assert!(long_pages > 1);
+        }
+        if approved {
+            faktur::record_approval(
+                store.conn(),
+                id,
+                "2026-11-30T10:00:00",
+                &format!("https://127.0.0.1:1/validasi/faktur/{SELLER}/{serial}/abc"),
+            )
+            .unwrap();
+        }
+        nomors.push(f.nomor().to_string());
+    }
+    let sel = Selection::Filter(Filter {
+        masukan: Some(false),
+        ..Filter::default()
+    });
+    let out = dir.path().join("pdf");
+    std::fs::create_dir(&out).unwrap();
+    let file = out.join("gabung.pdf");
+    let mut ticks = Vec::new();
+    let printed = batch::merged(store.conn(), &sel, &seller(), &opts(), &file, false, |n| {
+        ticks.push(n)
+    })
+    .unwrap();
+    assert_eq!(printed.faktur, count);
+    assert_eq!(printed.files, vec![file.clone()]);
+    assert_eq!(ticks, (1..=count).collect::<Vec<_>>());
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+
+    assert_eq!(page_count(&file), count - 1 + long_pages);
+    let info = tool("pdfinfo", "poppler-utils", &[file.as_os_str()]);
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.contains(&format!("Faktur Pajak ({count} faktur)")),
+        "{info}"
+    );
+    let text = pdftotext(&file, None);
+    let headers: Vec<String> = nomors
+        .iter()
+        .map(|n| format!("Kode dan Nomor Seri Faktur Pajak : {n}"))
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    in_order(&text, &headers);
+    let lanjutan = format!("{} (lanjutan)", nomors[long - 1]);
+    assert!(pdftotext(&file, Some(long + 1)).contains(&lanjutan));
+    in_order(
+        &pdftotext(&file, Some(long + long_pages - 1)),
+        &[&lanjutan, "Barang ke-40"],
+    );
+    assert!(text.contains("Jasa sertifikasi dan konfirmasi"), "{text}");
+    // Watermarks and QR codes come through the copy: a draft, then an approved faktur's QR.
+    assert_eq!(watermark(&file, 1), "DRAF");
+    assert_eq!(watermark(&file, 3), "");
+    let page3 = page_png(&file, 3, &dir.path().join("merged"), 300);
+    let z = tool(
+        "zbarimg",
+        "zbar-tools",
+        &["--raw".as_ref(), "-q".as_ref(), page3.as_os_str()],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&z.stdout).trim(),
+        format!("https://127.0.0.1:1/validasi/faktur/{SELLER}/3/abc")
+    );
+    // A merged page looks exactly like the faktur's own PDF (same drawing, other font subset).
+    for (page, serial) in [(1, 1), (3, 3), (count - 1 + long_pages, count)] {
+        let id = faktur::ids_by_nsfp(
+            store.conn(),
+            false,
+            efaktur::domain::Nsfp::parse(&nsfp13(serial as u32)).unwrap(),
+        )
+        .unwrap()[0];
+        let alone = faktur::get(store.conn(), id).unwrap().unwrap();
+        let own = write_pdf(dir.path(), &format!("sendiri-{serial}"), &alone);
+        let a = page_png(&file, page, &dir.path().join("merged"), 72);
+        let b = page_png(&own, 1, &dir.path().join("own"), 72);
+        assert!(
+            std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
+            "page {page} of the merged PDF differs from faktur {serial}'s own PDF"
+        );
+    }
+
+    // Every batch embeds the same subset: each face is one font object for the whole file.
+    let fonts = tool("pdffonts", "poppler-utils", &[file.as_os_str()]);
+    let fonts = String::from_utf8_lossy(&fonts.stdout).into_owned();
+    let faces: Vec<&str> = fonts.lines().filter(|l| l.contains('+')).collect();
+    assert_eq!(faces.len(), 2, "{fonts}");
+    assert!(faces.iter().all(|l| l.contains("yes yes yes")), "{fonts}");
+
+    // qpdf checks the structure (cross-reference offsets, page tree) where it is installed.
+    if let Ok(check) = Command::new("qpdf").arg("--check").arg(&file).output() {
+        let out = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            check.status.success() && out.contains("No syntax or stream encoding errors"),
+            "{out}{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
+
+/// A merged print that fails half-way (a faktur gone from the list) leaves neither the target nor
+/// its temporary file, although the first batch was already written out.
+#[test]
+fn a_merged_pdf_that_fails_half_way_leaves_nothing_behind() {
+    use efaktur::print::batch::{self, BatchError, Selection};
+    use efaktur::print::merge::BATCH;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+    profile::save(store.conn(), &seller()).unwrap();
+    let mut ids = Vec::new();
+    for serial in 1..=(BATCH + 1) as u32 {
+        let f = FakturDraft::from(&payload(&nsfp13(serial), simple_items()))
+            .validate()
+            .unwrap();
+        ids.push(faktur::insert(store.conn(), &f, ApprovalStatus::Draft, "uji").unwrap());
+    }
+    ids.push(999_999);
+    let out = dir.path().join("pdf");
+    std::fs::create_dir(&out).unwrap();
+    let file = out.join("gabung.pdf");
+    let mut ticks = 0;
+    let err = batch::merged(
+        store.conn(),
+        &Selection::Ids(ids),
+        &seller(),
+        &opts(),
+        &file,
+        false,
+        |n| ticks = n,
+    )
+    .unwrap_err();
+    assert!(matches!(err, BatchError::Nomor(_)), "{err}");
+    assert_eq!(ticks, BATCH + 1);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+}
+
+/// Renders page `page` of `pdf` to a PNG in `dir` at `dpi`; returns its path.
+fn page_png(pdf: &Path, page: usize, dir: &Path, dpi: u32) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let prefix = dir.join(format!("p{page}-{dpi}"));
+    let p = page.to_string();
+    let out = tool(
+        "pdftoppm",
+        "poppler-utils",
+        &[
+            "-png".as_ref(),
+            "-singlefile".as_ref(),
+            "-r".as_ref(),
+            dpi.to_string().as_ref(),
+            "-f".as_ref(),
+            p.as_ref(),
+            "-l".as_ref(),
+            p.as_ref(),
+            pdf.as_os_str(),
+            prefix.as_os_str(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    prefix.with_extension("png")
+}
