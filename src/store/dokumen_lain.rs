@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::dokumen_page::{self, Cursor, Page, Period, Position, Source};
 use super::faktur::Filter;
 use super::{Result, StoreError, is_unique_violation};
 use crate::domain::tax::Totals;
@@ -112,6 +113,11 @@ pub fn insert(
     Ok(conn.last_insert_rowid())
 }
 
+/// What [`from_row`] reads, in its order.
+const COLUMNS: &str = "id, jenis, jenis_transaksi, jenis_dokumen, kd_jns_transaksi, fg_pengganti,
+    nomor_dok_lain_ganti, nomor_dok_lain, tanggal, masa, tahun, lawan_npwp, lawan_nama,
+    lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm, keterangan, status_approval";
+
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredDokumenLain> {
     let rupiah = |i: usize| -> rusqlite::Result<Rupiah> { Ok(Rupiah::new(row.get(i)?)) };
     Ok(StoredDokumenLain {
@@ -161,16 +167,14 @@ pub fn for_each(
     filter: Filter,
     mut each: impl FnMut(StoredDokumenLain) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT id, jenis, jenis_transaksi, jenis_dokumen, kd_jns_transaksi, fg_pengganti,
-            nomor_dok_lain_ganti, nomor_dok_lain, tanggal, masa, tahun, lawan_npwp, lawan_nama,
-            lawan_alamat, jumlah_dpp, jumlah_ppn, jumlah_ppnbm, keterangan, status_approval
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}
          FROM dokumen_lain
          WHERE (?1 IS NULL OR jenis = CASE WHEN ?1 THEN 'masukan' ELSE 'keluaran' END)
            AND (?2 IS NULL OR masa = ?2) AND (?3 IS NULL OR tahun = ?3)
            AND (?4 IS NULL OR status_approval = ?4)
-         ORDER BY tanggal, nomor_dok_lain, id",
-    )?;
+         ORDER BY tanggal, nomor_dok_lain, id"
+    ))?;
     let mut rows = stmt.query(params![
         filter.masukan,
         filter.masa,
@@ -183,7 +187,33 @@ pub fn for_each(
     Ok(())
 }
 
-/// The documents of one masa (for the window's Dokumen Lain pages).
+/// Where a document stands in the Dokumen Lain pages' order (tanggal, nomor, id).
+pub fn position(d: &StoredDokumenLain) -> Position {
+    Position {
+        tanggal: d.dokumen.tanggal.to_string(),
+        nomor: d.dokumen.nomor.clone(),
+        id: d.id,
+    }
+}
+
+/// One page of the documents of a masa, for the window's Dokumen Lain pages (bounded, keyset).
+pub fn page(
+    conn: &Connection,
+    period: Period,
+    cursor: &Cursor,
+    limit: usize,
+) -> Result<Page<StoredDokumenLain>> {
+    let source = Source {
+        table: "dokumen_lain",
+        columns: COLUMNS,
+        tanggal: "tanggal",
+        nomor: "nomor_dok_lain",
+        from_row,
+    };
+    dokumen_page::page(conn, &source, period, cursor, limit)
+}
+
+/// The documents of one masa (for exports of moderate size).
 pub fn list(conn: &Connection, filter: Filter) -> Result<Vec<StoredDokumenLain>> {
     let mut out = Vec::new();
     for_each(conn, filter, |d| {

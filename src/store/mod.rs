@@ -10,6 +10,7 @@ pub mod certificate;
 pub mod dashboard;
 pub mod deadline;
 pub mod dokumen_lain;
+pub mod dokumen_page;
 pub mod faktur;
 pub mod faktur_edit;
 pub mod faktur_list;

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::dokumen_page::{self, Cursor, Page, Period, Position, Source};
 use super::faktur::Filter;
 use super::{Result, StoreError, is_unique_violation};
 use crate::domain::faktur::Jenis;
@@ -173,6 +174,11 @@ pub fn insert(
     Ok(conn.last_insert_rowid())
 }
 
+/// What [`from_row`] reads, in its order.
+const COLUMNS: &str = "id, faktur_id, lawan_npwp, lawan_nama, kode_transaksi, fg_pengganti, nsfp,
+    tanggal_faktur, nomor_retur, dikreditkan, tanggal_retur, masa, tahun, nilai_dpp, nilai_ppn,
+    nilai_ppnbm, status_approval";
+
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRetur> {
     let rupiah = |i: usize| -> rusqlite::Result<Rupiah> { Ok(Rupiah::new(row.get(i)?)) };
     let date = |i: usize| -> rusqlite::Result<NaiveDate> {
@@ -222,16 +228,14 @@ pub fn for_each(
     filter: Filter,
     mut each: impl FnMut(StoredRetur) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT id, faktur_id, lawan_npwp, lawan_nama, kode_transaksi, fg_pengganti, nsfp,
-            tanggal_faktur, nomor_retur, dikreditkan, tanggal_retur, masa, tahun, nilai_dpp,
-            nilai_ppn, nilai_ppnbm, status_approval
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS}
          FROM retur
          WHERE (?1 IS NULL OR jenis = CASE WHEN ?1 THEN 'masukan' ELSE 'keluaran' END)
            AND (?2 IS NULL OR masa = ?2) AND (?3 IS NULL OR tahun = ?3)
            AND (?4 IS NULL OR status_approval = ?4)
-         ORDER BY tanggal_retur, nomor_retur, id",
-    )?;
+         ORDER BY tanggal_retur, nomor_retur, id"
+    ))?;
     let mut rows = stmt.query(params![
         filter.masukan,
         filter.masa,
@@ -244,7 +248,33 @@ pub fn for_each(
     Ok(())
 }
 
-/// The retur of one masa (for the window's Retur pages and for exports of moderate size).
+/// Where a retur stands in the Retur pages' order (tanggal retur, nomor retur, id).
+pub fn position(r: &StoredRetur) -> Position {
+    Position {
+        tanggal: r.retur.tanggal_retur.to_string(),
+        nomor: r.retur.nomor_retur.clone(),
+        id: r.id,
+    }
+}
+
+/// One page of the retur of a masa, for the window's Retur pages (bounded, keyset).
+pub fn page(
+    conn: &Connection,
+    period: Period,
+    cursor: &Cursor,
+    limit: usize,
+) -> Result<Page<StoredRetur>> {
+    let source = Source {
+        table: "retur",
+        columns: COLUMNS,
+        tanggal: "tanggal_retur",
+        nomor: "nomor_retur",
+        from_row,
+    };
+    dokumen_page::page(conn, &source, period, cursor, limit)
+}
+
+/// The retur of one masa (for exports of moderate size).
 pub fn list(conn: &Connection, filter: Filter) -> Result<Vec<StoredRetur>> {
     let mut out = Vec::new();
     for_each(conn, filter, |r| {
