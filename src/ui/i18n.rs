@@ -414,6 +414,27 @@ pub enum Key {
     TinggalkanRekam,
     TinggalkanYa,
     TetapDiSini,
+    // returui: the Retur and Dokumen Lain pages, their export
+    ReturPajakKeluaran,
+    ReturPajakMasukan,
+    AdministrasiRetur,
+    MenuDokumenLain,
+    NomorRetur,
+    TanggalRetur,
+    TanggalFaktur,
+    NomorDokumen,
+    JenisDokumen,
+    DokumenDiganti,
+    Keterangan,
+    ReturKosong,
+    DokumenLainKosong,
+    JumlahRetur,
+    JumlahDokumenLain,
+    EksporDokumen,
+    EksporPilihRetur,
+    EksporDokumenBerjalan,
+    EksporDokumenSelesai,
+    EksporDokumenKosong,
 }
 
 /// The text of `key` in `lang`.
@@ -1349,6 +1370,45 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ),
         TinggalkanYa => ("Tinggalkan", "Leave"),
         TetapDiSini => ("Tetap di sini", "Stay here"),
+        // returui:
+        ReturPajakKeluaran => (
+            "Retur Pajak Keluaran",
+            "Output tax returns (Retur Pajak Keluaran)",
+        ),
+        ReturPajakMasukan => (
+            "Retur Pajak Masukan",
+            "Input tax returns (Retur Pajak Masukan)",
+        ),
+        AdministrasiRetur => ("Administrasi Retur", "Return administration"),
+        MenuDokumenLain => ("Dokumen Lain", "Other documents (Dokumen Lain)"),
+        NomorRetur => ("Nomor Retur", "Return number"),
+        TanggalRetur => ("Tanggal Retur", "Return date"),
+        TanggalFaktur => ("Tanggal Faktur", "Invoice date"),
+        NomorDokumen => ("Nomor Dokumen", "Document number"),
+        JenisDokumen => ("Kode Jenis", "Kind codes"),
+        DokumenDiganti => ("Mengganti", "Replaces"),
+        Keterangan => ("Keterangan", "Remarks"),
+        ReturKosong => (
+            "Belum ada retur pada masa {masa}. Pilih masa lain, atau impor file retur (RK/RM) lewat Faktur > Impor.",
+            "No returns in period {masa}. Choose another period, or import a return file (RK/RM) via Faktur > Impor.",
+        ),
+        DokumenLainKosong => (
+            "Belum ada dokumen lain pada masa {masa}. Pilih masa lain, atau impor file dokumen lain (DK/DM) lewat Faktur > Impor.",
+            "No other documents in period {masa}. Choose another period, or import a file of other documents (DK/DM) via Faktur > Impor.",
+        ),
+        JumlahRetur => ("{n} retur pada masa {masa}", "{n} returns in period {masa}"),
+        JumlahDokumenLain => (
+            "{n} dokumen pada masa {masa}",
+            "{n} documents in period {masa}",
+        ),
+        EksporDokumen => ("Dokumen", "Document"),
+        EksporPilihRetur => ("Retur", "Returns (Retur)"),
+        EksporDokumenBerjalan => ("Mengekspor… {n} dokumen", "Exporting… {n} documents"),
+        EksporDokumenSelesai => ("{n} dokumen diekspor ke:", "{n} documents exported to:"),
+        EksporDokumenKosong => (
+            "Tidak ada retur atau dokumen lain untuk masa, jenis dan status ini; tidak ada file yang ditulis. Pilih masa atau status lain.",
+            "No returns or other documents for this period, kind and status; no file was written. Choose another period or status.",
+        ),
     }
 }
 

@@ -9,6 +9,9 @@ mod cadangan_tests;
 pub mod certificate;
 pub mod cetak;
 pub mod detail;
+pub mod dokumen;
+#[cfg(test)]
+mod dokumen_tests;
 pub mod exchange;
 pub mod faktur;
 pub mod home;

@@ -7,7 +7,7 @@ use super::exchange::{ekspor, impor};
 use super::faktur::form::{self, Form};
 use super::referensi::{barang_jasa, lawan_transaksi, nomor_faktur, user};
 use super::route::Route;
-use super::{administrasi, cadangan, certificate, detail, home, tentang};
+use super::{administrasi, cadangan, certificate, detail, dokumen, home, tentang};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
 
@@ -66,6 +66,8 @@ pub enum Page {
     // impor:
     Impor(Box<impor::Impor>),
     Ekspor(Box<ekspor::Ekspor>),
+    // returui:
+    Dokumen(Box<dokumen::Dokumen>),
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +88,8 @@ pub enum Message {
     BarangJasa(barang_jasa::Message),
     NomorFaktur(nomor_faktur::Message),
     AdministrasiUser(user::Message),
+    // returui:
+    Dokumen(dokumen::Message),
 }
 
 fn certificate_message(m: certificate::Message) -> Message {
@@ -194,6 +198,17 @@ impl Page {
                 let (p, t) = ekspor::Ekspor::new(ctx);
                 (Page::Ekspor(Box::new(p)), t.map(Message::Ekspor))
             }
+            // returui:
+            Route::Retur { masukan } => dokumen_page(dokumen::Dokumen::new(
+                ctx,
+                dokumen::Kind::Retur,
+                masukan,
+            )),
+            Route::DokumenLain { masukan } => dokumen_page(dokumen::Dokumen::new(
+                ctx,
+                dokumen::Kind::DokumenLain,
+                masukan,
+            )),
         }
     }
 
@@ -218,6 +233,8 @@ impl Page {
             // impor:
             Page::Impor(_) => Route::Impor,
             Page::Ekspor(_) => Route::Ekspor,
+            // returui:
+            Page::Dokumen(p) => p.route(),
         }
     }
 
@@ -249,6 +266,8 @@ impl Page {
             // impor:
             (Page::Impor(p), Message::Impor(m)) => p.update(m, ctx).map(Message::Impor),
             (Page::Ekspor(p), Message::Ekspor(m)) => p.update(m, ctx).map(Message::Ekspor),
+            // returui:
+            (Page::Dokumen(p), Message::Dokumen(m)) => p.update(m, ctx).map(Message::Dokumen),
             // A late answer for a page that is gone.
             _ => Action::None,
         }
@@ -271,6 +290,8 @@ impl Page {
             // impor:
             Page::Impor(p) => p.view(ctx).map(Message::Impor),
             Page::Ekspor(p) => p.view(ctx).map(Message::Ekspor),
+            // returui:
+            Page::Dokumen(p) => p.view(ctx).map(Message::Dokumen),
         }
     }
 
@@ -309,6 +330,8 @@ impl Page {
     pub fn on_reveal(&mut self, ctx: &Ctx) -> Task<Message> {
         match self {
             Page::Administrasi(p) => p.refresh(ctx).map(Message::Administrasi),
+            // returui:
+            Page::Dokumen(p) => p.refresh(ctx).map(Message::Dokumen),
             _ => Task::none(),
         }
     }
@@ -324,4 +347,8 @@ impl Page {
 
 fn form_page((p, t): (Form, Task<form::Message>)) -> (Page, Task<Message>) {
     (Page::Form(Box::new(p)), t.map(form_message))
+}
+
+fn dokumen_page((p, t): (dokumen::Dokumen, Task<dokumen::Message>)) -> (Page, Task<Message>) {
+    (Page::Dokumen(Box::new(p)), t.map(Message::Dokumen))
 }

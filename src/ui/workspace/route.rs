@@ -42,6 +42,16 @@ pub enum Route {
     // impor:
     Impor,
     Ekspor,
+    // returui:
+    /// Administrasi Retur of Retur Pajak Keluaran (`false`, RK) or Retur Pajak Masukan (`true`,
+    /// RM).
+    Retur {
+        masukan: bool,
+    },
+    /// Dokumen Lain of Pajak Keluaran (`false`, DK) or Pajak Masukan (`true`, DM).
+    DokumenLain {
+        masukan: bool,
+    },
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.
@@ -76,6 +86,17 @@ pub const MENU: &[(Key, &[Entry])] = &[
                 section: Some(Key::PajakMasukan),
                 label: Key::RekamFaktur,
                 route: Route::Rekam { masukan: true },
+            },
+            // returui: DJP's Faktur menu lists the retur after the faktur.
+            Entry {
+                section: Some(Key::ReturPajakKeluaran),
+                label: Key::AdministrasiRetur,
+                route: Route::Retur { masukan: false },
+            },
+            Entry {
+                section: Some(Key::ReturPajakMasukan),
+                label: Key::AdministrasiRetur,
+                route: Route::Retur { masukan: true },
             },
             // impor:
             Entry {
@@ -142,6 +163,23 @@ pub const MENU: &[(Key, &[Entry])] = &[
                 section: None,
                 label: Key::RestoreDatabase,
                 route: Route::Cadangan { restore: true },
+            },
+        ],
+    ),
+    // returui: DJP has a Dokumen Lain menu of its own (after Faktur there; appended here so that
+    // the other menus keep their places).
+    (
+        Key::MenuDokumenLain,
+        &[
+            Entry {
+                section: None,
+                label: Key::PajakKeluaran,
+                route: Route::DokumenLain { masukan: false },
+            },
+            Entry {
+                section: None,
+                label: Key::PajakMasukan,
+                route: Route::DokumenLain { masukan: true },
             },
         ],
     ),
