@@ -149,8 +149,9 @@ impl Dokumen {
             async move {
                 db.run(move |s| match kind {
                     Kind::Retur => retur::page(s.conn(), period, &cursor, ROWS).map(Rows::Retur),
-                    Kind::DokumenLain => dokumen_lain::page(s.conn(), period, &cursor, ROWS)
-                        .map(Rows::DokumenLain),
+                    Kind::DokumenLain => {
+                        dokumen_lain::page(s.conn(), period, &cursor, ROWS).map(Rows::DokumenLain)
+                    }
                 })
                 .await
             },
@@ -246,7 +247,9 @@ impl Dokumen {
 
     fn filters_view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
         let this_year = chrono::Local::now().year() as u16;
-        let mut tahun: Vec<u16> = (this_year.saturating_sub(10)..=this_year + 1).rev().collect();
+        let mut tahun: Vec<u16> = (this_year.saturating_sub(10)..=this_year + 1)
+            .rev()
+            .collect();
         if !tahun.contains(&self.period.tahun) {
             tahun.push(self.period.tahun);
         }
@@ -317,7 +320,8 @@ impl Dokumen {
                 ]
             }
         };
-        let mut table = column![container(header.spacing(6).padding([4, 6])).style(container::secondary)];
+        let mut table =
+            column![container(header.spacing(6).padding([4, 6])).style(container::secondary)];
         for line in lines {
             table = table.push(container(line).padding([2, 6]));
         }
@@ -378,7 +382,10 @@ fn dokumen_line<'a>(s: &StoredDokumenLain, lang: Lang) -> Element<'a, Message> {
     let d = &s.dokumen;
     let amount = |v: i64| i18n::rupiah(lang, v);
     // The DJP codes as in the file: their names are not published.
-    let jenis = format!("{}/{}/{}", d.jenis_transaksi, d.jenis_dokumen, d.kd_jns_transaksi);
+    let jenis = format!(
+        "{}/{}/{}",
+        d.jenis_transaksi, d.jenis_dokumen, d.kd_jns_transaksi
+    );
     let diganti = match d.nomor_ganti.trim() {
         "" | "-" => String::new(),
         n => n.to_string(),

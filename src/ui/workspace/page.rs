@@ -199,11 +199,9 @@ impl Page {
                 (Page::Ekspor(Box::new(p)), t.map(Message::Ekspor))
             }
             // returui:
-            Route::Retur { masukan } => dokumen_page(dokumen::Dokumen::new(
-                ctx,
-                dokumen::Kind::Retur,
-                masukan,
-            )),
+            Route::Retur { masukan } => {
+                dokumen_page(dokumen::Dokumen::new(ctx, dokumen::Kind::Retur, masukan))
+            }
             Route::DokumenLain { masukan } => dokumen_page(dokumen::Dokumen::new(
                 ctx,
                 dokumen::Kind::DokumenLain,

@@ -1,5 +1,6 @@
-//! Faktur > Ekspor: the faktur of a masa/tahun (and status) to e-Faktur CSV or Coretax XML, on a
-//! background task with progress and *Batal*; an existing file is replaced only after asking.
+//! Faktur > Ekspor: the faktur of a masa/tahun (and status) to e-Faktur CSV or Coretax XML, or its
+//! retur or dokumen lain to DJP's CSV, on a background task with progress and *Batal*; an
+//! existing file is replaced only after asking.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use efaktur::exchange::control::Control;
 use iced::widget::{column, operation, pick_list, progress_bar, row, text, text_input};
 use iced::{Element, Length, Task};
 
-use super::exporter::{self, Exported, Format, Request};
+use super::exporter::{self, Dokumen, Exported, Format, Request};
 use super::job::{self, Event, Step};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::{self, Key};
@@ -47,6 +48,8 @@ impl<T> fmt::Display for Choice<T> {
 pub enum Message {
     Masa(u8),
     TahunChanged(String),
+    /// Faktur, Retur or Dokumen Lain.
+    Dokumen(Choice<Dokumen>),
     Masukan(Choice<bool>),
     Status(Choice<Option<ApprovalStatus>>),
     Format(Choice<Format>),
@@ -64,12 +67,16 @@ struct Running {
     id: u64,
     control: Arc<Control>,
     step: Step,
+    dokumen: Dokumen,
     /// Coretax XML is written whole at the end: Batal is offered for CSV only.
     cancellable: bool,
 }
 
 #[derive(Debug)]
 pub struct Ekspor {
+    dokumen: Dokumen,
+    /// What the shown result counts.
+    exported: Dokumen,
     masa: u8,
     tahun: String,
     masukan: bool,
@@ -102,6 +109,8 @@ impl Ekspor {
             .map(|s| s.profile.npwp.digits().to_string())
             .unwrap_or_default();
         let mut page = Ekspor {
+            dokumen: Dokumen::Faktur,
+            exported: Dokumen::Faktur,
             masa: today.month() as u8,
             tahun: today.year().to_string(),
             masukan: false,
@@ -152,6 +161,10 @@ impl Ekspor {
             .then_some(Message::Overwrite(false))
     }
 
+    fn coretax_possible(&self) -> bool {
+        self.dokumen == Dokumen::Faktur && !self.masukan
+    }
+
     fn tahun(&self) -> Option<u16> {
         self.tahun
             .trim()
@@ -162,6 +175,7 @@ impl Ekspor {
 
     fn request(&self, ctx: &Ctx, force: bool) -> Option<Request> {
         Some(Request {
+            dokumen: self.dokumen,
             masa: self.masa,
             tahun: self.tahun()?,
             masukan: self.masukan,
@@ -180,6 +194,7 @@ impl Ekspor {
         }
         let tahun = self.tahun().unwrap_or(0);
         let r = Request {
+            dokumen: self.dokumen,
             masa: self.masa,
             tahun,
             masukan: self.masukan,
@@ -198,13 +213,8 @@ impl Ekspor {
         match message {
             Message::Masa(m) => self.masa = m,
             Message::TahunChanged(t) => self.tahun = t,
-            Message::Masukan(c) => {
-                self.masukan = c.value;
-                if self.masukan {
-                    // Coretax XML is for faktur keluaran only.
-                    self.format = Format::EfakturCsv;
-                }
-            }
+            Message::Dokumen(c) => self.dokumen = c.value,
+            Message::Masukan(c) => self.masukan = c.value,
             Message::Status(c) => self.status = c.value,
             Message::Format(c) => self.format = c.value,
             Message::PathChanged(p) => {
@@ -233,6 +243,10 @@ impl Ekspor {
                 }
             }
         }
+        if !self.coretax_possible() {
+            // Coretax XML is for faktur keluaran only.
+            self.format = Format::EfakturCsv;
+        }
         self.error = None;
         self.suggest_path();
         Action::None
@@ -259,10 +273,12 @@ impl Ekspor {
             id,
             control: control.clone(),
             step: Step::default(),
+            dokumen: request.dokumen,
             cancellable: request.format == Format::EfakturCsv,
         });
         self.result = None;
         self.error = None;
+        self.exported = request.dokumen;
         let work =
             move |step: &mut dyn FnMut(Step)| exporter::export(&db, &request, &control, step);
         Action::Run(Task::run(job::run(work), move |e| Message::Job(id, e)))
@@ -284,8 +300,14 @@ impl Ekspor {
                 .map(|s| Choice::new(Some(*s), s.label())),
         );
         let status_now = status.iter().find(|c| c.value == self.status).cloned();
+        let dokumen = vec![
+            Choice::new(Dokumen::Faktur, ctx.t(Key::MenuFaktur)),
+            Choice::new(Dokumen::Retur, ctx.t(Key::EksporPilihRetur)),
+            Choice::new(Dokumen::DokumenLain, ctx.t(Key::MenuDokumenLain)),
+        ];
+        let dokumen_now = dokumen.iter().find(|c| c.value == self.dokumen).cloned();
         let mut formats = vec![Choice::new(Format::EfakturCsv, ctx.t(Key::EfakturCsv))];
-        if !self.masukan {
+        if self.coretax_possible() {
             formats.push(Choice::new(Format::CoretaxXml, ctx.t(Key::CoretaxXml)));
         }
         let format_now = formats.iter().find(|c| c.value == self.format).cloned();
@@ -305,6 +327,10 @@ impl Ekspor {
                     .padding(6)
                     .width(Length::Fixed(90.0))
                     .into()
+            ),
+            labelled(
+                Key::EksporDokumen,
+                pick_list(dokumen, dokumen_now, Message::Dokumen).into()
             ),
             labelled(
                 Key::JenisFaktur,
@@ -337,9 +363,12 @@ impl Ekspor {
             let cancelling = r.control.is_cancelled();
             let line = if cancelling {
                 ctx.t(Key::Membatalkan).to_string()
-            } else {
+            } else if r.dokumen == Dokumen::Faktur {
                 ctx.t(Key::EksporBerjalan)
                     .replace("{faktur}", &i18n::rupiah(lang, r.step.faktur as i64))
+            } else {
+                ctx.t(Key::EksporDokumenBerjalan)
+                    .replace("{n}", &i18n::rupiah(lang, r.step.faktur as i64))
             };
             col = col.push(
                 column![
@@ -360,7 +389,7 @@ impl Ekspor {
         match &self.result {
             None => {}
             Some(Err(f)) => col = col.push(widget::failure_in(ctx.lang(), f)),
-            Some(Ok(e)) => col = col.push(result_view(ctx, e)),
+            Some(Ok(e)) => col = col.push(result_view(ctx, e, self.exported)),
         }
         let page: Element<'a, Message> = col.into();
         match &self.confirm_overwrite {
@@ -384,21 +413,23 @@ impl Ekspor {
     }
 }
 
-fn result_view<'a>(ctx: &'a Ctx, e: &'a Exported) -> Element<'a, Message> {
+fn result_view<'a>(ctx: &'a Ctx, e: &'a Exported, dokumen: Dokumen) -> Element<'a, Message> {
     let lang = ctx.lang();
+    let faktur = dokumen == Dokumen::Faktur;
     match e {
         Exported::Written {
             files,
-            faktur,
+            faktur: count,
             skipped,
             removed,
         } => {
-            let mut col = column![widget::notice(
-                Tone::Success,
-                ctx.t(Key::EksporSelesai)
-                    .replace("{faktur}", &i18n::rupiah(lang, *faktur as i64))
-            )]
-            .spacing(6);
+            let n = i18n::rupiah(lang, *count as i64);
+            let done = if faktur {
+                ctx.t(Key::EksporSelesai).replace("{faktur}", &n)
+            } else {
+                ctx.t(Key::EksporDokumenSelesai).replace("{n}", &n)
+            };
+            let mut col = column![widget::notice(Tone::Success, done)].spacing(6);
             for f in files {
                 col = col.push(text(f.display().to_string()).size(14));
             }
@@ -422,7 +453,8 @@ fn result_view<'a>(ctx: &'a Ctx, e: &'a Exported) -> Element<'a, Message> {
             }
             col.into()
         }
-        Exported::Nothing => widget::notice(Tone::Warning, ctx.t(Key::EksporKosong)),
+        Exported::Nothing if faktur => widget::notice(Tone::Warning, ctx.t(Key::EksporKosong)),
+        Exported::Nothing => widget::notice(Tone::Warning, ctx.t(Key::EksporDokumenKosong)),
         Exported::Cancelled => widget::notice(Tone::Info, ctx.t(Key::EksporDibatalkan)),
         // Turned into the dialog by `update`.
         Exported::Exists(_) => text("").into(),

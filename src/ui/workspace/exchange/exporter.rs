@@ -1,5 +1,5 @@
-//! What Faktur > Ekspor runs off the UI thread: the CLI's writers (e-Faktur CSV, Coretax XML)
-//! with its refusals: an existing file is replaced only when the user confirmed, and nothing is
+//! What Faktur > Ekspor runs off the UI thread: the CLI's writers (e-Faktur CSV, Coretax XML,
+//! and `exchange::retur::write_retur` for retur and dokumen lain) with its refusals: an existing file is replaced only when the user confirmed, and nothing is
 //! written when no faktur matches.
 
 use std::io::BufWriter;
@@ -10,6 +10,7 @@ use efaktur::exchange::control::Control;
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_write::{self, ExportError};
 use efaktur::exchange::output::{Staged, refuse_existing};
+use efaktur::exchange::retur::{ReturExport, write_retur};
 use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
 
@@ -36,8 +37,32 @@ impl Format {
     }
 }
 
+/// What is exported: faktur, or one of the other documents in DJP's CSV shapes (domain §7.4,
+/// §7.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dokumen {
+    #[default]
+    Faktur,
+    Retur,
+    DokumenLain,
+}
+
+impl Dokumen {
+    /// The kind the CLI's `--jenis retur-…|dokumen-lain-…` names; `None` for faktur.
+    pub fn retur_export(self, masukan: bool) -> Option<ReturExport> {
+        match (self, masukan) {
+            (Dokumen::Faktur, _) => None,
+            (Dokumen::Retur, false) => Some(ReturExport::ReturKeluaran),
+            (Dokumen::Retur, true) => Some(ReturExport::ReturMasukan),
+            (Dokumen::DokumenLain, false) => Some(ReturExport::DokumenLainKeluaran),
+            (Dokumen::DokumenLain, true) => Some(ReturExport::DokumenLainMasukan),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Request {
+    pub dokumen: Dokumen,
     pub masa: u8,
     pub tahun: u16,
     pub masukan: bool,
@@ -74,7 +99,8 @@ pub fn export(
     step: &mut dyn FnMut(Step),
 ) -> Result<Exported, Failure> {
     let lang = request.lang;
-    if request.format == Format::CoretaxXml && request.masukan {
+    let coretax_ok = !request.masukan && request.dokumen == Dokumen::Faktur;
+    if request.format == Format::CoretaxXml && !coretax_ok {
         return Err(Failure::new(
             None,
             i18n::t(lang, Key::CoretaxHanyaKeluaran),
@@ -123,6 +149,9 @@ fn write(
         }
     };
     let path = request.path.as_path();
+    if let Some(kind) = request.dokumen.retur_export(request.masukan) {
+        return write_other(conn, kind, filter, request, control, &mut tick);
+    }
     match request.format {
         Format::EfakturCsv => {
             refuse_existing(path, request.force)?;
@@ -182,11 +211,49 @@ fn write(
     }
 }
 
-/// `faktur-<npwp>-<tahun><masa>.<ext>` (`-masukan` for pajak masukan) in `folder`.
+/// Retur or dokumen lain of the masa to one CSV, as `efaktur export --jenis retur-…` writes it.
+fn write_other(
+    conn: &rusqlite::Connection,
+    kind: ReturExport,
+    filter: Filter,
+    request: &Request,
+    control: &Control,
+    tick: &mut dyn FnMut(u64),
+) -> Result<Exported, ExportError> {
+    let path = request.path.as_path();
+    refuse_existing(path, request.force)?;
+    let mut staged = Staged::new(path)?;
+    let out = BufWriter::new(CancelWrite {
+        inner: staged.file(),
+        control,
+    });
+    let summary = write_retur(out, conn, kind, filter, tick)?;
+    if control.is_cancelled() {
+        return Ok(Exported::Cancelled);
+    }
+    if summary.faktur == 0 {
+        return Ok(Exported::Nothing);
+    }
+    let file = staged.commit(request.force)?;
+    Ok(Exported::Written {
+        files: vec![file],
+        faktur: summary.faktur,
+        skipped: 0,
+        removed: Vec::new(),
+    })
+}
+
+/// `faktur-<npwp>-<tahun><masa>.<ext>` (`-masukan` for pajak masukan; `retur`, `dokumen-lain`
+/// for those) in `folder`.
 pub fn default_name(folder: &Path, npwp: &str, request: &Request) -> PathBuf {
     let jenis = if request.masukan { "-masukan" } else { "" };
+    let dokumen = match request.dokumen {
+        Dokumen::Faktur => "faktur",
+        Dokumen::Retur => "retur",
+        Dokumen::DokumenLain => "dokumen-lain",
+    };
     folder.join(format!(
-        "faktur{jenis}-{npwp}-{}{:02}.{}",
+        "{dokumen}{jenis}-{npwp}-{}{:02}.{}",
         request.tahun,
         request.masa,
         request.format.extension()
