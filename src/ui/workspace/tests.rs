@@ -365,6 +365,23 @@ async fn every_menu_entry_opens_its_page() {
         ),
         (Route::Certificate, "Administrasi Certificate"),
         (Route::Tentang, env!("CARGO_PKG_VERSION")),
+        // returui:
+        (
+            Route::Retur { masukan: false },
+            "Administrasi Retur — Retur Pajak Keluaran",
+        ),
+        (
+            Route::Retur { masukan: true },
+            "Administrasi Retur — Retur Pajak Masukan",
+        ),
+        (
+            Route::DokumenLain { masukan: false },
+            "Dokumen Lain — Pajak Keluaran",
+        ),
+        (
+            Route::DokumenLain { masukan: true },
+            "Dokumen Lain — Pajak Masukan",
+        ),
         (Route::Home, "Beranda"),
     ];
     for (route, shown) in expect {
