@@ -374,7 +374,7 @@ async fn ekspor_writes_retur_and_dokumen_lain_in_djp_csv_that_import_back_as_dup
                 "",
             ))),
             eks(ekspor::Message::Dokumen(ekspor::Choice::new(
-                exporter::Dokumen::Retur,
+                exporter::DocKind::Retur,
                 "",
             ))),
             eks(ekspor::Message::TahunChanged("2015".into())),
@@ -451,7 +451,7 @@ async fn ekspor_writes_retur_and_dokumen_lain_in_djp_csv_that_import_back_as_dup
         [
             Message::Main(W::Language(Lang::En)),
             eks(ekspor::Message::Dokumen(ekspor::Choice::new(
-                exporter::Dokumen::DokumenLain,
+                exporter::DocKind::DokumenLain,
                 "",
             ))),
             eks(ekspor::Message::Masukan(ekspor::Choice::new(true, ""))),

@@ -12,7 +12,7 @@ use efaktur::exchange::control::Control;
 use iced::widget::{column, operation, pick_list, progress_bar, row, text, text_input};
 use iced::{Element, Length, Task};
 
-use super::exporter::{self, Dokumen, Exported, Format, Request};
+use super::exporter::{self, DocKind, Exported, Format, Request};
 use super::job::{self, Event, Step};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::{self, Key};
@@ -49,7 +49,7 @@ pub enum Message {
     Masa(u8),
     TahunChanged(String),
     /// Faktur, Retur or Dokumen Lain.
-    Dokumen(Choice<Dokumen>),
+    Dokumen(Choice<DocKind>),
     Masukan(Choice<bool>),
     Status(Choice<Option<ApprovalStatus>>),
     Format(Choice<Format>),
@@ -67,16 +67,16 @@ struct Running {
     id: u64,
     control: Arc<Control>,
     step: Step,
-    dokumen: Dokumen,
+    dokumen: DocKind,
     /// Coretax XML is written whole at the end: Batal is offered for CSV only.
     cancellable: bool,
 }
 
 #[derive(Debug)]
 pub struct Ekspor {
-    dokumen: Dokumen,
+    dokumen: DocKind,
     /// What the shown result counts.
-    exported: Dokumen,
+    exported: DocKind,
     masa: u8,
     tahun: String,
     masukan: bool,
@@ -109,8 +109,8 @@ impl Ekspor {
             .map(|s| s.profile.npwp.digits().to_string())
             .unwrap_or_default();
         let mut page = Ekspor {
-            dokumen: Dokumen::Faktur,
-            exported: Dokumen::Faktur,
+            dokumen: DocKind::Faktur,
+            exported: DocKind::Faktur,
             masa: today.month() as u8,
             tahun: today.year().to_string(),
             masukan: false,
@@ -162,7 +162,7 @@ impl Ekspor {
     }
 
     fn coretax_possible(&self) -> bool {
-        self.dokumen == Dokumen::Faktur && !self.masukan
+        self.dokumen == DocKind::Faktur && !self.masukan
     }
 
     fn tahun(&self) -> Option<u16> {
@@ -301,9 +301,9 @@ impl Ekspor {
         );
         let status_now = status.iter().find(|c| c.value == self.status).cloned();
         let dokumen = vec![
-            Choice::new(Dokumen::Faktur, ctx.t(Key::MenuFaktur)),
-            Choice::new(Dokumen::Retur, ctx.t(Key::EksporPilihRetur)),
-            Choice::new(Dokumen::DokumenLain, ctx.t(Key::MenuDokumenLain)),
+            Choice::new(DocKind::Faktur, ctx.t(Key::MenuFaktur)),
+            Choice::new(DocKind::Retur, ctx.t(Key::EksporPilihRetur)),
+            Choice::new(DocKind::DokumenLain, ctx.t(Key::MenuDokumenLain)),
         ];
         let dokumen_now = dokumen.iter().find(|c| c.value == self.dokumen).cloned();
         let mut formats = vec![Choice::new(Format::EfakturCsv, ctx.t(Key::EfakturCsv))];
@@ -363,7 +363,7 @@ impl Ekspor {
             let cancelling = r.control.is_cancelled();
             let line = if cancelling {
                 ctx.t(Key::Membatalkan).to_string()
-            } else if r.dokumen == Dokumen::Faktur {
+            } else if r.dokumen == DocKind::Faktur {
                 ctx.t(Key::EksporBerjalan)
                     .replace("{faktur}", &i18n::rupiah(lang, r.step.faktur as i64))
             } else {
@@ -413,9 +413,9 @@ impl Ekspor {
     }
 }
 
-fn result_view<'a>(ctx: &'a Ctx, e: &'a Exported, dokumen: Dokumen) -> Element<'a, Message> {
+fn result_view<'a>(ctx: &'a Ctx, e: &'a Exported, dokumen: DocKind) -> Element<'a, Message> {
     let lang = ctx.lang();
-    let faktur = dokumen == Dokumen::Faktur;
+    let faktur = dokumen == DocKind::Faktur;
     match e {
         Exported::Written {
             files,

@@ -40,29 +40,29 @@ impl Format {
 /// What is exported: faktur, or one of the other documents in DJP's CSV shapes (domain §7.4,
 /// §7.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Dokumen {
+pub enum DocKind {
     #[default]
     Faktur,
     Retur,
     DokumenLain,
 }
 
-impl Dokumen {
+impl DocKind {
     /// The kind the CLI's `--jenis retur-…|dokumen-lain-…` names; `None` for faktur.
     pub fn retur_export(self, masukan: bool) -> Option<ReturExport> {
         match (self, masukan) {
-            (Dokumen::Faktur, _) => None,
-            (Dokumen::Retur, false) => Some(ReturExport::ReturKeluaran),
-            (Dokumen::Retur, true) => Some(ReturExport::ReturMasukan),
-            (Dokumen::DokumenLain, false) => Some(ReturExport::DokumenLainKeluaran),
-            (Dokumen::DokumenLain, true) => Some(ReturExport::DokumenLainMasukan),
+            (DocKind::Faktur, _) => None,
+            (DocKind::Retur, false) => Some(ReturExport::ReturKeluaran),
+            (DocKind::Retur, true) => Some(ReturExport::ReturMasukan),
+            (DocKind::DokumenLain, false) => Some(ReturExport::DokumenLainKeluaran),
+            (DocKind::DokumenLain, true) => Some(ReturExport::DokumenLainMasukan),
         }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct Request {
-    pub dokumen: Dokumen,
+    pub dokumen: DocKind,
     pub masa: u8,
     pub tahun: u16,
     pub masukan: bool,
@@ -99,7 +99,7 @@ pub fn export(
     step: &mut dyn FnMut(Step),
 ) -> Result<Exported, Failure> {
     let lang = request.lang;
-    let coretax_ok = !request.masukan && request.dokumen == Dokumen::Faktur;
+    let coretax_ok = !request.masukan && request.dokumen == DocKind::Faktur;
     if request.format == Format::CoretaxXml && !coretax_ok {
         return Err(Failure::new(
             None,
@@ -248,9 +248,9 @@ fn write_other(
 pub fn default_name(folder: &Path, npwp: &str, request: &Request) -> PathBuf {
     let jenis = if request.masukan { "-masukan" } else { "" };
     let dokumen = match request.dokumen {
-        Dokumen::Faktur => "faktur",
-        Dokumen::Retur => "retur",
-        Dokumen::DokumenLain => "dokumen-lain",
+        DocKind::Faktur => "faktur",
+        DocKind::Retur => "retur",
+        DocKind::DokumenLain => "dokumen-lain",
     };
     folder.join(format!(
         "{dokumen}{jenis}-{npwp}-{}{:02}.{}",
