@@ -10,7 +10,7 @@ use efaktur::store::retur::{self, StoredRetur};
 use iced::widget::{button, column, container, pick_list, row, text};
 use iced::{Element, Length, Task};
 
-use super::page::Action;
+use super::page::{Action, Nav};
 use super::route::Route;
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::{self, Key, Lang};
@@ -90,6 +90,8 @@ pub enum Message {
     Go(Cursor),
     /// The empty state's way to Faktur > Impor.
     Impor,
+    /// Page Up/Down, Home/End turn pages as the buttons do.
+    Nav(Nav),
 }
 
 pub struct Dokumen {
@@ -187,6 +189,21 @@ impl Dokumen {
                 self.load(ctx, Cursor::First)
             }
             Message::Go(cursor) => self.load(ctx, cursor),
+            Message::Nav(nav) => {
+                let (before, after) = self.rows.has();
+                let to = match nav {
+                    Nav::PageDown => self.rows.after(),
+                    Nav::PageUp => self.rows.before(),
+                    Nav::Home => before.then_some(Cursor::First),
+                    Nav::End => after.then_some(Cursor::Last),
+                    // No row opens: the list has no page per document.
+                    Nav::Up | Nav::Down | Nav::Enter => None,
+                };
+                match to {
+                    Some(c) => self.load(ctx, c),
+                    None => Task::none(),
+                }
+            }
             Message::Impor => return Action::Push(Route::Impor),
         };
         Action::Run(task)

@@ -18,7 +18,7 @@ use super::dokumen::{self, Dokumen};
 use super::exchange::ekspor::{self, Ekspor};
 use super::exchange::exporter::{self, Exported, Format};
 use super::exchange::impor;
-use super::page::{self, Page};
+use super::page::{self, Nav, Page};
 use super::route::{MENU, Route};
 use super::{Message as W, Workspace};
 use crate::ui::app::{App, Message, Screen};
@@ -315,6 +315,11 @@ async fn dokumen_lain_pages_list_dk_and_dm_and_page_through_a_long_masa() {
     want.extend((0..17).map(|n| format!("PIB-9{n:05}")));
     assert_eq!(all, want, "every document once, in order");
     click(&mut app, "« Awal").await;
+    assert_eq!(nomor(&app), first);
+    // The keys turn pages too.
+    pump_app(&mut app, [Message::Main(W::Nav(Nav::PageDown))]).await;
+    assert_eq!(nomor(&app), want[15..]);
+    pump_app(&mut app, [Message::Main(W::Nav(Nav::Home))]).await;
     assert_eq!(nomor(&app), first);
     click(&mut app, "Akhir »").await;
     assert_eq!(nomor(&app), want[4..]);

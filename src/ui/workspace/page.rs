@@ -338,6 +338,8 @@ impl Page {
     pub fn on_nav(&self, nav: Nav) -> Option<Message> {
         match self {
             Page::Administrasi(_) => Some(Message::Administrasi(administrasi::Message::Nav(nav))),
+            // returui:
+            Page::Dokumen(_) => Some(Message::Dokumen(dokumen::Message::Nav(nav))),
             _ => None,
         }
     }
