@@ -249,7 +249,7 @@ shot "beranda"
 MENU_Y=108
 MENU_FAKTUR_X=134
 MENU_REFERENSI_X=222
-MENU_UPLOAD_X=403
+MENU_UPLOAD_X=550
 
 step "Referensi > Nomor Faktur"
 click "$MENU_REFERENSI_X" "$MENU_Y"
@@ -356,7 +356,7 @@ click "$MENU_UPLOAD_X" "$MENU_Y"
 wait_stage "Main Administrasi \\{ masukan: false \\} menu [0-9]+"
 settle
 set_mark
-click 449 147 # Start Uploader
+click 596 147 # Start Uploader
 # A passphrase remembered in the OS keyring skips its prompt; without a keyring it is asked.
 wait_stage "Main Administrasi \\{ masukan: false \\} uploader-(passphrase|captcha)"
 if logged ".* uploader-passphrase"; then
