@@ -1396,15 +1396,18 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "Belum ada dokumen lain pada masa {masa}. Pilih masa lain, atau impor file dokumen lain (DK/DM) lewat Faktur > Impor.",
             "No other documents in period {masa}. Choose another period, or import a file of other documents (DK/DM) via Faktur > Impor.",
         ),
-        JumlahRetur => ("{n} retur pada masa {masa}", "{n} returns in period {masa}"),
+        JumlahRetur => (
+            "{n} retur pada masa {masa}",
+            "Returns in period {masa}: {n}",
+        ),
         JumlahDokumenLain => (
             "{n} dokumen pada masa {masa}",
-            "{n} documents in period {masa}",
+            "Documents in period {masa}: {n}",
         ),
         EksporDokumen => ("Dokumen", "Document"),
         EksporPilihRetur => ("Retur", "Returns (Retur)"),
-        EksporDokumenBerjalan => ("Mengekspor… {n} dokumen", "Exporting… {n} documents"),
-        EksporDokumenSelesai => ("{n} dokumen diekspor ke:", "{n} documents exported to:"),
+        EksporDokumenBerjalan => ("Mengekspor… {n} dokumen", "Exporting… documents: {n}"),
+        EksporDokumenSelesai => ("{n} dokumen diekspor ke:", "Documents exported: {n}, to:"),
         EksporDokumenKosong => (
             "Tidak ada retur atau dokumen lain untuk masa, jenis dan status ini; tidak ada file yang ditulis. Pilih masa atau status lain.",
             "No returns or other documents for this period, kind and status; no file was written. Choose another period or status.",

@@ -224,7 +224,7 @@ async fn retur_imported_through_impor_is_listed_by_masa_in_both_languages() {
         "Invoice date",
         "35,184",
         "3,518",
-        "1 returns in period 08/2015",
+        "Returns in period 08/2015: 1",
     ] {
         assert!(on_screen(&app, shown), "{shown}");
     }
@@ -333,7 +333,7 @@ async fn dokumen_lain_pages_list_dk_and_dm_and_page_through_a_long_masa() {
         &app,
         "Other documents (Dokumen Lain) — Input tax (Pajak Masukan)"
     ));
-    assert!(on_screen(&app, "19 documents in period 01/2024"));
+    assert!(on_screen(&app, "Documents in period 01/2024: 19"));
     assert!(on_screen(&app, "2,000,000"));
 }
 
@@ -465,7 +465,7 @@ async fn ekspor_writes_retur_and_dokumen_lain_in_djp_csv_that_import_back_as_dup
     .await;
     let dm_file = tmp.path().join("dm.csv");
     export(&mut app, &dm_file, "2024", 1).await;
-    assert!(on_screen(&app, "2 documents exported to:"));
+    assert!(on_screen(&app, "Documents exported: 2, to:"));
     let text = std::fs::read_to_string(&dm_file).unwrap();
     assert!(text.contains("\"DM\",\"2\",\"5\",\"1\",\"0\""), "{text}");
     assert!(text.contains("\"PIB-000778\""), "{text}");
