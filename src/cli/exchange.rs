@@ -259,7 +259,7 @@ fn finish_in(
         };
         let summary = format!(
             "{shown}: {}",
-            summary.replace("{n}", &report.faktur.to_string())
+            i18n::counted(lang, summary.replace("{n}", &report.faktur.to_string()))
         );
         match imported {
             Some(0) if others_failed && report.is_clean() => {

@@ -1011,7 +1011,7 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ),
         CetakDilewati => (
             "{n} file sudah ada dan tidak ditimpa; centang Timpa file yang sudah ada untuk menimpanya.",
-            "{n} files existed and were kept; tick Replace existing files to replace them.",
+            "Kept because they existed: {n} files; tick Replace existing files to replace them.",
         ),
         MulaiCetak => ("Mulai cetak", "Start printing"),
         BatasUpload => (
@@ -1020,7 +1020,7 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ),
         JatuhTempo => (
             "Jatuh tempo: masa {masa} harus Approval Sukses paling lambat {tanggal}; {n} faktur belum. Start Uploader sekarang.",
-            "Due soon: period {masa} must be approved by {tanggal}; {n} invoices are not yet. Start the uploader now.",
+            "Due soon: period {masa} must be approved by {tanggal}; not yet approved: {n} invoices. Start the uploader now.",
         ),
         LewatBatas => (
             "Lewat batas upload: {n} faktur belum Approval Sukses (masa {dari} s.d. {sampai}). Upload segera; faktur yang terlambat dapat dikenai sanksi.",
@@ -1348,11 +1348,11 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         ),
         CliSiapUploadDibuat => (
             "{n} faktur dijadikan Siap Upload.",
-            "{n} invoices are now Siap Upload (ready to upload).",
+            "Now Siap Upload (ready to upload): {n} invoices.",
         ),
         CliTetapDraft => (
             "{n} faktur tetap Draft: nomornya di luar range Referensi Nomor Faktur; rekam range-nya (efaktur nsfp add) lalu jalankan lagi.",
-            "{n} invoices stay Draft: their numbers lie outside every range in Referensi Nomor Faktur; record the range (efaktur nsfp add), then run again.",
+            "Still Draft: {n} invoices, numbered outside every range in Referensi Nomor Faktur; record the range (efaktur nsfp add), then run again.",
         ),
         // leave:
         TinggalkanJudul => ("Tinggalkan halaman ini?", "Leave this page?"),
@@ -1415,6 +1415,48 @@ fn pair(key: Key) -> (&'static str, &'static str) {
     }
 }
 
+/// English nouns the texts count, plural and singular.
+const COUNTED: &[(&str, &str)] = &[
+    ("invoices", "invoice"),
+    ("documents", "document"),
+    ("numbers", "number"),
+    ("errors", "error"),
+    ("warnings", "warning"),
+    ("files", "file"),
+    ("lines", "line"),
+    ("items", "item"),
+    ("rows", "row"),
+    ("characters", "character"),
+    ("problems", "problem"),
+];
+
+/// A text whose counts are filled in, with "1 invoices" made "1 invoice" in English (the texts
+/// are written for many; Bahasa Indonesia does not inflect).
+pub fn counted(lang: Lang, text: String) -> String {
+    if lang != Lang::En || !text.contains('1') {
+        return text;
+    }
+    let mut out = text;
+    for (many, one) in COUNTED {
+        let pattern = format!("1 {many}");
+        let mut from = 0;
+        while let Some(at) = out[from..].find(&pattern).map(|i| i + from) {
+            // Only a count of exactly one: not 11, 2,001 or 0.1, and the word ends there.
+            let before = out[..at].chars().next_back();
+            let whole_number = !before.is_some_and(|c| c.is_ascii_digit() || c == ',' || c == '.');
+            let end = at + pattern.len();
+            let word_ends = !out[end..].chars().next().is_some_and(char::is_alphanumeric);
+            if whole_number && word_ends {
+                out.replace_range(at..end, &format!("1 {one}"));
+                from = at + 2 + one.len();
+            } else {
+                from = end;
+            }
+        }
+    }
+    out
+}
+
 /// A rupiah amount with thousands separators: `1.234.567` in Bahasa Indonesia, `1,234,567` in
 /// English.
 pub fn rupiah(lang: Lang, value: i64) -> String {
@@ -1446,6 +1488,23 @@ mod tests {
         assert_eq!(t(Lang::Id, Key::Cancel), "Batal");
         assert_eq!(t(Lang::En, Key::Cancel), "Cancel");
         assert_eq!(t(Lang::En, Key::RegisterTitle), "REGISTER ETAX INVOICE");
+    }
+
+    #[test]
+    fn a_count_of_one_is_singular_in_english_only() {
+        let en = |s: &str| counted(Lang::En, s.to_string());
+        assert_eq!(en("1 invoices printed to x"), "1 invoice printed to x");
+        assert_eq!(
+            en("1 invoices, 1 OF lines, 1 errors"),
+            "1 invoice, 1 OF lines, 1 error"
+        );
+        assert_eq!(
+            en("11 invoices, 2,001 errors, 0.1 files"),
+            "11 invoices, 2,001 errors, 0.1 files"
+        );
+        assert_eq!(en("Exporting… 1 invoices"), "Exporting… 1 invoice");
+        assert_eq!(en("1 invoicesX"), "1 invoicesX");
+        assert_eq!(counted(Lang::Id, "1 invoices".into()), "1 invoices");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use iced::widget::{checkbox, column, radio, row, text_input};
 use iced::{Element, Task};
 
 use crate::ui::ctx::Ctx;
-use crate::ui::i18n::Key;
+use crate::ui::i18n::{self, Key};
 use crate::ui::service::Failure;
 use crate::ui::widget::{self, Tone};
 
@@ -208,20 +208,27 @@ impl Cetak {
                     .on_toggle(Message::Force),
             );
         if let Some(n) = self.running {
-            let said = ctx.t(Key::CetakBerjalan).replace("{n}", &n.to_string());
+            let said = i18n::counted(
+                ctx.lang(),
+                ctx.t(Key::CetakBerjalan).replace("{n}", &n.to_string()),
+            );
             col = col.push(widget::notice(Tone::Info, said));
         }
         match &self.result {
             Some(Ok(p)) => {
-                let said = ctx
-                    .t(Key::CetakSelesai)
-                    .replace("{n}", &p.faktur.to_string())
-                    .replace("{tujuan}", self.path().trim());
+                let said = i18n::counted(
+                    ctx.lang(),
+                    ctx.t(Key::CetakSelesai)
+                        .replace("{n}", &p.faktur.to_string())
+                        .replace("{tujuan}", self.path().trim()),
+                );
                 col = col.push(widget::notice(Tone::Success, said));
                 if !p.kept.is_empty() {
-                    let kept = ctx
-                        .t(Key::CetakDilewati)
-                        .replace("{n}", &p.kept.len().to_string());
+                    let kept = i18n::counted(
+                        ctx.lang(),
+                        ctx.t(Key::CetakDilewati)
+                            .replace("{n}", &p.kept.len().to_string()),
+                    );
                     col = col.push(widget::notice(Tone::Warning, kept));
                 }
                 if p.faktur == 0 && p.kept.is_empty() {

@@ -168,11 +168,13 @@ impl Home {
                 }))
         };
         for &(m, date, n) in &d.due_soon {
-            let said = ctx
-                .t(Key::JatuhTempo)
-                .replace("{masa}", &masa_text(m))
-                .replace("{tanggal}", &date.format("%d/%m/%Y").to_string())
-                .replace("{n}", &i18n::rupiah(lang, n as i64));
+            let said = i18n::counted(
+                lang,
+                ctx.t(Key::JatuhTempo)
+                    .replace("{masa}", &masa_text(m))
+                    .replace("{tanggal}", &date.format("%d/%m/%Y").to_string())
+                    .replace("{n}", &i18n::rupiah(lang, n as i64)),
+            );
             col = col.push(
                 row![widget::notice(widget::Tone::Warning, said), link(m)]
                     .spacing(8)
@@ -186,11 +188,13 @@ impl Home {
             } else {
                 n
             };
-            let said = ctx
-                .t(Key::LewatBatas)
-                .replace("{n}", &n)
-                .replace("{dari}", &masa_text(oldest))
-                .replace("{sampai}", &masa_text(newest));
+            let said = i18n::counted(
+                lang,
+                ctx.t(Key::LewatBatas)
+                    .replace("{n}", &n)
+                    .replace("{dari}", &masa_text(oldest))
+                    .replace("{sampai}", &masa_text(newest)),
+            );
             let mut links = row![link(newest)].spacing(4);
             if oldest != newest {
                 links = links.push(link(oldest));

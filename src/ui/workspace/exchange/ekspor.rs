@@ -364,8 +364,11 @@ impl Ekspor {
             let line = if cancelling {
                 ctx.t(Key::Membatalkan).to_string()
             } else if r.dokumen == DocKind::Faktur {
-                ctx.t(Key::EksporBerjalan)
-                    .replace("{faktur}", &i18n::rupiah(lang, r.step.faktur as i64))
+                i18n::counted(
+                    lang,
+                    ctx.t(Key::EksporBerjalan)
+                        .replace("{faktur}", &i18n::rupiah(lang, r.step.faktur as i64)),
+                )
             } else {
                 ctx.t(Key::EksporDokumenBerjalan)
                     .replace("{n}", &i18n::rupiah(lang, r.step.faktur as i64))
@@ -425,7 +428,7 @@ fn result_view<'a>(ctx: &'a Ctx, e: &'a Exported, dokumen: DocKind) -> Element<'
         } => {
             let n = i18n::rupiah(lang, *count as i64);
             let done = if faktur {
-                ctx.t(Key::EksporSelesai).replace("{faktur}", &n)
+                i18n::counted(lang, ctx.t(Key::EksporSelesai).replace("{faktur}", &n))
             } else {
                 ctx.t(Key::EksporDokumenSelesai).replace("{n}", &n)
             };

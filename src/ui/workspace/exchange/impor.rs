@@ -280,16 +280,18 @@ impl Impor {
             return widget::notice(Tone::Info, ctx.t(Key::ImporDibatalkan));
         }
         let r = &imported.report;
-        let summary = ctx
-            .t(Key::ImporSelesai)
-            .replace("{file}", &self.imported_from.display().to_string())
-            .replace("{imported}", &i18n::rupiah(lang, r.imported as i64))
-            .replace("{faktur}", &i18n::rupiah(lang, r.faktur as i64))
-            .replace("{errors}", &i18n::rupiah(lang, r.errors.total() as i64))
-            .replace(
-                "{warnings}",
-                &i18n::rupiah(lang, (r.warnings.len() as u64 + r.warnings_omitted) as i64),
-            );
+        let summary = i18n::counted(
+            lang,
+            ctx.t(Key::ImporSelesai)
+                .replace("{file}", &self.imported_from.display().to_string())
+                .replace("{imported}", &i18n::rupiah(lang, r.imported as i64))
+                .replace("{faktur}", &i18n::rupiah(lang, r.faktur as i64))
+                .replace("{errors}", &i18n::rupiah(lang, r.errors.total() as i64))
+                .replace(
+                    "{warnings}",
+                    &i18n::rupiah(lang, (r.warnings.len() as u64 + r.warnings_omitted) as i64),
+                ),
+        );
         let (tone, next) = if r.is_clean() {
             (Tone::Success, None)
         } else if r.imported == 0 {

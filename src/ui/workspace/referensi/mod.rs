@@ -18,7 +18,7 @@ use iced::Element;
 use iced::widget::{button, column, row, scrollable, text};
 
 use crate::ui::ctx::Ctx;
-use crate::ui::i18n::{Key, Lang};
+use crate::ui::i18n::{self, Key, Lang};
 use crate::ui::service::Failure;
 use crate::ui::widget::{self, Tone};
 
@@ -76,8 +76,11 @@ pub fn limit_hint<'a, M: 'a>(ctx: &'a Ctx, shown: usize) -> Option<Element<'a, M
 pub fn in_use(ctx: &Ctx, faktur: u32) -> Failure {
     Failure::new(
         Some(DjpCode::Etax10003),
-        ctx.t(Key::DipakaiFaktur)
-            .replace("{n}", &faktur.to_string()),
+        i18n::counted(
+            ctx.lang(),
+            ctx.t(Key::DipakaiFaktur)
+                .replace("{n}", &faktur.to_string()),
+        ),
         ctx.t(Key::DipakaiTodo),
     )
 }

@@ -14,7 +14,7 @@ use iced::{Element, Length, Task};
 
 use super::{as_admin, dialog_body, is_admin, me, read_only_notice};
 use crate::ui::ctx::{Ctx, LocalDb};
-use crate::ui::i18n::Key;
+use crate::ui::i18n::{self, Key};
 use crate::ui::service::{Failure, NsfpRequest, Secret, Server, Services, blocking};
 use crate::ui::widget::{self, Tone};
 use crate::ui::workspace::certificate::open_installed;
@@ -229,11 +229,12 @@ impl NomorFaktur {
                         self.dialog = None;
                         self.fields = Fields::default();
                         self.banner = None;
-                        self.success = Some(
+                        self.success = Some(i18n::counted(
+                            ctx.lang(),
                             ctx.t(Key::RangeDirekam)
                                 .replace("{range}", &range.to_string())
                                 .replace("{n}", &range.len().to_string()),
-                        );
+                        ));
                         return Action::Run(self.load(ctx));
                     }
                     Err(f) => self.banner = Some(f),
