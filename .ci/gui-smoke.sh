@@ -248,16 +248,16 @@ shot "beranda"
 # The workspace: clicks at the menu bar's places in the 960x720 window (Bahasa Indonesia).
 MENU_Y=108
 MENU_FAKTUR_X=134
-MENU_REFERENSI_X=222
+MENU_REFERENSI_X=333
 MENU_UPLOAD_X=550
 
 step "Referensi > Nomor Faktur"
 click "$MENU_REFERENSI_X" "$MENU_Y"
-wait_stage "Main Home menu 1"
+wait_stage "Main Home menu 2"
 settle
 shot "menu-referensi"
 set_mark
-click 254 246 # Nomor Faktur, the 4th entry
+click 365 246 # Nomor Faktur, the 4th entry
 wait_stage "Main NomorFaktur"
 settle
 shot "nomor-faktur"

@@ -366,7 +366,19 @@ fn main_messages(msgs: Vec<Message>) -> Vec<workspace::Message> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn an_open_menu_blocks_the_page_and_a_click_beside_it_closes_it() {
     let (mut app, _tmp) = logged_in().await;
-    pump_app(&mut app, [Message::Main(workspace::Message::ToggleMenu(2))]).await;
+    let bantuan = workspace::route::MENU
+        .iter()
+        .position(|(label, _)| *label == super::i18n::Key::Bantuan)
+        .expect("the Bantuan menu");
+    pump_app(
+        &mut app,
+        [Message::Main(workspace::Message::ToggleMenu(bantuan))],
+    )
+    .await;
+    assert!(
+        simulator(app.view()).find("Tentang").is_ok(),
+        "Bantuan is open"
+    );
     // Beranda's own "Administrasi Faktur" button lies under the open Bantuan menu.
     let msgs = interact(app.view(), |ui| {
         ui.click("Administrasi Faktur").unwrap();

@@ -111,6 +111,22 @@ pub const MENU: &[(Key, &[Entry])] = &[
             },
         ],
     ),
+    // returui: DJP's Dokumen Lain menu, right after Faktur as there.
+    (
+        Key::MenuDokumenLain,
+        &[
+            Entry {
+                section: None,
+                label: Key::PajakKeluaran,
+                route: Route::DokumenLain { masukan: false },
+            },
+            Entry {
+                section: None,
+                label: Key::PajakMasukan,
+                route: Route::DokumenLain { masukan: true },
+            },
+        ],
+    ),
     (
         Key::Referensi,
         &[
@@ -163,23 +179,6 @@ pub const MENU: &[(Key, &[Entry])] = &[
                 section: None,
                 label: Key::RestoreDatabase,
                 route: Route::Cadangan { restore: true },
-            },
-        ],
-    ),
-    // returui: DJP has a Dokumen Lain menu of its own (after Faktur there; appended here so that
-    // the other menus keep their places).
-    (
-        Key::MenuDokumenLain,
-        &[
-            Entry {
-                section: None,
-                label: Key::PajakKeluaran,
-                route: Route::DokumenLain { masukan: false },
-            },
-            Entry {
-                section: None,
-                label: Key::PajakMasukan,
-                route: Route::DokumenLain { masukan: true },
             },
         ],
     ),
