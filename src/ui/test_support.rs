@@ -95,6 +95,49 @@ pub async fn pump_app(app: &mut App, msgs: impl IntoIterator<Item = AppMessage>)
     }
 }
 
+/// The app on `ctx` logged in as `admin` / `rahasia-123` (a user the caller created), typed into
+/// the Login screen as a user does; on Beranda.
+pub async fn log_in_admin(ctx: Ctx) -> App {
+    use iced::widget::Id;
+
+    use super::app::Screen;
+    use super::screen::login;
+
+    let (mut app, _) = App::new(ctx, None);
+    app.screen = Screen::Login(login::Login::new(None).0);
+    let mut ui = iced_test::simulator(app.view());
+    ui.click(Id::new(login::USER_INPUT)).unwrap();
+    ui.typewrite("admin");
+    ui.click(Id::new(login::PASSWORD_INPUT)).unwrap();
+    ui.typewrite("rahasia-123");
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let msgs: Vec<AppMessage> = ui.into_messages().collect();
+    pump_app(&mut app, msgs).await;
+    assert!(matches!(app.screen, Screen::Main(_)), "logged in");
+    app
+}
+
+/// The main window's workspace.
+pub fn workspace(app: &App) -> &super::workspace::Workspace {
+    match &app.screen {
+        super::app::Screen::Main(w) => w,
+        _ => panic!("not in the workspace"),
+    }
+}
+
+/// Whether `text` is on screen, whole.
+pub fn on_screen(app: &App, text: &str) -> bool {
+    iced_test::simulator(app.view()).find(text).is_ok()
+}
+
+/// Clicks what shows `what` and runs what the click starts.
+pub async fn click(app: &mut App, what: &str) {
+    let mut ui = iced_test::simulator(app.view());
+    ui.click(what).unwrap_or_else(|e| panic!("{what}: {e:?}"));
+    let msgs: Vec<AppMessage> = ui.into_messages().collect();
+    pump_app(app, msgs).await;
+}
+
 /// A `--simulasi` description whose server nobody listens on: for screens that only show it.
 pub fn fake_simulasi(dirs: &AppDirs) -> SimulasiInfo {
     SimulasiInfo {

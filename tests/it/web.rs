@@ -120,20 +120,40 @@ pub(crate) fn input_value(html: &str, marker: &str) -> String {
     v[..v.find('"').unwrap()].to_owned()
 }
 
+/// A login form fetched from `url` as a browser would: its pre-session cookie, form token,
+/// captcha id, and the captcha's answer (which the demo server reveals to tests).
+pub(crate) struct LoginForm {
+    pub pre: String,
+    pub csrf: String,
+    pub id: String,
+    pub answer: String,
+}
+
+pub(crate) async fn login_form(s: &RunningServer, c: &reqwest::Client, url: &str) -> LoginForm {
+    let page = c.get(url).send().await.unwrap();
+    let (pre, _) = set_cookie(&page, "__Host-enofa_pra").unwrap();
+    let html = page.text().await.unwrap();
+    let id = input_value(&html, "id=\"captcha-id\"");
+    LoginForm {
+        pre,
+        csrf: input_value(&html, "name=\"csrf\""),
+        answer: s.demo_captcha_answer(&id).unwrap(),
+        id,
+    }
+}
+
 /// Logs `p` in without a browser: (session cookie `name=value`, the session's form token).
 pub(crate) async fn http_login(
     s: &RunningServer,
     c: &reqwest::Client,
     p: &Pkp,
 ) -> (String, String) {
-    let page = c.get(format!("{}/login", s.web_url)).send().await.unwrap();
-    let (pre, _) = set_cookie(&page, "__Host-enofa_pra").unwrap();
-    let html = page.text().await.unwrap();
-    let (csrf, id) = (
-        input_value(&html, "name=\"csrf\""),
-        input_value(&html, "id=\"captcha-id\""),
-    );
-    let answer = s.demo_captcha_answer(&id).unwrap();
+    let LoginForm {
+        pre,
+        csrf,
+        id,
+        answer,
+    } = login_form(s, c, &format!("{}/login", s.web_url)).await;
     let r = c
         .post(format!("{}/login", s.web_url))
         .header(COOKIE, &pre)

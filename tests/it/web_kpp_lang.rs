@@ -13,7 +13,9 @@ use efaktur::enofa::server::{self, RunningServer, ServerConfig, operator};
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 
-use crate::web::{FormPairs, Pkp, http, http_login, input_value, new_pkp, set_cookie};
+use crate::web::{
+    FormPairs, LoginForm, Pkp, http, http_login, input_value, login_form, new_pkp, set_cookie,
+};
 
 /// Texts that are the same word in both languages (product names, the language links).
 const NEUTRAL: &[&str] = &[
@@ -135,18 +137,12 @@ async fn officer_login(
     password: &str,
     lang: &str,
 ) -> Result<Officer, String> {
-    let page = c
-        .get(format!("{}/kpp/login?lang={lang}", s.web_url))
-        .send()
-        .await
-        .unwrap();
-    let (pre, _) = set_cookie(&page, "__Host-enofa_pra").unwrap();
-    let html = page.text().await.unwrap();
-    let (csrf, id) = (
-        input_value(&html, "name=\"csrf\""),
-        input_value(&html, "id=\"captcha-id\""),
-    );
-    let answer = s.demo_captcha_answer(&id).unwrap();
+    let LoginForm {
+        pre,
+        csrf,
+        id,
+        answer,
+    } = login_form(s, c, &format!("{}/kpp/login?lang={lang}", s.web_url)).await;
     let r = c
         .post(format!("{}/kpp/login?lang={lang}", s.web_url))
         .header(COOKIE, &pre)

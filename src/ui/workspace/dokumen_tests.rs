@@ -14,17 +14,19 @@ use efaktur::store::{Store, dokumen_lain, now, user};
 use iced::widget::Id;
 use iced_test::simulator;
 
+use super::Message as W;
 use super::dokumen::{self, Dokumen};
-use super::exchange::ekspor::{self, Ekspor};
+use super::exchange::ekspor;
 use super::exchange::exporter::{self, Exported, Format};
 use super::exchange::impor;
+use super::exchange::tests::{eks, ekspor_page};
 use super::page::{self, Nav, Page};
 use super::route::{MENU, Route};
-use super::{Message as W, Workspace};
-use crate::ui::app::{App, Message, Screen};
+use crate::ui::app::{App, Message};
 use crate::ui::i18n::{Key, Lang};
-use crate::ui::screen::login;
-use crate::ui::test_support::{ctx_with_session, pump_app};
+use crate::ui::test_support::{
+    click, ctx_with_session, log_in_admin, on_screen, pump_app, workspace,
+};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,25 +45,7 @@ async fn logged_in() -> (App, tempfile::TempDir) {
     let r = import_csv(file, &mut db, &ImportOptions::default(), &mut |_| {}).unwrap();
     assert!(r.is_clean(), "{:#?}", r.errors);
     drop(db);
-    let (mut app, _) = App::new(ctx, None);
-    app.screen = Screen::Login(login::Login::new(None).0);
-    let mut ui = simulator(app.view());
-    ui.click(Id::new(login::USER_INPUT)).unwrap();
-    ui.typewrite("admin");
-    ui.click(Id::new(login::PASSWORD_INPUT)).unwrap();
-    ui.typewrite("rahasia-123");
-    ui.tap_key(iced::keyboard::key::Named::Enter);
-    let msgs: Vec<Message> = ui.into_messages().collect();
-    pump_app(&mut app, msgs).await;
-    assert!(matches!(app.screen, Screen::Main(_)), "logged in");
-    (app, tmp)
-}
-
-fn workspace(app: &App) -> &Workspace {
-    match &app.screen {
-        Screen::Main(w) => w,
-        _ => panic!("not in the workspace"),
-    }
+    (log_in_admin(ctx).await, tmp)
 }
 
 fn page_of(app: &App) -> &Dokumen {
@@ -71,30 +55,8 @@ fn page_of(app: &App) -> &Dokumen {
     }
 }
 
-fn ekspor_page(app: &App) -> &Ekspor {
-    match &workspace(app).page {
-        Page::Ekspor(p) => p,
-        _ => panic!("not on Ekspor"),
-    }
-}
-
 fn dok(m: dokumen::Message) -> Message {
     Message::Main(W::Page(page::Message::Dokumen(m)))
-}
-
-fn eks(m: ekspor::Message) -> Message {
-    Message::Main(W::Page(page::Message::Ekspor(m)))
-}
-
-fn on_screen(app: &App, text: &str) -> bool {
-    simulator(app.view()).find(text).is_ok()
-}
-
-async fn click(app: &mut App, what: &str) {
-    let mut ui = simulator(app.view());
-    ui.click(what).unwrap_or_else(|e| panic!("{what}: {e:?}"));
-    let msgs: Vec<Message> = ui.into_messages().collect();
-    pump_app(app, msgs).await;
 }
 
 /// Opens the menu holding `route` and picks it, as a click on the entry does.

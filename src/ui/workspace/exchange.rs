@@ -8,4 +8,4 @@ pub mod importer;
 pub mod job;
 pub mod problems;
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

@@ -15,8 +15,9 @@ use super::{Message as W, Workspace};
 use crate::ui::app::{App, Message, Screen};
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Lang;
-use crate::ui::screen::login;
-use crate::ui::test_support::{ctx_with_session, fake_simulasi, pump_app};
+use crate::ui::test_support::{
+    ctx_with_session, fake_simulasi, log_in_admin, on_screen, pump_app, workspace,
+};
 
 /// A valid faktur of today's masa (so that Beranda counts it), with two items.
 fn draft(serial: u32, nama: &str, referensi: &str, masukan: bool) -> FakturDraft {
@@ -89,25 +90,7 @@ fn world(older: u32) -> (Ctx, tempfile::TempDir) {
 
 /// The app logged in as admin, on Beranda.
 async fn logged_in(ctx: Ctx) -> App {
-    let (mut app, _) = App::new(ctx, None);
-    app.screen = Screen::Login(login::Login::new(None).0);
-    let mut ui = simulator(app.view());
-    ui.click(Id::new(login::USER_INPUT)).unwrap();
-    ui.typewrite("admin");
-    ui.click(Id::new(login::PASSWORD_INPUT)).unwrap();
-    ui.typewrite("rahasia-123");
-    ui.tap_key(iced::keyboard::key::Named::Enter);
-    let msgs: Vec<Message> = ui.into_messages().collect();
-    pump_app(&mut app, msgs).await;
-    assert!(matches!(app.screen, Screen::Main(_)), "logged in");
-    app
-}
-
-fn workspace(app: &App) -> &Workspace {
-    match &app.screen {
-        Screen::Main(w) => w,
-        _ => panic!("not in the workspace"),
-    }
+    log_in_admin(ctx).await
 }
 
 fn list(app: &App) -> &administrasi::Administrasi {
@@ -119,10 +102,6 @@ fn list(app: &App) -> &administrasi::Administrasi {
 
 fn adm(m: administrasi::Message) -> Message {
     Message::Main(W::Page(page::Message::Administrasi(m)))
-}
-
-fn on_screen(app: &App, text: &str) -> bool {
-    simulator(app.view()).find(text).is_ok()
 }
 
 fn names(app: &App) -> Vec<String> {

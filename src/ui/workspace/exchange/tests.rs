@@ -15,13 +15,14 @@ use iced_test::simulator;
 use super::ekspor::{self, Ekspor};
 use super::exporter::{Exported, Format};
 use super::impor::{self, Impor};
-use crate::ui::app::{App, Message, Screen};
+use crate::ui::app::{App, Message};
 use crate::ui::i18n::Lang;
-use crate::ui::screen::login;
-use crate::ui::test_support::{ctx_with_session, pump_app};
+use crate::ui::test_support::{
+    click, ctx_with_session, log_in_admin, on_screen, pump_app, workspace,
+};
+use crate::ui::workspace::Message as W;
 use crate::ui::workspace::page::{self, Page};
 use crate::ui::workspace::route::Route;
-use crate::ui::workspace::{Message as W, Workspace};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,25 +44,7 @@ async fn logged_in() -> (App, tempfile::TempDir) {
     let db = Store::open(&path).unwrap();
     user::create(db.conn(), "admin", "rahasia-123").unwrap();
     drop(db);
-    let (mut app, _) = App::new(ctx, None);
-    app.screen = Screen::Login(login::Login::new(None).0);
-    let mut ui = simulator(app.view());
-    ui.click(Id::new(login::USER_INPUT)).unwrap();
-    ui.typewrite("admin");
-    ui.click(Id::new(login::PASSWORD_INPUT)).unwrap();
-    ui.typewrite("rahasia-123");
-    ui.tap_key(iced::keyboard::key::Named::Enter);
-    let msgs: Vec<Message> = ui.into_messages().collect();
-    pump_app(&mut app, msgs).await;
-    assert!(matches!(app.screen, Screen::Main(_)), "logged in");
-    (app, tmp)
-}
-
-fn workspace(app: &App) -> &Workspace {
-    match &app.screen {
-        Screen::Main(w) => w,
-        _ => panic!("not in the workspace"),
-    }
+    (log_in_admin(ctx).await, tmp)
 }
 
 fn impor_page(app: &App) -> &Impor {
@@ -71,7 +54,8 @@ fn impor_page(app: &App) -> &Impor {
     }
 }
 
-fn ekspor_page(app: &App) -> &Ekspor {
+/// The Ekspor page (the Retur and Dokumen Lain tests export through it too).
+pub(in crate::ui::workspace) fn ekspor_page(app: &App) -> &Ekspor {
     match &workspace(app).page {
         Page::Ekspor(p) => p,
         _ => panic!("not on Ekspor"),
@@ -82,19 +66,8 @@ fn imp(m: impor::Message) -> Message {
     Message::Main(W::Page(page::Message::Impor(m)))
 }
 
-fn eks(m: ekspor::Message) -> Message {
+pub(in crate::ui::workspace) fn eks(m: ekspor::Message) -> Message {
     Message::Main(W::Page(page::Message::Ekspor(m)))
-}
-
-fn on_screen(app: &App, text: &str) -> bool {
-    simulator(app.view()).find(text).is_ok()
-}
-
-async fn click(app: &mut App, what: &str) {
-    let mut ui = simulator(app.view());
-    ui.click(what).unwrap_or_else(|e| panic!("{what}: {e:?}"));
-    let msgs: Vec<Message> = ui.into_messages().collect();
-    pump_app(app, msgs).await;
 }
 
 /// Types `text` into the field `id` and presses Enter, as a user does.
