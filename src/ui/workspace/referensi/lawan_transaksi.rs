@@ -4,17 +4,15 @@
 use efaktur::domain::Npwp;
 use efaktur::store::party::{self, Entry, LawanTransaksi, Removal};
 use efaktur::store::user::UserRow;
-use iced::widget::{button, column, container, operation, row, scrollable, text, text_input};
+use iced::widget::{column, container, operation, row, text, text_input};
 use iced::{Element, Length, Task};
 
-use super::{
-    LIST_LIMIT, as_admin, confirm_body, dialog_body, in_use, is_admin, limit_hint, me,
-    read_only_notice,
-};
+use super::dialog_body;
+use super::listing::Listing;
 use crate::ui::ctx::Ctx;
 use crate::ui::i18n::Key;
 use crate::ui::service::Failure;
-use crate::ui::widget::{self, Tone};
+use crate::ui::widget;
 use crate::ui::workspace::page::Action;
 
 pub const SEARCH_INPUT: &str = "lawan-search";
@@ -137,18 +135,8 @@ impl Form {
 
 #[derive(Debug, Default)]
 pub struct LawanTransaksiPage {
-    me: Option<UserRow>,
-    loaded: bool,
-    search: String,
-    rows: Vec<Entry>,
+    list: Listing<Entry>,
     form: Option<Form>,
-    /// The entry asked about in the delete confirmation.
-    deleting: Option<i64>,
-    busy: bool,
-    banner: Option<Failure>,
-    success: Option<Key>,
-    /// The latest list request.
-    seq: u64,
 }
 
 impl LawanTransaksiPage {
@@ -160,63 +148,39 @@ impl LawanTransaksiPage {
 
     #[cfg(test)]
     pub fn rows(&self) -> &[Entry] {
-        &self.rows
+        &self.list.rows
     }
 
     #[cfg(test)]
     pub fn banner(&self) -> Option<&Failure> {
-        self.banner.as_ref()
+        self.list.banner.as_ref()
     }
 
     fn load(&mut self, ctx: &Ctx) -> Task<Message> {
-        let Some(db) = ctx.db() else {
-            return Task::none();
-        };
-        self.seq += 1;
-        let seq = self.seq;
-        let (name, search) = (super::user_name(ctx), self.search.clone());
-        Task::perform(
-            async move {
-                db.run(move |s| {
-                    let me = me(s, &name)?;
-                    Ok((me, party::search(s.conn(), &search, LIST_LIMIT)?))
-                })
-                .await
-            },
-            move |r| Message::Loaded(seq, r),
-        )
+        self.list.load(ctx, party::search, Message::Loaded)
     }
 
     pub fn on_escape(&self) -> Option<Message> {
-        (self.form.is_some() || self.deleting.is_some()).then_some(Message::CloseForm)
+        (self.form.is_some() || self.list.deleting.is_some()).then_some(Message::CloseForm)
     }
 
     pub fn update(&mut self, message: Message, ctx: &Ctx) -> Action<Message> {
         match message {
-            Message::Loaded(seq, _) if seq != self.seq => {}
-            Message::Loaded(_, Ok((me, rows))) => {
-                self.loaded = true;
-                self.me = me;
-                self.rows = rows;
-            }
-            Message::Loaded(_, Err(f)) => {
-                self.loaded = true;
-                self.banner = Some(f);
-            }
+            Message::Loaded(seq, r) => self.list.loaded(seq, r),
             Message::SearchChanged(s) => {
-                self.search = s;
+                self.list.search = s;
                 return Action::Run(self.load(ctx));
             }
-            Message::New | Message::Edit(_) if !is_admin(self.me.as_ref()) => {}
+            Message::New | Message::Edit(_) if !self.list.admin() => {}
             Message::New => {
                 self.form = Some(Form::default());
-                self.success = None;
+                self.list.success = None;
                 return Action::Run(operation::focus(NPWP_INPUT));
             }
             Message::Edit(id) => {
-                if let Some(e) = self.rows.iter().find(|e| e.id == id) {
+                if let Some(e) = self.list.rows.iter().find(|e| e.id == id) {
                     self.form = Some(Form::of(e));
-                    self.success = None;
+                    self.list.success = None;
                     return Action::Run(operation::focus(NAMA_INPUT));
                 }
             }
@@ -235,38 +199,20 @@ impl LawanTransaksiPage {
             }
             Message::Save => return self.save(ctx),
             Message::Saved(r) => {
-                self.busy = false;
-                match r {
-                    Ok(()) => {
-                        self.form = None;
-                        self.banner = None;
-                        self.success = Some(Key::Tersimpan);
-                        return Action::Run(self.load(ctx));
-                    }
-                    Err(f) => self.banner = Some(f),
+                if self.list.saved(r) {
+                    self.form = None;
+                    return Action::Run(self.load(ctx));
                 }
             }
             Message::CloseForm => {
                 self.form = None;
-                self.deleting = None;
+                self.list.deleting = None;
             }
-            Message::Delete(id) => {
-                if is_admin(self.me.as_ref()) {
-                    self.deleting = Some(id);
-                    self.success = None;
-                }
-            }
+            Message::Delete(id) => self.list.ask_delete(id),
             Message::ConfirmDelete => return self.delete(ctx),
             Message::Deleted(r) => {
-                self.busy = false;
-                match r {
-                    Ok(Removal::Deleted) => {
-                        self.banner = None;
-                        self.success = Some(Key::Terhapus);
-                        return Action::Run(self.load(ctx));
-                    }
-                    Ok(Removal::InUse { faktur }) => self.banner = Some(in_use(ctx, faktur)),
-                    Err(f) => self.banner = Some(f),
+                if self.list.deleted(ctx, r) {
+                    return Action::Run(self.load(ctx));
                 }
             }
         }
@@ -274,99 +220,82 @@ impl LawanTransaksiPage {
     }
 
     fn save(&mut self, ctx: &Ctx) -> Action<Message> {
-        let (Some(db), Some(form)) = (ctx.db(), self.form.as_mut()) else {
+        let Some(form) = self.form.as_mut() else {
             return Action::None;
         };
-        if self.busy {
+        if ctx.db().is_none() || self.list.busy {
             return Action::None;
         }
         let Some(p) = form.check(ctx) else {
             return Action::None;
         };
-        self.busy = true;
-        self.banner = None;
-        let (id, name) = (form.id, super::user_name(ctx));
-        Action::Run(Task::perform(
-            async move {
-                db.run(move |s| {
-                    as_admin(s, &name, |tx, admin| match id {
-                        Some(id) => party::update(tx, admin, id, &p),
-                        None => party::add(tx, admin, &p).map(|_| ()),
-                    })
-                })
-                .await
+        self.list.banner = None;
+        let id = form.id;
+        self.list.write(
+            ctx,
+            move |tx, admin| match id {
+                Some(id) => party::update(tx, admin, id, &p),
+                None => party::add(tx, admin, &p).map(|_| ()),
             },
             Message::Saved,
-        ))
+        )
     }
 
     fn delete(&mut self, ctx: &Ctx) -> Action<Message> {
-        let (Some(db), Some(id)) = (ctx.db(), self.deleting.take()) else {
+        if ctx.db().is_none() {
+            return Action::None;
+        }
+        let Some(id) = self.list.deleting.take() else {
             return Action::None;
         };
-        self.busy = true;
-        let name = super::user_name(ctx);
-        Action::Run(Task::perform(
-            async move {
-                db.run(move |s| as_admin(s, &name, |tx, admin| party::delete(tx, admin, id)))
-                    .await
-            },
+        self.list.write(
+            ctx,
+            move |tx, admin| party::delete(tx, admin, id),
             Message::Deleted,
-        ))
+        )
     }
 
     pub fn view<'a>(&'a self, ctx: &'a Ctx) -> Element<'a, Message> {
-        let admin = is_admin(self.me.as_ref());
-        let mut col = column![text(ctx.t(Key::LawanTransaksi)).size(22)].spacing(12);
-        if let Some(f) = self.banner.as_ref().filter(|_| self.form.is_none()) {
-            col = col.push(widget::failure_in(ctx.lang(), f));
-        }
-        if let Some(k) = self.success {
-            col = col.push(widget::notice(Tone::Success, ctx.t(k)));
-        }
-        if self.loaded && !admin {
-            col = col.push(read_only_notice(ctx));
-        }
-        let search = text_input(ctx.t(Key::CariLawan), &self.search)
-            .id(SEARCH_INPUT)
-            .on_input(Message::SearchChanged)
-            .padding(6);
-        let mut bar = row![search].spacing(8);
-        if admin {
-            bar = bar.push(widget::action(ctx.t(Key::Tambah), Message::New, !self.busy));
-        }
-        col = col.push(bar).push(self.table(ctx, admin));
-        if let Some(hint) = limit_hint(ctx, self.rows.len()) {
-            col = col.push(hint);
-        }
-        let page: Element<'a, Message> = scrollable(col.padding(8).max_width(1100)).into();
+        let admin = self.list.admin();
+        let page = self.list.page(
+            ctx,
+            Key::LawanTransaksi,
+            (SEARCH_INPUT, Key::CariLawan),
+            Message::SearchChanged,
+            Message::New,
+            self.form.is_some(),
+            self.table(ctx, admin),
+        );
         if let Some(form) = &self.form {
             let title = if form.id.is_some() {
                 ctx.t(Key::UbahLawan)
             } else {
                 ctx.t(Key::TambahLawan)
             };
-            let body = dialog_body(ctx.lang(), self.banner.as_ref(), self.form_view(ctx, form));
+            let body = dialog_body(
+                ctx.lang(),
+                self.list.banner.as_ref(),
+                self.form_view(ctx, form),
+            );
             return widget::dialog(page, title, body);
         }
-        if let Some(id) = self.deleting {
-            let what = self
+        let name = |id| {
+            self.list
                 .rows
                 .iter()
-                .find(|e| e.id == id)
+                .find(|e: &&Entry| e.id == id)
                 .map(|e| e.party.nama.clone())
-                .unwrap_or_default();
-            return widget::dialog(
-                page,
-                ctx.t(Key::Hapus),
-                confirm_body(ctx, what, Message::ConfirmDelete, Message::CloseForm),
-            );
-        }
-        page
+        };
+        self.list.with_delete_dialog(
+            ctx,
+            page,
+            name,
+            (Message::ConfirmDelete, Message::CloseForm),
+        )
     }
 
     fn table<'a>(&'a self, ctx: &'a Ctx, admin: bool) -> Element<'a, Message> {
-        if self.loaded && self.rows.is_empty() {
+        if self.list.loaded && self.list.rows.is_empty() {
             return text(ctx.t(Key::BelumAdaData)).into();
         }
         let cell = |s: String, w: u16| text(s).size(14).width(Length::FillPortion(w));
@@ -381,7 +310,7 @@ impl LawanTransaksiPage {
             head = head.push(text("").width(170));
         }
         let mut list = column![container(head).padding(4).style(container::secondary)].spacing(2);
-        for e in &self.rows {
+        for e in &self.list.rows {
             let p = &e.party;
             let npwp = Npwp::parse(&p.npwp)
                 .map(|n| n.to_string())
@@ -395,18 +324,11 @@ impl LawanTransaksiPage {
             .spacing(8)
             .align_y(iced::Alignment::Center);
             if admin {
-                line = line.push(
-                    row![
-                        button(text(ctx.t(Key::Ubah)).size(13))
-                            .style(button::secondary)
-                            .on_press_maybe((!self.busy).then_some(Message::Edit(e.id))),
-                        button(text(ctx.t(Key::Hapus)).size(13))
-                            .style(button::danger)
-                            .on_press_maybe((!self.busy).then_some(Message::Delete(e.id))),
-                    ]
-                    .spacing(6)
-                    .width(170),
-                );
+                line = line.push(self.list.row_actions(
+                    ctx,
+                    Message::Edit(e.id),
+                    Message::Delete(e.id),
+                ));
             }
             list = list.push(container(line).padding(4));
         }
@@ -447,8 +369,8 @@ impl LawanTransaksiPage {
                 form.error(Field::Telepon),
             ),
             row![
-                widget::action(ctx.t(Key::Simpan), Message::Save, !self.busy),
-                widget::action(ctx.t(Key::Cancel), Message::CloseForm, !self.busy),
+                widget::action(ctx.t(Key::Simpan), Message::Save, !self.list.busy),
+                widget::action(ctx.t(Key::Cancel), Message::CloseForm, !self.list.busy),
             ]
             .spacing(8),
         ]

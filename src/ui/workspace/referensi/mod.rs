@@ -5,6 +5,7 @@
 
 pub mod barang_jasa;
 pub mod lawan_transaksi;
+pub mod listing;
 pub mod nomor_faktur;
 pub mod satuan;
 #[cfg(test)]
