@@ -502,9 +502,15 @@ fn item_insert_sql(n: usize) -> &'static str {
     let all = SQL.get_or_init(|| {
         (1..=ITEM_ROWS)
             .map(|n| {
+                // OR FAIL: a constraint broken half-way would leave the statement's earlier
+                // rows in place, which is fine as the import then rolls back as a whole. With
+                // the default (ABORT) and no CHECK evaluated (Store::bulk_transaction), SQLite
+                // would still copy every page the statement touches into a statement journal
+                // first, to undo just those rows: a tenth of the rows' cost.
                 multi_row_sql(
-                    "INSERT INTO faktur_item (faktur_id, line_no, kode_objek, nama, harga_satuan,
-                        jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm, ppnbm)",
+                    "INSERT OR FAIL INTO faktur_item (faktur_id, line_no, kode_objek, nama,
+                        harga_satuan, jumlah_barang, harga_total, diskon, dpp, ppn, tarif_ppnbm,
+                        ppnbm)",
                     12,
                     n,
                     "",

@@ -956,3 +956,66 @@ fn a_cancelled_import_writes_nothing_and_counts_faktur_as_it_goes() {
     let r = import_csv(csv.as_bytes(), &mut store, &options, &mut |_| {}).unwrap();
     assert_eq!((r.imported, control.faktur()), (2000, 2000));
 }
+
+#[test]
+fn values_at_every_schema_limit_import_and_keep_the_check_constraints() {
+    // The bulk import does not evaluate the tables' CHECK constraints: its validators hold to
+    // them. Texts of 255 characters (two bytes each: CHECK counts characters), an LT address
+    // composed past 255, masa 12, a pengganti and both kinds of faktur masukan.
+    let long = |c: char| c.to_string().repeat(255);
+    let (nama, alamat, referensi, kode, barang) =
+        (long('É'), long('a'), long('r'), long('K'), long('b'));
+    let part = "x".repeat(60);
+    let keluaran = format!(
+        "FK,01,0,0002400000001,12,2024,31/12/2024,013000666091000,{nama},{alamat},1000,110,0,,0,0,0,0,{referensi},\n\
+         LT,013000666091000,{nama},{part},{part},{part},001,002,{part},{part},{part},{part},12345,021\n\
+         OF,{kode},{barang},1000,1,1000,0,1000,110,0,0\n\
+         FK,01,1,0002400000001,12,2024,31/12/2024,013000666091000,PT PEMBELI,Jl. A,2000,220,0,,0,0,0,0,R2,\n\
+         OF,K2,Barang,2000,1,2000,0,2000,220,0,0\n"
+    );
+    let masukan = "FM,01,0,0102400000123,12,2024,05/12/2024,013000666091000,PT PENJUAL LAIN,Jl. A,2000000,220000,0,1\n\
+                   FM,01,0,0102400000124,12,2024,06/12/2024,013000666091000,PT PENJUAL LAIN,Jl. A,2000000,220000,0,0\n";
+    let mut store = store_with_profile();
+    for file in [keluaran.as_str(), masukan] {
+        let r = import_csv(
+            file.as_bytes(),
+            &mut store,
+            &ImportOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert!(r.is_clean(), "{:#?}", r.errors);
+    }
+    store.integrity_check().unwrap();
+    let (n, longest): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT count(*), max(length(lawan_nama)) FROM faktur",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((n, longest), (4, 255));
+    let composed: i64 = store
+        .conn()
+        .query_row("SELECT max(length(alamat)) FROM lawan_transaksi", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(composed, 255);
+
+    // One character more is refused before anything is written.
+    let over = keluaran
+        .replacen(&nama, &format!("{nama}É"), 1)
+        .replace("0002400000001", "0002400000009");
+    let r = import_csv(
+        over.as_bytes(),
+        &mut store,
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(has(&r, 1, "NAMA", DjpCode::Etax10003), "{:#?}", r.errors);
+    assert_eq!(r.imported, 0);
+    store.integrity_check().unwrap();
+}
