@@ -16,6 +16,7 @@ pub mod nsfp;
 pub mod retur;
 pub mod status;
 pub mod tax;
+pub mod text;
 
 pub use activation::KodeAktivasi;
 pub use code::DjpCode;

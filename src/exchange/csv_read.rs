@@ -6,8 +6,10 @@
 //! columns, FAPR in DJP's 7-field shape or the older LT shape, rows padded with trailing empty
 //! fields, and Odoo's `\"` escaping of quotes inside fields.
 
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 
+use crate::domain::text::trim;
 use crate::domain::{DjpCode, FakturDraft, FakturItemDraft};
 use crate::store::party::LawanTransaksi;
 
@@ -132,9 +134,10 @@ pub struct CsvReader<R: Read> {
     problems: Problems,
     first_row: bool,
     done: bool,
-    /// Fields of the current row, decoded (reused between rows); the first `used` are this row's.
-    fields: Vec<String>,
-    used: usize,
+    /// The current row's fields, decoded, one after the other (reused between rows)…
+    text: String,
+    /// …and where each one lies in `text`.
+    spans: Vec<std::ops::Range<usize>>,
     /// Columns of the FK header row, when the file has one: 19 before e-Faktur 3.1, 20 since.
     /// FK rows must then have as many (a 19-column row in a 3.1 file lost a column).
     fk_header: Option<usize>,
@@ -212,8 +215,8 @@ impl<R: Read> CsvReader<R> {
             problems,
             first_row: true,
             done,
-            fields: Vec::new(),
-            used: 0,
+            text: String::new(),
+            spans: Vec::new(),
             fk_header: None,
         }
     }
@@ -231,8 +234,8 @@ impl<R: Read> CsvReader<R> {
             problems: Problems::new(),
             first_row: true,
             done: false,
-            fields: Vec::new(),
-            used: 0,
+            text: String::new(),
+            spans: Vec::new(),
             fk_header: None,
         }
     }
@@ -307,9 +310,10 @@ impl<R: Read> CsvReader<R> {
     fn decode(&mut self, line: u64, columns: &[&str]) -> Vec<Problem> {
         let mut problems = Vec::new();
         let n = self.record.len();
-        // The strings are reused from row to row: no allocation once they are long enough.
-        self.fields
-            .resize_with(n.max(self.fields.len()), String::new);
+        // The text and the field bounds are reused from row to row: no allocation once they are
+        // long enough, and one copy of the row instead of one per field.
+        self.text.clear();
+        self.spans.clear();
         // One UTF-8 check of the whole record instead of one per field (a fixed cost each): valid
         // fields concatenate to valid text whose field bounds fall on character boundaries.
         let whole = std::str::from_utf8(self.record.as_slice())
@@ -322,21 +326,15 @@ impl<R: Read> CsvReader<R> {
                 })
             });
         if let Some(whole) = whole {
-            for i in 0..n {
-                let slot = &mut self.fields[i];
-                slot.clear();
-                if let Some(r) = self.record.range(i) {
-                    slot.push_str(&whole[r]);
-                }
-            }
-            self.used = n;
+            self.text.push_str(whole);
+            self.spans
+                .extend((0..n).map(|i| self.record.range(i).unwrap_or(0..0)));
             return problems;
         }
         for (i, raw) in self.record.iter().enumerate() {
-            let slot = &mut self.fields[i];
-            slot.clear();
+            let start = self.text.len();
             match std::str::from_utf8(raw) {
-                Ok(s) => slot.push_str(s),
+                Ok(s) => self.text.push_str(s),
                 Err(_) => {
                     problems.push(Problem::new(
                         line,
@@ -344,24 +342,26 @@ impl<R: Read> CsvReader<R> {
                         DjpCode::EtaxService20021,
                         "teks bukan UTF-8 (mis. disalin dari dokumen lain); simpan file sebagai UTF-8 atau ketik ulang teksnya",
                     ));
-                    slot.push_str(&String::from_utf8_lossy(raw));
+                    self.text.push_str(&String::from_utf8_lossy(raw));
                 }
             }
+            self.spans.push(start..self.text.len());
         }
-        self.used = n;
         problems
+    }
+
+    /// Field `i` of the row [`CsvReader::decode`] decoded, as written.
+    fn raw_field(&self, i: usize) -> &str {
+        self.spans.get(i).map_or("", |r| &self.text[r.clone()])
     }
 
     /// A field as written, spaces kept (addresses come back from a round trip unchanged).
     fn field_untrimmed(&self, i: usize) -> String {
-        self.fields[..self.used].get(i).cloned().unwrap_or_default()
+        self.raw_field(i).to_string()
     }
 
     fn field(&self, i: usize) -> String {
-        self.fields[..self.used]
-            .get(i)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
+        trim(self.raw_field(i)).to_string()
     }
 
     /// Checks the number of fields; trailing empty fields beyond the last column are padding.
@@ -428,7 +428,11 @@ impl<R: Read> CsvReader<R> {
         } else {
             raw_flag
         };
-        let flag = String::from_utf8_lossy(raw_flag).trim().to_string();
+        // Borrowed, not copied: this runs for every row.
+        let flag = match std::str::from_utf8(raw_flag) {
+            Ok(text) => Cow::Borrowed(trim(text)),
+            Err(_) => Cow::Owned(String::from_utf8_lossy(raw_flag).trim().to_string()),
+        };
         if self
             .record
             .iter()
@@ -443,7 +447,7 @@ impl<R: Read> CsvReader<R> {
                     .any(|f| flag.trim_end_matches('"').ends_with(f));
             let message = if junk {
                 "ada byte tak dikenal sebelum baris pertama; simpan ulang file sebagai CSV UTF-8 yang dimulai dengan FK atau FM".to_string()
-            } else if matches!(flag.as_str(), "RK" | "RM" | "DK" | "DM" | "DK_DM") {
+            } else if matches!(&*flag, "RK" | "RM" | "DK" | "DM" | "DK_DM") {
                 format!(
                     "baris {flag} (retur/dokumen lain) tidak boleh dicampur dengan faktur; pindahkan ke file sendiri dan impor file itu (efaktur import)"
                 )
@@ -456,18 +460,27 @@ impl<R: Read> CsvReader<R> {
                 .push(Problem::new(line, "", DjpCode::Etax20023, message));
             return None;
         }
+        // A header row names its second column; text that is not UTF-8 names none.
         let second = self
             .record
             .get(1)
-            .map(|b| String::from_utf8_lossy(b).trim().to_ascii_uppercase())
-            .unwrap_or_default();
-        let is_header = match flag.as_str() {
-            "FK" | "FM" => second == "KD_JENIS_TRANSAKSI",
-            "LT" => second == "NPWP",
-            "OF" => second == "KODE_OBJEK",
-            _ => second == "NPWP" || second == "NAMA" || second == "NAMA_PKP",
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .map_or("", trim);
+        let names = |name: &str| second.eq_ignore_ascii_case(name);
+        let flag: &'static str = match &*flag {
+            "FK" => "FK",
+            "FM" => "FM",
+            "LT" => "LT",
+            "OF" => "OF",
+            _ => "FAPR",
         };
-        match flag.as_str() {
+        let is_header = match flag {
+            "FK" | "FM" => names("KD_JENIS_TRANSAKSI"),
+            "LT" => names("NPWP"),
+            "OF" => names("KODE_OBJEK"),
+            _ => names("NPWP") || names("NAMA") || names("NAMA_PKP"),
+        };
+        match flag {
             "FK" => {
                 if !self.set_kind(line, FileKind::PajakKeluaran) {
                     return None;

@@ -231,7 +231,7 @@ impl FakturText {
         }
         FakturText {
             nsfp: f.nsfp.digits(),
-            tanggal: f.tanggal.to_string(),
+            tanggal: crate::domain::faktur::iso_date(f.tanggal),
             amounts,
             ends,
         }
