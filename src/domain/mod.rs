@@ -14,6 +14,7 @@ pub mod money;
 pub mod npwp;
 pub mod nsfp;
 pub mod retur;
+pub mod said;
 pub mod status;
 pub mod tax;
 
@@ -27,4 +28,5 @@ pub use money::{Amount, Rupiah};
 pub use npwp::{Npwp, NpwpError, NpwpKind};
 pub use nsfp::{KodeStatus, NomorFaktur, Nsfp, NsfpError, NsfpRange};
 pub use retur::{Retur, ReturDraft};
+pub use said::Said;
 pub use status::{ApprovalStatus, FakturStatus, StatusError};

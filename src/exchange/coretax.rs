@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::said::Said;
 use crate::domain::coretax as djp;
 use crate::domain::faktur::{Faktur, FakturItem};
 use crate::domain::{
@@ -283,9 +284,15 @@ pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
             0,
             "TaxInvoiceDate",
             DjpCode::Etax20006,
-            format!(
-                "bertanggal {}: Coretax hanya menerima faktur bertanggal 1 Januari 2025 atau sesudahnya; laporkan faktur ini lewat e-Faktur (CSV)",
-                f.tanggal.format("%d/%m/%Y")
+            Said::new(
+                format!(
+                    "bertanggal {}: Coretax hanya menerima faktur bertanggal 1 Januari 2025 atau sesudahnya; laporkan faktur ini lewat e-Faktur (CSV)",
+                    f.tanggal.format("%d/%m/%Y")
+                ),
+                format!(
+                    "dated {}: Coretax takes invoices dated 1 January 2025 or later only; report this invoice through e-Faktur (CSV)",
+                    f.tanggal.format("%d/%m/%Y")
+                ),
             ),
         ));
     }
@@ -294,7 +301,10 @@ pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
             0,
             "TaxInvoiceOpt",
             DjpCode::Etax20026,
-            "faktur pengganti tidak dapat dikirim lewat XML Coretax (hanya Normal); buat penggantinya di Coretax",
+            Said::new(
+                "faktur pengganti tidak dapat dikirim lewat XML Coretax (hanya Normal); buat penggantinya di Coretax",
+                "a replacement invoice cannot be sent as Coretax XML (Normal only); make the replacement in Coretax",
+            ),
         ));
     }
     if let (Some(max), Some(n)) = (djp::max_keterangan(f.kode.value()), f.keterangan_tambahan)
@@ -304,9 +314,15 @@ pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
             0,
             "AddInfo",
             DjpCode::Etax20040,
-            format!(
-                "keterangan tambahan {n} tidak ada di daftar Coretax untuk kode {} (1 sampai {max})",
-                f.kode
+            Said::new(
+                format!(
+                    "keterangan tambahan {n} tidak ada di daftar Coretax untuk kode {} (1 sampai {max})",
+                    f.kode
+                ),
+                format!(
+                    "additional remark (keterangan tambahan) {n} is not in Coretax's list for code {} (1 to {max})",
+                    f.kode
+                ),
             ),
         ));
     }
@@ -338,7 +354,10 @@ pub fn from_xml(text: &str) -> Result<TaxInvoiceBulk, Problem> {
             1,
             "TaxInvoiceBulk",
             DjpCode::Etax20023,
-            format!("bukan XML TaxInvoiceBulk Coretax yang sah: {e}"),
+            Said::new(
+                format!("bukan XML TaxInvoiceBulk Coretax yang sah: {e}"),
+                format!("not a valid Coretax TaxInvoiceBulk XML: {e}"),
+            ),
         )
     })
 }

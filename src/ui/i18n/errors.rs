@@ -53,26 +53,29 @@ pub fn failure(lang: Lang, f: &Failure) -> String {
     }
 }
 
-/// A problem of an imported file: line, column, DJP code and what is wrong. In English the
-/// problem's kind is its DJP code; the Indonesian detail is not repeated.
-#[allow(dead_code)] // for the Impor page's problem table
+/// What is wrong with a problem of an imported file, with its detail (the value, character or
+/// count), in `lang`: the core words it both ways where it finds it.
+pub fn problem_message(lang: Lang, p: &Problem) -> &str {
+    match lang {
+        Lang::Id => &p.message,
+        Lang::En => &p.en,
+    }
+}
+
+/// A problem of an imported file: line, column, DJP code and what is wrong.
+#[allow(dead_code)] // the Impor page shows the parts in a table; tests read the whole line
 pub fn problem(lang: Lang, p: &Problem) -> String {
     let column = if p.column.is_empty() { "-" } else { &p.column };
-    match lang {
-        Lang::Id => format!(
-            "baris {}, kolom {column}: {} : {}",
-            p.line,
-            p.code.as_str(),
-            p.message
-        ),
-        Lang::En => format!(
-            "line {}, column {column}: {} : {} — {}. Correct the value in the file and import it again.",
-            p.line,
-            p.code.as_str(),
-            p.code.message(),
-            code_meaning(p.code)
-        ),
-    }
+    let (line, col) = match lang {
+        Lang::Id => ("baris", "kolom"),
+        Lang::En => ("line", "column"),
+    };
+    format!(
+        "{line} {}, {col} {column}: {} : {}",
+        p.line,
+        p.code.as_str(),
+        problem_message(lang, p)
+    )
 }
 
 /// A problem as the CLI prints it: `FILE:LINE: COLUMN: CODE : message` (the Indonesian form is
@@ -81,12 +84,11 @@ pub fn problem_line(lang: Lang, file: &str, p: &Problem) -> String {
     match lang {
         Lang::Id => p.display_in(file),
         Lang::En => format!(
-            "{file}:{}: {}: {} : {} — {}",
+            "{file}:{}: {}: {} : {}",
             p.line,
             if p.column.is_empty() { "-" } else { &p.column },
             p.code.as_str(),
-            p.code.message(),
-            code_meaning(p.code)
+            p.en
         ),
     }
 }
