@@ -356,7 +356,7 @@ impl FakturDraft {
                 Said::new(
                     format!("masa pajak '{}' harus bulan 1-12", self.masa_pajak.trim()),
                     format!(
-                        "the tax period (masa pajak) '{}' must be a month 1-12",
+                        "the tax period '{}' must be a month 1-12",
                         self.masa_pajak.trim()
                     ),
                 ),
@@ -375,7 +375,7 @@ impl FakturDraft {
                 Said::new(
                     format!("tahun pajak '{}' harus 4 digit", self.tahun_pajak.trim()),
                     format!(
-                        "the tax year (tahun pajak) '{}' must have 4 digits",
+                        "the tax year '{}' must have 4 digits",
                         self.tahun_pajak.trim()
                     ),
                 ),

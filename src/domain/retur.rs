@@ -99,7 +99,7 @@ pub(super) fn masa_tahun(
             Said::new(
                 format!("masa pajak '{}' harus bulan 1-12", masa.trim()),
                 format!(
-                    "the tax period (masa pajak) '{}' must be a month 1-12",
+                    "the tax period '{}' must be a month 1-12",
                     masa.trim()
                 ),
             ),
@@ -117,7 +117,7 @@ pub(super) fn masa_tahun(
             Said::new(
                 format!("tahun pajak '{}' harus 4 digit", tahun.trim()),
                 format!(
-                    "the tax year (tahun pajak) '{}' must have 4 digits",
+                    "the tax year '{}' must have 4 digits",
                     tahun.trim()
                 ),
             ),
