@@ -47,8 +47,8 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
     match command {
         BarangCommand::List { npwp } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
-            for b in item::list(store.conn()).map_err(|e| e.to_string())? {
+            let store = Store::open_read_only(&path)?;
+            for b in item::list(store.conn())? {
                 let ct = b.coretax.as_ref().map_or_else(
                     || "-".to_string(),
                     |c| format!("{} {} {}", c.opt(), c.kode, c.satuan),
@@ -67,9 +67,8 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
             satuan,
         } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let store = Store::open(&path).map_err(|e| e.to_string())?;
-            let existing = item::list(store.conn())
-                .map_err(|e| e.to_string())?
+            let store = Store::open(&path)?;
+            let existing = item::list(store.conn())?
                 .into_iter()
                 .find(|b| b.kode == kode);
             let coretax = match (jenis, kode_coretax, satuan) {
@@ -94,7 +93,7 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
                 harga_satuan,
                 coretax,
             };
-            item::upsert(store.conn(), &b).map_err(|e| e.to_string())?;
+            item::upsert(store.conn(), &b)?;
             println!("Barang/Jasa {} direkam", b.kode);
             Ok(ExitCode::SUCCESS)
         }

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use efaktur::domain::ApprovalStatus;
+use efaktur::domain::{ApprovalStatus, Said};
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
@@ -19,7 +19,7 @@ use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
 
 use super::progress::bar;
-use super::{CliResult, choose_database};
+use super::{CliError, CliResult, choose_database};
 use crate::ui::i18n::{self, Key, Lang, errors};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -154,15 +154,30 @@ fn is_xml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
 }
 
-pub(super) fn open_input(path: &Path) -> Result<(File, u64), String> {
+pub(super) fn open_input(path: &Path) -> Result<(File, u64), CliError> {
     let file = File::open(path).map_err(|e| {
-        format!(
-            "ETAX-30006 : file {} tidak dapat dibuka: {e}",
-            path.display()
+        let shown = path.display();
+        Said::new(
+            format!("ETAX-30006 : file {shown} tidak dapat dibuka: {e}"),
+            format!(
+                "ETAX-30006 : the file {shown} cannot be opened: {e}. Check the file's name and folder."
+            ),
         )
     })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((file, len))
+}
+
+/// Why a file that was opened could not be read (ETAX-30007).
+pub(super) fn unreadable(path: &Path, e: std::io::Error) -> CliError {
+    let shown = path.display();
+    Said::new(
+        format!("ETAX-30007 : file {shown} tidak dapat dibaca: {e}"),
+        format!(
+            "ETAX-30007 : the file {shown} cannot be read: {e}. Check the file and its permissions."
+        ),
+    )
+    .into()
 }
 
 /// Exit status of `export` when no faktur matched and nothing was written.
@@ -289,12 +304,7 @@ fn finish_in(
 
 pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
     if is_xml(&args.file) {
-        let text = std::fs::read_to_string(&args.file).map_err(|e| {
-            format!(
-                "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-                args.file.display()
-            )
-        })?;
+        let text = std::fs::read_to_string(&args.file).map_err(|e| unreadable(&args.file, e))?;
         let report = coretax::check(&text);
         return Ok(finish(args.lang, &report, &args.file, args.json, None));
     }
@@ -308,8 +318,7 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
             Store::open_read_only(&path)
         }
         None => Store::open_in_memory(),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     let options = ImportOptions {
         csv: CsvOptions {
             delimiter: args.delimiter.map(Delimiter::byte),
@@ -319,8 +328,7 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
     let pb = bar(len, true, args.json, "Memeriksa");
     let report = validate_csv(file, store.conn(), &options, &mut |pos| {
         pb.set_position(pos)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     pb.finish_and_clear();
     Ok(finish(args.lang, &report, &args.file, args.json, None))
 }
@@ -340,10 +348,16 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     if together {
         for f in &args.files {
             if is_xml(f) || super::retur::is_own_kind(f)? {
-                return Err(fail!(
-                    "{}: Coretax XML, .xlsx dan file retur/dokumen lain diimpor per file; pakai --per-file, atau impor file itu tersendiri",
-                    f.display()
-                ));
+                let shown = f.display();
+                return Err(Said::new(
+                    format!(
+                        "{shown}: Coretax XML, .xlsx dan file retur/dokumen lain diimpor per file; pakai --per-file, atau impor file itu tersendiri"
+                    ),
+                    format!(
+                        "{shown}: Coretax XML, .xlsx and return/other-document files are imported one file at a time; use --per-file, or import that file on its own"
+                    ),
+                )
+                .into());
             }
         }
     }
@@ -356,15 +370,14 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
             Some(open_input(f)?)
         });
     }
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&path)?;
     if together {
         let (files, lens): (Vec<File>, Vec<u64>) = inputs.into_iter().flatten().unzip();
         let total = lens.iter().sum();
         let pb = bar(total, true, args.json, "Mengimpor");
         let reports = import_csv_files(files, &mut store, &options, &mut |i, pos| {
             pb.set_position(lens[..i].iter().sum::<u64>() + pos)
-        })
-        .map_err(|e| e.to_string())?;
+        })?;
         pb.finish_and_clear();
         let rolled_back = reports.iter().any(|r| !r.is_clean()) && !args.skip_invalid;
         let mut code = ExitCode::SUCCESS;
@@ -393,8 +406,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
             Some((input, len)) => {
                 let pb = bar(len, true, args.json, "Mengimpor");
                 let report =
-                    import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))
-                        .map_err(|e| e.to_string())?;
+                    import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))?;
                 pb.finish_and_clear();
                 finish(args.lang, &report, file, args.json, Some(report.imported))
             }
@@ -407,17 +419,12 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
 }
 
 fn import_xml_file(file: &Path, store: &mut Store, args: &ImportArgs) -> CliResult {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        format!(
-            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-            file.display()
-        )
-    })?;
+    let text = std::fs::read_to_string(file).map_err(|e| unreadable(file, e))?;
     let options = XmlImportOptions {
         actor: "cli".into(),
         allow_duplicates: args.allow_duplicates,
     };
-    let report = import_xml_with(&text, store, &options).map_err(|e| e.to_string())?;
+    let report = import_xml_with(&text, store, &options)?;
     Ok(finish(
         args.lang,
         &report,
@@ -429,12 +436,10 @@ fn import_xml_file(file: &Path, store: &mut Store, args: &ImportArgs) -> CliResu
 
 pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
-    let seller = profile::get(store.conn())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
-        })?;
+    let store = Store::open_read_only(&path)?;
+    let seller = profile::get(store.conn())?.ok_or_else(|| {
+        format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
+    })?;
     let approval = match args.status.as_deref() {
         None => None,
         Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| {
@@ -482,16 +487,14 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                     // Retur and dokumen lain were exported above.
                     _ => csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick),
                 }
-                .map_err(|e| e.to_string())
             };
             let summary = match &args.out {
                 Some(p) => {
-                    efaktur::exchange::output::refuse_existing(p, args.force)
-                        .map_err(|e| e.to_string())?;
-                    let mut staged = Staged::new(p).map_err(|e| e.to_string())?;
+                    efaktur::exchange::output::refuse_existing(p, args.force)?;
+                    let mut staged = Staged::new(p)?;
                     let summary = write(staged.file())?;
                     if summary.faktur > 0 {
-                        staged.commit(args.force).map_err(|e| e.to_string())?;
+                        staged.commit(args.force)?;
                     }
                     summary
                 }
@@ -545,8 +548,7 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 &out,
                 args.force,
                 &mut tick,
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             if written.files.is_empty() {
                 return nothing();
             }

@@ -27,7 +27,7 @@ mod upload;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::paths::AppDirs;
 
 pub use backup::{BackupArgs, RestoreArgs};
@@ -145,6 +145,8 @@ pub(crate) type CliResult = Result<ExitCode, CliError>;
 #[derive(Debug)]
 pub(crate) enum CliError {
     Said(String),
+    /// Worded by the CLI in both languages (file names, the user's arguments, a core detail).
+    Both(efaktur::domain::Said),
     Store(efaktur::store::StoreError),
     Backup(efaktur::store::backup::BackupError),
     Batch(efaktur::print::batch::BatchError),
@@ -159,6 +161,7 @@ impl CliError {
         use crate::ui::i18n::errors;
         match self {
             CliError::Said(s) => s.clone(),
+            CliError::Both(s) => errors::said(lang, s).to_string(),
             CliError::Store(e) => errors::store(lang, e),
             CliError::Backup(e) => errors::backup(lang, e),
             CliError::Batch(e) => errors::batch(lang, e),
@@ -192,6 +195,7 @@ macro_rules! typed {
 }
 
 typed!(
+    Both(efaktur::domain::Said),
     Store(efaktur::store::StoreError),
     Backup(efaktur::store::backup::BackupError),
     Batch(efaktur::print::batch::BatchError),
@@ -205,7 +209,7 @@ typed!(
 pub(crate) fn choose_database(
     dirs: &AppDirs,
     npwp: Option<&str>,
-) -> Result<(Npwp, PathBuf), String> {
+) -> Result<(Npwp, PathBuf), CliError> {
     let chosen = choose_database_unscheduled(dirs, npwp)?;
     backup::scheduled(dirs, &chosen.1);
     Ok(chosen)
@@ -214,33 +218,54 @@ pub(crate) fn choose_database(
 pub(crate) fn choose_database_unscheduled(
     dirs: &AppDirs,
     npwp: Option<&str>,
-) -> Result<(Npwp, PathBuf), String> {
+) -> Result<(Npwp, PathBuf), CliError> {
+    let folder = dirs.db_dir().display().to_string();
     if let Some(raw) = npwp {
-        let n = Npwp::parse(raw).map_err(|e| format!("--npwp {raw}: {e}"))?;
+        let n = Npwp::parse(raw).map_err(|e| {
+            Said::new(
+                format!("--npwp {raw}: {e}"),
+                format!("--npwp {raw}: {}", e.english()),
+            )
+        })?;
         let path = dirs.db_path(&n);
         if !path.exists() {
-            return Err(format!(
-                "Local Database untuk NPWP {n} belum ada di {}; buat dulu dengan: efaktur profile add --npwp {} --nama ... --alamat ...",
-                dirs.db_dir().display(),
-                n.digits()
-            ));
+            let digits = n.digits();
+            return Err(Said::new(
+                format!(
+                    "Local Database untuk NPWP {n} belum ada di {folder}; buat dulu dengan: efaktur profile add --npwp {digits} --nama ... --alamat ..."
+                ),
+                format!(
+                    "there is no Local Database for NPWP {n} in {folder} yet; create it first with: efaktur profile add --npwp {digits} --nama ... --alamat ..."
+                ),
+            )
+            .into());
         }
         return Ok((n, path));
     }
     let all = dirs.databases();
     match all.as_slice() {
         [one] => Ok((one.clone(), dirs.db_path(one))),
-        [] => Err(format!(
-            "belum ada Local Database di {}; buat dengan: efaktur profile add --npwp N --nama ... --alamat ...",
-            dirs.db_dir().display()
-        )),
-        many => Err(format!(
-            "ada {} Local Database; pilih salah satu dengan --npwp: {}",
-            many.len(),
-            many.iter()
+        [] => Err(Said::new(
+            format!(
+                "belum ada Local Database di {folder}; buat dengan: efaktur profile add --npwp N --nama ... --alamat ..."
+            ),
+            format!(
+                "there is no Local Database in {folder} yet; create one with: efaktur profile add --npwp N --nama ... --alamat ..."
+            ),
+        )
+        .into()),
+        many => {
+            let list = many
+                .iter()
                 .map(|n| n.digits().to_string())
                 .collect::<Vec<_>>()
-                .join(", ")
-        )),
+                .join(", ");
+            let count = many.len();
+            Err(Said::new(
+                format!("ada {count} Local Database; pilih salah satu dengan --npwp: {list}"),
+                format!("there are {count} Local Databases; choose one with --npwp: {list}"),
+            )
+            .into())
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use efaktur::domain::Said;
 use efaktur::exchange::csv_read::{CsvOptions, CsvReader};
 use efaktur::exchange::output::{self, Staged};
 use efaktur::exchange::retur::{
@@ -20,7 +21,7 @@ use efaktur::store::faktur::Filter;
 
 use super::exchange::{ExportArgs, Format, ImportArgs, JenisArg, ValidateArgs, finish, open_input};
 use super::progress::bar;
-use super::{CliResult, choose_database};
+use super::{CliError, CliResult, choose_database};
 
 /// What a file holds, as far as routing goes.
 enum Input {
@@ -31,7 +32,7 @@ enum Input {
 }
 
 /// Looks at the file: `None` for a faktur CSV (handled by the caller as before).
-fn classify(path: &Path) -> Result<Option<Input>, String> {
+fn classify(path: &Path) -> Result<Option<Input>, CliError> {
     if xlsx::is_xlsx(path) {
         let sheet = xlsx::read_first_sheet(path)?;
         let retur = sheet
@@ -66,7 +67,7 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
     let database = match args.npwp.as_deref() {
         Some(n) => {
             let (_, path) = choose_database(dirs, Some(n))?;
-            Some(Store::open_read_only(&path).map_err(|e| e.to_string())?)
+            Some(Store::open_read_only(&path)?)
         }
         None => None,
     };
@@ -92,7 +93,7 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
                 let conn = match &database {
                     Some(s) => s.conn(),
                     None => {
-                        empty = Store::open_in_memory().map_err(|e| e.to_string())?;
+                        empty = Store::open_in_memory()?;
                         empty.conn()
                     }
                 };
@@ -106,24 +107,21 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
             (report, file)
         }
     };
-    let report = report.map_err(|e| e.to_string())?;
+    let report = report?;
     Ok(finish(args.lang, &report, &file, args.json, None))
 }
 
 /// Whether `path` is a file this module imports (a spreadsheet, or retur/dokumen lain rows)
 /// rather than a faktur CSV. Looks at the name and the first row only.
-pub fn is_own_kind(path: &Path) -> Result<bool, String> {
+pub fn is_own_kind(path: &Path) -> Result<bool, CliError> {
     if xlsx::is_xlsx(path) {
         return Ok(true);
     }
     let (file, _) = open_input(path)?;
     let mut head = Vec::with_capacity(8192);
-    file.take(8192).read_to_end(&mut head).map_err(|e| {
-        format!(
-            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-            path.display()
-        )
-    })?;
+    file.take(8192)
+        .read_to_end(&mut head)
+        .map_err(|e| super::exchange::unreadable(path, e))?;
     Ok(is_retur_flag(&first_flag(&head)))
 }
 
@@ -131,10 +129,14 @@ pub fn is_own_kind(path: &Path) -> Result<bool, String> {
 pub fn import(args: &ImportArgs, file: &Path, store: &mut Store) -> CliResult {
     match classify(file)? {
         Some(input) => import_input(args, file, store, input),
-        None => Err(fail!(
-            "{}: bukan file retur, dokumen lain atau .xlsx",
-            file.display()
-        )),
+        None => {
+            let shown = file.display();
+            Err(Said::new(
+                format!("{shown}: bukan file retur, dokumen lain atau .xlsx"),
+                format!("{shown}: not a return, other-document or .xlsx file"),
+            )
+            .into())
+        }
     }
 }
 
@@ -177,7 +179,7 @@ fn import_input(args: &ImportArgs, path: &Path, store: &mut Store, input: Input)
             (report, file)
         }
     };
-    let report = report.map_err(|e| e.to_string())?;
+    let report = report?;
     Ok(finish(
         args.lang,
         &report,
@@ -216,15 +218,14 @@ pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filte
             filter,
             &mut |n| pb.set_position(n),
         )
-        .map_err(|e| e.to_string())
     };
     let summary = match &args.out {
         Some(p) => {
-            output::refuse_existing(p, args.force).map_err(|e| e.to_string())?;
-            let mut staged = Staged::new(p).map_err(|e| e.to_string())?;
+            output::refuse_existing(p, args.force)?;
+            let mut staged = Staged::new(p)?;
             let summary = write(staged.file())?;
             if summary.faktur > 0 {
-                staged.commit(args.force).map_err(|e| e.to_string())?;
+                staged.commit(args.force)?;
             }
             summary
         }

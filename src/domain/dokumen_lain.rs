@@ -8,11 +8,11 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::code::DjpCode;
-use super::said::Said;
 use super::faktur::{Checker, FieldError, format_tanggal, parse_tanggal};
 use super::npwp::Npwp;
 use super::nsfp::KodeStatus;
 use super::retur::{masa_tahun, npwp};
+use super::said::Said;
 use super::tax::Totals;
 
 /// Which side the document is for this PKP.

@@ -10,8 +10,8 @@ use super::coretax::{CoretaxHeader, CoretaxLine};
 use super::kode_transaksi::KodeTransaksi;
 use super::money::{Amount, Rupiah};
 use super::npwp::Npwp;
-use super::said::Said;
 use super::nsfp::{KodeStatus, Nsfp};
+use super::said::Said;
 use super::tax::{self, LineTax, TotalMismatch, Totals};
 
 /// Longest text DJP's database stores in one field (ETAX-10003 "truncation error").

@@ -48,7 +48,9 @@ impl NpwpError {
                 format!("an NPWP has 15 or 16 digits (NITKU 22 digits), not {n}")
             }
             NpwpError::CheckDigit { position, expected } => {
-                format!("the NPWP's check digit does not match: digit {position} should be {expected}")
+                format!(
+                    "the NPWP's check digit does not match: digit {position} should be {expected}"
+                )
             }
             NpwpError::Nik(why) => format!("the NIK is not valid: {}", nik_reason_english(why)),
         }

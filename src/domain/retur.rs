@@ -14,8 +14,8 @@ use super::faktur::{
 use super::kode_transaksi::KodeTransaksi;
 use super::money::Rupiah;
 use super::npwp::Npwp;
-use super::said::Said;
 use super::nsfp::{KodeStatus, Nsfp};
+use super::said::Said;
 use super::tax::Totals;
 
 /// Raw fields of one RK or RM row, named as in DJP's header.
@@ -98,10 +98,7 @@ pub(super) fn masa_tahun(
             DjpCode::Etax20004,
             Said::new(
                 format!("masa pajak '{}' harus bulan 1-12", masa.trim()),
-                format!(
-                    "the tax period '{}' must be a month 1-12",
-                    masa.trim()
-                ),
+                format!("the tax period '{}' must be a month 1-12", masa.trim()),
             ),
         );
     }
@@ -116,10 +113,7 @@ pub(super) fn masa_tahun(
             DjpCode::Etax20004,
             Said::new(
                 format!("tahun pajak '{}' harus 4 digit", tahun.trim()),
-                format!(
-                    "the tax year '{}' must have 4 digits",
-                    tahun.trim()
-                ),
+                format!("the tax year '{}' must have 4 digits", tahun.trim()),
             ),
         );
     }

@@ -43,7 +43,9 @@ impl Said {
     pub fn bad_char(field: &str, c: char) -> Said {
         let u = c as u32;
         Said::new(
-            format!("{field} mengandung karakter yang ditolak DJP (U+{u:04X}); hapus atau ketik ulang"),
+            format!(
+                "{field} mengandung karakter yang ditolak DJP (U+{u:04X}); hapus atau ketik ulang"
+            ),
             format!(
                 "{field} contains a character DJP rejects (U+{u:04X}); delete it or type the text again"
             ),

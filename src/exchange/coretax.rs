@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::said::Said;
 use crate::domain::coretax as djp;
 use crate::domain::faktur::{Faktur, FakturItem};
+use crate::domain::said::Said;
 use crate::domain::{
     Amount, BuyerDocument, CoretaxLine, DjpCode, FakturStatus, KodeStatus, Npwp, NpwpKind, tax,
 };

@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 
 use super::coretax::{GoodService, MAX_PER_FILE, TaxInvoice, TaxInvoiceBulk, from_xml};
 use super::report::{FileKind, Problem, Report};
-use crate::domain::said::Said;
 use crate::domain::coretax as djp;
+use crate::domain::said::Said;
 use crate::domain::{Amount, BuyerDocument, DjpCode, KodeTransaksi, Npwp, tax};
 
 /// BuyerTin of a buyer identified otherwise than by TIN.
@@ -496,16 +496,15 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
             DjpCode::Etax20005,
             Said::new(
                 format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
-                format!("SellerIDTKU '{}' must be a 22-digit NITKU", inv.seller_idtku),
+                format!(
+                    "SellerIDTKU '{}' must be a 22-digit NITKU",
+                    inv.seller_idtku
+                ),
             ),
         );
     }
     if inv.buyer_name.trim().is_empty() {
-        push(
-            "BuyerName",
-            DjpCode::Etax20008,
-            Said::required("BuyerName"),
-        );
+        push("BuyerName", DjpCode::Etax20008, Said::required("BuyerName"));
     }
 }
 

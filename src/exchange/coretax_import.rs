@@ -12,9 +12,9 @@ use rusqlite::Transaction;
 
 use super::coretax::{self, ElementLines, GoodService, Lines, TaxInvoice};
 use super::report::{FileKind, Problem, Report};
-use crate::domain::said::Said;
 use crate::domain::coretax as djp;
 use crate::domain::faktur::format_tanggal;
+use crate::domain::said::Said;
 use crate::domain::{
     Amount, ApprovalStatus, BuyerDocument, CoretaxHeader, CoretaxLine, DjpCode, Faktur,
     FakturDraft, FakturItemDraft, Npwp, NpwpKind,

@@ -18,8 +18,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use rusqlite::Connection;
 
-use crate::domain::said::Said;
 use crate::domain::faktur::{Faktur, Jenis};
+use crate::domain::said::Said;
 use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
 use crate::store::faktur::{BulkWriter, FakturText, Written};
 use crate::store::list_index::ListIndexes;

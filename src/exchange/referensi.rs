@@ -15,8 +15,8 @@ use std::io::{Read, Write};
 
 use rusqlite::Connection;
 
-use crate::domain::said::Said;
 use crate::domain::faktur::{MAX_TEXT, bad_text_char};
+use crate::domain::said::Said;
 use crate::domain::{Amount, DjpCode};
 use crate::store::item::BarangJasa;
 use crate::store::party::LawanTransaksi;

@@ -10,9 +10,9 @@ use std::io::{Read, Write};
 
 use rusqlite::Connection;
 
-use crate::domain::said::Said;
 use crate::domain::faktur::{Jenis, format_tanggal};
 use crate::domain::retur::Original;
+use crate::domain::said::Said;
 use crate::domain::tax::Totals;
 use crate::domain::{
     ApprovalStatus, ArahDokumen, DjpCode, DokumenLain, DokumenLainDraft, KodeStatus, Retur,

@@ -4,8 +4,8 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use crate::domain::said::Said;
 use crate::domain::DjpCode;
+use crate::domain::said::Said;
 
 use super::csv_read::detect_delimiter;
 use super::report::Problem;

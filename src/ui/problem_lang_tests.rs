@@ -21,16 +21,98 @@ use super::i18n::{Lang, errors};
 /// Words of Indonesian sentences; none may be left in an English problem once DJP's code names
 /// (which stay as DJP wrote them) are taken out.
 const INDONESIAN: &[&str] = &[
-    "tidak", "harus", "wajib", "baris", "kolom", "lebih", "karakter", "bukan", "kosong", "sudah",
-    "belum", "dengan", "untuk", "atau", "yang", "dan", "di", "ke", "dari", "pada", "sebagai",
-    "periksa", "hapus", "ketik", "ulang", "isi", "diisi", "pilih", "dapat", "boleh", "sah",
-    "dikenal", "terlalu", "besar", "paling", "sedikit", "banyak", "satu", "punya", "berisi",
-    "mengandung", "ditolak", "persingkat", "teksnya", "bulat", "negatif", "tanpa", "sebelum",
-    "sesudah", "sesudahnya", "ada", "ini", "itu", "mis", "tulis", "bulan", "tahun", "digit ke",
-    "lalu", "sama", "melebihi", "sisa", "diretur", "ditemukan", "tercatat", "terdaftar",
-    "dipakai", "diimpor", "impor", "dulu", "baru", "setelah", "hanya", "menerima", "salah",
-    "simpan", "tersimpan", "pisahkan", "sendiri", "bila", "perlu", "lewat", "buat", "pengganti nya",
-    "berlaku", "tetapi", "dilaporkan", "awal", "dikreditkan", "ganti", "pakai", "rekam",
+    "tidak",
+    "harus",
+    "wajib",
+    "baris",
+    "kolom",
+    "lebih",
+    "karakter",
+    "bukan",
+    "kosong",
+    "sudah",
+    "belum",
+    "dengan",
+    "untuk",
+    "atau",
+    "yang",
+    "dan",
+    "di",
+    "ke",
+    "dari",
+    "pada",
+    "sebagai",
+    "periksa",
+    "hapus",
+    "ketik",
+    "ulang",
+    "isi",
+    "diisi",
+    "pilih",
+    "dapat",
+    "boleh",
+    "sah",
+    "dikenal",
+    "terlalu",
+    "besar",
+    "paling",
+    "sedikit",
+    "banyak",
+    "satu",
+    "punya",
+    "berisi",
+    "mengandung",
+    "ditolak",
+    "persingkat",
+    "teksnya",
+    "bulat",
+    "negatif",
+    "tanpa",
+    "sebelum",
+    "sesudah",
+    "sesudahnya",
+    "ada",
+    "ini",
+    "itu",
+    "mis",
+    "tulis",
+    "bulan",
+    "tahun",
+    "digit ke",
+    "lalu",
+    "sama",
+    "melebihi",
+    "sisa",
+    "diretur",
+    "ditemukan",
+    "tercatat",
+    "terdaftar",
+    "dipakai",
+    "diimpor",
+    "impor",
+    "dulu",
+    "baru",
+    "setelah",
+    "hanya",
+    "menerima",
+    "salah",
+    "simpan",
+    "tersimpan",
+    "pisahkan",
+    "sendiri",
+    "bila",
+    "perlu",
+    "lewat",
+    "buat",
+    "pengganti nya",
+    "berlaku",
+    "tetapi",
+    "dilaporkan",
+    "awal",
+    "dikreditkan",
+    "ganti",
+    "pakai",
+    "rekam",
 ];
 
 fn indonesian_in(text: &str) -> Vec<&'static str> {
@@ -99,7 +181,11 @@ fn check_english(file: &str, problems: &[Problem]) {
         let found = indonesian_in(&line);
         assert!(found.is_empty(), "Indonesian {found:?} in {line:?}");
         for d in details(&p.message) {
-            assert!(p.en.contains(&d), "{d:?} of {:?} missing in {line:?}", p.message);
+            assert!(
+                p.en.contains(&d),
+                "{d:?} of {:?} missing in {line:?}",
+                p.message
+            );
         }
         let page = errors::problem(Lang::En, p);
         assert!(indonesian_in(&page).is_empty(), "{page}");
@@ -232,7 +318,10 @@ fn every_import_problem_keeps_its_detail_in_english() {
         "ZZ,1",
     ]
     .join("\n");
-    keep(&mut all, &validate_retur(retur_source(&retur), None).unwrap());
+    keep(
+        &mut all,
+        &validate_retur(retur_source(&retur), None).unwrap(),
+    );
     let against = [
         "RK,016090524017000,PT ACME,01,0,0002400000001,05/03/2024,R2,06/03/2024,3,2024,5000000,1,0",
         "RK,013000666091000,PT ACME,04,1,0002400000001,06/03/2024,R3,06/03/2024,3,2024,1,1,0",
@@ -245,9 +334,15 @@ fn every_import_problem_keeps_its_detail_in_english() {
         skip_invalid: true,
         actor: "t".into(),
     };
-    keep(&mut all, &import_retur(retur_source(&against), &mut store, &opts).unwrap());
+    keep(
+        &mut all,
+        &import_retur(retur_source(&against), &mut store, &opts).unwrap(),
+    );
     let ok = "RK,013000666091000,PT ACME,01,0,0002400000001,05/03/2024,R5,06/03/2024,3,2024,1,1,0";
-    keep(&mut all, &import_retur(retur_source(ok), &mut store, &opts).unwrap());
+    keep(
+        &mut all,
+        &import_retur(retur_source(ok), &mut store, &opts).unwrap(),
+    );
     let dokumen = [
         "DM,x,6,13,7,-,PEB2,15/02/2024,1,2024,013000666091000,PT ACME,Jl. A,5,0,0,X",
         "DK,4,6,13,1,-,PEB3,99/02/2024,2,2024,013000666091000,PT ACME,Jl. A,5,0,0,X",
@@ -259,8 +354,14 @@ fn every_import_problem_keeps_its_detail_in_english() {
         "DM,4,6,13,0,-,PEB7,15/02/2024,9,2024,013000666091000,PT ACME,Jl. A,5,0,0,X",
     ]
     .join("\n");
-    keep(&mut all, &import_retur(retur_source(&dokumen), &mut store, &opts).unwrap());
-    keep(&mut all, &import_retur(retur_source("\n"), &mut store, &opts).unwrap());
+    keep(
+        &mut all,
+        &import_retur(retur_source(&dokumen), &mut store, &opts).unwrap(),
+    );
+    keep(
+        &mut all,
+        &import_retur(retur_source("\n"), &mut store, &opts).unwrap(),
+    );
 
     // Referensi Lawan Transaksi and Barang/Jasa.
     let long = "X".repeat(300);
@@ -269,7 +370,13 @@ fn every_import_problem_keeps_its_detail_in_english() {
     );
     keep(
         &mut all,
-        &import_referensi(retur_source(&lt), &mut store, Referensi::LawanTransaksi, "t").unwrap(),
+        &import_referensi(
+            retur_source(&lt),
+            &mut store,
+            Referensi::LawanTransaksi,
+            "t",
+        )
+        .unwrap(),
     );
     let ob = format!("OB,,{long},0\nOB,B1,Cement,abc\nOB,B2,Bad\u{7},1\nOB,B2,Sand,1\n");
     keep(
@@ -327,7 +434,10 @@ fn every_import_problem_keeps_its_detail_in_english() {
         .replace("2025-01-15", "15/01/2025")
         .replace("<TaxInvoiceOpt>Normal", "<TaxInvoiceOpt>Pengganti")
         .replace("<TrxCode>04", "<TrxCode>4")
-        .replace("<CustomDocMonthYear/>", "<CustomDocMonthYear>13</CustomDocMonthYear>")
+        .replace(
+            "<CustomDocMonthYear/>",
+            "<CustomDocMonthYear>13</CustomDocMonthYear>",
+        )
         .replace("<BuyerTin>0013000666091000", "<BuyerTin>0013000667091000")
         .replace("<BuyerIDTKU>0013000666091000000000", "<BuyerIDTKU>1")
         .replace("<BuyerCountry>IDN", "<BuyerCountry>Indonesia")
@@ -342,7 +452,10 @@ fn every_import_problem_keeps_its_detail_in_english() {
     let other = xml
         .replace("<TrxCode>04", "<TrxCode>07")
         .replace("<BuyerDocument>TIN", "<BuyerDocument>Passport")
-        .replace("<SellerIDTKU>0013463476415000000001", "<SellerIDTKU>0013000666091000000000")
+        .replace(
+            "<SellerIDTKU>0013463476415000000001",
+            "<SellerIDTKU>0013000666091000000000",
+        )
         .replace("<TaxBase>100000.00", "<TaxBase>5")
         .replace("<VAT>11000.00", "<VAT>7");
     keep(&mut all, &coretax::check(&other));
@@ -356,12 +469,16 @@ fn every_import_problem_keeps_its_detail_in_english() {
     let end = xml.find("</ListOfGoodService>").unwrap();
     let no_goods = format!("{}<ListOfGoodService>{}", &xml[..start], &xml[end..]);
     keep(&mut all, &coretax::check(&no_goods));
-    let huge = xml.replace("<Price>50000.00", "<Price>999999999999999999").replace(
-        "<Qty>2.00",
-        "<Qty>999999999999999999",
-    );
+    let huge = xml
+        .replace("<Price>50000.00", "<Price>999999999999999999")
+        .replace("<Qty>2.00", "<Qty>999999999999999999");
     keep(&mut all, &coretax::check(&huge));
-    keep(&mut all, &coretax::check("<TaxInvoiceBulk><TIN>0013463476415000</TIN><ListOfTaxInvoice/></TaxInvoiceBulk>"));
+    keep(
+        &mut all,
+        &coretax::check(
+            "<TaxInvoiceBulk><TIN>0013463476415000</TIN><ListOfTaxInvoice/></TaxInvoiceBulk>",
+        ),
+    );
     keep(&mut all, &coretax::check("not xml"));
     let mut no_profile = Store::open_in_memory().unwrap();
     keep(&mut all, &import_xml(&xml, &mut no_profile, "t").unwrap());
@@ -387,7 +504,10 @@ fn every_import_problem_keeps_its_detail_in_english() {
     // Each kind of problem was there, with the detail the brief names.
     let en: Vec<&str> = all.iter().map(|p| p.en.as_str()).collect();
     let has = |needle: &str| {
-        assert!(en.iter().any(|m| m.contains(needle)), "{needle:?} not in {en:#?}")
+        assert!(
+            en.iter().any(|m| m.contains(needle)),
+            "{needle:?} not in {en:#?}"
+        )
     };
     has("JUMLAH_DPP must be whole rupiah, not '12.5'");
     has("JUMLAH_PPN must not be negative");
@@ -430,12 +550,19 @@ fn every_import_problem_keeps_its_detail_in_english() {
     // The Indonesian words of the same problems are the ones scripts and tests know.
     let id: Vec<String> = all.iter().map(|p| p.display_in("f.csv")).collect();
     let has_id = |needle: &str| {
-        assert!(id.iter().any(|m| m.contains(needle)), "{needle:?} not in {id:#?}")
+        assert!(
+            id.iter().any(|m| m.contains(needle)),
+            "{needle:?} not in {id:#?}"
+        )
     };
     has_id(": JUMLAH_DPP: ETAX-20004 : JUMLAH_DPP harus rupiah bulat, bukan '12.5'");
     has_id(": JUMLAH_PPN: ETAX-20004 : JUMLAH_PPN tidak boleh negatif");
-    has_id(": NAMA: ETAXSERVICE-20021 : NAMA mengandung karakter yang ditolak DJP (U+0007); hapus atau ketik ulang");
-    has_id(": ALAMAT_LENGKAP: ETAX-10003 : ALAMAT_LENGKAP lebih dari 255 karakter; persingkat teksnya");
+    has_id(
+        ": NAMA: ETAXSERVICE-20021 : NAMA mengandung karakter yang ditolak DJP (U+0007); hapus atau ketik ulang",
+    );
+    has_id(
+        ": ALAMAT_LENGKAP: ETAX-10003 : ALAMAT_LENGKAP lebih dari 255 karakter; persingkat teksnya",
+    );
     has_id(": FK: ETAX-30005 : baris FK harus 20 kolom, ditemukan 19; periksa pemisah kolom");
     has_id("NPWP harus 15 atau 16 digit (NITKU 22 digit), bukan 5 digit");
     has_id("tanggal '31/02/2024' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015");

@@ -95,7 +95,52 @@ fn cli_validate_speaks_the_language_of_the_settings() {
     for word in ["kesalahan", "baris", "perbaiki", "tidak ada"] {
         assert!(!err.contains(word), "{word} in {err}");
     }
-    no_indonesian(&out, &["tidak", "harus", "bukan", "baris", "wajib", "sudah"]);
+    no_indonesian(
+        &out,
+        &["tidak", "harus", "bukan", "baris", "wajib", "sudah"],
+    );
+}
+
+#[test]
+fn cli_file_and_database_errors_speak_the_language_of_the_settings() {
+    let ((code, _, err), (en_code, _, en_err)) =
+        both_languages(&["validate", "{data}/missing.csv"]);
+    assert_eq!((code, en_code), (Some(2), Some(2)));
+    assert!(
+        err.contains("ETAX-30006 : file ") && err.contains("missing.csv tidak dapat dibuka: "),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("ETAX-30006 : the file ")
+            && en_err.contains("missing.csv cannot be opened: ")
+            && en_err.contains("Check the file's name and folder."),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["tidak", "dapat", "dibuka"]);
+
+    let ((code, _, err), (en_code, _, en_err)) =
+        both_languages(&["import", "--npwp", "12345", "{data}/missing.csv"]);
+    assert_eq!((code, en_code), (Some(2), Some(2)));
+    assert!(
+        err.contains("--npwp 12345: NPWP harus 15 atau 16 digit (NITKU 22 digit), bukan 5 digit"),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("--npwp 12345: an NPWP has 15 or 16 digits (NITKU 22 digits), not 5"),
+        "{en_err}"
+    );
+
+    let ((_, _, err), (_, _, en_err)) =
+        both_languages(&["import", "--npwp", "013000666091000", "{data}/missing.csv"]);
+    assert!(
+        err.contains("Local Database untuk NPWP 01.300.066.6-091.000 belum ada di "),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("there is no Local Database for NPWP 01.300.066.6-091.000 in "),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["belum", "buat", "dulu", "untuk"]);
 }
 
 #[test]
@@ -114,12 +159,15 @@ fn cli_retur_problems_keep_their_detail_in_english() {
         "{en_out}"
     );
     assert!(
-        en_out.contains(":6: MASA_PAJAK_RETUR: ETAX-20004 : the tax period '' must be a month 1-12"),
+        en_out
+            .contains(":6: MASA_PAJAK_RETUR: ETAX-20004 : the tax period '' must be a month 1-12"),
         "{en_out}"
     );
     no_indonesian(
         &en_out,
-        &["tidak", "harus", "bukan", "baris", "wajib", "sudah", "lebih", "atau"],
+        &[
+            "tidak", "harus", "bukan", "baris", "wajib", "sudah", "lebih", "atau",
+        ],
     );
 }
 

@@ -5,7 +5,7 @@
 
 use efaktur::cert::{CertError, SecretError};
 use efaktur::domain::activation::KodeAktivasiError;
-use efaktur::domain::{DjpCode, NpwpError};
+use efaktur::domain::{DjpCode, NpwpError, Said};
 use efaktur::enofa::error::{ClientError, TlsProblem};
 use efaktur::exchange::Problem;
 use efaktur::exchange::csv_write::ExportError;
@@ -50,6 +50,14 @@ pub fn failure(lang: Lang, f: &Failure) -> String {
     match f.code {
         Some(c) => format!("{} : {}", c.as_str(), c.strip_from(&body)),
         None => body,
+    }
+}
+
+/// Words the core or the CLI made in both languages, in `lang`.
+pub fn said(lang: Lang, s: &Said) -> &str {
+    match lang {
+        Lang::Id => &s.id,
+        Lang::En => &s.en,
     }
 }
 
