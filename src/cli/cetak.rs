@@ -106,7 +106,13 @@ pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
             args.force,
             tick,
         ),
-        (None, None) => return Err("pilih --folder FOLDER atau --gabung FILE".into()),
+        (None, None) => {
+            return Err(efaktur::domain::Said::new(
+                "pilih --folder FOLDER atau --gabung FILE",
+                "choose --folder FOLDER or --gabung FILE",
+            )
+            .into());
+        }
     }?;
     pb.finish_and_clear();
     let lang = super::language(dirs);

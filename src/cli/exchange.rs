@@ -180,6 +180,25 @@ pub(super) fn unreadable(path: &Path, e: std::io::Error) -> CliError {
     .into()
 }
 
+/// The progress bar's label of an import.
+pub(super) fn importing(lang: Lang) -> &'static str {
+    errors::pick(lang, ("Mengimpor", "Importing"))
+}
+
+/// The progress bar's label of an export.
+pub(super) fn exporting(lang: Lang) -> &'static str {
+    errors::pick(lang, ("Mengekspor", "Exporting"))
+}
+
+/// `written: FILE`, after an export.
+pub(super) fn written(lang: Lang, file: &Path) -> String {
+    format!(
+        "{}: {}",
+        errors::pick(lang, ("ditulis", "written")),
+        file.display()
+    )
+}
+
 /// Exit status of `export` when no faktur matched and nothing was written.
 pub(super) const NOTHING_TO_EXPORT: u8 = 3;
 
@@ -325,7 +344,12 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
         },
         ..ImportOptions::default()
     };
-    let pb = bar(len, true, args.json, "Memeriksa");
+    let pb = bar(
+        len,
+        true,
+        args.json,
+        errors::pick(args.lang, ("Memeriksa", "Checking")),
+    );
     let report = validate_csv(file, store.conn(), &options, &mut |pos| {
         pb.set_position(pos)
     })?;
@@ -374,7 +398,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     if together {
         let (files, lens): (Vec<File>, Vec<u64>) = inputs.into_iter().flatten().unzip();
         let total = lens.iter().sum();
-        let pb = bar(total, true, args.json, "Mengimpor");
+        let pb = bar(total, true, args.json, importing(args.lang));
         let reports = import_csv_files(files, &mut store, &options, &mut |i, pos| {
             pb.set_position(lens[..i].iter().sum::<u64>() + pos)
         })?;
@@ -404,7 +428,7 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
                 super::retur::import(&args, file, &mut store)?
             }
             Some((input, len)) => {
-                let pb = bar(len, true, args.json, "Mengimpor");
+                let pb = bar(len, true, args.json, importing(args.lang));
                 let report =
                     import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))?;
                 pb.finish_and_clear();
@@ -435,15 +459,28 @@ fn import_xml_file(file: &Path, store: &mut Store, args: &ImportArgs) -> CliResu
 }
 
 pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
+    let lang = super::language(dirs);
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
     let store = Store::open_read_only(&path)?;
     let seller = profile::get(store.conn())?.ok_or_else(|| {
-        format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
+        Said::new(
+            format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add"),
+            format!(
+                "the profile of NPWP {npwp} is not filled in yet; fill it in first with efaktur profile add"
+            ),
+        )
     })?;
     let approval = match args.status.as_deref() {
         None => None,
         Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| {
-            format!("--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject")
+            Said::new(
+                format!(
+                    "--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject"
+                ),
+                format!(
+                    "--status {s} is not known; choose draft, siap_upload, dalam_proses, approval_sukses or reject"
+                ),
+            )
         })?),
     };
     let filter = Filter {
@@ -453,27 +490,34 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
         approval,
     };
     if let Some(kind) = super::retur::export_kind(args.jenis) {
-        return super::retur::export(&args, kind, &store, filter);
+        return super::retur::export(&args, lang, kind, &store, filter);
     }
-    let pb = bar(0, false, false, "Mengekspor");
+    let pb = bar(0, false, false, exporting(lang));
     let mut tick = |n: u64| pb.set_position(n);
     let nothing = || -> CliResult {
         pb.finish_and_clear();
-        eprintln!(
-            "tidak ada faktur {} untuk masa {}/{}{}; tidak ada file yang ditulis",
-            match args.jenis {
-                JenisArg::Masukan => "masukan",
-                // Retur and dokumen lain were exported above.
-                _ => "keluaran",
-            },
-            args.masa,
-            args.tahun,
-            if args.status.is_some() {
-                " dengan status itu"
-            } else {
-                ""
-            }
+        let (masa, tahun) = (args.masa, args.tahun);
+        // Retur and dokumen lain were exported above.
+        let masukan = matches!(args.jenis, JenisArg::Masukan);
+        let (jenis, jenis_en) = if masukan {
+            ("masukan", "input")
+        } else {
+            ("keluaran", "output")
+        };
+        let (status, status_en) = if args.status.is_some() {
+            (" dengan status itu", " with that status")
+        } else {
+            ("", "")
+        };
+        let said = Said::new(
+            format!(
+                "tidak ada faktur {jenis} untuk masa {masa}/{tahun}{status}; tidak ada file yang ditulis"
+            ),
+            format!(
+                "no {jenis_en} tax invoice for the period {masa}/{tahun}{status_en}; no file was written"
+            ),
         );
+        eprintln!("{}", errors::said(lang, &said));
         Ok(ExitCode::from(NOTHING_TO_EXPORT))
     };
     match args.format {
@@ -505,24 +549,28 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 return nothing();
             }
             pb.finish_and_clear();
-            eprintln!(
-                "{} faktur, {} baris OF diekspor{}{}",
-                summary.faktur,
-                summary.items,
-                if summary.skipped > 0 {
-                    format!("; {} faktur Batal tidak diekspor", summary.skipped)
-                } else {
-                    String::new()
-                },
-                args.out
-                    .as_ref()
-                    .map(|p| format!("\nditulis: {}", p.display()))
-                    .unwrap_or_default()
+            let (n, items, skipped) = (summary.faktur, summary.items, summary.skipped);
+            let mut said = Said::new(
+                format!("{n} faktur, {items} baris OF diekspor"),
+                format!("{n} invoices, {items} OF lines exported"),
             );
+            if skipped > 0 {
+                said.id += &format!("; {skipped} faktur Batal tidak diekspor");
+                said.en += &format!("; {skipped} cancelled (Batal) invoices not exported");
+            }
+            let mut text = i18n::counted(lang, errors::said(lang, &said).to_string());
+            if let Some(p) = &args.out {
+                text += &format!("\n{}", written(lang, p));
+            }
+            eprintln!("{text}");
         }
         Format::CoretaxXml => {
             if matches!(args.jenis, JenisArg::Masukan) {
-                return Err("Coretax XML hanya untuk faktur keluaran; pakai --format efaktur-csv untuk masukan".into());
+                return Err(Said::new(
+                    "Coretax XML hanya untuk faktur keluaran; pakai --format efaktur-csv untuk masukan",
+                    "Coretax XML is for output tax invoices only; use --format efaktur-csv for input tax invoices",
+                )
+                .into());
             }
             let out = args.out.clone().unwrap_or_else(|| {
                 PathBuf::from(format!(
@@ -554,10 +602,14 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
             }
             pb.finish_and_clear();
             for f in &written.files {
-                eprintln!("ditulis: {}", f.display());
+                eprintln!("{}", self::written(lang, f));
             }
+            let removed = (
+                "dihapus (sisa ekspor sebelumnya)",
+                "deleted (left from an earlier export)",
+            );
             for f in &written.removed {
-                eprintln!("dihapus (sisa ekspor sebelumnya): {}", f.display());
+                eprintln!("{}: {}", errors::pick(lang, removed), f.display());
             }
         }
     }

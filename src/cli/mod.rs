@@ -82,7 +82,8 @@ pub enum Command {
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
     let result = match command {
         Command::Databases => {
-            println!("Folder data: {}", dirs.data_dir().display());
+            let folder = crate::ui::i18n::t(language(dirs), crate::ui::i18n::Key::FolderData);
+            println!("{folder}: {}", dirs.data_dir().display());
             for npwp in dirs.databases() {
                 println!("{npwp}");
             }
@@ -114,6 +115,30 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Why a folder of the application could not be made.
+pub(crate) fn folder_error(e: efaktur::paths::PathsError) -> CliError {
+    use efaktur::paths::PathsError;
+    let en = match &e {
+        PathsError::NoHome => {
+            "The user's data folder cannot be determined on this system; run with --data-dir FOLDER"
+                .to_string()
+        }
+        PathsError::Create { path, reason } => {
+            format!("The folder {path} cannot be created: {reason}")
+        }
+    };
+    Said::new(e.to_string(), en).into()
+}
+
+/// `--npwp RAW: why` when an argument is not an NPWP.
+pub(crate) fn npwp_arg(raw: &str, e: &efaktur::domain::NpwpError) -> CliError {
+    Said::new(
+        format!("--npwp {raw}: {e}"),
+        format!("--npwp {raw}: {}", e.english()),
+    )
+    .into()
 }
 
 /// The sentence `key` in `lang` with its `{name}` placeholders filled in.
@@ -221,12 +246,7 @@ pub(crate) fn choose_database_unscheduled(
 ) -> Result<(Npwp, PathBuf), CliError> {
     let folder = dirs.db_dir().display().to_string();
     if let Some(raw) = npwp {
-        let n = Npwp::parse(raw).map_err(|e| {
-            Said::new(
-                format!("--npwp {raw}: {e}"),
-                format!("--npwp {raw}: {}", e.english()),
-            )
-        })?;
+        let n = Npwp::parse(raw).map_err(|e| npwp_arg(raw, &e))?;
         let path = dirs.db_path(&n);
         if !path.exists() {
             let digits = n.digits();

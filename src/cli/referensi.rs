@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use efaktur::domain::Said;
 use efaktur::exchange::referensi::{Referensi, import_referensi, write_referensi};
 use efaktur::exchange::rows::RowSource;
 use efaktur::exchange::xlsx;
@@ -99,7 +100,13 @@ pub fn run(command: ReferensiCommand, dirs: &AppDirs) -> CliResult {
                 None => Box::new(std::io::stdout().lock()),
             };
             let summary = write_referensi(BufWriter::new(sink), store.conn(), jenis.referensi())?;
-            eprintln!("{} entri diekspor", summary.faktur);
+            let n = summary.faktur;
+            let said = Said::new(
+                format!("{n} entri diekspor"),
+                format!("{n} entries exported"),
+            );
+            let lang = super::language(dirs);
+            eprintln!("{}", crate::ui::i18n::errors::said(lang, &said));
             Ok(ExitCode::SUCCESS)
         }
     }

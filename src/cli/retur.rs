@@ -22,6 +22,7 @@ use efaktur::store::faktur::Filter;
 use super::exchange::{ExportArgs, Format, ImportArgs, JenisArg, ValidateArgs, finish, open_input};
 use super::progress::bar;
 use super::{CliError, CliResult, choose_database};
+use crate::ui::i18n::{self, Lang, errors};
 
 /// What a file holds, as far as routing goes.
 enum Input {
@@ -58,7 +59,7 @@ pub fn validate(args: &ValidateArgs, dirs: &AppDirs) -> Option<CliResult> {
     let input = match classify(&args.file) {
         Ok(Some(i)) => i,
         Ok(None) => return None,
-        Err(e) => return Some(Err(e.into())),
+        Err(e) => return Some(Err(e)),
     };
     Some(validate_input(args, dirs, input))
 }
@@ -172,7 +173,8 @@ fn import_input(args: &ImportArgs, path: &Path, store: &mut Store, input: Input)
                 fail_after: None,
                 control: None,
             };
-            let pb = bar(sheet.rows.len() as u64, false, args.json, "Mengimpor");
+            let label = super::exchange::importing(args.lang);
+            let pb = bar(sheet.rows.len() as u64, false, args.json, label);
             let reader = CsvReader::<std::io::Empty>::from_rows(sheet.rows);
             let report = import_reader(reader, store, &options, &mut |pos| pb.set_position(pos));
             pb.finish_and_clear();
@@ -202,14 +204,21 @@ pub fn export_kind(jenis: JenisArg) -> Option<ReturExport> {
 
 /// `efaktur export --format efaktur-csv --jenis retur-keluaran|...`: one kind per file, as DJP's
 /// import takes them.
-pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filter) -> CliResult {
+pub fn export(
+    args: &ExportArgs,
+    lang: Lang,
+    kind: ReturExport,
+    store: &Store,
+    filter: Filter,
+) -> CliResult {
     if matches!(args.format, Format::CoretaxXml) {
-        return Err(
-            "Coretax XML hanya untuk faktur keluaran; retur dan dokumen lain diekspor dengan --format efaktur-csv"
-                .into(),
-        );
+        return Err(Said::new(
+            "Coretax XML hanya untuk faktur keluaran; retur dan dokumen lain diekspor dengan --format efaktur-csv",
+            "Coretax XML is for output tax invoices only; returns and other documents are exported with --format efaktur-csv",
+        )
+        .into());
     }
-    let pb = bar(0, false, false, "Mengekspor");
+    let pb = bar(0, false, false, super::exchange::exporting(lang));
     let write = |out: &mut dyn Write| {
         efaktur::exchange::retur::write_retur(
             BufWriter::new(out),
@@ -232,13 +241,22 @@ pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filte
         None => write(&mut std::io::stdout().lock())?,
     };
     pb.finish_and_clear();
-    if summary.faktur == 0 {
-        eprintln!(
-            "tidak ada dokumen untuk masa {}/{}; tidak ada file yang ditulis",
-            args.masa, args.tahun
+    let (masa, tahun, n) = (args.masa, args.tahun, summary.faktur);
+    if n == 0 {
+        let said = Said::new(
+            format!("tidak ada dokumen untuk masa {masa}/{tahun}; tidak ada file yang ditulis"),
+            format!("no document for the period {masa}/{tahun}; no file was written"),
         );
+        eprintln!("{}", errors::said(lang, &said));
         return Ok(ExitCode::from(super::exchange::NOTHING_TO_EXPORT));
     }
-    eprintln!("{} dokumen diekspor", summary.faktur);
+    let said = Said::new(
+        format!("{n} dokumen diekspor"),
+        format!("{n} documents exported"),
+    );
+    eprintln!(
+        "{}",
+        i18n::counted(lang, errors::said(lang, &said).to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use efaktur::cert::{Identity, Secret};
 use efaktur::config::Settings;
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, certificate, faktur_edit, outbox, profile};
@@ -67,22 +67,41 @@ fn client_for(
     args: &UploadArgs,
     dirs: &AppDirs,
 ) -> Result<EnofaClient, CliError> {
-    let p = profile::get(store.conn())?.ok_or("Local Database ini belum punya profil PKP")?;
+    let p = profile::get(store.conn())?.ok_or_else(|| {
+        Said::new(
+            "Local Database ini belum punya profil PKP",
+            "this Local Database has no PKP profile yet",
+        )
+    })?;
     let (Some(client_id), Some(server_url)) = (p.client_id.clone(), p.server_url.clone()) else {
-        return Err(fail!(
-            "NPWP {npwp} belum registrasi e-Nofa; jalankan dulu: efaktur register --npwp {}",
-            npwp.digits()
-        ));
+        let digits = npwp.digits();
+        return Err(Said::new(
+            format!(
+                "NPWP {npwp} belum registrasi e-Nofa; jalankan dulu: efaktur register --npwp {digits}"
+            ),
+            format!(
+                "NPWP {npwp} is not registered with e-Nofa yet; run first: efaktur register --npwp {digits}"
+            ),
+        )
+        .into());
     };
     let cert = certificate::get(store.conn())
         ?
-        .ok_or("belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi")?;
+        .ok_or_else(|| Said::new(
+            "belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi",
+            "there is no electronic certificate (.p12) in Referensi > Administrasi Certificate yet; install one with efaktur register or in the application",
+        ))?;
     let ca_path = match &args.ca {
         Some(p) => p.clone(),
         None => Settings::load(&Settings::path_in(dirs.config_dir()))
             .map_err(|e| e.to_string())?
             .server_ca_path
-            .ok_or("file CA e-Nofa belum dipilih; berikan dengan --ca FILE")?,
+            .ok_or_else(|| {
+                Said::new(
+                    "file CA e-Nofa belum dipilih; berikan dengan --ca FILE",
+                    "the e-Nofa CA file is not chosen yet; give it with --ca FILE",
+                )
+            })?,
     };
     let ca_pem = std::fs::read(&ca_path)
         .map_err(|e| format!("file CA {} tidak dapat dibaca: {e}", ca_path.display()))?;

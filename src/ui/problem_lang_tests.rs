@@ -365,18 +365,10 @@ fn every_import_problem_keeps_its_detail_in_english() {
 
     // Referensi Lawan Transaksi and Barang/Jasa.
     let long = "X".repeat(300);
-    let lt = format!(
-        "LT,013000666091000,PT A,J,B,1,1,1,K,K,K,P,1,1\nLT,013000666091000,PT A,J,B,1,1,1,K,K,K,P,1,1\nOB,1,2,3\nLT,1,2"
-    );
+    let lt = "LT,013000666091000,PT A,J,B,1,1,1,K,K,K,P,1,1\nLT,013000666091000,PT A,J,B,1,1,1,K,K,K,P,1,1\nOB,1,2,3\nLT,1,2";
     keep(
         &mut all,
-        &import_referensi(
-            retur_source(&lt),
-            &mut store,
-            Referensi::LawanTransaksi,
-            "t",
-        )
-        .unwrap(),
+        &import_referensi(retur_source(lt), &mut store, Referensi::LawanTransaksi, "t").unwrap(),
     );
     let ob = format!("OB,,{long},0\nOB,B1,Cement,abc\nOB,B2,Bad\u{7},1\nOB,B2,Sand,1\n");
     keep(

@@ -53,6 +53,14 @@ pub fn failure(lang: Lang, f: &Failure) -> String {
     }
 }
 
+/// One of a fixed `(Bahasa Indonesia, English)` pair, for the CLI's short one-of-a-kind words.
+pub fn pick(lang: Lang, (id, en): (&'static str, &'static str)) -> &'static str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
 /// Words the core or the CLI made in both languages, in `lang`.
 pub fn said(lang: Lang, s: &Said) -> &str {
     match lang {
