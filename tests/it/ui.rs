@@ -144,6 +144,22 @@ fn cli_file_and_database_errors_speak_the_language_of_the_settings() {
 }
 
 #[test]
+fn cli_export_of_nothing_speaks_the_language_of_the_settings() {
+    let args = ["export", "--masa", "3", "--tahun", "2024", "--format", "efaktur-csv"];
+    let ((code, _, err), (en_code, _, en_err)) = both_languages(&args);
+    assert_eq!((code, en_code), (Some(3), Some(3)));
+    assert!(
+        err.contains("tidak ada faktur keluaran untuk masa 3/2024; tidak ada file yang ditulis"),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("no output tax invoice for the period 3/2024; no file was written"),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["tidak", "untuk", "ditulis"]);
+}
+
+#[test]
 fn cli_retur_problems_keep_their_detail_in_english() {
     let retur =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv/err_retur.csv");
