@@ -421,6 +421,7 @@ pub fn write_files_to(
     };
     // First pass: what Coretax would refuse.
     let mut refused: Vec<String> = Vec::new();
+    let mut refused_en: Vec<String> = Vec::new();
     let mut refused_faktur = 0usize;
     let mut total = 0u64;
     store::faktur::for_each(conn, filter, |s| {
@@ -435,28 +436,36 @@ pub fn write_files_to(
         }
         for p in problems {
             if refused.len() < SHOWN_REFUSALS {
+                let (nomor, referensi) = (s.faktur.nomor(), &s.faktur.referensi);
+                let (tanggal, column) = (s.faktur.tanggal.format("%d/%m/%Y"), &p.column);
+                let code = p.code.as_str();
                 refused.push(format!(
-                    "faktur {} (referensi '{}', tanggal {}) {}: {} : {}",
-                    s.faktur.nomor(),
-                    s.faktur.referensi,
-                    s.faktur.tanggal.format("%d/%m/%Y"),
-                    p.column,
-                    p.code.as_str(),
+                    "faktur {nomor} (referensi '{referensi}', tanggal {tanggal}) {column}: {code} : {}",
                     p.message
+                ));
+                refused_en.push(format!(
+                    "invoice {nomor} (reference '{referensi}', date {tanggal}) {column}: {code} : {}",
+                    p.en
                 ));
             }
         }
         Ok(())
     })?;
     if refused_faktur > 0 {
-        let more = if refused.len() == SHOWN_REFUSALS {
-            "\n  ... (daftar dipotong)"
+        let (more, more_en) = if refused.len() == SHOWN_REFUSALS {
+            ("\n  ... (daftar dipotong)", "\n  ... (list cut short)")
         } else {
-            ""
+            ("", "")
         };
-        return Err(ExportError::Invalid(format!(
-            "{refused_faktur} dari {total} faktur tidak dapat diterima Coretax; tidak ada file yang ditulis. Perbaiki faktur berikut atau pilih masa lain:\n  {}{more}",
-            refused.join("\n  ")
+        return Err(ExportError::Refused(Said::new(
+            format!(
+                "{refused_faktur} dari {total} faktur tidak dapat diterima Coretax; tidak ada file yang ditulis. Perbaiki faktur berikut atau pilih masa lain:\n  {}{more}",
+                refused.join("\n  ")
+            ),
+            format!(
+                "{refused_faktur} of {total} invoices cannot be accepted by Coretax; no file was written. Correct these invoices or choose another period:\n  {}{more_en}",
+                refused_en.join("\n  ")
+            ),
         )));
     }
     if total == 0 {

@@ -481,6 +481,32 @@ fn every_import_problem_keeps_its_detail_in_english() {
     );
     efaktur::store::profile::save(store.conn(), &pkp).unwrap();
     keep(&mut all, &import_xml(&xml, &mut store, "t").unwrap());
+
+    // A Coretax export of faktur Coretax refuses: the list in both languages.
+    let refused = coretax::write_files_to(
+        store.conn(),
+        efaktur::store::faktur::Filter::default(),
+        &pkp,
+        &coretax::CoretaxOptions::default(),
+        &dir.path().join("out.xml"),
+        false,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    let efaktur::exchange::csv_write::ExportError::Refused(said) = &refused else {
+        panic!("{refused:?}");
+    };
+    let en = errors::export(Lang::En, &refused);
+    assert!(indonesian_in(&en).is_empty(), "{en}");
+    assert!(
+        en.contains("invoice 010.000-24.00000001 (reference 'INV/001', date 05/03/2024) TaxInvoiceDate: ETAX-20006 : dated 05/03/2024: Coretax takes invoices dated 1 January 2025 or later only"),
+        "{en}"
+    );
+    assert_eq!(errors::export(Lang::Id, &refused), said.id);
+    assert!(
+        said.id
+            .contains("bertanggal 05/03/2024: Coretax hanya menerima faktur")
+    );
     // The seller's own database, with no NSFP range recorded.
     let mut seller = Store::open_in_memory().unwrap();
     let own = efaktur::store::profile::Profile::new(

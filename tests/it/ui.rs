@@ -145,7 +145,15 @@ fn cli_file_and_database_errors_speak_the_language_of_the_settings() {
 
 #[test]
 fn cli_export_of_nothing_speaks_the_language_of_the_settings() {
-    let args = ["export", "--masa", "3", "--tahun", "2024", "--format", "efaktur-csv"];
+    let args = [
+        "export",
+        "--masa",
+        "3",
+        "--tahun",
+        "2024",
+        "--format",
+        "efaktur-csv",
+    ];
     let ((code, _, err), (en_code, _, en_err)) = both_languages(&args);
     assert_eq!((code, en_code), (Some(3), Some(3)));
     assert!(

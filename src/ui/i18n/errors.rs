@@ -440,6 +440,7 @@ pub fn export(lang: Lang, e: &ExportError) -> String {
         (Lang::En, ExportError::Io(e)) => format!("the export file cannot be written: {e}"),
         // The window's own reasons are already in `lang`; Coretax's refusal list is the core's.
         (Lang::En, ExportError::Invalid(m)) => m.clone(),
+        (Lang::En, ExportError::Refused(s)) => s.en.clone(),
         (Lang::En, ExportError::Exists(p)) => format!(
             "the file {} already exists and was not replaced; choose to replace it or another file",
             p.display()
