@@ -11,7 +11,7 @@ use efaktur::paths::AppDirs;
 use efaktur::store::backup::{self, Schedule};
 
 use super::{CliResult, choose_database_unscheduled, language, say};
-use crate::ui::i18n::Key;
+use crate::ui::i18n::{Key, errors};
 
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
@@ -107,17 +107,36 @@ pub(crate) fn scheduled(dirs: &AppDirs, db: &Path) {
     let settings = match Settings::load(&Settings::path_in(dirs.config_dir())) {
         Ok(s) => s,
         Err(e) => {
+            // The settings are what says the language: unreadable, they say nothing.
             eprintln!("efaktur: peringatan: {e}; cadangan terjadwal dilewati");
             return;
         }
     };
+    let lang = settings.language;
     let schedule = Schedule {
         every_days: settings.backup.every_days,
         keep: settings.backup.keep,
     };
     match backup::run_schedule(db, schedule) {
-        Ok(Some(made)) => eprintln!("efaktur: cadangan terjadwal: {}", made.display()),
+        Ok(Some(made)) => {
+            let made_label = ("cadangan terjadwal", "scheduled backup");
+            eprintln!(
+                "efaktur: {}: {}",
+                errors::pick(lang, made_label),
+                made.display()
+            );
+        }
         Ok(None) => {}
-        Err(e) => eprintln!("efaktur: peringatan: cadangan terjadwal gagal: {e}"),
+        Err(e) => {
+            let failed = (
+                "peringatan: cadangan terjadwal gagal",
+                "warning: the scheduled backup failed",
+            );
+            eprintln!(
+                "efaktur: {}: {}",
+                errors::pick(lang, failed),
+                errors::backup(lang, &e)
+            );
+        }
     }
 }

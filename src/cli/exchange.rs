@@ -180,6 +180,28 @@ pub(super) fn unreadable(path: &Path, e: std::io::Error) -> CliError {
     .into()
 }
 
+/// A Local Database whose PKP profile is still empty.
+pub(super) fn no_profile(npwp: &efaktur::domain::Npwp) -> Said {
+    Said::new(
+        format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add"),
+        format!(
+            "the profile of NPWP {npwp} is not filled in yet; fill it in first with efaktur profile add"
+        ),
+    )
+}
+
+/// A `--status` that names no approval status.
+pub(super) fn unknown_status(s: &str) -> Said {
+    Said::new(
+        format!(
+            "--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject"
+        ),
+        format!(
+            "--status {s} is not known; choose draft, siap_upload, dalam_proses, approval_sukses or reject"
+        ),
+    )
+}
+
 /// The progress bar's label of an import.
 pub(super) fn importing(lang: Lang) -> &'static str {
     errors::pick(lang, ("Mengimpor", "Importing"))
@@ -462,26 +484,10 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
     let lang = super::language(dirs);
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
     let store = Store::open_read_only(&path)?;
-    let seller = profile::get(store.conn())?.ok_or_else(|| {
-        Said::new(
-            format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add"),
-            format!(
-                "the profile of NPWP {npwp} is not filled in yet; fill it in first with efaktur profile add"
-            ),
-        )
-    })?;
+    let seller = profile::get(store.conn())?.ok_or_else(|| no_profile(&npwp))?;
     let approval = match args.status.as_deref() {
         None => None,
-        Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| {
-            Said::new(
-                format!(
-                    "--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject"
-                ),
-                format!(
-                    "--status {s} is not known; choose draft, siap_upload, dalam_proses, approval_sukses or reject"
-                ),
-            )
-        })?),
+        Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| unknown_status(s))?),
     };
     let filter = Filter {
         masukan: Some(matches!(args.jenis, JenisArg::Masukan)),

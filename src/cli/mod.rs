@@ -4,7 +4,9 @@
 //! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export or
 //! cetak refusing to overwrite without `--force`), 3 nothing to export or print (nothing written).
 
-/// A [`CliError`] worded by the CLI itself: `fail!("...", args)`.
+/// A [`CliError`] worded by the CLI itself in one language: `fail!("...", args)`. Sentences a
+/// user reads in the chosen language are a [`CliError::Both`] instead.
+#[allow(unused_macros)]
 macro_rules! fail {
     ($($t:tt)*) => {
         $crate::cli::CliError::Said(format!($($t)*))

@@ -103,10 +103,14 @@ fn client_for(
                 )
             })?,
     };
-    let ca_pem = std::fs::read(&ca_path)
-        .map_err(|e| format!("file CA {} tidak dapat dibaca: {e}", ca_path.display()))?;
-    let p12 = std::fs::read(&cert.path)
-        .map_err(|e| format!("sertifikat {} tidak dapat dibaca: {e}", cert.path))?;
+    let ca_pem = std::fs::read(&ca_path).map_err(|e| ca_unreadable(&ca_path, &e))?;
+    let p12 = std::fs::read(&cert.path).map_err(|e| {
+        let shown = &cert.path;
+        Said::new(
+            format!("sertifikat {shown} tidak dapat dibaca: {e}"),
+            format!("the certificate {shown} cannot be read: {e}"),
+        )
+    })?;
     let passphrase = secret(
         args.passphrase_file.as_deref(),
         &format!("passphrase/{}", npwp.digits()),
@@ -116,6 +120,15 @@ fn client_for(
     EnofaClient::new(&server_url, &ca_pem, &identity)
         .map(|c| c.with_client_id(client_id))
         .map_err(CliError::from)
+}
+
+/// The e-Nofa CA file could not be read.
+pub(super) fn ca_unreadable(path: &std::path::Path, e: &std::io::Error) -> Said {
+    let shown = path.display();
+    Said::new(
+        format!("file CA {shown} tidak dapat dibaca: {e}"),
+        format!("the CA file {shown} cannot be read: {e}"),
+    )
 }
 
 /// Opens the upload session with a captcha answered on the terminal.
