@@ -463,9 +463,11 @@ impl<'o> Run<'o> {
         self.write && (self.options.skip_invalid || self.report.errors.is_empty())
     }
 
-    fn warn(&mut self, p: Problem) {
+    /// Keeps a warning, made only when it is kept (a file can warn on every faktur, and each
+    /// warning's text is formatted twice, in both languages).
+    fn warn(&mut self, p: impl FnOnce() -> Problem) {
         if self.report.warnings.len() < MAX_WARNINGS {
-            self.report.warnings.push(p);
+            self.report.warnings.push(p());
         } else {
             self.warnings_dropped += 1;
         }
@@ -520,21 +522,23 @@ impl<'o> Run<'o> {
         // A check against an empty in-memory database knows no ranges: nothing to warn about.
         if f.jenis == Jenis::Keluaran && range.is_none() && (self.write || !self.ranges.is_empty())
         {
-            self.warn(Problem::new(
-                c.line,
-                "NOMOR_FAKTUR",
-                DjpCode::Etax20017,
-                Said::new(
-                    format!(
-                        "nomor {} di luar range Referensi Nomor Faktur; faktur tetap diimpor, rekam range NSFP-nya (efaktur nsfp add) sebelum upload",
-                        f.nsfp
+            self.warn(|| {
+                Problem::new(
+                    c.line,
+                    "NOMOR_FAKTUR",
+                    DjpCode::Etax20017,
+                    Said::new(
+                        format!(
+                            "nomor {} di luar range Referensi Nomor Faktur; faktur tetap diimpor, rekam range NSFP-nya (efaktur nsfp add) sebelum upload",
+                            f.nsfp
+                        ),
+                        format!(
+                            "number {} is outside the ranges of Referensi Nomor Faktur; the invoice is imported anyway, record its NSFP range (efaktur nsfp add) before uploading",
+                            f.nsfp
+                        ),
                     ),
-                    format!(
-                        "number {} is outside the ranges of Referensi Nomor Faktur; the invoice is imported anyway, record its NSFP range (efaktur nsfp add) before uploading",
-                        f.nsfp
-                    ),
-                ),
-            ));
+                )
+            });
         }
         let (Some(writer), Some(text)) = (writer.filter(|_| self.writing()), &c.text) else {
             return Ok(None);
