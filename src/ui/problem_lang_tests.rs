@@ -516,6 +516,13 @@ fn every_import_problem_keeps_its_detail_in_english() {
     );
     efaktur::store::profile::save(seller.conn(), &own).unwrap();
     keep(&mut all, &import_xml(&xml, &mut seller, "t").unwrap());
+    // With numbers to give, the same file twice: a duplicate the second time.
+    let nsfp = |s: &str| efaktur::domain::Nsfp::parse(s).unwrap();
+    let range = efaktur::domain::NsfpRange::new(nsfp("0002500000001"), nsfp("0002500000009"));
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 1, 2).unwrap();
+    efaktur::store::nsfp::add_range(seller.conn(), range.unwrap(), day).unwrap();
+    assert!(import_xml(&xml, &mut seller, "t").unwrap().is_clean());
+    keep(&mut all, &import_xml(&xml, &mut seller, "t").unwrap());
 
     check_english("f.csv", &all);
 
@@ -562,6 +569,7 @@ fn every_import_problem_keeps_its_detail_in_english() {
     has("is not a place of business of the seller's TIN");
     has("an invoice needs at least one GoodService");
     has("no invoice number (NSFP) is left for the year 2025");
+    has("RefDesc 'INV/2025/0001', date 15/01/2025, buyer and amounts is already recorded");
     has("BuyerTin '0013000667091000' is not valid: the NPWP's check digit does not match");
     assert!(all.len() >= 80, "{} problems", all.len());
 
@@ -584,4 +592,64 @@ fn every_import_problem_keeps_its_detail_in_english() {
     has_id(": FK: ETAX-30005 : baris FK harus 20 kolom, ditemukan 19; periksa pemisah kolom");
     has_id("NPWP harus 15 atau 16 digit (NITKU 22 digit), bukan 5 digit");
     has_id("tanggal '31/02/2024' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015");
+}
+
+/// The core's typed errors that end up in problems, every variant, in English.
+#[test]
+fn every_core_error_in_a_problem_has_english_words_with_its_detail() {
+    use efaktur::domain::money::AmountError;
+    use efaktur::domain::{Npwp, NpwpError, NsfpError, Said};
+    let nik = |raw: &str| match Npwp::parse(raw) {
+        Err(e @ NpwpError::Nik(_)) => e,
+        other => panic!("{other:?}"),
+    };
+    let all: Vec<Said> = vec![
+        AmountError::Format("1,5".into()).into(),
+        AmountError::TooLarge("1".repeat(20)).into(),
+        NpwpError::Empty.into(),
+        NpwpError::BadCharacter('x').into(),
+        NpwpError::Length(12).into(),
+        NpwpError::CheckDigit {
+            position: 9,
+            expected: 6,
+        }
+        .into(),
+        // An unknown province, then a birth date that does not exist.
+        nik("9978104709870002").into(),
+        nik("3578109999870002").into(),
+        NsfpError::BadCharacter('x').into(),
+        NsfpError::Length(12).into(),
+        NsfpError::FullLength(15).into(),
+        NsfpError::KodeTransaksi("11".into()).into(),
+        NsfpError::Status('7').into(),
+        NsfpError::ZeroSerial.into(),
+        NsfpError::RangeMismatch("001-24.1".into(), "002-24.9".into()).into(),
+        NsfpError::RangeReversed("9".into(), "1".into()).into(),
+        Said::required("NAMA"),
+        Said::too_long("NAMA"),
+        Said::bad_char("NAMA", '\u{FFFD}'),
+        Said::negative("PPN"),
+        Said::not_whole_rupiah("JUMLAH_DPP", "12,5"),
+    ];
+    for s in &all {
+        assert_ne!(s.en, s.id);
+        let found = indonesian_in(&s.en);
+        assert!(found.is_empty(), "Indonesian {found:?} in {:?}", s.en);
+        for d in details(&s.id) {
+            assert!(
+                s.en.contains(&d),
+                "{d:?} of {:?} missing in {:?}",
+                s.id,
+                s.en
+            );
+        }
+    }
+    // A file that is not a spreadsheet says so in both languages.
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("fake.xlsx");
+    std::fs::write(&fake, "FK,01").unwrap();
+    let e = xlsx::read_first_sheet(&fake).unwrap_err();
+    assert!(e.id.contains("bukan file .xlsx"), "{e:?}");
+    assert!(e.en.contains("not a valid .xlsx file"), "{e:?}");
+    assert!(indonesian_in(&e.en).is_empty(), "{e:?}");
 }
