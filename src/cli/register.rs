@@ -10,8 +10,8 @@ use efaktur::domain::{KodeAktivasi, Npwp, Said};
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
 
-use super::CliResult;
 use super::prompt::{self, secret};
+use super::{CliError, CliResult};
 
 #[derive(Debug, clap::Args)]
 pub struct RegisterArgs {
@@ -84,7 +84,7 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
         &format!("password/{}", npwp.digits()),
         "Password e-Nofa: ",
     )?;
-    let client = EnofaClient::new(&args.server, &ca_pem, &identity).map_err(|e| e.to_string())?;
+    let client = EnofaClient::new(&args.server, &ca_pem, &identity)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -94,7 +94,7 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
         client
             .register(&npwp, &Secret::new(kode.as_str()), &id, &answer, &password)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(CliError::from)
     })?;
     let (db_path, profile) = efaktur::registration::save(
         dirs,
