@@ -9,6 +9,14 @@ use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
 
 use super::CliError;
+use crate::ui::i18n::errors;
+
+/// The prompts for the secrets, `(Bahasa Indonesia, English)`.
+pub const PASSPHRASE: (&str, &str) = (
+    "Passphrase sertifikat .p12: ",
+    "Passphrase of the .p12 certificate: ",
+);
+pub const PASSWORD: (&str, &str) = ("Password e-Nofa: ", "e-Nofa password: ");
 
 /// A secret from a file's first line, the OS keyring, or a prompt, in that order.
 pub fn secret(file: Option<&Path>, keyring_key: &str, prompt: &str) -> Result<Secret, CliError> {
@@ -90,7 +98,8 @@ pub async fn captcha(
         eprint!("{drawn}");
     }
     println!("Captcha {} (id {})", path.display(), captcha.id);
-    eprint!("Jawaban captcha: ");
+    let answer_prompt = ("Jawaban captcha: ", "Captcha answer: ");
+    eprint!("{}", errors::pick(super::language(dirs), answer_prompt));
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

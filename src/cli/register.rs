@@ -12,6 +12,7 @@ use efaktur::paths::AppDirs;
 
 use super::prompt::{self, secret};
 use super::{CliError, CliResult};
+use crate::ui::i18n::errors;
 
 #[derive(Debug, clap::Args)]
 pub struct RegisterArgs {
@@ -56,7 +57,7 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
     let passphrase = secret(
         args.passphrase_file.as_deref(),
         &format!("passphrase/{}", npwp.digits()),
-        "Passphrase sertifikat .p12: ",
+        errors::pick(super::language(dirs), prompt::PASSPHRASE),
     )?;
     let identity = Identity::from_p12(&p12, passphrase.expose())?;
     let info = identity.info();
@@ -74,15 +75,23 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
         Some(f) => secret(Some(f), "", "")?,
         None => Secret::new(
             rpassword::prompt_password("Kode Aktivasi eFaktur Desktop: ").map_err(|e| {
-                format!("Kode Aktivasi tidak dapat dibaca ({e}); gunakan --kode-aktivasi-file")
+                Said::new(
+                    format!("Kode Aktivasi tidak dapat dibaca ({e}); gunakan --kode-aktivasi-file"),
+                    format!("the Kode Aktivasi cannot be read ({e}); use --kode-aktivasi-file"),
+                )
             })?,
         ),
     };
-    let kode = KodeAktivasi::parse(kode.expose()).map_err(|e| format!("Kode Aktivasi: {e}"))?;
+    let kode = KodeAktivasi::parse(kode.expose()).map_err(|e| {
+        Said::new(
+            format!("Kode Aktivasi: {e}"),
+            errors::kode_aktivasi(crate::ui::i18n::Lang::En, &e),
+        )
+    })?;
     let password = secret(
         args.password_file.as_deref(),
         &format!("password/{}", npwp.digits()),
-        "Password e-Nofa: ",
+        errors::pick(super::language(dirs), prompt::PASSWORD),
     )?;
     let client = EnofaClient::new(&args.server, &ca_pem, &identity)?;
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -18,7 +18,7 @@ use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
 use super::{CliError, CliResult, choose_database, progress, say};
-use crate::ui::i18n::{Key, Lang, t};
+use crate::ui::i18n::{Key, Lang, errors, t};
 
 #[derive(Debug, clap::Args)]
 pub struct UploadArgs {
@@ -114,7 +114,7 @@ fn client_for(
     let passphrase = secret(
         args.passphrase_file.as_deref(),
         &format!("passphrase/{}", npwp.digits()),
-        "Passphrase sertifikat .p12: ",
+        errors::pick(super::language(dirs), prompt::PASSPHRASE),
     )?;
     let identity = Identity::from_p12(&p12, passphrase.expose())?;
     EnofaClient::new(&server_url, &ca_pem, &identity)
@@ -181,7 +181,7 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
     let password = secret(
         args.password_file.as_deref(),
         &format!("password/{}", npwp.digits()),
-        "Password e-Nofa: ",
+        errors::pick(super::language(dirs), prompt::PASSWORD),
     )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // The uploads go on on the workers while this thread writes answers to SQLite.
