@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use efaktur::config::Settings;
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::paths::AppDirs;
 use efaktur::store::backup::{self, Schedule};
 
@@ -56,9 +56,16 @@ pub fn restore(args: RestoreArgs, dirs: &AppDirs) -> CliResult {
     let expect = args
         .npwp
         .as_deref()
-        .map(|raw| Npwp::parse(raw).map_err(|e| format!("--npwp {raw}: ETAX-20005 : {e}")))
+        .map(|raw| {
+            Npwp::parse(raw).map_err(|e| {
+                Said::new(
+                    format!("--npwp {raw}: ETAX-20005 : {e}"),
+                    format!("--npwp {raw}: ETAX-20005 : {}", e.english()),
+                )
+            })
+        })
         .transpose()?;
-    dirs.ensure().map_err(|e| e.to_string())?;
+    dirs.ensure().map_err(super::folder_error)?;
     if args.check {
         let c = backup::inspect(dirs, &args.file)?;
         println!(
