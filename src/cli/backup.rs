@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use efaktur::config::Settings;
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::paths::AppDirs;
 use efaktur::store::backup::{self, Schedule};
 
 use super::{CliResult, choose_database_unscheduled, language, say};
-use crate::ui::i18n::Key;
+use crate::ui::i18n::{Key, errors};
 
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
@@ -56,9 +56,16 @@ pub fn restore(args: RestoreArgs, dirs: &AppDirs) -> CliResult {
     let expect = args
         .npwp
         .as_deref()
-        .map(|raw| Npwp::parse(raw).map_err(|e| format!("--npwp {raw}: ETAX-20005 : {e}")))
+        .map(|raw| {
+            Npwp::parse(raw).map_err(|e| {
+                Said::new(
+                    format!("--npwp {raw}: ETAX-20005 : {e}"),
+                    format!("--npwp {raw}: ETAX-20005 : {}", e.english()),
+                )
+            })
+        })
         .transpose()?;
-    dirs.ensure().map_err(|e| e.to_string())?;
+    dirs.ensure().map_err(super::folder_error)?;
     if args.check {
         let c = backup::inspect(dirs, &args.file)?;
         println!(
@@ -107,17 +114,36 @@ pub(crate) fn scheduled(dirs: &AppDirs, db: &Path) {
     let settings = match Settings::load(&Settings::path_in(dirs.config_dir())) {
         Ok(s) => s,
         Err(e) => {
+            // The settings are what says the language: unreadable, they say nothing.
             eprintln!("efaktur: peringatan: {e}; cadangan terjadwal dilewati");
             return;
         }
     };
+    let lang = settings.language;
     let schedule = Schedule {
         every_days: settings.backup.every_days,
         keep: settings.backup.keep,
     };
     match backup::run_schedule(db, schedule) {
-        Ok(Some(made)) => eprintln!("efaktur: cadangan terjadwal: {}", made.display()),
+        Ok(Some(made)) => {
+            let made_label = ("cadangan terjadwal", "scheduled backup");
+            eprintln!(
+                "efaktur: {}: {}",
+                errors::pick(lang, made_label),
+                made.display()
+            );
+        }
         Ok(None) => {}
-        Err(e) => eprintln!("efaktur: peringatan: cadangan terjadwal gagal: {e}"),
+        Err(e) => {
+            let failed = (
+                "peringatan: cadangan terjadwal gagal",
+                "warning: the scheduled backup failed",
+            );
+            eprintln!(
+                "efaktur: {}: {}",
+                errors::pick(lang, failed),
+                errors::backup(lang, &e)
+            );
+        }
     }
 }

@@ -3,12 +3,21 @@
 
 use std::process::ExitCode;
 
-use efaktur::domain::{Amount, CoretaxLine};
+use efaktur::domain::{Amount, CoretaxLine, Said};
 use efaktur::paths::AppDirs;
 use efaktur::store::Store;
 use efaktur::store::item::{self, BarangJasa};
 
 use super::{CliResult, choose_database};
+use crate::ui::i18n::errors;
+
+/// An item that is not recorded yet needs its name and price.
+fn unknown(kode: &str) -> Said {
+    Said::new(
+        format!("barang {kode} belum ada: isi --nama dan --harga"),
+        format!("item {kode} is not recorded yet: give --nama and --harga"),
+    )
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum BarangCommand {
@@ -47,8 +56,8 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
     match command {
         BarangCommand::List { npwp } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
-            for b in item::list(store.conn()).map_err(|e| e.to_string())? {
+            let store = Store::open_read_only(&path)?;
+            for b in item::list(store.conn())? {
                 let ct = b.coretax.as_ref().map_or_else(
                     || "-".to_string(),
                     |c| format!("{} {} {}", c.opt(), c.kode, c.satuan),
@@ -67,9 +76,8 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
             satuan,
         } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let store = Store::open(&path).map_err(|e| e.to_string())?;
-            let existing = item::list(store.conn())
-                .map_err(|e| e.to_string())?
+            let store = Store::open(&path)?;
+            let existing = item::list(store.conn())?
                 .into_iter()
                 .find(|b| b.kode == kode);
             let coretax = match (jenis, kode_coretax, satuan) {
@@ -80,13 +88,18 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
             };
             let nama = nama
                 .or_else(|| existing.as_ref().map(|b| b.nama.clone()))
-                .ok_or_else(|| format!("barang {kode} belum ada: isi --nama dan --harga"))?;
+                .ok_or_else(|| unknown(&kode))?;
             let harga_satuan = match harga {
-                Some(h) => Amount::parse(&h).map_err(|e| format!("--harga: ETAX-20004 : {e}"))?,
+                Some(h) => Amount::parse(&h).map_err(|e| {
+                    Said::new(
+                        format!("--harga: ETAX-20004 : {e}"),
+                        format!("--harga: ETAX-20004 : {}", e.english()),
+                    )
+                })?,
                 None => existing
                     .as_ref()
                     .map(|b| b.harga_satuan)
-                    .ok_or_else(|| format!("barang {kode} belum ada: isi --nama dan --harga"))?,
+                    .ok_or_else(|| unknown(&kode))?,
             };
             let b = BarangJasa {
                 kode,
@@ -94,8 +107,12 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
                 harga_satuan,
                 coretax,
             };
-            item::upsert(store.conn(), &b).map_err(|e| e.to_string())?;
-            println!("Barang/Jasa {} direkam", b.kode);
+            item::upsert(store.conn(), &b)?;
+            let said = Said::new(
+                format!("Barang/Jasa {} direkam", b.kode),
+                format!("Goods/service {} recorded", b.kode),
+            );
+            println!("{}", errors::said(super::language(dirs), &said));
             Ok(ExitCode::SUCCESS)
         }
     }

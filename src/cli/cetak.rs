@@ -13,7 +13,7 @@ use efaktur::store::{Store, profile};
 
 use super::progress::bar;
 use super::{CliResult, choose_database, say};
-use crate::ui::i18n::{Key, t};
+use crate::ui::i18n::{Key, errors, t};
 
 /// Exit code when no faktur matches (nothing written), as `efaktur export`.
 const NOTHING_TO_PRINT: u8 = 3;
@@ -59,9 +59,7 @@ pub struct CetakArgs {
 pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
     let store = Store::open_read_only(&path)?;
-    let seller = profile::get(store.conn())?.ok_or_else(|| {
-        format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
-    })?;
+    let seller = profile::get(store.conn())?.ok_or_else(|| super::exchange::no_profile(&npwp))?;
     let settings =
         Settings::load(&Settings::path_in(dirs.config_dir())).map_err(|e| e.to_string())?;
     let opts = PrintOptions {
@@ -79,13 +77,15 @@ pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
             tahun: args.tahun,
             approval: match args.status.as_deref() {
                 None => None,
-                Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| {
-                    format!("--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject")
-                })?),
+                Some(s) => Some(
+                    ApprovalStatus::from_key(s)
+                        .ok_or_else(|| super::exchange::unknown_status(s))?,
+                ),
             },
         }),
     };
-    let pb = bar(0, false, false, "Mencetak");
+    let label = ("Mencetak", "Printing");
+    let pb = bar(0, false, false, errors::pick(super::language(dirs), label));
     let tick = |n: usize| pb.set_position(n as u64);
     let printed = match (&args.folder, &args.gabung) {
         (Some(dir), _) => batch::to_folder(
@@ -106,7 +106,13 @@ pub fn run(args: CetakArgs, dirs: &AppDirs) -> CliResult {
             args.force,
             tick,
         ),
-        (None, None) => return Err("pilih --folder FOLDER atau --gabung FILE".into()),
+        (None, None) => {
+            return Err(efaktur::domain::Said::new(
+                "pilih --folder FOLDER atau --gabung FILE",
+                "choose --folder FOLDER or --gabung FILE",
+            )
+            .into());
+        }
     }?;
     pb.finish_and_clear();
     let lang = super::language(dirs);

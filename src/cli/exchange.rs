@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use efaktur::domain::ApprovalStatus;
+use efaktur::domain::{ApprovalStatus, Said};
 use efaktur::exchange::coretax::{self, CoretaxOptions};
 use efaktur::exchange::csv_read::CsvOptions;
 use efaktur::exchange::csv_write;
@@ -19,7 +19,7 @@ use efaktur::store::faktur::Filter;
 use efaktur::store::{Store, profile};
 
 use super::progress::bar;
-use super::{CliResult, choose_database};
+use super::{CliError, CliResult, choose_database};
 use crate::ui::i18n::{self, Key, Lang, errors};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -154,15 +154,71 @@ fn is_xml(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
 }
 
-pub(super) fn open_input(path: &Path) -> Result<(File, u64), String> {
+pub(super) fn open_input(path: &Path) -> Result<(File, u64), CliError> {
     let file = File::open(path).map_err(|e| {
-        format!(
-            "ETAX-30006 : file {} tidak dapat dibuka: {e}",
-            path.display()
+        let shown = path.display();
+        Said::new(
+            format!("ETAX-30006 : file {shown} tidak dapat dibuka: {e}"),
+            format!(
+                "ETAX-30006 : the file {shown} cannot be opened: {e}. Check the file's name and folder."
+            ),
         )
     })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     Ok((file, len))
+}
+
+/// Why a file that was opened could not be read (ETAX-30007).
+pub(super) fn unreadable(path: &Path, e: std::io::Error) -> CliError {
+    let shown = path.display();
+    Said::new(
+        format!("ETAX-30007 : file {shown} tidak dapat dibaca: {e}"),
+        format!(
+            "ETAX-30007 : the file {shown} cannot be read: {e}. Check the file and its permissions."
+        ),
+    )
+    .into()
+}
+
+/// A Local Database whose PKP profile is still empty.
+pub(super) fn no_profile(npwp: &efaktur::domain::Npwp) -> Said {
+    Said::new(
+        format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add"),
+        format!(
+            "the profile of NPWP {npwp} is not filled in yet; fill it in first with efaktur profile add"
+        ),
+    )
+}
+
+/// A `--status` that names no approval status.
+pub(super) fn unknown_status(s: &str) -> Said {
+    Said::new(
+        format!(
+            "--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject"
+        ),
+        format!(
+            "--status {s} is not known; choose draft, siap_upload, dalam_proses, approval_sukses or reject"
+        ),
+    )
+}
+
+/// The progress bar's label of an import.
+pub(super) fn importing(lang: Lang) -> &'static str {
+    errors::pick(lang, ("Mengimpor", "Importing"))
+}
+
+/// The progress bar's label of an export.
+pub(super) fn exporting(lang: Lang) -> &'static str {
+    errors::pick(lang, ("Mengekspor", "Exporting"))
+}
+
+/// `written: FILE`, after an export.
+pub(super) fn written(lang: Lang, file: &Path) -> String {
+    format!(
+        "{}: {}",
+        errors::pick(lang, ("ditulis", "written")),
+        file.display()
+    )
 }
 
 /// Exit status of `export` when no faktur matched and nothing was written.
@@ -289,12 +345,7 @@ fn finish_in(
 
 pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
     if is_xml(&args.file) {
-        let text = std::fs::read_to_string(&args.file).map_err(|e| {
-            format!(
-                "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-                args.file.display()
-            )
-        })?;
+        let text = std::fs::read_to_string(&args.file).map_err(|e| unreadable(&args.file, e))?;
         let report = coretax::check(&text);
         return Ok(finish(args.lang, &report, &args.file, args.json, None));
     }
@@ -308,19 +359,22 @@ pub fn validate(args: ValidateArgs, dirs: &AppDirs) -> CliResult {
             Store::open_read_only(&path)
         }
         None => Store::open_in_memory(),
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     let options = ImportOptions {
         csv: CsvOptions {
             delimiter: args.delimiter.map(Delimiter::byte),
         },
         ..ImportOptions::default()
     };
-    let pb = bar(len, true, args.json, "Memeriksa");
+    let pb = bar(
+        len,
+        true,
+        args.json,
+        errors::pick(args.lang, ("Memeriksa", "Checking")),
+    );
     let report = validate_csv(file, store.conn(), &options, &mut |pos| {
         pb.set_position(pos)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     pb.finish_and_clear();
     Ok(finish(args.lang, &report, &args.file, args.json, None))
 }
@@ -340,10 +394,16 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
     if together {
         for f in &args.files {
             if is_xml(f) || super::retur::is_own_kind(f)? {
-                return Err(fail!(
-                    "{}: Coretax XML, .xlsx dan file retur/dokumen lain diimpor per file; pakai --per-file, atau impor file itu tersendiri",
-                    f.display()
-                ));
+                let shown = f.display();
+                return Err(Said::new(
+                    format!(
+                        "{shown}: Coretax XML, .xlsx dan file retur/dokumen lain diimpor per file; pakai --per-file, atau impor file itu tersendiri"
+                    ),
+                    format!(
+                        "{shown}: Coretax XML, .xlsx and return/other-document files are imported one file at a time; use --per-file, or import that file on its own"
+                    ),
+                )
+                .into());
             }
         }
     }
@@ -356,15 +416,14 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
             Some(open_input(f)?)
         });
     }
-    let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+    let mut store = Store::open(&path)?;
     if together {
         let (files, lens): (Vec<File>, Vec<u64>) = inputs.into_iter().flatten().unzip();
         let total = lens.iter().sum();
-        let pb = bar(total, true, args.json, "Mengimpor");
+        let pb = bar(total, true, args.json, importing(args.lang));
         let reports = import_csv_files(files, &mut store, &options, &mut |i, pos| {
             pb.set_position(lens[..i].iter().sum::<u64>() + pos)
-        })
-        .map_err(|e| e.to_string())?;
+        })?;
         pb.finish_and_clear();
         let rolled_back = reports.iter().any(|r| !r.is_clean()) && !args.skip_invalid;
         let mut code = ExitCode::SUCCESS;
@@ -391,10 +450,9 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
                 super::retur::import(&args, file, &mut store)?
             }
             Some((input, len)) => {
-                let pb = bar(len, true, args.json, "Mengimpor");
+                let pb = bar(len, true, args.json, importing(args.lang));
                 let report =
-                    import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))
-                        .map_err(|e| e.to_string())?;
+                    import_csv(input, &mut store, &options, &mut |pos| pb.set_position(pos))?;
                 pb.finish_and_clear();
                 finish(args.lang, &report, file, args.json, Some(report.imported))
             }
@@ -407,17 +465,12 @@ pub fn import(args: ImportArgs, dirs: &AppDirs) -> CliResult {
 }
 
 fn import_xml_file(file: &Path, store: &mut Store, args: &ImportArgs) -> CliResult {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        format!(
-            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-            file.display()
-        )
-    })?;
+    let text = std::fs::read_to_string(file).map_err(|e| unreadable(file, e))?;
     let options = XmlImportOptions {
         actor: "cli".into(),
         allow_duplicates: args.allow_duplicates,
     };
-    let report = import_xml_with(&text, store, &options).map_err(|e| e.to_string())?;
+    let report = import_xml_with(&text, store, &options)?;
     Ok(finish(
         args.lang,
         &report,
@@ -428,18 +481,13 @@ fn import_xml_file(file: &Path, store: &mut Store, args: &ImportArgs) -> CliResu
 }
 
 pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
+    let lang = super::language(dirs);
     let (npwp, path) = choose_database(dirs, args.npwp.as_deref())?;
-    let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
-    let seller = profile::get(store.conn())
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| {
-            format!("profil NPWP {npwp} belum diisi; isi dulu dengan efaktur profile add")
-        })?;
+    let store = Store::open_read_only(&path)?;
+    let seller = profile::get(store.conn())?.ok_or_else(|| no_profile(&npwp))?;
     let approval = match args.status.as_deref() {
         None => None,
-        Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| {
-            format!("--status {s} tidak dikenal; pilih draft, siap_upload, dalam_proses, approval_sukses atau reject")
-        })?),
+        Some(s) => Some(ApprovalStatus::from_key(s).ok_or_else(|| unknown_status(s))?),
     };
     let filter = Filter {
         masukan: Some(matches!(args.jenis, JenisArg::Masukan)),
@@ -448,27 +496,34 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
         approval,
     };
     if let Some(kind) = super::retur::export_kind(args.jenis) {
-        return super::retur::export(&args, kind, &store, filter);
+        return super::retur::export(&args, lang, kind, &store, filter);
     }
-    let pb = bar(0, false, false, "Mengekspor");
+    let pb = bar(0, false, false, exporting(lang));
     let mut tick = |n: u64| pb.set_position(n);
     let nothing = || -> CliResult {
         pb.finish_and_clear();
-        eprintln!(
-            "tidak ada faktur {} untuk masa {}/{}{}; tidak ada file yang ditulis",
-            match args.jenis {
-                JenisArg::Masukan => "masukan",
-                // Retur and dokumen lain were exported above.
-                _ => "keluaran",
-            },
-            args.masa,
-            args.tahun,
-            if args.status.is_some() {
-                " dengan status itu"
-            } else {
-                ""
-            }
+        let (masa, tahun) = (args.masa, args.tahun);
+        // Retur and dokumen lain were exported above.
+        let masukan = matches!(args.jenis, JenisArg::Masukan);
+        let (jenis, jenis_en) = if masukan {
+            ("masukan", "input")
+        } else {
+            ("keluaran", "output")
+        };
+        let (status, status_en) = if args.status.is_some() {
+            (" dengan status itu", " with that status")
+        } else {
+            ("", "")
+        };
+        let said = Said::new(
+            format!(
+                "tidak ada faktur {jenis} untuk masa {masa}/{tahun}{status}; tidak ada file yang ditulis"
+            ),
+            format!(
+                "no {jenis_en} tax invoice for the period {masa}/{tahun}{status_en}; no file was written"
+            ),
         );
+        eprintln!("{}", errors::said(lang, &said));
         Ok(ExitCode::from(NOTHING_TO_EXPORT))
     };
     match args.format {
@@ -482,16 +537,14 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                     // Retur and dokumen lain were exported above.
                     _ => csv_write::write_keluaran(out, store.conn(), filter, &seller, &mut tick),
                 }
-                .map_err(|e| e.to_string())
             };
             let summary = match &args.out {
                 Some(p) => {
-                    efaktur::exchange::output::refuse_existing(p, args.force)
-                        .map_err(|e| e.to_string())?;
-                    let mut staged = Staged::new(p).map_err(|e| e.to_string())?;
+                    efaktur::exchange::output::refuse_existing(p, args.force)?;
+                    let mut staged = Staged::new(p)?;
                     let summary = write(staged.file())?;
                     if summary.faktur > 0 {
-                        staged.commit(args.force).map_err(|e| e.to_string())?;
+                        staged.commit(args.force)?;
                     }
                     summary
                 }
@@ -502,24 +555,28 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 return nothing();
             }
             pb.finish_and_clear();
-            eprintln!(
-                "{} faktur, {} baris OF diekspor{}{}",
-                summary.faktur,
-                summary.items,
-                if summary.skipped > 0 {
-                    format!("; {} faktur Batal tidak diekspor", summary.skipped)
-                } else {
-                    String::new()
-                },
-                args.out
-                    .as_ref()
-                    .map(|p| format!("\nditulis: {}", p.display()))
-                    .unwrap_or_default()
+            let (n, items, skipped) = (summary.faktur, summary.items, summary.skipped);
+            let mut said = Said::new(
+                format!("{n} faktur, {items} baris OF diekspor"),
+                format!("{n} invoices, {items} OF lines exported"),
             );
+            if skipped > 0 {
+                said.id += &format!("; {skipped} faktur Batal tidak diekspor");
+                said.en += &format!("; {skipped} cancelled (Batal) invoices not exported");
+            }
+            let mut text = i18n::counted(lang, errors::said(lang, &said).to_string());
+            if let Some(p) = &args.out {
+                text += &format!("\n{}", written(lang, p));
+            }
+            eprintln!("{text}");
         }
         Format::CoretaxXml => {
             if matches!(args.jenis, JenisArg::Masukan) {
-                return Err("Coretax XML hanya untuk faktur keluaran; pakai --format efaktur-csv untuk masukan".into());
+                return Err(Said::new(
+                    "Coretax XML hanya untuk faktur keluaran; pakai --format efaktur-csv untuk masukan",
+                    "Coretax XML is for output tax invoices only; use --format efaktur-csv for input tax invoices",
+                )
+                .into());
             }
             let out = args.out.clone().unwrap_or_else(|| {
                 PathBuf::from(format!(
@@ -545,17 +602,20 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 &out,
                 args.force,
                 &mut tick,
-            )
-            .map_err(|e| e.to_string())?;
+            )?;
             if written.files.is_empty() {
                 return nothing();
             }
             pb.finish_and_clear();
             for f in &written.files {
-                eprintln!("ditulis: {}", f.display());
+                eprintln!("{}", self::written(lang, f));
             }
+            let removed = (
+                "dihapus (sisa ekspor sebelumnya)",
+                "deleted (left from an earlier export)",
+            );
             for f in &written.removed {
-                eprintln!("dihapus (sisa ekspor sebelumnya): {}", f.display());
+                eprintln!("{}: {}", errors::pick(lang, removed), f.display());
             }
         }
     }

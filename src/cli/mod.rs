@@ -4,7 +4,9 @@
 //! --skip-invalid` the valid faktur were imported), 2 usage or I/O problems (also an export or
 //! cetak refusing to overwrite without `--force`), 3 nothing to export or print (nothing written).
 
-/// A [`CliError`] worded by the CLI itself: `fail!("...", args)`.
+/// A [`CliError`] worded by the CLI itself in one language: `fail!("...", args)`. Sentences a
+/// user reads in the chosen language are a [`CliError::Both`] instead.
+#[allow(unused_macros)]
 macro_rules! fail {
     ($($t:tt)*) => {
         $crate::cli::CliError::Said(format!($($t)*))
@@ -27,7 +29,7 @@ mod upload;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::paths::AppDirs;
 
 pub use backup::{BackupArgs, RestoreArgs};
@@ -82,7 +84,8 @@ pub enum Command {
 pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
     let result = match command {
         Command::Databases => {
-            println!("Folder data: {}", dirs.data_dir().display());
+            let folder = crate::ui::i18n::t(language(dirs), crate::ui::i18n::Key::FolderData);
+            println!("{folder}: {}", dirs.data_dir().display());
             for npwp in dirs.databases() {
                 println!("{npwp}");
             }
@@ -116,6 +119,30 @@ pub fn run(command: Command, dirs: &AppDirs) -> ExitCode {
     }
 }
 
+/// Why a folder of the application could not be made.
+pub(crate) fn folder_error(e: efaktur::paths::PathsError) -> CliError {
+    use efaktur::paths::PathsError;
+    let en = match &e {
+        PathsError::NoHome => {
+            "The user's data folder cannot be determined on this system; run with --data-dir FOLDER"
+                .to_string()
+        }
+        PathsError::Create { path, reason } => {
+            format!("The folder {path} cannot be created: {reason}")
+        }
+    };
+    Said::new(e.to_string(), en).into()
+}
+
+/// `--npwp RAW: why` when an argument is not an NPWP.
+pub(crate) fn npwp_arg(raw: &str, e: &efaktur::domain::NpwpError) -> CliError {
+    Said::new(
+        format!("--npwp {raw}: {e}"),
+        format!("--npwp {raw}: {}", e.english()),
+    )
+    .into()
+}
+
 /// The sentence `key` in `lang` with its `{name}` placeholders filled in.
 pub(crate) fn say(
     lang: crate::ui::i18n::Lang,
@@ -145,6 +172,8 @@ pub(crate) type CliResult = Result<ExitCode, CliError>;
 #[derive(Debug)]
 pub(crate) enum CliError {
     Said(String),
+    /// Worded by the CLI in both languages (file names, the user's arguments, a core detail).
+    Both(efaktur::domain::Said),
     Store(efaktur::store::StoreError),
     Backup(efaktur::store::backup::BackupError),
     Batch(efaktur::print::batch::BatchError),
@@ -159,6 +188,7 @@ impl CliError {
         use crate::ui::i18n::errors;
         match self {
             CliError::Said(s) => s.clone(),
+            CliError::Both(s) => errors::said(lang, s).to_string(),
             CliError::Store(e) => errors::store(lang, e),
             CliError::Backup(e) => errors::backup(lang, e),
             CliError::Batch(e) => errors::batch(lang, e),
@@ -192,6 +222,7 @@ macro_rules! typed {
 }
 
 typed!(
+    Both(efaktur::domain::Said),
     Store(efaktur::store::StoreError),
     Backup(efaktur::store::backup::BackupError),
     Batch(efaktur::print::batch::BatchError),
@@ -205,7 +236,7 @@ typed!(
 pub(crate) fn choose_database(
     dirs: &AppDirs,
     npwp: Option<&str>,
-) -> Result<(Npwp, PathBuf), String> {
+) -> Result<(Npwp, PathBuf), CliError> {
     let chosen = choose_database_unscheduled(dirs, npwp)?;
     backup::scheduled(dirs, &chosen.1);
     Ok(chosen)
@@ -214,33 +245,49 @@ pub(crate) fn choose_database(
 pub(crate) fn choose_database_unscheduled(
     dirs: &AppDirs,
     npwp: Option<&str>,
-) -> Result<(Npwp, PathBuf), String> {
+) -> Result<(Npwp, PathBuf), CliError> {
+    let folder = dirs.db_dir().display().to_string();
     if let Some(raw) = npwp {
-        let n = Npwp::parse(raw).map_err(|e| format!("--npwp {raw}: {e}"))?;
+        let n = Npwp::parse(raw).map_err(|e| npwp_arg(raw, &e))?;
         let path = dirs.db_path(&n);
         if !path.exists() {
-            return Err(format!(
-                "Local Database untuk NPWP {n} belum ada di {}; buat dulu dengan: efaktur profile add --npwp {} --nama ... --alamat ...",
-                dirs.db_dir().display(),
-                n.digits()
-            ));
+            let digits = n.digits();
+            return Err(Said::new(
+                format!(
+                    "Local Database untuk NPWP {n} belum ada di {folder}; buat dulu dengan: efaktur profile add --npwp {digits} --nama ... --alamat ..."
+                ),
+                format!(
+                    "there is no Local Database for NPWP {n} in {folder} yet; create it first with: efaktur profile add --npwp {digits} --nama ... --alamat ..."
+                ),
+            )
+            .into());
         }
         return Ok((n, path));
     }
     let all = dirs.databases();
     match all.as_slice() {
         [one] => Ok((one.clone(), dirs.db_path(one))),
-        [] => Err(format!(
-            "belum ada Local Database di {}; buat dengan: efaktur profile add --npwp N --nama ... --alamat ...",
-            dirs.db_dir().display()
-        )),
-        many => Err(format!(
-            "ada {} Local Database; pilih salah satu dengan --npwp: {}",
-            many.len(),
-            many.iter()
+        [] => Err(Said::new(
+            format!(
+                "belum ada Local Database di {folder}; buat dengan: efaktur profile add --npwp N --nama ... --alamat ..."
+            ),
+            format!(
+                "there is no Local Database in {folder} yet; create one with: efaktur profile add --npwp N --nama ... --alamat ..."
+            ),
+        )
+        .into()),
+        many => {
+            let list = many
+                .iter()
                 .map(|n| n.digits().to_string())
                 .collect::<Vec<_>>()
-                .join(", ")
-        )),
+                .join(", ");
+            let count = many.len();
+            Err(Said::new(
+                format!("ada {count} Local Database; pilih salah satu dengan --npwp: {list}"),
+                format!("there are {count} Local Databases; choose one with --npwp: {list}"),
+            )
+            .into())
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use efaktur::domain::faktur::parse_tanggal;
-use efaktur::domain::{Nsfp, NsfpRange};
+use efaktur::domain::{Nsfp, NsfpError, NsfpRange, Said};
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, nsfp};
 
@@ -36,15 +36,22 @@ pub fn run(command: NsfpCommand, dirs: &AppDirs) -> CliResult {
             tanggal,
         } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
+            // `where: why` with the core's detail in both languages.
+            let bad = |at: String, e: NsfpError| {
+                Said::new(format!("{at}{e}"), format!("{at}{}", e.english()))
+            };
             let start =
-                Nsfp::parse(&dari).map_err(|e| format!("--dari {dari}: ETAX-20007 : {e}"))?;
-            let end =
-                Nsfp::parse(&sampai).map_err(|e| format!("--sampai {sampai}: ETAX-20007 : {e}"))?;
-            let range =
-                NsfpRange::new(start, end).map_err(|e| format!("range {dari}-{sampai}: {e}"))?;
+                Nsfp::parse(&dari).map_err(|e| bad(format!("--dari {dari}: ETAX-20007 : "), e))?;
+            let end = Nsfp::parse(&sampai)
+                .map_err(|e| bad(format!("--sampai {sampai}: ETAX-20007 : "), e))?;
+            let range = NsfpRange::new(start, end)
+                .map_err(|e| bad(format!("range {dari}-{sampai}: "), e))?;
             let day = parse_tanggal(&tanggal).ok_or_else(|| {
-                format!(
-                    "--tanggal {tanggal}: ETAX-20006 : tulis tanggal/bulan/tahun, mis. 02/01/2025"
+                Said::new(
+                    format!(
+                        "--tanggal {tanggal}: ETAX-20006 : tulis tanggal/bulan/tahun, mis. 02/01/2025"
+                    ),
+                    format!("--tanggal {tanggal}: ETAX-20006 : write day/month/year, e.g. 02/01/2025"),
                 )
             })?;
             let store = Store::open(&path)?;

@@ -3,11 +3,12 @@
 
 use std::process::ExitCode;
 
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, profile};
 
 use super::CliResult;
+use crate::ui::i18n::errors;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ProfileCommand {
@@ -30,21 +31,30 @@ pub enum ProfileCommand {
 pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
     match command {
         ProfileCommand::Add { npwp, nama, alamat } => {
-            let n = Npwp::parse(&npwp).map_err(|e| format!("--npwp {npwp}: ETAX-20005 : {e}"))?;
+            let n = Npwp::parse(&npwp).map_err(|e| {
+                Said::new(
+                    format!("--npwp {npwp}: ETAX-20005 : {e}"),
+                    format!("--npwp {npwp}: ETAX-20005 : {}", e.english()),
+                )
+            })?;
             if nama.trim().is_empty() {
-                return Err("--nama wajib diisi (nama PKP)".into());
+                return Err(Said::new(
+                    "--nama wajib diisi (nama PKP)",
+                    "--nama must be filled in (the PKP's name)",
+                )
+                .into());
             }
-            dirs.ensure().map_err(|e| e.to_string())?;
+            dirs.ensure().map_err(super::folder_error)?;
             let path = dirs.db_path(&n);
             let mut store = Store::open(&path)?;
             let p = profile::Profile::new(n.clone(), nama.trim(), alamat.trim());
             if let Err(existing) = profile::add(&mut store, &p)? {
-                return Err(fail!(
-                    "profil NPWP {} ({}) sudah ada di {}",
-                    existing.npwp,
-                    existing.nama,
-                    path.display()
-                ));
+                let (npwp, nama, file) = (existing.npwp, existing.nama, path.display());
+                return Err(Said::new(
+                    format!("profil NPWP {npwp} ({nama}) sudah ada di {file}"),
+                    format!("the profile of NPWP {npwp} ({nama}) already exists in {file}"),
+                )
+                .into());
             }
             println!(
                 "{}",
@@ -57,14 +67,22 @@ pub fn run(command: ProfileCommand, dirs: &AppDirs) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         ProfileCommand::List => {
+            let lang = super::language(dirs);
+            let empty = ("profil belum diisi", "profile not filled in yet");
+            let unreadable = ("tidak dapat dibaca", "cannot be read");
             for n in dirs.databases() {
                 let path = dirs.db_path(&n);
                 let line = match Store::open_read_only(&path).map(|s| profile::get(s.conn())) {
                     Ok(Ok(Some(p))) => {
                         format!("{}\t{}\t{}", n.digits(), p.nama, p.registration.label())
                     }
-                    Ok(Ok(None)) => format!("{}\t(profil belum diisi)", n.digits()),
-                    Ok(Err(e)) | Err(e) => format!("{}\t(tidak dapat dibaca: {e})", n.digits()),
+                    Ok(Ok(None)) => format!("{}\t({})", n.digits(), errors::pick(lang, empty)),
+                    Ok(Err(e)) | Err(e) => format!(
+                        "{}\t({}: {})",
+                        n.digits(),
+                        errors::pick(lang, unreadable),
+                        errors::store(lang, &e)
+                    ),
                 };
                 println!("{line}");
             }

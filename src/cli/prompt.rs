@@ -4,18 +4,33 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use efaktur::cert::{KeyringStore, Secret, SecretStore};
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
 
+use super::CliError;
+use crate::ui::i18n::errors;
+
+/// The prompts for the secrets, `(Bahasa Indonesia, English)`.
+pub const PASSPHRASE: (&str, &str) = (
+    "Passphrase sertifikat .p12: ",
+    "Passphrase of the .p12 certificate: ",
+);
+pub const PASSWORD: (&str, &str) = ("Password e-Nofa: ", "e-Nofa password: ");
+
 /// A secret from a file's first line, the OS keyring, or a prompt, in that order.
-pub fn secret(file: Option<&Path>, keyring_key: &str, prompt: &str) -> Result<Secret, String> {
+pub fn secret(file: Option<&Path>, keyring_key: &str, prompt: &str) -> Result<Secret, CliError> {
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{} tidak dapat dibaca: {e}", path.display()))?;
+        let shown = path.display();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Said::new(
+                format!("{shown} tidak dapat dibaca: {e}"),
+                format!("{shown} cannot be read: {e}"),
+            )
+        })?;
         let line = text.lines().next().unwrap_or_default();
         if line.is_empty() {
-            return Err(format!("{} kosong", path.display()));
+            return Err(Said::new(format!("{shown} kosong"), format!("{shown} is empty")).into());
         }
         return Ok(Secret::new(line));
     }
@@ -25,7 +40,13 @@ pub fn secret(file: Option<&Path>, keyring_key: &str, prompt: &str) -> Result<Se
     rpassword::prompt_password(prompt)
         .map(Secret::new)
         .map_err(|e| {
-            format!("{prompt}tidak dapat dibaca ({e}); gunakan --password-file/--passphrase-file")
+            Said::new(
+                format!(
+                    "{prompt}tidak dapat dibaca ({e}); gunakan --password-file/--passphrase-file"
+                ),
+                format!("{prompt}cannot be read ({e}); use --password-file/--passphrase-file"),
+            )
+            .into()
         })
 }
 
@@ -56,36 +77,51 @@ pub async fn captcha(
     client: &EnofaClient,
     dirs: &AppDirs,
     npwp: &Npwp,
-) -> Result<(String, String), String> {
-    let captcha = client.captcha().await.map_err(|e| e.to_string())?;
+) -> Result<(String, String), CliError> {
+    let captcha = client.captcha().await?;
     let path = dirs
         .data_dir()
         .join(format!("captcha-{}.png", npwp.digits()));
-    efaktur::private_files::create_dir_all(dirs.data_dir()).map_err(|e| e.to_string())?;
-    std::fs::write(&path, &captcha.png).map_err(|e| format!("{}: {e}", path.display()))?;
+    let cannot_write = |e: std::io::Error| -> CliError {
+        let shown = path.display();
+        Said::new(
+            format!("{shown} tidak dapat ditulis: {e}"),
+            format!("{shown} cannot be written: {e}"),
+        )
+        .into()
+    };
+    efaktur::private_files::create_dir_all(dirs.data_dir()).map_err(cannot_write)?;
+    std::fs::write(&path, &captcha.png).map_err(cannot_write)?;
     if std::io::stderr().is_terminal()
         && let Some(drawn) = draw_captcha(&captcha.png)
     {
         eprint!("{drawn}");
     }
     println!("Captcha {} (id {})", path.display(), captcha.id);
-    eprint!("Jawaban captcha: ");
+    let answer_prompt = ("Jawaban captcha: ", "Captcha answer: ");
+    eprint!("{}", errors::pick(super::language(dirs), answer_prompt));
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| format!("jawaban captcha tidak dapat dibaca: {e}"))?;
+        .map_err(|e| {
+            Said::new(
+                format!("jawaban captcha tidak dapat dibaca: {e}"),
+                format!("the captcha answer cannot be read: {e}"),
+            )
+        })?;
     let _ = std::fs::remove_file(&path);
     let answer = answer.trim();
     // No answer (standard input closed or empty): ask nothing of the server, which would count
     // it as a wrong captcha toward the lockout.
     if answer.is_empty() {
-        return Err(
-            "jawaban captcha kosong; jalankan di terminal dan ketik angka pada gambar captcha"
-                .into(),
-        );
+        return Err(Said::new(
+            "jawaban captcha kosong; jalankan di terminal dan ketik angka pada gambar captcha",
+            "the captcha answer is empty; run in a terminal and type the digits in the captcha picture",
+        )
+        .into());
     }
     Ok((captcha.id, answer.to_owned()))
 }

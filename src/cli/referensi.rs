@@ -6,6 +6,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use efaktur::domain::Said;
 use efaktur::exchange::referensi::{Referensi, import_referensi, write_referensi};
 use efaktur::exchange::rows::RowSource;
 use efaktur::exchange::xlsx;
@@ -70,7 +71,7 @@ pub fn run(command: ReferensiCommand, dirs: &AppDirs) -> CliResult {
             delimiter,
         } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let mut store = Store::open(&path).map_err(|e| e.to_string())?;
+            let mut store = Store::open(&path)?;
             let (report, shown) = if xlsx::is_xlsx(&file) {
                 let sheet = xlsx::read_first_sheet(&file)?;
                 let shown = PathBuf::from(format!("{}[{}]", file.display(), sheet.name));
@@ -87,20 +88,25 @@ pub fn run(command: ReferensiCommand, dirs: &AppDirs) -> CliResult {
                     file.clone(),
                 )
             };
-            let report = report.map_err(|e| e.to_string())?;
+            let report = report?;
             let lang = super::language(dirs);
             Ok(finish(lang, &report, &shown, json, Some(report.imported)))
         }
         ReferensiCommand::Export { jenis, out, npwp } => {
             let (_, path) = choose_database(dirs, npwp.as_deref())?;
-            let store = Store::open_read_only(&path).map_err(|e| e.to_string())?;
+            let store = Store::open_read_only(&path)?;
             let sink: Box<dyn Write> = match &out {
                 Some(p) => Box::new(File::create(p).map_err(|e| format!("{}: {e}", p.display()))?),
                 None => Box::new(std::io::stdout().lock()),
             };
-            let summary = write_referensi(BufWriter::new(sink), store.conn(), jenis.referensi())
-                .map_err(|e| e.to_string())?;
-            eprintln!("{} entri diekspor", summary.faktur);
+            let summary = write_referensi(BufWriter::new(sink), store.conn(), jenis.referensi())?;
+            let n = summary.faktur;
+            let said = Said::new(
+                format!("{n} entri diekspor"),
+                format!("{n} entries exported"),
+            );
+            let lang = super::language(dirs);
+            eprintln!("{}", crate::ui::i18n::errors::said(lang, &said));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -6,12 +6,13 @@ use std::process::ExitCode;
 
 use efaktur::cert::{Identity, Secret};
 use efaktur::config::Settings;
-use efaktur::domain::{KodeAktivasi, Npwp};
+use efaktur::domain::{KodeAktivasi, Npwp, Said};
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
 
-use super::CliResult;
 use super::prompt::{self, secret};
+use super::{CliError, CliResult};
+use crate::ui::i18n::errors;
 
 #[derive(Debug, clap::Args)]
 pub struct RegisterArgs {
@@ -43,44 +44,56 @@ fn absolute(p: &std::path::Path) -> Result<PathBuf, String> {
 }
 
 pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
-    let npwp = Npwp::parse(&args.npwp).map_err(|e| format!("--npwp {}: {e}", args.npwp))?;
+    let npwp = Npwp::parse(&args.npwp).map_err(|e| super::npwp_arg(&args.npwp, &e))?;
     let (cert_path, ca_path) = (absolute(&args.cert)?, absolute(&args.ca)?);
     let p12 = std::fs::read(&cert_path).map_err(|e| {
-        format!(
-            "ETAX-30022 : sertifikat {} tidak dapat dibaca: {e}",
-            cert_path.display()
+        let shown = cert_path.display();
+        Said::new(
+            format!("ETAX-30022 : sertifikat {shown} tidak dapat dibaca: {e}"),
+            format!("ETAX-30022 : the certificate {shown} cannot be read: {e}"),
         )
     })?;
-    let ca_pem = std::fs::read(&ca_path)
-        .map_err(|e| format!("file CA {} tidak dapat dibaca: {e}", ca_path.display()))?;
+    let ca_pem = std::fs::read(&ca_path).map_err(|e| super::upload::ca_unreadable(&ca_path, &e))?;
     let passphrase = secret(
         args.passphrase_file.as_deref(),
         &format!("passphrase/{}", npwp.digits()),
-        "Passphrase sertifikat .p12: ",
+        errors::pick(super::language(dirs), prompt::PASSPHRASE),
     )?;
-    let identity = Identity::from_p12(&p12, passphrase.expose()).map_err(|e| e.to_string())?;
+    let identity = Identity::from_p12(&p12, passphrase.expose())?;
     let info = identity.info();
     if info.npwp.as_ref().map(Npwp::npwp16) != Some(npwp.npwp16()) {
-        return Err(fail!(
-            "sertifikat {} bukan milik NPWP {npwp}; pilih file .p12 NPWP ini",
-            cert_path.display()
-        ));
+        let shown = cert_path.display();
+        return Err(Said::new(
+            format!("sertifikat {shown} bukan milik NPWP {npwp}; pilih file .p12 NPWP ini"),
+            format!(
+                "the certificate {shown} does not belong to NPWP {npwp}; choose this NPWP's .p12 file"
+            ),
+        )
+        .into());
     }
     let kode = match &args.kode_aktivasi_file {
         Some(f) => secret(Some(f), "", "")?,
         None => Secret::new(
             rpassword::prompt_password("Kode Aktivasi eFaktur Desktop: ").map_err(|e| {
-                format!("Kode Aktivasi tidak dapat dibaca ({e}); gunakan --kode-aktivasi-file")
+                Said::new(
+                    format!("Kode Aktivasi tidak dapat dibaca ({e}); gunakan --kode-aktivasi-file"),
+                    format!("the Kode Aktivasi cannot be read ({e}); use --kode-aktivasi-file"),
+                )
             })?,
         ),
     };
-    let kode = KodeAktivasi::parse(kode.expose()).map_err(|e| format!("Kode Aktivasi: {e}"))?;
+    let kode = KodeAktivasi::parse(kode.expose()).map_err(|e| {
+        Said::new(
+            format!("Kode Aktivasi: {e}"),
+            errors::kode_aktivasi(crate::ui::i18n::Lang::En, &e),
+        )
+    })?;
     let password = secret(
         args.password_file.as_deref(),
         &format!("password/{}", npwp.digits()),
-        "Password e-Nofa: ",
+        errors::pick(super::language(dirs), prompt::PASSWORD),
     )?;
-    let client = EnofaClient::new(&args.server, &ca_pem, &identity).map_err(|e| e.to_string())?;
+    let client = EnofaClient::new(&args.server, &ca_pem, &identity)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -90,7 +103,7 @@ pub fn run(args: RegisterArgs, dirs: &AppDirs) -> CliResult {
         client
             .register(&npwp, &Secret::new(kode.as_str()), &id, &answer, &password)
             .await
-            .map_err(|e| e.to_string())
+            .map_err(CliError::from)
     })?;
     let (db_path, profile) = efaktur::registration::save(
         dirs,

@@ -6,6 +6,7 @@ use std::io::{BufWriter, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use efaktur::domain::Said;
 use efaktur::exchange::csv_read::{CsvOptions, CsvReader};
 use efaktur::exchange::output::{self, Staged};
 use efaktur::exchange::retur::{
@@ -20,7 +21,8 @@ use efaktur::store::faktur::Filter;
 
 use super::exchange::{ExportArgs, Format, ImportArgs, JenisArg, ValidateArgs, finish, open_input};
 use super::progress::bar;
-use super::{CliResult, choose_database};
+use super::{CliError, CliResult, choose_database};
+use crate::ui::i18n::{self, Lang, errors};
 
 /// What a file holds, as far as routing goes.
 enum Input {
@@ -31,7 +33,7 @@ enum Input {
 }
 
 /// Looks at the file: `None` for a faktur CSV (handled by the caller as before).
-fn classify(path: &Path) -> Result<Option<Input>, String> {
+fn classify(path: &Path) -> Result<Option<Input>, CliError> {
     if xlsx::is_xlsx(path) {
         let sheet = xlsx::read_first_sheet(path)?;
         let retur = sheet
@@ -57,7 +59,7 @@ pub fn validate(args: &ValidateArgs, dirs: &AppDirs) -> Option<CliResult> {
     let input = match classify(&args.file) {
         Ok(Some(i)) => i,
         Ok(None) => return None,
-        Err(e) => return Some(Err(e.into())),
+        Err(e) => return Some(Err(e)),
     };
     Some(validate_input(args, dirs, input))
 }
@@ -66,7 +68,7 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
     let database = match args.npwp.as_deref() {
         Some(n) => {
             let (_, path) = choose_database(dirs, Some(n))?;
-            Some(Store::open_read_only(&path).map_err(|e| e.to_string())?)
+            Some(Store::open_read_only(&path)?)
         }
         None => None,
     };
@@ -92,7 +94,7 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
                 let conn = match &database {
                     Some(s) => s.conn(),
                     None => {
-                        empty = Store::open_in_memory().map_err(|e| e.to_string())?;
+                        empty = Store::open_in_memory()?;
                         empty.conn()
                     }
                 };
@@ -106,24 +108,21 @@ fn validate_input(args: &ValidateArgs, dirs: &AppDirs, input: Input) -> CliResul
             (report, file)
         }
     };
-    let report = report.map_err(|e| e.to_string())?;
+    let report = report?;
     Ok(finish(args.lang, &report, &file, args.json, None))
 }
 
 /// Whether `path` is a file this module imports (a spreadsheet, or retur/dokumen lain rows)
 /// rather than a faktur CSV. Looks at the name and the first row only.
-pub fn is_own_kind(path: &Path) -> Result<bool, String> {
+pub fn is_own_kind(path: &Path) -> Result<bool, CliError> {
     if xlsx::is_xlsx(path) {
         return Ok(true);
     }
     let (file, _) = open_input(path)?;
     let mut head = Vec::with_capacity(8192);
-    file.take(8192).read_to_end(&mut head).map_err(|e| {
-        format!(
-            "ETAX-30007 : file {} tidak dapat dibaca: {e}",
-            path.display()
-        )
-    })?;
+    file.take(8192)
+        .read_to_end(&mut head)
+        .map_err(|e| super::exchange::unreadable(path, e))?;
     Ok(is_retur_flag(&first_flag(&head)))
 }
 
@@ -131,10 +130,14 @@ pub fn is_own_kind(path: &Path) -> Result<bool, String> {
 pub fn import(args: &ImportArgs, file: &Path, store: &mut Store) -> CliResult {
     match classify(file)? {
         Some(input) => import_input(args, file, store, input),
-        None => Err(fail!(
-            "{}: bukan file retur, dokumen lain atau .xlsx",
-            file.display()
-        )),
+        None => {
+            let shown = file.display();
+            Err(Said::new(
+                format!("{shown}: bukan file retur, dokumen lain atau .xlsx"),
+                format!("{shown}: not a return, other-document or .xlsx file"),
+            )
+            .into())
+        }
     }
 }
 
@@ -170,14 +173,15 @@ fn import_input(args: &ImportArgs, path: &Path, store: &mut Store, input: Input)
                 fail_after: None,
                 control: None,
             };
-            let pb = bar(sheet.rows.len() as u64, false, args.json, "Mengimpor");
+            let label = super::exchange::importing(args.lang);
+            let pb = bar(sheet.rows.len() as u64, false, args.json, label);
             let reader = CsvReader::<std::io::Empty>::from_rows(sheet.rows);
             let report = import_reader(reader, store, &options, &mut |pos| pb.set_position(pos));
             pb.finish_and_clear();
             (report, file)
         }
     };
-    let report = report.map_err(|e| e.to_string())?;
+    let report = report?;
     Ok(finish(
         args.lang,
         &report,
@@ -200,14 +204,21 @@ pub fn export_kind(jenis: JenisArg) -> Option<ReturExport> {
 
 /// `efaktur export --format efaktur-csv --jenis retur-keluaran|...`: one kind per file, as DJP's
 /// import takes them.
-pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filter) -> CliResult {
+pub fn export(
+    args: &ExportArgs,
+    lang: Lang,
+    kind: ReturExport,
+    store: &Store,
+    filter: Filter,
+) -> CliResult {
     if matches!(args.format, Format::CoretaxXml) {
-        return Err(
-            "Coretax XML hanya untuk faktur keluaran; retur dan dokumen lain diekspor dengan --format efaktur-csv"
-                .into(),
-        );
+        return Err(Said::new(
+            "Coretax XML hanya untuk faktur keluaran; retur dan dokumen lain diekspor dengan --format efaktur-csv",
+            "Coretax XML is for output tax invoices only; returns and other documents are exported with --format efaktur-csv",
+        )
+        .into());
     }
-    let pb = bar(0, false, false, "Mengekspor");
+    let pb = bar(0, false, false, super::exchange::exporting(lang));
     let write = |out: &mut dyn Write| {
         efaktur::exchange::retur::write_retur(
             BufWriter::new(out),
@@ -216,28 +227,36 @@ pub fn export(args: &ExportArgs, kind: ReturExport, store: &Store, filter: Filte
             filter,
             &mut |n| pb.set_position(n),
         )
-        .map_err(|e| e.to_string())
     };
     let summary = match &args.out {
         Some(p) => {
-            output::refuse_existing(p, args.force).map_err(|e| e.to_string())?;
-            let mut staged = Staged::new(p).map_err(|e| e.to_string())?;
+            output::refuse_existing(p, args.force)?;
+            let mut staged = Staged::new(p)?;
             let summary = write(staged.file())?;
             if summary.faktur > 0 {
-                staged.commit(args.force).map_err(|e| e.to_string())?;
+                staged.commit(args.force)?;
             }
             summary
         }
         None => write(&mut std::io::stdout().lock())?,
     };
     pb.finish_and_clear();
-    if summary.faktur == 0 {
-        eprintln!(
-            "tidak ada dokumen untuk masa {}/{}; tidak ada file yang ditulis",
-            args.masa, args.tahun
+    let (masa, tahun, n) = (args.masa, args.tahun, summary.faktur);
+    if n == 0 {
+        let said = Said::new(
+            format!("tidak ada dokumen untuk masa {masa}/{tahun}; tidak ada file yang ditulis"),
+            format!("no document for the period {masa}/{tahun}; no file was written"),
         );
+        eprintln!("{}", errors::said(lang, &said));
         return Ok(ExitCode::from(super::exchange::NOTHING_TO_EXPORT));
     }
-    eprintln!("{} dokumen diekspor", summary.faktur);
+    let said = Said::new(
+        format!("{n} dokumen diekspor"),
+        format!("{n} documents exported"),
+    );
+    eprintln!(
+        "{}",
+        i18n::counted(lang, errors::said(lang, &said).to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use efaktur::cert::{Identity, Secret};
 use efaktur::config::Settings;
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::enofa::EnofaClient;
 use efaktur::paths::AppDirs;
 use efaktur::store::{Store, certificate, faktur_edit, outbox, profile};
@@ -18,7 +18,7 @@ use efaktur::upload::{self, Control, Event, Options, Summary};
 
 use super::prompt::{self, secret};
 use super::{CliError, CliResult, choose_database, progress, say};
-use crate::ui::i18n::{Key, Lang, t};
+use crate::ui::i18n::{Key, Lang, errors, t};
 
 #[derive(Debug, clap::Args)]
 pub struct UploadArgs {
@@ -67,36 +67,68 @@ fn client_for(
     args: &UploadArgs,
     dirs: &AppDirs,
 ) -> Result<EnofaClient, CliError> {
-    let p = profile::get(store.conn())?.ok_or("Local Database ini belum punya profil PKP")?;
+    let p = profile::get(store.conn())?.ok_or_else(|| {
+        Said::new(
+            "Local Database ini belum punya profil PKP",
+            "this Local Database has no PKP profile yet",
+        )
+    })?;
     let (Some(client_id), Some(server_url)) = (p.client_id.clone(), p.server_url.clone()) else {
-        return Err(fail!(
-            "NPWP {npwp} belum registrasi e-Nofa; jalankan dulu: efaktur register --npwp {}",
-            npwp.digits()
-        ));
+        let digits = npwp.digits();
+        return Err(Said::new(
+            format!(
+                "NPWP {npwp} belum registrasi e-Nofa; jalankan dulu: efaktur register --npwp {digits}"
+            ),
+            format!(
+                "NPWP {npwp} is not registered with e-Nofa yet; run first: efaktur register --npwp {digits}"
+            ),
+        )
+        .into());
     };
     let cert = certificate::get(store.conn())
         ?
-        .ok_or("belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi")?;
+        .ok_or_else(|| Said::new(
+            "belum ada sertifikat elektronik (.p12) di Referensi > Administrasi Certificate; pasang dengan efaktur register atau di aplikasi",
+            "there is no electronic certificate (.p12) in Referensi > Administrasi Certificate yet; install one with efaktur register or in the application",
+        ))?;
     let ca_path = match &args.ca {
         Some(p) => p.clone(),
         None => Settings::load(&Settings::path_in(dirs.config_dir()))
             .map_err(|e| e.to_string())?
             .server_ca_path
-            .ok_or("file CA e-Nofa belum dipilih; berikan dengan --ca FILE")?,
+            .ok_or_else(|| {
+                Said::new(
+                    "file CA e-Nofa belum dipilih; berikan dengan --ca FILE",
+                    "the e-Nofa CA file is not chosen yet; give it with --ca FILE",
+                )
+            })?,
     };
-    let ca_pem = std::fs::read(&ca_path)
-        .map_err(|e| format!("file CA {} tidak dapat dibaca: {e}", ca_path.display()))?;
-    let p12 = std::fs::read(&cert.path)
-        .map_err(|e| format!("sertifikat {} tidak dapat dibaca: {e}", cert.path))?;
+    let ca_pem = std::fs::read(&ca_path).map_err(|e| ca_unreadable(&ca_path, &e))?;
+    let p12 = std::fs::read(&cert.path).map_err(|e| {
+        let shown = &cert.path;
+        Said::new(
+            format!("sertifikat {shown} tidak dapat dibaca: {e}"),
+            format!("the certificate {shown} cannot be read: {e}"),
+        )
+    })?;
     let passphrase = secret(
         args.passphrase_file.as_deref(),
         &format!("passphrase/{}", npwp.digits()),
-        "Passphrase sertifikat .p12: ",
+        errors::pick(super::language(dirs), prompt::PASSPHRASE),
     )?;
     let identity = Identity::from_p12(&p12, passphrase.expose())?;
     EnofaClient::new(&server_url, &ca_pem, &identity)
         .map(|c| c.with_client_id(client_id))
         .map_err(CliError::from)
+}
+
+/// The e-Nofa CA file could not be read.
+pub(super) fn ca_unreadable(path: &std::path::Path, e: &std::io::Error) -> Said {
+    let shown = path.display();
+    Said::new(
+        format!("file CA {shown} tidak dapat dibaca: {e}"),
+        format!("the CA file {shown} cannot be read: {e}"),
+    )
 }
 
 /// Opens the upload session with a captcha answered on the terminal.
@@ -149,7 +181,7 @@ pub fn run(args: UploadArgs, dirs: &AppDirs) -> CliResult {
     let password = secret(
         args.password_file.as_deref(),
         &format!("password/{}", npwp.digits()),
-        "Password e-Nofa: ",
+        errors::pick(super::language(dirs), prompt::PASSWORD),
     )?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         // The uploads go on on the workers while this thread writes answers to SQLite.

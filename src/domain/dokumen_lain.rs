@@ -12,6 +12,7 @@ use super::faktur::{Checker, FieldError, format_tanggal, parse_tanggal};
 use super::npwp::Npwp;
 use super::nsfp::KodeStatus;
 use super::retur::{masa_tahun, npwp};
+use super::said::Said;
 use super::tax::Totals;
 
 /// Which side the document is for this PKP.
@@ -88,7 +89,10 @@ fn code(c: &mut Checker, field: &'static str, raw: &str) -> Option<u8> {
         c.push(
             field,
             DjpCode::Etax30031,
-            format!("{field} harus kode angka (mis. 4), bukan '{t}'"),
+            Said::new(
+                format!("{field} harus kode angka (mis. 4), bukan '{t}'"),
+                format!("{field} must be a numeric code (e.g. 4), not '{t}'"),
+            ),
         );
     }
     v
@@ -105,7 +109,10 @@ impl DokumenLainDraft {
                 c.push(
                     "DK_DM",
                     DjpCode::Etax30031,
-                    format!("kolom pertama harus DK atau DM, bukan '{other}'"),
+                    Said::new(
+                        format!("kolom pertama harus DK atau DM, bukan '{other}'"),
+                        format!("the first column must be DK or DM, not '{other}'"),
+                    ),
                 );
                 None
             }
@@ -118,9 +125,15 @@ impl DokumenLainDraft {
             c.push(
                 "FG_PENGGANTI",
                 DjpCode::Etax20026,
-                format!(
-                    "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
-                    self.fg_pengganti.trim()
+                Said::new(
+                    format!(
+                        "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
+                        self.fg_pengganti.trim()
+                    ),
+                    format!(
+                        "FG_PENGGANTI must be 0 (normal) or 1 (replacement), not '{}'",
+                        self.fg_pengganti.trim()
+                    ),
                 ),
             );
         }
@@ -129,7 +142,10 @@ impl DokumenLainDraft {
             c.push(
                 "NOMOR_DOK_LAIN_GANTI",
                 DjpCode::Etax30031,
-                "dokumen pengganti (FG_PENGGANTI 1) harus menyebut nomor dokumen yang diganti",
+                Said::new(
+                    "dokumen pengganti (FG_PENGGANTI 1) harus menyebut nomor dokumen yang diganti",
+                    "a replacement document (FG_PENGGANTI 1) must name the number of the document it replaces",
+                ),
             );
         }
         let nomor = c.text("NOMOR_DOK_LAIN", &self.nomor_dok_lain, true);
@@ -138,9 +154,15 @@ impl DokumenLainDraft {
             c.push(
                 "TANGGAL_DOK_LAIN",
                 DjpCode::Etax20006,
-                format!(
-                    "tanggal '{}' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015",
-                    self.tanggal_dok_lain.trim()
+                Said::new(
+                    format!(
+                        "tanggal '{}' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015",
+                        self.tanggal_dok_lain.trim()
+                    ),
+                    format!(
+                        "the date '{}' is not valid; write day/month/year, e.g. 23/07/2015",
+                        self.tanggal_dok_lain.trim()
+                    ),
                 ),
             );
         }
@@ -206,24 +228,39 @@ fn check_masa(
         c.push(
             "MASA_PAJAK",
             DjpCode::Etax20024,
-            format!("masa {masa}/{tahun} lebih awal dari tanggal dokumen {shown}"),
+            Said::new(
+                format!("masa {masa}/{tahun} lebih awal dari tanggal dokumen {shown}"),
+                format!("the period {masa}/{tahun} is before the document date {shown}"),
+            ),
         );
     } else if arah == ArahDokumen::Keluaran && status == Some(KodeStatus::Normal) && reported != doc
     {
         c.push(
             "MASA_PAJAK",
             DjpCode::Etax20024,
-            format!(
-                "dokumen keluaran bertanggal {shown} dilaporkan pada masa {}/{}, bukan {masa}/{tahun}",
-                tanggal.month(),
-                tanggal.year()
+            Said::new(
+                format!(
+                    "dokumen keluaran bertanggal {shown} dilaporkan pada masa {}/{}, bukan {masa}/{tahun}",
+                    tanggal.month(),
+                    tanggal.year()
+                ),
+                format!(
+                    "an output document dated {shown} is reported in the period {}/{}, not {masa}/{tahun}",
+                    tanggal.month(),
+                    tanggal.year()
+                ),
             ),
         );
     } else if arah == ArahDokumen::Masukan && reported > doc + 3 {
         c.push(
             "MASA_PAJAK",
             DjpCode::Etax20025,
-            format!("dokumen masukan bertanggal {shown} hanya dapat dikreditkan sampai 3 masa sesudahnya"),
+            Said::new(
+                format!(
+                    "dokumen masukan bertanggal {shown} hanya dapat dikreditkan sampai 3 masa sesudahnya"
+                ),
+                format!("an input document dated {shown} can be credited up to 3 periods later only"),
+            ),
         );
     }
 }

@@ -11,6 +11,7 @@ use super::kode_transaksi::KodeTransaksi;
 use super::money::{Amount, Rupiah};
 use super::npwp::Npwp;
 use super::nsfp::{KodeStatus, Nsfp};
+use super::said::Said;
 use super::tax::{self, LineTax, TotalMismatch, Totals};
 use super::text;
 
@@ -34,16 +35,20 @@ pub struct FieldError {
     /// Index of the item (0-based) when the problem is in an item.
     pub item: Option<usize>,
     pub code: DjpCode,
+    /// What is wrong, in Bahasa Indonesia.
     pub message: String,
+    /// The same, with the same detail, in English.
+    pub en: String,
 }
 
 impl FieldError {
-    fn new(field: &'static str, code: DjpCode, message: impl Into<String>) -> FieldError {
+    pub fn new(field: &'static str, code: DjpCode, said: Said) -> FieldError {
         FieldError {
             field,
             item: None,
             code,
-            message: message.into(),
+            message: said.id,
+            en: said.en,
         }
     }
 }
@@ -204,8 +209,8 @@ impl Checker {
         }
     }
 
-    pub(super) fn push(&mut self, field: &'static str, code: DjpCode, message: impl Into<String>) {
-        let mut e = FieldError::new(field, code, message);
+    pub(super) fn push(&mut self, field: &'static str, code: DjpCode, said: Said) {
+        let mut e = FieldError::new(field, code, said);
         e.item = self.item;
         self.errors.push(e);
     }
@@ -213,16 +218,12 @@ impl Checker {
     pub(super) fn amount(&mut self, field: &'static str, raw: &str) -> Option<Amount> {
         match Amount::parse(raw) {
             Ok(a) if a.is_negative() => {
-                self.push(
-                    field,
-                    DjpCode::Etax20004,
-                    format!("{field} tidak boleh negatif"),
-                );
+                self.push(field, DjpCode::Etax20004, Said::negative(field));
                 None
             }
             Ok(a) => Some(a),
             Err(e) => {
-                self.push(field, DjpCode::Etax20004, e.to_string());
+                self.push(field, DjpCode::Etax20004, e.into());
                 None
             }
         }
@@ -248,7 +249,7 @@ impl Checker {
             self.push(
                 field,
                 DjpCode::Etax20004,
-                format!("{field} harus rupiah bulat, bukan '{}'", raw.trim()),
+                Said::not_whole_rupiah(field, raw.trim()),
             );
             None
         }
@@ -257,24 +258,13 @@ impl Checker {
     pub(super) fn text(&mut self, field: &'static str, raw: &str, required: bool) -> String {
         let t = text::trim(raw);
         if required && t.is_empty() {
-            self.push(field, DjpCode::Etax20008, format!("{field} wajib diisi"));
+            self.push(field, DjpCode::Etax20008, Said::required(field));
         }
         if text::longer_than(t, MAX_TEXT) {
-            self.push(
-                field,
-                DjpCode::Etax10003,
-                format!("{field} lebih dari {MAX_TEXT} karakter; persingkat teksnya"),
-            );
+            self.push(field, DjpCode::Etax10003, Said::too_long(field));
         }
         if let Some(c) = bad_text_char(t) {
-            self.push(
-                field,
-                DjpCode::EtaxService20021,
-                format!(
-                    "{field} mengandung karakter yang ditolak DJP (U+{:04X}); hapus atau ketik ulang",
-                    c as u32
-                ),
-            );
+            self.push(field, DjpCode::EtaxService20021, Said::bad_char(field, c));
         }
         t.to_string()
     }
@@ -285,11 +275,7 @@ impl Checker {
         let before = self.errors.len();
         self.text(field, raw, required);
         if self.errors.len() == before && text::longer_than(raw, MAX_TEXT) {
-            self.push(
-                field,
-                DjpCode::Etax10003,
-                format!("{field} lebih dari {MAX_TEXT} karakter; persingkat teksnya"),
-            );
+            self.push(field, DjpCode::Etax10003, Said::too_long(field));
         }
         raw.to_string()
     }
@@ -369,9 +355,15 @@ impl FakturDraft {
             c.push(
                 "TANGGAL_FAKTUR",
                 DjpCode::Etax20006,
-                format!(
-                    "tanggal '{}' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015",
-                    self.tanggal_faktur.trim()
+                Said::new(
+                    format!(
+                        "tanggal '{}' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015",
+                        self.tanggal_faktur.trim()
+                    ),
+                    format!(
+                        "the date '{}' is not valid; write day/month/year, e.g. 23/07/2015",
+                        self.tanggal_faktur.trim()
+                    ),
                 ),
             );
         }
@@ -385,7 +377,13 @@ impl FakturDraft {
             c.push(
                 "MASA_PAJAK",
                 DjpCode::Etax20004,
-                format!("masa pajak '{}' harus bulan 1-12", self.masa_pajak.trim()),
+                Said::new(
+                    format!("masa pajak '{}' harus bulan 1-12", self.masa_pajak.trim()),
+                    format!(
+                        "the tax period '{}' must be a month 1-12",
+                        self.masa_pajak.trim()
+                    ),
+                ),
             );
         }
         let tahun = self
@@ -398,7 +396,13 @@ impl FakturDraft {
             c.push(
                 "TAHUN_PAJAK",
                 DjpCode::Etax20004,
-                format!("tahun pajak '{}' harus 4 digit", self.tahun_pajak.trim()),
+                Said::new(
+                    format!("tahun pajak '{}' harus 4 digit", self.tahun_pajak.trim()),
+                    format!(
+                        "the tax year '{}' must have 4 digits",
+                        self.tahun_pajak.trim()
+                    ),
+                ),
             );
         }
         PeriodFields {
@@ -419,7 +423,10 @@ impl FakturDraft {
                     c.push(
                         "IS_CREDITABLE",
                         DjpCode::Etax20008,
-                        format!("IS_CREDITABLE harus 1 (dikreditkan) atau 0, bukan '{other}'"),
+                        Said::new(
+                            format!("IS_CREDITABLE harus 1 (dikreditkan) atau 0, bukan '{other}'"),
+                            format!("IS_CREDITABLE must be 1 (credited) or 0, not '{other}'"),
+                        ),
                     );
                     Jenis::Masukan { dikreditkan: false }
                 }
@@ -448,7 +455,14 @@ impl FakturDraft {
                     c.push(
                         "ID_KETERANGAN_TAMBAHAN",
                         DjpCode::Etax20040,
-                        format!("ID_KETERANGAN_TAMBAHAN '{t}' harus nomor keterangan (1, 2, ...)"),
+                        Said::new(
+                            format!(
+                                "ID_KETERANGAN_TAMBAHAN '{t}' harus nomor keterangan (1, 2, ...)"
+                            ),
+                            format!(
+                                "ID_KETERANGAN_TAMBAHAN '{t}' must be a remark number (1, 2, ...)"
+                            ),
+                        ),
                     );
                     None
                 }
@@ -461,7 +475,14 @@ impl FakturDraft {
             c.push(
                 "ID_KETERANGAN_TAMBAHAN",
                 DjpCode::Etax20040,
-                format!("kode transaksi {k} wajib mengisi ID_KETERANGAN_TAMBAHAN (cap fasilitas)"),
+                Said::new(
+                    format!(
+                        "kode transaksi {k} wajib mengisi ID_KETERANGAN_TAMBAHAN (cap fasilitas)"
+                    ),
+                    format!(
+                        "transaction code {k} needs ID_KETERANGAN_TAMBAHAN (the facility stamp)"
+                    ),
+                ),
             );
         }
         keterangan
@@ -477,8 +498,13 @@ impl FakturDraft {
                 c.push(
                     "FG_UANG_MUKA",
                     DjpCode::Etax20008,
-                    format!(
-                        "FG_UANG_MUKA harus 0, 1 (uang muka) atau 2 (pelunasan), bukan '{other}'"
+                    Said::new(
+                        format!(
+                            "FG_UANG_MUKA harus 0, 1 (uang muka) atau 2 (pelunasan), bukan '{other}'"
+                        ),
+                        format!(
+                            "FG_UANG_MUKA must be 0, 1 (down payment) or 2 (final payment), not '{other}'"
+                        ),
                     ),
                 );
                 UangMuka::Tidak
@@ -523,7 +549,10 @@ impl FakturDraft {
             c.push(
                 "OF",
                 DjpCode::Etax20022,
-                "faktur keluaran harus punya paling sedikit satu baris OF (barang/jasa)",
+                Said::new(
+                    "faktur keluaran harus punya paling sedikit satu baris OF (barang/jasa)",
+                    "an output tax invoice needs at least one OF row (goods/services)",
+                ),
             );
         }
         let Some(t) = tanggal else { return };
@@ -541,9 +570,15 @@ impl FakturDraft {
             c.push(
                 field,
                 DjpCode::Etax20028,
-                format!(
-                    "{field} {} tidak sama dengan jumlah baris OF {} (dibulatkan ke bawah)",
-                    header, lines
+                Said::new(
+                    format!(
+                        "{field} {} tidak sama dengan jumlah baris OF {} (dibulatkan ke bawah)",
+                        header, lines
+                    ),
+                    format!(
+                        "{field} {} differs from the sum of the OF rows {} (rounded down)",
+                        header, lines
+                    ),
                 ),
             );
         }
@@ -559,7 +594,7 @@ impl FakturDraft {
                 } else {
                     DjpCode::Etax20005
                 };
-                c.push("NPWP", code, e.to_string());
+                c.push("NPWP", code, e.into());
                 None
             }
         };
@@ -576,7 +611,10 @@ impl FakturDraft {
                 _ => c.push(
                     "NAMA",
                     DjpCode::Etax20005,
-                    format!("NIK '{id}' pada NAMA tidak valid (16 digit NIK)"),
+                    Said::new(
+                        format!("NIK '{id}' pada NAMA tidak valid (16 digit NIK)"),
+                        format!("the NIK '{id}' in NAMA is not valid (a NIK has 16 digits)"),
+                    ),
                 ),
             }
             nama = rest;
@@ -605,9 +643,15 @@ pub(super) fn nomor_fields(
         c.push(
             "KD_JENIS_TRANSAKSI",
             DjpCode::Etax20008,
-            format!(
-                "kode jenis transaksi '{}' tidak dikenal (01-09)",
-                kd_jenis_transaksi.trim()
+            Said::new(
+                format!(
+                    "kode jenis transaksi '{}' tidak dikenal (01-09)",
+                    kd_jenis_transaksi.trim()
+                ),
+                format!(
+                    "unknown transaction code '{}' (01-09)",
+                    kd_jenis_transaksi.trim()
+                ),
             ),
         );
     }
@@ -616,16 +660,22 @@ pub(super) fn nomor_fields(
         c.push(
             "FG_PENGGANTI",
             DjpCode::Etax20026,
-            format!(
-                "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
-                fg_pengganti.trim()
+            Said::new(
+                format!(
+                    "FG_PENGGANTI harus 0 (normal) atau 1 (pengganti), bukan '{}'",
+                    fg_pengganti.trim()
+                ),
+                format!(
+                    "FG_PENGGANTI must be 0 (normal) or 1 (replacement), not '{}'",
+                    fg_pengganti.trim()
+                ),
             ),
         );
     }
     let nsfp = match Nsfp::parse(nomor_faktur) {
         Ok(n) => Some(n),
         Err(e) => {
-            c.push("NOMOR_FAKTUR", DjpCode::Etax20007, e.to_string());
+            c.push("NOMOR_FAKTUR", DjpCode::Etax20007, e.into());
             None
         }
     };
@@ -667,10 +717,17 @@ fn check_period(c: &mut Checker, jenis: Jenis, nomor: &NomorFields, period: &Per
         c.push(
             "NOMOR_FAKTUR",
             DjpCode::Etax30029,
-            format!(
-                "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
-                n.year(),
-                format_tanggal(t)
+            Said::new(
+                format!(
+                    "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
+                    n.year(),
+                    format_tanggal(t)
+                ),
+                format!(
+                    "the serial number {n} is for the year 20{:02}, but the invoice is dated {}",
+                    n.year(),
+                    format_tanggal(t)
+                ),
             ),
         );
     }
@@ -696,9 +753,15 @@ fn check_masa(
         c.push(
             "MASA_PAJAK",
             DjpCode::Etax20024,
-            format!(
-                "masa {masa}/{tahun} lebih awal dari tanggal faktur {}",
-                format_tanggal(tanggal)
+            Said::new(
+                format!(
+                    "masa {masa}/{tahun} lebih awal dari tanggal faktur {}",
+                    format_tanggal(tanggal)
+                ),
+                format!(
+                    "the period {masa}/{tahun} is before the invoice date {}",
+                    format_tanggal(tanggal)
+                ),
             ),
         );
         return;
@@ -710,28 +773,48 @@ fn check_masa(
             .push(
                 "MASA_PAJAK",
                 DjpCode::Etax20024,
-                format!(
-                    "faktur pengganti bertanggal {} harus dilaporkan pada masa faktur yang diganti, bukan masa sesudah tanggalnya ({masa}/{tahun})",
-                    format_tanggal(tanggal)
+                Said::new(
+                    format!(
+                        "faktur pengganti bertanggal {} harus dilaporkan pada masa faktur yang diganti, bukan masa sesudah tanggalnya ({masa}/{tahun})",
+                        format_tanggal(tanggal)
+                    ),
+                    format!(
+                        "a replacement invoice dated {} is reported in the period of the invoice it replaces, not a period after its date ({masa}/{tahun})",
+                        format_tanggal(tanggal)
+                    ),
                 ),
             ),
         Jenis::Keluaran if status == Some(KodeStatus::Normal) && masa_month != faktur_month => c
             .push(
                 "MASA_PAJAK",
                 DjpCode::Etax20024,
-                format!(
-                    "faktur keluaran bertanggal {} harus dilaporkan pada masa {}/{}, bukan {masa}/{tahun}",
-                    format_tanggal(tanggal),
-                    tanggal.month(),
-                    tanggal.year()
+                Said::new(
+                    format!(
+                        "faktur keluaran bertanggal {} harus dilaporkan pada masa {}/{}, bukan {masa}/{tahun}",
+                        format_tanggal(tanggal),
+                        tanggal.month(),
+                        tanggal.year()
+                    ),
+                    format!(
+                        "an output tax invoice dated {} is reported in the period {}/{}, not {masa}/{tahun}",
+                        format_tanggal(tanggal),
+                        tanggal.month(),
+                        tanggal.year()
+                    ),
                 ),
             ),
         Jenis::Masukan { .. } if masa_month > faktur_month + 3 => c.push(
             "MASA_PAJAK",
             DjpCode::Etax20025,
-            format!(
-                "faktur masukan bertanggal {} hanya dapat dikreditkan sampai 3 masa sesudahnya",
-                format_tanggal(tanggal)
+            Said::new(
+                format!(
+                    "faktur masukan bertanggal {} hanya dapat dikreditkan sampai 3 masa sesudahnya",
+                    format_tanggal(tanggal)
+                ),
+                format!(
+                    "an input tax invoice dated {} can be credited up to 3 periods later only",
+                    format_tanggal(tanggal)
+                ),
             ),
         ),
         _ => {}
@@ -772,9 +855,15 @@ impl FakturItemDraft {
             c.push(
                 "HARGA_SATUAN",
                 DjpCode::Etax20004,
-                format!(
-                    "HARGA_SATUAN {} x JUMLAH_BARANG {} terlalu besar untuk dihitung",
-                    item.harga_satuan, item.jumlah_barang
+                Said::new(
+                    format!(
+                        "HARGA_SATUAN {} x JUMLAH_BARANG {} terlalu besar untuk dihitung",
+                        item.harga_satuan, item.jumlah_barang
+                    ),
+                    format!(
+                        "HARGA_SATUAN {} x JUMLAH_BARANG {} is too large to compute",
+                        item.harga_satuan, item.jumlah_barang
+                    ),
                 ),
             );
             return None;
@@ -783,9 +872,15 @@ impl FakturItemDraft {
             c.push(
                 "HARGA_TOTAL",
                 DjpCode::Etax20028,
-                format!(
-                    "HARGA_TOTAL {} tidak sama dengan HARGA_SATUAN x JUMLAH_BARANG = {}",
-                    item.harga_total, product
+                Said::new(
+                    format!(
+                        "HARGA_TOTAL {} tidak sama dengan HARGA_SATUAN x JUMLAH_BARANG = {}",
+                        item.harga_total, product
+                    ),
+                    format!(
+                        "HARGA_TOTAL {} differs from HARGA_SATUAN x JUMLAH_BARANG = {}",
+                        item.harga_total, product
+                    ),
                 ),
             );
         }
@@ -793,9 +888,15 @@ impl FakturItemDraft {
             c.push(
                 "DISKON",
                 DjpCode::Etax20004,
-                format!(
-                    "DISKON {} lebih besar dari HARGA_TOTAL {}",
-                    item.diskon, item.harga_total
+                Said::new(
+                    format!(
+                        "DISKON {} lebih besar dari HARGA_TOTAL {}",
+                        item.diskon, item.harga_total
+                    ),
+                    format!(
+                        "DISKON {} is greater than HARGA_TOTAL {}",
+                        item.diskon, item.harga_total
+                    ),
                 ),
             );
         }

@@ -27,6 +27,20 @@ pub enum AmountError {
     TooLarge(String),
 }
 
+impl AmountError {
+    /// The same detail in English (the `Display` above is Bahasa Indonesia).
+    pub fn english(&self) -> String {
+        match self {
+            AmountError::Format(v) => format!(
+                "'{v}' is not a valid number (use a dot as the decimal separator, no thousands separators)"
+            ),
+            AmountError::TooLarge(v) => format!(
+                "'{v}' is too large (at most {MAX_INTEGER_DIGITS} digits before the decimal point)"
+            ),
+        }
+    }
+}
+
 /// Integer digits an amount may have. Any real faktur fits, whole rupiah stay inside `i64`, and
 /// products and sums of such amounts stay far from `Decimal`'s limit instead of panicking on it.
 pub const MAX_INTEGER_DIGITS: usize = 18;

@@ -36,6 +36,37 @@ pub enum NpwpError {
     Nik(&'static str),
 }
 
+impl NpwpError {
+    /// The same detail in English (the `Display` above is Bahasa Indonesia).
+    pub fn english(&self) -> String {
+        match self {
+            NpwpError::Empty => "the NPWP is empty".into(),
+            NpwpError::BadCharacter(c) => format!(
+                "the NPWP holds a character that is not allowed '{c}' (only digits, dots and dashes)"
+            ),
+            NpwpError::Length(n) => {
+                format!("an NPWP has 15 or 16 digits (NITKU 22 digits), not {n}")
+            }
+            NpwpError::CheckDigit { position, expected } => {
+                format!(
+                    "the NPWP's check digit does not match: digit {position} should be {expected}"
+                )
+            }
+            NpwpError::Nik(why) => format!("the NIK is not valid: {}", nik_reason_english(why)),
+        }
+    }
+}
+
+/// [`check_nik`]'s reasons in English.
+fn nik_reason_english(why: &str) -> &'static str {
+    match why {
+        NIK_PROVINCE => "unknown province code (the first 2 digits)",
+        _ => "the birth date (digits 7-12, DDMMYY) is not a real date",
+    }
+}
+
+const NIK_PROVINCE: &str = "kode provinsi (2 digit pertama) tidak dikenal";
+
 /// The "no NPWP" value used for buyers without one.
 const NO_NPWP: &str = "000000000000000";
 
@@ -224,9 +255,7 @@ const PROVINCES: &[u32] = &[
 fn check_nik(digits: &str) -> Result<(), NpwpError> {
     let num = |r: std::ops::Range<usize>| digits[r].parse::<u32>().unwrap_or(0);
     if !PROVINCES.contains(&num(0..2)) {
-        return Err(NpwpError::Nik(
-            "kode provinsi (2 digit pertama) tidak dikenal",
-        ));
+        return Err(NpwpError::Nik(NIK_PROVINCE));
     }
     let (day, month, year) = (num(6..8) % 40, num(8..10), num(10..12) as i32);
     let real = |century: i32| chrono::NaiveDate::from_ymd_opt(century + year, month, day).is_some();

@@ -34,6 +34,32 @@ pub enum NsfpError {
     RangeReversed(String, String),
 }
 
+impl NsfpError {
+    /// The same detail in English (the `Display` above is Bahasa Indonesia).
+    pub fn english(&self) -> String {
+        match self {
+            NsfpError::BadCharacter(c) => {
+                format!("an invoice number holds only digits, dots and dashes, not '{c}'")
+            }
+            NsfpError::Length(n) => format!("an invoice serial number has 13 digits, not {n}"),
+            NsfpError::FullLength(n) => format!(
+                "an invoice number has 16 digits (transaction code, status, 13-digit serial number), not {n}"
+            ),
+            NsfpError::KodeTransaksi(k) => format!("unknown transaction code {k} (01-10)"),
+            NsfpError::Status(c) => {
+                format!("the status code must be 0 (normal) or 1 (replacement), not {c}")
+            }
+            NsfpError::ZeroSerial => "the serial number 00000000 is not used".into(),
+            NsfpError::RangeMismatch(a, b) => format!(
+                "the start and end of a range must have the same prefix and year ({a} vs {b})"
+            ),
+            NsfpError::RangeReversed(a, b) => {
+                format!("the start of the range ({a}) is greater than its end ({b})")
+            }
+        }
+    }
+}
+
 fn digits_of(input: &str) -> Result<String, NsfpError> {
     let mut out = String::with_capacity(16);
     for c in input.trim().chars() {

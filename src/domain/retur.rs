@@ -15,6 +15,7 @@ use super::kode_transaksi::KodeTransaksi;
 use super::money::Rupiah;
 use super::npwp::Npwp;
 use super::nsfp::{KodeStatus, Nsfp};
+use super::said::Said;
 use super::tax::Totals;
 
 /// Raw fields of one RK or RM row, named as in DJP's header.
@@ -63,9 +64,15 @@ fn date(c: &mut Checker, field: &'static str, raw: &str) -> Option<NaiveDate> {
         c.push(
             field,
             DjpCode::Etax20006,
-            format!(
-                "tanggal '{}' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015",
-                raw.trim()
+            Said::new(
+                format!(
+                    "tanggal '{}' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015",
+                    raw.trim()
+                ),
+                format!(
+                    "the date '{}' is not valid; write day/month/year, e.g. 23/07/2015",
+                    raw.trim()
+                ),
             ),
         );
     }
@@ -89,7 +96,10 @@ pub(super) fn masa_tahun(
         c.push(
             masa_field,
             DjpCode::Etax20004,
-            format!("masa pajak '{}' harus bulan 1-12", masa.trim()),
+            Said::new(
+                format!("masa pajak '{}' harus bulan 1-12", masa.trim()),
+                format!("the tax period '{}' must be a month 1-12", masa.trim()),
+            ),
         );
     }
     let y = tahun
@@ -101,7 +111,10 @@ pub(super) fn masa_tahun(
         c.push(
             tahun_field,
             DjpCode::Etax20004,
-            format!("tahun pajak '{}' harus 4 digit", tahun.trim()),
+            Said::new(
+                format!("tahun pajak '{}' harus 4 digit", tahun.trim()),
+                format!("the tax year '{}' must have 4 digits", tahun.trim()),
+            ),
         );
     }
     (m, y)
@@ -117,7 +130,7 @@ pub(super) fn npwp(c: &mut Checker, raw: &str) -> Option<Npwp> {
             } else {
                 DjpCode::Etax20005
             };
-            c.push("NPWP", code, e.to_string());
+            c.push("NPWP", code, e.into());
             None
         }
     }
@@ -147,10 +160,17 @@ impl ReturDraft {
             c.push(
                 "NOMOR_FAKTUR",
                 DjpCode::Etax30029,
-                format!(
-                    "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
-                    n.year(),
-                    format_tanggal(t)
+                Said::new(
+                    format!(
+                        "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
+                        n.year(),
+                        format_tanggal(t)
+                    ),
+                    format!(
+                        "the serial number {n} is for the year 20{:02}, but the invoice is dated {}",
+                        n.year(),
+                        format_tanggal(t)
+                    ),
                 ),
             );
         }
@@ -163,7 +183,10 @@ impl ReturDraft {
                     c.push(
                         "IS_CREDITABLE",
                         DjpCode::Etax20008,
-                        format!("IS_CREDITABLE harus 1 (dikreditkan) atau 0, bukan '{other}'"),
+                        Said::new(
+                            format!("IS_CREDITABLE harus 1 (dikreditkan) atau 0, bukan '{other}'"),
+                            format!("IS_CREDITABLE must be 1 (credited) or 0, not '{other}'"),
+                        ),
                     );
                     Jenis::Masukan { dikreditkan: false }
                 }
@@ -184,10 +207,17 @@ impl ReturDraft {
             c.push(
                 "TANGGAL_RETUR",
                 DjpCode::Etax20030,
-                format!(
-                    "tanggal retur {} lebih awal dari tanggal faktur {}",
-                    format_tanggal(r),
-                    format_tanggal(f)
+                Said::new(
+                    format!(
+                        "tanggal retur {} lebih awal dari tanggal faktur {}",
+                        format_tanggal(r),
+                        format_tanggal(f)
+                    ),
+                    format!(
+                        "the return date {} is before the invoice date {}",
+                        format_tanggal(r),
+                        format_tanggal(f)
+                    ),
                 ),
             );
         }
@@ -197,11 +227,19 @@ impl ReturDraft {
             c.push(
                 "MASA_PAJAK_RETUR",
                 DjpCode::Etax20031,
-                format!(
-                    "retur bertanggal {} dilaporkan pada masa {}/{}, bukan {m}/{y}",
-                    format_tanggal(r),
-                    r.month(),
-                    r.year()
+                Said::new(
+                    format!(
+                        "retur bertanggal {} dilaporkan pada masa {}/{}, bukan {m}/{y}",
+                        format_tanggal(r),
+                        r.month(),
+                        r.year()
+                    ),
+                    format!(
+                        "a return dated {} is reported in the period {}/{}, not {m}/{y}",
+                        format_tanggal(r),
+                        r.month(),
+                        r.year()
+                    ),
                 ),
             );
         }
@@ -220,7 +258,10 @@ impl ReturDraft {
             c.push(
                 "NILAI_RETUR_DPP",
                 DjpCode::Etax20014,
-                "nilai retur DPP, PPN dan PPnBM semuanya 0; isi nilai yang diretur",
+                Said::new(
+                    "nilai retur DPP, PPN dan PPnBM semuanya 0; isi nilai yang diretur",
+                    "the returned DPP, PPN and PPnBM are all 0; fill in the returned values",
+                ),
             );
         }
         if !c.errors.is_empty() {
@@ -268,9 +309,15 @@ impl Retur {
             c.push(
                 "NPWP",
                 DjpCode::Etax20003,
-                format!(
-                    "faktur {} tercatat untuk NPWP {}, bukan {}; periksa NPWP atau nomor faktur",
-                    self.nsfp, original.lawan_npwp, self.lawan_npwp
+                Said::new(
+                    format!(
+                        "faktur {} tercatat untuk NPWP {}, bukan {}; periksa NPWP atau nomor faktur",
+                        self.nsfp, original.lawan_npwp, self.lawan_npwp
+                    ),
+                    format!(
+                        "invoice {} is recorded for NPWP {}, not {}; check the NPWP or the invoice number",
+                        self.nsfp, original.lawan_npwp, self.lawan_npwp
+                    ),
                 ),
             );
         }
@@ -278,11 +325,19 @@ impl Retur {
             c.push(
                 "TANGGAL_FAKTUR",
                 DjpCode::Etax20003,
-                format!(
-                    "faktur {} bertanggal {}, bukan {}",
-                    self.nsfp,
-                    format_tanggal(original.tanggal),
-                    format_tanggal(self.tanggal_faktur)
+                Said::new(
+                    format!(
+                        "faktur {} bertanggal {}, bukan {}",
+                        self.nsfp,
+                        format_tanggal(original.tanggal),
+                        format_tanggal(self.tanggal_faktur)
+                    ),
+                    format!(
+                        "invoice {} is dated {}, not {}",
+                        self.nsfp,
+                        format_tanggal(original.tanggal),
+                        format_tanggal(self.tanggal_faktur)
+                    ),
                 ),
             );
         }
@@ -290,11 +345,19 @@ impl Retur {
             c.push(
                 "FG_PENGGANTI",
                 DjpCode::Etax20003,
-                format!(
-                    "faktur {} yang berlaku ber-FG_PENGGANTI {}, bukan {}; retur mengacu ke faktur yang berlaku",
-                    self.nsfp,
-                    original.status.flag(),
-                    self.status.flag()
+                Said::new(
+                    format!(
+                        "faktur {} yang berlaku ber-FG_PENGGANTI {}, bukan {}; retur mengacu ke faktur yang berlaku",
+                        self.nsfp,
+                        original.status.flag(),
+                        self.status.flag()
+                    ),
+                    format!(
+                        "the valid invoice {} has FG_PENGGANTI {}, not {}; a return refers to the valid invoice",
+                        self.nsfp,
+                        original.status.flag(),
+                        self.status.flag()
+                    ),
                 ),
             );
         }
@@ -302,9 +365,15 @@ impl Retur {
             c.push(
                 "KD_JENIS_TRANSAKSI",
                 DjpCode::Etax20003,
-                format!(
-                    "faktur {} berkode transaksi {}, bukan {}",
-                    self.nsfp, original.kode, self.kode
+                Said::new(
+                    format!(
+                        "faktur {} berkode transaksi {}, bukan {}",
+                        self.nsfp, original.kode, self.kode
+                    ),
+                    format!(
+                        "invoice {} has transaction code {}, not {}",
+                        self.nsfp, original.kode, self.kode
+                    ),
                 ),
             );
         }
@@ -319,9 +388,15 @@ impl Retur {
                 c.push(
                     field,
                     code,
-                    format!(
-                        "nilai retur {now} melebihi sisa faktur {} (nilai faktur {total}, sudah diretur {before})",
-                        Rupiah::new(left)
+                    Said::new(
+                        format!(
+                            "nilai retur {now} melebihi sisa faktur {} (nilai faktur {total}, sudah diretur {before})",
+                            Rupiah::new(left)
+                        ),
+                        format!(
+                            "the returned value {now} exceeds what is left of the invoice {} (invoice value {total}, returned before {before})",
+                            Rupiah::new(left)
+                        ),
                     ),
                 );
             }

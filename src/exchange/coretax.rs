@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::coretax as djp;
 use crate::domain::faktur::{Faktur, FakturItem};
+use crate::domain::said::Said;
 use crate::domain::{
     Amount, BuyerDocument, CoretaxLine, DjpCode, FakturStatus, KodeStatus, Npwp, NpwpKind, tax,
 };
@@ -283,9 +284,15 @@ pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
             0,
             "TaxInvoiceDate",
             DjpCode::Etax20006,
-            format!(
-                "bertanggal {}: Coretax hanya menerima faktur bertanggal 1 Januari 2025 atau sesudahnya; laporkan faktur ini lewat e-Faktur (CSV)",
-                f.tanggal.format("%d/%m/%Y")
+            Said::new(
+                format!(
+                    "bertanggal {}: Coretax hanya menerima faktur bertanggal 1 Januari 2025 atau sesudahnya; laporkan faktur ini lewat e-Faktur (CSV)",
+                    f.tanggal.format("%d/%m/%Y")
+                ),
+                format!(
+                    "dated {}: Coretax takes invoices dated 1 January 2025 or later only; report this invoice through e-Faktur (CSV)",
+                    f.tanggal.format("%d/%m/%Y")
+                ),
             ),
         ));
     }
@@ -294,7 +301,10 @@ pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
             0,
             "TaxInvoiceOpt",
             DjpCode::Etax20026,
-            "faktur pengganti tidak dapat dikirim lewat XML Coretax (hanya Normal); buat penggantinya di Coretax",
+            Said::new(
+                "faktur pengganti tidak dapat dikirim lewat XML Coretax (hanya Normal); buat penggantinya di Coretax",
+                "a replacement invoice cannot be sent as Coretax XML (Normal only); make the replacement in Coretax",
+            ),
         ));
     }
     if let (Some(max), Some(n)) = (djp::max_keterangan(f.kode.value()), f.keterangan_tambahan)
@@ -304,9 +314,15 @@ pub fn refusals(f: &Faktur, inv: &TaxInvoice) -> Vec<Problem> {
             0,
             "AddInfo",
             DjpCode::Etax20040,
-            format!(
-                "keterangan tambahan {n} tidak ada di daftar Coretax untuk kode {} (1 sampai {max})",
-                f.kode
+            Said::new(
+                format!(
+                    "keterangan tambahan {n} tidak ada di daftar Coretax untuk kode {} (1 sampai {max})",
+                    f.kode
+                ),
+                format!(
+                    "additional remark (keterangan tambahan) {n} is not in Coretax's list for code {} (1 to {max})",
+                    f.kode
+                ),
             ),
         ));
     }
@@ -338,7 +354,10 @@ pub fn from_xml(text: &str) -> Result<TaxInvoiceBulk, Problem> {
             1,
             "TaxInvoiceBulk",
             DjpCode::Etax20023,
-            format!("bukan XML TaxInvoiceBulk Coretax yang sah: {e}"),
+            Said::new(
+                format!("bukan XML TaxInvoiceBulk Coretax yang sah: {e}"),
+                format!("not a valid Coretax TaxInvoiceBulk XML: {e}"),
+            ),
         )
     })
 }
@@ -402,6 +421,7 @@ pub fn write_files_to(
     };
     // First pass: what Coretax would refuse.
     let mut refused: Vec<String> = Vec::new();
+    let mut refused_en: Vec<String> = Vec::new();
     let mut refused_faktur = 0usize;
     let mut total = 0u64;
     store::faktur::for_each(conn, filter, |s| {
@@ -416,28 +436,36 @@ pub fn write_files_to(
         }
         for p in problems {
             if refused.len() < SHOWN_REFUSALS {
+                let (nomor, referensi) = (s.faktur.nomor(), &s.faktur.referensi);
+                let (tanggal, column) = (s.faktur.tanggal.format("%d/%m/%Y"), &p.column);
+                let code = p.code.as_str();
                 refused.push(format!(
-                    "faktur {} (referensi '{}', tanggal {}) {}: {} : {}",
-                    s.faktur.nomor(),
-                    s.faktur.referensi,
-                    s.faktur.tanggal.format("%d/%m/%Y"),
-                    p.column,
-                    p.code.as_str(),
+                    "faktur {nomor} (referensi '{referensi}', tanggal {tanggal}) {column}: {code} : {}",
                     p.message
+                ));
+                refused_en.push(format!(
+                    "invoice {nomor} (reference '{referensi}', date {tanggal}) {column}: {code} : {}",
+                    p.en
                 ));
             }
         }
         Ok(())
     })?;
     if refused_faktur > 0 {
-        let more = if refused.len() == SHOWN_REFUSALS {
-            "\n  ... (daftar dipotong)"
+        let (more, more_en) = if refused.len() == SHOWN_REFUSALS {
+            ("\n  ... (daftar dipotong)", "\n  ... (list cut short)")
         } else {
-            ""
+            ("", "")
         };
-        return Err(ExportError::Invalid(format!(
-            "{refused_faktur} dari {total} faktur tidak dapat diterima Coretax; tidak ada file yang ditulis. Perbaiki faktur berikut atau pilih masa lain:\n  {}{more}",
-            refused.join("\n  ")
+        return Err(ExportError::Refused(Said::new(
+            format!(
+                "{refused_faktur} dari {total} faktur tidak dapat diterima Coretax; tidak ada file yang ditulis. Perbaiki faktur berikut atau pilih masa lain:\n  {}{more}",
+                refused.join("\n  ")
+            ),
+            format!(
+                "{refused_faktur} of {total} invoices cannot be accepted by Coretax; no file was written. Correct these invoices or choose another period:\n  {}{more_en}",
+                refused_en.join("\n  ")
+            ),
         )));
     }
     if total == 0 {

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::coretax::{GoodService, MAX_PER_FILE, TaxInvoice, TaxInvoiceBulk, from_xml};
 use super::report::{FileKind, Problem, Report};
 use crate::domain::coretax as djp;
+use crate::domain::said::Said;
 use crate::domain::{Amount, BuyerDocument, DjpCode, KodeTransaksi, Npwp, tax};
 
 /// BuyerTin of a buyer identified otherwise than by TIN.
@@ -169,9 +170,15 @@ pub fn check(text: &str) -> Report {
                 at.line("SellerIDTKU"),
                 "SellerIDTKU",
                 DjpCode::Etax20005,
-                format!(
-                    "SellerIDTKU {} bukan tempat usaha dari TIN penjual {}",
-                    inv.seller_idtku, bulk.tin
+                Said::new(
+                    format!(
+                        "SellerIDTKU {} bukan tempat usaha dari TIN penjual {}",
+                        inv.seller_idtku, bulk.tin
+                    ),
+                    format!(
+                        "SellerIDTKU {} is not a place of business of the seller's TIN {}",
+                        inv.seller_idtku, bulk.tin
+                    ),
                 ),
             ));
         }
@@ -181,7 +188,10 @@ pub fn check(text: &str) -> Report {
                 at.line("ListOfGoodService"),
                 "ListOfGoodService",
                 DjpCode::Etax20022,
-                "faktur harus punya paling sedikit satu GoodService",
+                Said::new(
+                    "faktur harus punya paling sedikit satu GoodService",
+                    "an invoice needs at least one GoodService",
+                ),
             ));
         }
         for g in goods {
@@ -197,14 +207,15 @@ pub fn check(text: &str) -> Report {
 }
 
 /// What is wrong with a TIN in words: the NPWP rule it breaks (check digit, NIK date, length).
-fn tin_problem(raw: &str) -> Option<String> {
+fn tin_problem(raw: &str) -> Option<Said> {
     if raw.len() != 16 || !raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!(
-            "harus 16 angka, bukan {} karakter",
-            raw.chars().count()
+        let n = raw.chars().count();
+        return Some(Said::new(
+            format!("harus 16 angka, bukan {n} karakter"),
+            format!("it must be 16 digits, not {n} characters"),
         ));
     }
-    Npwp::parse(raw).err().map(|e| e.to_string())
+    Npwp::parse(raw).err().map(Said::from)
 }
 
 /// The seller's TIN and the number of faktur in the file.
@@ -214,7 +225,10 @@ fn check_bulk(bulk: &TaxInvoiceBulk, at: &ElementLines, errs: &mut Vec<Problem>)
             at.line("TIN"),
             "TIN",
             DjpCode::Etax20005,
-            format!("TIN penjual '{}' tidak sah: {why}", bulk.tin),
+            Said::new(
+                format!("TIN penjual '{}' tidak sah: {}", bulk.tin, why.id),
+                format!("the seller's TIN '{}' is not valid: {}", bulk.tin, why.en),
+            ),
         ));
     }
     let count = bulk.list.invoices.len();
@@ -224,7 +238,10 @@ fn check_bulk(bulk: &TaxInvoiceBulk, at: &ElementLines, errs: &mut Vec<Problem>)
             list_line,
             "ListOfTaxInvoice",
             DjpCode::Etax20023,
-            "file tidak berisi satu pun TaxInvoice; Coretax menolak file kosong",
+            Said::new(
+                "file tidak berisi satu pun TaxInvoice; Coretax menolak file kosong",
+                "the file holds no TaxInvoice; Coretax refuses an empty file",
+            ),
         ));
     }
     if count > MAX_PER_FILE {
@@ -232,7 +249,14 @@ fn check_bulk(bulk: &TaxInvoiceBulk, at: &ElementLines, errs: &mut Vec<Problem>)
             list_line,
             "ListOfTaxInvoice",
             DjpCode::Etax20023,
-            format!("{count} faktur dalam satu file; Coretax menerima paling banyak {MAX_PER_FILE}, bagi filenya"),
+            Said::new(
+                format!(
+                    "{count} faktur dalam satu file; Coretax menerima paling banyak {MAX_PER_FILE}, bagi filenya"
+                ),
+                format!(
+                    "{count} invoices in one file; Coretax takes at most {MAX_PER_FILE}, split the file"
+                ),
+            ),
         ));
     }
 }
@@ -244,20 +268,26 @@ pub(crate) fn check_invoice_kind(
     errs: &mut Vec<Problem>,
 ) -> (Option<KodeTransaksi>, Option<NaiveDate>) {
     let mut push =
-        |col: &str, code, msg: String| errs.push(Problem::new(at.line(col), col, code, msg));
+        |col: &str, code, msg: Said| errs.push(Problem::new(at.line(col), col, code, msg));
     let date = NaiveDate::parse_from_str(&inv.tax_invoice_date, "%Y-%m-%d").ok();
     if date.is_none() {
         push(
             "TaxInvoiceDate",
             DjpCode::Etax20006,
-            format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
+            Said::new(
+                format!("tanggal '{}' harus YYYY-MM-DD", inv.tax_invoice_date),
+                format!("the date '{}' must be YYYY-MM-DD", inv.tax_invoice_date),
+            ),
         );
     }
     if inv.tax_invoice_opt != "Normal" {
         push(
             "TaxInvoiceOpt",
             DjpCode::Etax20008,
-            format!("TaxInvoiceOpt '{}' harus Normal", inv.tax_invoice_opt),
+            Said::new(
+                format!("TaxInvoiceOpt '{}' harus Normal", inv.tax_invoice_opt),
+                format!("TaxInvoiceOpt '{}' must be Normal", inv.tax_invoice_opt),
+            ),
         );
     }
     let kode = inv
@@ -270,7 +300,10 @@ pub(crate) fn check_invoice_kind(
         push(
             "TrxCode",
             DjpCode::Etax20008,
-            format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
+            Said::new(
+                format!("TrxCode '{}' harus 01 sampai 10", inv.trx_code),
+                format!("TrxCode '{}' must be 01 to 10", inv.trx_code),
+            ),
         );
     }
     if let Some(k) = kode.filter(|k| k.needs_keterangan_tambahan()) {
@@ -285,9 +318,15 @@ pub(crate) fn check_invoice_kind(
             push(
                 "AddInfo",
                 DjpCode::Etax20040,
-                format!(
-                    "kode {k} wajib mengisi AddInfo TD.00501 sampai TD.005{max:02}, bukan '{}'",
-                    inv.add_info
+                Said::new(
+                    format!(
+                        "kode {k} wajib mengisi AddInfo TD.00501 sampai TD.005{max:02}, bukan '{}'",
+                        inv.add_info
+                    ),
+                    format!(
+                        "code {k} needs AddInfo TD.00501 to TD.005{max:02}, not '{}'",
+                        inv.add_info
+                    ),
                 ),
             );
         }
@@ -295,9 +334,15 @@ pub(crate) fn check_invoice_kind(
             push(
                 "FacilityStamp",
                 DjpCode::Etax20040,
-                format!(
-                    "kode {k} wajib mengisi FacilityStamp TD.01101 sampai TD.011{max:02}, bukan '{}'",
-                    inv.facility_stamp
+                Said::new(
+                    format!(
+                        "kode {k} wajib mengisi FacilityStamp TD.01101 sampai TD.011{max:02}, bukan '{}'",
+                        inv.facility_stamp
+                    ),
+                    format!(
+                        "code {k} needs FacilityStamp TD.01101 to TD.011{max:02}, not '{}'",
+                        inv.facility_stamp
+                    ),
                 ),
             );
         }
@@ -308,9 +353,15 @@ pub(crate) fn check_invoice_kind(
         push(
             "AddInfo",
             DjpCode::Etax20040,
-            format!(
-                "AddInfo dan FacilityStamp hanya untuk kode 07 dan 08; kosongkan untuk kode {}",
-                inv.trx_code
+            Said::new(
+                format!(
+                    "AddInfo dan FacilityStamp hanya untuk kode 07 dan 08; kosongkan untuk kode {}",
+                    inv.trx_code
+                ),
+                format!(
+                    "AddInfo and FacilityStamp are for codes 07 and 08 only; leave them empty for code {}",
+                    inv.trx_code
+                ),
             ),
         );
     }
@@ -318,9 +369,15 @@ pub(crate) fn check_invoice_kind(
         push(
             "CustomDocMonthYear",
             DjpCode::Etax20006,
-            format!(
-                "CustomDocMonthYear '{}' harus bulan dan tahun MMYYYY, mis. 012025",
-                inv.custom_doc_month_year
+            Said::new(
+                format!(
+                    "CustomDocMonthYear '{}' harus bulan dan tahun MMYYYY, mis. 012025",
+                    inv.custom_doc_month_year
+                ),
+                format!(
+                    "CustomDocMonthYear '{}' must be month and year MMYYYY, e.g. 012025",
+                    inv.custom_doc_month_year
+                ),
             ),
         );
     }
@@ -330,15 +387,21 @@ pub(crate) fn check_invoice_kind(
 /// Buyer document, TIN, IDTKU, country and name; the seller's IDTKU.
 pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<Problem>) {
     let mut push =
-        |col: &str, code, msg: String| errs.push(Problem::new(at.line(col), col, code, msg));
+        |col: &str, code, msg: Said| errs.push(Problem::new(at.line(col), col, code, msg));
     let document = BuyerDocument::parse(&inv.buyer_document);
     if document.is_none() {
         push(
             "BuyerDocument",
             DjpCode::Etax20008,
-            format!(
-                "BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID",
-                inv.buyer_document
+            Said::new(
+                format!(
+                    "BuyerDocument '{}' harus TIN, National ID, Passport atau Other ID",
+                    inv.buyer_document
+                ),
+                format!(
+                    "BuyerDocument '{}' must be TIN, National ID, Passport or Other ID",
+                    inv.buyer_document
+                ),
             ),
         );
     }
@@ -347,7 +410,10 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
             push(
                 "BuyerTin",
                 DjpCode::Etax20005,
-                format!("BuyerTin '{}' tidak sah: {why}", inv.buyer_tin),
+                Said::new(
+                    format!("BuyerTin '{}' tidak sah: {}", inv.buyer_tin, why.id),
+                    format!("BuyerTin '{}' is not valid: {}", inv.buyer_tin, why.en),
+                ),
             );
         }
         if inv.buyer_idtku.len() != 22
@@ -357,9 +423,15 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
             push(
                 "BuyerIDTKU",
                 DjpCode::Etax20005,
-                format!(
-                    "BuyerIDTKU '{}' harus NITKU 22 digit: BuyerTin lalu 6 digit tempat usaha",
-                    inv.buyer_idtku
+                Said::new(
+                    format!(
+                        "BuyerIDTKU '{}' harus NITKU 22 digit: BuyerTin lalu 6 digit tempat usaha",
+                        inv.buyer_idtku
+                    ),
+                    format!(
+                        "BuyerIDTKU '{}' must be a 22-digit NITKU: the BuyerTin, then 6 digits of the place of business",
+                        inv.buyer_idtku
+                    ),
                 ),
             );
         }
@@ -367,9 +439,15 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
         push(
             "BuyerTin",
             DjpCode::Etax20005,
-            format!(
-                "BuyerTin '{}' harus {NO_TIN} bila BuyerDocument bukan TIN",
-                inv.buyer_tin
+            Said::new(
+                format!(
+                    "BuyerTin '{}' harus {NO_TIN} bila BuyerDocument bukan TIN",
+                    inv.buyer_tin
+                ),
+                format!(
+                    "BuyerTin '{}' must be {NO_TIN} when BuyerDocument is not TIN",
+                    inv.buyer_tin
+                ),
             ),
         );
     }
@@ -377,9 +455,15 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
         push(
             "BuyerCountry",
             DjpCode::Etax20008,
-            format!(
-                "BuyerCountry '{}' harus kode negara 3 huruf (ISO alpha-3), mis. IDN",
-                inv.buyer_country
+            Said::new(
+                format!(
+                    "BuyerCountry '{}' harus kode negara 3 huruf (ISO alpha-3), mis. IDN",
+                    inv.buyer_country
+                ),
+                format!(
+                    "BuyerCountry '{}' must be a 3-letter country code (ISO alpha-3), e.g. IDN",
+                    inv.buyer_country
+                ),
             ),
         );
     }
@@ -391,9 +475,15 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
         push(
             "BuyerDocumentNumber",
             DjpCode::Etax20008,
-            format!(
-                "BuyerDocumentNumber wajib diisi untuk BuyerDocument {}: pembeli tanpa NPWP perlu NIK (NAMA \"<NIK>#NIK#NAMA#<nama>\") atau nomor paspor/dokumen lain",
-                inv.buyer_document
+            Said::new(
+                format!(
+                    "BuyerDocumentNumber wajib diisi untuk BuyerDocument {}: pembeli tanpa NPWP perlu NIK (NAMA \"<NIK>#NIK#NAMA#<nama>\") atau nomor paspor/dokumen lain",
+                    inv.buyer_document
+                ),
+                format!(
+                    "BuyerDocumentNumber must be filled in for BuyerDocument {}: a buyer without NPWP needs a NIK (NAMA \"<NIK>#NIK#NAMA#<name>\") or a passport/other document number",
+                    inv.buyer_document
+                ),
             ),
         );
     }
@@ -404,15 +494,17 @@ pub(crate) fn check_parties(inv: &TaxInvoice, at: &ElementLines, errs: &mut Vec<
         push(
             "SellerIDTKU",
             DjpCode::Etax20005,
-            format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
+            Said::new(
+                format!("SellerIDTKU '{}' harus NITKU 22 digit", inv.seller_idtku),
+                format!(
+                    "SellerIDTKU '{}' must be a 22-digit NITKU",
+                    inv.seller_idtku
+                ),
+            ),
         );
     }
     if inv.buyer_name.trim().is_empty() {
-        push(
-            "BuyerName",
-            DjpCode::Etax20008,
-            "BuyerName wajib diisi".into(),
-        );
+        push("BuyerName", DjpCode::Etax20008, Said::required("BuyerName"));
     }
 }
 
@@ -424,7 +516,7 @@ pub(crate) fn check_good(
     errs: &mut Vec<Problem>,
 ) {
     let mut push =
-        |col: &str, code, msg: String| errs.push(Problem::new(at.line(col), col, code, msg));
+        |col: &str, code, msg: Said| errs.push(Problem::new(at.line(col), col, code, msg));
     check_good_codes(g, &mut push);
     if let Some(amounts) = good_amounts(g, &mut push) {
         check_good_arithmetic(amounts, kode, date, &mut push);
@@ -432,21 +524,30 @@ pub(crate) fn check_good(
 }
 
 /// Opt, Code, Unit and Name of one GoodService.
-fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String)) {
+fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, Said)) {
     if !matches!(g.opt.as_str(), "A" | "B") {
         push(
             "Opt",
             DjpCode::Etax20008,
-            format!("Opt '{}' harus A (barang) atau B (jasa)", g.opt),
+            Said::new(
+                format!("Opt '{}' harus A (barang) atau B (jasa)", g.opt),
+                format!("Opt '{}' must be A (goods) or B (services)", g.opt),
+            ),
         );
     }
     if !djp::is_goods_code(&g.code) {
         push(
             "Code",
             DjpCode::Etax20008,
-            format!(
-                "Code '{}' harus kode barang/jasa 6 digit (000000 bila tidak ada)",
-                g.code
+            Said::new(
+                format!(
+                    "Code '{}' harus kode barang/jasa 6 digit (000000 bila tidak ada)",
+                    g.code
+                ),
+                format!(
+                    "Code '{}' must be a 6-digit goods/services code (000000 when there is none)",
+                    g.code
+                ),
             ),
         );
     }
@@ -454,14 +555,20 @@ fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String
         push(
             "Unit",
             DjpCode::Etax20008,
-            format!("Unit '{}' harus kode satuan UM.0001 sampai UM.0039", g.unit),
+            Said::new(
+                format!("Unit '{}' harus kode satuan UM.0001 sampai UM.0039", g.unit),
+                format!("Unit '{}' must be a unit code UM.0001 to UM.0039", g.unit),
+            ),
         );
     }
     if g.name.trim().is_empty() {
         push(
             "Name",
             DjpCode::Etax20008,
-            "Name barang/jasa wajib diisi".into(),
+            Said::new(
+                "Name barang/jasa wajib diisi",
+                "the goods/services Name must be filled in",
+            ),
         );
     }
 }
@@ -470,7 +577,7 @@ fn check_good_codes(g: &GoodService, push: &mut impl FnMut(&str, DjpCode, String
 /// every one that is not a number with at most two decimals.
 fn good_amounts(
     g: &GoodService,
-    push: &mut impl FnMut(&str, DjpCode, String),
+    push: &mut impl FnMut(&str, DjpCode, Said),
 ) -> Option<[Decimal; 9]> {
     let fields = [
         ("Price", &g.price),
@@ -493,8 +600,13 @@ fn good_amounts(
                 push(
                     col,
                     DjpCode::Etax20004,
-                    format!(
-                        "{col} '{raw}' harus angka dengan paling banyak 2 desimal (titik sebagai pemisah)"
+                    Said::new(
+                        format!(
+                            "{col} '{raw}' harus angka dengan paling banyak 2 desimal (titik sebagai pemisah)"
+                        ),
+                        format!(
+                            "{col} '{raw}' must be a number with at most 2 decimals (a dot as the separator)"
+                        ),
                     ),
                 );
             }
@@ -508,7 +620,7 @@ fn check_good_arithmetic(
     amounts: [Decimal; 9],
     kode: Option<KodeTransaksi>,
     date: Option<NaiveDate>,
-    push: &mut impl FnMut(&str, DjpCode, String),
+    push: &mut impl FnMut(&str, DjpCode, Said),
 ) {
     let [price, qty, discount, base, other, rate, vat, ..] = amounts;
     let round2 = |d: Decimal| {
@@ -519,8 +631,11 @@ fn check_good_arithmetic(
         push(
             "Price",
             DjpCode::Etax20004,
-            format!(
-                "Price {price} x Qty {qty} terlalu besar untuk dihitung; periksa kedua angka itu"
+            Said::new(
+                format!(
+                    "Price {price} x Qty {qty} terlalu besar untuk dihitung; periksa kedua angka itu"
+                ),
+                format!("Price {price} x Qty {qty} is too large to compute; check both numbers"),
             ),
         );
         return;
@@ -529,7 +644,10 @@ fn check_good_arithmetic(
         push(
             "TaxBase",
             DjpCode::Etax20028,
-            format!("TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {net}"),
+            Said::new(
+                format!("TaxBase {base} tidak sama dengan Price x Qty - TotalDiscount = {net}"),
+                format!("TaxBase {base} differs from Price x Qty - TotalDiscount = {net}"),
+            ),
         );
     }
     let nilai_lain = kode == Some(KodeTransaksi::NILAI_LAIN)
@@ -541,7 +659,10 @@ fn check_good_arithmetic(
         push(
             "TaxBase",
             DjpCode::Etax20004,
-            format!("TaxBase {base} terlalu besar untuk dihitung; periksa angka itu"),
+            Said::new(
+                format!("TaxBase {base} terlalu besar untuk dihitung; periksa angka itu"),
+                format!("TaxBase {base} is too large to compute; check that number"),
+            ),
         );
         return;
     };
@@ -549,7 +670,10 @@ fn check_good_arithmetic(
         push(
             "OtherTaxBase",
             DjpCode::Etax20028,
-            format!("OtherTaxBase {other} harus 11/12 x TaxBase = {eleven_twelfths}"),
+            Said::new(
+                format!("OtherTaxBase {other} harus 11/12 x TaxBase = {eleven_twelfths}"),
+                format!("OtherTaxBase {other} must be 11/12 x TaxBase = {eleven_twelfths}"),
+            ),
         );
     }
     let Some(expected) = other
@@ -559,8 +683,13 @@ fn check_good_arithmetic(
         push(
             "VATRate",
             DjpCode::Etax20004,
-            format!(
-                "OtherTaxBase {other} x VATRate {rate} terlalu besar untuk dihitung; periksa kedua angka itu"
+            Said::new(
+                format!(
+                    "OtherTaxBase {other} x VATRate {rate} terlalu besar untuk dihitung; periksa kedua angka itu"
+                ),
+                format!(
+                    "OtherTaxBase {other} x VATRate {rate} is too large to compute; check both numbers"
+                ),
             ),
         );
         return;
@@ -569,8 +698,13 @@ fn check_good_arithmetic(
         push(
             "VAT",
             DjpCode::Etax20028,
-            format!(
-                "VAT {vat} harus VATRate x OtherTaxBase = {expected} (kode 01, 04 dan 09 dihitung ulang DJP)"
+            Said::new(
+                format!(
+                    "VAT {vat} harus VATRate x OtherTaxBase = {expected} (kode 01, 04 dan 09 dihitung ulang DJP)"
+                ),
+                format!(
+                    "VAT {vat} must be VATRate x OtherTaxBase = {expected} (DJP recomputes codes 01, 04 and 09)"
+                ),
             ),
         );
     }

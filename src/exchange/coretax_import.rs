@@ -14,6 +14,7 @@ use super::coretax::{self, ElementLines, GoodService, Lines, TaxInvoice};
 use super::report::{FileKind, Problem, Report};
 use crate::domain::coretax as djp;
 use crate::domain::faktur::format_tanggal;
+use crate::domain::said::Said;
 use crate::domain::{
     Amount, ApprovalStatus, BuyerDocument, CoretaxHeader, CoretaxLine, DjpCode, Faktur,
     FakturDraft, FakturItemDraft, Npwp, NpwpKind,
@@ -88,7 +89,10 @@ pub fn import_xml_with(
             1,
             "TIN",
             DjpCode::Etax20005,
-            "Local Database ini belum punya profil PKP; isi dulu dengan efaktur profile add",
+            Said::new(
+                "Local Database ini belum punya profil PKP; isi dulu dengan efaktur profile add",
+                "this Local Database has no PKP profile yet; fill it in first with efaktur profile add",
+            ),
         ));
         return Ok(report);
     };
@@ -114,10 +118,17 @@ pub fn import_xml_with(
                     at.line("RefDesc"),
                     "RefDesc",
                     DjpCode::Etax20002,
-                    format!(
-                        "faktur dengan penjual, RefDesc '{}', tanggal {}, pembeli dan jumlah yang sama sudah ada (nomor {nomor}); file ini sudah pernah diimpor? Bila memang faktur lain, impor dengan --allow-duplicates",
-                        f.referensi,
-                        f.tanggal.format("%d/%m/%Y")
+                    Said::new(
+                        format!(
+                            "faktur dengan penjual, RefDesc '{}', tanggal {}, pembeli dan jumlah yang sama sudah ada (nomor {nomor}); file ini sudah pernah diimpor? Bila memang faktur lain, impor dengan --allow-duplicates",
+                            f.referensi,
+                            f.tanggal.format("%d/%m/%Y")
+                        ),
+                        format!(
+                            "an invoice with the same seller, RefDesc '{}', date {}, buyer and amounts is already recorded (number {nomor}); was this file imported before? If it really is another invoice, import with --allow-duplicates",
+                            f.referensi,
+                            f.tanggal.format("%d/%m/%Y")
+                        ),
                     ),
                 ));
                 continue;
@@ -160,9 +171,15 @@ fn seller_matches(
             lines.bulk_line("TIN"),
             "TIN",
             DjpCode::Etax20005,
-            format!(
-                "TIN penjual {} bukan NPWP Local Database ini ({tin}); pilih database yang benar dengan --npwp",
-                bulk.tin
+            Said::new(
+                format!(
+                    "TIN penjual {} bukan NPWP Local Database ini ({tin}); pilih database yang benar dengan --npwp",
+                    bulk.tin
+                ),
+                format!(
+                    "the seller's TIN {} is not this Local Database's NPWP ({tin}); choose the right database with --npwp",
+                    bulk.tin
+                ),
             ),
         ));
         return false;
@@ -175,9 +192,15 @@ fn seller_matches(
                 lines.invoice(i).line("SellerIDTKU"),
                 "SellerIDTKU",
                 DjpCode::Etax20005,
-                format!(
-                    "SellerIDTKU {} bukan tempat usaha Local Database ini ({own}); impor ke database cabang yang benar",
-                    inv.seller_idtku
+                Said::new(
+                    format!(
+                        "SellerIDTKU {} bukan tempat usaha Local Database ini ({own}); impor ke database cabang yang benar",
+                        inv.seller_idtku
+                    ),
+                    format!(
+                        "SellerIDTKU {} is not this Local Database's place of business ({own}); import into the right branch database",
+                        inv.seller_idtku
+                    ),
                 ),
             ));
         }
@@ -247,11 +270,17 @@ fn insert_numbered(
     let number = match nsfp::allocate_next(tx, year) {
         Ok(n) => n,
         Err(e) => {
+            let en = match e.code() {
+                DjpCode::Etax20018 => format!(
+                    "no invoice number (NSFP) is left for the year 20{year:02}; record a new NSFP range (efaktur nsfp add)"
+                ),
+                _ => "the Local Database could not give this invoice a number; check Referensi Nomor Faktur and import again".into(),
+            };
             report.errors.push(Problem::new(
                 at.line("TaxInvoiceDate"),
                 "TaxInvoiceDate",
                 e.code(),
-                e.to_string(),
+                Said::new(e.to_string(), en),
             ));
             return Ok(());
         }
@@ -276,7 +305,7 @@ fn faktur_of(inv: &TaxInvoice, at: &ElementLines, report: &mut Report) -> Option
         Err(errors) => {
             report.errors.extend(errors.into_iter().map(|e| {
                 let column = xml_column(e.field);
-                Problem::new(at.line(column), column, e.code, e.message)
+                Problem::new(at.line(column), column, e.code, Said::new(e.message, e.en))
             }));
             return None;
         }

@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 
+use crate::domain::said::Said;
 use crate::domain::text::trim;
 use crate::domain::{DjpCode, FakturDraft, FakturItemDraft};
 use crate::store::party::LawanTransaksi;
@@ -184,7 +185,10 @@ impl<R: Read> CsvReader<R> {
                         1,
                         "",
                         DjpCode::Etax20023,
-                        "file tersimpan sebagai UTF-16; simpan ulang sebagai CSV UTF-8",
+                        Said::new(
+                            "file tersimpan sebagai UTF-16; simpan ulang sebagai CSV UTF-8",
+                            "the file is saved as UTF-16; save it again as UTF-8 CSV",
+                        ),
                     ));
                 }
                 let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
@@ -194,7 +198,10 @@ impl<R: Read> CsvReader<R> {
                 0,
                 "",
                 DjpCode::Etax20023,
-                format!("file tidak dapat dibaca: {e}"),
+                Said::new(
+                    format!("file tidak dapat dibaca: {e}"),
+                    format!("the file cannot be read: {e}"),
+                ),
             )),
         }
         let inner = csv::ReaderBuilder::new()
@@ -296,7 +303,10 @@ impl<R: Read> CsvReader<R> {
                         line,
                         "",
                         DjpCode::Etax20023,
-                        format!("baris tidak dapat dibaca sebagai CSV: {e}"),
+                        Said::new(
+                            format!("baris tidak dapat dibaca sebagai CSV: {e}"),
+                            format!("the row cannot be read as CSV: {e}"),
+                        ),
                     ));
                     self.done = true;
                 }
@@ -340,7 +350,10 @@ impl<R: Read> CsvReader<R> {
                         line,
                         columns.get(i).copied().unwrap_or("?"),
                         DjpCode::EtaxService20021,
-                        "teks bukan UTF-8 (mis. disalin dari dokumen lain); simpan file sebagai UTF-8 atau ketik ulang teksnya",
+                        Said::new(
+                            "teks bukan UTF-8 (mis. disalin dari dokumen lain); simpan file sebagai UTF-8 atau ketik ulang teksnya",
+                            "the text is not UTF-8 (e.g. copied from another document); save the file as UTF-8 or type the text again",
+                        ),
                     ));
                     self.text.push_str(&String::from_utf8_lossy(raw));
                 }
@@ -371,18 +384,23 @@ impl<R: Read> CsvReader<R> {
         if raw >= min && used <= max {
             return None;
         }
-        let expected = if min == max {
-            format!("{max}")
+        let (expected, expected_en) = if min == max {
+            (format!("{max}"), format!("{max}"))
         } else {
-            format!("{min} atau {max}")
+            (format!("{min} atau {max}"), format!("{min} or {max}"))
         };
+        let found = if raw < min { raw } else { used };
         Some(Problem::new(
             line,
             flag,
             DjpCode::Etax30005,
-            format!(
-                "baris {flag} harus {expected} kolom, ditemukan {}; periksa pemisah kolom dan format e-Faktur (mis. KODE_DOKUMEN_PENDUKUNG sejak e-Faktur 3.1)",
-                if raw < min { raw } else { used }
+            Said::new(
+                format!(
+                    "baris {flag} harus {expected} kolom, ditemukan {found}; periksa pemisah kolom dan format e-Faktur (mis. KODE_DOKUMEN_PENDUKUNG sejak e-Faktur 3.1)"
+                ),
+                format!(
+                    "the {flag} row has {found} columns, expected {expected_en}; check the column separator and the e-Faktur format (e.g. KODE_DOKUMEN_PENDUKUNG since e-Faktur 3.1)"
+                ),
             ),
         ))
     }
@@ -407,10 +425,17 @@ impl<R: Read> CsvReader<R> {
                     line,
                     "",
                     DjpCode::Etax20023,
-                    format!(
-                        "file {} tidak boleh berisi baris {}; pisahkan ke file sendiri",
-                        k.key(),
-                        kind.key()
+                    Said::new(
+                        format!(
+                            "file {} tidak boleh berisi baris {}; pisahkan ke file sendiri",
+                            k.key(),
+                            kind.key()
+                        ),
+                        format!(
+                            "a {} file must not hold {} rows; move them to a file of their own",
+                            k.key(),
+                            kind.key()
+                        ),
                     ),
                 ));
                 false
@@ -446,14 +471,27 @@ impl<R: Read> CsvReader<R> {
                     .iter()
                     .any(|f| flag.trim_end_matches('"').ends_with(f));
             let message = if junk {
-                "ada byte tak dikenal sebelum baris pertama; simpan ulang file sebagai CSV UTF-8 yang dimulai dengan FK atau FM".to_string()
+                Said::new(
+                    "ada byte tak dikenal sebelum baris pertama; simpan ulang file sebagai CSV UTF-8 yang dimulai dengan FK atau FM",
+                    "unknown bytes before the first row; save the file again as UTF-8 CSV starting with FK or FM",
+                )
             } else if matches!(&*flag, "RK" | "RM" | "DK" | "DM" | "DK_DM") {
-                format!(
-                    "baris {flag} (retur/dokumen lain) tidak boleh dicampur dengan faktur; pindahkan ke file sendiri dan impor file itu (efaktur import)"
+                Said::new(
+                    format!(
+                        "baris {flag} (retur/dokumen lain) tidak boleh dicampur dengan faktur; pindahkan ke file sendiri dan impor file itu (efaktur import)"
+                    ),
+                    format!(
+                        "{flag} rows (returns/other documents) must not be mixed with invoices; move them to a file of their own and import that file (efaktur import)"
+                    ),
                 )
             } else {
-                format!(
-                    "jenis baris '{flag}' tidak dikenal; kolom pertama harus FK, LT, FAPR, OF atau FM"
+                Said::new(
+                    format!(
+                        "jenis baris '{flag}' tidak dikenal; kolom pertama harus FK, LT, FAPR, OF atau FM"
+                    ),
+                    format!(
+                        "unknown row kind '{flag}'; the first column must be FK, LT, FAPR, OF or FM"
+                    ),
                 )
             };
             self.problems
@@ -620,7 +658,10 @@ impl<R: Read> CsvReader<R> {
                 line,
                 "OF",
                 DjpCode::Etax20022,
-                "baris OF tanpa baris FK sebelumnya; letakkan baris OF di bawah FK fakturnya",
+                Said::new(
+                    "baris OF tanpa baris FK sebelumnya; letakkan baris OF di bawah FK fakturnya",
+                    "an OF row without an FK row before it; put OF rows below the FK row of their invoice",
+                ),
             )),
         }
     }
@@ -666,7 +707,10 @@ pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<
             } else {
                 DjpCode::Etax20005
             },
-            format!("{e}; perbaiki NPWP lawan transaksi"),
+            Said::new(
+                format!("{e}; perbaiki NPWP lawan transaksi"),
+                format!("{}; correct the counterparty's NPWP", e.english()),
+            ),
         )),
     }
     if let Some((nik, nama)) = p.nama.split_once("#NIK#NAMA#") {
@@ -678,7 +722,10 @@ pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<
             line,
             "NAMA",
             DjpCode::Etax20013,
-            "NAMA lawan transaksi wajib diisi",
+            Said::new(
+                "NAMA lawan transaksi wajib diisi",
+                "the counterparty's NAMA must be filled in",
+            ),
         ));
     }
     let texts: [(&str, &String); 13] = [
@@ -702,10 +749,7 @@ pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<
                 line,
                 column,
                 DjpCode::Etax10003,
-                format!(
-                    "{column} lebih dari {} karakter; persingkat teksnya",
-                    crate::domain::faktur::MAX_TEXT
-                ),
+                Said::too_long(column),
             ));
         }
         if let Some(c) = crate::domain::faktur::bad_text_char(text) {
@@ -713,7 +757,7 @@ pub(crate) fn check_lawan(line: u64, p: &mut LawanTransaksi, problems: &mut Vec<
                 line,
                 column,
                 DjpCode::EtaxService20021,
-                format!("{column} mengandung karakter yang ditolak DJP (U+{:04X}); hapus atau ketik ulang", c as u32),
+                Said::bad_char(column, c),
             ));
         }
     }

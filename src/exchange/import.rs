@@ -19,6 +19,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use rusqlite::Connection;
 
 use crate::domain::faktur::{Faktur, Jenis};
+use crate::domain::said::Said;
 use crate::domain::{ApprovalStatus, DjpCode, KodeStatus, Nsfp};
 use crate::store::faktur::{BulkWriter, FakturText, Written};
 use crate::store::list_index::ListIndexes;
@@ -289,9 +290,15 @@ fn check(p: ParsedFaktur, seen: &mut HashMap<(u64, u128), u64>) -> Checked {
             p.line,
             "NOMOR_FAKTUR",
             DjpCode::Etax20002,
-            format!(
-                "nomor faktur {} sudah ada di baris {first} file ini; hapus salah satunya",
-                p.draft.nomor_faktur
+            Said::new(
+                format!(
+                    "nomor faktur {} sudah ada di baris {first} file ini; hapus salah satunya",
+                    p.draft.nomor_faktur
+                ),
+                format!(
+                    "invoice number {} is already on line {first} of this file; delete one of them",
+                    p.draft.nomor_faktur
+                ),
             ),
         ));
     }
@@ -310,9 +317,15 @@ fn already_registered(line: u64, f: &Faktur) -> Problem {
         line,
         "NOMOR_FAKTUR",
         DjpCode::Etax20002,
-        format!(
-            "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
-            f.nomor()
+        Said::new(
+            format!(
+                "nomor faktur {} sudah terdaftar di Local Database; hapus barisnya atau buat faktur pengganti",
+                f.nomor()
+            ),
+            format!(
+                "invoice number {} is already recorded in the Local Database; delete the row or make a replacement invoice",
+                f.nomor()
+            ),
         ),
     )
 }
@@ -428,7 +441,10 @@ impl<'o> Run<'o> {
                 1,
                 "",
                 DjpCode::Etax20023,
-                "file tidak berisi baris FK atau FM; periksa bahwa ini file CSV e-Faktur",
+                Said::new(
+                    "file tidak berisi baris FK atau FM; periksa bahwa ini file CSV e-Faktur",
+                    "the file holds no FK or FM row; check that it is an e-Faktur CSV file",
+                ),
             ));
         }
         Ok(())
@@ -447,9 +463,11 @@ impl<'o> Run<'o> {
         self.write && (self.options.skip_invalid || self.report.errors.is_empty())
     }
 
-    fn warn(&mut self, p: Problem) {
+    /// Keeps a warning, made only when it is kept (a file can warn on every faktur, and each
+    /// warning's text is formatted twice, in both languages).
+    fn warn(&mut self, p: impl FnOnce() -> Problem) {
         if self.report.warnings.len() < MAX_WARNINGS {
-            self.report.warnings.push(p);
+            self.report.warnings.push(p());
         } else {
             self.warnings_dropped += 1;
         }
@@ -504,15 +522,23 @@ impl<'o> Run<'o> {
         // A check against an empty in-memory database knows no ranges: nothing to warn about.
         if f.jenis == Jenis::Keluaran && range.is_none() && (self.write || !self.ranges.is_empty())
         {
-            self.warn(Problem::new(
-                c.line,
-                "NOMOR_FAKTUR",
-                DjpCode::Etax20017,
-                format!(
-                    "nomor {} di luar range Referensi Nomor Faktur; faktur tetap diimpor, rekam range NSFP-nya (efaktur nsfp add) sebelum upload",
-                    f.nsfp
-                ),
-            ));
+            self.warn(|| {
+                Problem::new(
+                    c.line,
+                    "NOMOR_FAKTUR",
+                    DjpCode::Etax20017,
+                    Said::new(
+                        format!(
+                            "nomor {} di luar range Referensi Nomor Faktur; faktur tetap diimpor, rekam range NSFP-nya (efaktur nsfp add) sebelum upload",
+                            f.nsfp
+                        ),
+                        format!(
+                            "number {} is outside the ranges of Referensi Nomor Faktur; the invoice is imported anyway, record its NSFP range (efaktur nsfp add) before uploading",
+                            f.nsfp
+                        ),
+                    ),
+                )
+            });
         }
         let (Some(writer), Some(text)) = (writer.filter(|_| self.writing()), &c.text) else {
             return Ok(None);

@@ -16,6 +16,7 @@ use std::io::{Read, Write};
 use rusqlite::Connection;
 
 use crate::domain::faktur::{MAX_TEXT, bad_text_char};
+use crate::domain::said::Said;
 use crate::domain::{Amount, DjpCode};
 use crate::store::item::BarangJasa;
 use crate::store::party::LawanTransaksi;
@@ -121,10 +122,17 @@ fn read<R: Read>(
                 row.line,
                 "",
                 DjpCode::Etax20023,
-                format!(
-                    "baris '{flag}' tidak dikenal; file Referensi {} berisi baris {} saja",
-                    jenis.kind().key(),
-                    jenis.flag()
+                Said::new(
+                    format!(
+                        "baris '{flag}' tidak dikenal; file Referensi {} berisi baris {} saja",
+                        jenis.kind().key(),
+                        jenis.flag()
+                    ),
+                    format!(
+                        "unknown row '{flag}'; a Referensi {} file holds {} rows only",
+                        jenis.kind().key(),
+                        jenis.flag()
+                    ),
                 ),
             ));
             continue;
@@ -140,9 +148,15 @@ fn read<R: Read>(
             1,
             "",
             DjpCode::Etax20023,
-            format!(
-                "file tidak berisi baris {}; periksa jenis Referensi dan isi file",
-                jenis.flag()
+            Said::new(
+                format!(
+                    "file tidak berisi baris {}; periksa jenis Referensi dan isi file",
+                    jenis.flag()
+                ),
+                format!(
+                    "the file holds no {} row; check the kind of Referensi and the file's content",
+                    jenis.flag()
+                ),
             ),
         ));
     }
@@ -190,9 +204,15 @@ fn lawan(
             row.line,
             "NPWP",
             DjpCode::Etax20013,
-            format!(
-                "lawan transaksi NPWP {} sudah ada di baris {first} file ini; gabungkan atau hapus salah satunya",
-                party.npwp
+            Said::new(
+                format!(
+                    "lawan transaksi NPWP {} sudah ada di baris {first} file ini; gabungkan atau hapus salah satunya",
+                    party.npwp
+                ),
+                format!(
+                    "the counterparty NPWP {} is already on line {first} of this file; merge them or delete one",
+                    party.npwp
+                ),
             ),
         ));
     }
@@ -213,7 +233,7 @@ fn text(row: &Row, i: usize, column: &'static str, problems: &mut Vec<Problem>) 
             row.line,
             column,
             DjpCode::Etax20022,
-            format!("{column} wajib diisi"),
+            Said::required(column),
         ));
     }
     if t.chars().count() > MAX_TEXT {
@@ -221,7 +241,7 @@ fn text(row: &Row, i: usize, column: &'static str, problems: &mut Vec<Problem>) 
             row.line,
             column,
             DjpCode::Etax10003,
-            format!("{column} lebih dari {MAX_TEXT} karakter; persingkat teksnya"),
+            Said::too_long(column),
         ));
     }
     if let Some(c) = bad_text_char(&t) {
@@ -229,10 +249,7 @@ fn text(row: &Row, i: usize, column: &'static str, problems: &mut Vec<Problem>) 
             row.line,
             column,
             DjpCode::EtaxService20021,
-            format!(
-                "{column} mengandung karakter yang ditolak DJP (U+{:04X}); hapus atau ketik ulang",
-                c as u32
-            ),
+            Said::bad_char(column, c),
         ));
     }
     t
@@ -255,7 +272,10 @@ fn barang(
                 row.line,
                 "HARGA_SATUAN",
                 DjpCode::Etax30024,
-                format!("HARGA_SATUAN {a} harus lebih besar dari 0"),
+                Said::new(
+                    format!("HARGA_SATUAN {a} harus lebih besar dari 0"),
+                    format!("HARGA_SATUAN {a} must be greater than 0"),
+                ),
             ));
             None
         }
@@ -264,7 +284,7 @@ fn barang(
                 row.line,
                 "HARGA_SATUAN",
                 DjpCode::Etax20004,
-                e.to_string(),
+                e.into(),
             ));
             None
         }
@@ -285,7 +305,14 @@ fn barang(
                 row.line,
                 column,
                 code,
-                format!("{column} sudah ada di baris {first} file ini; setiap kode dan nama hanya sekali"),
+                Said::new(
+                    format!(
+                        "{column} sudah ada di baris {first} file ini; setiap kode dan nama hanya sekali"
+                    ),
+                    format!(
+                        "{column} is already on line {first} of this file; each code and name only once"
+                    ),
+                ),
             ));
         }
     }
@@ -302,11 +329,18 @@ fn barang(
     };
     match store::item::upsert(conn, &b) {
         Ok(()) => report.imported += 1,
+        // The only rule an upsert enforces: one name, one code.
         Err(StoreError::Rule { message, .. }) => report.errors.push(Problem::new(
             row.line,
             "NAMA",
             DjpCode::Etax20021,
-            format!("{message}; ganti nama atau pakai kode yang sudah terdaftar"),
+            Said::new(
+                format!("{message}; ganti nama atau pakai kode yang sudah terdaftar"),
+                format!(
+                    "the goods/service name '{}' is already recorded with another code; change the name or use the code already recorded",
+                    b.nama
+                ),
+            ),
         )),
         Err(e) => return Err(e.into()),
     }

@@ -1,6 +1,6 @@
 //! What an import or a check tells the user: counts and every problem with its line and column.
 
-use crate::domain::{DjpCode, FieldError};
+use crate::domain::{DjpCode, FieldError, Said};
 
 /// Which format a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,33 +40,31 @@ impl FileKind {
 }
 
 /// One problem in a file: where it is (1-based line, column name as in DJP's header rows), the DJP
-/// code users know, and what to do, in Bahasa Indonesia.
+/// code users know, and what to do, in Bahasa Indonesia (`message`) and in English (`en`, the
+/// same detail: which value, which character, how many).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub line: u64,
     pub column: String,
     pub code: DjpCode,
     pub message: String,
+    pub en: String,
 }
 
 impl Problem {
-    pub fn new(
-        line: u64,
-        column: impl Into<String>,
-        code: DjpCode,
-        message: impl Into<String>,
-    ) -> Problem {
-        let message: String = message.into();
+    pub fn new(line: u64, column: impl Into<String>, code: DjpCode, said: Said) -> Problem {
+        // The code is printed in front of the message; a message that carries it already
+        // (a store error's text) must not show it twice.
+        let strip = |text: String| match code.strip_from(&text) {
+            m if m.len() == text.len() => text,
+            m => m.to_string(),
+        };
         Problem {
             line,
             column: column.into(),
             code,
-            // The code is printed in front of the message; a message that carries it already
-            // (a store error's text) must not show it twice.
-            message: match code.strip_from(&message) {
-                m if m.len() == message.len() => message,
-                m => m.to_string(),
-            },
+            message: strip(said.id),
+            en: strip(said.en),
         }
     }
 
@@ -77,7 +75,7 @@ impl Problem {
             .item
             .and_then(|i| item_lines.get(i).copied())
             .unwrap_or(header_line);
-        Problem::new(line, e.field, e.code, e.message)
+        Problem::new(line, e.field, e.code, Said::new(e.message, e.en))
     }
 
     /// `FILE:LINE: COLUMN: CODE : message`, the human form of the CLI.
@@ -229,7 +227,7 @@ mod tests {
 
     #[test]
     fn problems_keep_the_first_ones_and_count_all() {
-        let p = |line| Problem::new(line, "", DjpCode::Etax20023, "x");
+        let p = |line| Problem::new(line, "", DjpCode::Etax20023, Said::new("x", "x"));
         let mut a: Problems = (0..MAX_PROBLEMS as u64 + 5)
             .map(p)
             .collect::<Vec<_>>()
@@ -252,13 +250,21 @@ mod tests {
             item: Some(1),
             code: DjpCode::Etax20004,
             message: "x".into(),
+            en: "y".into(),
         };
         let p = Problem::from_field(e.clone(), 4, &[5, 6]);
         assert_eq!((p.line, p.column.as_str()), (6, "PPN"));
         let header = FieldError { item: None, ..e };
         assert_eq!(Problem::from_field(header, 4, &[5, 6]).line, 4);
         assert_eq!(p.display_in("a.csv"), "a.csv:6: PPN: ETAX-20004 : x");
-        let twice = Problem::new(1, "X", DjpCode::Etax20018, "ETAX-20018: habis");
+        assert_eq!(p.en, "y");
+        let twice = Problem::new(
+            1,
+            "X",
+            DjpCode::Etax20018,
+            Said::new("ETAX-20018: habis", "ETAX-20018: none left"),
+        );
         assert_eq!(twice.display_in("a.xml"), "a.xml:1: X: ETAX-20018 : habis");
+        assert_eq!(twice.en, "none left");
     }
 }

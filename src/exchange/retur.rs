@@ -12,6 +12,7 @@ use rusqlite::Connection;
 
 use crate::domain::faktur::{Jenis, format_tanggal};
 use crate::domain::retur::Original;
+use crate::domain::said::Said;
 use crate::domain::tax::Totals;
 use crate::domain::{
     ApprovalStatus, ArahDokumen, DjpCode, DokumenLain, DokumenLainDraft, KodeStatus, Retur,
@@ -227,7 +228,10 @@ impl<'c> Run<'c> {
                 1,
                 "",
                 DjpCode::Etax20023,
-                "file tidak berisi baris RK, RM, DK atau DM; periksa bahwa ini file retur atau dokumen lain e-Faktur",
+                Said::new(
+                    "file tidak berisi baris RK, RM, DK atau DM; periksa bahwa ini file retur atau dokumen lain e-Faktur",
+                    "the file holds no RK, RM, DK or DM row; check that it is an e-Faktur return or other-document file",
+                ),
             ));
         }
         Ok(())
@@ -247,10 +251,17 @@ impl<'c> Run<'c> {
                     line,
                     "",
                     DjpCode::Etax20023,
-                    format!(
-                        "file {} tidak boleh berisi baris {}; pisahkan ke file sendiri",
-                        k.key(),
-                        kind.key()
+                    Said::new(
+                        format!(
+                            "file {} tidak boleh berisi baris {}; pisahkan ke file sendiri",
+                            k.key(),
+                            kind.key()
+                        ),
+                        format!(
+                            "a {} file must not hold {} rows; move them to a file of their own",
+                            k.key(),
+                            kind.key()
+                        ),
                     ),
                 ));
                 false
@@ -287,8 +298,13 @@ impl<'c> Run<'c> {
                     row.line,
                     "",
                     DjpCode::Etax20023,
-                    format!(
-                        "jenis baris '{other}' tidak dikenal di file retur/dokumen lain; kolom pertama harus RK, RM, DK atau DM (faktur FK/FM diimpor sebagai file sendiri)"
+                    Said::new(
+                        format!(
+                            "jenis baris '{other}' tidak dikenal di file retur/dokumen lain; kolom pertama harus RK, RM, DK atau DM (faktur FK/FM diimpor sebagai file sendiri)"
+                        ),
+                        format!(
+                            "unknown row kind '{other}' in a return/other-document file; the first column must be RK, RM, DK or DM (FK/FM invoices are imported as a file of their own)"
+                        ),
                     ),
                 ));
                 Ok(())
@@ -343,9 +359,15 @@ impl<'c> Run<'c> {
                 row.line,
                 "NOMOR_DOKUMEN_RETUR",
                 DjpCode::Etax30030,
-                format!(
-                    "nomor retur {} sudah ada di baris {first} file ini; hapus salah satunya",
-                    draft.nomor_dokumen_retur
+                Said::new(
+                    format!(
+                        "nomor retur {} sudah ada di baris {first} file ini; hapus salah satunya",
+                        draft.nomor_dokumen_retur
+                    ),
+                    format!(
+                        "return number {} is already on line {first} of this file; delete one of them",
+                        draft.nomor_dokumen_retur
+                    ),
                 ),
             ));
         }
@@ -366,25 +388,37 @@ impl<'c> Run<'c> {
                 line,
                 "NOMOR_DOKUMEN_RETUR",
                 DjpCode::Etax30030,
-                format!(
-                    "nomor retur {} sudah terdaftar di Local Database; hapus barisnya",
-                    r.nomor_retur
+                Said::new(
+                    format!(
+                        "nomor retur {} sudah terdaftar di Local Database; hapus barisnya",
+                        r.nomor_retur
+                    ),
+                    format!(
+                        "return number {} is already recorded in the Local Database; delete the row",
+                        r.nomor_retur
+                    ),
                 ),
             ));
             return Ok(());
         }
         let Some(faktur) = store::retur::returned_faktur(self.conn, r)? else {
-            let what = match r.jenis {
-                Jenis::Keluaran => "faktur keluaran",
-                Jenis::Masukan { .. } => "faktur masukan",
+            let (what, what_en) = match r.jenis {
+                Jenis::Keluaran => ("faktur keluaran", "output tax invoice"),
+                Jenis::Masukan { .. } => ("faktur masukan", "input tax invoice"),
             };
             self.error(Problem::new(
                 line,
                 "NOMOR_FAKTUR",
                 DjpCode::Etax20003,
-                format!(
-                    "{what} {} tidak ditemukan (atau sudah diganti/batal) di Local Database; impor atau rekam fakturnya dulu",
-                    r.nsfp
+                Said::new(
+                    format!(
+                        "{what} {} tidak ditemukan (atau sudah diganti/batal) di Local Database; impor atau rekam fakturnya dulu",
+                        r.nsfp
+                    ),
+                    format!(
+                        "{what_en} {} was not found (or was replaced/cancelled) in the Local Database; import or record the invoice first",
+                        r.nsfp
+                    ),
                 ),
             ));
             return Ok(());
@@ -422,9 +456,15 @@ impl<'c> Run<'c> {
                 line,
                 "NOMOR_FAKTUR",
                 DjpCode::Etax20003,
-                format!(
-                    "faktur {} belum Approval Sukses; retur diimpor, tetapi baru dapat diupload setelah fakturnya diapprove DJP",
-                    r.nsfp
+                Said::new(
+                    format!(
+                        "faktur {} belum Approval Sukses; retur diimpor, tetapi baru dapat diupload setelah fakturnya diapprove DJP",
+                        r.nsfp
+                    ),
+                    format!(
+                        "invoice {} is not Approval Sukses yet; the return is imported, but it can be uploaded only after DJP approves the invoice",
+                        r.nsfp
+                    ),
                 ),
             ));
         }
@@ -432,9 +472,19 @@ impl<'c> Run<'c> {
             match store::retur::insert(self.conn, faktur.id, r, ApprovalStatus::Draft, &self.stamp)
             {
                 Ok(_) => self.report.imported += 1,
-                Err(StoreError::Rule { code, message }) => {
-                    self.error(Problem::new(line, "NOMOR_DOKUMEN_RETUR", code, message))
-                }
+                // The one rule an insert enforces: a return number once.
+                Err(StoreError::Rule { code, message }) => self.error(Problem::new(
+                    line,
+                    "NOMOR_DOKUMEN_RETUR",
+                    code,
+                    Said::new(
+                        message,
+                        format!(
+                            "return number {} is already recorded; delete the row",
+                            r.nomor_retur
+                        ),
+                    ),
+                )),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -486,9 +536,15 @@ impl<'c> Run<'c> {
                 row.line,
                 "NOMOR_DOK_LAIN",
                 DjpCode::Etax20002,
-                format!(
-                    "nomor dokumen {} sudah ada di baris {first} file ini; hapus salah satunya",
-                    draft.nomor_dok_lain
+                Said::new(
+                    format!(
+                        "nomor dokumen {} sudah ada di baris {first} file ini; hapus salah satunya",
+                        draft.nomor_dok_lain
+                    ),
+                    format!(
+                        "document number {} is already on line {first} of this file; delete one of them",
+                        draft.nomor_dok_lain
+                    ),
                 ),
             ));
         }
@@ -501,9 +557,15 @@ impl<'c> Run<'c> {
                 row.line,
                 "NOMOR_DOK_LAIN",
                 DjpCode::Etax20002,
-                format!(
-                    "nomor dokumen {} sudah terdaftar di Local Database; hapus barisnya",
-                    d.nomor
+                Said::new(
+                    format!(
+                        "nomor dokumen {} sudah terdaftar di Local Database; hapus barisnya",
+                        d.nomor
+                    ),
+                    format!(
+                        "document number {} is already recorded in the Local Database; delete the row",
+                        d.nomor
+                    ),
                 ),
             ));
             return Ok(());
@@ -519,18 +581,34 @@ impl<'c> Run<'c> {
                 row.line,
                 "NOMOR_DOK_LAIN_GANTI",
                 DjpCode::Etax20003,
-                format!(
-                    "dokumen {} yang diganti tidak ditemukan di Local Database; periksa nomornya",
-                    d.nomor_ganti
+                Said::new(
+                    format!(
+                        "dokumen {} yang diganti tidak ditemukan di Local Database; periksa nomornya",
+                        d.nomor_ganti
+                    ),
+                    format!(
+                        "the replaced document {} was not found in the Local Database; check its number",
+                        d.nomor_ganti
+                    ),
                 ),
             ));
         }
         if self.writing() {
             match store::dokumen_lain::insert(self.conn, &d, ApprovalStatus::Draft, &self.stamp) {
                 Ok(_) => self.report.imported += 1,
-                Err(StoreError::Rule { code, message }) => {
-                    self.error(Problem::new(row.line, "NOMOR_DOK_LAIN", code, message))
-                }
+                // The one rule an insert enforces: a document number once.
+                Err(StoreError::Rule { code, message }) => self.error(Problem::new(
+                    row.line,
+                    "NOMOR_DOK_LAIN",
+                    code,
+                    Said::new(
+                        message,
+                        format!(
+                            "document number {} is already recorded; delete the row",
+                            d.nomor
+                        ),
+                    ),
+                )),
                 Err(e) => return Err(e.into()),
             }
         }

@@ -5,6 +5,7 @@
 use std::io::{BufRead, BufReader, Read};
 
 use crate::domain::DjpCode;
+use crate::domain::said::Said;
 
 use super::csv_read::detect_delimiter;
 use super::report::Problem;
@@ -44,18 +45,23 @@ impl Row {
             return None;
         }
         let flag = self.flag();
-        let expected = if min == max {
-            max.to_string()
+        let (expected, expected_en) = if min == max {
+            (max.to_string(), max.to_string())
         } else {
-            format!("{min} sampai {max}")
+            (format!("{min} sampai {max}"), format!("{min} to {max}"))
         };
+        let found = if raw < min { raw } else { used };
         Some(Problem::new(
             self.line,
             flag.clone(),
             code,
-            format!(
-                "baris {flag} harus {expected} kolom, ditemukan {}; periksa pemisah kolom dan urutan kolom format DJP",
-                if raw < min { raw } else { used }
+            Said::new(
+                format!(
+                    "baris {flag} harus {expected} kolom, ditemukan {found}; periksa pemisah kolom dan urutan kolom format DJP"
+                ),
+                format!(
+                    "the {flag} row has {found} columns, expected {expected_en}; check the column separator and the column order of DJP's format"
+                ),
             ),
         ))
     }
@@ -69,7 +75,10 @@ impl Row {
                     self.line,
                     columns.get(i).copied().unwrap_or("?"),
                     DjpCode::EtaxService20021,
-                    "teks bukan UTF-8 (mis. disalin dari dokumen lain); simpan file sebagai UTF-8 atau ketik ulang teksnya",
+                    Said::new(
+                        "teks bukan UTF-8 (mis. disalin dari dokumen lain); simpan file sebagai UTF-8 atau ketik ulang teksnya",
+                        "the text is not UTF-8 (e.g. copied from another document); save the file as UTF-8 or type the text again",
+                    ),
                 )
             })
             .collect()
@@ -100,7 +109,10 @@ impl<R: Read> RowSource<R> {
                     0,
                     "",
                     DjpCode::Etax20023,
-                    format!("file tidak dapat dibaca: {e}"),
+                    Said::new(
+                        format!("file tidak dapat dibaca: {e}"),
+                        format!("the file cannot be read: {e}"),
+                    ),
                 )));
             }
         };
@@ -109,7 +121,10 @@ impl<R: Read> RowSource<R> {
                 1,
                 "",
                 DjpCode::Etax20023,
-                "file tersimpan sebagai UTF-16; simpan ulang sebagai CSV UTF-8",
+                Said::new(
+                    "file tersimpan sebagai UTF-16; simpan ulang sebagai CSV UTF-8",
+                    "the file is saved as UTF-16; save it again as UTF-8 CSV",
+                ),
             )));
         }
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
@@ -154,7 +169,10 @@ impl<R: Read> RowSource<R> {
                             line,
                             "",
                             DjpCode::Etax20023,
-                            format!("baris tidak dapat dibaca sebagai CSV: {e}"),
+                            Said::new(
+                                format!("baris tidak dapat dibaca sebagai CSV: {e}"),
+                                format!("the row cannot be read as CSV: {e}"),
+                            ),
                         )));
                     }
                     Ok(true) => {

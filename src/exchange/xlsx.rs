@@ -19,6 +19,8 @@ use std::path::Path;
 use calamine::{DataRef, Reader, Xlsx};
 use chrono::{Days, NaiveDate};
 
+use crate::domain::Said;
+
 /// Largest total uncompressed size of the archive's parts (sheets, shared strings, styles).
 pub const MAX_UNCOMPRESSED: u64 = 100 * 1024 * 1024;
 /// Most rows read from a sheet (Excel's own limit is 1 048 576).
@@ -43,42 +45,72 @@ pub fn is_xlsx(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
 }
 
-/// Reads the first sheet of an `.xlsx` file. The error is a sentence for the user, with its DJP
-/// code (ETAX-30007 file cannot be read).
-pub fn read_first_sheet(path: &Path) -> Result<Sheet, String> {
+/// Reads the first sheet of an `.xlsx` file. The error is a sentence for the user in both
+/// languages, with its DJP code (ETAX-30007 file cannot be read).
+pub fn read_first_sheet(path: &Path) -> Result<Sheet, Said> {
     let shown = path.display();
-    let mut file = File::open(path)
-        .map_err(|e| format!("ETAX-30006 : file {shown} tidak dapat dibuka: {e}"))?;
+    let within = |place: &str, why: Said| {
+        Said::new(
+            format!("ETAX-30007 : {place}: {}", why.id),
+            format!("ETAX-30007 : {place}: {}", why.en),
+        )
+    };
+    let mut file = File::open(path).map_err(|e| {
+        Said::new(
+            format!("ETAX-30006 : file {shown} tidak dapat dibuka: {e}"),
+            format!("ETAX-30006 : the file {shown} cannot be opened: {e}"),
+        )
+    })?;
     // The archive's directory is read into memory: bound the file itself too.
     if file.metadata().map_or(0, |m| m.len()) > MAX_UNCOMPRESSED {
-        return Err(format!("ETAX-30007 : {shown}: {}", too_big()));
+        return Err(within(&shown.to_string(), too_big()));
     }
-    check_size(&mut file).map_err(|e| format!("ETAX-30007 : {shown}: {e}"))?;
-    file.rewind()
-        .map_err(|e| format!("ETAX-30007 : {shown} tidak dapat dibaca: {e}"))?;
+    check_size(&mut file).map_err(|e| within(&shown.to_string(), e))?;
+    file.rewind().map_err(|e| {
+        Said::new(
+            format!("ETAX-30007 : {shown} tidak dapat dibaca: {e}"),
+            format!("ETAX-30007 : {shown} cannot be read: {e}"),
+        )
+    })?;
     let mut book = Xlsx::new(std::io::BufReader::new(file)).map_err(|e| {
-        format!("ETAX-30007 : {shown} bukan file .xlsx yang dapat dibaca ({e}); simpan ulang dari Excel sebagai .xlsx atau sebagai CSV")
+        Said::new(
+            format!("ETAX-30007 : {shown} bukan file .xlsx yang dapat dibaca ({e}); simpan ulang dari Excel sebagai .xlsx atau sebagai CSV"),
+            format!("ETAX-30007 : {shown} is not a readable .xlsx file ({e}); save it again from Excel as .xlsx or as CSV"),
+        )
     })?;
     let Some(name) = book.sheet_names().first().cloned() else {
-        return Err(format!("ETAX-30007 : {shown} tidak berisi sheet"));
+        return Err(Said::new(
+            format!("ETAX-30007 : {shown} tidak berisi sheet"),
+            format!("ETAX-30007 : {shown} holds no sheet"),
+        ));
     };
-    let rows =
-        read_sheet(&mut book, &name).map_err(|e| format!("ETAX-30007 : {shown}[{name}]: {e}"))?;
+    let rows = read_sheet(&mut book, &name).map_err(|e| within(&format!("{shown}[{name}]"), e))?;
     Ok(Sheet { name, rows })
 }
 
 /// Decompresses every part into nothing, counting, and refuses archives that grow too large.
-fn check_size<R: Read + Seek>(input: R) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(input)
-        .map_err(|e| format!("bukan file .xlsx (arsip zip) yang sah: {e}"))?;
+fn check_size<R: Read + Seek>(input: R) -> Result<(), Said> {
+    let mut zip = zip::ZipArchive::new(input).map_err(|e| {
+        Said::new(
+            format!("bukan file .xlsx (arsip zip) yang sah: {e}"),
+            format!("not a valid .xlsx file (zip archive): {e}"),
+        )
+    })?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let part = zip
-            .by_index(i)
-            .map_err(|e| format!("bagian {i} arsip tidak dapat dibaca: {e}"))?;
+        let part = zip.by_index(i).map_err(|e| {
+            Said::new(
+                format!("bagian {i} arsip tidak dapat dibaca: {e}"),
+                format!("part {i} of the archive cannot be read: {e}"),
+            )
+        })?;
         let left = MAX_UNCOMPRESSED - total;
-        let n = std::io::copy(&mut part.take(left + 1), &mut std::io::sink())
-            .map_err(|e| format!("bagian {i} arsip rusak: {e}"))?;
+        let n = std::io::copy(&mut part.take(left + 1), &mut std::io::sink()).map_err(|e| {
+            Said::new(
+                format!("bagian {i} arsip rusak: {e}"),
+                format!("part {i} of the archive is damaged: {e}"),
+            )
+        })?;
         total += n;
         if total > MAX_UNCOMPRESSED {
             return Err(too_big());
@@ -87,32 +119,42 @@ fn check_size<R: Read + Seek>(input: R) -> Result<(), String> {
     Ok(())
 }
 
-fn too_big() -> String {
-    format!(
-        "isi file lebih dari {} MB setelah diekstrak; pecah menjadi beberapa file atau simpan sebagai CSV (CSV dibaca tanpa batas ukuran)",
-        MAX_UNCOMPRESSED / (1024 * 1024)
+fn too_big() -> Said {
+    let mb = MAX_UNCOMPRESSED / (1024 * 1024);
+    Said::new(
+        format!(
+            "isi file lebih dari {mb} MB setelah diekstrak; pecah menjadi beberapa file atau simpan sebagai CSV (CSV dibaca tanpa batas ukuran)"
+        ),
+        format!(
+            "the file's content is more than {mb} MB once extracted; split it into several files or save it as CSV (CSV is read without a size limit)"
+        ),
+    )
+}
+
+fn unreadable_sheet(e: impl std::fmt::Display) -> Said {
+    Said::new(
+        format!("sheet tidak dapat dibaca: {e}"),
+        format!("the sheet cannot be read: {e}"),
     )
 }
 
 fn read_sheet<R: Read + Seek>(
     book: &mut Xlsx<R>,
     name: &str,
-) -> Result<Vec<(u64, Vec<String>)>, String> {
+) -> Result<Vec<(u64, Vec<String>)>, Said> {
     let mut cells = book
         .worksheet_cells_reader(name)
-        .map_err(|e| format!("sheet tidak dapat dibaca: {e}"))?;
+        .map_err(unreadable_sheet)?;
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     // Text taken out so far: one shared string referenced by many cells is copied into each, so
     // the archive's size alone does not bound it.
     let mut taken: u64 = 0;
-    while let Some(cell) = cells
-        .next_cell()
-        .map_err(|e| format!("sheet tidak dapat dibaca: {e}"))?
-    {
+    while let Some(cell) = cells.next_cell().map_err(unreadable_sheet)? {
         let (row, col) = cell.get_position();
         if row >= MAX_ROWS {
-            return Err(format!(
-                "lebih dari {MAX_ROWS} baris; pecah menjadi beberapa file"
+            return Err(Said::new(
+                format!("lebih dari {MAX_ROWS} baris; pecah menjadi beberapa file"),
+                format!("more than {MAX_ROWS} rows; split it into several files"),
             ));
         }
         let text = cell_text(cell.get_value());
@@ -120,10 +162,14 @@ fn read_sheet<R: Read + Seek>(
             continue;
         }
         if col >= MAX_COLUMNS {
-            return Err(format!(
-                "baris {}: isi di kolom ke-{} (paling banyak {MAX_COLUMNS} kolom); hapus isi di luar kolom format e-Faktur",
-                row + 1,
-                col + 1
+            let (row, col) = (row + 1, col + 1);
+            return Err(Said::new(
+                format!(
+                    "baris {row}: isi di kolom ke-{col} (paling banyak {MAX_COLUMNS} kolom); hapus isi di luar kolom format e-Faktur"
+                ),
+                format!(
+                    "row {row}: content in column {col} (at most {MAX_COLUMNS} columns); delete what is outside the e-Faktur format's columns"
+                ),
             ));
         }
         taken += text.len() as u64 + 24;

@@ -65,6 +65,7 @@ impl BatchError {
             ExportError::Io(io) => BatchError::io(path, io),
             ExportError::Store(s) => BatchError::Store(s),
             ExportError::Invalid(m) => BatchError::Nomor(m),
+            ExportError::Refused(s) => BatchError::Nomor(s.id),
         }
     }
 

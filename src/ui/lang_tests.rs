@@ -236,13 +236,14 @@ fn import_problem_is_english() {
         7,
         "NPWP",
         DjpCode::Etax20005,
-        "NPWP harus 15 atau 16 digit, bukan 12 digit",
+        efaktur::domain::NpwpError::Length(12).into(),
     );
     let said = errors::problem(Lang::En, &p);
     assert!(
         said.starts_with("line 7, column NPWP: ETAX-20005"),
         "{said}"
     );
+    assert!(said.contains("not 12"), "{said}");
     assert_english("import problem", &said);
     assert!(errors::problem(Lang::Id, &p).contains("bukan 12 digit"));
 }

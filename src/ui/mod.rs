@@ -12,6 +12,8 @@ mod flow_tests;
 pub(crate) mod i18n;
 #[cfg(test)]
 mod lang_tests;
+#[cfg(test)]
+mod problem_lang_tests;
 mod screen;
 mod service;
 #[cfg(test)]

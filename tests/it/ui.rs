@@ -80,14 +80,119 @@ fn cli_validate_speaks_the_language_of_the_settings() {
     };
     english.save(&Settings::path_in(dirs.config_dir())).unwrap();
     let (out, err) = run();
+    // The problem's own detail in English: which digit, what it should be.
     assert!(
-        out.contains(":3: NPWP: ETAX-20005 : Format NPWP tidak sesuai — the NPWP format is wrong"),
+        out.contains(
+            ":3: NPWP: ETAX-20005 : the NPWP's check digit does not match: digit 9 should be 6\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(":7: OF: ETAX-30005 : the OF row has 10 columns, expected 11; check the column separator"),
         "{out}"
     );
     assert!(err.contains("invoices") && err.contains("errors"), "{err}");
     for word in ["kesalahan", "baris", "perbaiki", "tidak ada"] {
         assert!(!err.contains(word), "{word} in {err}");
     }
+    no_indonesian(
+        &out,
+        &["tidak", "harus", "bukan", "baris", "wajib", "sudah"],
+    );
+}
+
+#[test]
+fn cli_file_and_database_errors_speak_the_language_of_the_settings() {
+    let ((code, _, err), (en_code, _, en_err)) =
+        both_languages(&["validate", "{data}/missing.csv"]);
+    assert_eq!((code, en_code), (Some(2), Some(2)));
+    assert!(
+        err.contains("ETAX-30006 : file ") && err.contains("missing.csv tidak dapat dibuka: "),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("ETAX-30006 : the file ")
+            && en_err.contains("missing.csv cannot be opened: ")
+            && en_err.contains("Check the file's name and folder."),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["tidak", "dapat", "dibuka"]);
+
+    let ((code, _, err), (en_code, _, en_err)) =
+        both_languages(&["import", "--npwp", "12345", "{data}/missing.csv"]);
+    assert_eq!((code, en_code), (Some(2), Some(2)));
+    assert!(
+        err.contains("--npwp 12345: NPWP harus 15 atau 16 digit (NITKU 22 digit), bukan 5 digit"),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("--npwp 12345: an NPWP has 15 or 16 digits (NITKU 22 digits), not 5"),
+        "{en_err}"
+    );
+
+    let ((_, _, err), (_, _, en_err)) =
+        both_languages(&["import", "--npwp", "013000666091000", "{data}/missing.csv"]);
+    assert!(
+        err.contains("Local Database untuk NPWP 01.300.066.6-091.000 belum ada di "),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("there is no Local Database for NPWP 01.300.066.6-091.000 in "),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["belum", "buat", "dulu", "untuk"]);
+}
+
+#[test]
+fn cli_export_of_nothing_speaks_the_language_of_the_settings() {
+    let args = [
+        "export",
+        "--masa",
+        "3",
+        "--tahun",
+        "2024",
+        "--format",
+        "efaktur-csv",
+    ];
+    let ((code, _, err), (en_code, _, en_err)) = both_languages(&args);
+    assert_eq!((code, en_code), (Some(3), Some(3)));
+    assert!(
+        err.contains("tidak ada faktur keluaran untuk masa 3/2024; tidak ada file yang ditulis"),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("no output tax invoice for the period 3/2024; no file was written"),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["tidak", "untuk", "ditulis"]);
+}
+
+#[test]
+fn cli_retur_problems_keep_their_detail_in_english() {
+    let retur =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/csv/err_retur.csv");
+    let retur = retur.display().to_string();
+    let ((code, out, _), (en_code, en_out, _)) = both_languages(&["validate", &retur]);
+    assert_eq!((code, en_code), (Some(1), Some(1)));
+    assert!(
+        out.contains(":4: TANGGAL_RETUR: ETAX-20030 : tanggal retur 20/07/2015 lebih awal dari tanggal faktur 23/07/2015\n"),
+        "{out}"
+    );
+    assert!(
+        en_out.contains(":4: TANGGAL_RETUR: ETAX-20030 : the return date 20/07/2015 is before the invoice date 23/07/2015\n"),
+        "{en_out}"
+    );
+    assert!(
+        en_out
+            .contains(":6: MASA_PAJAK_RETUR: ETAX-20004 : the tax period '' must be a month 1-12"),
+        "{en_out}"
+    );
+    no_indonesian(
+        &en_out,
+        &[
+            "tidak", "harus", "bukan", "baris", "wajib", "sudah", "lebih", "atau",
+        ],
+    );
 }
 
 /// `efaktur ARGS` in a data folder with one Local Database, first in Bahasa Indonesia (no

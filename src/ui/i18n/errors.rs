@@ -5,7 +5,7 @@
 
 use efaktur::cert::{CertError, SecretError};
 use efaktur::domain::activation::KodeAktivasiError;
-use efaktur::domain::{DjpCode, NpwpError};
+use efaktur::domain::{DjpCode, NpwpError, Said};
 use efaktur::enofa::error::{ClientError, TlsProblem};
 use efaktur::exchange::Problem;
 use efaktur::exchange::csv_write::ExportError;
@@ -53,26 +53,45 @@ pub fn failure(lang: Lang, f: &Failure) -> String {
     }
 }
 
-/// A problem of an imported file: line, column, DJP code and what is wrong. In English the
-/// problem's kind is its DJP code; the Indonesian detail is not repeated.
-#[allow(dead_code)] // for the Impor page's problem table
+/// One of a fixed `(Bahasa Indonesia, English)` pair, for the CLI's short one-of-a-kind words.
+pub fn pick(lang: Lang, (id, en): (&'static str, &'static str)) -> &'static str {
+    match lang {
+        Lang::Id => id,
+        Lang::En => en,
+    }
+}
+
+/// Words the core or the CLI made in both languages, in `lang`.
+pub fn said(lang: Lang, s: &Said) -> &str {
+    match lang {
+        Lang::Id => &s.id,
+        Lang::En => &s.en,
+    }
+}
+
+/// What is wrong with a problem of an imported file, with its detail (the value, character or
+/// count), in `lang`: the core words it both ways where it finds it.
+pub fn problem_message(lang: Lang, p: &Problem) -> &str {
+    match lang {
+        Lang::Id => &p.message,
+        Lang::En => &p.en,
+    }
+}
+
+/// A problem of an imported file: line, column, DJP code and what is wrong.
+#[allow(dead_code)] // the Impor page shows the parts in a table; tests read the whole line
 pub fn problem(lang: Lang, p: &Problem) -> String {
     let column = if p.column.is_empty() { "-" } else { &p.column };
-    match lang {
-        Lang::Id => format!(
-            "baris {}, kolom {column}: {} : {}",
-            p.line,
-            p.code.as_str(),
-            p.message
-        ),
-        Lang::En => format!(
-            "line {}, column {column}: {} : {} — {}. Correct the value in the file and import it again.",
-            p.line,
-            p.code.as_str(),
-            p.code.message(),
-            code_meaning(p.code)
-        ),
-    }
+    let (line, col) = match lang {
+        Lang::Id => ("baris", "kolom"),
+        Lang::En => ("line", "column"),
+    };
+    format!(
+        "{line} {}, {col} {column}: {} : {}",
+        p.line,
+        p.code.as_str(),
+        problem_message(lang, p)
+    )
 }
 
 /// A problem as the CLI prints it: `FILE:LINE: COLUMN: CODE : message` (the Indonesian form is
@@ -81,12 +100,11 @@ pub fn problem_line(lang: Lang, file: &str, p: &Problem) -> String {
     match lang {
         Lang::Id => p.display_in(file),
         Lang::En => format!(
-            "{file}:{}: {}: {} : {} — {}",
+            "{file}:{}: {}: {} : {}",
             p.line,
             if p.column.is_empty() { "-" } else { &p.column },
             p.code.as_str(),
-            p.code.message(),
-            code_meaning(p.code)
+            p.en
         ),
     }
 }
@@ -422,6 +440,7 @@ pub fn export(lang: Lang, e: &ExportError) -> String {
         (Lang::En, ExportError::Io(e)) => format!("the export file cannot be written: {e}"),
         // The window's own reasons are already in `lang`; Coretax's refusal list is the core's.
         (Lang::En, ExportError::Invalid(m)) => m.clone(),
+        (Lang::En, ExportError::Refused(s)) => s.en.clone(),
         (Lang::En, ExportError::Exists(p)) => format!(
             "the file {} already exists and was not replaced; choose to replace it or another file",
             p.display()

@@ -16,7 +16,7 @@ use super::importer::{self, Imported, Request};
 use super::job::{self, Event, Step};
 use super::problems::{self, Saved};
 use crate::ui::ctx::Ctx;
-use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::{Failure, blocking};
 use crate::ui::widget::{self, Tone};
 use crate::ui::workspace::page::Action;
@@ -419,10 +419,11 @@ fn problems_table<'a>(ctx: &'a Ctx, r: &'a Report) -> Element<'a, Message> {
         .map(|p| (p, false))
         .chain(r.warnings.iter().map(|p| (p, true)));
     for (p, warning) in all {
+        let said = errors::problem_message(ctx.lang(), p);
         let message = if warning {
-            format!("{}: {}", ctx.t(Key::Peringatan), p.message)
+            format!("{}: {said}", ctx.t(Key::Peringatan))
         } else {
-            p.message.clone()
+            said.to_string()
         };
         rows = rows.push(
             row![

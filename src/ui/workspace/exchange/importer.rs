@@ -17,7 +17,7 @@ use efaktur::exchange::{ImportOptions, Report, XmlImportOptions, import_reader, 
 
 use super::job::{CancelRead, Step};
 use crate::ui::ctx::LocalDb;
-use crate::ui::i18n::{self, Key, Lang};
+use crate::ui::i18n::{self, Key, Lang, errors};
 use crate::ui::service::Failure;
 
 #[derive(Debug, Clone)]
@@ -83,8 +83,10 @@ fn kind(lang: Lang, path: &Path) -> Result<Kind, Failure> {
         return Ok(Kind::Xml);
     }
     if xlsx::is_xlsx(path) {
-        let sheet = xlsx::read_first_sheet(path)
-            .map_err(|e| Failure::new(None, e, i18n::t(lang, Key::ImporPeriksaFile)))?;
+        let sheet = xlsx::read_first_sheet(path).map_err(|e| {
+            let why = errors::said(lang, &e);
+            Failure::new(None, why, i18n::t(lang, Key::ImporPeriksaFile))
+        })?;
         return Ok(Kind::Sheet(sheet));
     }
     let (file, _) = open(lang, path)?;

@@ -62,7 +62,7 @@ pub fn save(report: &Report, target: &Path, force: bool, lang: Lang) -> Result<S
                     p.line.to_string().as_str(),
                     p.column.as_str(),
                     p.code.as_str(),
-                    p.message.as_str(),
+                    errors::problem_message(lang, p),
                     kind,
                 ])
                 .map_err(ExportError::from)?;

@@ -656,3 +656,37 @@ async fn english_export_to_a_folder_that_cannot_be_written_says_so_in_english() 
         .expect("the failure is shown");
     crate::ui::lang_tests::assert_english("Ekspor", &shown);
 }
+
+/// Faktur > Impor in English: each problem of the table is its own English detail (which digit,
+/// which value), and the saved problem list carries the same words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn english_import_problems_show_their_own_detail() {
+    let (mut app, tmp) = logged_in().await;
+    app.ctx.settings.language = Lang::En;
+    pump_app(&mut app, [Message::Main(W::Open(Route::Impor))]).await;
+    let file = copy(tmp.path(), "err_many.csv");
+    type_and_enter(&mut app, impor::PATH_INPUT, &file.display().to_string()).await;
+    let r = report(&app).clone();
+    assert!(!r.errors.is_empty());
+    for p in r.errors.iter() {
+        assert!(on_screen(&app, &p.en), "{} in the table", p.en);
+        assert!(
+            !on_screen(&app, &p.message),
+            "{} not in the table",
+            p.message
+        );
+        crate::ui::lang_tests::assert_english("Impor", &p.en);
+    }
+    assert!(on_screen(
+        &app,
+        "the NPWP's check digit does not match: digit 9 should be 6"
+    ));
+    click(&mut app, "Save problem list").await;
+    let saved = tmp.path().join("err_many-masalah.csv");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.contains("ETAX-20005,the NPWP's check digit does not match: digit 9 should be 6"),
+        "{text}"
+    );
+    crate::ui::lang_tests::assert_english("saved problems", &text.replace("KESALAHAN", ""));
+}

@@ -288,10 +288,12 @@ impl Fields {
             }
             _ => None,
         }
+        // The form shows `message` (its own checks are Indonesian only for now).
         .map(|(code, message)| FieldError {
             field: "NPWP",
             item: None,
             code,
+            en: message.clone(),
             message,
         });
         // Lines too large to compute: said once, instead of the domain's word on each empty value.
@@ -308,6 +310,7 @@ impl Fields {
                         field,
                         item: Some(i),
                         code: DjpCode::Etax20004,
+                        en: message.clone(),
                         message,
                     })
                 })

@@ -440,6 +440,10 @@ impl Form {
                     "tanggal faktur pengganti tidak boleh sebelum tanggal faktur yang diganti ({})",
                     t.format("%d/%m/%Y")
                 ),
+                en: format!(
+                    "a replacement invoice may not be dated before the invoice it replaces ({})",
+                    t.format("%d/%m/%Y")
+                ),
             });
             return Action::None;
         }
