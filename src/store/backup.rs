@@ -216,23 +216,6 @@ fn copy_all(from: &Connection, to: &mut Connection) -> Result<()> {
     }
 }
 
-/// SQLite copies into a database in WAL mode only from one of the same page size: a backup of a
-/// database made before [`super::PAGE_SIZE`] (4 KiB pages) restored over a newer one, or the
-/// other way round. The private copy `source` is rewritten to the target's size first.
-fn match_page_size(source: &Connection, target: &Connection) -> Result<()> {
-    let size = |c: &Connection| c.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0));
-    let wal = target
-        .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))?
-        .eq_ignore_ascii_case("wal");
-    let want = size(target)?;
-    if wal && size(source)? != want {
-        source.pragma_update(None, "journal_mode", "DELETE")?;
-        source.pragma_update(None, "page_size", want)?;
-        source.execute_batch("VACUUM")?;
-    }
-    Ok(())
-}
-
 /// Writes a snapshot of `src` to the new file `dest` as a self-contained database (rollback
 /// journal, no `-wal` beside it), checks it, and syncs it to disk.
 fn snapshot_into(src: &Connection, dest: &Path) -> Result<()> {
@@ -467,7 +450,6 @@ pub fn restore(dirs: &AppDirs, file: &Path, expect: Option<&Npwp>) -> Result<Res
             }
         }
     }
-    match_page_size(&source, &target)?;
     copy_all(&source, &mut target)?;
     check_integrity(&target, &database)?;
     Ok(Restored {

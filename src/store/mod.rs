@@ -189,8 +189,6 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // Check the version before anything writes: a newer file must stay as it is.
         migrate::check_version(&conn)?;
-        // Takes effect only when this creates the file (SQLite cannot change it in WAL mode).
-        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         set_wal(&conn)?;
         // A committed faktur survives a power cut: FULL syncs the WAL at every commit (NORMAL
         // may lose the last transactions). An accountant saves one faktur at a time, and an
@@ -308,13 +306,6 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
 }
-
-/// The page size of a new Local Database. Four times SQLite's default: a b-tree of faktur is a
-/// level shallower, and an import writes a quarter as many pages (each a system call when the
-/// page cache spills to the WAL); it imported 100,000 faktur a fifth faster. A save of one
-/// faktur writes its few pages at 16 KiB each, still well under a millisecond of disk. A
-/// database made with another size (4 KiB before) keeps it.
-pub const PAGE_SIZE: i64 = 16_384;
 
 /// Switches to WAL. Two connections switching a new file at once both hold a shared lock and
 /// both want the exclusive one: SQLite answers one of them SQLITE_BUSY at once, without its busy
