@@ -9,9 +9,9 @@
 //! The OF rows are padded with empty fields to the FK's 20 columns (which the importer accepts)
 //! so that `sqlite3 .import` reads every row into one 20-column table without warnings.
 //!
-//! The two run in turn [`ROUNDS`] times, each into a fresh database; the figures are medians
-//! (the ratio the median of each round's own ratio), with the range, since one run on a shared
-//! machine can be off by a fifth.
+//! The two run in turn [`ROUNDS`] times, each into a fresh database after a `sync`; the figures
+//! are medians (the ratio the median of each round's own ratio), with the range, since one run
+//! on a shared machine can be off by a fifth.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -167,6 +167,12 @@ fn run_child(exe: &Path, csv: &Path, db: &Path) -> Run {
     }
 }
 
+/// Writes what earlier runs left in the page cache to disk, so that their write-back does not
+/// slow the next run's own syncs (each run syncs about 60 MB).
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 /// Median, lowest and highest.
 fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
@@ -202,7 +208,9 @@ fn main() {
     let mut runs: Vec<Run> = Vec::with_capacity(ROUNDS);
     let (mut theirs, mut ratios) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
     for round in 0..ROUNDS {
+        settle();
         let run = run_child(&exe, &csv, &dir.path().join(format!("ours{round}.sqlite")));
+        settle();
         match sqlite3_import(&csv, &dir.path().join(format!("sqlite3-{round}.sqlite"))) {
             Ok(s) => {
                 theirs.push(s);
