@@ -255,6 +255,8 @@ fn finish_in(
                         "column": p.column,
                         "code": p.code.as_str(),
                         "message": p.message,
+                        // The same detail in English, for scripts and people who read it.
+                        "message_en": p.en,
                     })
                 })
                 .collect::<Vec<_>>()

@@ -511,6 +511,14 @@ fn cli_validate_reports_json_and_exit_codes() {
             .any(|e| e["line"] == 3 && e["column"] == "NPWP" && e["code"] == "ETAX-20005"),
         "{out}"
     );
+    // Each problem in both languages, with the same detail.
+    for e in errors {
+        let (id, en) = (
+            e["message"].as_str().unwrap(),
+            e["message_en"].as_str().unwrap(),
+        );
+        assert!(!en.is_empty() && en != id, "{e}");
+    }
 
     let (code, out, _) = efaktur(data.path(), &["validate", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
