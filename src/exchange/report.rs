@@ -194,9 +194,34 @@ pub struct Report {
     pub warnings: Vec<Problem>,
     /// Warnings counted but not kept one by one (a file can carry one per faktur).
     pub warnings_omitted: u64,
+    /// The newest masa of the retur or dokumen lain written: where the Impor page opens their
+    /// list (`None` for faktur, and when nothing was written).
+    pub newest_masa: Option<NewestMasa>,
+}
+
+/// A masa documents were written in, and whether they are of Pajak Masukan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewestMasa {
+    pub masukan: bool,
+    pub tahun: u16,
+    pub masa: u8,
 }
 
 impl Report {
+    /// Notes a retur or dokumen lain written in `masa` of `tahun` ([`Report::newest_masa`]).
+    pub fn wrote_in(&mut self, masukan: bool, tahun: u16, masa: u8) {
+        if self
+            .newest_masa
+            .is_none_or(|n| (tahun, masa) > (n.tahun, n.masa))
+        {
+            self.newest_masa = Some(NewestMasa {
+                masukan,
+                tahun,
+                masa,
+            });
+        }
+    }
+
     pub fn new(kind: FileKind) -> Report {
         Report {
             kind,
@@ -205,6 +230,7 @@ impl Report {
             imported: 0,
             lawan_transaksi: 0,
             warnings_omitted: 0,
+            newest_masa: None,
             errors: Problems::new(),
             warnings: Vec::new(),
         }

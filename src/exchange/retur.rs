@@ -161,6 +161,7 @@ pub fn import_retur<R: Read>(
         Ok(r) => Ok(r),
         Err(Abort::Rejected(mut r)) => {
             r.imported = 0;
+            r.newest_masa = None;
             Ok(r)
         }
         Err(Abort::Store(e)) => Err(e),
@@ -471,7 +472,11 @@ impl<'c> Run<'c> {
         if self.writing() {
             match store::retur::insert(self.conn, faktur.id, r, ApprovalStatus::Draft, &self.stamp)
             {
-                Ok(_) => self.report.imported += 1,
+                Ok(_) => {
+                    self.report.imported += 1;
+                    let masukan = matches!(r.jenis, Jenis::Masukan { .. });
+                    self.report.wrote_in(masukan, r.tahun, r.masa);
+                }
                 // The one rule an insert enforces: a return number once.
                 Err(StoreError::Rule { code, message }) => self.error(Problem::new(
                     line,
@@ -595,7 +600,11 @@ impl<'c> Run<'c> {
         }
         if self.writing() {
             match store::dokumen_lain::insert(self.conn, &d, ApprovalStatus::Draft, &self.stamp) {
-                Ok(_) => self.report.imported += 1,
+                Ok(_) => {
+                    self.report.imported += 1;
+                    let masukan = d.arah == ArahDokumen::Masukan;
+                    self.report.wrote_in(masukan, d.tahun, d.masa);
+                }
                 // The one rule an insert enforces: a document number once.
                 Err(StoreError::Rule { code, message }) => self.error(Problem::new(
                     row.line,
@@ -628,6 +637,7 @@ impl<'c> Run<'c> {
     fn finish(mut self) -> Report {
         if !self.write {
             self.report.imported = 0;
+            self.report.newest_masa = None;
         }
         self.report.sort();
         self.report

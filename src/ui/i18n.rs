@@ -435,6 +435,9 @@ pub enum Key {
     EksporDokumenBerjalan,
     EksporDokumenSelesai,
     EksporDokumenKosong,
+    // impor2:
+    BukaRetur,
+    BukaDokumenLain,
 }
 
 /// The text of `key` in `lang`.
@@ -1411,6 +1414,15 @@ fn pair(key: Key) -> (&'static str, &'static str) {
         EksporDokumenKosong => (
             "Tidak ada retur atau dokumen lain untuk masa, jenis dan status ini; tidak ada file yang ditulis. Pilih masa atau status lain.",
             "No returns or other documents for this period, kind and status; no file was written. Choose another period or status.",
+        ),
+        // impor2: `{masa}` is `mm/yyyy`, the newest masa of what was imported.
+        BukaRetur => (
+            "Buka Retur masa {masa}",
+            "Open the returns of period {masa}",
+        ),
+        BukaDokumenLain => (
+            "Buka Dokumen Lain masa {masa}",
+            "Open the other documents of period {masa}",
         ),
     }
 }

@@ -107,6 +107,11 @@ impl Dokumen {
     /// The page of `kind` for keluaran or `masukan`, on the current masa.
     pub fn new(ctx: &Ctx, kind: Kind, masukan: bool) -> (Self, Task<Message>) {
         let today = chrono::Local::now().date_naive();
+        Dokumen::at(ctx, kind, masukan, today.year() as u16, today.month() as u8)
+    }
+
+    /// The page of `kind` for keluaran or `masukan`, on masa `masa` of `tahun`.
+    pub fn at(ctx: &Ctx, kind: Kind, masukan: bool, tahun: u16, masa: u8) -> (Self, Task<Message>) {
         let rows = match kind {
             Kind::Retur => Rows::Retur(Page::default()),
             Kind::DokumenLain => Rows::DokumenLain(Page::default()),
@@ -115,8 +120,8 @@ impl Dokumen {
             kind,
             period: Period {
                 masukan,
-                masa: today.month() as u8,
-                tahun: today.year() as u16,
+                masa,
+                tahun,
             },
             rows,
             seq: 0,

@@ -101,6 +101,60 @@ fn store_documents(app: &App, name: &str) {
     assert!(r.errors.is_empty(), "{name}: {:#?}", r.errors);
 }
 
+/// Imports the fixture `name` (copied into `dir`) on the Impor page, as typing its path and
+/// Enter do; returns the report.
+async fn impor(app: &mut App, dir: &Path, name: &str) -> efaktur::exchange::Report {
+    assert_eq!(workspace(app).page.route(), Route::Impor);
+    let file = dir.join(name);
+    std::fs::copy(fixture(name), &file).unwrap();
+    let mut ui = simulator(app.view());
+    ui.click(Id::new(impor::PATH_INPUT)).unwrap();
+    ui.typewrite(&file.display().to_string());
+    ui.tap_key(iced::keyboard::key::Named::Enter);
+    let msgs: Vec<Message> = ui.into_messages().collect();
+    pump_app(app, msgs).await;
+    let Page::Impor(p) = &workspace(app).page else {
+        panic!("still on Impor");
+    };
+    match p.result() {
+        Some(Ok(i)) => i.report.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn impor_opens_the_retur_or_dokumen_lain_of_the_newest_masa_imported() {
+    let (mut app, tmp) = logged_in().await;
+    // Retur of 07/2015 and 08/2015: the button opens 08/2015, not today's masa.
+    open_from_menu(&mut app, Route::Impor).await;
+    let r = impor(&mut app, tmp.path(), "retur_keluaran.csv").await;
+    assert_eq!(r.imported, 2, "{:#?}", r.errors);
+    click(&mut app, "Buka Retur masa 08/2015").await;
+    assert_eq!(
+        workspace(&app).page.route(),
+        Route::Retur { masukan: false }
+    );
+    assert_eq!(nomor(&app), ["RET/2015/001"]);
+
+    // DK of 02/2024 and DM of 01/2024 in one file: the newest, Pajak Keluaran's.
+    open_from_menu(&mut app, Route::Impor).await;
+    let r = impor(&mut app, tmp.path(), "dokumen_lain.csv").await;
+    assert_eq!(r.imported, 3, "{:#?}", r.errors);
+    assert!(!on_screen(&app, "Buka Retur masa 08/2015"));
+    click(&mut app, "Buka Dokumen Lain masa 02/2024").await;
+    assert_eq!(
+        workspace(&app).page.route(),
+        Route::DokumenLain { masukan: false }
+    );
+    assert_eq!(nomor(&app), ["PEB2400123"]);
+
+    // The same file again: every document is a duplicate, nothing written, no button.
+    open_from_menu(&mut app, Route::Impor).await;
+    let r = impor(&mut app, tmp.path(), "dokumen_lain.csv").await;
+    assert_eq!((r.imported, r.newest_masa), (0, None));
+    assert!(!on_screen(&app, "Buka Dokumen Lain masa 02/2024"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn retur_imported_through_impor_is_listed_by_masa_in_both_languages() {
     let (mut app, tmp) = logged_in().await;
@@ -127,24 +181,9 @@ async fn retur_imported_through_impor_is_listed_by_masa_in_both_languages() {
     // Its Impor button leads there; the file imported, Esc comes back to the list.
     click(&mut app, "Impor").await;
     assert_eq!(workspace(&app).page.route(), Route::Impor);
-    let file = tmp.path().join("retur_keluaran.csv");
-    std::fs::copy(fixture("retur_keluaran.csv"), &file).unwrap();
-    let mut ui = simulator(app.view());
-    ui.click(Id::new(impor::PATH_INPUT)).unwrap();
-    ui.typewrite(&file.display().to_string());
-    ui.tap_key(iced::keyboard::key::Named::Enter);
-    let msgs: Vec<Message> = ui.into_messages().collect();
-    pump_app(&mut app, msgs).await;
-    let Page::Impor(p) = &workspace(&app).page else {
-        panic!("still on Impor");
-    };
-    match p.result() {
-        Some(Ok(i)) => {
-            assert!(i.report.errors.is_empty(), "{:#?}", i.report.errors);
-            assert_eq!(i.report.imported, 2);
-        }
-        other => panic!("{other:?}"),
-    }
+    let report = impor(&mut app, tmp.path(), "retur_keluaran.csv").await;
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    assert_eq!(report.imported, 2);
     pump_app(&mut app, [Message::Escape]).await;
     assert_eq!(
         workspace(&app).page.route(),

@@ -207,6 +207,19 @@ impl Page {
                 dokumen::Kind::DokumenLain,
                 masukan,
             )),
+            Route::DokumenMasa {
+                dokumen_lain,
+                masukan,
+                tahun,
+                masa,
+            } => {
+                let kind = if dokumen_lain {
+                    dokumen::Kind::DokumenLain
+                } else {
+                    dokumen::Kind::Retur
+                };
+                dokumen_page(dokumen::Dokumen::at(ctx, kind, masukan, tahun, masa))
+            }
         }
     }
 

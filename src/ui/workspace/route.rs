@@ -52,6 +52,14 @@ pub enum Route {
     DokumenLain {
         masukan: bool,
     },
+    /// The Retur (`dokumen_lain: false`) or Dokumen Lain page on one masa: where the Impor page
+    /// sends the user after importing such documents.
+    DokumenMasa {
+        dokumen_lain: bool,
+        masukan: bool,
+        tahun: u16,
+        masa: u8,
+    },
 }
 
 /// An entry of a menu: the section it is listed under (DJP's submenus) and its label.

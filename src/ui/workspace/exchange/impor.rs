@@ -43,6 +43,8 @@ pub enum Message {
     Overwrite(bool),
     Saved(Result<Saved, Failure>),
     OpenAdministrasi,
+    /// The Retur or Dokumen Lain page on the newest masa imported.
+    OpenDokumen(Route),
 }
 
 /// An import on its way.
@@ -158,6 +160,7 @@ impl Impor {
                 );
                 return Action::Push(Route::Administrasi { masukan });
             }
+            Message::OpenDokumen(route) => return Action::Push(route),
         }
         Action::None
     }
@@ -314,6 +317,28 @@ impl Impor {
                 Message::OpenAdministrasi,
                 true,
             ));
+        }
+        if let Some(n) = r.newest_masa.filter(|_| r.imported > 0) {
+            let dokumen_lain = r.kind == FileKind::DokumenLain;
+            let key = if dokumen_lain {
+                Key::BukaDokumenLain
+            } else {
+                Key::BukaRetur
+            };
+            let route = Route::DokumenMasa {
+                dokumen_lain,
+                masukan: n.masukan,
+                tahun: n.tahun,
+                masa: n.masa,
+            };
+            let label = ctx
+                .t(key)
+                .replace("{masa}", &format!("{:02}/{}", n.masa, n.tahun));
+            col = col.push(
+                iced::widget::button(text(label))
+                    .padding([6, 16])
+                    .on_press(Message::OpenDokumen(route)),
+            );
         }
         if !r.errors.is_empty() || !r.warnings.is_empty() {
             col = col.push(problems_table(ctx, r));
