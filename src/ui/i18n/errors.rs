@@ -5,7 +5,7 @@
 
 use efaktur::cert::{CertError, SecretError};
 use efaktur::domain::activation::KodeAktivasiError;
-use efaktur::domain::{DjpCode, NpwpError, Said};
+use efaktur::domain::{DjpCode, FieldError, NpwpError, Said};
 use efaktur::enofa::error::{ClientError, TlsProblem};
 use efaktur::exchange::Problem;
 use efaktur::exchange::csv_write::ExportError;
@@ -66,6 +66,15 @@ pub fn said(lang: Lang, s: &Said) -> &str {
     match lang {
         Lang::Id => &s.id,
         Lang::En => &s.en,
+    }
+}
+
+/// What is wrong with a field of a faktur (the domain's or the form's own check), with its
+/// detail, in `lang`: made both ways where it is found.
+pub fn field_message(lang: Lang, e: &FieldError) -> &str {
+    match lang {
+        Lang::Id => &e.message,
+        Lang::En => &e.en,
     }
 }
 

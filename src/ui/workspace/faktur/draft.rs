@@ -13,7 +13,7 @@ use efaktur::store::faktur_edit::placeholder_nsfp;
 use efaktur::store::party::LawanTransaksi;
 
 use super::lines::{self, LineInput};
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{Lang, errors};
 
 /// How the lawan transaksi is identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -401,12 +401,8 @@ impl Fields {
 
 /// An error of the domain as shown under its field, in `lang`: DJP's code, then what is wrong.
 pub fn message(lang: Lang, e: &FieldError) -> String {
-    let text = match lang {
-        Lang::Id => &e.message,
-        Lang::En => &e.en,
-    };
     // The domain's message may carry the code already.
-    let text = e.code.strip_from(text);
+    let text = e.code.strip_from(errors::field_message(lang, e));
     format!("{} : {text}", e.code.as_str())
 }
 
