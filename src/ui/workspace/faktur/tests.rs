@@ -628,7 +628,7 @@ fn error_texts(app: &App) -> Vec<String> {
 
 /// A Rekam Faktur form with one of each kind of error after Simpan: an NPWP with a wrong check
 /// digit (said as typed), an empty date and address, a 300-character name, a line whose price
-/// has letters and a line too large to compute.
+/// has letters, a line too large to compute and one whose PPnBM rate is over 100.
 async fn form_with_errors(lang: crate::ui::i18n::Lang) -> (App, tempfile::TempDir) {
     let (mut ctx, tmp) = world(true);
     ctx.settings.language = lang;
@@ -650,6 +650,11 @@ async fn form_with_errors(lang: crate::ui::i18n::Lang) -> (App, tempfile::TempDi
             line(LineField::Nama, "Emas"),
             line(LineField::HargaSatuan, &nines),
             line(LineField::Jumlah, &nines),
+            to_form(form::Message::AddLine),
+            line(LineField::Nama, "Mobil"),
+            line(LineField::HargaSatuan, "1000"),
+            line(LineField::Jumlah, "1"),
+            line(LineField::TarifPpnbm, "150"),
             to_form(form::Message::AddLine),
             to_form(form::Message::Simpan),
         ],
@@ -675,7 +680,8 @@ async fn field_errors_speak_english_when_chosen() {
         "must be filled in",
         "longer than 255 characters",
         "'12a'",
-        "HARGA_TOTAL ETAX-20004 : unit price × quantity (or the discount) has more than",
+        "HARGA_TOTAL ETAX-20004 : unit price × quantity (or the discount) has more than 18 digits",
+        "TARIF_PPNBM ETAX-20004 : the PPnBM rate is at most 100 (%)",
     ] {
         assert!(all.contains(detail), "{detail} in {shown:#?}");
     }
@@ -738,6 +744,7 @@ async fn field_errors_stay_indonesian_by_default() {
             "HARGA_TOTAL ETAX-20004 : harga satuan × jumlah (atau diskon) lebih dari 18 digit; \
              periksa angkanya"
                 .to_string(),
+            "TARIF_PPNBM ETAX-20004 : tarif PPnBM paling tinggi 100 (%)".into(),
         ]
     );
     let cases = [
