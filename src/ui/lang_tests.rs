@@ -54,6 +54,17 @@ const INDONESIAN: &[&str] = &[
     "di",
     "ke",
     "isi",
+    // form: the words of field errors.
+    "wajib",
+    "diisi",
+    "lebih",
+    "paling",
+    "hanya",
+    "angka",
+    "huruf",
+    "seharusnya",
+    "persingkat",
+    "karakter",
 ];
 
 /// The Indonesian words in `text`, outside DJP's code names.
@@ -753,4 +764,21 @@ async fn english_cetak_to_a_folder_that_cannot_be_made_says_so_in_english() {
     let mut ui = simulator(page.view(&ctx));
     let shown = text_containing(&mut ui, &folder.display().to_string()).expect("failure shown");
     assert_english("Cetak", &shown);
+}
+
+/// REGISTER's word on a typed NPWP in English, a NIK's reason too (it was left Indonesian).
+#[test]
+fn a_refused_npwp_or_nik_is_english_with_its_detail() {
+    for typed in [
+        "01.300.066.5-091.000",
+        "01A312166009100",
+        "0131",
+        "9971011708450001",
+        "3171013002001234",
+    ] {
+        let e = efaktur::domain::Npwp::parse(typed).unwrap_err();
+        let said = errors::npwp(Lang::En, &e);
+        assert_english(typed, &said);
+        assert_eq!(said, format!("ETAX-20005: {}", e.english()));
+    }
 }

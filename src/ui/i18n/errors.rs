@@ -5,7 +5,7 @@
 
 use efaktur::cert::{CertError, SecretError};
 use efaktur::domain::activation::KodeAktivasiError;
-use efaktur::domain::{DjpCode, NpwpError, Said};
+use efaktur::domain::{DjpCode, FieldError, NpwpError, Said};
 use efaktur::enofa::error::{ClientError, TlsProblem};
 use efaktur::exchange::Problem;
 use efaktur::exchange::csv_write::ExportError;
@@ -66,6 +66,15 @@ pub fn said(lang: Lang, s: &Said) -> &str {
     match lang {
         Lang::Id => &s.id,
         Lang::En => &s.en,
+    }
+}
+
+/// What is wrong with a field of a faktur (the domain's or the form's own check), with its
+/// detail, in `lang`: made both ways where it is found.
+pub fn field_message(lang: Lang, e: &FieldError) -> &str {
+    match lang {
+        Lang::Id => &e.message,
+        Lang::En => &e.en,
     }
 }
 
@@ -130,21 +139,10 @@ pub fn login(lang: Lang, e: &LoginError) -> String {
 
 /// Why a typed NPWP is not one, after DJP's code.
 pub fn npwp(lang: Lang, e: &NpwpError) -> String {
-    let what = match (lang, e) {
-        (Lang::Id, e) => e.to_string(),
-        (Lang::En, NpwpError::Empty) => "the NPWP is empty".into(),
-        (Lang::En, NpwpError::BadCharacter(c)) => {
-            format!(
-                "the NPWP holds a character that is not allowed '{c}' (only digits, dots and dashes)"
-            )
-        }
-        (Lang::En, NpwpError::Length(n)) => {
-            format!("an NPWP has 15 or 16 digits (NITKU 22 digits), not {n}")
-        }
-        (Lang::En, NpwpError::CheckDigit { position, expected }) => {
-            format!("the NPWP's check digit does not match: digit {position} should be {expected}")
-        }
-        (Lang::En, NpwpError::Nik(why)) => format!("the NIK is not valid [{why}]"),
+    let what = match lang {
+        Lang::Id => e.to_string(),
+        // The domain's English, which words a NIK's reason too.
+        Lang::En => e.english(),
     };
     format!("{}: {what}", DjpCode::Etax20005.as_str())
 }

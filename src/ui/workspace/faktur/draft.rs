@@ -7,12 +7,13 @@ use efaktur::domain::faktur::{UangMuka, parse_tanggal};
 use efaktur::domain::tax::Totals;
 use efaktur::domain::{
     BuyerDocument, CoretaxHeader, DjpCode, Faktur, FakturDraft, FieldError, KodeTransaksi, Npwp,
-    NpwpKind,
+    NpwpKind, Said,
 };
 use efaktur::store::faktur_edit::placeholder_nsfp;
 use efaktur::store::party::LawanTransaksi;
 
 use super::lines::{self, LineInput};
+use crate::ui::i18n::{Lang, errors};
 
 /// How the lawan transaksi is identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -171,39 +172,46 @@ impl Fields {
         lines::totals(&self.lines, self.tax_date(), self.kode())
     }
 
-    /// What is wrong with the identity as typed, checked on every keystroke.
-    pub fn id_problem(&self) -> Option<String> {
+    /// What is wrong with the identity as typed, checked on every keystroke, in both languages
+    /// (DJP's code first in each).
+    pub fn id_problem(&self) -> Option<Said> {
         let id = self.id.trim();
         if id.is_empty() {
             return None;
         }
-        match self.id_kind {
+        let said = match self.id_kind {
             IdKind::Npwp => match Npwp::parse(id) {
-                Err(e) => Some(format!("{} : {e}", DjpCode::Etax20005.as_str())),
-                Ok(n) if n.is_none() => Some(format!(
-                    "{} : pembeli tanpa NPWP: pilih NIK atau Paspor",
-                    DjpCode::Etax20005.as_str()
-                )),
-                Ok(_) => None,
+                Err(e) => Said::from(e),
+                Ok(n) if n.is_none() => Said::new(
+                    "pembeli tanpa NPWP: pilih NIK atau Paspor",
+                    "a buyer without NPWP: choose NIK or Paspor",
+                ),
+                Ok(_) => return None,
             },
             IdKind::Nik => match Npwp::parse(id) {
-                Ok(n) if n.kind() == NpwpKind::Nik => None,
-                Ok(_) => Some(format!(
-                    "{} : NIK adalah 16 digit dan tidak diawali 0",
-                    DjpCode::Etax20005.as_str()
-                )),
-                Err(e) => Some(format!("{} : {e}", DjpCode::Etax20005.as_str())),
+                Ok(n) if n.kind() == NpwpKind::Nik => return None,
+                Ok(_) => Said::new(
+                    "NIK adalah 16 digit dan tidak diawali 0",
+                    "a NIK is 16 digits and does not start with 0",
+                ),
+                Err(e) => Said::from(e),
             },
             IdKind::Paspor => {
                 let ok = id.len() <= 20 && id.chars().all(|c| c.is_ascii_alphanumeric());
-                (!ok).then(|| {
-                    format!(
-                        "{} : nomor paspor hanya huruf dan angka, paling banyak 20",
-                        DjpCode::Etax20005.as_str()
-                    )
-                })
+                if ok {
+                    return None;
+                }
+                Said::new(
+                    "nomor paspor hanya huruf dan angka, paling banyak 20",
+                    "a passport number is letters and digits only, 20 at most",
+                )
             }
-        }
+        };
+        let code = DjpCode::Etax20005.as_str();
+        Some(Said::new(
+            format!("{code} : {}", said.id),
+            format!("{code} : {}", said.en),
+        ))
     }
 
     /// The draft the domain validates. A new faktur keluaran carries a placeholder number of
@@ -281,21 +289,18 @@ impl Fields {
         let id_error = match (self.id_problem(), self.id_kind) {
             (Some(m), _) => Some((DjpCode::Etax20005, m)),
             (None, IdKind::Nik) if typed.is_empty() => {
-                Some((DjpCode::Etax20013, "NIK wajib diisi".to_string()))
+                Some((DjpCode::Etax20013, Said::required("NIK")))
             }
-            (None, IdKind::Paspor) if typed.is_empty() => {
-                Some((DjpCode::Etax20013, "nomor paspor wajib diisi".to_string()))
-            }
+            (None, IdKind::Paspor) if typed.is_empty() => Some((
+                DjpCode::Etax20013,
+                Said::new(
+                    "nomor paspor wajib diisi",
+                    "the passport number must be filled in",
+                ),
+            )),
             _ => None,
         }
-        // The form shows `message` (its own checks are Indonesian only for now).
-        .map(|(code, message)| FieldError {
-            field: "NPWP",
-            item: None,
-            code,
-            en: message.clone(),
-            message,
-        });
+        .map(|(code, said)| FieldError::new("NPWP", code, said));
         // Lines too large to compute: said once, instead of the domain's word on each empty value.
         let (date, kode) = (self.tax_date(), self.kode());
         let too_large: Vec<FieldError> = if self.masukan {
@@ -305,13 +310,10 @@ impl Fields {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, l)| {
-                    let (field, message) = l.too_large(date, kode)?;
+                    let (field, said) = l.too_large(date, kode)?;
                     Some(FieldError {
-                        field,
                         item: Some(i),
-                        code: DjpCode::Etax20004,
-                        en: message.clone(),
-                        message,
+                        ..FieldError::new(field, DjpCode::Etax20004, said)
                     })
                 })
                 .collect()
@@ -397,29 +399,34 @@ impl Fields {
     }
 }
 
-/// Where an error of the domain is shown: the field it names, and for lines the line.
-pub fn message(e: &FieldError) -> String {
+/// An error of the domain as shown under its field, in `lang`: DJP's code, then what is wrong.
+pub fn message(lang: Lang, e: &FieldError) -> String {
     // The domain's message may carry the code already.
-    let text = e.code.strip_from(&e.message);
+    let text = e.code.strip_from(errors::field_message(lang, e));
     format!("{} : {text}", e.code.as_str())
 }
 
-/// The errors of one form field (by the domain's field names), joined.
-pub fn errors_for(errors: &[FieldError], fields: &[&str], item: Option<usize>) -> Option<String> {
+/// The errors of one form field (by the domain's field names), joined, in `lang`.
+pub fn errors_for(
+    lang: Lang,
+    errors: &[FieldError],
+    fields: &[&str],
+    item: Option<usize>,
+) -> Option<String> {
     let found: Vec<String> = errors
         .iter()
         .filter(|e| e.item == item && fields.contains(&e.field))
-        .map(message)
+        .map(|e| message(lang, e))
         .collect();
     (!found.is_empty()).then(|| found.join("\n"))
 }
 
-/// All errors of line `i`, whatever the field.
-pub fn line_errors(errors: &[FieldError], i: usize) -> Option<String> {
+/// All errors of line `i`, whatever the field, in `lang`.
+pub fn line_errors(lang: Lang, errors: &[FieldError], i: usize) -> Option<String> {
     let found: Vec<String> = errors
         .iter()
         .filter(|e| e.item == Some(i))
-        .map(|e| format!("{} {}", e.field, message(e)))
+        .map(|e| format!("{} {}", e.field, message(lang, e)))
         .collect();
     (!found.is_empty()).then(|| found.join("\n"))
 }

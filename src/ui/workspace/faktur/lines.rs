@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use efaktur::domain::money::MAX_INTEGER_DIGITS;
 use efaktur::domain::tax::{self, LineTax, Totals};
-use efaktur::domain::{Amount, CoretaxLine, FakturItemDraft, KodeTransaksi};
+use efaktur::domain::{Amount, CoretaxLine, FakturItemDraft, KodeTransaksi, Said};
 use rust_decimal::Decimal;
 
 /// The fields of a line as typed.
@@ -95,7 +95,7 @@ impl LineInput {
         &self,
         tanggal: NaiveDate,
         kode: KodeTransaksi,
-    ) -> Option<(&'static str, String)> {
+    ) -> Option<(&'static str, Said)> {
         let numbers = [&self.harga_satuan, &self.jumlah]
             .into_iter()
             .all(|s| Amount::parse(s).is_ok())
@@ -108,14 +108,23 @@ impl LineInput {
         Some(if tarif.decimal().abs() > Decimal::ONE_HUNDRED {
             (
                 "TARIF_PPNBM",
-                "tarif PPnBM paling tinggi 100 (%)".to_string(),
+                Said::new(
+                    "tarif PPnBM paling tinggi 100 (%)",
+                    "the PPnBM rate is at most 100 (%)",
+                ),
             )
         } else {
             (
                 "HARGA_TOTAL",
-                format!(
-                    "harga satuan × jumlah (atau diskon) lebih dari {MAX_INTEGER_DIGITS} digit; \
-                     periksa angkanya"
+                Said::new(
+                    format!(
+                        "harga satuan × jumlah (atau diskon) lebih dari {MAX_INTEGER_DIGITS} \
+                         digit; periksa angkanya"
+                    ),
+                    format!(
+                        "unit price × quantity (or the discount) has more than \
+                         {MAX_INTEGER_DIGITS} digits; check the numbers"
+                    ),
                 ),
             )
         })

@@ -611,3 +611,165 @@ async fn the_form_speaks_english_when_chosen() {
         assert!(!on_screen(&app, indonesian), "{indonesian}");
     }
 }
+
+/// Every error text on screen (they open with DJP's code).
+fn error_texts(app: &App) -> Vec<String> {
+    let mut found = Vec::new();
+    let _ = window(app).find(|c: iced_test::selector::Candidate<'_>| {
+        if let iced_test::selector::Candidate::Text { content, .. } = c
+            && content.contains("ETAX-")
+        {
+            found.push(content.to_string());
+        }
+        None::<()>
+    });
+    found
+}
+
+/// A Rekam Faktur form with one of each kind of error after Simpan: an NPWP with a wrong check
+/// digit (said as typed), an empty date and address, a 300-character name, a line whose price
+/// has letters, a line too large to compute and one whose PPnBM rate is over 100.
+async fn form_with_errors(lang: crate::ui::i18n::Lang) -> (App, tempfile::TempDir) {
+    let (mut ctx, tmp) = world(true);
+    ctx.settings.language = lang;
+    let mut app = logged_in(ctx).await;
+    pump_app(&mut app, [open(Route::Rekam { masukan: false })]).await;
+    let line = |f: LineField, v: &str| to_form(form::Message::Line(f, v.into()));
+    let nines = "9".repeat(10);
+    pump_app(
+        &mut app,
+        [
+            to_form(form::Message::Id("013000667091000".into())),
+            to_form(form::Message::Nama("A".repeat(300))),
+            to_form(form::Message::Alamat(String::new())),
+            to_form(form::Message::Tanggal(String::new())),
+            line(LineField::Nama, "Kertas"),
+            line(LineField::HargaSatuan, "12a"),
+            line(LineField::Jumlah, "1"),
+            to_form(form::Message::AddLine),
+            line(LineField::Nama, "Emas"),
+            line(LineField::HargaSatuan, &nines),
+            line(LineField::Jumlah, &nines),
+            to_form(form::Message::AddLine),
+            line(LineField::Nama, "Mobil"),
+            line(LineField::HargaSatuan, "1000"),
+            line(LineField::Jumlah, "1"),
+            line(LineField::TarifPpnbm, "150"),
+            to_form(form::Message::AddLine),
+            to_form(form::Message::Simpan),
+        ],
+    )
+    .await;
+    assert!(matches!(route(&app), Route::Rekam { .. }), "not saved");
+    (app, tmp)
+}
+
+/// The form's field and line errors in English, with their detail (the digit, the value, the
+/// limit), the form's own checks too; DJP's codes stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn field_errors_speak_english_when_chosen() {
+    use crate::ui::lang_tests::assert_english;
+    let (mut app, _tmp) = form_with_errors(crate::ui::i18n::Lang::En).await;
+    let shown = error_texts(&app);
+    for s in &shown {
+        assert_english("Rekam Faktur", s);
+    }
+    let all = shown.join("\n");
+    for detail in [
+        "ETAX-20005 : the NPWP's check digit does not match: digit 9 should be",
+        "must be filled in",
+        "longer than 255 characters",
+        "'12a'",
+        "HARGA_TOTAL ETAX-20004 : unit price × quantity (or the discount) has more than 18 digits",
+        "TARIF_PPNBM ETAX-20004 : the PPnBM rate is at most 100 (%)",
+    ] {
+        assert!(all.contains(detail), "{detail} in {shown:#?}");
+    }
+    // The identity's own checks as typed.
+    let cases = [
+        (IdKind::Nik, "", "ETAX-20013 : NIK must be filled in"),
+        (
+            IdKind::Nik,
+            "0013000666091000",
+            "ETAX-20005 : a NIK is 16 digits and does not start with 0",
+        ),
+        (
+            IdKind::Paspor,
+            "AB-12",
+            "ETAX-20005 : a passport number is letters and digits only, 20 at most",
+        ),
+        (
+            IdKind::Paspor,
+            "",
+            "ETAX-20013 : the passport number must be filled in",
+        ),
+    ];
+    for (kind, id, said) in cases {
+        pump_app(
+            &mut app,
+            [
+                to_form(form::Message::IdKind(kind)),
+                to_form(form::Message::Id(id.into())),
+            ],
+        )
+        .await;
+        assert!(on_screen(&app, said), "{said} in {:#?}", error_texts(&app));
+    }
+    for s in error_texts(&app) {
+        assert_english("Rekam Faktur", &s);
+    }
+}
+
+/// In Bahasa Indonesia the same form says what it always said.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn field_errors_stay_indonesian_by_default() {
+    let (mut app, _tmp) = form_with_errors(crate::ui::i18n::Lang::Id).await;
+    let number =
+        "bukan angka yang sah (gunakan titik sebagai pemisah desimal, tanpa pemisah ribuan)";
+    let empty = |f: &str| format!("{f} ETAX-20004 : '' {number}");
+    let lines_of = |e: &[String]| e.join("\n");
+    assert_eq!(
+        error_texts(&app),
+        [
+            "ETAX-20006 : tanggal '' tidak sah; tulis tanggal/bulan/tahun, mis. 23/07/2015".into(),
+            "ETAX-20005 : NPWP tidak sesuai dengan cek digit: digit ke-9 seharusnya 6".into(),
+            "ETAX-10003 : NAMA lebih dari 255 karakter; persingkat teksnya".into(),
+            "ETAX-20008 : ALAMAT_LENGKAP wajib diisi".into(),
+            lines_of(&[
+                format!("HARGA_SATUAN ETAX-20004 : '12a' {number}"),
+                empty("HARGA_TOTAL"),
+                empty("DPP"),
+                empty("PPN"),
+            ]),
+            "HARGA_TOTAL ETAX-20004 : harga satuan × jumlah (atau diskon) lebih dari 18 digit; \
+             periksa angkanya"
+                .to_string(),
+            "TARIF_PPNBM ETAX-20004 : tarif PPnBM paling tinggi 100 (%)".into(),
+        ]
+    );
+    let cases = [
+        (IdKind::Nik, "", "ETAX-20013 : NIK wajib diisi"),
+        (
+            IdKind::Nik,
+            "0013000666091000",
+            "ETAX-20005 : NIK adalah 16 digit dan tidak diawali 0",
+        ),
+        (
+            IdKind::Paspor,
+            "AB-12",
+            "ETAX-20005 : nomor paspor hanya huruf dan angka, paling banyak 20",
+        ),
+        (IdKind::Paspor, "", "ETAX-20013 : nomor paspor wajib diisi"),
+    ];
+    for (kind, id, said) in cases {
+        pump_app(
+            &mut app,
+            [
+                to_form(form::Message::IdKind(kind)),
+                to_form(form::Message::Id(id.into())),
+            ],
+        )
+        .await;
+        assert!(on_screen(&app, said), "{said} in {:#?}", error_texts(&app));
+    }
+}

@@ -141,7 +141,7 @@ impl Form {
 
     fn transaksi_view<'a>(&'a self, ctx: &'a Ctx) -> El<'a> {
         let f = &self.fields;
-        let e = |names: &[&str]| errors_for(&self.errors, names, None);
+        let e = |names: &[&str]| errors_for(ctx.lang(), &self.errors, names, None);
         let kodes: Vec<Choice<u8>> = KodeTransaksi::all()
             .map(|k| Choice::new(Some(k.value()), format!("{k} — {}", k.description())))
             .collect();
@@ -240,7 +240,12 @@ impl Form {
 
     fn nomor_view<'a>(&'a self, ctx: &'a Ctx) -> El<'a> {
         let f = &self.fields;
-        let e = errors_for(&self.errors, &["NOMOR_FAKTUR", "FG_PENGGANTI"], None);
+        let e = errors_for(
+            ctx.lang(),
+            &self.errors,
+            &["NOMOR_FAKTUR", "FG_PENGGANTI"],
+            None,
+        );
         if f.masukan {
             return column![
                 labelled(
@@ -292,7 +297,7 @@ impl Form {
             })
             .text_size(14)
             .into(),
-            errors_for(&self.errors, &["FG_UANG_MUKA"], None),
+            errors_for(ctx.lang(), &self.errors, &["FG_UANG_MUKA"], None),
         )]
         .spacing(6);
         if f.uang_muka == UangMuka::Pelunasan {
@@ -307,7 +312,7 @@ impl Form {
                         Message::Simpan,
                     )
                     .into(),
-                    errors_for(&self.errors, &[name], None),
+                    errors_for(ctx.lang(), &self.errors, &[name], None),
                 ));
             }
             col = col
@@ -319,7 +324,7 @@ impl Form {
 
     fn lawan_view<'a>(&'a self, ctx: &'a Ctx) -> El<'a> {
         let f = &self.fields;
-        let e = |names: &[&str]| errors_for(&self.errors, names, None);
+        let e = |names: &[&str]| errors_for(ctx.lang(), &self.errors, names, None);
         let mut col = column![labelled(
             ctx.t(Key::FormCariLawan),
             text_input("", &self.cari_lawan)
@@ -357,7 +362,10 @@ impl Form {
         };
         let kind_now = kinds.iter().find(|c| c.value == Some(f.id_kind)).cloned();
         // The identity is checked as typed; the domain's word on it after Simpan.
-        let id_error = f.id_problem().or_else(|| e(&["NPWP"]));
+        let id_error = f
+            .id_problem()
+            .map(|s| i18n::errors::said(ctx.lang(), &s).to_string())
+            .or_else(|| e(&["NPWP"]));
         col = col.push(
             row![
                 labelled(
@@ -425,7 +433,7 @@ impl Form {
                     Message::Simpan,
                 )
                 .into(),
-                errors_for(&self.errors, &[name], None),
+                errors_for(ctx.lang(), &self.errors, &[name], None),
             ));
         }
         let rule = lines::rule_text(self.fields.tax_date(), self.fields.kode());
@@ -493,12 +501,13 @@ impl Form {
                 .padding([2, 6])
                 .align_y(iced::Alignment::Center),
             );
-            if let Some(e) = line_errors(&self.errors, i) {
+            if let Some(e) = line_errors(ctx.lang(), &self.errors, i) {
                 table = table.push(text(e).size(12).style(text::danger));
             }
         }
         let mut col = column![table, self.line_editor(ctx)].spacing(10);
         if let Some(e) = errors_for(
+            ctx.lang(),
             &self.errors,
             &["OF", "JUMLAH_DPP", "JUMLAH_PPN", "JUMLAH_PPNBM"],
             None,

@@ -1,7 +1,7 @@
 //! Referensi > Lawan Transaksi: the buyers and sellers faktur are written to — search, add,
 //! edit, delete (refused while a faktur names the entry). Read-only for a Perekam.
 
-use efaktur::domain::Npwp;
+use efaktur::domain::{Npwp, Said};
 use efaktur::store::party::{self, Entry, LawanTransaksi, Removal};
 use efaktur::store::user::UserRow;
 use iced::widget::{column, container, operation, row, text, text_input};
@@ -10,7 +10,7 @@ use iced::{Element, Length, Task};
 use super::dialog_body;
 use super::listing::Listing;
 use crate::ui::ctx::Ctx;
-use crate::ui::i18n::Key;
+use crate::ui::i18n::{Key, errors};
 use crate::ui::service::Failure;
 use crate::ui::widget;
 use crate::ui::workspace::page::Action;
@@ -100,7 +100,10 @@ impl Form {
             match Npwp::parse(npwp_typed) {
                 Ok(n) => Some(n.digits().to_string()),
                 Err(e) => {
-                    self.errors.push((Field::Npwp, format!("ETAX-20005 : {e}")));
+                    let why = Said::from(e);
+                    let why = errors::said(ctx.lang(), &why);
+                    self.errors
+                        .push((Field::Npwp, format!("ETAX-20005 : {why}")));
                     None
                 }
             }

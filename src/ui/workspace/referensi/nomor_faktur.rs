@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate};
 use efaktur::domain::faktur::parse_tanggal;
-use efaktur::domain::{DjpCode, Nsfp, NsfpRange};
+use efaktur::domain::{DjpCode, Nsfp, NsfpError, NsfpRange, Said};
 use efaktur::store::nsfp::{self, RangeUsage, UsedNumber};
 use efaktur::store::user::{UserRow, admin};
 use efaktur::store::{self};
@@ -14,7 +14,7 @@ use iced::{Element, Length, Task};
 
 use super::{as_admin, dialog_body, is_admin, me, read_only_notice};
 use crate::ui::ctx::{Ctx, LocalDb};
-use crate::ui::i18n::{self, Key};
+use crate::ui::i18n::{self, Key, errors};
 use crate::ui::service::{Failure, NsfpRequest, Secret, Server, Services, blocking};
 use crate::ui::widget::{self, Tone};
 use crate::ui::workspace::certificate::open_installed;
@@ -267,10 +267,12 @@ impl NomorFaktur {
         }
         let f = &mut self.fields;
         f.errors.clear();
+        let lang = ctx.lang();
+        let coded = |e: NsfpError| format!("ETAX-20007 : {}", errors::said(lang, &Said::from(e)));
         let mut parse = |field: Field, v: &str| match Nsfp::parse(v) {
             Ok(n) => Some(n),
             Err(e) => {
-                f.errors.push((field, format!("ETAX-20007 : {e}")));
+                f.errors.push((field, coded(e)));
                 None
             }
         };
@@ -289,7 +291,7 @@ impl NomorFaktur {
         let range = match NsfpRange::new(dari, sampai) {
             Ok(r) => r,
             Err(e) => {
-                f.errors.push((Field::Sampai, format!("ETAX-20007 : {e}")));
+                f.errors.push((Field::Sampai, coded(e)));
                 return Action::None;
             }
         };

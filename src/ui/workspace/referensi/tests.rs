@@ -912,3 +912,84 @@ async fn a_late_answer_to_an_earlier_keystroke_does_not_replace_the_list() {
     assert_eq!(p.rows().len(), 1);
     assert_eq!(p.rows()[0].party.nama, "PT BARU");
 }
+
+/// The error texts on screen (they open with DJP's code).
+fn coded_texts(w: &Workspace, ctx: &Ctx) -> Vec<String> {
+    let mut found = Vec::new();
+    let _ = simulator(w.view(ctx)).find(|c: iced_test::selector::Candidate<'_>| {
+        if let iced_test::selector::Candidate::Text { content, .. } = c
+            && content.starts_with("ETAX-")
+        {
+            found.push(content.to_string());
+        }
+        None::<()>
+    });
+    found
+}
+
+/// A typed NPWP of Lawan Transaksi and a typed range of Nomor Faktur that the domain refuses
+/// are said in English when chosen, with their detail (the digit, the character, the numbers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn referensi_form_errors_speak_english_when_chosen() {
+    use crate::ui::lang_tests::assert_english;
+    let (mut ctx, _tmp) = admin_ctx();
+    ctx.settings.language = Lang::En;
+    let (mut w, _) = Workspace::new(&ctx);
+    open(&mut w, &ctx, "Counterparty").await;
+    act(&mut w, &ctx, |ui| {
+        ui.click("Add").unwrap();
+    })
+    .await;
+    act(&mut w, &ctx, |ui| {
+        type_into(ui, lawan_transaksi::NPWP_INPUT, "01.300.066.5-091.000");
+        type_into(ui, lawan_transaksi::NAMA_INPUT, "PT SATU");
+        ui.tap_key(iced::keyboard::key::Named::Enter);
+    })
+    .await;
+    assert_eq!(
+        coded_texts(&w, &ctx),
+        ["ETAX-20005 : the NPWP's check digit does not match: digit 9 should be 6"]
+    );
+    open(&mut w, &ctx, "Invoice numbers (Nomor Faktur)").await;
+    act(&mut w, &ctx, |ui| {
+        ui.click("Record range").unwrap();
+    })
+    .await;
+    let rekam = |dari: &'static str, sampai: &'static str| {
+        move |ui: &mut iced_test::Simulator<'_, W>| {
+            type_into(ui, nomor_faktur::DARI_INPUT, dari);
+            type_into(ui, nomor_faktur::SAMPAI_INPUT, sampai);
+            type_into(ui, nomor_faktur::TANGGAL_INPUT, "02/01/2024");
+            ui.tap_key(iced::keyboard::key::Named::Enter);
+        }
+    };
+    act(&mut w, &ctx, rekam("000-24.0000001X", "000-24.00000001")).await;
+    let shown = coded_texts(&w, &ctx);
+    assert_eq!(
+        shown,
+        ["ETAX-20007 : an invoice number holds only digits, dots and dashes, not 'X'"]
+    );
+    pump(
+        &mut w,
+        &ctx,
+        [
+            nf(nomor_faktur::Message::Input(
+                nomor_faktur::Field::Dari,
+                "000-24.00000010".into(),
+            )),
+            nf(nomor_faktur::Message::Rekam),
+        ],
+    )
+    .await;
+    let shown = coded_texts(&w, &ctx);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(
+        shown[0].starts_with("ETAX-20007 : the start of the range (")
+            && shown[0].contains("is greater than its end ("),
+        "{shown:?}"
+    );
+    for s in &shown {
+        assert_english("Rekam Range", s);
+    }
+    assert!(nomor(&w).ranges().is_empty());
+}
