@@ -81,9 +81,12 @@ pub fn run(command: BarangCommand, dirs: &AppDirs) -> CliResult {
                 .into_iter()
                 .find(|b| b.kode == kode);
             let coretax = match (jenis, kode_coretax, satuan) {
-                (Some(j), Some(k), Some(s)) => {
-                    Some(CoretaxLine::new(&j, &k, &s).map_err(|e| format!("ETAX-20008 : {e}"))?)
-                }
+                (Some(j), Some(k), Some(s)) => Some(CoretaxLine::new(&j, &k, &s).map_err(|e| {
+                    Said::new(
+                        format!("ETAX-20008 : {}", e.id),
+                        format!("ETAX-20008 : {}", e.en),
+                    )
+                })?),
                 _ => existing.as_ref().and_then(|b| b.coretax.clone()),
             };
             let nama = nama

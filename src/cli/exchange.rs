@@ -593,9 +593,12 @@ pub fn export(args: ExportArgs, dirs: &AppDirs) -> CliResult {
                 unit: args.satuan.clone(),
                 ..CoretaxOptions::default()
             };
-            options
-                .check()
-                .map_err(|e| format!("--barang-jasa/--satuan: {e}"))?;
+            options.check().map_err(|e| {
+                Said::new(
+                    format!("--barang-jasa/--satuan: {}", e.id),
+                    format!("--barang-jasa/--satuan: {}", e.en),
+                )
+            })?;
             let written = coretax::write_files_to(
                 store.conn(),
                 filter,

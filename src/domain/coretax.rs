@@ -6,6 +6,7 @@
 //! a faktur from CSV or typed in leaves them empty and the exporter derives them.
 
 use super::npwp::{Npwp, NpwpKind};
+use super::said::Said;
 
 /// Coretax's `BuyerDocument`: how the buyer is identified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,21 +76,29 @@ pub struct CoretaxLine {
 }
 
 impl CoretaxLine {
-    /// Checks the three values as Coretax does; the message says what is wrong.
-    pub fn new(opt: &str, kode: &str, satuan: &str) -> Result<CoretaxLine, String> {
+    /// Checks the three values as Coretax does; the message says what is wrong, in both
+    /// languages.
+    pub fn new(opt: &str, kode: &str, satuan: &str) -> Result<CoretaxLine, Said> {
         let jasa = match opt {
             "A" => false,
             "B" => true,
-            other => return Err(format!("Opt '{other}' harus A (barang) atau B (jasa)")),
+            other => {
+                return Err(Said::new(
+                    format!("Opt '{other}' harus A (barang) atau B (jasa)"),
+                    format!("Opt '{other}' must be A (goods) or B (services)"),
+                ));
+            }
         };
         if !is_goods_code(kode) {
-            return Err(format!(
-                "kode barang/jasa '{kode}' harus 6 digit (000000 bila tidak ada)"
+            return Err(Said::new(
+                format!("kode barang/jasa '{kode}' harus 6 digit (000000 bila tidak ada)"),
+                format!("the goods/services code '{kode}' must have 6 digits (000000 when none)"),
             ));
         }
         if !is_unit_code(satuan) {
-            return Err(format!(
-                "satuan '{satuan}' harus kode satuan UM.0001 sampai UM.0039"
+            return Err(Said::new(
+                format!("satuan '{satuan}' harus kode satuan UM.0001 sampai UM.0039"),
+                format!("the unit '{satuan}' must be a unit code UM.0001 to UM.0039"),
             ));
         }
         Ok(CoretaxLine {

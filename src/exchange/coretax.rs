@@ -148,7 +148,7 @@ impl Default for CoretaxOptions {
 
 impl CoretaxOptions {
     /// Refuses defaults Coretax would refuse, before anything is read.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), crate::domain::Said> {
         CoretaxLine::new(&self.opt, "000000", &self.unit).map(|_| ())
     }
 
@@ -406,7 +406,7 @@ pub fn write_files_to(
     force: bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<WrittenFiles, ExportError> {
-    options.check().map_err(ExportError::Invalid)?;
+    options.check().map_err(ExportError::Refused)?;
     let mut options = options.clone();
     options.referensi = store::item::coretax_lines(conn)?;
     let filter = Filter {

@@ -40,7 +40,8 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Invalid(String),
-    /// What Coretax would refuse, each faktur's problems with their detail, in both languages.
+    /// What Coretax would refuse (its options, or each faktur's problems with their detail), in
+    /// both languages.
     #[error("{}", .0.id)]
     Refused(crate::domain::Said),
     #[error("file {} sudah ada dan tidak ditimpa; pakai --force untuk menimpanya atau pilih --out lain", .0.display())]

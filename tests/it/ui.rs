@@ -347,3 +347,58 @@ fn cli_upload_with_nothing_queued_speaks_the_language_of_the_settings() {
     );
     no_indonesian(&en_out, &["Tidak ada", "untuk"]);
 }
+
+#[test]
+fn cli_coretax_codes_refused_in_the_language_of_the_settings() {
+    // A unit code Coretax does not know, for the export and for Referensi Barang/Jasa.
+    let export = [
+        "export",
+        "--masa",
+        "3",
+        "--tahun",
+        "2025",
+        "--format",
+        "coretax-xml",
+        "--satuan",
+        "UM.0099",
+    ];
+    let ((code, _, err), (en_code, _, en_err)) = both_languages(&export);
+    assert_eq!(code, en_code);
+    assert_ne!(code, Some(0));
+    assert!(
+        err.contains("satuan 'UM.0099' harus kode satuan UM.0001 sampai UM.0039"),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("the unit 'UM.0099' must be a unit code UM.0001 to UM.0039"),
+        "{en_err}"
+    );
+    no_indonesian(&en_err, &["harus", "sampai", "satuan '"]);
+
+    let barang = [
+        "barang",
+        "set",
+        "--kode",
+        "B001",
+        "--nama",
+        "Semen",
+        "--harga",
+        "1000",
+        "--jenis",
+        "C",
+        "--kode-coretax",
+        "000000",
+        "--satuan",
+        "UM.0001",
+    ];
+    let ((code, _, err), (_, _, en_err)) = both_languages(&barang);
+    assert_ne!(code, Some(0));
+    assert!(
+        err.contains("ETAX-20008 : Opt 'C' harus A (barang) atau B (jasa)"),
+        "{err}"
+    );
+    assert!(
+        en_err.contains("ETAX-20008 : Opt 'C' must be A (goods) or B (services)"),
+        "{en_err}"
+    );
+}
