@@ -714,22 +714,7 @@ fn check_period(c: &mut Checker, jenis: Jenis, nomor: &NomorFields, period: &Per
         && !n.valid_for_year(t.year())
         && !(pengganti && period.tahun.is_some_and(|y| n.valid_for_year(i32::from(y))))
     {
-        c.push(
-            "NOMOR_FAKTUR",
-            DjpCode::Etax30029,
-            Said::new(
-                format!(
-                    "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
-                    n.year(),
-                    format_tanggal(t)
-                ),
-                format!(
-                    "the serial number {n} is for the year 20{:02}, but the invoice is dated {}",
-                    n.year(),
-                    format_tanggal(t)
-                ),
-            ),
-        );
+        c.push("NOMOR_FAKTUR", DjpCode::Etax30029, Said::serial_year(n, t));
     }
     if let (Some(t), Some(m), Some(y)) = (period.tanggal, period.masa, period.tahun) {
         check_masa(c, jenis, nomor.status, t, m, y);

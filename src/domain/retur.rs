@@ -157,22 +157,7 @@ impl ReturDraft {
         if let (Some(n), Some(t)) = (nsfp, tanggal_faktur)
             && !n.valid_for_year(t.year())
         {
-            c.push(
-                "NOMOR_FAKTUR",
-                DjpCode::Etax30029,
-                Said::new(
-                    format!(
-                        "nomor seri {n} berlaku untuk tahun 20{:02}, tetapi tanggal faktur {}",
-                        n.year(),
-                        format_tanggal(t)
-                    ),
-                    format!(
-                        "the serial number {n} is for the year 20{:02}, but the invoice is dated {}",
-                        n.year(),
-                        format_tanggal(t)
-                    ),
-                ),
-            );
+            c.push("NOMOR_FAKTUR", DjpCode::Etax30029, Said::serial_year(n, t));
         }
         let jenis = match &self.is_creditable {
             None => Jenis::Keluaran,

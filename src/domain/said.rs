@@ -67,6 +67,25 @@ impl Said {
             format!("{field} must be whole rupiah, not '{raw}'"),
         )
     }
+
+    /// A NSFP of one year on a faktur dated in another (ETAX-30029).
+    pub fn serial_year(n: super::nsfp::Nsfp, tanggal: chrono::NaiveDate) -> Said {
+        let (year, date) = (n.year(), super::faktur::format_tanggal(tanggal));
+        Said::new(
+            format!("nomor seri {n} berlaku untuk tahun 20{year:02}, tetapi tanggal faktur {date}"),
+            format!(
+                "the serial number {n} is for the year 20{year:02}, but the invoice is dated {date}"
+            ),
+        )
+    }
+
+    /// Rows of kind `rows` in a file of kind `file` (both as `FileKind::key` names them).
+    pub fn mixed_rows(file: &str, rows: &str) -> Said {
+        Said::new(
+            format!("file {file} tidak boleh berisi baris {rows}; pisahkan ke file sendiri"),
+            format!("a {file} file must not hold {rows} rows; move them to a file of their own"),
+        )
+    }
 }
 
 impl From<super::money::AmountError> for Said {

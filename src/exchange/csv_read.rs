@@ -425,18 +425,7 @@ impl<R: Read> CsvReader<R> {
                     line,
                     "",
                     DjpCode::Etax20023,
-                    Said::new(
-                        format!(
-                            "file {} tidak boleh berisi baris {}; pisahkan ke file sendiri",
-                            k.key(),
-                            kind.key()
-                        ),
-                        format!(
-                            "a {} file must not hold {} rows; move them to a file of their own",
-                            k.key(),
-                            kind.key()
-                        ),
-                    ),
+                    Said::mixed_rows(k.key(), kind.key()),
                 ));
                 false
             }
