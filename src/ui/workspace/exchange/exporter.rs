@@ -153,33 +153,13 @@ fn write(
         return write_other(conn, kind, filter, request, control, &mut tick);
     }
     match request.format {
-        Format::EfakturCsv => {
-            refuse_existing(path, request.force)?;
-            let mut staged = Staged::new(path)?;
-            let out = BufWriter::new(CancelWrite {
-                inner: staged.file(),
-                control,
-            });
-            let summary = if request.masukan {
-                csv_write::write_masukan(out, conn, filter, &mut tick)?
+        Format::EfakturCsv => staged_csv(request, control, |out| {
+            if request.masukan {
+                csv_write::write_masukan(out, conn, filter, &mut tick)
             } else {
-                csv_write::write_keluaran(out, conn, filter, &seller, &mut tick)?
-            };
-            if control.is_cancelled() {
-                return Ok(Exported::Cancelled);
+                csv_write::write_keluaran(out, conn, filter, &seller, &mut tick)
             }
-            if summary.faktur == 0 {
-                // The staged file is dropped: nothing for nothing.
-                return Ok(Exported::Nothing);
-            }
-            let file = staged.commit(request.force)?;
-            Ok(Exported::Written {
-                files: vec![file],
-                faktur: summary.faktur,
-                skipped: summary.skipped,
-                removed: Vec::new(),
-            })
-        }
+        }),
         Format::CoretaxXml => {
             // Coretax files are written whole at the end: Batal counts before that only.
             if control.is_cancelled() {
@@ -220,25 +200,39 @@ fn write_other(
     control: &Control,
     tick: &mut dyn FnMut(u64),
 ) -> Result<Exported, ExportError> {
+    staged_csv(request, control, |out| {
+        write_retur(out, conn, kind, filter, tick)
+    })
+}
+
+/// One CSV file written by `write` into a staged file that takes the requested name only when
+/// it is complete: nothing when *Batal* stopped it or it held nothing.
+fn staged_csv(
+    request: &Request,
+    control: &Control,
+    write: impl FnOnce(
+        BufWriter<CancelWrite<'_, &mut std::fs::File>>,
+    ) -> Result<csv_write::ExportSummary, ExportError>,
+) -> Result<Exported, ExportError> {
     let path = request.path.as_path();
     refuse_existing(path, request.force)?;
     let mut staged = Staged::new(path)?;
-    let out = BufWriter::new(CancelWrite {
+    let summary = write(BufWriter::new(CancelWrite {
         inner: staged.file(),
         control,
-    });
-    let summary = write_retur(out, conn, kind, filter, tick)?;
+    }))?;
     if control.is_cancelled() {
         return Ok(Exported::Cancelled);
     }
     if summary.faktur == 0 {
+        // The staged file is dropped: nothing for nothing.
         return Ok(Exported::Nothing);
     }
     let file = staged.commit(request.force)?;
     Ok(Exported::Written {
         files: vec![file],
         faktur: summary.faktur,
-        skipped: 0,
+        skipped: summary.skipped,
         removed: Vec::new(),
     })
 }
